@@ -1,0 +1,312 @@
+import { readEnvFile } from './env-file.js';
+
+/**
+ * The only reader of `process.env`. Every setting is validated at once so that a user sees every
+ * problem in one screen instead of fixing them one start at a time.
+ */
+
+export const REGIONS = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where PingOne is: a region, optionally overridden hosts (the emulator, a proxy). */
+export interface PingOneLocation {
+  environmentId: string;
+  region: Region;
+  /** Management base including `/v1`, when overridden. */
+  apiUrl?: string;
+  /** Auth base without the environment id, when overridden. */
+  authUrl?: string;
+}
+
+export interface WorkerCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** The environment the worker application lives in (defaults to the target environment). */
+  environmentId: string;
+}
+
+export interface RelyingPartySettings extends PingOneLocation {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  templateVariant: string;
+  policyName: string;
+  /** Contract §9: send a worker bearer token on /flows calls only when this is set. */
+  worker?: WorkerCredentials;
+}
+
+export interface AppConfig {
+  /** `embedded`: no PingOne settings, the app runs against its own emulator. */
+  mode: 'pingone' | 'embedded';
+  /** Present in `pingone` mode; in embedded mode the server fills it after provisioning. */
+  pingone?: RelyingPartySettings;
+  baseUrl: string;
+  port: number;
+  host: string;
+  sessionSecret: string;
+  emulatorPort: number;
+  redisUrl?: string;
+  approvalUi: 'own' | 'hosted';
+  dataDir: string;
+  inspector: boolean;
+  production: boolean;
+  logLevel: string;
+  /** Timeout of every outbound PingOne call. */
+  timeoutMs: number;
+}
+
+export interface SetupConfig {
+  location: PingOneLocation;
+  worker: WorkerCredentials;
+  phone: string;
+  username: string;
+  redirectUri: string;
+  prefix: string;
+  writeEnvPath: string;
+  dryRun: boolean;
+  teardown: boolean;
+  json: boolean;
+  showSecrets: boolean;
+  timeoutMs: number;
+}
+
+export const DEFAULT_PREFIX = 'TxApproval';
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
+/** A reserved-for-fiction number; embedded mode only. */
+export const EMBEDDED_PHONE = '+15555550100';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
+/** PingOne's sign-on policy name pattern; our prefix ends up in that name. */
+const NAME = /^[a-zA-Z0-9_. -]+$/;
+
+function str(env: Env, key: string): string | undefined {
+  const value = env[key]?.trim();
+  return value ? value : undefined;
+}
+
+class Problems {
+  readonly list: string[] = [];
+  add(problem: string): void {
+    this.list.push(problem);
+  }
+  throwIfAny(): void {
+    if (this.list.length) throw new ConfigError(this.list);
+  }
+}
+
+function parseUrl(p: Problems, key: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return value.replace(/\/+$/, '');
+  } catch {
+    p.add(`${key} must be an http(s) URL (got "${value}")`);
+    return undefined;
+  }
+}
+
+function parsePort(p: Problems, key: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    p.add(`${key} must be a port number 0-65535 (got "${value}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function parseRegion(p: Problems, value: string | undefined): Region {
+  if (value === undefined) return 'com';
+  const region = value.toLowerCase().replace(/^\./, '');
+  if ((REGIONS as readonly string[]).includes(region)) return region as Region;
+  p.add(`PINGONE_REGION must be one of ${REGIONS.join(', ')} (got "${value}")`);
+  return 'com';
+}
+
+function parseUuid(p: Problems, key: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !UUID.test(value)) p.add(`${key} must be a UUID (got "${value}")`);
+  return value;
+}
+
+function parseBool(p: Problems, key: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  p.add(`${key} must be on or off (got "${value}")`);
+  return fallback;
+}
+
+function parseTimeout(p: Problems, value: string | undefined): number {
+  if (value === undefined) return 10_000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 100 || n > 120_000) {
+    p.add(`PINGONE_TIMEOUT_MS must be a whole number of milliseconds 100-120000 (got "${value}")`);
+    return 10_000;
+  }
+  return n;
+}
+
+function parseLocation(p: Problems, env: Env, environmentId: string): PingOneLocation {
+  const location: PingOneLocation = {
+    environmentId: parseUuid(p, 'PINGONE_ENVIRONMENT_ID', environmentId) ?? environmentId,
+    region: parseRegion(p, str(env, 'PINGONE_REGION')),
+  };
+  const apiUrl = parseUrl(p, 'PINGONE_API_URL', str(env, 'PINGONE_API_URL'));
+  const authUrl = parseUrl(p, 'PINGONE_AUTH_URL', str(env, 'PINGONE_AUTH_URL'));
+  if (apiUrl) location.apiUrl = apiUrl;
+  if (authUrl) location.authUrl = authUrl;
+  return location;
+}
+
+function parseWorker(p: Problems, env: Env, environmentId: string, required: boolean) {
+  const clientId = str(env, 'PINGONE_WORKER_CLIENT_ID');
+  const clientSecret = str(env, 'PINGONE_WORKER_CLIENT_SECRET');
+  const workerEnv = str(env, 'PINGONE_WORKER_ENVIRONMENT_ID');
+  parseUuid(p, 'PINGONE_WORKER_ENVIRONMENT_ID', workerEnv);
+  if (!clientId || !clientSecret) {
+    if (required || clientId || clientSecret) {
+      if (!clientId) p.add('PINGONE_WORKER_CLIENT_ID is missing (the worker application\'s client id)');
+      if (!clientSecret) p.add('PINGONE_WORKER_CLIENT_SECRET is missing (the worker application\'s secret)');
+    }
+    return undefined;
+  }
+  return { clientId, clientSecret, environmentId: workerEnv ?? environmentId };
+}
+
+/**
+ * Validates the relying party's settings. Without `PINGONE_ENVIRONMENT_ID` the app runs in
+ * embedded mode against its own emulator and needs nothing else.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const p = new Problems();
+  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? DEFAULT_BASE_URL;
+  const production = env.NODE_ENV === 'production';
+  const environmentId = str(env, 'PINGONE_ENVIRONMENT_ID');
+  const approvalUi = str(env, 'APPROVAL_UI') ?? 'own';
+  if (approvalUi !== 'own' && approvalUi !== 'hosted') {
+    p.add(`APPROVAL_UI must be "own" or "hosted" (got "${approvalUi}")`);
+  }
+  const config: AppConfig = {
+    mode: environmentId ? 'pingone' : 'embedded',
+    baseUrl,
+    port: parsePort(p, 'PORT', str(env, 'PORT'), 3000),
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    sessionSecret: str(env, 'SESSION_SECRET') ?? '',
+    emulatorPort: parsePort(p, 'EMULATOR_PORT', str(env, 'EMULATOR_PORT'), 3001),
+    approvalUi: approvalUi === 'hosted' ? 'hosted' : 'own',
+    dataDir: str(env, 'DATA_DIR') ?? './data',
+    inspector: false,
+    production,
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
+  };
+  const redisUrl = str(env, 'REDIS_URL');
+  if (redisUrl) {
+    if (!/^rediss?:\/\//.test(redisUrl)) p.add(`REDIS_URL must start with redis:// or rediss://`);
+    config.redisUrl = redisUrl;
+  }
+  config.inspector = parseBool(p, 'INSPECTOR', str(env, 'INSPECTOR'), config.mode === 'embedded');
+
+  if (environmentId) {
+    const location = parseLocation(p, env, environmentId);
+    const need = (key: string, what: string): string => {
+      const value = str(env, key);
+      if (!value) p.add(`${key} is missing (${what}; run \`npm run setup\` to write it)`);
+      return value ?? '';
+    };
+    const settings: RelyingPartySettings = {
+      ...location,
+      clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
+      clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
+      username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
+      templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
+      policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
+    };
+    if (parseBool(p, 'PINGONE_FLOWS_BEARER', str(env, 'PINGONE_FLOWS_BEARER'), false)) {
+      const worker = parseWorker(p, env, location.environmentId, true);
+      if (worker) settings.worker = worker;
+    }
+    config.pingone = settings;
+    if (!config.sessionSecret) {
+      p.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
+    } else if (config.sessionSecret.length < 32) {
+      p.add('SESSION_SECRET must be at least 32 characters');
+    }
+  }
+  p.throwIfAny();
+  return config;
+}
+
+/** Reads `.env` (if present) under the process environment, which wins, then validates. */
+export function loadConfigFromProcess(envFile = '.env'): AppConfig {
+  return loadConfig({ ...readEnvFile(envFile), ...process.env });
+}
+
+/** The setup command's flags, already split by `scripts/setup.ts`; undefined when not given. */
+export interface SetupFlags {
+  phone?: string;
+  username?: string;
+  redirectUri?: string;
+  prefix?: string;
+  writeEnv?: string;
+  dryRun?: boolean;
+  teardown?: boolean;
+  json?: boolean;
+  showSecrets?: boolean;
+}
+
+/**
+ * Validates the setup command's inputs: flags first, then the environment, then the env file.
+ * Lists every problem at once (exit code 2 in the command line).
+ */
+export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
+  const p = new Problems();
+  const environmentId = str(env, 'PINGONE_ENVIRONMENT_ID');
+  if (!environmentId) p.add('PINGONE_ENVIRONMENT_ID is missing (the environment to provision)');
+  const location = parseLocation(p, env, environmentId ?? '');
+  const worker = parseWorker(p, env, location.environmentId, true);
+  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? DEFAULT_BASE_URL;
+  const phone = flags.phone ?? str(env, 'PINGONE_PHONE');
+  if (!phone && !flags.teardown) p.add('--phone is missing (the demo user\'s mobile number, e.g. --phone +15125201234)');
+  if (phone && !E164.test(phone)) p.add(`--phone must be + and 7-15 digits (got "${phone}")`);
+  const prefix = flags.prefix ?? DEFAULT_PREFIX;
+  if (!NAME.test(prefix) || prefix.length > 40) {
+    p.add(`--prefix may hold letters, digits, space, "_", "." and "-", at most 40 (got "${prefix}")`);
+  }
+  const username = flags.username ?? str(env, 'PINGONE_USERNAME') ?? `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-demo`;
+  if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(username)) p.add(`--username has characters PingOne refuses (got "${username}")`);
+  const redirectUri = parseUrl(p, '--redirect-uri', flags.redirectUri) ?? `${baseUrl}/callback`;
+  if (flags.dryRun && flags.teardown) p.add('--dry-run and --teardown cannot be combined');
+  p.throwIfAny();
+  return {
+    location,
+    worker: worker!,
+    phone: phone ?? '',
+    username,
+    redirectUri,
+    prefix,
+    writeEnvPath: flags.writeEnv ?? '.env',
+    dryRun: flags.dryRun ?? false,
+    teardown: flags.teardown ?? false,
+    json: flags.json ?? false,
+    showSecrets: flags.showSecrets ?? false,
+    timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
+  };
+}
+
+/** The setup command's environment: `.env` (or `envFile`) under the process environment. */
+export function setupEnvFromProcess(envFile = '.env'): Env {
+  return { ...readEnvFile(envFile), ...process.env };
+}
