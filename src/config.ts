@@ -140,7 +140,12 @@ function parseUuid(p: Problems, key: string, value: string | undefined): string 
   return value;
 }
 
-function parseBool(p: Problems, key: string, value: string | undefined, fallback: boolean): boolean {
+function parseBool(
+  p: Problems,
+  key: string,
+  value: string | undefined,
+  fallback: boolean,
+): boolean {
   if (value === undefined) return fallback;
   if (/^(1|true|on|yes)$/i.test(value)) return true;
   if (/^(0|false|off|no)$/i.test(value)) return false;
@@ -177,8 +182,10 @@ function parseWorker(p: Problems, env: Env, environmentId: string, required: boo
   parseUuid(p, 'PINGONE_WORKER_ENVIRONMENT_ID', workerEnv);
   if (!clientId || !clientSecret) {
     if (required || clientId || clientSecret) {
-      if (!clientId) p.add('PINGONE_WORKER_CLIENT_ID is missing (the worker application\'s client id)');
-      if (!clientSecret) p.add('PINGONE_WORKER_CLIENT_SECRET is missing (the worker application\'s secret)');
+      if (!clientId)
+        p.add("PINGONE_WORKER_CLIENT_ID is missing (the worker application's client id)");
+      if (!clientSecret)
+        p.add("PINGONE_WORKER_CLIENT_SECRET is missing (the worker application's secret)");
     }
     return undefined;
   }
@@ -279,14 +286,21 @@ export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
   const worker = parseWorker(p, env, location.environmentId, true);
   const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? DEFAULT_BASE_URL;
   const phone = flags.phone ?? str(env, 'PINGONE_PHONE');
-  if (!phone && !flags.teardown) p.add('--phone is missing (the demo user\'s mobile number, e.g. --phone +15125201234)');
+  if (!phone && !flags.teardown)
+    p.add("--phone is missing (the demo user's mobile number, e.g. --phone +15125201234)");
   if (phone && !E164.test(phone)) p.add(`--phone must be + and 7-15 digits (got "${phone}")`);
   const prefix = flags.prefix ?? DEFAULT_PREFIX;
   if (!NAME.test(prefix) || prefix.length > 40) {
-    p.add(`--prefix may hold letters, digits, space, "_", "." and "-", at most 40 (got "${prefix}")`);
+    p.add(
+      `--prefix may hold letters, digits, space, "_", "." and "-", at most 40 (got "${prefix}")`,
+    );
   }
-  const username = flags.username ?? str(env, 'PINGONE_USERNAME') ?? `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-demo`;
-  if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(username)) p.add(`--username has characters PingOne refuses (got "${username}")`);
+  const username =
+    flags.username ??
+    str(env, 'PINGONE_USERNAME') ??
+    `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-demo`;
+  if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(username))
+    p.add(`--username has characters PingOne refuses (got "${username}")`);
   const redirectUri = parseUrl(p, '--redirect-uri', flags.redirectUri) ?? `${baseUrl}/callback`;
   if (flags.dryRun && flags.teardown) p.add('--dry-run and --teardown cannot be combined');
   p.throwIfAny();

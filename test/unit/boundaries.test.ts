@@ -1,0 +1,63 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(ts|js)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)];
+  return specifiers.map((m) => m[1]!);
+}
+
+// design.md: the emulator stands in for a foreign system; if it shared code with the clients,
+// a mistake on both sides would pass every test.
+describe('module boundaries', () => {
+  it('src/emulator imports nothing from the rest of src/', () => {
+    const emulatorDir = join(root, 'src/emulator');
+    const offenders: string[] = [];
+    for (const file of sourceFiles(emulatorDir)) {
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(file, '..', spec);
+        if (!target.startsWith(emulatorDir)) offenders.push(`${relative(root, file)} → ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('only server.ts imports the emulator from src/', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.includes(`${join('src', 'emulator')}`))
+      .filter((file) => !file.endsWith(join('src', 'server.ts')))
+      .filter((file) => importsOf(file).some((spec) => /(^|\/)emulator(\/|\.js|$)/.test(spec)))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('process.env is read only in src/config.ts', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.endsWith(join('src', 'config.ts')))
+      .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('PingOne hostnames are built only in src/pingone/urls.ts', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.endsWith(join('pingone', 'urls.ts')))
+      .filter((file) => /pingone\.(com|ca|eu|sg|asia)\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadSetupConfig } from '../../src/config.js';
+
+const environmentId = '2f6b3a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs embedded with no PingOne settings and sane defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: 'embedded',
+      baseUrl: 'http://localhost:3000',
+      port: 3000,
+      host: '127.0.0.1',
+      emulatorPort: 3001,
+      approvalUi: 'own',
+      inspector: true,
+    });
+    expect(config.pingone).toBeUndefined();
+  });
+
+  it('reads a complete PingOne configuration', () => {
+    const config = loadConfig({
+      PINGONE_ENVIRONMENT_ID: environmentId,
+      PINGONE_REGION: 'eu',
+      PINGONE_CLIENT_ID: 'client',
+      PINGONE_CLIENT_SECRET: 'secret',
+      PINGONE_USERNAME: 'alice',
+      PINGONE_TEMPLATE_VARIANT: 'v1',
+      PINGONE_POLICY_NAME: 'Policy',
+      SESSION_SECRET: 'x'.repeat(32),
+      BASE_URL: 'https://bank.example/',
+      APPROVAL_UI: 'hosted',
+    });
+    expect(config.mode).toBe('pingone');
+    expect(config.baseUrl).toBe('https://bank.example');
+    expect(config.inspector).toBe(false);
+    expect(config.pingone).toMatchObject({
+      environmentId,
+      region: 'eu',
+      clientId: 'client',
+      policyName: 'Policy',
+    });
+    expect(config.pingone?.worker).toBeUndefined();
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        PINGONE_ENVIRONMENT_ID: 'nope',
+        PINGONE_REGION: 'mars',
+        PORT: 'x',
+        APPROVAL_UI: 'both',
+      }),
+    );
+    expect(problems.join('\n')).toMatch(/PINGONE_ENVIRONMENT_ID must be a UUID/);
+    expect(problems.join('\n')).toMatch(/PINGONE_REGION must be one of/);
+    expect(problems.join('\n')).toMatch(/PORT must be a port/);
+    expect(problems.join('\n')).toMatch(/APPROVAL_UI/);
+    expect(problems.join('\n')).toMatch(/PINGONE_CLIENT_SECRET is missing/);
+    expect(problems.join('\n')).toMatch(/SESSION_SECRET is missing/);
+    expect(problems.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ PINGONE_ENVIRONMENT_ID: environmentId, SESSION_SECRET: 'short-secret-value' }),
+    );
+    expect(problems.join('\n')).not.toContain('short-secret-value');
+  });
+
+  it('requires worker credentials when the bearer on /flows is switched on', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ PINGONE_ENVIRONMENT_ID: environmentId, PINGONE_FLOWS_BEARER: 'on' }),
+    );
+    expect(problems.join('\n')).toMatch(/PINGONE_WORKER_CLIENT_ID is missing/);
+  });
+});
+
+describe('loadSetupConfig', () => {
+  const env = {
+    PINGONE_ENVIRONMENT_ID: environmentId,
+    PINGONE_WORKER_CLIENT_ID: 'w',
+    PINGONE_WORKER_CLIENT_SECRET: 'ws',
+  };
+
+  it('takes flags over the environment and defaults the redirect URI from BASE_URL', () => {
+    const config = loadSetupConfig(
+      { phone: '+15125201234', username: 'bob' },
+      { ...env, PINGONE_USERNAME: 'alice', BASE_URL: 'http://localhost:8080' },
+    );
+    expect(config).toMatchObject({
+      phone: '+15125201234',
+      username: 'bob',
+      redirectUri: 'http://localhost:8080/callback',
+      prefix: 'TxApproval',
+      writeEnvPath: '.env',
+      worker: { clientId: 'w', clientSecret: 'ws', environmentId },
+    });
+  });
+
+  it('lists every bad input at once', () => {
+    const problems = problemsOf(() =>
+      loadSetupConfig(
+        { phone: '5125201234', prefix: 'bad/prefix' },
+        { PINGONE_ENVIRONMENT_ID: 'x', PINGONE_REGION: 'us' },
+      ),
+    );
+    const text = problems.join('\n');
+    expect(text).toMatch(/UUID/);
+    expect(text).toMatch(/PINGONE_REGION/);
+    expect(text).toMatch(/--phone must be/);
+    expect(text).toMatch(/--prefix/);
+    expect(text).toMatch(/PINGONE_WORKER_CLIENT_ID is missing/);
+    expect(text).toMatch(/PINGONE_WORKER_CLIENT_SECRET is missing/);
+  });
+
+  it('needs no phone to tear down', () => {
+    expect(loadSetupConfig({ teardown: true }, env).teardown).toBe(true);
+  });
+});
