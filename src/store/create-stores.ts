@@ -1,0 +1,131 @@
+import { RedisStore } from 'connect-redis';
+import session from 'express-session';
+import {
+  MemoryApprovalStore,
+  type ApprovalStore,
+  type StoreHealth,
+} from '../approval/approval-store.js';
+import { connectRedisClient } from './connect-redis-client.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import { RedisApprovalStore } from './redis-approval-store.js';
+import { SqliteApprovalStore } from './sqlite-approval-store.js';
+import { SqliteSessionStore } from './sqlite-session-store.js';
+import type { StoreLogger } from './store-logger.js';
+
+export type StoreKind = StoreHealth['kind'];
+
+/** The two things that must outlive a request: the flow in progress and the approvals. */
+export interface Stores {
+  kind: StoreKind;
+  /** For `express-session`'s `store` option. */
+  sessionStore: session.Store;
+  approvals: ApprovalStore;
+  health(): Promise<StoreHealth>;
+  /** Stops timers and closes the database or Redis connection; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface CreateStoresOptions {
+  redisUrl?: string;
+  dataDir?: string;
+  /** Overrides the choice made from `redisUrl` / `dataDir`. */
+  kind?: StoreKind;
+  /**
+   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own (default one
+   * day). express-session's MemoryStore keeps such a session until the process ends.
+   */
+  sessionTtlMs?: number;
+  logger?: StoreLogger;
+  /** Prefix of every Redis key (default `txa:`); lets several apps or tests share one server. */
+  redisKeyPrefix?: string;
+  /** How long startup may take to reach Redis (default 3 s). */
+  redisConnectTimeoutMs?: number;
+  /** How often the SQLite store deletes expired sessions (default 10 min). */
+  sqlitePruneIntervalMs?: number;
+  /** Injectable clock for session expiry in SQLite (tests). */
+  now?: () => number;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function chooseKind(options: CreateStoresOptions): StoreKind {
+  if (options.kind) return options.kind;
+  if (options.redisUrl) return 'redis';
+  if (options.dataDir) return 'sqlite';
+  return 'memory';
+}
+
+function onlyOnce(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/**
+ * Builds the session store and the approval store on one backend: Redis when `redisUrl` is set
+ * (several instances share flows and approvals), else SQLite in `dataDir` (one instance,
+ * survives restarts), else memory. Throws `StoreUnavailableError` (code `STORE_UNAVAILABLE`)
+ * when the chosen backend cannot be opened or reached.
+ */
+export async function createStores(options: CreateStoresOptions): Promise<Stores> {
+  const kind = chooseKind(options);
+  const ttlMs = options.sessionTtlMs ?? DAY_MS;
+
+  if (kind === 'redis') {
+    if (!options.redisUrl) throw new TypeError('createStores: kind "redis" needs redisUrl');
+    const client = await connectRedisClient(options.redisUrl, {
+      ...(options.redisConnectTimeoutMs !== undefined && {
+        connectTimeoutMs: options.redisConnectTimeoutMs,
+      }),
+      ...(options.logger && { logger: options.logger }),
+    });
+    const prefix = options.redisKeyPrefix ?? 'txa:';
+    const approvals = new RedisApprovalStore(client, prefix);
+    return {
+      kind,
+      sessionStore: new RedisStore({
+        client,
+        prefix: `${prefix}sess:`,
+        ttl: Math.ceil(ttlMs / 1000),
+      }),
+      approvals,
+      health: () => approvals.health(),
+      close: onlyOnce(async () => {
+        // QUIT waits for pending replies; with the server gone there is nothing to wait for.
+        if (client.isReady) await client.close();
+        else if (client.isOpen) client.destroy();
+      }),
+    };
+  }
+
+  if (kind === 'sqlite') {
+    if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
+    const db = openSqliteDatabase(options.dataDir);
+    const sessionStore = new SqliteSessionStore(db, {
+      ttlMs,
+      ...(options.sqlitePruneIntervalMs !== undefined && {
+        pruneIntervalMs: options.sqlitePruneIntervalMs,
+      }),
+      ...(options.now && { now: options.now }),
+    });
+    const approvals = new SqliteApprovalStore(db);
+    return {
+      kind,
+      sessionStore,
+      approvals,
+      health: () => approvals.health(),
+      close: onlyOnce(async () => {
+        sessionStore.close();
+        db.close();
+      }),
+    };
+  }
+
+  const approvals = new MemoryApprovalStore();
+  return {
+    kind,
+    sessionStore: new session.MemoryStore(),
+    approvals,
+    health: () => approvals.health(),
+    close: onlyOnce(() => approvals.close()),
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+/** The one file that holds both the sessions and the approval records. */
+export const SQLITE_FILE_NAME = 'store.sqlite';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append
+ * only: a released migration never changes, so every existing file can be brought forward.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sessions (
+     sid        TEXT PRIMARY KEY,
+     sess       TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+   CREATE TABLE approvals (
+     transfer_id    TEXT PRIMARY KEY,
+     approval_id    TEXT NOT NULL UNIQUE,
+     amount         TEXT NOT NULL,
+     currency       TEXT NOT NULL,
+     payee          TEXT NOT NULL,
+     from_account   TEXT NOT NULL,
+     transfer_hash  TEXT NOT NULL,
+     approved_at    TEXT NOT NULL,
+     approved_at_ms INTEGER NOT NULL,
+     evidence       TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX approvals_approved_at ON approvals (approved_at_ms DESC, transfer_id DESC);`,
+];
+
+function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Database.Database): void {
+  // IMMEDIATE takes the write lock before reading the version, so two processes starting on
+  // the same new file cannot both run the first migration.
+  db.transaction(() => {
+    const from = userVersion(db);
+    if (from > MIGRATIONS.length) {
+      throw new Error(
+        `schema version ${from} is newer than this code knows (${MIGRATIONS.length}); upgrade the app`,
+      );
+    }
+    for (let version = from; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+    }
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/**
+ * Opens (creating folder and file on first start) the SQLite database in `dataDir`, in WAL mode,
+ * with the schema brought up to date.
+ */
+export function openSqliteDatabase(dataDir: string): Database.Database {
+  const file = resolve(dataDir, SQLITE_FILE_NAME);
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(file, { timeout: 5_000 });
+    db.pragma('journal_mode = WAL');
+    // FULL syncs the WAL on every commit: an approval that was reported as recorded survives a
+    // power cut, not only a process crash (https://www.sqlite.org/pragma.html#pragma_synchronous).
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreUnavailableError(
+      'sqlite',
+      `Cannot open the SQLite store at ${file} (DATA_DIR=${dataDir}): ${reason}`,
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,138 @@
+import type Database from 'better-sqlite3';
+import session from 'express-session';
+import type { SessionData } from 'express-session';
+import { sessionExpiresAt } from './session-expiry.js';
+
+export interface SqliteSessionStoreOptions {
+  /** Lifetime of a session whose cookie has no expiry of its own. */
+  ttlMs: number;
+  /** How often expired rows are deleted; they are never served in between. */
+  pruneIntervalMs?: number;
+  /** Injectable clock (tests). */
+  now?: () => number;
+}
+
+type Callback<T> = (err: unknown, value?: T) => void;
+
+interface SessionRow {
+  sid: string;
+  sess: string;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    get: db.prepare<[string, number], { sess: string }>(
+      'SELECT sess FROM sessions WHERE sid = ? AND expires_at > ?',
+    ),
+    upsert: db.prepare<[string, string, number]>(
+      `INSERT INTO sessions (sid, sess, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
+    ),
+    touch: db.prepare<[string, number, string, number]>(
+      `UPDATE sessions SET sess = json_set(sess, '$.cookie', json(?)), expires_at = ?
+     WHERE sid = ? AND expires_at > ?`,
+    ),
+    destroy: db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
+    count: db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM sessions WHERE expires_at > ?',
+    ),
+    all: db.prepare<[number], SessionRow>('SELECT sid, sess FROM sessions WHERE expires_at > ?'),
+    clear: db.prepare('DELETE FROM sessions'),
+    prune: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+  };
+}
+
+/**
+ * express-session's `Store` on SQLite. The database handle belongs to the caller (the store
+ * factory shares it with the approval records), so `close()` only stops the pruning timer.
+ */
+export class SqliteSessionStore extends session.Store {
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  constructor(db: Database.Database, options: SqliteSessionStoreOptions) {
+    super();
+    this.ttlMs = options.ttlMs;
+    this.now = options.now ?? Date.now;
+    this.statements = prepareStatements(db);
+    this.prune();
+    this.timer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 10 * 60_000);
+    // Pruning is housekeeping: it must never keep the process alive on shutdown.
+    this.timer.unref();
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  prune(): number {
+    return this.statements.prune.run(this.now()).changes;
+  }
+
+  override get(sid: string, callback: Callback<SessionData | null>): void {
+    this.answer(callback, () => {
+      const row = this.statements.get.get(sid, this.now());
+      return row ? (JSON.parse(row.sess) as SessionData) : null;
+    });
+  }
+
+  override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+    this.answer(callback, () => {
+      const now = this.now();
+      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
+      if (expiresAt <= now) this.statements.destroy.run(sid);
+      else this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
+    });
+  }
+
+  // Like MemoryStore, a touch stores the refreshed cookie too, so a rolling expiry is kept.
+  override touch(sid: string, data: SessionData, callback?: () => void): void {
+    this.answer(callback, () => {
+      const now = this.now();
+      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
+      this.statements.touch.run(JSON.stringify(data.cookie ?? {}), expiresAt, sid, now);
+    });
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.answer(callback, () => {
+      this.statements.destroy.run(sid);
+    });
+  }
+
+  override length(callback: Callback<number>): void {
+    this.answer(callback, () => this.statements.count.get(this.now())?.n ?? 0);
+  }
+
+  override all(callback: Callback<Record<string, SessionData>>): void {
+    this.answer(callback, () => {
+      const sessions: Record<string, SessionData> = {};
+      for (const row of this.statements.all.all(this.now())) {
+        sessions[row.sid] = JSON.parse(row.sess) as SessionData;
+      }
+      return sessions;
+    });
+  }
+
+  override clear(callback?: (err?: unknown) => void): void {
+    this.answer(callback, () => {
+      this.statements.clear.run();
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  // The SQLite calls are synchronous; answering on a later tick keeps express-session's
+  // callbacks asynchronous as they are with every other store (MemoryStore defers the same way).
+  private answer<T>(callback: Callback<T> | (() => void) | undefined, work: () => T): void {
+    let result: T;
+    try {
+      result = work();
+    } catch (err) {
+      if (callback) setImmediate(() => (callback as Callback<T>)(err));
+      return;
+    }
+    if (callback) setImmediate(() => (callback as Callback<T>)(null, result));
+  }
+}

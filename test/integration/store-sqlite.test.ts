@@ -1,0 +1,313 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import express from 'express';
+import session from 'express-session';
+import type { SessionData } from 'express-session';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApprovalRecord } from '../../src/approval/approval-store.js';
+import { createStores, type Stores } from '../../src/store/create-stores.js';
+import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
+import { StoreUnavailableError } from '../../src/store/store-unavailable-error.js';
+
+function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): ApprovalRecord {
+  return {
+    transferId,
+    approvalId: randomUUID(),
+    amount: '99.00',
+    currency: 'USD',
+    payee: 'Globex',
+    fromAccount: 'US00 42',
+    transferHash: 'aGFzaA',
+    approvedAt,
+    evidence: {
+      sub: 'user-1',
+      acr: 'TxApproval_SMS',
+      amr: ['otp'],
+      authTime: 1_790_000_000,
+      sid: 's-1',
+    },
+  };
+}
+
+function sessionData(flow: Record<string, unknown>, expires?: Date): SessionData {
+  const cookie = new session.Cookie();
+  if (expires) cookie.expires = expires;
+  return { cookie, ...flow } as SessionData;
+}
+
+function call<T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+function sessionsOf(stores: Stores) {
+  const store = stores.sessionStore;
+  return {
+    get: (sid: string) => call<SessionData | null>((cb) => store.get(sid, cb)),
+    set: (sid: string, data: SessionData) => call<void>((cb) => store.set(sid, data, cb)),
+    touch: (sid: string, data: SessionData) =>
+      call<void>((cb) => store.touch!(sid, data, cb as () => void)),
+    length: () => call<number>((cb) => store.length!(cb)),
+  };
+}
+
+/** Rows in the file, read beside the store (what a restart would find). */
+function rowCount(dataDir: string, table: 'sessions' | 'approvals'): number {
+  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite stores', () => {
+  let dataDir: string;
+  const open: Stores[] = [];
+  let clock = 1_800_000_000_000;
+  const now = () => clock;
+
+  async function openStores(extra: { sessionTtlMs?: number } = {}): Promise<Stores> {
+    const stores = await createStores({ dataDir, now, ...extra });
+    open.push(stores);
+    return stores;
+  }
+
+  beforeEach(() => {
+    dataDir = join(mkdtempSync(join(tmpdir(), 'store-sqlite-')), 'nested', 'data');
+    clock = 1_800_000_000_000;
+  });
+  afterEach(async () => {
+    for (const stores of open.splice(0)) await stores.close();
+    rmSync(resolve(dataDir, '../..'), { recursive: true, force: true });
+  });
+
+  it('is chosen by dataDir and creates the folder and a WAL-mode file at the current schema', async () => {
+    const stores = await openStores();
+    expect(stores.kind).toBe('sqlite');
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    expect(existsSync(file)).toBe(true);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('opens an existing file without migrating it again', async () => {
+    const first = await openStores();
+    await first.approvals.createIfAbsent(approval('tr-1'));
+    await first.close();
+    const second = await openStores();
+    expect(await second.approvals.get('tr-1')).toMatchObject({ transferId: 'tr-1' });
+  });
+
+  it('refuses a file written by a newer schema with STORE_UNAVAILABLE', async () => {
+    await (await openStores()).close();
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME));
+    db.pragma('user_version = 99');
+    db.close();
+    const error = await createStores({ dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', kind: 'sqlite' });
+    expect((error as Error).message).toMatch(/schema version 99 is newer/);
+  });
+
+  it('fails with STORE_UNAVAILABLE naming DATA_DIR when the folder cannot be created', async () => {
+    const parent = resolve(dataDir, '..');
+    await (await openStores()).close();
+    const blocker = join(parent, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const error = await createStores({ dataDir: join(blocker, 'data') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toContain('DATA_DIR=');
+    expect((error as Error).message).toContain(blocker);
+  });
+
+  describe('sessions', () => {
+    it('expire sessionTtlMs after they were set when the cookie has no expiry', async () => {
+      const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
+      await sessions.set('sid-1', sessionData({ flow: 'f' }));
+      clock += 999;
+      expect(await sessions.get('sid-1')).toMatchObject({ flow: 'f' });
+      clock += 1;
+      expect(await sessions.get('sid-1')).toBeFalsy();
+      expect(await sessions.length()).toBe(0);
+    });
+
+    it("expire at the cookie's own expiry when it has one", async () => {
+      const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
+      await sessions.set('sid-1', sessionData({ flow: 'f' }, new Date(clock + 60_000)));
+      clock += 59_999;
+      expect(await sessions.get('sid-1')).toMatchObject({ flow: 'f' });
+      clock += 1;
+      expect(await sessions.get('sid-1')).toBeFalsy();
+    });
+
+    it('live longer after a touch, with the refreshed cookie stored', async () => {
+      const sessions = sessionsOf(await openStores());
+      await sessions.set('sid-1', sessionData({ flow: 'f' }, new Date(clock + 10_000)));
+      clock += 5_000;
+      const refreshed = new Date(clock + 10_000);
+      await sessions.touch('sid-1', sessionData({ flow: 'ignored' }, refreshed));
+      clock += 9_000;
+      const got = await sessions.get('sid-1');
+      expect(got).toMatchObject({ flow: 'f' });
+      expect(new Date(got!.cookie.expires!).getTime()).toBe(refreshed.getTime());
+    });
+
+    it('cannot be revived by touching an expired one', async () => {
+      const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
+      await sessions.set('sid-1', sessionData({ flow: 'f' }));
+      clock += 2_000;
+      await sessions.touch('sid-1', sessionData({ flow: 'f' }));
+      expect(await sessions.get('sid-1')).toBeFalsy();
+    });
+
+    it('are pruned from the file on start and on the interval', async () => {
+      const first = await openStores({ sessionTtlMs: 1_000 });
+      await sessionsOf(first).set('sid-old', sessionData({ n: 1 }));
+      await sessionsOf(first).set('sid-new', sessionData({ n: 2 }, new Date(clock + 60_000)));
+      await first.close();
+      expect(rowCount(dataDir, 'sessions')).toBe(2);
+
+      clock += 5_000;
+      const second = await createStores({ dataDir, now, sqlitePruneIntervalMs: 20 });
+      open.push(second);
+      expect(rowCount(dataDir, 'sessions')).toBe(1);
+
+      clock += 60_000;
+      await expect.poll(() => rowCount(dataDir, 'sessions'), { timeout: 2_000 }).toBe(0);
+    });
+  });
+
+  it('keeps sessions and approvals across a restart on the same file', async () => {
+    const first = await openStores();
+    const record = approval('tr-keep');
+    await first.approvals.createIfAbsent(record);
+    await sessionsOf(first).set('sid-keep', sessionData({ flow: { id: 'flow-9' } }));
+    await first.close();
+
+    const second = await openStores();
+    expect(await second.approvals.get('tr-keep')).toEqual(record);
+    expect(await second.approvals.createIfAbsent(approval('tr-keep'))).toBe(false);
+    expect(await sessionsOf(second).get('sid-keep')).toMatchObject({ flow: { id: 'flow-9' } });
+  });
+
+  it('keeps what was written before the process was killed (SIGKILL, no close)', async () => {
+    const storeModule = pathToFileURL(
+      resolve(import.meta.dirname, '../../src/store/create-stores.ts'),
+    ).href;
+    const record = approval('tr-crash');
+    const script = `
+      import session from 'express-session';
+      const { createStores } = await import(${JSON.stringify(storeModule)});
+      const stores = await createStores({ dataDir: ${JSON.stringify(dataDir)} });
+      await stores.approvals.createIfAbsent(${JSON.stringify(record)});
+      const cookie = new session.Cookie();
+      cookie.expires = new Date(Date.now() + 3600000);
+      await new Promise((ok, fail) =>
+        stores.sessionStore.set('sid-crash', { cookie, flow: 'in-progress' }, (e) => (e ? fail(e) : ok())));
+      process.stdout.write('written\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: resolve(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('written') && ok());
+      child.once('exit', (code) => fail(new Error(`child exited ${code}: ${stderr}`)));
+    });
+    const exited = new Promise((ok) => child.once('exit', (_code, signal) => ok(signal)));
+    process.kill(child.pid!, 'SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const reopened = await createStores({ dataDir });
+    open.push(reopened);
+    expect(await reopened.approvals.get('tr-crash')).toEqual(record);
+    expect(await sessionsOf(reopened).get('sid-crash')).toMatchObject({ flow: 'in-progress' });
+  });
+
+  it('records a transfer once when two stores on one file race for it', async () => {
+    const a = await openStores();
+    const b = await openStores();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a : b).approvals.createIfAbsent(approval('tr-race')),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(rowCount(dataDir, 'approvals')).toBe(1);
+    expect(await a.approvals.get('tr-race')).toEqual(await b.approvals.get('tr-race'));
+  });
+
+  it('reports not ok once closed, and close twice is harmless', async () => {
+    const stores = await openStores();
+    await expect(stores.health()).resolves.toEqual({ ok: true, kind: 'sqlite' });
+    await stores.close();
+    await stores.close();
+    await expect(stores.health()).resolves.toMatchObject({ ok: false, kind: 'sqlite' });
+  });
+
+  describe('with express-session', () => {
+    const servers: Server[] = [];
+
+    function appWith(stores: Stores): Promise<string> {
+      const app = express();
+      app.use(
+        session({
+          store: stores.sessionStore,
+          secret: 'test-secret-test-secret-test-secret',
+          resave: false,
+          saveUninitialized: false,
+          cookie: { httpOnly: true, sameSite: 'lax', maxAge: 600_000 },
+        }),
+      );
+      app.post('/flow', (req, res) => {
+        (req.session as unknown as { flowId: string }).flowId = String(req.query.id);
+        res.status(204).end();
+      });
+      app.get('/flow', (req, res) => {
+        res.json({ flowId: (req.session as unknown as { flowId?: string }).flowId ?? null });
+      });
+      const server = createServer(app);
+      servers.push(server);
+      return new Promise((ok) =>
+        server.listen(0, '127.0.0.1', () =>
+          ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+        ),
+      );
+    }
+
+    afterEach(async () => {
+      await Promise.all(servers.splice(0).map((s) => new Promise((ok) => s.close(ok))));
+    });
+
+    it('reads in the next request what one request stored, also from a second app on the file', async () => {
+      clock = Date.now(); // the cookie's expiry is set from the real clock by express-session
+      const one = await appWith(await openStores());
+      const two = await appWith(await openStores());
+
+      const started = await request(one).post('/flow?id=flow-42').expect(204);
+      const cookie = started.headers['set-cookie']![0]!.split(';')[0]!;
+      expect(cookie).toMatch(/^connect\.sid=/);
+
+      await request(one).get('/flow').set('Cookie', cookie).expect(200, { flowId: 'flow-42' });
+      await request(two).get('/flow').set('Cookie', cookie).expect(200, { flowId: 'flow-42' });
+      await request(two).get('/flow').expect(200, { flowId: null });
+    });
+  });
+});
