@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { newClientSecret } from './management-applications.js';
+import { createEnvironment, docs, insert, type Environment, type Store } from './store.js';
+
+const OPENID_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
+const PINGONE_API_SCOPES = [
+  'p1:read:user',
+  'p1:update:user',
+  'p1:read:device',
+  'p1:create:device',
+] as const;
+const TEMPLATES = [
+  'transaction',
+  'general',
+  'strong_authentication',
+  'device_pairing',
+  'verification_code_template',
+] as const;
+
+export interface BootstrapResult {
+  env: Environment;
+  worker: { clientId: string; clientSecret: string };
+}
+
+/**
+ * One environment as a fresh PingOne one looks to this workflow: a worker application, the
+ * `openid` and `PingOne API` resources with their scopes, the notification templates, the
+ * default population, device authentication policy and sign-on policy.
+ */
+export function bootstrapEnvironment(
+  store: Store,
+  now: number,
+  options: { environmentId?: string; worker?: { clientId: string; clientSecret: string } },
+): BootstrapResult {
+  const env = createEnvironment(store, options.environmentId ?? randomUUID());
+  const worker = {
+    clientId: options.worker?.clientId ?? randomUUID(),
+    clientSecret: options.worker?.clientSecret ?? newClientSecret(),
+  };
+
+  const app = insert(
+    env,
+    'applications',
+    {
+      name: 'PingOne Emulator Worker',
+      enabled: true,
+      type: 'WORKER',
+      protocol: 'OPENID_CONNECT',
+      grantTypes: ['CLIENT_CREDENTIALS'],
+      responseTypes: [],
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+      pkceEnforcement: 'OPTIONAL',
+      supportUnsignedRequestObject: false,
+      requireSignedRequestObject: false,
+    },
+    now,
+  );
+  // The worker's id is its client id; fixed credentials (options.worker) re-key it.
+  const apps = docs(env, 'applications');
+  apps.delete(app.id);
+  app.id = worker.clientId;
+  apps.set(app.id, app);
+  env.secrets.set(app.id, { secret: worker.clientSecret });
+
+  const openid = insert(
+    env,
+    'resources',
+    {
+      name: 'openid',
+      type: 'OPENID_CONNECT',
+      audience: 'openid',
+      accessTokenValiditySeconds: 3600,
+    },
+    now,
+  );
+  for (const name of OPENID_SCOPES) {
+    insert(
+      env,
+      'scopes',
+      {
+        name,
+        description: `OpenID Connect ${name} scope`,
+        resource: { id: openid.id },
+        schemaAttributes: [],
+      },
+      now,
+    );
+  }
+  const api = insert(
+    env,
+    'resources',
+    {
+      name: 'PingOne API',
+      type: 'PINGONE_API',
+      audience: 'https://api.pingone.com',
+      accessTokenValiditySeconds: 3600,
+    },
+    now,
+  );
+  for (const name of PINGONE_API_SCOPES) {
+    insert(
+      env,
+      'scopes',
+      { name, description: `PingOne API ${name}`, resource: { id: api.id } },
+      now,
+    );
+  }
+
+  const templates = docs(env, 'templates');
+  for (const name of TEMPLATES) {
+    templates.set(name, {
+      id: name,
+      name,
+      environment: { id: env.id },
+      displayName: name,
+      deliveryMethods: ['SMS', 'Email', 'Voice', 'Push'],
+    });
+  }
+
+  insert(
+    env,
+    'populations',
+    { name: 'Default', description: 'The default population', default: true },
+    now,
+  );
+  insert(
+    env,
+    'deviceAuthenticationPolicies',
+    {
+      name: 'Default MFA Policy',
+      default: true,
+      sms: {
+        enabled: true,
+        otp: {
+          failure: { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } },
+          lifeTime: { duration: 30, timeUnit: 'MINUTES' },
+          otpLength: 6,
+        },
+      },
+      email: { enabled: true },
+      voice: { enabled: true },
+      mobile: { enabled: true },
+      totp: { enabled: true },
+      fido2: { enabled: true },
+    },
+    now,
+  );
+  const single = insert(
+    env,
+    'signOnPolicies',
+    { name: 'Single_Factor', description: 'The default sign-on policy', default: true },
+    now,
+  );
+  insert(
+    env,
+    'actions',
+    { signOnPolicy: { id: single.id }, priority: 1, type: 'LOGIN', recovery: { enabled: true } },
+    now,
+  );
+  return { env, worker };
+}

@@ -1,0 +1,77 @@
+import { Router } from 'express';
+import type { Context } from './context.js';
+import type { Faults } from './faults.js';
+import { EMULATOR_CSS, EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { P1Error } from './p1-error.js';
+import type { RequestLog } from './request-log.js';
+
+/** `/__emulator/*`: what PingOne does not have — the SMS outbox, the phone page, faults, the request log, the clock. */
+export function controlSurface(ctx: Context, faults: Faults, requests: RequestLog): Router {
+  const r = Router();
+  const toOf = (q: unknown) => (typeof q === 'string' && q ? q : undefined);
+
+  r.get('/sms', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(ctx.outbox.list(toOf(req.query.to)));
+  });
+
+  r.get('/phone', (req, res) => {
+    const to = toOf(req.query.to);
+    const messages = ctx.outbox.list(to);
+    const items = messages.length
+      ? messages
+          .map(
+            (m) =>
+              `<li class="sms"><span class="meta">To ${escapeHtml(m.to)} · ${escapeHtml(m.sentAt)}</span><span class="text">${escapeHtml(m.text)}</span></li>`,
+          )
+          .join('\n')
+      : '<li class="empty">No messages yet</li>';
+    const body = `<main class="phone"><h1>Messages${to ? ` for ${escapeHtml(to)}` : ''}</h1>
+<ul class="inbox" aria-live="polite">
+${items}
+</ul></main>`;
+    res
+      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
+      .type('html')
+      .send(
+        page('Phone — PingOne emulator', body, { refreshSeconds: 2, cssHref: EMULATOR_CSS_PATH }),
+      );
+  });
+
+  r.get('/assets/emulator.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(EMULATOR_CSS);
+  });
+
+  r.post('/faults', (req, res) => {
+    faults.add(req.body);
+    res.status(204).end();
+  });
+  r.delete('/faults', (_req, res) => {
+    faults.clear();
+    res.status(204).end();
+  });
+
+  r.get('/requests', (_req, res) => {
+    res.json(requests.list());
+  });
+  r.delete('/requests', (_req, res) => {
+    requests.clear();
+    res.status(204).end();
+  });
+
+  r.post('/clock', (req, res) => {
+    const ms = (req.body as { advanceMs?: unknown } | undefined)?.advanceMs;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new P1Error(400, 'INVALID_DATA', 'advanceMs must be a non-negative number', [
+        {
+          code: 'INVALID_VALUE',
+          target: 'advanceMs',
+          message: 'advanceMs must be a non-negative number',
+        },
+      ]);
+    }
+    ctx.clock.advance(ms);
+    res.json({ now: new Date(ctx.clock.now()).toISOString() });
+  });
+
+  return r;
+}

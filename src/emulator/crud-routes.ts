@@ -1,0 +1,199 @@
+import type { Request, Response, Router } from 'express';
+import type { Context } from './context.js';
+import { Checker, uniquenessViolation } from './checker.js';
+import { HAL_JSON } from './constants.js';
+import { isMediaType, mediaTypeOf } from './media-type.js';
+import { notFound, unsupportedMediaType } from './p1-error.js';
+import { scimFilter } from './scim-filter.js';
+import {
+  find,
+  insert,
+  list,
+  remove,
+  replace,
+  type Doc,
+  type Environment,
+  type Kind,
+} from './store.js';
+
+/** What a handler knows about the call: the environment and, for nested resources, the parent. */
+export interface CrudScope {
+  env: Environment;
+  parentId?: string;
+  existing?: Doc;
+}
+
+/** One management resource family: how to validate it and what makes it unique. */
+export interface CrudSpec {
+  kind: Kind;
+  /** Under `/environments/:envId`, e.g. `/applications/:appId/grants`. */
+  path: string;
+  /** Singular, for messages. */
+  what: string;
+  parent?: { param: string; kind: Kind; field: string; what: string };
+  /** Validates the body and returns the stored fields; throws PingOne's 400. */
+  build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
+  /** Throws a 400 when `fields` clashes with another doc. */
+  unique?(fields: Record<string, unknown>, scope: CrudScope): void;
+  afterCreate?(doc: Doc, scope: CrudScope): void;
+  beforeDelete?(doc: Doc, scope: CrudScope): void;
+  /** Read-only families (the built-in resources and scopes). */
+  readOnly?: boolean;
+  /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
+  updates?: Array<'PUT' | 'PATCH'>;
+  createStatus?: number;
+}
+
+export function envOf(req: Request): Environment {
+  return (req as Request & { p1Env: Environment }).p1Env;
+}
+
+function selfLink(ctx: Context, req: Request, spec: CrudSpec, id?: string): string {
+  const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
+    encodeURIComponent(String(req.params[name])),
+  );
+  const base = `${ctx.origin(req)}/v1/environments/${envOf(req).id}${path}`;
+  return id === undefined ? base : `${base}/${id}`;
+}
+
+export function withLinks(doc: Doc, href: string): Record<string, unknown> {
+  return { _links: { self: { href } }, ...doc };
+}
+
+export function sendHal(res: Response, status: number, body: unknown): void {
+  res.status(status).type(HAL_JSON).send(JSON.stringify(body));
+}
+
+/** 415 unless the body is `expected` (contract §2: vendor types are enforced). */
+export function requireJsonType(req: Request, expected = 'application/json'): void {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if ((hasBody || mediaTypeOf(req) !== undefined) && !isMediaType(req, expected))
+    throw unsupportedMediaType(expected);
+}
+
+/** Wires list/create/get/update/delete for one family, PingOne style (201 create, HAL lists). */
+export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
+  const scopeOf = (req: Request): CrudScope => {
+    const env = envOf(req);
+    if (!spec.parent) return { env };
+    const parentId = String(req.params[spec.parent.param]);
+    if (!find(env, spec.parent.kind, parentId)) throw notFound(spec.parent.what, parentId);
+    return { env, parentId };
+  };
+  const load = (req: Request, scope: CrudScope): Doc => {
+    const id = String(req.params.id);
+    const doc = find(scope.env, spec.kind, id);
+    if (!doc || (spec.parent && docParent(doc, spec) !== scope.parentId))
+      throw notFound(spec.what, id);
+    return doc;
+  };
+  const item = `${spec.path}/:id`;
+
+  router.get(spec.path, (req, res) => {
+    const scope = scopeOf(req);
+    const filter = scimFilter(typeof req.query.filter === 'string' ? req.query.filter : undefined);
+    let items = list(scope.env, spec.kind, spec.parent?.field, scope.parentId).filter(filter);
+    const limit = Number(req.query.limit);
+    if (Number.isInteger(limit) && limit > 0) items = items.slice(0, limit);
+    sendHal(res, 200, {
+      _links: { self: { href: selfLink(ctx, req, spec) } },
+      _embedded: { [spec.kind]: items.map((d) => withLinks(d, selfLink(ctx, req, spec, d.id))) },
+      count: items.length,
+      size: items.length,
+    });
+  });
+
+  router.get(item, (req, res) => {
+    const doc = load(req, scopeOf(req));
+    sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+  });
+
+  if (spec.readOnly || !spec.build) return;
+  const build = spec.build;
+
+  router.post(spec.path, (req, res) => {
+    requireJsonType(req);
+    const scope = scopeOf(req);
+    const fields = build(new Checker(req.body), scope);
+    spec.unique?.(fields, scope);
+    const doc = insert(scope.env, spec.kind, fields, ctx.clock.now());
+    spec.afterCreate?.(doc, scope);
+    sendHal(res, spec.createStatus ?? 201, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+  });
+
+  for (const method of spec.updates ?? ['PUT']) {
+    const register = method === 'PUT' ? router.put.bind(router) : router.patch.bind(router);
+    register(item, (req, res) => {
+      requireJsonType(req);
+      const scope = scopeOf(req);
+      const existing = load(req, scope);
+      scope.existing = existing;
+      const body = new Checker(req.body).body;
+      const merged = method === 'PATCH' ? deepMerge(stripCommon(existing), body) : body;
+      const fields = build(new Checker(merged), scope);
+      spec.unique?.(fields, scope);
+      const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
+      sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+    });
+  }
+
+  router.delete(item, (req, res) => {
+    const scope = scopeOf(req);
+    const doc = load(req, scope);
+    spec.beforeDelete?.(doc, scope);
+    remove(scope.env, spec.kind, doc.id);
+    res.status(204).end();
+  });
+}
+
+function docParent(doc: Doc, spec: CrudSpec): unknown {
+  const [head, tail] = spec.parent!.field.split('.') as [string, string];
+  const ref = doc[head] as Record<string, unknown> | undefined;
+  return ref?.[tail];
+}
+
+function stripCommon(doc: Doc): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...doc };
+  for (const key of ['id', 'environment', 'createdAt', 'updatedAt']) delete rest[key];
+  return rest;
+}
+
+function deepMerge(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const prev = out[key];
+    out[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+/** Throws PingOne's uniqueness 400 when another doc of `kind` already has `value` at `key`. */
+export function assertUnique(
+  scope: CrudScope,
+  kind: Kind,
+  key: string,
+  value: unknown,
+  sameScope: (d: Doc) => boolean = () => true,
+): void {
+  if (value === undefined) return;
+  const clash = list(scope.env, kind).find(
+    (d) =>
+      d.id !== scope.existing?.id &&
+      sameScope(d) &&
+      String(d[key]).toLowerCase() === String(value).toLowerCase(),
+  );
+  if (clash) throw uniquenessViolation(key, String(value), clash.id);
+}

@@ -1,0 +1,59 @@
+import type { NextFunction, Request, Response } from 'express';
+import { OAuthError, P1Error } from './p1-error.js';
+
+/**
+ * One place that answers every failure: PingOne's error body (contract §2.1), RFC 6749 errors on
+ * the token endpoint, and never a stack trace.
+ */
+export function errorHandler(onError: (error: unknown) => void) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (error instanceof OAuthError) {
+      if (error.status === 401 && /^Basic/i.test(req.get('authorization') ?? ''))
+        res.set('WWW-Authenticate', 'Basic realm="PingOne"');
+      res
+        .status(error.status)
+        .set('Cache-Control', 'no-store')
+        .json({ error: error.error, error_description: error.description });
+      return;
+    }
+    const p1 = error instanceof P1Error ? error : fromBodyParser(error);
+    if (p1) {
+      if (req.path.endsWith('/as/token')) {
+        res.status(400).json({ error: 'invalid_request', error_description: p1.message });
+        return;
+      }
+      if (p1.headers) res.set(p1.headers);
+      res.status(p1.status).json(p1.body());
+      return;
+    }
+    onError(error);
+    res
+      .status(500)
+      .json(
+        new P1Error(
+          500,
+          'UNEXPECTED_ERROR',
+          'An unexpected error occurred in the emulator.',
+        ).body(),
+      );
+  };
+}
+
+function fromBodyParser(error: unknown): P1Error | undefined {
+  const e = error as { type?: unknown; status?: unknown } | null;
+  if (!e || typeof e.type !== 'string' || typeof e.status !== 'number') return undefined;
+  if (e.type === 'entity.parse.failed') {
+    return new P1Error(400, 'INVALID_DATA', 'The request body is not valid JSON.', [
+      { code: 'INVALID_VALUE', message: 'The request body is not valid JSON.' },
+    ]);
+  }
+  if (e.type === 'entity.too.large')
+    return new P1Error(413, 'INVALID_REQUEST', 'The request body is too large.');
+  if (e.status === 415)
+    return new P1Error(415, 'INVALID_REQUEST', 'Unsupported request body encoding.');
+  return new P1Error(400, 'INVALID_REQUEST', 'The request body could not be read.');
+}

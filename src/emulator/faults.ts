@@ -1,0 +1,119 @@
+import type { NextFunction, Request, Response } from 'express';
+import { P1Error } from './p1-error.js';
+
+/** A fault for the next `count` calls matching `method` and `path` (tests only; PingOne has no such thing). */
+export interface FaultRule {
+  method?: string;
+  /** Exact path, or — when it starts with `^` — a RegExp source; matched against the path without query. */
+  path: string;
+  /** Default 1. */
+  count?: number;
+  latencyMs?: number;
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+  matches(method: string, path: string): boolean;
+}
+
+export interface Faults {
+  add(rule: FaultRule): void;
+  clear(): void;
+  middleware(req: Request, res: Response, next: NextFunction): void;
+}
+
+/** Checks a rule from JSON (the control surface) or code; throws a P1Error naming the bad field. */
+export function parseFaultRule(input: unknown): FaultRule {
+  const bad = (target: string, message: string) =>
+    new P1Error(400, 'INVALID_DATA', 'Invalid fault rule', [
+      { code: 'INVALID_VALUE', target, message },
+    ]);
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw bad('body', 'a JSON object is required');
+  const r = input as Record<string, unknown>;
+  if (typeof r.path !== 'string' || !r.path) throw bad('path', 'path is required');
+  if (r.path.startsWith('^')) {
+    try {
+      new RegExp(r.path);
+    } catch {
+      throw bad('path', 'not a valid regular expression');
+    }
+  }
+  if (r.method !== undefined && typeof r.method !== 'string')
+    throw bad('method', 'must be a string');
+  const positiveInt = (k: string, min: number, max: number) => {
+    const v = r[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+      throw bad(k, `must be a whole number ${min}-${max}`);
+    }
+  };
+  positiveInt('count', 1, 1_000_000);
+  positiveInt('latencyMs', 0, 120_000);
+  positiveInt('status', 100, 599);
+  if (r.drop !== undefined && typeof r.drop !== 'boolean')
+    throw bad('drop', 'must be true or false');
+  if (r.headers !== undefined) {
+    const h = r.headers;
+    if (
+      h === null ||
+      typeof h !== 'object' ||
+      Array.isArray(h) ||
+      !Object.values(h).every((v) => typeof v === 'string')
+    ) {
+      throw bad('headers', 'must be an object of strings');
+    }
+  }
+  if (r.latencyMs === undefined && r.status === undefined && r.drop !== true) {
+    throw bad('body', 'a fault needs latencyMs, status or drop');
+  }
+  return r as unknown as FaultRule;
+}
+
+/** Applied before routing: latency first, then a canned answer or a dropped connection. */
+export function createFaults(): Faults {
+  let rules: ActiveRule[] = [];
+  return {
+    add(rule) {
+      const checked = parseFaultRule(rule);
+      const pattern = checked.path.startsWith('^') ? new RegExp(checked.path) : undefined;
+      const method = checked.method?.toUpperCase();
+      rules.push({
+        rule: checked,
+        remaining: checked.count ?? 1,
+        matches: (m, p) =>
+          (!method || method === m) && (pattern ? pattern.test(p) : p === checked.path),
+      });
+    },
+    clear() {
+      rules = [];
+    },
+    middleware(req, res, next) {
+      if (req.path.startsWith('/__emulator/')) return next();
+      const active = rules.find((r) => r.remaining > 0 && r.matches(req.method, req.path));
+      if (!active) return next();
+      active.remaining -= 1;
+      rules = rules.filter((r) => r.remaining > 0);
+      const { rule } = active;
+      const act = (): void => {
+        if (rule.drop) {
+          req.socket.destroy();
+          return;
+        }
+        if (rule.status === undefined) return next();
+        if (rule.headers) res.set(rule.headers);
+        res.status(rule.status);
+        if (rule.body === undefined) res.end();
+        else if (typeof rule.body === 'string') res.send(rule.body);
+        else res.json(rule.body);
+      };
+      if (rule.latencyMs) setTimeout(act, rule.latencyMs);
+      else act();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Request, Response } from 'express';
+import {
+  FLOW_COOKIE_NAMES,
+  FLOW_EXTRA_FIELDS,
+  FLOWS_BEARER_REQUIRED,
+  HAL_JSON,
+  MISSING_COOKIE_ANSWER,
+} from './constants.js';
+import type { Context } from './context.js';
+import type { Flow } from './flow-registry.js';
+import { accessFailed, notFound, P1Error } from './p1-error.js';
+import { find, list, type Environment } from './store.js';
+import { bearerOf } from './token-registry.js';
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * PingOne's flow cookies: `Path=/{envId}/` (so a standard jar scoped to another path drops them),
+ * HttpOnly. ST-NO-SS is the copy without a SameSite attribute, as PingOne sets it.
+ */
+export function setFlowCookies(ctx: Context, req: Request, res: Response, flow: Flow): void {
+  const secure = ctx.origin(req).startsWith('https:') ? '; Secure' : '';
+  const path = `/${flow.environmentId}/`;
+  res.append('Set-Cookie', `ST=${flow.cookies.ST}; Path=${path}; HttpOnly; SameSite=Lax${secure}`);
+  res.append('Set-Cookie', `ST-NO-SS=${flow.cookies['ST-NO-SS']}; Path=${path}; HttpOnly${secure}`);
+}
+
+export function hasFlowCookies(req: Request, flow: Flow): boolean {
+  const sent = parseCookies(req.get('cookie'));
+  return FLOW_COOKIE_NAMES.every((name) => sent[name] === flow.cookies[name]);
+}
+
+export function missingCookieError(): P1Error {
+  const a = MISSING_COOKIE_ANSWER;
+  const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
+  return new P1Error(a.status, a.code, message, [
+    { code: a.detailCode, target: a.target, message },
+  ]);
+}
+
+/** The environment of an auth-host path, or 404. */
+export function authEnv(ctx: Context, req: Request): Environment {
+  const id = String(req.params.envId);
+  const env = ctx.store.environment(id);
+  if (!env) throw notFound('environment', id);
+  return env;
+}
+
+/** Contract §2: a strict `Accept: application/json` gets 406 on the auth host's HAL answers. */
+export function requireHalAccept(req: Request): void {
+  if (req.get('accept') && !req.accepts('application/hal+json')) {
+    throw new P1Error(
+      406,
+      'INVALID_REQUEST',
+      'Not acceptable: send Accept: */* (PingOne answers application/hal+json).',
+    );
+  }
+}
+
+/** Contract §9: a worker bearer on /flows is accepted but not required — when present it must be valid. */
+export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
+  const header = req.get('authorization');
+  if (header === undefined) {
+    if (FLOWS_BEARER_REQUIRED) throw accessFailed();
+    return;
+  }
+  const grant = ctx.tokens.check(bearerOf(header), 'worker');
+  if (!grant || grant.environmentId !== env.id) throw accessFailed();
+}
+
+/** Looks the flow up, then requires its current cookies (404 before 400, as a stale flow has no cookies). */
+export function liveFlow(ctx: Context, req: Request, env: Environment, flowId: unknown): Flow {
+  const id = typeof flowId === 'string' ? flowId : '';
+  const flow = id ? ctx.flows.get(env.id, id) : undefined;
+  if (!flow) throw notFound('flow', id || undefined);
+  if (!hasFlowCookies(req, flow)) throw missingCookieError();
+  return flow;
+}
+
+export function flowUrl(ctx: Context, req: Request, flow: Flow): string {
+  return `${ctx.origin(req)}/${flow.environmentId}/flows/${flow.id}`;
+}
+
+export function resumeUrl(ctx: Context, req: Request, flow: Flow): string {
+  return `${ctx.origin(req)}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
+}
+
+function maskPhone(phone: unknown): string {
+  const digits = String(phone ?? '').replace(/\D/g, '');
+  return `******${digits.slice(-4)}`;
+}
+
+/** The flow object of contract §6 ("The flow object"). */
+export function flowView(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  flow: Flow,
+): Record<string, unknown> {
+  const self = flowUrl(ctx, req, flow);
+  const links: Record<string, { href: string }> = { self: { href: self } };
+  if (flow.status === 'OTP_REQUIRED') links['otp.check'] = { href: self };
+  if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
+    links['usernamePassword.check'] = { href: self };
+  const body: Record<string, unknown> = {
+    _links: links,
+    id: flow.id,
+    status: flow.status,
+    resumeUrl: resumeUrl(ctx, req, flow),
+  };
+  const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
+  const embedded: Record<string, unknown> = {};
+  if (user) embedded.user = { id: user.id, username: user.username };
+  if (FLOW_EXTRA_FIELDS) {
+    body.expiresAt = new Date(flow.expiresAt).toISOString();
+    if (flow.status === 'OTP_REQUIRED' && flow.otp && user) {
+      embedded.devices = list(env, 'devices', 'user.id', user.id)
+        .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
+        .map((d) => ({ id: d.id, type: d.type, phone: maskPhone(d.phone) }));
+      body.selectedDevice = { id: flow.otp.deviceId };
+    }
+  }
+  if (Object.keys(embedded).length) body._embedded = embedded;
+  if (flow.status === 'FAILED' && flow.failure) {
+    body.error = { code: 'REQUEST_FAILED', message: flow.failure.description };
+  }
+  return body;
+}
+
+export function authorizeResponse(ctx: Context, flow: Flow): Record<string, string> {
+  const response: Record<string, string> = { code: ctx.flows.issueCode(flow) };
+  if (flow.state !== undefined && ctx.variants.echoStateOnResume) response.state = flow.state;
+  return response;
+}
+
+export function sendFlow(res: Response, status: number, body: unknown): void {
+  res.status(status).set('Cache-Control', 'no-store').type(HAL_JSON).send(JSON.stringify(body));
+}
+
+/** `redirect_uri?code=…&state=…` or `?error=…&error_description=…&state=…` (RFC 6749 §4.1.2). */
+export function redirectWith(
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+): string {
+  const url = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  return url.toString();
+}

@@ -1,0 +1,112 @@
+import type { Request, Response, Router } from 'express';
+import type { Context } from './context.js';
+import type { Flow } from './flow-registry.js';
+import {
+  authEnv,
+  authorizeResponse,
+  checkOptionalBearer,
+  flowView,
+  liveFlow,
+  redirectWith,
+  requireHalAccept,
+  sendFlow,
+  setFlowCookies,
+} from './flow-http.js';
+import { checkOtp, checkPassword, wrongStatus } from './flow-steps.js';
+import { isMediaType } from './media-type.js';
+import { P1Error, unsupportedMediaType } from './p1-error.js';
+import type { Environment } from './store.js';
+
+const OTP_CHECK = 'application/vnd.pingidentity.otp.check+json';
+const PASSWORD_CHECK = 'application/vnd.pingidentity.usernamePassword.check+json';
+const OTHER_ACTIONS = [
+  'application/vnd.pingidentity.device.select+json',
+  'application/vnd.pingidentity.device.activate+json',
+  'application/vnd.pingidentity.session.reset+json',
+];
+
+/** `/{env}/flows/{flowId}` (contract §6.17) and `/{env}/as/resume` (§6.18). */
+export function flowRoutes(router: Router, ctx: Context): void {
+  router.get('/:envId/flows/:flowId', (req, res) => {
+    requireHalAccept(req);
+    const env = authEnv(ctx, req);
+    const flow = liveFlow(ctx, req, env, req.params.flowId);
+    checkOptionalBearer(ctx, req, env);
+    sendFlow(res, 200, flowView(ctx, req, env, flow));
+  });
+
+  router.post('/:envId/flows/:flowId', (req, res) => {
+    requireHalAccept(req);
+    const env = authEnv(ctx, req);
+    const flow = liveFlow(ctx, req, env, req.params.flowId);
+    checkOptionalBearer(ctx, req, env);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (isMediaType(req, OTP_CHECK)) {
+      checkOtp(ctx, env, flow, body.otp);
+    } else if (isMediaType(req, PASSWORD_CHECK)) {
+      checkPassword(ctx, env, flow, body.username, body.password);
+    } else if (OTHER_ACTIONS.some((t) => isMediaType(req, t))) {
+      throw wrongStatus(
+        flow,
+        String(req.get('content-type')).split(';')[0]!.replace('application/vnd.pingidentity.', ''),
+      );
+    } else {
+      throw unsupportedMediaType(`${OTP_CHECK} or ${PASSWORD_CHECK}`);
+    }
+    setFlowCookies(ctx, req, res, flow);
+    const view = flowView(ctx, req, env, flow);
+    if (flow.status === 'COMPLETED' && ctx.variants.completedIncludesAuthorizeResponse) {
+      view.authorizeResponse = authorizeResponse(ctx, flow);
+    }
+    sendFlow(res, 200, view);
+  });
+
+  router.get('/:envId/as/resume', (req, res) => resume(ctx, req, res));
+}
+
+/**
+ * Resume: pi.flow answers `{authorizeResponse}` as JSON, redirect modes answer 302 to
+ * `redirect_uri?code=…&state=…` (or `?error=…` when the flow failed). The flow is consumed.
+ */
+function resume(ctx: Context, req: Request, res: Response): void {
+  const env = authEnv(ctx, req);
+  const flow = liveFlow(ctx, req, env, req.query.flowId);
+  const redirect =
+    flow.redirectUri && (flow.mode === 'query' || ctx.variants.resumeRedirectsInPiFlow);
+  if (!redirect) requireHalAccept(req);
+  if (flow.status === 'COMPLETED') {
+    const response = authorizeResponse(ctx, flow);
+    ctx.flows.remove(flow);
+    if (redirect) return void res.redirect(302, redirectWith(flow.redirectUri!, response));
+    return sendFlow(res, 200, { authorizeResponse: response });
+  }
+  if (flow.status === 'FAILED') {
+    ctx.flows.remove(flow);
+    const description = flow.failure?.description ?? 'The flow failed';
+    if (redirect) {
+      return void res.redirect(
+        302,
+        redirectWith(flow.redirectUri!, errorParams(ctx, flow, description)),
+      );
+    }
+    throw new P1Error(400, 'REQUEST_FAILED', description);
+  }
+  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, env, flow));
+  throw wrongStatus(flow, 'resume');
+}
+
+function errorParams(
+  ctx: Context,
+  flow: Flow,
+  description: string,
+): Record<string, string | undefined> {
+  return {
+    error: flow.failure?.error ?? 'access_denied',
+    error_description: description,
+    state: ctx.variants.echoStateOnResume ? flow.state : undefined,
+  };
+}
+
+export function signOnPageUrl(ctx: Context, req: Request, env: Environment, flow: Flow): string {
+  return `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
+}

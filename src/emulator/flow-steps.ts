@@ -1,0 +1,156 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  AMR_OTP,
+  AMR_PASSWORD,
+  EXPIRED_OTP_FAILS_FLOW,
+  LOCKED_FLOW_ANSWER,
+  WRONG_OTP_ANSWER,
+} from './constants.js';
+import type { Context } from './context.js';
+import { newFlowCookies, type Flow } from './flow-registry.js';
+import { sendOtp } from './otp-sender.js';
+import { P1Error } from './p1-error.js';
+import { list, type Environment } from './store.js';
+
+/** Moves the flow to its next required step, sending the OTP when MFA is next. */
+export function advance(ctx: Context, env: Environment, flow: Flow): void {
+  const step = flow.pending[0];
+  if (step === 'PASSWORD') {
+    flow.status = 'USERNAME_PASSWORD_REQUIRED';
+    return;
+  }
+  if (step === 'MFA') {
+    sendOtp(ctx, env, flow);
+    flow.status = 'OTP_REQUIRED';
+    return;
+  }
+  flow.status = 'COMPLETED';
+  flow.authTime = ctx.clock.now();
+}
+
+/** A successful step: new cookie values (PingOne may rotate them on any step) and, as a variant, a new id. */
+export function afterStep(ctx: Context, flow: Flow): void {
+  flow.cookies = newFlowCookies();
+  if (ctx.variants.flowIdRotation) ctx.flows.rekey(flow);
+}
+
+function fail(flow: Flow, description: string): void {
+  flow.status = 'FAILED';
+  flow.failure = { error: 'access_denied', description };
+  delete flow.otp;
+}
+
+function lockedError(): P1Error {
+  return new P1Error(LOCKED_FLOW_ANSWER.status, LOCKED_FLOW_ANSWER.code, 'The flow has failed.', [
+    {
+      code: LOCKED_FLOW_ANSWER.detailCode,
+      message: 'Too many failed attempts; start a new authorization.',
+    },
+  ]);
+}
+
+export function wrongStatus(flow: Flow, action: string): P1Error {
+  if (flow.status === 'FAILED') return lockedError();
+  return new P1Error(
+    400,
+    'REQUEST_FAILED',
+    `${action} is not allowed while the flow is ${flow.status}.`,
+  );
+}
+
+function wrongOtp(message: string, remainingAttempts: number): P1Error {
+  return new P1Error(WRONG_OTP_ANSWER.status, WRONG_OTP_ANSWER.code, message, [
+    {
+      code: WRONG_OTP_ANSWER.detailCode,
+      target: 'otp',
+      message,
+      innerError: { remainingAttempts },
+    },
+  ]);
+}
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** `otp.check` (contract §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
+export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknown): void {
+  if (flow.status !== 'OTP_REQUIRED' || !flow.otp) throw wrongStatus(flow, 'otp.check');
+  if (typeof otp !== 'string' || otp === '') {
+    throw new P1Error(400, 'INVALID_DATA', 'otp is required', [
+      { code: 'REQUIRED_VALUE', target: 'otp', message: 'otp is required' },
+    ]);
+  }
+  if (ctx.clock.now() >= flow.otp.expiresAt) {
+    if (EXPIRED_OTP_FAILS_FLOW) fail(flow, 'The one-time passcode expired');
+    throw wrongOtp('The one-time passcode has expired.', 0);
+  }
+  if (!sameSecret(otp, flow.otp.value)) {
+    flow.otp.remaining -= 1;
+    const remaining = flow.otp.remaining;
+    if (remaining <= 0) fail(flow, 'Too many wrong one-time passcodes');
+    throw wrongOtp('Invalid one-time passcode.', Math.max(remaining, 0));
+  }
+  delete flow.otp;
+  flow.amr.push(AMR_OTP);
+  flow.pending.shift();
+  advance(ctx, env, flow);
+  afterStep(ctx, flow);
+}
+
+/** `usernamePassword.check`: the password set in step 12; the user must match a login_hint_token. */
+export function checkPassword(
+  ctx: Context,
+  env: Environment,
+  flow: Flow,
+  username: unknown,
+  password: unknown,
+): void {
+  if (flow.status !== 'USERNAME_PASSWORD_REQUIRED')
+    throw wrongStatus(flow, 'usernamePassword.check');
+  const details = [];
+  if (typeof username !== 'string' || !username)
+    details.push({ code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' });
+  if (typeof password !== 'string' || !password)
+    details.push({ code: 'REQUIRED_VALUE', target: 'password', message: 'password is required' });
+  if (details.length)
+    throw new P1Error(
+      400,
+      'INVALID_DATA',
+      'Validation Error : One or more fields are invalid.',
+      details,
+    );
+  const user = list(env, 'users').find(
+    (u) => String(u.username).toLowerCase() === String(username).toLowerCase(),
+  );
+  const stored = user ? env.passwords.get(user.id) : undefined;
+  const ok =
+    user !== undefined &&
+    user.enabled !== false &&
+    stored !== undefined &&
+    sameSecret(String(password), stored.value) &&
+    (flow.userId === undefined || flow.userId === user.id);
+  if (!ok) {
+    throw new P1Error(400, 'INVALID_DATA', 'Invalid username or password.', [
+      {
+        code: 'INVALID_VALUE',
+        target: 'password',
+        message: 'The username or password is not correct.',
+      },
+    ]);
+  }
+  flow.userId = user!.id;
+  flow.amr.push(AMR_PASSWORD);
+  flow.pending.shift();
+  try {
+    advance(ctx, env, flow);
+  } catch (error) {
+    if (error instanceof P1Error) fail(flow, error.message);
+    throw error;
+  }
+  afterStep(ctx, flow);
+}
+
+export { lockedError };

@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import type { Context } from './context.js';
+import { assertUnique, crudRoutes } from './crud-routes.js';
+import { P1Error } from './p1-error.js';
+import { list } from './store.js';
+
+/** Populations (step 10). */
+export function populationRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'populations',
+    path: '/populations',
+    what: 'population',
+    build(c, scope) {
+      const name = c.string('name', { required: true, max: 256 });
+      const description = c.string('description', { max: 1024 });
+      c.done();
+      const fields: Record<string, unknown> = { name, default: scope.existing?.default ?? false };
+      if (description !== undefined) fields.description = description;
+      return fields;
+    },
+    unique: (fields, scope) => assertUnique(scope, 'populations', 'name', fields.name),
+    beforeDelete(doc, scope) {
+      const blocked =
+        doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
+      if (blocked) {
+        throw new P1Error(400, 'INVALID_DATA', 'The population cannot be deleted.', [
+          {
+            code: 'CONSTRAINT_VIOLATION',
+            message: doc.default
+              ? 'The default population cannot be deleted'
+              : 'The population still contains users',
+          },
+        ]);
+      }
+    },
+  });
+}

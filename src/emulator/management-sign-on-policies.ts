@@ -1,0 +1,88 @@
+import type { Router } from 'express';
+import { POLICY_NAME, uniquenessViolation } from './checker.js';
+import type { Context } from './context.js';
+import { assertUnique, crudRoutes } from './crud-routes.js';
+import { find, list, remove } from './store.js';
+
+const ACTION_TYPES = [
+  'LOGIN',
+  'MULTI_FACTOR_AUTHENTICATION',
+  'IDENTIFIER_FIRST',
+  'AGREEMENT',
+  'PROGRESSIVE_PROFILING',
+  'IDENTITY_PROVIDER',
+] as const;
+const MFA_METHODS = [
+  'sms',
+  'email',
+  'voice',
+  'applications',
+  'securityKey',
+  'authenticator',
+  'totp',
+  'fido2',
+] as const;
+
+/** Sign-on policies (step 6) and their actions (step 7). */
+export function signOnPolicyRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'signOnPolicies',
+    path: '/signOnPolicies',
+    what: 'sign-on policy',
+    build(c) {
+      const name = c.string('name', { required: true, pattern: POLICY_NAME, max: 256 });
+      const description = c.string('description', { max: 1024 });
+      const isDefault = c.bool('default') ?? false;
+      c.done();
+      return { name, ...(description === undefined ? {} : { description }), default: isDefault };
+    },
+    unique: (fields, scope) => assertUnique(scope, 'signOnPolicies', 'name', fields.name),
+    beforeDelete(doc, scope) {
+      // PingOne removes the policy's actions and its assignments to applications with it.
+      for (const a of list(scope.env, 'actions', 'signOnPolicy.id', doc.id))
+        remove(scope.env, 'actions', a.id);
+      for (const a of list(scope.env, 'signOnPolicyAssignments', 'signOnPolicy.id', doc.id)) {
+        remove(scope.env, 'signOnPolicyAssignments', a.id);
+      }
+    },
+  });
+
+  crudRoutes(router, ctx, {
+    kind: 'actions',
+    path: '/signOnPolicies/:policyId/actions',
+    what: 'sign-on policy action',
+    parent: {
+      param: 'policyId',
+      kind: 'signOnPolicies',
+      field: 'signOnPolicy.id',
+      what: 'sign-on policy',
+    },
+    build(c, scope) {
+      const priority = c.int('priority', { required: true, min: 1, max: 1000 });
+      const type = c.string('type', { required: true, allowed: ACTION_TYPES });
+      const fields: Record<string, unknown> = { ...c.body };
+      if (type === 'MULTI_FACTOR_AUTHENTICATION') {
+        for (const m of MFA_METHODS) c.bool(`${m}.enabled`);
+        if (!MFA_METHODS.some((m) => c.get(`${m}.enabled`) === true)) {
+          c.invalid('sms.enabled', 'At least one authentication method must be enabled');
+        }
+        const policyId = c.string('deviceAuthenticationPolicy.id');
+        if (policyId !== undefined && !find(scope.env, 'deviceAuthenticationPolicies', policyId)) {
+          c.invalid(
+            'deviceAuthenticationPolicy.id',
+            `No device authentication policy with id ${policyId}`,
+          );
+        }
+      }
+      c.done();
+      delete fields.id;
+      return { ...fields, signOnPolicy: { id: scope.parentId }, priority, type };
+    },
+    unique(fields, scope) {
+      const clash = list(scope.env, 'actions', 'signOnPolicy.id', scope.parentId).find(
+        (d) => d.id !== scope.existing?.id && d.priority === fields.priority,
+      );
+      if (clash) throw uniquenessViolation('priority', String(fields.priority), clash.id);
+    },
+  });
+}

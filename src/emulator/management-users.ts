@@ -1,0 +1,147 @@
+import type { Router } from 'express';
+import { Checker, PHONE } from './checker.js';
+import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
+import type { Context } from './context.js';
+import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
+import { notFound } from './p1-error.js';
+import { find, list, remove, replace, type Doc } from './store.js';
+
+const DEVICE_TYPES = ['SMS', 'EMAIL', 'VOICE', 'TOTP', 'MOBILE', 'FIDO2'] as const;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
+export function userRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'users',
+    path: '/users',
+    what: 'user',
+    updates: ['PUT', 'PATCH'],
+    build(c, scope) {
+      const username = c.string('username', { required: true, pattern: /^[^\s]{1,128}$/ });
+      const email = c.string('email', { pattern: EMAIL });
+      const mobilePhone = c.string('mobilePhone', { pattern: PHONE });
+      const given = c.string('name.given');
+      const family = c.string('name.family');
+      const enabled = c.bool('enabled') ?? true;
+      let populationId = c.string('population.id');
+      if (populationId !== undefined && !find(scope.env, 'populations', populationId)) {
+        c.invalid('population.id', `No population with id ${populationId}`);
+      }
+      c.done();
+      populationId ??= list(scope.env, 'populations').find((p) => p.default === true)?.id;
+      const fields: Record<string, unknown> = {
+        username,
+        enabled,
+        mfaEnabled: scope.existing?.mfaEnabled ?? NEW_USER_MFA_ENABLED,
+        population: { id: populationId },
+        account: { canAuthenticate: true, status: 'OK' },
+        lifecycle: { status: 'ACCOUNT_OK' },
+        identityProvider: { type: 'PING_ONE' },
+      };
+      if (email !== undefined) fields.email = email;
+      if (mobilePhone !== undefined) fields.mobilePhone = mobilePhone;
+      if (given !== undefined || family !== undefined) fields.name = { given, family };
+      return fields;
+    },
+    unique: (fields, scope) => assertUnique(scope, 'users', 'username', fields.username),
+    beforeDelete(doc, scope) {
+      for (const d of list(scope.env, 'devices', 'user.id', doc.id))
+        remove(scope.env, 'devices', d.id);
+      scope.env.passwords.delete(doc.id);
+    },
+  });
+
+  const userOf = (envId: ReturnType<typeof envOf>, id: string): Doc => {
+    const user = find(envId, 'users', id);
+    if (!user) throw notFound('user', id);
+    return user;
+  };
+  const userLink = (req: Parameters<Parameters<Router['get']>[1]>[0], suffix: string) =>
+    `${ctx.origin(req)}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
+
+  // Contract §4 step 12: PUT with the vendor type; plain JSON gets 415.
+  router.put('/users/:userId/password', (req, res) => {
+    const env = envOf(req);
+    const user = userOf(env, String(req.params.userId));
+    requireJsonType(req, 'application/vnd.pingidentity.password.set+json');
+    const c = new Checker(req.body);
+    const value = c.string('value', { required: true, max: 255 });
+    const forceChange = c.bool('forceChange') ?? false;
+    c.done();
+    env.passwords.set(user.id, { value: value!, forceChange });
+    sendHal(res, 200, {
+      _links: { self: { href: userLink(req, 'password') } },
+      environment: { id: env.id },
+      user: { id: user.id },
+      status: forceChange ? 'MUST_CHANGE_PASSWORD' : 'OK',
+      lastChangedAt: new Date(ctx.clock.now()).toISOString(),
+    });
+  });
+
+  router.get('/users/:userId/password', (req, res) => {
+    const env = envOf(req);
+    const user = userOf(env, String(req.params.userId));
+    const password = env.passwords.get(user.id);
+    sendHal(res, 200, {
+      _links: { self: { href: userLink(req, 'password') } },
+      environment: { id: env.id },
+      user: { id: user.id },
+      status: !password ? 'NO_PASSWORD' : password.forceChange ? 'MUST_CHANGE_PASSWORD' : 'OK',
+    });
+  });
+
+  router.get('/users/:userId/mfaEnabled', (req, res) => {
+    const user = userOf(envOf(req), String(req.params.userId));
+    sendHal(res, 200, {
+      _links: { self: { href: userLink(req, 'mfaEnabled') } },
+      mfaEnabled: user.mfaEnabled,
+    });
+  });
+
+  router.put('/users/:userId/mfaEnabled', (req, res) => {
+    const env = envOf(req);
+    const user = userOf(env, String(req.params.userId));
+    requireJsonType(req);
+    const c = new Checker(req.body);
+    const mfaEnabled = c.bool('mfaEnabled', true);
+    c.done();
+    replace(env, 'users', user, { ...stripCommon(user), mfaEnabled }, ctx.clock.now());
+    sendHal(res, 200, { _links: { self: { href: userLink(req, 'mfaEnabled') } }, mfaEnabled });
+  });
+
+  crudRoutes(router, ctx, {
+    kind: 'devices',
+    path: '/users/:userId/devices',
+    what: 'device',
+    parent: { param: 'userId', kind: 'users', field: 'user.id', what: 'user' },
+    updates: [],
+    createStatus: DEVICE_CREATE_STATUS,
+    build(c, scope) {
+      const type = c.string('type', { required: true, allowed: DEVICE_TYPES });
+      const fields: Record<string, unknown> = { type, user: { id: scope.parentId } };
+      if (type === 'SMS' || type === 'VOICE')
+        fields.phone = c.string('phone', { required: true, pattern: PHONE });
+      if (type === 'EMAIL') fields.email = c.string('email', { required: true, pattern: EMAIL });
+      // An admin-created device without `status` is ACTIVE at once (contract §4 step 15).
+      fields.status =
+        c.string('status', { allowed: ['ACTIVE', 'ACTIVATION_REQUIRED'] }) ?? 'ACTIVE';
+      const nickname = c.string('nickname', { max: 100 });
+      if (nickname !== undefined) fields.nickname = nickname;
+      const policyId = c.string('policy.id');
+      if (policyId !== undefined) {
+        if (!find(scope.env, 'deviceAuthenticationPolicies', policyId)) {
+          c.invalid('policy.id', `No device authentication policy with id ${policyId}`);
+        }
+        fields.policy = { id: policyId };
+      }
+      c.done();
+      return fields;
+    },
+  });
+}
+
+function stripCommon(doc: Doc): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...doc };
+  for (const key of ['id', 'environment', 'createdAt', 'updatedAt']) delete rest[key];
+  return rest;
+}

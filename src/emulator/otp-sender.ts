@@ -1,0 +1,104 @@
+import { randomInt } from 'node:crypto';
+import {
+  DEFAULT_OTP,
+  MFA_NOT_ENABLED_ANSWER,
+  NO_DEVICE_ANSWER,
+  OTP_PLACEHOLDERS,
+} from './constants.js';
+import type { Context } from './context.js';
+import type { Flow } from './flow-registry.js';
+import { P1Error } from './p1-error.js';
+import { find, list, type Doc, type Environment } from './store.js';
+
+/** The SMS settings of a device authentication policy (contract §4 step 14, §7). */
+interface OtpSettings {
+  failureCount: number;
+  lifetimeMs: number;
+  length: number;
+}
+
+/**
+ * Contract §8.4: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
+ * `DEFAULT_TO_FIRST`); then a fresh OTP is rendered into the transaction text and "sent".
+ */
+export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
+  const user = find(env, 'users', flow.userId!);
+  if (!user) throw new P1Error(400, 'REQUEST_FAILED', 'The user no longer exists.');
+  if (user.mfaEnabled !== true) {
+    throw new P1Error(
+      MFA_NOT_ENABLED_ANSWER.status,
+      MFA_NOT_ENABLED_ANSWER.code,
+      'MFA is not enabled for the user.',
+      [{ code: MFA_NOT_ENABLED_ANSWER.detailCode, message: 'The user has mfaEnabled=false.' }],
+    );
+  }
+  const action = flow.policy.mfaActionId
+    ? find(env, 'actions', flow.policy.mfaActionId)
+    : undefined;
+  const smsAllowed = !action || (action.sms as { enabled?: boolean } | undefined)?.enabled === true;
+  const device = smsAllowed
+    ? list(env, 'devices', 'user.id', user.id)
+        .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
+        .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))[0]
+    : undefined;
+  if (!device) {
+    throw new P1Error(
+      NO_DEVICE_ANSWER.status,
+      NO_DEVICE_ANSWER.code,
+      'The user has no usable MFA device.',
+      [
+        {
+          code: NO_DEVICE_ANSWER.detailCode,
+          message: 'No ACTIVE SMS device is allowed by the sign-on policy.',
+        },
+      ],
+    );
+  }
+  const settings = otpSettings(env, action, device);
+  const value = Array.from({ length: settings.length }, () => String(randomInt(10))).join('');
+  const now = ctx.clock.now();
+  flow.otp = {
+    value,
+    deviceId: device.id,
+    expiresAt: now + settings.lifetimeMs,
+    remaining: settings.failureCount,
+  };
+  ctx.outbox.send({
+    to: String(device.phone),
+    text: renderTemplate(flow.smsTemplate.content, flow.smsTemplate.variables, value),
+    otp: value,
+    sentAt: new Date(now).toISOString(),
+  });
+}
+
+/** Fills `${name}` with the `pi.template` variables and `${OTP}` / `${otp}` with the code. */
+export function renderTemplate(
+  content: string,
+  variables: Record<string, string>,
+  otp: string,
+): string {
+  return content.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (whole, name: string) => {
+    if ((OTP_PLACEHOLDERS as readonly string[]).includes(name)) return otp;
+    return Object.hasOwn(variables, name) ? variables[name]! : whole;
+  });
+}
+
+function otpSettings(env: Environment, action: Doc | undefined, device: Doc): OtpSettings {
+  const ref = (doc: Doc | undefined, key: string) =>
+    (doc?.[key] as { id?: string } | undefined)?.id;
+  const policyId = ref(action, 'deviceAuthenticationPolicy') ?? ref(device, 'policy');
+  const policy =
+    (policyId ? find(env, 'deviceAuthenticationPolicies', policyId) : undefined) ??
+    list(env, 'deviceAuthenticationPolicies').find((p) => p.default === true);
+  const otp = (policy?.sms as { otp?: Record<string, unknown> } | undefined)?.otp;
+  if (!otp) return { ...DEFAULT_OTP };
+  const failure = otp.failure as { count?: number } | undefined;
+  const lifeTime = otp.lifeTime as { duration?: number; timeUnit?: string } | undefined;
+  const unitMs = lifeTime?.timeUnit === 'SECONDS' ? 1000 : 60_000;
+  return {
+    failureCount: failure?.count ?? DEFAULT_OTP.failureCount,
+    lifetimeMs:
+      lifeTime?.duration !== undefined ? lifeTime.duration * unitMs : DEFAULT_OTP.lifetimeMs,
+    length: typeof otp.otpLength === 'number' ? otp.otpLength : DEFAULT_OTP.length,
+  };
+}

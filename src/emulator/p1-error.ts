@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+
+/** One entry of `details` in PingOne's error body (contract §2.1). */
+export interface P1Detail {
+  code: string;
+  target?: string;
+  message: string;
+  innerError?: Record<string, unknown>;
+}
+
+/** An answer in PingOne's management/flow error shape; thrown from handlers, rendered by the error handler. */
+export class P1Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: P1Detail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'P1Error';
+  }
+
+  body(): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      id: randomUUID(),
+      code: this.code,
+      message: this.message,
+    };
+    if (this.details?.length) body.details = this.details;
+    return body;
+  }
+}
+
+export function notFound(what: string, id?: string): P1Error {
+  const suffix = id === undefined ? '' : ` with id ${id}`;
+  return new P1Error(404, 'NOT_FOUND', `Unable to find ${what}${suffix}`);
+}
+
+export function accessFailed(
+  message = 'The request could not be completed. You do not have access to this resource.',
+): P1Error {
+  return new P1Error(401, 'ACCESS_FAILED', message, [
+    { code: 'INVALID_TOKEN', message: 'The access token is missing, expired or invalid.' },
+  ]);
+}
+
+export function invalidData(
+  details: P1Detail[],
+  message = 'Validation Error : One or more fields are invalid.',
+): P1Error {
+  return new P1Error(400, 'INVALID_DATA', message, details);
+}
+
+export function unsupportedMediaType(expected: string): P1Error {
+  return new P1Error(415, 'INVALID_REQUEST', `Content-Type must be ${expected}`);
+}
+
+/** RFC 6749 §5.2 error of the token endpoint. */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+}

@@ -1,0 +1,96 @@
+import { decodeProtectedHeader, errors, jwtVerify, UnsecuredJWT, type JWTPayload } from 'jose';
+
+/** Why a request JWT / login_hint_token was refused; `target` is the parameter that carried it. */
+export class JwtRefused extends Error {
+  constructor(
+    readonly target: 'request' | 'login_hint_token',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JwtRefused';
+  }
+}
+
+export interface JwtCheck {
+  target: 'request' | 'login_hint_token';
+  clientId: string;
+  issuer: string;
+  /** The app's current secret and, during a rotation, the previous one. */
+  secrets: string[];
+  supportUnsigned: boolean;
+  /** login_hint_token requires `exp` (contract §5). */
+  requireExp: boolean;
+  now: number;
+}
+
+const HMAC = ['HS256', 'HS384', 'HS512'];
+
+/**
+ * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",
+ * contract §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
+ * `aud` = the issuer, `exp` in the future; unsigned only when the app allows it.
+ */
+export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<JWTPayload> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    throw new JwtRefused(check.target, `${check.target} is not a JWT`);
+  }
+  let payload: JWTPayload;
+  if (alg === 'none') {
+    if (!check.supportUnsigned)
+      throw new JwtRefused(
+        check.target,
+        `${check.target} must be signed (unsigned request objects are not supported by the application)`,
+      );
+    try {
+      payload = UnsecuredJWT.decode(token).payload;
+    } catch {
+      throw new JwtRefused(check.target, `${check.target} is not a valid unsecured JWT`);
+    }
+  } else if (alg && HMAC.includes(alg)) {
+    payload = await verifyWithAnySecret(token, check);
+  } else {
+    throw new JwtRefused(
+      check.target,
+      `${check.target} uses an unsupported algorithm ${alg ?? '(none)'}`,
+    );
+  }
+  if (payload.iss !== check.clientId)
+    throw new JwtRefused(check.target, `${check.target} iss must be the client_id`);
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!aud.includes(check.issuer))
+    throw new JwtRefused(check.target, `${check.target} aud must be ${check.issuer}`);
+  const nowS = Math.floor(check.now / 1000);
+  if (payload.exp === undefined) {
+    if (check.requireExp) throw new JwtRefused(check.target, `${check.target} must carry exp`);
+  } else if (typeof payload.exp !== 'number' || payload.exp <= nowS) {
+    throw new JwtRefused(check.target, `${check.target} has expired`);
+  }
+  if (typeof payload.nbf === 'number' && payload.nbf > nowS)
+    throw new JwtRefused(check.target, `${check.target} is not valid yet`);
+  return payload;
+}
+
+async function verifyWithAnySecret(token: string, check: JwtCheck): Promise<JWTPayload> {
+  for (const secret of check.secrets) {
+    try {
+      // exp/nbf are checked afterwards against the emulator's clock, so that tests can move it.
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+        algorithms: HMAC,
+        currentDate: new Date(0),
+        clockTolerance: Number.MAX_SAFE_INTEGER,
+      });
+      return payload;
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) {
+        throw new JwtRefused(check.target, `${check.target} is not a valid JWT`);
+      }
+    }
+  }
+  throw new JwtRefused(
+    check.target,
+    `${check.target} signature does not verify with the client secret`,
+  );
+}

@@ -1,0 +1,43 @@
+import type { NextFunction, Request, Response } from 'express';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** `process.hrtime` in milliseconds, so that tests can prove two calls overlapped. */
+  startedAt: number;
+  endedAt?: number;
+  status?: number;
+}
+
+export interface RequestLog {
+  middleware(req: Request, res: Response, next: NextFunction): void;
+  list(): RequestRecord[];
+  clear(): void;
+}
+
+const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** Records every PingOne call (not the control surface itself) with its timing and status. */
+export function createRequestLog(max = 5000): RequestLog {
+  let records: RequestRecord[] = [];
+  return {
+    middleware(req, res, next) {
+      if (req.path.startsWith('/__emulator/')) return next();
+      const record: RequestRecord = { method: req.method, path: req.path, startedAt: hrMs() };
+      records.push(record);
+      if (records.length > max) records.shift();
+      const end = (): void => {
+        if (record.endedAt !== undefined) return;
+        record.endedAt = hrMs();
+        if (res.headersSent) record.status = res.statusCode;
+      };
+      res.on('finish', end);
+      res.on('close', end);
+      next();
+    },
+    list: () => records.map((r) => ({ ...r })),
+    clear() {
+      records = [];
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Request, Response, Router } from 'express';
+import type { Context } from './context.js';
+import type { Flow } from './flow-registry.js';
+import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
+import { checkOtp, checkPassword } from './flow-steps.js';
+import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { P1Error } from './p1-error.js';
+import { find, type Environment } from './store.js';
+
+/**
+ * The hosted sign-on page that authorize in `response_mode=query` sends the browser to (the
+ * relying party's `APPROVAL_UI=hosted`): a code form (or username/password when no
+ * login_hint_token named the user) that posts to this origin, then 302 to resume.
+ */
+export function signOnPageRoutes(router: Router, ctx: Context): void {
+  router.get('/:envId/signon', (req, res) => {
+    const env = authEnv(ctx, req);
+    const flow = browserFlow(ctx, req, res, env);
+    if (!flow) return;
+    if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
+      return void res.redirect(302, resumeUrl(ctx, req, flow));
+    render(res, 200, env, flow);
+  });
+
+  router.post('/:envId/signon', (req, res) => {
+    const env = authEnv(ctx, req);
+    const flow = browserFlow(ctx, req, res, env);
+    if (!flow) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      if (flow.status === 'OTP_REQUIRED') checkOtp(ctx, env, flow, body.otp);
+      else if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
+        checkPassword(ctx, env, flow, body.username, body.password);
+    } catch (error) {
+      if (!(error instanceof P1Error)) throw error;
+      if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
+    }
+    if (flow.status === 'COMPLETED' || flow.status === 'FAILED') {
+      setFlowCookies(ctx, req, res, flow);
+      return void res.redirect(302, resumeUrl(ctx, req, flow));
+    }
+    setFlowCookies(ctx, req, res, flow);
+    res.redirect(303, `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`);
+  });
+}
+
+function browserFlow(
+  ctx: Context,
+  req: Request,
+  res: Response,
+  env: Environment,
+): Flow | undefined {
+  const flowId = typeof req.query.flowId === 'string' ? req.query.flowId : '';
+  const flow = flowId ? ctx.flows.get(env.id, flowId) : undefined;
+  if (!flow || flow.mode !== 'query') {
+    notice(res, 404, 'This sign-on has expired', 'Go back to the application and start again.');
+    return undefined;
+  }
+  if (!hasFlowCookies(req, flow)) {
+    notice(
+      res,
+      400,
+      'Sign-on session missing',
+      'Your browser did not send the sign-on cookies. Start again from the application.',
+    );
+    return undefined;
+  }
+  return flow;
+}
+
+function messageOf(error: P1Error): string {
+  const detail = error.details?.[0];
+  const remaining = detail?.innerError?.remainingAttempts;
+  if (detail?.code === 'INVALID_OTP' && typeof remaining === 'number') {
+    return `${detail.message} ${remaining} attempt${remaining === 1 ? '' : 's'} left.`;
+  }
+  return detail?.message ?? error.message;
+}
+
+function headers(res: Response): void {
+  res.set({
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+  });
+}
+
+function notice(res: Response, status: number, title: string, text: string): void {
+  headers(res);
+  const body = `<main class="signon"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main>`;
+  res
+    .status(status)
+    .type('html')
+    .send(page(title, body, { cssHref: EMULATOR_CSS_PATH }));
+}
+
+function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
+  headers(res);
+  const action = `/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
+  const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
+  const err = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+  let form: string;
+  let title: string;
+  if (flow.status === 'OTP_REQUIRED') {
+    title = 'Enter your code';
+    form = `<p class="note">We sent a code by SMS${user ? ` to ${escapeHtml(user.username)}'s phone` : ''}.</p>
+${err}<form method="post" action="${escapeHtml(action)}">
+<label for="otp">Code</label>
+<input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" required autofocus>
+<button type="submit">Verify</button>
+</form>`;
+  } else {
+    title = 'Sign on';
+    form = `${err}<form method="post" action="${escapeHtml(action)}">
+<label for="username">Username</label>
+<input id="username" name="username" autocomplete="username" required value="${escapeHtml(user?.username ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign on</button>
+</form>`;
+  }
+  const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
+  res
+    .status(status)
+    .type('html')
+    .send(page(title, body, { cssHref: EMULATOR_CSS_PATH }));
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+
+/** A stored PingOne resource: its wire JSON (camelCase, as PingOne returns it, minus `_links`). */
+export type Doc = Record<string, unknown> & { id: string };
+
+/** The management resource families, keyed by the name of their `_embedded` list. */
+export type Kind =
+  | 'templates'
+  | 'applications'
+  | 'grants'
+  | 'signOnPolicyAssignments'
+  | 'resources'
+  | 'scopes'
+  | 'signOnPolicies'
+  | 'actions'
+  | 'contents'
+  | 'populations'
+  | 'users'
+  | 'devices'
+  | 'deviceAuthenticationPolicies';
+
+/** One PingOne environment, in memory. Secrets and passwords live beside the docs, never in them. */
+export interface Environment {
+  id: string;
+  organizationId: string;
+  docs: Map<Kind, Map<string, Doc>>;
+  /** application id → client secret (and the previous one while a rotation is recent). */
+  secrets: Map<string, { secret: string; previous?: { secret: string; expiresAt: string } }>;
+  /** user id → password. */
+  passwords: Map<string, { value: string; forceChange: boolean }>;
+}
+
+export interface Store {
+  environments: Map<string, Environment>;
+  environment(id: string): Environment | undefined;
+}
+
+export function createStore(): Store {
+  const environments = new Map<string, Environment>();
+  return { environments, environment: (id) => environments.get(id) };
+}
+
+export function createEnvironment(store: Store, id: string = randomUUID()): Environment {
+  const env: Environment = {
+    id,
+    organizationId: randomUUID(),
+    docs: new Map(),
+    secrets: new Map(),
+    passwords: new Map(),
+  };
+  store.environments.set(id, env);
+  return env;
+}
+
+export function docs(env: Environment, kind: Kind): Map<string, Doc> {
+  let map = env.docs.get(kind);
+  if (!map) {
+    map = new Map();
+    env.docs.set(kind, map);
+  }
+  return map;
+}
+
+/** Reads `doc.a.b` (used for parent references such as `application.id`). */
+export function field(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** Lists `kind`, optionally only those whose `parentField` (e.g. `application.id`) equals `parentId`. */
+export function list(env: Environment, kind: Kind, parentField?: string, parentId?: string): Doc[] {
+  const all = [...docs(env, kind).values()];
+  return parentField === undefined ? all : all.filter((d) => field(d, parentField) === parentId);
+}
+
+export function find(env: Environment, kind: Kind, id: string): Doc | undefined {
+  return docs(env, kind).get(id);
+}
+
+/** Stores a new doc with PingOne's common fields. */
+export function insert(
+  env: Environment,
+  kind: Kind,
+  fields: Record<string, unknown>,
+  now: number,
+): Doc {
+  const at = new Date(now).toISOString();
+  const doc: Doc = {
+    id: randomUUID(),
+    environment: { id: env.id },
+    ...fields,
+    createdAt: at,
+    updatedAt: at,
+  };
+  docs(env, kind).set(doc.id, doc);
+  return doc;
+}
+
+/** Replaces a doc's fields, keeping `id`, `environment` and `createdAt`. */
+export function replace(
+  env: Environment,
+  kind: Kind,
+  doc: Doc,
+  fields: Record<string, unknown>,
+  now: number,
+): Doc {
+  const next: Doc = {
+    id: doc.id,
+    environment: { id: env.id },
+    ...fields,
+    createdAt: doc.createdAt,
+    updatedAt: new Date(now).toISOString(),
+  };
+  docs(env, kind).set(doc.id, next);
+  return next;
+}
+
+export function remove(env: Environment, kind: Kind, id: string): boolean {
+  return docs(env, kind).delete(id);
+}

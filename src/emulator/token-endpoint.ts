@@ -1,0 +1,216 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import {
+  TOKEN_LIFETIME_S,
+  TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE,
+} from './constants.js';
+import type { Context } from './context.js';
+import { authEnv } from './flow-http.js';
+import { OAuthError } from './p1-error.js';
+import { find, type Doc, type Environment } from './store.js';
+
+/** `POST /{env}/as/token` (contract §3 worker token, §6.19 authorization code). RFC 6749 errors. */
+export async function tokenEndpoint(ctx: Context, req: Request, res: Response): Promise<void> {
+  const env = authEnv(ctx, req);
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      'Content-Type must be application/x-www-form-urlencoded',
+    );
+  }
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const form = (k: string): string | undefined =>
+    typeof body[k] === 'string' ? (body[k] as string) : undefined;
+  const app = authenticateClient(ctx, env, req, form);
+  const grantType = form('grant_type');
+  res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  if (grantType === 'client_credentials')
+    return void res.json(await clientCredentials(ctx, req, env, app));
+  if (grantType === 'authorization_code')
+    return void res.json(await authorizationCode(ctx, req, env, app, form));
+  if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
+  throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`);
+}
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** CLIENT_SECRET_BASIC or CLIENT_SECRET_POST, whichever the application is configured for. */
+function authenticateClient(
+  ctx: Context,
+  env: Environment,
+  req: Request,
+  form: (k: string) => string | undefined,
+): Doc {
+  const header = req.get('authorization');
+  let clientId: string | undefined;
+  let secret: string | undefined;
+  let method: string;
+  if (header && /^Basic\s/i.test(header)) {
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new OAuthError(401, 'invalid_client', 'Malformed Basic authorization');
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
+    const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    try {
+      clientId = unescape(decoded.slice(0, colon));
+      secret = unescape(decoded.slice(colon + 1));
+    } catch {
+      throw new OAuthError(401, 'invalid_client', 'Malformed Basic authorization');
+    }
+    method = 'CLIENT_SECRET_BASIC';
+    if (form('client_secret') !== undefined)
+      throw new OAuthError(400, 'invalid_request', 'Use one client authentication method');
+  } else {
+    clientId = form('client_id');
+    secret = form('client_secret');
+    method = 'CLIENT_SECRET_POST';
+  }
+  if (!clientId || secret === undefined)
+    throw new OAuthError(401, 'invalid_client', 'Client authentication is required');
+  const app = find(env, 'applications', clientId);
+  const stored = app ? env.secrets.get(app.id) : undefined;
+  const previousLive =
+    stored?.previous && Date.parse(stored.previous.expiresAt) > ctx.clock.now()
+      ? stored.previous.secret
+      : undefined;
+  const ok =
+    stored !== undefined &&
+    (sameSecret(secret, stored.secret) ||
+      (previousLive !== undefined && sameSecret(secret, previousLive)));
+  if (!app || !ok || app.enabled === false)
+    throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+  if (app.tokenEndpointAuthMethod !== method) {
+    throw new OAuthError(
+      401,
+      'invalid_client',
+      `The application uses ${String(app.tokenEndpointAuthMethod)}`,
+    );
+  }
+  return app;
+}
+
+async function clientCredentials(ctx: Context, req: Request, env: Environment, app: Doc) {
+  if (!(app.grantTypes as string[]).includes('CLIENT_CREDENTIALS')) {
+    throw new OAuthError(
+      400,
+      'unauthorized_client',
+      'The application may not use client_credentials',
+    );
+  }
+  const now = Math.floor(ctx.clock.now() / 1000);
+  const exp = now + TOKEN_LIFETIME_S;
+  const origin = ctx.origin(req);
+  const token = await ctx.key.sign({
+    client_id: app.id,
+    iss: `${origin}/${env.id}/as`,
+    aud: [`${origin}/v1`],
+    env: env.id,
+    org: env.organizationId,
+    iat: now,
+    exp,
+    jti: randomUUID(),
+  });
+  ctx.tokens.add(token, {
+    kind: 'worker',
+    environmentId: env.id,
+    clientId: app.id,
+    expiresAt: exp * 1000,
+  });
+  return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S };
+}
+
+async function authorizationCode(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  form: (k: string) => string | undefined,
+) {
+  const code = form('code');
+  if (!code) throw new OAuthError(400, 'invalid_request', 'code is required');
+  const grant = ctx.flows.code(code);
+  if (!grant || grant.environmentId !== env.id || grant.applicationId !== app.id) {
+    throw new OAuthError(400, 'invalid_grant', 'The authorization code is unknown or expired');
+  }
+  if (grant.used)
+    throw new OAuthError(400, 'invalid_grant', 'The authorization code was already used');
+  // Single use: a code is spent by any redemption attempt, successful or not.
+  grant.used = true;
+  const redirectUri = form('redirect_uri');
+  if (
+    grant.redirectUriSent !== undefined ||
+    !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE
+  ) {
+    if (redirectUri !== grant.redirectUriSent) {
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'redirect_uri does not match the authorization request',
+      );
+    }
+  }
+  if (grant.codeChallenge !== undefined) {
+    const verifier = form('code_verifier');
+    if (!verifier) throw new OAuthError(400, 'invalid_grant', 'code_verifier is required');
+    const computed =
+      grant.codeChallengeMethod === 'S256'
+        ? createHash('sha256').update(verifier).digest('base64url')
+        : verifier;
+    if (computed !== grant.codeChallenge)
+      throw new OAuthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+  }
+  const user = find(env, 'users', grant.userId);
+  if (!user) throw new OAuthError(400, 'invalid_grant', 'The user no longer exists');
+  const now = Math.floor(ctx.clock.now() / 1000);
+  const exp = now + TOKEN_LIFETIME_S;
+  const origin = ctx.origin(req);
+  const issuer = `${origin}/${env.id}/as`;
+  const accessToken = await ctx.key.sign({
+    client_id: app.id,
+    iss: issuer,
+    sub: user.id,
+    aud: [`${origin}/v1`],
+    scope: grant.scope,
+    sid: grant.sid,
+    env: env.id,
+    org: env.organizationId,
+    iat: now,
+    exp,
+    jti: randomUUID(),
+  });
+  ctx.tokens.add(accessToken, {
+    kind: 'access',
+    environmentId: env.id,
+    clientId: app.id,
+    sub: user.id,
+    scope: grant.scope,
+    expiresAt: exp * 1000,
+  });
+  const idToken = await ctx.key.sign({
+    iss: issuer,
+    sub: user.id,
+    aud: app.id,
+    iat: now,
+    exp,
+    auth_time: Math.floor(grant.authTime / 1000),
+    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+    acr: grant.acr,
+    amr: grant.amr,
+    sid: grant.sid,
+    env: env.id,
+    org: env.organizationId,
+    'p1.region': 'NA',
+  });
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: TOKEN_LIFETIME_S,
+    scope: grant.scope,
+    id_token: idToken,
+  };
+}

@@ -1,0 +1,43 @@
+import type { Clock } from './clock.js';
+
+/** What a token issued by the emulator stands for. */
+export interface TokenGrant {
+  kind: 'worker' | 'access';
+  environmentId: string;
+  clientId: string;
+  /** Access tokens: the user. */
+  sub?: string;
+  scope?: string;
+  expiresAt: number;
+}
+
+/**
+ * Issued tokens by value. A bearer is valid when the emulator issued it and its `exp` (by the
+ * emulator's clock) is ahead; the JWT is never trusted on its own.
+ */
+export interface TokenRegistry {
+  add(token: string, grant: TokenGrant): void;
+  check(token: string | undefined, kind: TokenGrant['kind']): TokenGrant | undefined;
+}
+
+export function createTokenRegistry(clock: Clock): TokenRegistry {
+  const tokens = new Map<string, TokenGrant>();
+  return {
+    add(token, grant) {
+      tokens.set(token, grant);
+      for (const [t, g] of tokens) if (g.expiresAt <= clock.now()) tokens.delete(t);
+    },
+    check(token, kind) {
+      if (!token) return undefined;
+      const grant = tokens.get(token);
+      if (!grant || grant.kind !== kind || grant.expiresAt <= clock.now()) return undefined;
+      return grant;
+    },
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header, if any. */
+export function bearerOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

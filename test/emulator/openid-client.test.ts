@@ -1,0 +1,50 @@
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { startTestEmulator } from '../helpers/emulator.js';
+import {
+  authorize,
+  call,
+  cookiesOf,
+  flowCall,
+  lastOtp,
+  provision,
+  REDIRECT_URI,
+  type Provisioned,
+} from './fixture.js';
+
+let em: RunningEmulator;
+let p: Provisioned;
+
+beforeAll(async () => {
+  em = await startTestEmulator({ variants: { resumeRedirectsInPiFlow: true } });
+  p = await provision(em);
+});
+afterAll(() => em.close());
+
+describe('a standard OIDC client against the emulator', () => {
+  it('openid-client discovers, redeems the code and verifies the signed ID token', async () => {
+    const config = await client.discovery(
+      new URL(`${em.authUrl}/${em.environmentId}/as`),
+      p.appId,
+      undefined,
+      client.ClientSecretBasic(p.secret),
+      { execute: [client.allowInsecureRequests] },
+    );
+    client.enableNonRepudiationChecks(config);
+    const s = await authorize(em, p);
+    const ok = await flowCall(em, s.res.body.id, s.cookies, { otp: lastOtp(em) });
+    const resumed = await call(`${em.authUrl}/${em.environmentId}/as/resume?flowId=${ok.body.id}`, {
+      headers: { accept: '*/*', cookie: cookiesOf(ok, s.cookies) },
+    });
+    const location = resumed.headers.get('location')!;
+    expect(location.startsWith(`${REDIRECT_URI}?`)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(location), {
+      pkceCodeVerifier: s.verifier,
+      expectedState: s.state,
+      expectedNonce: s.nonce,
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()).toMatchObject({ sub: p.userId, acr: 'TxApproval_SMS', amr: ['otp'] });
+  });
+});

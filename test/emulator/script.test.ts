@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run emulator (scripts/emulator.ts)', () => {
+  it('prints the worker credentials and both base URLs, serves them, and stops on SIGINT', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/emulator.ts', '--port', '0'],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('Stop with')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const value = (key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(out)?.[1];
+    const api = value('PINGONE_API_URL')!;
+    const auth = value('PINGONE_AUTH_URL')!;
+    const env = value('PINGONE_ENVIRONMENT_ID')!;
+    expect(api).toBe(`${auth}/v1`);
+    expect(auth).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out).toContain(`${auth}/__emulator/phone`);
+    const basic = Buffer.from(
+      `${value('PINGONE_WORKER_CLIENT_ID')}:${value('PINGONE_WORKER_CLIENT_SECRET')}`,
+    ).toString('base64');
+    const token = await fetch(`${auth}/${env}/as/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a bad --port with exit code 2', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/emulator.ts', '--port', 'x'],
+      { stdio: 'ignore' },
+    );
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(2);
+  });
+});
+
+describe('the emulator boundary', () => {
+  it('imports nothing from the rest of src/', () => {
+    const dir = join(process.cwd(), 'src', 'emulator');
+    for (const file of readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const specifiers = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      for (const s of specifiers)
+        expect(s.startsWith('./') || !s.startsWith('.'), `${file}: ${s}`).toBe(true);
+    }
+  });
+});
