@@ -260,6 +260,10 @@ function checkScopes(env: Environment, app: Doc, scope: string | undefined): str
     throw refuse('invalid_scope', 'scope', 'scope must include openid');
   const granted = new Set<string>();
   for (const grant of list(env, 'grants', 'application.id', app.id)) {
+    // A grant on the OpenID Connect resource implies `openid`: Ping's Terraform provider says
+    // the `openid` scope "should not be included" in such a grant.
+    const resource = find(env, 'resources', (grant.resource as { id: string }).id);
+    if (resource?.type === 'OPENID_CONNECT') granted.add('openid');
     for (const s of grant.scopes as Array<{ id: string }>) {
       const doc = find(env, 'scopes', s.id);
       if (doc) granted.add(String(doc.name));

@@ -1,0 +1,11 @@
+/**
+ * `npm run setup`: provisions PingOne for the SMS transaction approval. Thin on purpose: the
+ * logic lives in src/pingone/setup-command.ts, where the tests call it in-process.
+ */
+import { runSetup } from '../src/pingone/setup-command.js';
+
+const code = await runSetup(process.argv.slice(2), process.env, {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+});
+process.exitCode = code;

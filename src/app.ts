@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import session, { MemoryStore, type Store } from 'express-session';
+import type { ApprovalStore } from './approval/approval-store.js';
+import type { ApprovalContext } from './approval/approval-context.js';
+import { approvalRoutes } from './approval/routes.js';
+import { FlowClaims } from './approval/session-state.js';
+import type { AppConfig } from './config.js';
+import { verifyCsrf } from './http/csrf.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { rateLimit } from './http/rate-limit.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import { createLogger, type Logger } from './log.js';
+import { createFlowClient, createTokenClient } from './pingone/flow.js';
+import {
+  createHttpClient,
+  type CallReport,
+  type FetchLike,
+  type RetryPolicy,
+} from './pingone/http.js';
+import { pingoneUrls } from './pingone/urls.js';
+import { createWorkerTokenSource } from './pingone/worker-token.js';
+
+export interface AppDeps {
+  /** With `pingone` filled (embedded mode: from provision()'s settings). */
+  config: AppConfig;
+  approvals: ApprovalStore;
+  /** express-session store; MemoryStore by default (one instance only). */
+  sessionStore?: Store;
+  /** Every PingOne call goes through it (tests inject faults). */
+  fetch?: FetchLike;
+  logger?: Logger;
+  now?: () => Date;
+  /** Embedded mode: the emulator's simulated phone, linked from the code page. */
+  emulatorPhoneUrl?: string;
+  /** Where the code goes, when known (embedded mode): shown masked. */
+  phoneHint?: string;
+  /** The user's PingOne id when known ahead (embedded mode), the expected ID token `sub`. */
+  userId?: string;
+  /** A worker token for `/flows` calls (contract §9); sent only when given. */
+  flowsBearer?: () => Promise<string>;
+  /** Retries of safe PingOne calls (tests turn them down). */
+  retry?: Partial<RetryPolicy>;
+  /** Code submissions and resends per session and window (default 10 a minute). */
+  codeRateLimit?: { limit: number; windowMs: number };
+}
+
+/** "28 Nov 2026, 12:54:32 UTC" for pages: the server does not know the reader's time zone. */
+export function formatTime(value: string | number | undefined): string {
+  if (value === undefined) return '—';
+  const date = new Date(typeof value === 'number' ? value * 1000 : value);
+  if (Number.isNaN(date.getTime())) return '—';
+  const day = date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${day}, ${date.toISOString().slice(11, 19)} UTC`;
+}
+
+/** views/ and public/ sit at the project root, whether we run from src/ (tsx) or dist/src/. */
+function projectDir(name: string): string {
+  for (const up of ['..', '../..']) {
+    const dir = fileURLToPath(new URL(`${up}/${name}/`, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error(`${name}/ not found next to the app`);
+}
+
+/** The relying party as an Express app. It never listens: server.ts and tests do. */
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const settings = config.pingone;
+  if (!settings) throw new Error('createApp needs config.pingone (embedded mode: provision first)');
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const now = deps.now ?? (() => new Date());
+  const urls = pingoneUrls(settings);
+  const https = new URL(config.baseUrl).protocol === 'https:';
+  const onCall = (report: CallReport) =>
+    logger[report.status === undefined || report.status >= 400 ? 'warn' : 'debug'](
+      { pingone: report },
+      'pingone call',
+    );
+  const http = createHttpClient({
+    timeoutMs: config.timeoutMs,
+    onCall,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
+    retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
+  });
+  // Contract §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
+  const workerTokens = settings.worker
+    ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
+    : undefined;
+  const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
+  const ctx: ApprovalContext = {
+    settings,
+    urls,
+    ui: config.approvalUi,
+    redirectUri: `${config.baseUrl}/callback`,
+    flows: createFlowClient({
+      urls,
+      http,
+      now,
+      ...(flowsBearer ? { flowsBearer } : {}),
+    }),
+    tokens: createTokenClient({
+      urls,
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      timeoutMs: config.timeoutMs,
+      onCall,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    }),
+    approvals: deps.approvals,
+    claims: new FlowClaims(now),
+    logger,
+    now,
+    ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
+    ...(deps.userId ? { userId: deps.userId } : {}),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (https) app.set('trust proxy', 1);
+  app.set('views', projectDir('views'));
+  app.set('view engine', 'ejs');
+  app.locals.mode = config.mode;
+  app.locals.ui = config.approvalUi;
+  app.locals.issuer = urls.issuer;
+  app.locals.phoneUrl = deps.emulatorPhoneUrl;
+  app.locals.formatTime = formatTime;
+
+  app.use(
+    securityHeaders({
+      https,
+      ...(config.approvalUi === 'hosted'
+        ? { formActionOrigins: [new URL(urls.issuer).origin] }
+        : {}),
+    }),
+  );
+  app.use('/assets', express.static(projectDir('public'), { index: false, maxAge: '1h' }));
+  app.use(requestLog(logger));
+
+  app.get('/healthz', async (_req, res) => {
+    const store = await deps.approvals.health().catch((error: unknown) => ({
+      ok: false,
+      kind: 'unknown',
+      detail: error instanceof Error ? error.message : String(error),
+    }));
+    res.set('Cache-Control', 'no-store');
+    res.status(store.ok ? 200 : 503).json({
+      status: store.ok ? 'ok' : 'degraded',
+      mode: config.mode,
+      ui: config.approvalUi,
+      store,
+    });
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
+  app.use(
+    session({
+      name: 'txa.sid',
+      secret: config.sessionSecret || randomBytes(32).toString('hex'),
+      store: deps.sessionStore ?? new MemoryStore(),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: https, maxAge: 30 * 60 * 1000, path: '/' },
+    }),
+  );
+  app.use(verifyCsrf);
+  app.use(
+    approvalRoutes(ctx, {
+      codeRateLimit: rateLimit({ ...(deps.codeRateLimit ?? { limit: 10, windowMs: 60_000 }), now }),
+      ...(deps.emulatorPhoneUrl ? { phoneUrl: deps.emulatorPhoneUrl } : {}),
+    }),
+  );
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { ApprovalStore } from './approval-store.js';
+import type { RelyingPartySettings } from '../config.js';
+import type { Logger } from '../log.js';
+import type { FlowClient, TokenClient } from '../pingone/flow.js';
+import type { PingOneUrls } from '../pingone/urls.js';
+import type { FlowClaims } from './session-state.js';
+
+/** What the approval routes need; built once by createApp. */
+export interface ApprovalContext {
+  settings: RelyingPartySettings;
+  urls: PingOneUrls;
+  ui: 'own' | 'hosted';
+  /** `BASE_URL/callback`: sent on authorize and token in both modes (contract §9). */
+  redirectUri: string;
+  flows: FlowClient;
+  tokens: TokenClient;
+  approvals: ApprovalStore;
+  claims: FlowClaims;
+  logger: Logger;
+  now: () => Date;
+  /** Where the code goes, when the app knows (embedded mode's phone). */
+  phoneHint?: string;
+  /** The user's PingOne id when known ahead (embedded mode); else learned from the flow. */
+  userId?: string;
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { ApprovalRecord } from './approval-store.js';
+import {
+  IdTokenRejectedError,
+  type AuthorizeResponse,
+  type VerifiedIdToken,
+} from '../pingone/flow.js';
+import { isPingOneError } from '../pingone/http.js';
+import type { PingOneStep } from '../errors.js';
+import type { ApprovalContext } from './approval-context.js';
+import { isExpiredFlow, unavailable } from './outcome.js';
+import type { FlowState, PendingTransfer } from './session-state.js';
+import { settle } from './settle.js';
+
+/** Why an ID token that passed openid-client's checks is still not evidence for this approval. */
+function subjectProblem(
+  ctx: ApprovalContext,
+  flow: FlowState,
+  claims: VerifiedIdToken,
+): string | undefined {
+  const expectedSub = flow.userId ?? ctx.userId;
+  if (expectedSub) {
+    if (claims.sub !== expectedSub) return `sub ${claims.sub} is not the user of this flow`;
+  } else if (claims.preferred_username !== undefined) {
+    if (claims.preferred_username.toLowerCase() !== ctx.settings.username.toLowerCase()) {
+      return 'preferred_username is not the configured user';
+    }
+  } else {
+    return 'the subject cannot be tied to the configured user (no user id known)';
+  }
+  if (claims.acr !== ctx.settings.policyName) {
+    return `acr ${claims.acr ?? '(none)'} is not the policy ${ctx.settings.policyName}`;
+  }
+  return undefined;
+}
+
+/**
+ * The authorization response is in hand: exchange the code, validate the ID token, check that
+ * it names our user and our MFA policy, and only then record the approval, once per transfer.
+ */
+export async function finishFlow(
+  ctx: ApprovalContext,
+  req: Request,
+  flow: FlowState,
+  transfer: PendingTransfer,
+  response: AuthorizeResponse,
+): Promise<void> {
+  const log = { transferId: transfer.id };
+  // `state` is echoed by some PingOne answers and not others (contract §9): checked when present.
+  if (response.state !== undefined && response.state !== flow.state) {
+    ctx.logger.warn(
+      { ...log, event: 'flow.state_mismatch' },
+      'state in the authorization response does not match',
+    );
+    await settle(ctx, req, transfer, 'failed', {
+      reason: 'The answer from PingOne did not belong to this approval.',
+    });
+    return;
+  }
+
+  let claims: VerifiedIdToken;
+  try {
+    claims = await ctx.tokens.exchange({
+      response,
+      state: flow.state,
+      nonce: flow.nonce,
+      codeVerifier: flow.codeVerifier,
+      redirectUri: flow.redirectUri,
+      transactionId: transfer.id,
+      needUsername: !(flow.userId ?? ctx.userId),
+    });
+  } catch (error) {
+    if (error instanceof IdTokenRejectedError) {
+      ctx.logger.warn(
+        { ...log, reason: error.reason, event: 'token.rejected' },
+        'ID token rejected',
+      );
+      await settle(ctx, req, transfer, 'failed', {
+        reason: 'PingOne’s answer did not pass our checks.',
+      });
+      return;
+    }
+    if (!isPingOneError(error)) throw error;
+    ctx.logger.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
+    const step: PingOneStep =
+      error.step === 'discovery' || error.step === 'userinfo' ? error.step : 'token';
+    if (error.transient) throw unavailable(step, error);
+    await settle(ctx, req, transfer, isExpiredFlow(error) ? 'expired' : 'failed', {
+      reason: 'PingOne did not issue tokens for this approval.',
+      pingoneErrorId: error.pingoneErrorId,
+    });
+    return;
+  }
+
+  const problem = subjectProblem(ctx, flow, claims);
+  if (problem) {
+    ctx.logger.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
+    await settle(ctx, req, transfer, 'failed', {
+      reason: 'PingOne’s answer did not pass our checks.',
+    });
+    return;
+  }
+
+  const record: ApprovalRecord = {
+    transferId: transfer.id,
+    approvalId: randomUUID(),
+    amount: transfer.amount,
+    currency: transfer.currency,
+    payee: transfer.payee,
+    fromAccount: transfer.fromAccount,
+    transferHash: transfer.hash,
+    approvedAt: ctx.now().toISOString(),
+    evidence: { sub: claims.sub },
+  };
+  if (claims.acr) record.evidence.acr = claims.acr;
+  if (claims.amr) record.evidence.amr = claims.amr;
+  if (claims.auth_time !== undefined) record.evidence.authTime = claims.auth_time;
+  if (claims.sid) record.evidence.sid = claims.sid;
+  const created = await ctx.approvals.createIfAbsent(record);
+  ctx.logger.info(
+    { ...log, approvalId: record.approvalId, created, event: 'approval.recorded' },
+    created ? 'approval recorded' : 'transfer was already approved',
+  );
+  await settle(ctx, req, transfer, created ? 'approved' : 'already-approved');
+}

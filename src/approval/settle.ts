@@ -1,0 +1,37 @@
+import type { Request } from 'express';
+import type { ApprovalContext } from './approval-context.js';
+import {
+  saveSession,
+  type Outcome,
+  type PendingTransfer,
+  type ResultState,
+} from './session-state.js';
+
+/** Outcomes after which "send a new code" still makes sense for the same transfer. */
+const KEEPS_TRANSFER: ReadonlySet<Outcome> = new Set(['expired', 'failed']);
+
+/** Ends a flow: the result page will show `outcome`; the flow state is already consumed. */
+export async function settle(
+  ctx: ApprovalContext,
+  req: Request,
+  transfer: PendingTransfer,
+  outcome: Outcome,
+  details: { reason?: string; pingoneErrorId?: string | undefined } = {},
+): Promise<void> {
+  const result: ResultState = {
+    transferId: transfer.id,
+    outcome,
+    transfer,
+    at: ctx.now().toISOString(),
+  };
+  if (details.reason) result.reason = details.reason;
+  if (details.pingoneErrorId) result.pingoneErrorId = details.pingoneErrorId;
+  req.session.result = result;
+  if (!KEEPS_TRANSFER.has(outcome)) delete req.session.transfer;
+  delete req.session.flow;
+  await saveSession(req);
+  ctx.logger.info(
+    { transferId: transfer.id, outcome, event: 'flow.settled' },
+    `approval ${outcome}`,
+  );
+}

@@ -1,0 +1,114 @@
+import * as oidc from 'openid-client';
+import type { Request } from 'express';
+import { isPingOneError } from '../pingone/http.js';
+import { FLOW_STATUS, type PingOneFlow } from '../pingone/flow.js';
+import type { ApprovalContext } from './approval-context.js';
+import { unavailable } from './outcome.js';
+import { buildRequestJwt } from './request-jwt.js';
+import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
+import { settle } from './settle.js';
+
+/** Masks all but the last four digits: the page says where the code went, not the number. */
+export function maskPhone(phone: string | undefined): string | undefined {
+  if (!phone) return undefined;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 4) return undefined;
+  return `•••• ${digits.slice(-4)}`;
+}
+
+function phoneOf(flow: PingOneFlow): string | undefined {
+  return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
+}
+
+/**
+ * Starts a PingOne flow for the session's transfer and answers where the browser goes next:
+ * our code form (pi.flow) or PingOne's own page (hosted). A new PKCE verifier, state and nonce
+ * every time, so a "send a new code" cannot be confused with the flow it replaces.
+ */
+export async function startFlow(
+  ctx: ApprovalContext,
+  req: Request,
+  transfer: PendingTransfer,
+): Promise<string> {
+  const { settings } = ctx;
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+  const requestJwt = await buildRequestJwt({
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    audience: ctx.urls.issuer,
+    subject: settings.username,
+    templateVariant: settings.templateVariant,
+    transfer,
+    now: ctx.now(),
+  });
+  const params = {
+    clientId: settings.clientId,
+    requestJwt,
+    redirectUri: ctx.redirectUri,
+    state,
+    nonce,
+    codeChallenge,
+    acrValues: settings.policyName,
+  };
+  const base: Omit<FlowState, 'claimId'> = {
+    ui: ctx.ui,
+    transferId: transfer.id,
+    transferHash: transfer.hash,
+    flowId: '',
+    cookies: {},
+    state,
+    nonce,
+    codeVerifier,
+    redirectUri: ctx.redirectUri,
+    startedAt: ctx.now().toISOString(),
+    wrongCodes: 0,
+  };
+
+  if (ctx.ui === 'hosted') {
+    storeFlow(req, base);
+    await saveSession(req);
+    ctx.logger.info({ transferId: transfer.id, event: 'flow.redirect' }, 'redirecting to PingOne');
+    return ctx.flows.authorizeUrl(params).toString();
+  }
+
+  let step;
+  try {
+    step = await ctx.flows.authorize(params, { transactionId: transfer.id });
+  } catch (error) {
+    if (!isPingOneError(error)) throw error;
+    ctx.logger.warn(
+      { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
+      'authorize failed',
+    );
+    if (error.transient) throw unavailable('authorize', error);
+    await settle(ctx, req, transfer, 'failed', {
+      reason: 'PingOne refused to start the approval.',
+      pingoneErrorId: error.pingoneErrorId,
+    });
+    return '/approvals/result';
+  }
+  const { flow } = step;
+  if (flow.status !== FLOW_STATUS.otpRequired) {
+    ctx.logger.warn(
+      { transferId: transfer.id, flowStatus: flow.status, event: 'flow.unexpected_status' },
+      'authorize did not ask for a code',
+    );
+    await settle(ctx, req, transfer, 'failed', {
+      reason: `PingOne answered ${flow.status} instead of sending a code.`,
+    });
+    return '/approvals/result';
+  }
+  const state_: Omit<FlowState, 'claimId'> = { ...base, flowId: flow.id, cookies: step.cookies };
+  const userId = flow._embedded?.user?.id;
+  if (userId) state_.userId = userId;
+  if (typeof flow.expiresAt === 'string') state_.expiresAt = flow.expiresAt;
+  const masked = maskPhone(phoneOf(flow) ?? ctx.phoneHint);
+  if (masked) state_.maskedPhone = masked;
+  storeFlow(req, state_);
+  await saveSession(req);
+  ctx.logger.info({ transferId: transfer.id, event: 'flow.started' }, 'PingOne sent the code');
+  return '/approvals/otp';
+}

@@ -1,0 +1,126 @@
+/**
+ * The AppError family: every failure a user can cause or meet has a status, a stable `code`
+ * (for JSON clients and tests), and a message written for the person reading the page. One
+ * error handler (src/http/error-handler.ts) renders them; anything else is a 500 whose details
+ * stay in the log.
+ */
+
+/** The PingOne calls of one approval, named on failure pages so a person knows what failed. */
+export type PingOneStep = 'discovery' | 'authorize' | 'otp.check' | 'resume' | 'token' | 'userinfo';
+
+export interface AppErrorOptions {
+  /** PingOne's error `id` (its support reference), when PingOne answered with one. */
+  pingoneErrorId?: string;
+  step?: PingOneStep;
+  /** Seconds, sent as `Retry-After`. */
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  /** False: the message is for the log only and the page shows a generic one. */
+  readonly expose: boolean = true;
+  readonly pingoneErrorId?: string;
+  readonly step?: PingOneStep;
+  readonly retryAfter?: number;
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    /** Shown to the user: no secrets, no internals. */
+    readonly userMessage: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options.pingoneErrorId) this.pingoneErrorId = options.pingoneErrorId;
+    if (options.step) this.step = options.step;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
+}
+
+/** A form field that failed validation, by field name. */
+export type FieldErrors = Record<string, string>;
+
+export class ValidationError extends AppError {
+  constructor(readonly fields: FieldErrors) {
+    super(400, 'INVALID_INPUT', 'Some fields need your attention.');
+  }
+}
+
+export class CsrfError extends AppError {
+  constructor() {
+    super(
+      403,
+      'CSRF_FAILED',
+      'This form was not sent from this page, or the page is too old. Go back to the start and try again.',
+    );
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor() {
+    super(404, 'NOT_FOUND', 'There is no page at this address.');
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfter: number) {
+    super(
+      429,
+      'TOO_MANY_ATTEMPTS',
+      'Too many codes were submitted in a short time. Wait a minute, then try again.',
+      { retryAfter },
+    );
+  }
+}
+
+/** The route is not part of the configured mode (for example /callback with APPROVAL_UI=own). */
+export class ModeError extends AppError {
+  constructor(message: string) {
+    super(404, 'NOT_AVAILABLE_IN_MODE', message);
+  }
+}
+
+/**
+ * PingOne could not be reached, was too slow, limited us (429) or failed (5xx). Nothing was
+ * recorded; the page names the step and PingOne's error id and offers a retry.
+ */
+export class PingOneUnavailableError extends AppError {
+  constructor(
+    status: 502 | 503,
+    code: 'PINGONE_UNREACHABLE' | 'PINGONE_TIMEOUT' | 'PINGONE_RATE_LIMITED' | 'PINGONE_ERROR',
+    step: PingOneStep,
+    options: Omit<AppErrorOptions, 'step'> = {},
+  ) {
+    super(status, code, unavailableMessage(code, step), { ...options, step });
+  }
+}
+
+const STEP_NAMES: Record<PingOneStep, string> = {
+  discovery: 'reading PingOne’s OpenID configuration',
+  authorize: 'starting the approval at PingOne (authorize)',
+  'otp.check': 'checking the code with PingOne (otp.check)',
+  resume: 'resuming the PingOne flow (resume)',
+  token: 'exchanging the authorization code for tokens (token)',
+  userinfo: 'reading the user from PingOne (userinfo)',
+};
+
+/** A human name for a step, for pages and logs. */
+export function stepName(step: PingOneStep): string {
+  return STEP_NAMES[step];
+}
+
+function unavailableMessage(code: string, step: PingOneStep): string {
+  const what = STEP_NAMES[step];
+  switch (code) {
+    case 'PINGONE_TIMEOUT':
+      return `PingOne did not answer in time while ${what}. Nothing was approved.`;
+    case 'PINGONE_RATE_LIMITED':
+      return `PingOne is limiting requests right now (${what}). Nothing was approved; wait a moment and try again.`;
+    case 'PINGONE_UNREACHABLE':
+      return `PingOne could not be reached while ${what}. Nothing was approved.`;
+    default:
+      return `PingOne failed while ${what}. Nothing was approved.`;
+  }
+}

@@ -1,0 +1,86 @@
+import { listAll, type ManagementContext } from './context.js';
+import { deleteResource, seg, sendForObject } from './crud.js';
+import type { ApiResource, Application, ApplicationSecret, Grant, Scope } from './types.js';
+
+/** Every application of the environment. */
+export function listApplications(ctx: ManagementContext): Promise<Application[]> {
+  return listAll(ctx, 'list applications', '/applications', 'applications');
+}
+
+/** Step 1: `POST /applications`. The new application's `id` is the OAuth `client_id`. */
+export function createApplication(
+  ctx: ManagementContext,
+  body: Omit<Application, 'id'>,
+): Promise<Application> {
+  return sendForObject(ctx, 'create application', 'POST', '/applications', body);
+}
+
+/** `PUT /applications/{id}`: replaces the application's settings (send every one to keep). */
+export function updateApplication(
+  ctx: ManagementContext,
+  id: string,
+  body: Omit<Application, 'id'>,
+): Promise<Application> {
+  return sendForObject(ctx, 'update application', 'PUT', `/applications/${seg(id)}`, body);
+}
+
+export function readApplication(ctx: ManagementContext, id: string): Promise<Application> {
+  return sendForObject(ctx, 'read application', 'GET', `/applications/${seg(id)}`);
+}
+
+export function deleteApplication(ctx: ManagementContext, id: string): Promise<boolean> {
+  return deleteResource(ctx, 'delete application', `/applications/${seg(id)}`);
+}
+
+/** Step 2: `GET /applications/{id}/secret`. */
+export function readApplicationSecret(
+  ctx: ManagementContext,
+  id: string,
+): Promise<ApplicationSecret> {
+  return sendForObject(ctx, 'read application secret', 'GET', `/applications/${seg(id)}/secret`);
+}
+
+/** Step 3: `GET /resources`. */
+export function listResources(ctx: ManagementContext): Promise<ApiResource[]> {
+  return listAll(ctx, 'list resources', '/resources', 'resources');
+}
+
+/** Step 4: `GET /resources/{id}/scopes`. */
+export function listScopes(ctx: ManagementContext, resourceId: string): Promise<Scope[]> {
+  return listAll(ctx, 'list scopes', `/resources/${seg(resourceId)}/scopes`, 'scopes');
+}
+
+export function listGrants(ctx: ManagementContext, applicationId: string): Promise<Grant[]> {
+  return listAll(ctx, 'list grants', `/applications/${seg(applicationId)}/grants`, 'grants');
+}
+
+/** Step 5: `POST /applications/{id}/grants`. */
+export function createGrant(
+  ctx: ManagementContext,
+  applicationId: string,
+  body: Pick<Grant, 'resource' | 'scopes'>,
+): Promise<Grant> {
+  return sendForObject(
+    ctx,
+    'create grant',
+    'POST',
+    `/applications/${seg(applicationId)}/grants`,
+    body,
+  );
+}
+
+/** `PUT /applications/{id}/grants/{grant}`: replaces the granted scopes. */
+export function updateGrant(
+  ctx: ManagementContext,
+  applicationId: string,
+  grantId: string,
+  body: Pick<Grant, 'resource' | 'scopes'>,
+): Promise<Grant> {
+  return sendForObject(
+    ctx,
+    'update grant',
+    'PUT',
+    `/applications/${seg(applicationId)}/grants/${seg(grantId)}`,
+    body,
+  );
+}

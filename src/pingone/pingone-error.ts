@@ -1,0 +1,171 @@
+/**
+ * The one error type for every failed PingOne call, management or auth host.
+ *
+ * It keeps what PingOne said (status, `code`, `details`, the error `id` support asks for, or the
+ * OAuth `error`/`error_description` pair of the token endpoint) and never the request: no
+ * header, body, token, cookie or secret ends up in it.
+ *
+ * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
+ */
+
+/** One entry of PingOne's `details` array. */
+export interface PingOneErrorDetail {
+  code?: string;
+  target?: string;
+  message?: string;
+  innerError?: Record<string, unknown>;
+}
+
+/**
+ * Our own codes for failures PingOne did not describe. PingOne's codes (`INVALID_DATA`,
+ * `ACCESS_FAILED`, `NOT_FOUND`, `REQUEST_LIMITED`, …) and OAuth's (`invalid_client`, …) are kept
+ * as PingOne sent them.
+ */
+export const LOCAL_ERROR_CODES = {
+  /** No answer within the timeout. */
+  timeout: 'TIMEOUT',
+  /** Connection refused, reset, DNS failure, TLS failure. */
+  network: 'NETWORK_ERROR',
+  /** An error status whose body is not PingOne's error shape (a proxy page, an empty body). */
+  http: 'HTTP_ERROR',
+  /** A success status whose body is not what the caller needs (not JSON, a field missing). */
+  unexpectedResponse: 'UNEXPECTED_RESPONSE',
+} as const;
+
+export interface PingOneErrorInit {
+  /** What we were doing, in words (`create application`), for the message and the logs. */
+  step: string;
+  method: string;
+  /** The URL without its query (queries may carry tokens). */
+  url: string;
+  /** HTTP status; absent for timeouts and network errors. */
+  status?: number;
+  code: string;
+  /** PingOne's `message` or OAuth's `error_description`, or our own description. */
+  description?: string;
+  details?: PingOneErrorDetail[];
+  /** PingOne's error `id`: quote it to Ping support. */
+  pingoneErrorId?: string;
+  /** How many attempts were made, retries included. */
+  attempts?: number;
+  /** `Retry-After` of the last answer, in milliseconds. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class PingOneError extends Error {
+  readonly step: string;
+  readonly method: string;
+  readonly url: string;
+  readonly status: number | undefined;
+  readonly code: string;
+  readonly description: string | undefined;
+  readonly details: PingOneErrorDetail[];
+  readonly pingoneErrorId: string | undefined;
+  readonly attempts: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: PingOneErrorInit) {
+    const where = `${init.step}: ${init.method} ${init.url}`;
+    const what = init.status === undefined ? init.code : `${init.status} ${init.code}`;
+    const why = init.description ? ` - ${init.description}` : '';
+    const id = init.pingoneErrorId ? ` (PingOne error id ${init.pingoneErrorId})` : '';
+    super(`${where} failed: ${what}${why}${id}`, init.cause ? { cause: init.cause } : undefined);
+    this.name = 'PingOneError';
+    this.step = init.step;
+    this.method = init.method;
+    this.url = init.url;
+    this.status = init.status;
+    this.code = init.code;
+    this.description = init.description;
+    this.details = init.details ?? [];
+    this.pingoneErrorId = init.pingoneErrorId;
+    this.attempts = init.attempts ?? 1;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** True when `details` holds an entry with this code (`INVALID_OTP`, `UNIQUENESS_VIOLATION`…). */
+  hasDetail(code: string): boolean {
+    return this.details.some((d) => d.code === code);
+  }
+
+  /** Timeouts, network errors, 429 and 5xx: the request may work later. */
+  get transient(): boolean {
+    if (this.status === undefined) {
+      return this.code === LOCAL_ERROR_CODES.timeout || this.code === LOCAL_ERROR_CODES.network;
+    }
+    return this.status === 429 || this.status >= 500;
+  }
+
+  /** A plain object for JSON logs and `--json` output; holds nothing secret. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      step: this.step,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      code: this.code,
+      description: this.description,
+      details: this.details,
+      pingoneErrorId: this.pingoneErrorId,
+      attempts: this.attempts,
+    };
+  }
+}
+
+export function isPingOneError(error: unknown): error is PingOneError {
+  return error instanceof PingOneError;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+function asDetails(value: unknown): PingOneErrorDetail[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
+    .map((d) => {
+      const detail: PingOneErrorDetail = {};
+      const code = asString(d.code);
+      const target = asString(d.target);
+      const message = asString(d.message);
+      if (code) detail.code = code;
+      if (target) detail.target = target;
+      if (message) detail.message = message;
+      if (typeof d.innerError === 'object' && d.innerError !== null) {
+        detail.innerError = d.innerError as Record<string, unknown>;
+      }
+      return detail;
+    });
+}
+
+/**
+ * Reads an error body: PingOne's `{id, code, message, details}` or OAuth's
+ * `{error, error_description}`; anything else gives `HTTP_ERROR` with the status.
+ */
+export function parseErrorBody(
+  body: unknown,
+): Pick<PingOneErrorInit, 'code' | 'description' | 'details' | 'pingoneErrorId'> {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    const code = asString(b.code);
+    if (code) {
+      const out: ReturnType<typeof parseErrorBody> = { code, details: asDetails(b.details) };
+      const description = asString(b.message);
+      const id = asString(b.id);
+      if (description) out.description = description;
+      if (id) out.pingoneErrorId = id;
+      return out;
+    }
+    const oauth = asString(b.error);
+    if (oauth) {
+      const out: ReturnType<typeof parseErrorBody> = { code: oauth, details: [] };
+      const description = asString(b.error_description);
+      if (description) out.description = description;
+      return out;
+    }
+  }
+  return { code: LOCAL_ERROR_CODES.http, details: [] };
+}

@@ -1,0 +1,174 @@
+import { randomInt } from 'node:crypto';
+import type { Application, DeviceAuthenticationPolicy, SignOnPolicyAction } from '../management.js';
+
+/**
+ * What the plan wants in PingOne, derived from the prefix so that every object it owns can be
+ * found again by name (PingOne names are unique per environment) and torn down.
+ */
+export interface DesiredNames {
+  applicationName: string;
+  /** Also the `acr` of the ID token and the `acr_values` the relying party sends. */
+  policyName: string;
+  populationName: string;
+  devicePolicyName: string;
+  /** The transaction template variant (`pi.template.variant`). */
+  templateVariant: string;
+}
+
+/**
+ * Names for `prefix` (letters, digits, space, `_`, `.`, `-`). The policy name and the variant
+ * carry no space: `acr_values` is a space-separated list.
+ */
+export function desiredNames(prefix: string): DesiredNames {
+  const compact = prefix.trim().replace(/\s+/g, '_');
+  return {
+    applicationName: `${prefix} Transaction Approval`,
+    policyName: `${compact}_SMS_Approval`,
+    populationName: `${prefix} Demo Users`,
+    devicePolicyName: `${prefix} SMS OTP`,
+    templateVariant: `${compact.replace(/[^A-Za-z0-9_-]/g, '_')}_sms_approval`,
+  };
+}
+
+/**
+ * The SMS text. `${OTP}` is PingOne's code; `${sum}`, `${currency}`, `${recipient}` come from the
+ * request JWT's `pi.template.variables`. At most 153 GSM-7 characters (one SMS segment with a
+ * header): this one is 53 plus the values.
+ */
+export const TEMPLATE_CONTENT = 'Approve ${sum} ${currency} to ${recipient}? Code: ${OTP}';
+export const TEMPLATE_VARIABLES = ['sum', 'currency', 'recipient'] as const;
+export const TEMPLATE_LOCALE = 'en';
+export const TEMPLATE_DELIVERY = 'SMS';
+
+/** Step 1's body; `redirectUris` holds ours plus any already registered. */
+export function desiredApplication(
+  name: string,
+  redirectUris: string[],
+  existing?: Application,
+): Omit<Application, 'id'> {
+  const body: Omit<Application, 'id'> = {
+    name,
+    enabled: true,
+    type: 'WEB_APP',
+    protocol: 'OPENID_CONNECT',
+    grantTypes: ['AUTHORIZATION_CODE'],
+    responseTypes: ['CODE'],
+    redirectUris,
+    tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+    pkceEnforcement: 'S256_REQUIRED',
+  };
+  // A PUT replaces the application: carry over what someone may have set on purpose.
+  if (existing) {
+    body.description = existing.description ?? 'Created by npm run setup';
+    if (existing.postLogoutRedirectUris)
+      body.postLogoutRedirectUris = existing.postLogoutRedirectUris;
+    if (existing.pkceEnforcement) body.pkceEnforcement = existing.pkceEnforcement;
+    const grantTypes = new Set([...(existing.grantTypes ?? []), 'AUTHORIZATION_CODE']);
+    const responseTypes = new Set([...(existing.responseTypes ?? []), 'CODE']);
+    body.grantTypes = [...grantTypes];
+    body.responseTypes = [...responseTypes];
+  } else {
+    body.description = 'Created by npm run setup';
+  }
+  return body;
+}
+
+/** What breaks the flow in an existing application, in words; empty when it works. */
+export function applicationDrift(app: Application, redirectUri: string): string[] {
+  const drift: string[] = [];
+  if (app.enabled === false) drift.push('disabled');
+  if (!app.redirectUris?.includes(redirectUri)) drift.push(`redirect URI ${redirectUri} missing`);
+  if (app.grantTypes && !app.grantTypes.includes('AUTHORIZATION_CODE')) {
+    drift.push('authorization_code grant type missing');
+  }
+  if (app.responseTypes && !app.responseTypes.includes('CODE'))
+    drift.push('code response type missing');
+  if (app.tokenEndpointAuthMethod && app.tokenEndpointAuthMethod !== 'CLIENT_SECRET_BASIC') {
+    drift.push(`token endpoint auth method is ${app.tokenEndpointAuthMethod}`);
+  }
+  return drift;
+}
+
+/** Step 7's body. */
+export function desiredMfaAction(
+  devicePolicyId: string,
+  priority = 1,
+): Omit<SignOnPolicyAction, 'id'> {
+  return {
+    priority,
+    type: 'MULTI_FACTOR_AUTHENTICATION',
+    sms: { enabled: true },
+    email: { enabled: false },
+    deviceAuthenticationPolicy: { id: devicePolicyId },
+  };
+}
+
+/** Why an existing MFA action does not do what the flow needs; empty when it does. */
+export function mfaActionDrift(action: SignOnPolicyAction, devicePolicyId: string): string[] {
+  const drift: string[] = [];
+  // An action that omits `sms` is left alone: only an explicit `false` is a drift.
+  if (action.sms?.enabled === false) drift.push('SMS disabled');
+  if (action.deviceAuthenticationPolicy?.id !== devicePolicyId) {
+    drift.push('not pointing at the device policy');
+  }
+  return drift;
+}
+
+/** Step 14's body: SMS only, 6 digits, 5 minutes, 3 attempts, no cool-down. */
+export function desiredDevicePolicy(name: string): Omit<DeviceAuthenticationPolicy, 'id'> {
+  return {
+    name,
+    default: false,
+    sms: {
+      enabled: true,
+      otp: {
+        failure: { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+        lifeTime: { duration: 5, timeUnit: 'MINUTES' },
+        otpLength: 6,
+      },
+    },
+    email: { enabled: false },
+    voice: { enabled: false },
+    mobile: { enabled: false },
+    totp: { enabled: false },
+    fido2: { enabled: false },
+  };
+}
+
+/** Digits only, for comparing phone numbers PingOne may reformat (`+1.512…`, `+1 (512)…`). */
+export function phoneDigits(phone: string | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+/** True when a device's (possibly masked, `+1*****1234`) phone is `phone`. */
+export function samePhone(devicePhone: string | undefined, phone: string): boolean {
+  if (!devicePhone) return false;
+  if (devicePhone.includes('*'))
+    return phoneDigits(devicePhone).slice(-4) === phoneDigits(phone).slice(-4);
+  return phoneDigits(devicePhone) === phoneDigits(phone);
+}
+
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGIT = '23456789';
+const SPECIAL = '!#%*-_.';
+
+/**
+ * A random password that passes PingOne's standard password policy (length, one of each class,
+ * at most two repeated characters, enough unique ones). Nobody signs on with it: the sign-on
+ * policy only asks for the SMS code, but the workflow gives the user a password (step 12).
+ */
+export function randomPassword(length = 24): string {
+  const all = LOWER + UPPER + DIGIT + SPECIAL;
+  const pick = (set: string) => set[randomInt(set.length)]!;
+  for (;;) {
+    const chars = [pick(LOWER), pick(UPPER), pick(DIGIT), pick(SPECIAL)];
+    while (chars.length < length) chars.push(pick(all));
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    }
+    const password = chars.join('');
+    if (!/(.)\1\1/.test(password)) return password;
+  }
+}

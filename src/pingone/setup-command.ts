@@ -1,0 +1,329 @@
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  loadSetupConfig,
+  type Env,
+  type SetupConfig,
+  type SetupFlags,
+} from '../config.js';
+import { readEnvFile, updateEnvFile } from '../env-file.js';
+import { PingOneError, type CallReport } from './http.js';
+import {
+  provision,
+  ProvisionError,
+  teardown,
+  type ProvisionResult,
+  type StepReport,
+  type TeardownResult,
+} from './provisioning.js';
+import { explainFailure } from './setup-explain.js';
+
+/** Where `runSetup` writes, and what it may reach (tests inject `fetch` and a fast `sleep`). */
+export interface SetupIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  onCall?: (report: CallReport) => void;
+  now?: () => number;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export const USAGE = `Usage: npm run setup -- [options]
+
+Provisions a PingOne environment for the SMS transaction approval (steps 1-15 of Ping's
+workflow) and writes the application's settings to an env file. Safe to run again: it reuses
+what exists, repairs what drifted and creates only what is missing.
+
+Options:
+  --phone +E164        the demo user's mobile number (or PINGONE_PHONE)
+  --username NAME      the demo user (default: <prefix>-demo, or PINGONE_USERNAME)
+  --redirect-uri URL   the app's redirect URI (default: BASE_URL/callback)
+  --prefix NAME        prefix of every object's name (default: TxApproval)
+  --write-env PATH     env file to read settings from and write to (default: .env)
+  --dry-run            read only: show what would be created or repaired
+  --teardown           delete everything carrying the prefix
+  --json               print one JSON result on stdout (progress goes to stderr)
+  --show-secrets       include the application's secret in --json output
+  --help               this text
+
+Environment (or the env file): PINGONE_ENVIRONMENT_ID, PINGONE_REGION (com, ca, eu, com.au,
+sg, asia), PINGONE_WORKER_CLIENT_ID, PINGONE_WORKER_CLIENT_SECRET, PINGONE_WORKER_ENVIRONMENT_ID
+(when the worker lives in another environment), PINGONE_API_URL / PINGONE_AUTH_URL (overrides).
+
+Exit codes: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.`;
+
+function parseFlags(argv: string[]): SetupFlags & { help?: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      phone: { type: 'string' },
+      username: { type: 'string' },
+      'redirect-uri': { type: 'string' },
+      prefix: { type: 'string' },
+      'write-env': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      teardown: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'show-secrets': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (positionals.length) throw new ConfigError([`unexpected argument "${positionals[0]}"`]);
+  const flags: SetupFlags & { help?: boolean } = {};
+  if (values.phone !== undefined) flags.phone = values.phone;
+  if (values.username !== undefined) flags.username = values.username;
+  if (values['redirect-uri'] !== undefined) flags.redirectUri = values['redirect-uri'];
+  if (values.prefix !== undefined) flags.prefix = values.prefix;
+  if (values['write-env'] !== undefined) flags.writeEnv = values['write-env'];
+  if (values['dry-run']) flags.dryRun = true;
+  if (values.teardown) flags.teardown = true;
+  if (values.json) flags.json = true;
+  if (values['show-secrets']) flags.showSecrets = true;
+  if (values.help) flags.help = true;
+  return flags;
+}
+
+function formatStep(r: StepReport): string {
+  const detail = r.outcome === 'failed' ? '' : r.detail ? ` (${r.detail})` : '';
+  return `  ${r.name.padEnd(18)} ${r.outcome.padEnd(12)} ${String(r.ms).padStart(5)} ms${detail}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function count(steps: StepReport[], outcome: StepReport['outcome']): number {
+  return steps.filter((s) => s.outcome === outcome).length;
+}
+
+function envFileUpToDate(path: string, values: Record<string, string>): boolean {
+  const current = readEnvFile(path);
+  return Object.entries(values).every(([k, v]) => current[k] === v);
+}
+
+/**
+ * The setup command: parse flags, validate (flags, then `env`, then the env file), provision or
+ * tear down, print one line per step as it ends and a summary, write the env file.
+ * Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
+ *
+ * @param env the process environment; the env file (`--write-env`, default `.env`) is read under it.
+ */
+export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
+  const now = io.now ?? (() => performance.now());
+  let flags: ReturnType<typeof parseFlags>;
+  let config: SetupConfig;
+  try {
+    flags = parseFlags(argv);
+    if (flags.help) {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    const envFile = flags.writeEnv ?? '.env';
+    config = loadSetupConfig(flags, { ...readEnvFile(envFile), ...env });
+  } catch (error) {
+    const problems =
+      error instanceof ConfigError
+        ? error.problems
+        : [error instanceof Error ? error.message : String(error)];
+    io.stderr('setup: cannot start, fix these first:');
+    for (const p of problems) io.stderr(`  - ${p}`);
+    io.stderr('Run `npm run setup -- --help` for the options.');
+    return EXIT.usage;
+  }
+
+  // With --json, stdout carries only the JSON document.
+  const progress = config.json ? io.stderr : io.stdout;
+  const started = now();
+  const common = {
+    location: config.location,
+    worker: config.worker,
+    prefix: config.prefix,
+    timeoutMs: config.timeoutMs,
+    onStep: (r: StepReport) => progress(formatStep(r)),
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(io.onCall ? { onCall: io.onCall } : {}),
+  };
+  const where = config.location.apiUrl ?? `PingOne (${config.location.region})`;
+
+  if (config.teardown) {
+    progress(
+      `Tearing down "${config.prefix}" objects in environment ${config.location.environmentId} at ${where}`,
+    );
+    try {
+      const result = await teardown(common);
+      return finishTeardown(result, now() - started, config, io, progress);
+    } catch (error) {
+      return fail(error, config, io, progress, now() - started);
+    }
+  }
+
+  progress(
+    `${config.dryRun ? 'Checking (dry run)' : 'Provisioning'} environment ${config.location.environmentId} at ${where}, prefix "${config.prefix}"`,
+  );
+  let result: ProvisionResult;
+  try {
+    result = await provision({
+      ...common,
+      phone: config.phone,
+      username: config.username,
+      redirectUri: config.redirectUri,
+      dryRun: config.dryRun,
+    });
+  } catch (error) {
+    return fail(error, config, io, progress, now() - started);
+  }
+  const elapsed = now() - started;
+
+  let wrote: 'written' | 'unchanged' | 'skipped' = 'skipped';
+  if (!config.dryRun && result.ok) {
+    if (envFileUpToDate(config.writeEnvPath, result.envValues)) {
+      wrote = 'unchanged';
+    } else {
+      try {
+        updateEnvFile(config.writeEnvPath, result.envValues);
+        wrote = 'written';
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? 'write failed';
+        io.stderr(
+          `setup: PingOne is ready, but ${config.writeEnvPath} could not be written (${reason}).`,
+        );
+        return EXIT.failed;
+      }
+    }
+  }
+
+  const steps = result.steps.filter((s) => s.name !== 'self-check');
+  const created = count(steps, 'created');
+  const repaired = count(steps, 'repaired');
+  const reused = count(steps, 'reused');
+  const calls = `${result.calls} PingOne call${result.calls === 1 ? '' : 's'} in ${seconds(elapsed)}`;
+  if (config.dryRun) {
+    const wc = count(steps, 'would-create');
+    const wr = count(steps, 'would-repair');
+    progress(
+      wc || wr
+        ? `Dry run: would create ${wc} and repair ${wr}; ${reused} in place. Nothing was changed (${calls}, reads only).`
+        : `Dry run: everything is in place; nothing would change (${calls}, reads only).`,
+    );
+  } else if (!result.ok) {
+    progress('Self-check failed: PingOne does not hold what the approval flow needs:');
+    for (const c of result.selfCheck?.checks.filter((x) => !x.ok) ?? []) {
+      progress(`  - ${c.name}${c.detail ? ` (${c.detail})` : ''}`);
+    }
+    progress(`Run setup again to repair, or check the objects in the PingOne console (${calls}).`);
+  } else if (!result.changed) {
+    progress(
+      `Nothing changed: every object was already in place and the self-check passed (${calls}, reads only).`,
+    );
+  } else {
+    progress(
+      `Done: ${created} created, ${repaired} repaired, ${reused} reused; self-check passed (${calls}).`,
+    );
+  }
+  if (wrote === 'written')
+    progress(`Wrote the application's settings to ${config.writeEnvPath} (mode 0600).`);
+  if (wrote === 'unchanged') progress(`${config.writeEnvPath} already holds these settings.`);
+  if (result.ok && !config.dryRun && !config.json) {
+    progress(
+      `  client id ${result.settings.clientId}, user ${result.settings.username}, policy ${result.settings.policyName}`,
+    );
+    if (config.showSecrets) progress(`  client secret ${result.settings.clientSecret}`);
+  }
+
+  if (config.json) {
+    const settings = { ...result.settings };
+    const envValues = { ...result.envValues };
+    if (!config.showSecrets) {
+      settings.clientSecret = '[redacted]';
+      if (envValues.PINGONE_CLIENT_SECRET) envValues.PINGONE_CLIENT_SECRET = '[redacted]';
+    }
+    io.stdout(
+      JSON.stringify(
+        {
+          ok: result.ok,
+          dryRun: result.dryRun,
+          changed: result.changed,
+          calls: result.calls,
+          ms: Math.round(elapsed),
+          envFile: wrote === 'skipped' ? null : config.writeEnvPath,
+          settings,
+          envValues,
+          steps: result.steps,
+          selfCheck: result.selfCheck ?? null,
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  return result.ok ? EXIT.ok : EXIT.failed;
+}
+
+function finishTeardown(
+  result: TeardownResult,
+  elapsed: number,
+  config: SetupConfig,
+  io: SetupIo,
+  progress: (line: string) => void,
+): number {
+  const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
+  const calls = `${result.calls} PingOne calls in ${seconds(elapsed)}`;
+  progress(
+    result.changed
+      ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
+      : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
+  );
+  if (config.json) {
+    io.stdout(
+      JSON.stringify(
+        {
+          ok: true,
+          teardown: true,
+          changed: result.changed,
+          calls: result.calls,
+          steps: result.steps,
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  return EXIT.ok;
+}
+
+function fail(
+  error: unknown,
+  config: SetupConfig,
+  io: SetupIo,
+  progress: (line: string) => void,
+  elapsed: number,
+): number {
+  const cause = error instanceof ProvisionError ? error.cause : error;
+  const calls = error instanceof ProvisionError ? error.calls : undefined;
+  const message = explainFailure(cause, config.location);
+  io.stderr(`setup failed: ${message}`);
+  progress(
+    `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(elapsed)})` : ''}.`,
+  );
+  if (config.json) {
+    const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
+    io.stdout(
+      JSON.stringify(
+        {
+          ok: false,
+          error: { message, pingone: pingone ?? null },
+          steps: error instanceof ProvisionError ? error.steps : [],
+          calls: calls ?? null,
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  return EXIT.failed;
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createApp, type AppDeps } from './app.js';
+import { MemoryApprovalStore, type ApprovalStore } from './approval/approval-store.js';
+import {
+  ConfigError,
+  DEFAULT_PREFIX,
+  EMBEDDED_PHONE,
+  loadConfigFromProcess,
+  type AppConfig,
+} from './config.js';
+import { startEmulator } from './emulator/index.js';
+import { createLogger, type Logger } from './log.js';
+import { provision } from './pingone/provisioning.js';
+
+/** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
+export const EMBEDDED_USERNAME = 'txapproval-demo';
+
+export interface StartOptions {
+  config: AppConfig;
+  logger?: Logger;
+  approvals?: ApprovalStore;
+  /**
+   * Embedded mode only: derive BASE_URL from the port actually bound (tests listen on port 0,
+   * and PingOne must redirect back to where the app really is).
+   */
+  baseUrlFromPort?: boolean;
+  /** Extra dependencies for createApp (tests). */
+  deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'codeRateLimit'>>;
+}
+
+export interface RunningStack {
+  /** Where the app listens. */
+  url: string;
+  config: AppConfig;
+  /** Embedded mode: the emulator's base URL and its simulated phone. */
+  emulatorUrl?: string;
+  phoneUrl?: string;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
+ * `npm run setup` runs against PingOne, then serves the app. Tests (e2e) call it in-process.
+ */
+export async function startStack(options: StartOptions): Promise<RunningStack> {
+  let config = options.config;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const approvals = options.approvals ?? new MemoryApprovalStore();
+  const server = createServer();
+  const address = await listen(server, config.port, config.host);
+  const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
+
+  const extra: Partial<AppDeps> = {};
+  let closeEmulator: (() => Promise<void>) | undefined;
+  let emulatorUrl: string | undefined;
+  try {
+    if (config.mode === 'embedded') {
+      const emulator = await startEmulator({ port: config.emulatorPort, host: '127.0.0.1' });
+      closeEmulator = () => emulator.close();
+      emulatorUrl = emulator.url;
+      const location = {
+        environmentId: emulator.environmentId,
+        region: 'com' as const,
+        apiUrl: emulator.apiUrl,
+        authUrl: emulator.authUrl,
+      };
+      const provisioned = await provision({
+        location,
+        worker: emulator.worker,
+        phone: EMBEDDED_PHONE,
+        username: EMBEDDED_USERNAME,
+        redirectUri: `${config.baseUrl}/callback`,
+        prefix: DEFAULT_PREFIX,
+        timeoutMs: config.timeoutMs,
+      });
+      const s = provisioned.settings;
+      config = {
+        ...config,
+        // Embedded mode needs no SESSION_SECRET: sessions live only as long as this process.
+        sessionSecret: config.sessionSecret || randomBytes(32).toString('hex'),
+        pingone: {
+          ...location,
+          clientId: s.clientId,
+          clientSecret: s.clientSecret,
+          username: s.username,
+          templateVariant: s.templateVariant,
+          policyName: s.policyName,
+        },
+      };
+      extra.emulatorPhoneUrl = `${emulator.url}/__emulator/phone`;
+      extra.phoneHint = EMBEDDED_PHONE;
+      extra.userId = s.userId;
+    }
+    const app = createApp({ config, approvals, logger, ...extra, ...options.deps });
+    server.on('request', app);
+  } catch (error) {
+    await closeServer(server);
+    await closeEmulator?.();
+    throw error;
+  }
+
+  return {
+    url: appUrl,
+    config,
+    ...(emulatorUrl ? { emulatorUrl, phoneUrl: `${emulatorUrl}/__emulator/phone` } : {}),
+    async close() {
+      await closeServer(server);
+      await closeEmulator?.();
+      await approvals.close();
+    },
+  };
+}
+
+function explainConfigError(error: ConfigError): void {
+  console.error('The app cannot start: the configuration has problems.\n');
+  for (const problem of error.problems) console.error(`  - ${problem}`);
+  console.error(
+    '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
+      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator.',
+  );
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfigFromProcess();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      explainConfigError(error);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let stack: RunningStack;
+  try {
+    stack = await startStack({ config, logger });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`The app could not start: ${message}`);
+    process.exit(1);
+  }
+  const lines = [`Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`];
+  if (stack.phoneUrl) {
+    lines.push(
+      `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`,
+    );
+  } else {
+    lines.push(
+      `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,241 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startStack, type RunningStack } from '../../src/server.js';
+
+/**
+ * The one-command demo as a person uses it: the real server stack (emulator + provisioning +
+ * app) in-process on ephemeral ports, driven by Debian's Chromium. Screenshots of every page go
+ * to test-results/screenshots/.
+ */
+const SHOTS = join('test-results', 'screenshots');
+const profiles: string[] = [];
+let stack: RunningStack;
+
+async function launch(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'chromium-'));
+  profiles.push(dir);
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Collects CSP violations and page errors: the pages must need no inline script or style. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // Error statuses of the pages themselves (422, 404) are expected; CSP refusals are not.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfinished', async (request) => {
+    const status = (await request.response())?.status();
+    if (status === 404 && request.resourceType() !== 'document')
+      problems.push(`404 ${request.url()}`);
+  });
+  return problems;
+}
+
+async function latestCode(): Promise<string> {
+  const res = await fetch(`${stack.emulatorUrl}/__emulator/sms`);
+  const messages = (await res.json()) as Array<{ otp: string; text: string }>;
+  if (!messages[0]) throw new Error('no SMS in the emulator outbox');
+  return messages[0].otp;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const config = loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' });
+  stack = await startStack({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    baseUrlFromPort: true,
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the embedded demo in a browser', () => {
+  it('approve a transfer: a wrong code, then the right one, read from the emulator phone', async () => {
+    const context = await launch({ width: 1280, height: 900 });
+    try {
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(stack.url);
+      await expect(page.locator('h1')).toBeDefined();
+      expect(await page.textContent('h1')).toContain('Send money');
+      await shot(page, '01-approve');
+
+      await page.fill('#payee', 'Alice Smith');
+      await page.fill('#amount', '42.5');
+      await page.selectOption('#currency', 'GBP');
+      await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
+      expect(await page.textContent('.summary')).toContain('42.50 GBP');
+      await shot(page, '02-code');
+
+      const phone = await context.newPage();
+      await phone.goto(stack.phoneUrl!);
+      expect(await phone.textContent('body')).toContain('42.50');
+      await shot(phone, '03-emulator-phone');
+      await phone.close();
+
+      const code = await latestCode();
+      await page.fill('#otp', code === '000000' ? '111111' : '000000');
+      await Promise.all([
+        page.waitForLoadState(),
+        page.click('form[action="/approvals/otp"] button'),
+      ]);
+      expect(await page.textContent('.alert')).toContain('attempts left');
+      await shot(page, '04-wrong-code');
+
+      await page.fill('#otp', code);
+      await Promise.all([
+        page.waitForURL('**/approvals/result'),
+        page.click('form[action="/approvals/otp"] button'),
+      ]);
+      expect(await page.textContent('h1')).toContain('Transfer approved');
+      expect(await page.textContent('.evidence')).toContain('otp');
+      await shot(page, '05-approved');
+
+      // Going back to the code form cannot approve again: the flow was consumed.
+      await page.goto(`${stack.url}/approvals/otp`);
+      expect(page.url()).toContain('/approvals/result');
+
+      // PingOne failing (a 500 injected at the emulator's authorize): the 502 page, then a retry.
+      await fetch(`${stack.emulatorUrl}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          path: '^/[^/]+/as/authorize$',
+          status: 500,
+          body: {
+            id: '7d3c0e8e-5d1b-4b7e-9d55-1f0e2f6d4a21',
+            code: 'UNEXPECTED_ERROR',
+            message: 'injected',
+          },
+        }),
+      });
+      await page.goto(stack.url);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.error-page');
+      expect(await page.textContent('.error-page')).toContain(
+        '7d3c0e8e-5d1b-4b7e-9d55-1f0e2f6d4a21',
+      );
+      await shot(page, '06-pingone-failed');
+      await Promise.all([
+        page.waitForURL('**/approvals/otp'),
+        page.click('form[action="/approvals/resend"] button'),
+      ]);
+      await page.fill('#otp', await latestCode());
+      await Promise.all([
+        page.waitForURL('**/approvals/result'),
+        page.click('form[action="/approvals/otp"] button'),
+      ]);
+      expect(await page.textContent('h1')).toContain('Transfer approved');
+
+      await page.goto(`${stack.url}/no-such-page`);
+      expect(await page.textContent('h1')).toContain('Page not found');
+      await shot(page, '07-not-found');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('on a phone-sized viewport (390x844): approve, and a cancelled approval', async () => {
+    const context = await launch({ width: 390, height: 844 });
+    try {
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(stack.url);
+      await shot(page, 'mobile-01-approve');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(390);
+      await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
+      await shot(page, 'mobile-02-code');
+      await page.fill('#otp', await latestCode());
+      await Promise.all([
+        page.waitForURL('**/approvals/result'),
+        page.click('form[action="/approvals/otp"] button'),
+      ]);
+      expect(await page.textContent('h1')).toContain('Transfer approved');
+      await shot(page, 'mobile-03-approved');
+
+      await page.goto(stack.url);
+      await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
+      await Promise.all([
+        page.waitForURL('**/approvals/result'),
+        page.click('form[action="/approvals/cancel"] button'),
+      ]);
+      expect(await page.textContent('h1')).toContain('Transfer not approved');
+      await shot(page, 'mobile-04-not-approved');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
+  it('the form POST redirects to PingOne’s page (CSP form-action allows it) and back to an approval', async () => {
+    const config = loadConfig({
+      PORT: '0',
+      EMULATOR_PORT: '0',
+      LOG_LEVEL: 'silent',
+      APPROVAL_UI: 'hosted',
+    });
+    const hosted = await startStack({
+      config,
+      logger: createLogger({ level: 'silent' }),
+      baseUrlFromPort: true,
+    });
+    const context = await launch({ width: 1280, height: 900 });
+    try {
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(hosted.url);
+      await Promise.all([
+        page.waitForURL(`${hosted.emulatorUrl}/**`),
+        page.click('button[type=submit]'),
+      ]);
+      await shot(page, 'hosted-01-pingone-page');
+      const sms = (await (await fetch(`${hosted.emulatorUrl}/__emulator/sms`)).json()) as Array<{
+        otp: string;
+      }>;
+      await page.fill('#otp', sms[0]!.otp);
+      await Promise.all([
+        page.waitForURL(`${hosted.url}/approvals/result`),
+        page.click('button[type=submit]'),
+      ]);
+      expect(await page.textContent('h1')).toContain('Transfer approved');
+      await shot(page, 'hosted-02-approved');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await hosted.close();
+    }
+  });
+});

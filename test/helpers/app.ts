@@ -1,0 +1,218 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp, type AppDeps } from '../../src/app.js';
+import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
+import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
+import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/log.js';
+import { provision } from '../../src/pingone/provisioning.js';
+
+export const TEST_BASE_URL = 'http://127.0.0.1:3999';
+export const TEST_USERNAME = 'txapproval-test';
+
+export interface TestAppOptions {
+  approvalUi?: 'own' | 'hosted';
+  variants?: Partial<Variants>;
+  /** Per-call PingOne timeout (short, so latency faults trip it quickly). */
+  timeoutMs?: number;
+  deps?: Partial<AppDeps>;
+  baseUrl?: string;
+}
+
+export interface TestApp {
+  app: Express;
+  emulator: RunningEmulator;
+  approvals: MemoryApprovalStore;
+  config: AppConfig;
+  userId: string;
+  /** Every log line the app wrote, raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real emulator on an ephemeral port, provisioned with the same plan `npm run setup` runs,
+ * and the app built on it in-process (supertest drives it; nothing listens for the app).
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    variants: options.variants ?? {},
+    onError: () => {},
+  });
+  const baseUrl = options.baseUrl ?? TEST_BASE_URL;
+  const location = {
+    environmentId: emulator.environmentId,
+    region: 'com' as const,
+    apiUrl: emulator.apiUrl,
+    authUrl: emulator.authUrl,
+  };
+  const provisioned = await provision({
+    location,
+    worker: emulator.worker,
+    phone: EMBEDDED_PHONE,
+    username: TEST_USERNAME,
+    redirectUri: `${baseUrl}/callback`,
+    prefix: 'TxTest',
+  });
+  const s = provisioned.settings;
+  const config = loadConfig({
+    BASE_URL: baseUrl,
+    APPROVAL_UI: options.approvalUi ?? 'own',
+    PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
+  });
+  config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
+  config.pingone = {
+    ...location,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    username: s.username,
+    templateVariant: s.templateVariant,
+    policyName: s.policyName,
+  };
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const approvals = new MemoryApprovalStore();
+  const app = createApp({
+    config,
+    approvals,
+    logger: createLogger({ level: 'debug', destination }),
+    phoneHint: EMBEDDED_PHONE,
+    emulatorPhoneUrl: `${emulator.url}/__emulator/phone`,
+    // Retries would hide injected faults; one attempt each, and no real waiting.
+    retry: { maxAttempts: 1 },
+    ...options.deps,
+  });
+  return {
+    app,
+    emulator,
+    approvals,
+    config,
+    userId: s.userId,
+    logs,
+    close: () => emulator.close(),
+  };
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** The CSRF token of the last page. */
+export function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+export const TRANSFER = { amount: '250.00', currency: 'EUR', payee: 'Bob Example Ltd' };
+
+/** GET / then POST /approvals; answers the POST's response (303 to the code page when all is well). */
+export async function submitTransfer(agent: Agent, transfer: Record<string, string> = TRANSFER) {
+  const page = await agent.get('/');
+  return agent
+    .post('/approvals')
+    .type('form')
+    .send({ ...transfer, _csrf: csrfOf(page.text) });
+}
+
+/** The newest code the emulator texted. */
+export function latestOtp(emulator: RunningEmulator): string {
+  const message = emulator.handle.sms(EMBEDDED_PHONE)[0];
+  if (!message) throw new Error('no SMS was sent');
+  return message.otp;
+}
+
+/** GET the code page, POST a code; answers the POST's response. */
+export async function submitCode(agent: Agent, otp: string) {
+  const page = await agent.get('/approvals/otp');
+  return agent
+    .post('/approvals/otp')
+    .type('form')
+    .send({ otp, _csrf: csrfOf(page.text) });
+}
+
+/** A code that is certainly not the one sent. */
+export function wrongCode(otp: string): string {
+  return otp === '000000' ? '111111' : '000000';
+}
+
+/** One PingOne exchange as the app's fetch saw it (tests assert on what crossed the wire). */
+export interface RecordedCall {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  status?: number;
+  responseHeaders?: Headers;
+  responseText?: string;
+}
+
+/**
+ * A pass-through fetch that records every call the app makes to PingOne. `transform` may replace
+ * a response (used only to tamper with what PingOne said, never to stand in for PingOne).
+ */
+export function recordingFetch(transform?: (url: string, response: Response) => Promise<Response>) {
+  const calls: RecordedCall[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const record: RecordedCall = {
+      method: init?.method ?? 'GET',
+      url,
+      requestHeaders: Object.fromEntries(new Headers(init?.headers).entries()),
+    };
+    calls.push(record);
+    let response = await fetch(input, init);
+    if (transform) response = await transform(url, response);
+    record.status = response.status;
+    record.responseHeaders = response.headers;
+    record.responseText = await response.clone().text();
+    return response;
+  };
+  return { fetch: fetchImpl, calls };
+}
+
+/**
+ * Plays the browser's part of hosted mode at the emulator: follows authorize to PingOne's page,
+ * posts the code, follows resume, and answers the callback path and query the app gets back.
+ */
+export async function completeHostedSignOn(
+  authorizeUrl: string,
+  otpFor: (emulator: RunningEmulator) => string,
+  emulator: RunningEmulator,
+): Promise<string> {
+  const jar = new Map<string, string>();
+  const send = async (url: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return res;
+  };
+  let res = await send(authorizeUrl);
+  let location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}`);
+  const signOn = new URL(location, authorizeUrl).href;
+  res = await send(signOn);
+  if (res.status !== 200) throw new Error(`sign-on page answered ${res.status}`);
+  res = await send(signOn, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ otp: otpFor(emulator) }).toString(),
+  });
+  location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`sign-on POST answered ${res.status}`);
+  res = await send(new URL(location, signOn).href);
+  location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`resume answered ${res.status}`);
+  const callback = new URL(location);
+  return `${callback.pathname}${callback.search}`;
+}

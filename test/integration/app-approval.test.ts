@@ -1,0 +1,267 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  TRANSFER,
+  latestOtp,
+  recordingFetch,
+  startTestApp,
+  submitCode,
+  submitTransfer,
+  type TestApp,
+} from '../helpers/app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function approve(app: TestApp) {
+  const agent = request.agent(app.app);
+  const started = await submitTransfer(agent);
+  expect(started.status).toBe(303);
+  expect(started.headers.location).toBe('/approvals/otp');
+  const submitted = await submitCode(agent, latestOtp(app.emulator));
+  expect(submitted.status).toBe(303);
+  expect(submitted.headers.location).toBe('/approvals/result');
+  const result = await agent.get('/approvals/result');
+  return { agent, result };
+}
+
+describe('own code form (pi.flow): the happy path', () => {
+  it('GET / shows the transfer form with demo values, a CSRF field and a strict CSP', async () => {
+    t = await startTestApp();
+    const res = await request(t.app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('name="amount"');
+    expect(res.text).toContain('value="250.00"');
+    expect(res.text).toContain('name="payee"');
+    expect(res.text).toMatch(/name="_csrf" value="[^"]{20,}"/);
+    expect(res.text).toContain('What happens next');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain(new URL(t.emulator.url).origin);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).not.toContain('Secure');
+  });
+
+  it('texts the transfer, takes the code, validates the ID token and records one approval', async () => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const agent = request.agent(t.app);
+    const started = await submitTransfer(agent);
+    expect(started.status).toBe(303);
+
+    const sms = t.emulator.handle.sms()[0]!;
+    expect(sms.to).toBe('+15555550100');
+    expect(sms.text).toContain('250.00');
+    expect(sms.text).toContain('EUR');
+    expect(sms.text).toContain('Bob Example Ltd');
+
+    const page = await agent.get('/approvals/otp');
+    expect(page.status).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('inputmode="numeric"');
+    expect(page.text).toContain('autocomplete="one-time-code"');
+    expect(page.text).toContain('•••• 0100');
+    expect(page.text).toContain('Bob Example Ltd');
+    expect(page.text).toContain('Send a new code');
+    expect(page.text).toContain(`${t.emulator.url}/__emulator/phone`);
+    expect(page.text).not.toContain(sms.otp);
+
+    const submitted = await submitCode(agent, sms.otp);
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.location).toBe('/approvals/result');
+    const result = await agent.get('/approvals/result');
+    expect(result.status).toBe(200);
+    expect(result.text).toContain('Transfer approved');
+    expect(result.text).toContain(t.userId);
+    expect(result.text).toContain(t.config.pingone!.policyName);
+    expect(result.text).toContain('otp');
+
+    const records = await t.approvals.listRecent(10);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      amount: TRANSFER.amount,
+      currency: TRANSFER.currency,
+      payee: TRANSFER.payee,
+      evidence: { sub: t.userId, acr: t.config.pingone!.policyName, amr: ['otp'] },
+    });
+    expect(result.text).toContain(records[0]!.approvalId);
+
+    // What crossed the wire to PingOne.
+    const transferId = records[0]!.transferId;
+    const authorize = recorder.calls.find((c) => c.url.includes('/as/authorize'))!;
+    const query = new URL(authorize.url).searchParams;
+    expect(query.get('response_mode')).toBe('pi.flow');
+    expect(query.get('request')).toBe(query.get('login_hint_token'));
+    expect(query.get('code_challenge_method')).toBe('S256');
+    expect(query.get('acr_values')).toBe(t.config.pingone!.policyName);
+    expect(query.get('redirect_uri')).toBe(`${t.config.baseUrl}/callback`);
+    expect(query.get('state')).toBeTruthy();
+    expect(query.get('nonce')).toBeTruthy();
+    const flowCalls = recorder.calls.filter(
+      (c) => !c.url.includes('/.well-known/') && !c.url.endsWith('/jwks'),
+    );
+    for (const call of flowCalls.filter((c) => !c.url.endsWith('/as/token'))) {
+      expect(call.requestHeaders['x-ping-external-transaction-id']).toBe(transferId);
+    }
+    const otpCheck = recorder.calls.find((c) => c.url.includes('/flows/'))!;
+    expect(otpCheck.requestHeaders['content-type']).toBe(
+      'application/vnd.pingidentity.otp.check+json',
+    );
+    expect(otpCheck.requestHeaders.authorization).toBeUndefined();
+    const token = recorder.calls.find((c) => c.url.endsWith('/as/token'))!;
+    expect(token.requestHeaders.authorization).toMatch(/^Basic /);
+  });
+
+  it('replays the PingOne cookies and follows their rotation on every step', async () => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    await approve(t);
+    const jarAfter = (call: (typeof recorder.calls)[number]) =>
+      call.responseHeaders!.getSetCookie().map((c) => c.split(';')[0]!);
+    const authorize = recorder.calls.find((c) => c.url.includes('/as/authorize'))!;
+    const otpCheck = recorder.calls.find((c) => c.url.includes('/flows/'))!;
+    const resume = recorder.calls.find((c) => c.url.includes('/as/resume'))!;
+    const first = jarAfter(authorize);
+    expect(first.length).toBeGreaterThan(0);
+    for (const pair of first) expect(otpCheck.requestHeaders.cookie).toContain(pair);
+    const rotated = jarAfter(otpCheck);
+    expect(rotated.length).toBeGreaterThan(0);
+    expect(rotated).not.toEqual(first);
+    for (const pair of rotated) expect(resume.requestHeaders.cookie).toContain(pair);
+  });
+
+  it.each([
+    ['a flow id that changes after each step', { flowIdRotation: true }],
+    ['authorizeResponse inside the COMPLETED flow', { completedIncludesAuthorizeResponse: true }],
+    ['resume answering 302 with Location', { resumeRedirectsInPiFlow: true }],
+    ['resume not echoing state', { echoStateOnResume: false }],
+  ])('approves with %s', async (_name, variants) => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ variants, deps: { fetch: recorder.fetch } });
+    const { result } = await approve(t);
+    expect(result.text).toContain('Transfer approved');
+    expect(await t.approvals.listRecent(10)).toHaveLength(1);
+    if ('flowIdRotation' in variants) {
+      const otpCheck = recorder.calls.find((c) => c.url.includes('/flows/'))!;
+      const resume = recorder.calls.find((c) => c.url.includes('/as/resume'))!;
+      const checked = new URL(otpCheck.url).pathname.split('/').pop();
+      expect(new URL(resume.url).searchParams.get('flowId')).not.toBe(checked);
+    }
+    if ('completedIncludesAuthorizeResponse' in variants) {
+      expect(recorder.calls.some((c) => c.url.includes('/as/resume'))).toBe(false);
+    }
+  });
+
+  it('sends a worker bearer token on /flows calls only when configured (PINGONE_FLOWS_BEARER)', async () => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    // Same emulator, now with the worker configured for /flows.
+    const { createApp } = await import('../../src/app.js');
+    const { createLogger } = await import('../../src/log.js');
+    const app = createApp({
+      config: { ...t.config, pingone: { ...t.config.pingone!, worker: t.emulator.worker } },
+      approvals: t.approvals,
+      fetch: recorder.fetch,
+      retry: { maxAttempts: 1 },
+      logger: createLogger({ level: 'silent' }),
+    });
+    const { result } = await approve({ ...t, app });
+    expect(result.text).toContain('Transfer approved');
+    const otpCheck = recorder.calls.find((c) => c.url.includes('/flows/'))!;
+    expect(otpCheck.requestHeaders.authorization).toMatch(/^Bearer \S+/);
+    const authorize = recorder.calls.find((c) => c.url.includes('/as/authorize'))!;
+    expect(authorize.requestHeaders.authorization).toBeUndefined();
+  });
+
+  it('a double-submitted code approves exactly once', async () => {
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const page = await agent.get('/approvals/otp');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const otp = latestOtp(t.emulator);
+    const send = () => agent.post('/approvals/otp').type('form').send({ otp, _csrf: csrf });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    expect(await t.approvals.listRecent(10)).toHaveLength(1);
+    const result = await agent.get('/approvals/result');
+    expect(result.text).toContain('Transfer approved');
+  });
+
+  it('replaying the code, the back button and a second tab cannot approve twice', async () => {
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const page = await agent.get('/approvals/otp');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const otp = latestOtp(t.emulator);
+    const first = await agent.post('/approvals/otp').type('form').send({ otp, _csrf: csrf });
+    expect(first.headers.location).toBe('/approvals/result');
+    const calls = t.emulator.handle.requests().length;
+
+    const replay = await agent.post('/approvals/otp').type('form').send({ otp, _csrf: csrf });
+    expect(replay.status).toBe(303);
+    expect(replay.headers.location).toBe('/approvals/result');
+    const back = await agent.get('/approvals/otp');
+    expect(back.status).toBe(303);
+    expect(back.headers.location).toBe('/approvals/result');
+    // Nothing reached PingOne: the flow state was consumed before anything was trusted.
+    expect(t.emulator.handle.requests().length).toBe(calls);
+    expect(await t.approvals.listRecent(10)).toHaveLength(1);
+  });
+
+  it('GET /healthz reports the mode and the store', async () => {
+    t = await startTestApp();
+    const res = await request(t.app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'ok',
+      mode: 'embedded',
+      ui: 'own',
+      store: { ok: true, kind: 'memory' },
+    });
+  });
+});
+
+describe('GET /healthz', () => {
+  it('answers 503 when the approval store is not healthy', async () => {
+    t = await startTestApp();
+    const { createApp } = await import('../../src/app.js');
+    const { MemoryApprovalStore } = await import('../../src/approval/approval-store.js');
+    const broken = new MemoryApprovalStore();
+    broken.health = async () => ({ ok: false, kind: 'memory', detail: 'down for the test' });
+    const app = createApp({
+      config: t.config,
+      approvals: broken,
+      logger: (await import('../../src/log.js')).createLogger({ level: 'silent' }),
+    });
+    const res = await request(app).get('/healthz');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'degraded', store: { ok: false } });
+  });
+});
+
+describe('behind an https BASE_URL', () => {
+  it('trusts the proxy, marks the session cookie Secure and sends HSTS', async () => {
+    t = await startTestApp({ baseUrl: 'https://bank.example' });
+    const { createApp } = await import('../../src/app.js');
+    const { createLogger } = await import('../../src/log.js');
+    const app = createApp({
+      config: t.config,
+      approvals: t.approvals,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const res = await request(app).get('/').set('X-Forwarded-Proto', 'https');
+    expect(res.status).toBe(200);
+    expect(String(res.headers['set-cookie'])).toMatch(/; Secure/);
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+  });
+});

@@ -1,0 +1,140 @@
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  latestOtp,
+  recordingFetch,
+  startTestApp,
+  submitCode,
+  submitTransfer,
+  wrongCode,
+  type TestApp,
+} from '../helpers/app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** Replaces a JSON response body, keeping status and headers (tampering with what PingOne said). */
+async function rewriteJson(
+  response: Response,
+  edit: (body: Record<string, unknown>) => Promise<void> | void,
+) {
+  const body = (await response.json()) as Record<string, unknown>;
+  await edit(body);
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(body), { status: response.status, headers });
+}
+
+describe('token and ID token checks', () => {
+  it('refuses an ID token signed by another key (same kid): not approved, logged, nothing recorded', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const tamper = async (url: string, response: Response) => {
+      if (!url.endsWith('/as/token') || response.status !== 200) return response;
+      return rewriteJson(response, async (body) => {
+        const original = String(body.id_token);
+        body.id_token = await new SignJWT(decodeJwt(original))
+          .setProtectedHeader(decodeProtectedHeader(original) as { alg: string; kid?: string })
+          .sign(privateKey);
+      });
+    };
+    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const res = await submitCode(agent, latestOtp(t.emulator));
+    expect(res.headers.location).toBe('/approvals/result');
+    const result = await agent.get('/approvals/result');
+    expect(result.text).toContain('Transfer not approved');
+    expect(result.text).toContain('did not pass our checks');
+    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    expect(rejected?.reason).toMatch(/signature/i);
+  });
+
+  it('refuses an ID token whose sub is not the user PingOne named in the flow', async () => {
+    // PingOne's flow names the user; an ID token for anyone else is no evidence for this approval.
+    const tamper = async (url: string, response: Response) => {
+      if (!url.includes('/as/authorize') || response.status !== 200) return response;
+      return rewriteJson(response, (body) => {
+        const embedded = body._embedded as { user?: { id?: string } } | undefined;
+        if (embedded?.user) embedded.user.id = '00000000-0000-4000-8000-000000000000';
+      });
+    };
+    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer not approved');
+    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    expect(rejected?.reason).toContain('is not the user of this flow');
+  });
+
+  it('a used authorization code (invalid_grant) is "not approved"', async () => {
+    const tamper = async (url: string, response: Response) => {
+      // Resume answers a code PingOne never issued: the token endpoint refuses it.
+      if (!url.includes('/as/resume') || response.status !== 200) return response;
+      return rewriteJson(response, (body) => {
+        (body.authorizeResponse as { code: string }).code = 'not-a-real-code';
+      });
+    };
+    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    const result = await agent.get('/approvals/result');
+    expect(result.text).toContain('Transfer not approved');
+    expect(result.text).toContain('action="/approvals/resend"');
+    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+  });
+});
+
+describe('logs', () => {
+  it('never contain the client secret, OTPs, PingOne cookies, tokens, codes or the session cookie', async () => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const agent = request.agent(t.app);
+    const started = await submitTransfer(agent);
+    const sessionCookie = String(started.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
+    const otp = latestOtp(t.emulator);
+    await submitCode(agent, wrongCode(otp));
+    await submitCode(agent, otp);
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
+
+    const secrets = new Set<string>([
+      t.config.pingone!.clientSecret,
+      otp,
+      wrongCode(otp),
+      sessionCookie,
+    ]);
+    for (const call of recorder.calls) {
+      for (const c of call.responseHeaders?.getSetCookie() ?? [])
+        secrets.add(c.split(';')[0]!.split('=').slice(1).join('='));
+      const url = new URL(call.url);
+      for (const key of ['request', 'login_hint_token', 'state', 'nonce', 'code_challenge']) {
+        const value = url.searchParams.get(key);
+        if (value) secrets.add(value);
+      }
+      if (call.url.endsWith('/as/token') && call.responseText) {
+        const body = JSON.parse(call.responseText) as Record<string, string>;
+        secrets.add(body.access_token!);
+        secrets.add(body.id_token!);
+      }
+      if (call.url.includes('/as/resume') && call.responseText) {
+        secrets.add(
+          (JSON.parse(call.responseText) as { authorizeResponse: { code: string } })
+            .authorizeResponse.code,
+        );
+      }
+    }
+    const text = t.logs.join('\n');
+    expect(t.logs.length).toBeGreaterThan(5);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(5);
+      expect(text).not.toContain(secret);
+    }
+  });
+});

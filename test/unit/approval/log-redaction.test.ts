@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/log.js';
+import { PingOneError } from '../../../src/pingone/http.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+describe('createLogger', () => {
+  it('redacts secrets, OTPs, cookies, tokens and bodies wherever a careless call puts them', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      {
+        otp: '123456',
+        clientSecret: 'client-secret-value',
+        flow: {
+          cookies: { ST: 'cookie-value' },
+          codeVerifier: 'verifier-value',
+          nonce: 'nonce-value',
+        },
+        tokens: { access_token: 'access-token-value', id_token: 'id-token-value' },
+        req: { headers: { cookie: 'txa.sid=session-value' }, body: { otp: '654321' } },
+        transferId: 'kept-visible',
+      },
+      'careless',
+    );
+    const text = lines.join('');
+    for (const secret of [
+      '123456',
+      'client-secret-value',
+      'cookie-value',
+      'verifier-value',
+      'nonce-value',
+      'access-token-value',
+      'id-token-value',
+      'session-value',
+      '654321',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('kept-visible');
+    expect(text).toContain('[redacted]');
+  });
+
+  it('serializes errors by name, message and code only (no request, no cause body)', () => {
+    const { logger, lines } = capture();
+    const error = new PingOneError({
+      step: 'token',
+      method: 'POST',
+      url: 'https://auth.pingone.com/env/as/token',
+      status: 400,
+      code: 'invalid_grant',
+      cause: { body: 'secret-body' },
+    });
+    logger.warn({ err: error }, 'failed');
+    const entry = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+    expect(entry.err).toEqual({
+      type: 'PingOneError',
+      message: expect.stringContaining('invalid_grant'),
+      code: 'invalid_grant',
+      status: 400,
+      step: 'token',
+    });
+    expect(lines[0]).not.toContain('secret-body');
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { isExpiredFlow, unavailable, wrongCodeInfo } from '../../../src/approval/outcome.js';
+import { PingOneError } from '../../../src/pingone/http.js';
+
+const base = { step: 'otp.check', method: 'POST', url: 'http://p1/env/flows/f' };
+
+describe('wrongCodeInfo', () => {
+  it('reads remainingAttempts from the INVALID_OTP detail', () => {
+    const error = new PingOneError({
+      ...base,
+      status: 400,
+      code: 'INVALID_DATA',
+      details: [
+        {
+          code: 'INVALID_OTP',
+          message: 'Invalid one-time passcode.',
+          innerError: { remainingAttempts: 2 },
+        },
+      ],
+    });
+    expect(wrongCodeInfo(error)).toEqual({ locked: false, attemptsLeft: 2 });
+  });
+
+  it('calls zero attempts left, or QUOTA_EXCEEDED, locked', () => {
+    const last = new PingOneError({
+      ...base,
+      status: 400,
+      code: 'INVALID_DATA',
+      details: [{ code: 'INVALID_OTP', innerError: { remainingAttempts: 0 } }],
+    });
+    expect(wrongCodeInfo(last)).toEqual({ locked: true, attemptsLeft: 0 });
+    const quota = new PingOneError({
+      ...base,
+      status: 400,
+      code: 'REQUEST_FAILED',
+      details: [{ code: 'QUOTA_EXCEEDED' }],
+    });
+    expect(wrongCodeInfo(quota)).toMatchObject({ locked: true });
+  });
+
+  it('tells an expired code apart from a wrong one by its message', () => {
+    const expired = new PingOneError({
+      ...base,
+      status: 400,
+      code: 'INVALID_DATA',
+      details: [
+        {
+          code: 'INVALID_OTP',
+          message: 'The one-time passcode has expired.',
+          innerError: { remainingAttempts: 0 },
+        },
+      ],
+    });
+    expect(wrongCodeInfo(expired)).toMatchObject({ locked: true, expired: true });
+  });
+
+  it('accepts a 400 without attempts (unknown) and ignores other statuses', () => {
+    expect(wrongCodeInfo(new PingOneError({ ...base, status: 400, code: 'INVALID_DATA' }))).toEqual(
+      { locked: false },
+    );
+    expect(
+      wrongCodeInfo(new PingOneError({ ...base, status: 401, code: 'ACCESS_FAILED' })),
+    ).toBeUndefined();
+  });
+});
+
+describe('unavailable', () => {
+  it('maps 429 to 503 with Retry-After in seconds', () => {
+    const e = unavailable(
+      'authorize',
+      new PingOneError({
+        ...base,
+        status: 429,
+        code: 'REQUEST_LIMITED',
+        retryAfterMs: 2500,
+        pingoneErrorId: 'id-1',
+      }),
+    );
+    expect(e).toMatchObject({
+      status: 503,
+      code: 'PINGONE_RATE_LIMITED',
+      retryAfter: 3,
+      step: 'authorize',
+      pingoneErrorId: 'id-1',
+    });
+  });
+
+  it('maps timeouts to 503, network errors and 5xx to 502', () => {
+    expect(unavailable('resume', new PingOneError({ ...base, code: 'TIMEOUT' }))).toMatchObject({
+      status: 503,
+      code: 'PINGONE_TIMEOUT',
+    });
+    expect(
+      unavailable('resume', new PingOneError({ ...base, code: 'NETWORK_ERROR' })),
+    ).toMatchObject({ status: 502, code: 'PINGONE_UNREACHABLE' });
+    expect(
+      unavailable('token', new PingOneError({ ...base, status: 500, code: 'UNEXPECTED_ERROR' })),
+    ).toMatchObject({ status: 502, code: 'PINGONE_ERROR', step: 'token' });
+  });
+});
+
+describe('isExpiredFlow', () => {
+  it('is true for 404 and NOT_FOUND', () => {
+    expect(isExpiredFlow(new PingOneError({ ...base, status: 404, code: 'NOT_FOUND' }))).toBe(true);
+    expect(isExpiredFlow(new PingOneError({ ...base, status: 400, code: 'INVALID_DATA' }))).toBe(
+      false,
+    );
+  });
+});

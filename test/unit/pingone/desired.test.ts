@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applicationDrift,
+  desiredNames,
+  mfaActionDrift,
+  randomPassword,
+  samePhone,
+  TEMPLATE_CONTENT,
+} from '../../../src/pingone/provisioning/desired.js';
+
+describe('desiredNames', () => {
+  it('derives every name from the prefix, with no space in the acr or the variant', () => {
+    const n = desiredNames('My Bank.eu');
+    expect(n.applicationName).toBe('My Bank.eu Transaction Approval');
+    expect(n.policyName).toBe('My_Bank.eu_SMS_Approval');
+    expect(n.policyName).toMatch(/^[a-zA-Z0-9_.-]+$/);
+    expect(n.templateVariant).toBe('My_Bank_eu_sms_approval');
+    expect(n.populationName.startsWith('My Bank.eu')).toBe(true);
+    expect(n.devicePolicyName.startsWith('My Bank.eu')).toBe(true);
+  });
+});
+
+describe('template content', () => {
+  it('holds ${OTP} and the variables and fits one SMS segment', () => {
+    for (const v of ['${OTP}', '${sum}', '${currency}', '${recipient}']) {
+      expect(TEMPLATE_CONTENT).toContain(v);
+    }
+    // GSM-7: { and } count twice (escape table); the rest of this text is basic GSM-7.
+    const septets = [...TEMPLATE_CONTENT].reduce((n, c) => n + ('{}'.includes(c) ? 2 : 1), 0);
+    expect(septets).toBeLessThanOrEqual(153);
+  });
+});
+
+describe('drift detection', () => {
+  it('finds what breaks the flow in an application', () => {
+    const ok = {
+      id: 'a',
+      name: 'x',
+      enabled: true,
+      redirectUris: ['https://rp/callback'],
+      grantTypes: ['AUTHORIZATION_CODE'],
+      responseTypes: ['CODE'],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+    };
+    expect(applicationDrift(ok, 'https://rp/callback')).toEqual([]);
+    expect(
+      applicationDrift({ ...ok, enabled: false, redirectUris: [] }, 'https://rp/callback'),
+    ).toEqual(['disabled', 'redirect URI https://rp/callback missing']);
+  });
+
+  it('finds an MFA action with SMS off or another device policy', () => {
+    const action = { id: 'x', priority: 1, type: 'MULTI_FACTOR_AUTHENTICATION' };
+    expect(
+      mfaActionDrift(
+        { ...action, sms: { enabled: true }, deviceAuthenticationPolicy: { id: 'd' } },
+        'd',
+      ),
+    ).toEqual([]);
+    expect(
+      mfaActionDrift(
+        { ...action, sms: { enabled: false }, deviceAuthenticationPolicy: { id: 'e' } },
+        'd',
+      ),
+    ).toEqual(['SMS disabled', 'not pointing at the device policy']);
+  });
+});
+
+describe('samePhone', () => {
+  it('compares digits and tolerates masked numbers', () => {
+    expect(samePhone('+1.5125201234', '+15125201234')).toBe(true);
+    expect(samePhone('+1 (512) 520-1234', '+15125201234')).toBe(true);
+    expect(samePhone('+1******1234', '+15125201234')).toBe(true);
+    expect(samePhone('+15125209999', '+15125201234')).toBe(false);
+    expect(samePhone(undefined, '+15125201234')).toBe(false);
+  });
+});
+
+describe('randomPassword', () => {
+  it('passes a standard password policy', () => {
+    for (let i = 0; i < 200; i++) {
+      const p = randomPassword();
+      expect(p).toHaveLength(24);
+      expect(p).toMatch(/[a-z]/);
+      expect(p).toMatch(/[A-Z]/);
+      expect(p).toMatch(/[0-9]/);
+      expect(p).toMatch(/[!#%*\-_.]/);
+      expect(p).not.toMatch(/(.)\1\1/);
+      expect(new Set(p).size).toBeGreaterThanOrEqual(5);
+    }
+  });
+});
