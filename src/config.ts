@@ -303,6 +303,7 @@ export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
     p.add(`--username has characters PingOne refuses (got "${username}")`);
   const redirectUri = parseUrl(p, '--redirect-uri', flags.redirectUri) ?? `${baseUrl}/callback`;
   if (flags.dryRun && flags.teardown) p.add('--dry-run and --teardown cannot be combined');
+  const timeoutMs = parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS'));
   p.throwIfAny();
   return {
     location,
@@ -316,7 +317,7 @@ export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
     teardown: flags.teardown ?? false,
     json: flags.json ?? false,
     showSecrets: flags.showSecrets ?? false,
-    timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
+    timeoutMs,
   };
 }
 

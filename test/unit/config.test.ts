@@ -124,6 +124,16 @@ describe('loadSetupConfig', () => {
     expect(text).toMatch(/PINGONE_WORKER_CLIENT_SECRET is missing/);
   });
 
+  it('refuses a bad PINGONE_TIMEOUT_MS instead of ignoring it', () => {
+    const problems = problemsOf(() =>
+      loadSetupConfig({ phone: '+15125201234' }, { ...env, PINGONE_TIMEOUT_MS: 'soon' }),
+    );
+    expect(problems.join('\n')).toMatch(/PINGONE_TIMEOUT_MS/);
+    expect(
+      loadSetupConfig({ phone: '+15125201234' }, { ...env, PINGONE_TIMEOUT_MS: '2500' }).timeoutMs,
+    ).toBe(2500);
+  });
+
   it('needs no phone to tear down', () => {
     expect(loadSetupConfig({ teardown: true }, env).teardown).toBe(true);
   });
