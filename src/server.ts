@@ -94,6 +94,13 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
         prefix: DEFAULT_PREFIX,
         timeoutMs: config.timeoutMs,
       });
+      if (!provisioned.ok) {
+        // The emulator disagreeing with our own setup is a bug, not a user error: say which check.
+        const failed = provisioned.selfCheck?.checks.filter((c) => !c.ok) ?? [];
+        throw new Error(
+          `the embedded emulator failed setup's self-check: ${failed.map((c) => `${c.name}${c.detail ? ` (${c.detail})` : ''}`).join('; ')}`,
+        );
+      }
       const s = provisioned.settings;
       config = {
         ...config,
