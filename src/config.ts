@@ -61,6 +61,8 @@ export interface AppConfig {
   inspector: boolean;
   production: boolean;
   logLevel: string;
+  /** `pretty` (development default) or `json` (production default). */
+  logFormat: 'json' | 'pretty';
   /** Timeout of every outbound PingOne call. */
   timeoutMs: number;
 }
@@ -153,6 +155,22 @@ function parseBool(
   return fallback;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(p: Problems, value: string | undefined): string {
+  if (value === undefined) return 'info';
+  if (LOG_LEVELS.includes(value)) return value;
+  p.add(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return 'info';
+}
+
+function parseLogFormat(p: Problems, value: string | undefined, production: boolean) {
+  if (value === undefined) return production ? 'json' : 'pretty';
+  if (value === 'json' || value === 'pretty') return value;
+  p.add(`LOG_FORMAT must be "json" or "pretty" (got "${value}")`);
+  return 'json';
+}
+
 function parseTimeout(p: Problems, value: string | undefined): number {
   if (value === undefined) return 10_000;
   const n = Number(value);
@@ -216,7 +234,8 @@ export function loadConfig(env: Env): AppConfig {
     dataDir: str(env, 'DATA_DIR') ?? './data',
     inspector: false,
     production,
-    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: parseLogLevel(p, str(env, 'LOG_LEVEL')),
+    logFormat: parseLogFormat(p, str(env, 'LOG_FORMAT'), production),
     timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
   };
   const redisUrl = str(env, 'REDIS_URL');

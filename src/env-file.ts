@@ -32,7 +32,8 @@ export function readEnvFile(path: string): Record<string, string> {
 }
 
 function quoteValue(value: string): string {
-  return /^[A-Za-z0-9_./:@+-]*$/.test(value) ? value : JSON.stringify(value);
+  // Unquoted whenever our parser and `docker run --env-file` (which keeps quotes literally) agree.
+  return /^[A-Za-z0-9_./:@+~=,%-]*$/.test(value) ? value : JSON.stringify(value);
 }
 
 /**

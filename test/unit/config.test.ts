@@ -71,6 +71,20 @@ describe('loadConfig', () => {
     expect(problems.length).toBeGreaterThanOrEqual(9);
   });
 
+  it('validates LOG_LEVEL and LOG_FORMAT, pretty in development and JSON in production', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' })).toMatchObject({
+      logFormat: 'json',
+      logLevel: 'debug',
+    });
+    const problems = problemsOf(() => loadConfig({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' })).join(
+      '\n',
+    );
+    expect(problems).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems).toMatch(/LOG_FORMAT must be "json" or "pretty"/);
+  });
+
   it('never echoes a secret value in a problem', () => {
     const problems = problemsOf(() =>
       loadConfig({ PINGONE_ENVIRONMENT_ID: environmentId, SESSION_SECRET: 'short-secret-value' }),

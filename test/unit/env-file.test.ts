@@ -21,6 +21,12 @@ describe('env file', () => {
     ).toEqual({ A: '1', B: 'two words', C: 'x # y', D: 'plain' });
   });
 
+  it('leaves PingOne-style secrets unquoted so docker --env-file reads them the same', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'envfile-')), '.env');
+    updateEnvFile(path, { PINGONE_CLIENT_SECRET: 'a~B.c-d_e=f' });
+    expect(readFileSync(path, 'utf8')).toBe('PINGONE_CLIENT_SECRET=a~B.c-d_e=f\n');
+  });
+
   it('reads a missing file as empty', () => {
     expect(readEnvFile(join(tmpdir(), 'does-not-exist-' + Date.now()))).toEqual({});
   });
