@@ -117,6 +117,8 @@ export interface CallReport {
   attempt: number;
   /** True when another attempt follows this one. */
   willRetry: boolean;
+  /** The `X-Ping-External-Transaction-ID` sent, when there was one. */
+  transactionId?: string;
 }
 
 export interface RetryPolicy {
@@ -178,13 +180,17 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function withQuery(url: string, query: PingOneCall['query']): string {
-  if (!query) return url;
-  const u = new URL(url);
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) u.searchParams.set(key, value);
-  }
-  return u.toString();
+/**
+ * Appends `query` to `url`, percent-encoding with `%20` for spaces (not the form encoding's `+`,
+ * which not every server reads as a space in a query string: `scope=openid%20profile`).
+ */
+export function withQuery(url: string, query: PingOneCall['query']): string {
+  const pairs = Object.entries(query ?? {}).filter(
+    (e): e is [string, string] => e[1] !== undefined,
+  );
+  if (!pairs.length) return url;
+  const encoded = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return `${url}${url.includes('?') ? '&' : '?'}${encoded.join('&')}`;
 }
 
 function getSetCookies(headers: Headers): string[] {
@@ -338,6 +344,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const url = withQuery(call.url, call.query);
       const safeUrl = redactUrl(url);
       const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'PUT');
+      const sentId = call.transactionId ?? options.transactionId;
+      const correlation = sentId ? { transactionId: truncateHeader(sentId) } : {};
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
         const { response, error } = await attemptOnce<T>(call, url, safeUrl, attempt);
@@ -351,6 +359,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             durationMs,
             attempt,
             willRetry: false,
+            ...correlation,
           });
           return response;
         }
@@ -375,6 +384,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           durationMs,
           attempt,
           willRetry: delay !== undefined,
+          ...correlation,
         };
         if (err.status !== undefined) r.status = err.status;
         if (err.pingoneErrorId) r.pingoneErrorId = err.pingoneErrorId;

@@ -5,6 +5,7 @@ import {
   type HttpClient,
   type HttpMethod,
   type PingOneResponse,
+  withQuery,
 } from '../http.js';
 import { pingoneUrls, type PingOneUrls } from '../urls.js';
 import { createWorkerTokenSource, type TokenSource } from '../worker-token.js';
@@ -100,12 +101,9 @@ export async function listAll<T>(
 ): Promise<T[]> {
   const items: T[] = [];
   const origin = new URL(ctx.urls.api).origin;
-  const first = new URL(`${ctx.urls.environment}${path}`);
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) first.searchParams.set(key, value);
-  }
+  const first = withQuery(`${ctx.urls.environment}${path}`, query);
   const seen = new Set<string>();
-  let next: string | undefined = first.href;
+  let next: string | undefined = first;
   while (next && !seen.has(next) && seen.size < 100) {
     seen.add(next);
     const res: PingOneResponse<ListPage> = await managementCall<ListPage>(ctx, step, 'GET', next);

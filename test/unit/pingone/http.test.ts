@@ -150,6 +150,23 @@ describe('createHttpClient', () => {
     expect(e.status).toBe(400);
   });
 
+  it('appends the query with %20 for spaces and never reports it', async () => {
+    const reports: CallReport[] = [];
+    const { fn, seen } = scriptedFetch([json(200, {})]);
+    const http = createHttpClient({ fetch: fn, onCall: (r) => reports.push(r) });
+    await http.call({
+      step: 'authorize',
+      host: 'auth',
+      method: 'GET',
+      url: 'https://auth.pingone.com/e/as/authorize',
+      query: { scope: 'openid profile', state: undefined, acr_values: 'A_B' },
+    });
+    expect(seen[0]!.url).toBe(
+      'https://auth.pingone.com/e/as/authorize?scope=openid%20profile&acr_values=A_B',
+    );
+    expect(reports[0]!.url).toBe('https://auth.pingone.com/e/as/authorize');
+  });
+
   it('returns okStatus answers instead of throwing', async () => {
     const { fn } = scriptedFetch([json(404, { id: 'n', code: 'NOT_FOUND', message: 'nope' })]);
     const http = createHttpClient({ fetch: fn });

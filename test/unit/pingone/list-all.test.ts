@@ -29,7 +29,7 @@ describe('listAll', () => {
     const seen: string[] = [];
     const ctx = ctxWith(
       {
-        [`${base}?filter=username+eq+%22a%22`]: {
+        [`${base}?filter=username%20eq%20%22a%22`]: {
           _embedded: { users: [{ id: '1' }] },
           _links: { next: { href: `${base}?cursor=2` } },
         },
