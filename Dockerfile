@@ -1,34 +1,46 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript with every dependency; runtime: production dependencies only.
+# Three stages: production dependencies (native build tools stay behind), the TypeScript build
+# (dev dependencies stay behind), and the runtime that gets only the results of both.
+# test/integration/docker-steps.test.ts runs the same steps outside Docker in CI.
 
-FROM node:20-bookworm-slim AS build
+FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-# better-sqlite3 builds from source when no prebuilt binary is reachable.
+# better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# tsc needs no native module: skip install scripts (and the compiler toolchain).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
+# HOST=0.0.0.0: reachable through published ports. The embedded demo's emulator binds there too
+# and must be published on the same port number (-p 3001:3001): its pages and issuer URL name it.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
+    EMULATOR_PORT=3001 \
     DATA_DIR=/app/data
-COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY views ./views
 COPY public ./public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 3000
+EXPOSE 3000 3001
 HEALTHCHECK --interval=15s --timeout=5s --retries=4 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node (not npm) as PID 1's child-free entry so SIGTERM reaches the server directly.
+# node itself is PID 1 (no npm, no shell): SIGTERM reaches the server, which stops taking
+# connections, lets in-flight requests finish, closes the stores and exits 0.
 CMD ["node", "dist/src/server.js"]

@@ -1,6 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { CallReport } from './pingone/http.js';
 
 export type { Logger } from 'pino';
+
+/** What every line written while serving one request carries (set by the request-id middleware). */
+export interface LogContext {
+  reqId: string;
+}
+
+/**
+ * The request being served, for log lines written deep inside it (a PingOne call, a store error)
+ * by code that was handed the app's logger rather than a per-request one.
+ */
+export const logContext = new AsyncLocalStorage<LogContext>();
+
+/** `json`: one JSON object per line (production, log shippers); `pretty`: pino-pretty (development). */
+export type LogFormat = 'json' | 'pretty';
 
 /**
  * Paths pino replaces with "[redacted]" in every line. The app never logs bodies, but a
@@ -28,6 +45,11 @@ export const REDACT_PATHS = [
   'id_token',
   'refresh_token',
   'token',
+  'requestJwt',
+  'idToken',
+  'accessToken',
+  'refreshToken',
+  'sessionID',
   'body',
   'headers',
   '*.otp',
@@ -47,6 +69,11 @@ export const REDACT_PATHS = [
   '*.id_token',
   '*.refresh_token',
   '*.token',
+  '*.requestJwt',
+  '*.idToken',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.sessionID',
   '*.body',
   '*.headers',
   '*["set-cookie"]',
@@ -73,15 +100,62 @@ export interface LoggerOptions {
   level?: string;
   /** Where lines go (tests pass a stream that captures them); stdout by default. */
   destination?: DestinationStream;
+  /** Default `json`. `pretty` needs pino-pretty (a devDependency): without it, JSON. */
+  format?: LogFormat;
 }
 
-/** The app's logger: JSON lines, secrets redacted, bodies never serialized. */
+/**
+ * pino-pretty as a synchronous stream (no worker thread, nothing lost at `process.exit`), or
+ * undefined when it is not installed: a production install (`npm ci --omit=dev`, the Docker
+ * image) has no devDependencies.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream | undefined {
+  let pretty: (options: Record<string, unknown>) => DestinationStream;
+  try {
+    pretty = createRequire(import.meta.url)('pino-pretty') as typeof pretty;
+  } catch {
+    return undefined;
+  }
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+    ...(destination ? { destination, colorize: false } : {}),
+  });
+}
+
+/**
+ * The app's logger: JSON lines (or pino-pretty in development), secrets redacted, bodies never
+ * serialized, and the request id (`reqId`) on every line written while serving a request.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const config = {
     level: options.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: errorSerializer, error: errorSerializer },
     base: undefined,
+    mixin: () => {
+      const context = logContext.getStore();
+      return context ? { reqId: context.reqId } : {};
+    },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  const pretty = options.format === 'pretty' ? prettyStream(options.destination) : undefined;
+  const destination = pretty ?? options.destination;
+  const logger = destination ? pino(config, destination) : pino(config);
+  if (options.format === 'pretty' && !pretty) {
+    logger.info('pino-pretty is not installed (a production install): logging JSON');
+  }
+  return logger;
+}
+
+/**
+ * The `onCall` hook of the PingOne clients: one line per attempt with the step, status, duration,
+ * PingOne's error `id` and the `X-Ping-External-Transaction-ID` sent, which is what PingOne
+ * support asks for and what finds the call in PingOne's audit log. Failed attempts are warnings.
+ */
+export function logPingOneCall(logger: Logger): (report: CallReport) => void {
+  return (report) => {
+    const failed = report.status === undefined || report.status >= 400;
+    logger[failed ? 'warn' : 'info']({ event: 'pingone.call', ...report }, 'pingone call');
+  };
 }

@@ -7,7 +7,6 @@ import {
   startTestApp,
   submitCode,
   submitTransfer,
-  wrongCode,
   type TestApp,
 } from '../helpers/app.js';
 
@@ -89,52 +88,5 @@ describe('token and ID token checks', () => {
     expect(result.text).toContain('Transfer not approved');
     expect(result.text).toContain('action="/approvals/resend"');
     expect(await t.approvals.listRecent(10)).toHaveLength(0);
-  });
-});
-
-describe('logs', () => {
-  it('never contain the client secret, OTPs, PingOne cookies, tokens, codes or the session cookie', async () => {
-    const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
-    const agent = request.agent(t.app);
-    const started = await submitTransfer(agent);
-    const sessionCookie = String(started.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
-    const otp = latestOtp(t.emulator);
-    await submitCode(agent, wrongCode(otp));
-    await submitCode(agent, otp);
-    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
-
-    const secrets = new Set<string>([
-      t.config.pingone!.clientSecret,
-      otp,
-      wrongCode(otp),
-      sessionCookie,
-    ]);
-    for (const call of recorder.calls) {
-      for (const c of call.responseHeaders?.getSetCookie() ?? [])
-        secrets.add(c.split(';')[0]!.split('=').slice(1).join('='));
-      const url = new URL(call.url);
-      for (const key of ['request', 'login_hint_token', 'state', 'nonce', 'code_challenge']) {
-        const value = url.searchParams.get(key);
-        if (value) secrets.add(value);
-      }
-      if (call.url.endsWith('/as/token') && call.responseText) {
-        const body = JSON.parse(call.responseText) as Record<string, string>;
-        secrets.add(body.access_token!);
-        secrets.add(body.id_token!);
-      }
-      if (call.url.includes('/as/resume') && call.responseText) {
-        secrets.add(
-          (JSON.parse(call.responseText) as { authorizeResponse: { code: string } })
-            .authorizeResponse.code,
-        );
-      }
-    }
-    const text = t.logs.join('\n');
-    expect(t.logs.length).toBeGreaterThan(5);
-    for (const secret of secrets) {
-      expect(secret.length).toBeGreaterThan(5);
-      expect(text).not.toContain(secret);
-    }
   });
 });

@@ -69,6 +69,8 @@ export interface TokenClient {
 }
 
 interface LastAnswer {
+  /** Sent as `X-Ping-External-Transaction-ID`, like the flow calls of the same approval. */
+  transactionId?: string;
   status?: number;
   pingoneErrorId?: string;
   retryAfterMs?: number;
@@ -109,8 +111,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         ...r,
       });
     const last = scope.getStore() ?? {};
+    const correlation = last.transactionId ? { transactionId: last.transactionId } : {};
+    let request = init as RequestInit;
+    if (last.transactionId) {
+      const headers = new Headers(request.headers);
+      headers.set('X-Ping-External-Transaction-ID', last.transactionId.slice(0, 100));
+      request = { ...request, headers };
+    }
     try {
-      const res = await baseFetch(url, init as RequestInit);
+      const res = await baseFetch(url, request);
       delete last.transport;
       last.status = res.status;
       if (res.status >= 400) {
@@ -125,13 +134,17 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       report({
         status: res.status,
         ...(last.pingoneErrorId ? { pingoneErrorId: last.pingoneErrorId } : {}),
+        ...correlation,
       });
       return res;
     } catch (error) {
       const timedOut =
         (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
       last.transport = timedOut ? 'timeout' : 'network';
-      report({ errorCode: timedOut ? LOCAL_ERROR_CODES.timeout : LOCAL_ERROR_CODES.network });
+      report({
+        errorCode: timedOut ? LOCAL_ERROR_CODES.timeout : LOCAL_ERROR_CODES.network,
+        ...correlation,
+      });
       throw error;
     }
   };
@@ -173,7 +186,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (exchange.response.iss) current.searchParams.set('iss', exchange.response.iss);
       else if (issParameter) current.searchParams.set('iss', config.serverMetadata().issuer);
 
-      const last: LastAnswer = {};
+      const last: LastAnswer = { transactionId: exchange.transactionId };
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
       try {
         tokens = await scope.run(last, () =>
@@ -206,7 +219,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (typeof claims.preferred_username === 'string')
         out.preferred_username = claims.preferred_username;
       if (exchange.needUsername && out.preferred_username === undefined) {
-        const info: LastAnswer = {};
+        const info: LastAnswer = { transactionId: exchange.transactionId };
         try {
           const userinfo = await scope.run(info, () =>
             client.fetchUserInfo(config, tokens.access_token, claims.sub),

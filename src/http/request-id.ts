@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { logContext } from '../log.js';
+
+/** The header a proxy or a caller may set, and the one every answer carries back. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/**
+ * What we accept from outside: what load balancers and tracing tools send (UUIDs, nginx's
+ * `$request_id` hex, base64), nothing that could break a log line or grow without bound.
+ */
+const SANE = /^[A-Za-z0-9][A-Za-z0-9._:@+/=-]{0,127}$/;
+
+/** The caller's `X-Request-Id` when it is sane, else a fresh UUID. */
+export function chooseRequestId(incoming: string | undefined): string {
+  return incoming !== undefined && SANE.test(incoming) ? incoming : randomUUID();
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** This request's id: in every log line written while serving it and in `X-Request-Id`. */
+    id?: string;
+  }
+}
+
+/**
+ * Gives each request an id, echoes it in the `X-Request-Id` response header (so a person can
+ * quote it and an operator can find every line of that request, its PingOne calls included),
+ * and serves the rest of the request inside {@link logContext}.
+ */
+export function requestId() {
+  return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+    const id = chooseRequestId(req.get(REQUEST_ID_HEADER));
+    req.id = id;
+    res.set(REQUEST_ID_HEADER, id);
+    logContext.run({ reqId: id }, next);
+  };
+}

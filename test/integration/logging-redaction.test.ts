@@ -1,0 +1,163 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  latestOtp,
+  recordingFetch,
+  startTestApp,
+  submitCode,
+  submitTransfer,
+  wrongCode,
+  type TestApp,
+} from '../helpers/app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** What the app sent to PingOne in request bodies (the recorder keeps headers and answers only). */
+function bodyRecordingFetch(inner: typeof fetch) {
+  const bodies: { url: string; body: string }[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (typeof init?.body === 'string') bodies.push({ url, body: init.body });
+    else if (init?.body instanceof URLSearchParams)
+      bodies.push({ url, body: init.body.toString() });
+    return inner(input, init);
+  };
+  return { fetch: fetchImpl, bodies };
+}
+
+function cookieValue(setCookie: string): string {
+  return setCookie.split(';')[0]!.split('=').slice(1).join('=');
+}
+
+describe('logs', () => {
+  it('over an approval and two failures: no secret, OTP, cookie, code, verifier, token or request JWT', async () => {
+    const recorder = recordingFetch();
+    const sent = bodyRecordingFetch(recorder.fetch);
+    t = await startTestApp({ deps: { fetch: sent.fetch } });
+    const agent = request.agent(t.app);
+
+    // An approval with a wrong code first (a failure PingOne answers 400 to).
+    const started = await submitTransfer(agent);
+    const sessionCookie = cookieValue(String(started.headers['set-cookie']));
+    const otp = latestOtp(t.emulator);
+    await submitCode(agent, wrongCode(otp));
+    await submitCode(agent, otp);
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
+
+    // A second transfer that PingOne fails with a 500 and an error id.
+    t.emulator.handle.addFault({
+      method: 'POST',
+      path: '^/[^/]+/flows/[^/]+$',
+      status: 500,
+      body: { id: 'log-test-error-id', code: 'UNEXPECTED_ERROR', message: 'boom' },
+    });
+    const second = request.agent(t.app);
+    const secondStart = await submitTransfer(second, {
+      amount: '9.99',
+      currency: 'EUR',
+      payee: 'Second Ltd',
+    });
+    const secondCookie = cookieValue(String(secondStart.headers['set-cookie']));
+    const secondOtp = latestOtp(t.emulator);
+    const failed = await submitCode(second, secondOtp);
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+
+    const secrets = new Map<string, string>([
+      ['client secret', t.config.pingone!.clientSecret],
+      ['session secret', t.config.sessionSecret],
+      ['OTP', otp],
+      ['wrong OTP', wrongCode(otp)],
+      ['OTP of the failed flow', secondOtp],
+      ['session cookie', sessionCookie],
+      ['session cookie, decoded', decodeURIComponent(sessionCookie)],
+      ['second session cookie', secondCookie],
+    ]);
+    for (const call of recorder.calls) {
+      for (const c of call.responseHeaders?.getSetCookie() ?? [])
+        secrets.set(`PingOne cookie from ${call.url}`, cookieValue(c));
+      for (const pair of (call.requestHeaders.cookie ?? '').split(/;\s*/).filter(Boolean))
+        secrets.set(`cookie sent to ${call.url}`, pair.split('=').slice(1).join('='));
+      const authorization = call.requestHeaders.authorization;
+      if (authorization) secrets.set(`Authorization to ${call.url}`, authorization.split(' ')[1]!);
+      const url = new URL(call.url);
+      for (const key of ['request', 'login_hint_token', 'state', 'nonce']) {
+        const value = url.searchParams.get(key);
+        if (value) secrets.set(`${key} (authorize)`, value);
+      }
+      if (call.url.endsWith('/as/token') && call.responseText) {
+        const body = JSON.parse(call.responseText) as Record<string, string>;
+        secrets.set('access token', body.access_token!);
+        secrets.set('ID token', body.id_token!);
+        if (body.refresh_token) secrets.set('refresh token', body.refresh_token);
+      }
+      if (call.url.includes('/as/resume') && call.responseText) {
+        const resumed = JSON.parse(call.responseText) as { authorizeResponse: { code: string } };
+        secrets.set('authorization code', resumed.authorizeResponse.code);
+      }
+    }
+    const tokenRequest = sent.bodies.find((b) => b.url.endsWith('/as/token'));
+    const form = new URLSearchParams(tokenRequest?.body);
+    secrets.set('PKCE verifier', form.get('code_verifier')!);
+    secrets.set('code (token request)', form.get('code')!);
+    expect([...secrets.keys()]).toEqual(
+      expect.arrayContaining([
+        'access token',
+        'ID token',
+        'authorization code',
+        'request (authorize)',
+        'PKCE verifier',
+      ]),
+    );
+
+    const text = t.logs.join('\n');
+    for (const [name, secret] of secrets) {
+      expect(secret?.length, name).toBeGreaterThan(5);
+      expect(text.includes(secret), `${name} is in the logs`).toBe(false);
+    }
+
+    // The failure is there, with what PingOne support needs, and one line per PingOne call.
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const calls = lines.filter((l) => l.event === 'pingone.call');
+    expect(calls.map((l) => l.step)).toEqual(
+      expect.arrayContaining(['authorize', 'otp.check', 'resume', 'token']),
+    );
+    expect(calls.length).toBe(recorder.calls.length);
+    expect(calls.find((l) => l.step === 'otp.check' && l.status === 500)).toMatchObject({
+      level: 40,
+      pingoneErrorId: 'log-test-error-id',
+      durationMs: expect.any(Number),
+      reqId: expect.any(String),
+    });
+    expect(calls.find((l) => l.step === 'otp.check' && l.status === 400)).toMatchObject({
+      level: 40,
+      errorCode: expect.any(String),
+    });
+  });
+
+  it('every flow and token call of one approval carries X-Ping-External-Transaction-ID = the transfer id, and so does its log line', async () => {
+    const recorder = recordingFetch();
+    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
+    const [approval] = await t.approvals.listRecent(1);
+    const transferId = approval!.transferId;
+
+    const flowCalls = recorder.calls.filter((c) => !c.url.includes('/.well-known/'));
+    expect(flowCalls.map((c) => new URL(c.url).pathname.split('/').slice(-1)[0])).toEqual(
+      expect.arrayContaining(['authorize', 'resume', 'token']),
+    );
+    for (const call of flowCalls) {
+      expect(call.requestHeaders['x-ping-external-transaction-id'], call.url).toBe(transferId);
+    }
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const line of lines.filter((l) => l.event === 'pingone.call' && l.step !== 'discovery')) {
+      expect(line).toMatchObject({ transactionId: transferId, status: expect.any(Number) });
+    }
+  });
+});
