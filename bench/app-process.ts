@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import { TSX_IMPORT } from './emulator-child.js';
+
+export interface AppProcess {
+  pid: number;
+  url: string;
+  /** How the app ran: `tsx` (src/server.ts transpiled on load) or `built` (dist/, as the image). */
+  runtime: 'tsx' | 'built';
+  /** SIGTERM, then the app's graceful shutdown (which also writes a --cpu-prof profile). */
+  stop(): Promise<void>;
+}
+
+export interface AppProcessOptions {
+  port: number;
+  emulator: { environmentId: string; apiUrl: string; authUrl: string };
+  settings: ProvisionSettings;
+  logLevel: string;
+  built: boolean;
+  /** Directory for a V8 CPU profile of the app (`--cpu-prof`), if wanted. */
+  cpuProfDir?: string;
+  /** More node options for the app (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+  nodeArgs?: string[];
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A free loopback port (the app's BASE_URL must be known before provisioning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts the relying party in a process of its own, in PingOne mode pointed at the emulator,
+ * configured only through its environment as in production. Its working directory is a fresh
+ * temporary one, so that no `.env` or data of the project's is picked up.
+ */
+export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const built = join(ROOT, 'dist/src/server.js');
+  if (options.built && !existsSync(built)) throw new Error('--built needs `npm run build` first');
+  const entry = options.built ? built : join(ROOT, 'src/server.ts');
+  const args = [
+    ...(options.built ? [] : ['--import', TSX_IMPORT]),
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.nodeArgs ?? []),
+    entry,
+  ];
+  const s = options.settings;
+  const cwd = mkdtempSync(join(tmpdir(), 'bench-app-'));
+  const child = spawn(process.execPath, args, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      LOG_LEVEL: options.logLevel,
+      HOST: '127.0.0.1',
+      PORT: String(options.port),
+      BASE_URL: url,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      DATA_DIR: join(cwd, 'data'),
+      PINGONE_ENVIRONMENT_ID: options.emulator.environmentId,
+      PINGONE_API_URL: options.emulator.apiUrl,
+      PINGONE_AUTH_URL: options.emulator.authUrl,
+      PINGONE_CLIENT_ID: s.clientId,
+      PINGONE_CLIENT_SECRET: s.clientSecret,
+      PINGONE_USERNAME: s.username,
+      PINGONE_TEMPLATE_VARIANT: s.templateVariant,
+      PINGONE_POLICY_NAME: s.policyName,
+    },
+  });
+  // The runner may die on an error: never leave the app behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`the app exited (${exited}) before it was ready`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the app did not answer /healthz within 30 s');
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+
+  return {
+    pid: child.pid!,
+    url,
+    runtime: options.built ? 'built' : 'tsx',
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
