@@ -5,16 +5,26 @@ import express, { type Express } from 'express';
 import session, { MemoryStore, type Store } from 'express-session';
 import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
+import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
+import { SESSION_MAX_AGE_MS } from './approval/session-lifetime.js';
 import { FlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { rateLimit } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createLogger, type Logger } from './log.js';
-import { createFlowClient, createTokenClient } from './pingone/flow.js';
+import { storeFailure } from './http/store-failure.js';
+import { createInspector } from './inspector/inspector.js';
+import { createLogger, logPingOneCall, type Logger } from './log.js';
+import {
+  createFlowClient,
+  createTokenClient,
+  type FlowClient,
+  type TokenClient,
+} from './pingone/flow.js';
 import {
   createHttpClient,
   type CallReport,
@@ -48,27 +58,35 @@ export interface AppDeps {
   codeRateLimit?: { limit: number; windowMs: number };
 }
 
+// Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
+// which `npm run bench` measured as the most expensive part of rendering the result page.
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 /** "28 Nov 2026, 12:54:32 UTC" for pages: the server does not know the reader's time zone. */
 export function formatTime(value: string | number | undefined): string {
   if (value === undefined) return '—';
   const date = new Date(typeof value === 'number' ? value * 1000 : value);
   if (Number.isNaN(date.getTime())) return '—';
-  const day = date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  return `${day}, ${date.toISOString().slice(11, 19)} UTC`;
+  return `${DAY_FORMAT.format(date)}, ${date.toISOString().slice(11, 19)} UTC`;
 }
 
-/** views/ and public/ sit at the project root, whether we run from src/ (tsx) or dist/src/. */
+/**
+ * views/ and public/ sit in the package root (the directory of package.json), whether we run
+ * from src/ (tsx) or from dist/src/ (the build, the Docker image), whatever the working directory.
+ */
 function projectDir(name: string): string {
-  for (const up of ['..', '../..']) {
-    const dir = fileURLToPath(new URL(`${up}/${name}/`, import.meta.url));
-    if (existsSync(dir)) return dir;
+  let dir = new URL('./', import.meta.url);
+  while (!existsSync(new URL('package.json', dir))) {
+    const parent = new URL('../', dir);
+    if (parent.href === dir.href) throw new Error(`${name}/ not found: no package.json above`);
+    dir = parent;
   }
-  throw new Error(`${name}/ not found next to the app`);
+  return fileURLToPath(new URL(`${name}/`, dir));
 }
 
 /** The relying party as an Express app. It never listens: server.ts and tests do. */
@@ -80,11 +98,36 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
-  const onCall = (report: CallReport) =>
-    logger[report.status === undefined || report.status >= 400 ? 'warn' : 'debug'](
-      { pingone: report },
-      'pingone call',
-    );
+  // The inspector (on by default in embedded mode) records each step of an approval for the
+  // timeline; off, nothing of it is built and the clients below are used as they are.
+  const inspector = config.inspector
+    ? createInspector({
+        mode: config.mode,
+        ui: config.approvalUi,
+        urls,
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        username: settings.username,
+        policyName: settings.policyName,
+        redirectUri: `${config.baseUrl}/callback`,
+        approvals: deps.approvals,
+        now,
+        flowsBearer: Boolean(deps.flowsBearer ?? settings.worker),
+        ...(deps.userId ? { userId: deps.userId } : {}),
+        ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
+        // Embedded mode only: the emulator's outbox sits next to its phone page.
+        ...(config.mode === 'embedded' && deps.emulatorPhoneUrl
+          ? { smsOutboxUrl: new URL('sms', deps.emulatorPhoneUrl).href }
+          : {}),
+      })
+    : undefined;
+  const logCall = logPingOneCall(logger);
+  const onCall: (report: CallReport) => void = inspector
+    ? (report) => {
+        logCall(report);
+        inspector.onCall(report);
+      }
+    : logCall;
   const http = createHttpClient({
     timeoutMs: config.timeoutMs,
     onCall,
@@ -97,35 +140,49 @@ export function createApp(deps: AppDeps): Express {
     ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
     : undefined;
   const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
+  const traceFlows = (c: FlowClient) => (inspector ? inspector.flows(c) : c);
+  const traceTokens = (c: TokenClient) => (inspector ? inspector.tokens(c) : c);
+  const tokenFetch = inspector
+    ? inspector.fetch(deps.fetch ?? ((input, init) => fetch(input, init)))
+    : deps.fetch;
   const ctx: ApprovalContext = {
     settings,
     urls,
     ui: config.approvalUi,
     redirectUri: `${config.baseUrl}/callback`,
-    flows: createFlowClient({
-      urls,
-      http,
-      now,
-      ...(flowsBearer ? { flowsBearer } : {}),
-    }),
-    tokens: createTokenClient({
-      urls,
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      timeoutMs: config.timeoutMs,
-      onCall,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }),
+    flows: traceFlows(
+      createFlowClient({
+        urls,
+        http,
+        now,
+        ...(flowsBearer ? { flowsBearer } : {}),
+      }),
+    ),
+    tokens: traceTokens(
+      createTokenClient({
+        urls,
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        timeoutMs: config.timeoutMs,
+        onCall,
+        ...(tokenFetch ? { fetch: tokenFetch } : {}),
+      }),
+    ),
     approvals: deps.approvals,
     claims: new FlowClaims(now),
     logger,
     now,
     ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
     ...(deps.userId ? { userId: deps.userId } : {}),
+    ...(inspector ? { inspector } : {}),
   };
 
   const app = express();
   app.disable('x-powered-by');
+  // Every page is `no-store`, so an ETag (a SHA-1 of each page body) could never be used;
+  // /assets keeps the ETags express.static makes from file stats.
+  app.set('etag', false);
+  app.use(requestId());
   if (https) app.set('trust proxy', 1);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');
@@ -161,6 +218,8 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
+  // Reads the store only (no session): the history works without a cookie.
+  app.use(approvalHistoryRoutes(deps.approvals));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
     session({
@@ -169,10 +228,17 @@ export function createApp(deps: AppDeps): Express {
       store: deps.sessionStore ?? new MemoryStore(),
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: https, maxAge: 30 * 60 * 1000, path: '/' },
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: https,
+        maxAge: SESSION_MAX_AGE_MS,
+        path: '/',
+      },
     }),
   );
   app.use(verifyCsrf);
+  if (inspector) app.use(inspector.middleware, inspector.routes);
   app.use(
     approvalRoutes(ctx, {
       codeRateLimit: rateLimit({ ...(deps.codeRateLimit ?? { limit: 10, windowMs: 60_000 }), now }),
@@ -180,6 +246,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(notFound);
+  app.use(storeFailure);
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
-import { MemoryApprovalStore, type ApprovalStore } from './approval/approval-store.js';
 import {
   ConfigError,
   DEFAULT_PREFIX,
@@ -14,6 +14,10 @@ import {
 import { startEmulator } from './emulator/index.js';
 import { createLogger, type Logger } from './log.js';
 import { provision } from './pingone/provisioning.js';
+import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
+import { StoreUnavailableError } from './store/store-unavailable-error.js';
+import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
+import { redactRedisUrl } from './store/redact-redis-url.js';
 
 /** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
 export const EMBEDDED_USERNAME = 'txapproval-demo';
@@ -21,7 +25,13 @@ export const EMBEDDED_USERNAME = 'txapproval-demo';
 export interface StartOptions {
   config: AppConfig;
   logger?: Logger;
-  approvals?: ApprovalStore;
+  /**
+   * Sessions and approvals built by the caller (tests, to share them or to inject a clock); the
+   * caller closes them. Default: `createStores` from REDIS_URL / DATA_DIR, closed by `close()`.
+   */
+  stores?: Stores;
+  /** Overrides the store chosen from REDIS_URL / DATA_DIR (tests: `memory`). */
+  storeKind?: StoreKind;
   /**
    * Embedded mode only: derive BASE_URL from the port actually bound (tests listen on port 0,
    * and PingOne must redirect back to where the app really is).
@@ -38,6 +48,8 @@ export interface RunningStack {
   /** Embedded mode: the emulator's base URL and its simulated phone. */
   emulatorUrl?: string;
   phoneUrl?: string;
+  /** Where sessions and approvals live: `sqlite`, `redis` or `memory`. */
+  storeKind: StoreKind;
   close(): Promise<void>;
 }
 
@@ -65,9 +77,26 @@ function closeServer(server: Server): Promise<void> {
 export async function startStack(options: StartOptions): Promise<RunningStack> {
   let config = options.config;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const approvals = options.approvals ?? new MemoryApprovalStore();
+  // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
+  const stores =
+    options.stores ??
+    (await createStores({
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      dataDir: config.dataDir,
+      logger,
+      // Finished sessions expire after minutes (session-lifetime.ts): prune about as often.
+      sqlitePruneIntervalMs: 60_000,
+      ...(options.storeKind ? { kind: options.storeKind } : {}),
+    }));
+  const closeStores = options.stores ? async () => {} : () => stores.close();
   const server = createServer();
-  const address = await listen(server, config.port, config.host);
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.port, config.host);
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
   const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
@@ -76,7 +105,9 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   let emulatorUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
-      const emulator = await startEmulator({ port: config.emulatorPort, host: '127.0.0.1' });
+      // The emulator binds where the app binds: in a container (HOST=0.0.0.0) the browser must
+      // reach its phone page and, in hosted mode, its sign-on page through a published port.
+      const emulator = await startEmulator({ port: config.emulatorPort, host: config.host });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
       const location = {
@@ -119,11 +150,19 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       extra.phoneHint = EMBEDDED_PHONE;
       extra.userId = s.userId;
     }
-    const app = createApp({ config, approvals, logger, ...extra, ...options.deps });
+    const app = createApp({
+      config,
+      approvals: stores.approvals,
+      sessionStore: stores.sessionStore,
+      logger,
+      ...extra,
+      ...options.deps,
+    });
     server.on('request', app);
   } catch (error) {
     await closeServer(server);
     await closeEmulator?.();
+    await closeStores();
     throw error;
   }
 
@@ -131,10 +170,12 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     url: appUrl,
     config,
     ...(emulatorUrl ? { emulatorUrl, phoneUrl: `${emulatorUrl}/__emulator/phone` } : {}),
+    storeKind: stores.kind,
     async close() {
+      // In-flight requests finish before the stores they write to are closed.
       await closeServer(server);
       await closeEmulator?.();
-      await approvals.close();
+      await closeStores();
     },
   };
 }
@@ -159,13 +200,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // Readable lines for `npm start`, JSON lines in production (the Docker image, log shippers).
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+  });
   let stack: RunningStack;
   try {
     stack = await startStack({ config, logger });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`The app could not start: ${message}`);
+    // Exit 1 (a dependency failed), like `npm run setup` when PingOne fails; 2 stays for bad
+    // configuration. A REDIS_URL that parses but cannot be reached is the former.
+    const code = error instanceof StoreUnavailableError ? ` (${error.code})` : '';
+    console.error(`The app could not start${code}: ${message}`);
     process.exit(1);
   }
   const lines = [`Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`];
@@ -178,6 +226,13 @@ async function main(): Promise<void> {
       `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`,
     );
   }
+  lines.push(
+    stack.storeKind === 'redis'
+      ? `Sessions and approvals in Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
+      : stack.storeKind === 'sqlite'
+        ? `Sessions and approvals in ${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
+        : 'Sessions and approvals in memory (lost when the app stops)',
+  );
   console.log(lines.join('\n'));
 
   let stopping = false;
@@ -185,7 +240,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Within `docker stop`'s 10 s grace period, before its SIGKILL.
+    const force = setTimeout(() => process.exit(1), 8_000);
     force.unref();
     stack.close().then(
       () => process.exit(0),

@@ -8,6 +8,7 @@ import {
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
 import type { PingOneStep } from '../errors.js';
+import type { ChecksInput } from '../inspector/checks.js';
 import type { ApprovalContext } from './approval-context.js';
 import { isExpiredFlow, unavailable } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
@@ -47,12 +48,15 @@ export async function finishFlow(
   response: AuthorizeResponse,
 ): Promise<void> {
   const log = { transferId: transfer.id };
+  const inspect = (verdict: Omit<ChecksInput, 'flow' | 'transfer' | 'response'>) =>
+    ctx.inspector?.checks(req, { flow, transfer, response, ...verdict });
   // `state` is echoed by some PingOne answers and not others (contract §9): checked when present.
   if (response.state !== undefined && response.state !== flow.state) {
     ctx.logger.warn(
       { ...log, event: 'flow.state_mismatch' },
       'state in the authorization response does not match',
     );
+    inspect({ stateMismatch: true });
     await settle(ctx, req, transfer, 'failed', {
       reason: 'The answer from PingOne did not belong to this approval.',
     });
@@ -76,6 +80,7 @@ export async function finishFlow(
         { ...log, reason: error.reason, event: 'token.rejected' },
         'ID token rejected',
       );
+      inspect({ rejected: error.reason });
       await settle(ctx, req, transfer, 'failed', {
         reason: 'PingOne’s answer did not pass our checks.',
       });
@@ -96,12 +101,14 @@ export async function finishFlow(
   const problem = subjectProblem(ctx, flow, claims);
   if (problem) {
     ctx.logger.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
+    inspect({ claims, problem });
     await settle(ctx, req, transfer, 'failed', {
       reason: 'PingOne’s answer did not pass our checks.',
     });
     return;
   }
 
+  inspect({ claims });
   const record: ApprovalRecord = {
     transferId: transfer.id,
     approvalId: randomUUID(),

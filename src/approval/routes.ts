@@ -8,6 +8,7 @@ import type { ApprovalContext } from './approval-context.js';
 import { checkCode } from './check-code.js';
 import { finishFlow } from './finish-flow.js';
 import { noticeText, startOver } from './notices.js';
+import { renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
   regenerateSession,
@@ -91,9 +92,16 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     });
   };
 
-  router.get('/', noStore, (req, res) => {
+  router.get('/', noStore, (async (req, res) => {
+    renewFinishedSession(req);
+    if (!req.session.csrfToken) {
+      // Stored before its CSRF token goes out: with the store down the person gets the 503 page
+      // now rather than a "session expired" after filling in the form.
+      csrfToken(req);
+      await saveSession(req);
+    }
     renderForm(req, res, 200, { ...DEMO_TRANSFER });
-  });
+  }) as Handler);
 
   router.post('/approvals', noStore, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));

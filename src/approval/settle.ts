@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { ApprovalContext } from './approval-context.js';
+import { shortenFinishedSession } from './session-lifetime.js';
 import {
   saveSession,
   type Outcome,
@@ -27,8 +28,14 @@ export async function settle(
   if (details.reason) result.reason = details.reason;
   if (details.pingoneErrorId) result.pingoneErrorId = details.pingoneErrorId;
   req.session.result = result;
-  if (!KEEPS_TRANSFER.has(outcome)) delete req.session.transfer;
+  if (!KEEPS_TRANSFER.has(outcome)) {
+    delete req.session.transfer;
+    // Decided: the session only has to show the result; the approval lives in the store.
+    shortenFinishedSession(req);
+  }
   delete req.session.flow;
+  // Before the save: the trace's last step goes into the same session write.
+  await ctx.inspector?.settled(req, transfer, result);
   await saveSession(req);
   ctx.logger.info(
     { transferId: transfer.id, outcome, event: 'flow.settled' },

@@ -23,7 +23,12 @@ export function rateLimit(options: RateLimitOptions) {
     const key = keyOf(req);
     if (!key) return next();
     const now = options.now().getTime();
-    for (const [k, w] of windows) if (now - w.start >= options.windowMs) windows.delete(k);
+    // A window is inserted when it starts (an expired one is deleted first): the oldest come
+    // first, so the sweep stops at the first live one instead of walking every session.
+    for (const [k, w] of windows) {
+      if (now - w.start < options.windowMs) break;
+      windows.delete(k);
+    }
     const current = windows.get(key) ?? { start: now, count: 0 };
     current.count += 1;
     windows.set(key, current);

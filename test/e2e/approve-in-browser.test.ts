@@ -65,7 +65,13 @@ async function shot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const config = loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    EMULATOR_PORT: '0',
+    LOG_LEVEL: 'silent',
+    // The real default store (SQLite), in a throwaway folder rather than the repo's ./data.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
+  });
   stack = await startStack({
     config,
     logger: createLogger({ level: 'silent' }),
@@ -206,6 +212,7 @@ describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
       EMULATOR_PORT: '0',
       LOG_LEVEL: 'silent',
       APPROVAL_UI: 'hosted',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
     });
     const hosted = await startStack({
       config,

@@ -109,6 +109,12 @@ describe('PingOne faults: a 502/503 page naming the step, nothing recorded, the 
     t.emulator.handle.addFault({ ...pathOf(step), ...expected.fault });
 
     const failed = await failAt(agent, step);
+    const fault: FaultRule = expected.fault as FaultRule;
+    if (fault.latencyMs) {
+      // The emulator still handles the call our timeout gave up on (an authorize still texts a
+      // code): let it finish, or the next latestOtp() would read that stray SMS.
+      await new Promise((resolve) => setTimeout(resolve, fault.latencyMs! + 250));
+    }
     expect(failed.status).toBe(expected.status);
     expect(failed.text).toContain(expected.code);
     expect(failed.text).toContain(STEP_TEXT[step]);
