@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startStack, type RunningStack } from '../../src/server.js';
+import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/browser.js';
 
 /**
  * The one-command demo as a person uses it: the real server stack (emulator + provisioning +
@@ -13,44 +14,7 @@ import { startStack, type RunningStack } from '../../src/server.js';
  * to test-results/screenshots/.
  */
 const SHOTS = join('test-results', 'screenshots');
-const profiles: string[] = [];
 let stack: RunningStack;
-
-async function launch(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  const dir = mkdtempSync(join(tmpdir(), 'chromium-'));
-  profiles.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-/** Collects CSP violations and page errors: the pages must need no inline script or style. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    // Error statuses of the pages themselves (422, 404) are expected; CSP refusals are not.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('requestfinished', async (request) => {
-    const status = (await request.response())?.status();
-    if (status === 404 && request.resourceType() !== 'document')
-      problems.push(`404 ${request.url()}`);
-  });
-  return problems;
-}
 
 async function latestCode(): Promise<string> {
   const res = await fetch(`${stack.emulatorUrl}/__emulator/sms`);
@@ -81,15 +45,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  removeBrowserProfiles();
 });
 
 describe('the embedded demo in a browser', () => {
   it('approve a transfer: a wrong code, then the right one, read from the emulator phone', async () => {
-    const context = await launch({ width: 1280, height: 900 });
+    const context = await launchBrowser({ width: 1280, height: 900 });
     try {
       const page = await context.newPage();
-      const problems = watch(page);
+      const problems = watchPage(page);
       await page.goto(stack.url);
       await expect(page.locator('h1')).toBeDefined();
       expect(await page.textContent('h1')).toContain('Send money');
@@ -172,10 +136,10 @@ describe('the embedded demo in a browser', () => {
   });
 
   it('on a phone-sized viewport (390x844): approve, and a cancelled approval', async () => {
-    const context = await launch({ width: 390, height: 844 });
+    const context = await launchBrowser({ width: 390, height: 844 });
     try {
       const page = await context.newPage();
-      const problems = watch(page);
+      const problems = watchPage(page);
       await page.goto(stack.url);
       await shot(page, 'mobile-01-approve');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -219,10 +183,10 @@ describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
       logger: createLogger({ level: 'silent' }),
       baseUrlFromPort: true,
     });
-    const context = await launch({ width: 1280, height: 900 });
+    const context = await launchBrowser({ width: 1280, height: 900 });
     try {
       const page = await context.newPage();
-      const problems = watch(page);
+      const problems = watchPage(page);
       await page.goto(hosted.url);
       await Promise.all([
         page.waitForURL(`${hosted.emulatorUrl}/**`),

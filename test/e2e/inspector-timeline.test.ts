@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startStack, type RunningStack } from '../../src/server.js';
+import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/browser.js';
 
 /**
  * The inspector's timeline in a real browser (Debian's Chromium), on the one-command demo stack:
@@ -15,43 +16,7 @@ import { startStack, type RunningStack } from '../../src/server.js';
  */
 const SHOTS = join('test-results', 'screenshots');
 const DOCS_SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots') : undefined;
-const profiles: string[] = [];
 let stack: RunningStack;
-
-async function launch(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  const dir = mkdtempSync(join(tmpdir(), 'chromium-'));
-  profiles.push(dir);
-  return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-/** CSP refusals, page errors and missing assets: the timeline needs no inline style or script. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('requestfinished', async (request) => {
-    const status = (await request.response())?.status();
-    if (status === 404 && request.resourceType() !== 'document')
-      problems.push(`404 ${request.url()}`);
-  });
-  return problems;
-}
 
 /** The pictures the README and docs/walkthrough.md show. */
 const FOR_DOCS = new Set(['approve', 'code-and-phone', 'result-with-timeline', 'mobile-timeline']);
@@ -107,15 +72,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  removeBrowserProfiles();
 });
 
 describe('the inspector timeline in a browser', () => {
   it('desktop (1280): the timeline on the code page and the result page; a step opens', async () => {
-    const context = await launch({ width: 1280, height: 900 });
+    const context = await launchBrowser({ width: 1280, height: 900 });
     try {
       const page = await context.newPage();
-      const problems = watch(page);
+      const problems = watchPage(page);
       await page.goto(stack.url);
       await shot(page, 'approve');
 
@@ -203,10 +168,10 @@ describe('the inspector timeline in a browser', () => {
   });
 
   it('phone (390, then 360): the timeline fits the width, and an opened step too', async () => {
-    const context = await launch({ width: 390, height: 844 });
+    const context = await launchBrowser({ width: 390, height: 844 });
     try {
       const page = await context.newPage();
-      const problems = watch(page);
+      const problems = watchPage(page);
       await page.goto(stack.url);
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
       await shot(page, 'mobile-code-with-timeline');

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const profiles: string[] = [];
+
+/**
+ * Debian's Chromium with a throwaway profile (toolchain.md: a temporary profile must go through
+ * launchPersistentContext; without the background-networking flags Chromium keeps trying to
+ * reach the internet).
+ */
+export async function launchBrowser(viewport: {
+  width: number;
+  height: number;
+}): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'chromium-'));
+  profiles.push(dir);
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Deletes the profiles launchBrowser made (call after closing the contexts). */
+export function removeBrowserProfiles(): void {
+  for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Collects CSP refusals, page errors and missing assets: the pages must need no inline script
+ * or style. Error statuses of the pages themselves (422, 404) are expected and not collected.
+ */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfinished', async (request) => {
+    const status = (await request.response())?.status();
+    if (status === 404 && request.resourceType() !== 'document')
+      problems.push(`404 ${request.url()}`);
+  });
+  return problems;
+}
