@@ -162,6 +162,23 @@ describe('SQLite stores', () => {
       expect(new Date(got!.cookie.expires!).getTime()).toBe(refreshed.getTime());
     });
 
+    it('skip the write when a touch would extend the session by a mere moment', async () => {
+      const sessions = sessionsOf(await openStores());
+      const stored = new Date(clock + 30 * 60_000);
+      await sessions.set('sid-1', sessionData({ flow: 'f' }, stored));
+      clock += 2_000;
+      await sessions.touch('sid-1', sessionData({ flow: 'f' }, new Date(clock + 30 * 60_000)));
+      expect(new Date((await sessions.get('sid-1'))!.cookie.expires!).getTime()).toBe(
+        stored.getTime(),
+      );
+      clock += 60_000;
+      const later = new Date(clock + 30 * 60_000);
+      await sessions.touch('sid-1', sessionData({ flow: 'f' }, later));
+      expect(new Date((await sessions.get('sid-1'))!.cookie.expires!).getTime()).toBe(
+        later.getTime(),
+      );
+    });
+
     it('cannot be revived by touching an expired one', async () => {
       const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
       await sessions.set('sid-1', sessionData({ flow: 'f' }));
