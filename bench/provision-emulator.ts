@@ -1,5 +1,5 @@
-import { EMBEDDED_PHONE } from '../src/config.js';
-import { provision, type ProvisionSettings } from '../src/pingone/provisioning.js';
+import { provisionLocal } from '../src/pingone/provision-local.js';
+import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import type { EmulatorChild } from './emulator-child.js';
 
 export const BENCH_USERNAME = 'txapproval-bench';
@@ -9,20 +9,10 @@ export async function provisionEmulator(
   emulator: EmulatorChild,
   redirectUri: string,
 ): Promise<ProvisionSettings> {
-  const { info } = emulator;
-  const result = await provision({
-    location: {
-      environmentId: info.environmentId,
-      region: 'com',
-      apiUrl: info.apiUrl,
-      authUrl: info.authUrl,
-    },
-    worker: info.worker,
-    phone: EMBEDDED_PHONE,
+  const local = await provisionLocal(emulator.info, {
     username: BENCH_USERNAME,
-    redirectUri,
     prefix: 'TxBench',
+    redirectUri,
   });
-  if (!result.ok) throw new Error('provisioning the emulator did not pass its self-check');
-  return result.settings;
+  return local.provisioned;
 }

@@ -13,7 +13,7 @@ import {
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
 import { createLogger, type Logger } from './log.js';
-import { provision } from './pingone/provisioning.js';
+import { provisionLocal } from './pingone/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
@@ -110,45 +110,22 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       const emulator = await startEmulator({ port: config.emulatorPort, host: config.host });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
-      const location = {
-        environmentId: emulator.environmentId,
-        region: 'com' as const,
-        apiUrl: emulator.apiUrl,
-        authUrl: emulator.authUrl,
-      };
-      const provisioned = await provision({
-        location,
-        worker: emulator.worker,
-        phone: EMBEDDED_PHONE,
+      const local = await provisionLocal(emulator, {
         username: EMBEDDED_USERNAME,
-        redirectUri: `${config.baseUrl}/callback`,
         prefix: DEFAULT_PREFIX,
+        redirectUri: `${config.baseUrl}/callback`,
         timeoutMs: config.timeoutMs,
       });
-      if (!provisioned.ok) {
-        // The emulator disagreeing with our own setup is a bug, not a user error: say which check.
-        const failed = provisioned.selfCheck?.checks.filter((c) => !c.ok) ?? [];
-        throw new Error(
-          `the embedded emulator failed setup's self-check: ${failed.map((c) => `${c.name}${c.detail ? ` (${c.detail})` : ''}`).join('; ')}`,
-        );
-      }
-      const s = provisioned.settings;
       config = {
         ...config,
-        // Embedded mode needs no SESSION_SECRET: sessions live only as long as this process.
+        // Embedded mode needs no SESSION_SECRET: the emulator, and so every flow, lives only
+        // as long as this process.
         sessionSecret: config.sessionSecret || randomBytes(32).toString('hex'),
-        pingone: {
-          ...location,
-          clientId: s.clientId,
-          clientSecret: s.clientSecret,
-          username: s.username,
-          templateVariant: s.templateVariant,
-          policyName: s.policyName,
-        },
+        pingone: local.settings,
       };
       extra.emulatorPhoneUrl = `${emulator.url}/__emulator/phone`;
       extra.phoneHint = EMBEDDED_PHONE;
-      extra.userId = s.userId;
+      extra.userId = local.userId;
     }
     const app = createApp({
       config,

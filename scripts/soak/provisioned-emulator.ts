@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { EMBEDDED_PHONE } from '../../src/config.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { provision, type ProvisionSettings } from '../../src/pingone/provisioning.js';
+import { provisionLocal } from '../../src/pingone/provision-local.js';
+import type { ProvisionSettings } from '../../src/pingone/provisioning.js';
 
 export interface ProvisionedEmulator {
   emulator: RunningEmulator;
@@ -27,36 +28,19 @@ export async function startProvisionedEmulator(
   const baseUrl = options.baseUrl ?? 'http://127.0.0.1:3999';
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', onError: () => {} });
   try {
-    const location = {
-      environmentId: emulator.environmentId,
-      region: 'com' as const,
-      apiUrl: emulator.apiUrl,
-      authUrl: emulator.authUrl,
-    };
-    const result = await provision({
-      location,
-      worker: emulator.worker,
-      phone: EMBEDDED_PHONE,
+    const local = await provisionLocal(emulator, {
       username: 'txapproval-durable',
-      redirectUri: `${baseUrl}/callback`,
       prefix: 'TxDurable',
+      redirectUri: `${baseUrl}/callback`,
     });
-    const s = result.settings;
     return {
       emulator,
-      settings: s,
+      settings: local.provisioned,
       phone: EMBEDDED_PHONE,
       env: {
         BASE_URL: baseUrl,
         SESSION_SECRET: randomBytes(32).toString('hex'),
-        PINGONE_ENVIRONMENT_ID: emulator.environmentId,
-        PINGONE_API_URL: emulator.apiUrl,
-        PINGONE_AUTH_URL: emulator.authUrl,
-        PINGONE_CLIENT_ID: s.clientId,
-        PINGONE_CLIENT_SECRET: s.clientSecret,
-        PINGONE_USERNAME: s.username,
-        PINGONE_TEMPLATE_VARIANT: s.templateVariant,
-        PINGONE_POLICY_NAME: s.policyName,
+        ...local.envValues,
       },
     };
   } catch (error) {

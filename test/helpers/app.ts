@@ -6,7 +6,7 @@ import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
 import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
-import { provision } from '../../src/pingone/provisioning.js';
+import { provisionLocal } from '../../src/pingone/provision-local.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
 export const TEST_USERNAME = 'txapproval-test';
@@ -43,35 +43,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     onError: () => {},
   });
   const baseUrl = options.baseUrl ?? TEST_BASE_URL;
-  const location = {
-    environmentId: emulator.environmentId,
-    region: 'com' as const,
-    apiUrl: emulator.apiUrl,
-    authUrl: emulator.authUrl,
-  };
-  const provisioned = await provision({
-    location,
-    worker: emulator.worker,
-    phone: EMBEDDED_PHONE,
+  const local = await provisionLocal(emulator, {
     username: TEST_USERNAME,
-    redirectUri: `${baseUrl}/callback`,
     prefix: 'TxTest',
+    redirectUri: `${baseUrl}/callback`,
   });
-  const s = provisioned.settings;
   const config = loadConfig({
     BASE_URL: baseUrl,
     APPROVAL_UI: options.approvalUi ?? 'own',
     PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
-  config.pingone = {
-    ...location,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    username: s.username,
-    templateVariant: s.templateVariant,
-    policyName: s.policyName,
-  };
+  config.pingone = local.settings;
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -95,7 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     approvals,
     config,
-    userId: s.userId,
+    userId: local.userId,
     logs,
     close: () => emulator.close(),
   };
