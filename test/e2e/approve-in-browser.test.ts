@@ -1,12 +1,15 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startStack, type RunningStack } from '../../src/server.js';
-import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/browser.js';
+import type { RunningStack } from '../../src/server.js';
+import {
+  latestCode,
+  launchBrowser,
+  removeBrowserProfiles,
+  startDemoStack,
+  watchPage,
+} from '../helpers/browser.js';
 
 /**
  * The one-command demo as a person uses it: the real server stack (emulator + provisioning +
@@ -16,31 +19,13 @@ import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/brow
 const SHOTS = join('test-results', 'screenshots');
 let stack: RunningStack;
 
-async function latestCode(): Promise<string> {
-  const res = await fetch(`${stack.emulatorUrl}/__emulator/sms`);
-  const messages = (await res.json()) as Array<{ otp: string; text: string }>;
-  if (!messages[0]) throw new Error('no SMS in the emulator outbox');
-  return messages[0].otp;
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const config = loadConfig({
-    PORT: '0',
-    EMULATOR_PORT: '0',
-    LOG_LEVEL: 'silent',
-    // The real default store (SQLite), in a throwaway folder rather than the repo's ./data.
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
-  });
-  stack = await startStack({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    baseUrlFromPort: true,
-  });
+  stack = await startDemoStack();
 });
 
 afterAll(async () => {
@@ -72,7 +57,7 @@ describe('the embedded demo in a browser', () => {
       await shot(phone, '03-emulator-phone');
       await phone.close();
 
-      const code = await latestCode();
+      const code = await latestCode(stack);
       await page.fill('#otp', code === '000000' ? '111111' : '000000');
       await Promise.all([
         page.waitForLoadState(),
@@ -119,7 +104,7 @@ describe('the embedded demo in a browser', () => {
         page.waitForURL('**/approvals/otp'),
         page.click('form[action="/approvals/resend"] button'),
       ]);
-      await page.fill('#otp', await latestCode());
+      await page.fill('#otp', await latestCode(stack));
       await Promise.all([
         page.waitForURL('**/approvals/result'),
         page.click('form[action="/approvals/otp"] button'),
@@ -146,7 +131,7 @@ describe('the embedded demo in a browser', () => {
       expect(width).toBeLessThanOrEqual(390);
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
       await shot(page, 'mobile-02-code');
-      await page.fill('#otp', await latestCode());
+      await page.fill('#otp', await latestCode(stack));
       await Promise.all([
         page.waitForURL('**/approvals/result'),
         page.click('form[action="/approvals/otp"] button'),
@@ -171,18 +156,7 @@ describe('the embedded demo in a browser', () => {
 
 describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
   it('the form POST redirects to PingOne’s page (CSP form-action allows it) and back to an approval', async () => {
-    const config = loadConfig({
-      PORT: '0',
-      EMULATOR_PORT: '0',
-      LOG_LEVEL: 'silent',
-      APPROVAL_UI: 'hosted',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
-    });
-    const hosted = await startStack({
-      config,
-      logger: createLogger({ level: 'silent' }),
-      baseUrlFromPort: true,
-    });
+    const hosted = await startDemoStack({ APPROVAL_UI: 'hosted' });
     const context = await launchBrowser({ width: 1280, height: 900 });
     try {
       const page = await context.newPage();
@@ -193,10 +167,7 @@ describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
         page.click('button[type=submit]'),
       ]);
       await shot(page, 'hosted-01-pingone-page');
-      const sms = (await (await fetch(`${hosted.emulatorUrl}/__emulator/sms`)).json()) as Array<{
-        otp: string;
-      }>;
-      await page.fill('#otp', sms[0]!.otp);
+      await page.fill('#otp', await latestCode(hosted));
       await Promise.all([
         page.waitForURL(`${hosted.url}/approvals/result`),
         page.click('button[type=submit]'),

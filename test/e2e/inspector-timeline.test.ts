@@ -1,12 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startStack, type RunningStack } from '../../src/server.js';
-import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/browser.js';
+import type { RunningStack } from '../../src/server.js';
+import {
+  latestCode,
+  launchBrowser,
+  removeBrowserProfiles,
+  startDemoStack,
+  watchPage,
+} from '../helpers/browser.js';
 
 /**
  * The inspector's timeline in a real browser (Debian's Chromium), on the one-command demo stack:
@@ -24,13 +27,6 @@ const FOR_DOCS = new Set(['approve', 'code-and-phone', 'result-with-timeline', '
 async function shot(page: Page, name: string): Promise<void> {
   const buffer = await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   if (DOCS_SHOTS && FOR_DOCS.has(name)) writeFileSync(join(DOCS_SHOTS, `${name}.png`), buffer);
-}
-
-async function latestCode(): Promise<string> {
-  const res = await fetch(`${stack.emulatorUrl}/__emulator/sms`);
-  const messages = (await res.json()) as Array<{ otp: string }>;
-  if (!messages[0]) throw new Error('no SMS in the emulator outbox');
-  return messages[0].otp;
 }
 
 /** The code page and the emulator's phone side by side, as one picture for the README. */
@@ -55,19 +51,8 @@ async function sideBySide(context: BrowserContext, left: Buffer, right: Buffer, 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
-  const config = loadConfig({
-    PORT: '0',
-    EMULATOR_PORT: '0',
-    LOG_LEVEL: 'silent',
-    // The real default store (SQLite), in a throwaway folder rather than the repo's ./data.
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
-  });
-  expect(config.inspector).toBe(true); // on by default in embedded mode
-  stack = await startStack({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    baseUrlFromPort: true,
-  });
+  stack = await startDemoStack();
+  expect(stack.config.inspector).toBe(true); // on by default in embedded mode
 });
 
 afterAll(async () => {
@@ -110,7 +95,7 @@ describe('the inspector timeline in a browser', () => {
       await phone.close();
       await sideBySide(context, codePage, phoneShot, 'code-and-phone');
 
-      const code = await latestCode();
+      const code = await latestCode(stack);
       await page.fill('#otp', code === '000000' ? '111111' : '000000');
       await Promise.all([
         page.waitForLoadState(),
@@ -175,7 +160,7 @@ describe('the inspector timeline in a browser', () => {
       await page.goto(stack.url);
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
       await shot(page, 'mobile-code-with-timeline');
-      await page.fill('#otp', await latestCode());
+      await page.fill('#otp', await latestCode(stack));
       await Promise.all([
         page.waitForURL('**/approvals/result'),
         page.click('form[action="/approvals/otp"] button'),

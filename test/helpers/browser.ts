@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startStack, type RunningStack } from '../../src/server.js';
 
 const profiles: string[] = [];
 
@@ -54,4 +57,27 @@ export function watchPage(page: Page): string[] {
       problems.push(`404 ${request.url()}`);
   });
   return problems;
+}
+
+/**
+ * The one-command demo as `npm start` runs it (emulator, provisioning, app) on ephemeral ports,
+ * with its real default store (SQLite) in a throwaway folder rather than the repo's ./data.
+ */
+export function startDemoStack(env: Record<string, string> = {}): Promise<RunningStack> {
+  const config = loadConfig({
+    PORT: '0',
+    EMULATOR_PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
+    ...env,
+  });
+  return startStack({ config, logger: createLogger({ level: 'silent' }), baseUrlFromPort: true });
+}
+
+/** The code of the newest SMS in the demo's emulator outbox, as the phone page shows it. */
+export async function latestCode(stack: RunningStack): Promise<string> {
+  const res = await fetch(`${stack.emulatorUrl}/__emulator/sms`);
+  const messages = (await res.json()) as Array<{ otp: string }>;
+  if (!messages[0]) throw new Error('no SMS in the emulator outbox');
+  return messages[0].otp;
 }
