@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import { createClient } from 'redis';
@@ -12,6 +10,7 @@ import type { ApprovalRecord } from '../../src/approval/approval-store.js';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { StoreUnavailableError } from '../../src/store/store-unavailable-error.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
+import { closeSessionApps, startSessionApp } from '../helpers/session-app.js';
 
 function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): ApprovalRecord {
   return {
@@ -262,43 +261,12 @@ describe('Redis stores', () => {
   });
 
   describe('with express-session', () => {
-    const servers: Server[] = [];
-
-    function appWith(stores: Stores): Promise<string> {
-      const app = express();
-      app.use(
-        session({
-          store: stores.sessionStore,
-          secret: 'test-secret-test-secret-test-secret',
-          resave: false,
-          saveUninitialized: false,
-          cookie: { httpOnly: true, sameSite: 'lax', maxAge: 600_000 },
-        }),
-      );
-      app.post('/flow', (req, res) => {
-        (req.session as unknown as { flowId: string }).flowId = String(req.query.id);
-        res.status(204).end();
-      });
-      app.get('/flow', (req, res) => {
-        res.json({ flowId: (req.session as unknown as { flowId?: string }).flowId ?? null });
-      });
-      const server = createServer(app);
-      servers.push(server);
-      return new Promise((ok) =>
-        server.listen(0, '127.0.0.1', () =>
-          ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-        ),
-      );
-    }
-
-    afterEach(async () => {
-      await Promise.all(servers.splice(0).map((s) => new Promise((ok) => s.close(ok))));
-    });
+    afterEach(closeSessionApps);
 
     it('reads in the next request what one request stored, also from a second app on the server', async () => {
       const prefix = `${redis.keyPrefix}${randomUUID().slice(0, 8)}:`;
-      const one = await appWith(await openStores(prefix));
-      const two = await appWith(await openStores(prefix));
+      const one = await startSessionApp((await openStores(prefix)).sessionStore);
+      const two = await startSessionApp((await openStores(prefix)).sessionStore);
 
       const started = await request(one).post('/flow?id=flow-42').expect(204);
       const cookie = started.headers['set-cookie']![0]!.split(';')[0]!;

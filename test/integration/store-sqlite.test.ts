@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import express from 'express';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import request from 'supertest';
@@ -16,6 +13,7 @@ import type { ApprovalRecord } from '../../src/approval/approval-store.js';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
 import { StoreUnavailableError } from '../../src/store/store-unavailable-error.js';
+import { closeSessionApps, startSessionApp } from '../helpers/session-app.js';
 
 function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): ApprovalRecord {
   return {
@@ -280,43 +278,12 @@ describe('SQLite stores', () => {
   });
 
   describe('with express-session', () => {
-    const servers: Server[] = [];
-
-    function appWith(stores: Stores): Promise<string> {
-      const app = express();
-      app.use(
-        session({
-          store: stores.sessionStore,
-          secret: 'test-secret-test-secret-test-secret',
-          resave: false,
-          saveUninitialized: false,
-          cookie: { httpOnly: true, sameSite: 'lax', maxAge: 600_000 },
-        }),
-      );
-      app.post('/flow', (req, res) => {
-        (req.session as unknown as { flowId: string }).flowId = String(req.query.id);
-        res.status(204).end();
-      });
-      app.get('/flow', (req, res) => {
-        res.json({ flowId: (req.session as unknown as { flowId?: string }).flowId ?? null });
-      });
-      const server = createServer(app);
-      servers.push(server);
-      return new Promise((ok) =>
-        server.listen(0, '127.0.0.1', () =>
-          ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-        ),
-      );
-    }
-
-    afterEach(async () => {
-      await Promise.all(servers.splice(0).map((s) => new Promise((ok) => s.close(ok))));
-    });
+    afterEach(closeSessionApps);
 
     it('reads in the next request what one request stored, also from a second app on the file', async () => {
       clock = Date.now(); // the cookie's expiry is set from the real clock by express-session
-      const one = await appWith(await openStores());
-      const two = await appWith(await openStores());
+      const one = await startSessionApp((await openStores()).sessionStore);
+      const two = await startSessionApp((await openStores()).sessionStore);
 
       const started = await request(one).post('/flow?id=flow-42').expect(204);
       const cookie = started.headers['set-cookie']![0]!.split(';')[0]!;
