@@ -19,7 +19,6 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
@@ -28,6 +27,7 @@ import { EMBEDDED_PHONE } from '../../src/config.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { parseEnvFile } from '../../src/env-file.js';
 import { csrfOf, submitCode, submitTransfer, type Agent } from '../helpers/app.js';
+import { freePort } from '../../scripts/free-port.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** `npm ci --omit=dev` compiles better-sqlite3: about 2-4 minutes on two busy cores. */
@@ -97,17 +97,6 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

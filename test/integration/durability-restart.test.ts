@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveTransfer, otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
-import { startAppProcess, freePort, spawnApp } from '../../scripts/soak/app-process.js';
+import { freePort } from '../../scripts/free-port.js';
+import { startAppProcess, spawnApp } from '../../scripts/soak/app-process.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import {
   startProvisionedEmulator,
