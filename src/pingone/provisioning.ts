@@ -19,16 +19,13 @@ export type { StepReport, StepOutcome } from './provisioning/step-runner.js';
 export type { SelfCheckResult, SelfCheckItem } from './provisioning/self-check.js';
 export { desiredNames, TEMPLATE_CONTENT, type DesiredNames } from './provisioning/desired.js';
 
-export interface ProvisionInput {
+/** What provisioning and teardown both need: where PingOne is, the worker, the prefix. */
+interface PlanInput {
   location: PingOneLocation;
   worker: WorkerCredentials;
-  /** The demo user's mobile number, `+` and digits. */
-  phone: string;
-  username: string;
-  redirectUri: string;
   /** Every object's name starts with it; the template variant derives from it. */
   prefix: string;
-  /** Reads only; reports `would-create` / `would-repair`. */
+  /** Reads only: reports what would be created, repaired or deleted. */
   dryRun?: boolean;
   fetch?: typeof fetch;
   /** Per call (default 10 s). */
@@ -41,6 +38,13 @@ export interface ProvisionInput {
   retry?: Partial<RetryPolicy>;
   /** Injectable wait for retries and re-reads (tests). */
   sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ProvisionInput extends PlanInput {
+  /** The demo user's mobile number, `+` and digits. */
+  phone: string;
+  username: string;
+  redirectUri: string;
 }
 
 export interface ProvisionSettings {
@@ -106,7 +110,7 @@ export function envValuesFor(
   return values;
 }
 
-function clientFor(input: ProvisionInput | TeardownInput) {
+function clientFor(input: PlanInput) {
   const http = createHttpClient({
     fetch: input.fetch,
     timeoutMs: input.timeoutMs,
@@ -187,19 +191,7 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
   }
 }
 
-export interface TeardownInput {
-  location: PingOneLocation;
-  worker: WorkerCredentials;
-  prefix: string;
-  /** Lists what would be deleted, deletes nothing. */
-  dryRun?: boolean;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  onStep?: (s: StepReport) => void;
-  onCall?: (c: CallReport) => void;
-  retry?: Partial<RetryPolicy>;
-  sleep?: (ms: number) => Promise<void>;
-}
+export type TeardownInput = PlanInput;
 
 export interface TeardownResult {
   steps: StepReport[];
