@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
+  const redirectUri = `${config.baseUrl}/callback`;
   // The inspector (on by default in embedded mode) records each step of an approval for the
   // timeline; off, nothing of it is built and the clients below are used as they are.
   const inspector = config.inspector
@@ -109,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
         clientSecret: settings.clientSecret,
         username: settings.username,
         policyName: settings.policyName,
-        redirectUri: `${config.baseUrl}/callback`,
+        redirectUri,
         approvals: deps.approvals,
         now,
         flowsBearer: Boolean(deps.flowsBearer ?? settings.worker),
@@ -149,7 +150,7 @@ export function createApp(deps: AppDeps): Express {
     settings,
     urls,
     ui: config.approvalUi,
-    redirectUri: `${config.baseUrl}/callback`,
+    redirectUri,
     flows: traceFlows(
       createFlowClient({
         urls,

@@ -79,12 +79,6 @@ export const REDACT_PATHS = [
   '*["set-cookie"]',
 ];
 
-/** Removes the query string: authorize URLs carry the request JWT, callbacks carry the code. */
-export function pathOnly(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : `${url.slice(0, q)}?…`;
-}
-
 /** An Error's name, message and code, never its request or response bodies. */
 function errorSerializer(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };

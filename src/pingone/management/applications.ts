@@ -24,10 +24,6 @@ export function updateApplication(
   return sendForObject(ctx, 'update application', 'PUT', `/applications/${seg(id)}`, body);
 }
 
-export function readApplication(ctx: ManagementContext, id: string): Promise<Application> {
-  return sendForObject(ctx, 'read application', 'GET', `/applications/${seg(id)}`);
-}
-
 export function deleteApplication(ctx: ManagementContext, id: string): Promise<boolean> {
   return deleteResource(ctx, 'delete application', `/applications/${seg(id)}`);
 }

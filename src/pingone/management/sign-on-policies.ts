@@ -83,15 +83,3 @@ export function createSignOnPolicyAssignment(
     body,
   );
 }
-
-export function deleteSignOnPolicyAssignment(
-  ctx: ManagementContext,
-  applicationId: string,
-  assignmentId: string,
-): Promise<boolean> {
-  return deleteResource(
-    ctx,
-    'delete policy assignment',
-    `/applications/${seg(applicationId)}/signOnPolicyAssignments/${seg(assignmentId)}`,
-  );
-}

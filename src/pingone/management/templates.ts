@@ -29,13 +29,6 @@ export function updateTransactionContent(
   return sendForObject(ctx, 'update template content', 'PUT', `${BASE}/${seg(id)}`, body);
 }
 
-export function readTransactionContent(
-  ctx: ManagementContext,
-  id: string,
-): Promise<TemplateContent> {
-  return sendForObject(ctx, 'read template content', 'GET', `${BASE}/${seg(id)}`);
-}
-
 export function deleteTransactionContent(ctx: ManagementContext, id: string): Promise<boolean> {
   return deleteResource(ctx, 'delete template content', `${BASE}/${seg(id)}`);
 }

@@ -50,10 +50,6 @@ export function createUser(ctx: ManagementContext, body: Omit<User, 'id'>): Prom
   return sendForObject(ctx, 'create user', 'POST', '/users', body);
 }
 
-export function readUser(ctx: ManagementContext, id: string): Promise<User> {
-  return sendForObject(ctx, 'read user', 'GET', `/users/${seg(id)}`);
-}
-
 /** `PATCH /users/{id}`: changes only the attributes sent. */
 export function patchUser(
   ctx: ManagementContext,
