@@ -34,6 +34,7 @@ export const EMULATOR_CSS = `:root { font-family: system-ui, sans-serif; color: 
 body { margin: 0; padding: 2rem 1rem; display: flex; justify-content: center; }
 .phone { width: 22rem; min-height: 36rem; border: 0.75rem solid #222; border-radius: 2.5rem; background: #fff; padding: 1.5rem 1rem; box-shadow: 0 1rem 2rem rgba(0,0,0,.2); }
 .phone h1 { font-size: 1rem; text-align: center; margin: 0 0 1rem; color: #555; }
+.inbox { list-style: none; margin: 0; padding: 0; }
 .sms { background: #e9e9eb; border-radius: 1.1rem; padding: .6rem .9rem; margin: 0 0 .75rem; }
 .sms .meta { display: block; font-size: .7rem; color: #666; margin-bottom: .25rem; }
 .sms .text { white-space: pre-wrap; word-break: break-word; }
