@@ -31,6 +31,7 @@ import {
   type FetchLike,
   type RetryPolicy,
 } from './pingone/http.js';
+import { nodeFetch } from './pingone/node-fetch.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
 
@@ -143,9 +144,7 @@ export function createApp(deps: AppDeps): Express {
   const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
   const traceFlows = (c: FlowClient) => (inspector ? inspector.flows(c) : c);
   const traceTokens = (c: TokenClient) => (inspector ? inspector.tokens(c) : c);
-  const tokenFetch = inspector
-    ? inspector.fetch(deps.fetch ?? ((input, init) => fetch(input, init)))
-    : deps.fetch;
+  const tokenFetch = inspector ? inspector.fetch(deps.fetch ?? nodeFetch) : deps.fetch;
   const ctx: ApprovalContext = {
     settings,
     urls,
@@ -183,7 +182,7 @@ export function createApp(deps: AppDeps): Express {
   // Every page is `no-store`, so an ETag (a SHA-1 of each page body) could never be used;
   // /assets keeps the ETags express.static makes from file stats.
   app.set('etag', false);
-  app.use(requestId());
+  app.use(requestId(logger));
   if (https) app.set('trust proxy', 1);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');

@@ -38,11 +38,12 @@ export async function checkCode(
     step = await ctx.flows.checkOtp(flow.flowId, otp, {
       cookies: flow.cookies,
       transactionId: transfer.id,
+      requestId: req.id,
     });
   } catch (error) {
     if (!isPingOneError(error)) throw error;
     if (error.transient) {
-      ctx.logger.warn({ ...log, err: error, event: 'otp.unavailable' }, 'otp.check failed');
+      req.log.warn({ ...log, err: error, event: 'otp.unavailable' }, 'otp.check failed');
       await putBack(req, flow);
       throw unavailable('otp.check', error);
     }
@@ -62,15 +63,12 @@ export async function checkCode(
       const next: FlowState = { ...flow, wrongCodes };
       if (wrong.attemptsLeft !== undefined) next.attemptsLeft = wrong.attemptsLeft;
       await putBack(req, next);
-      ctx.logger.info(
-        { ...log, attemptsLeft: wrong.attemptsLeft, event: 'otp.wrong' },
-        'wrong code',
-      );
+      req.log.info({ ...log, attemptsLeft: wrong.attemptsLeft, event: 'otp.wrong' }, 'wrong code');
       return wrong.attemptsLeft === undefined
         ? { kind: 'wrong-code' }
         : { kind: 'wrong-code', attemptsLeft: wrong.attemptsLeft };
     }
-    ctx.logger.warn({ ...log, err: error, event: 'otp.refused' }, 'otp.check refused');
+    req.log.warn({ ...log, err: error, event: 'otp.refused' }, 'otp.check refused');
     await settle(ctx, req, transfer, 'failed', {
       reason: 'PingOne refused the code check.',
       pingoneErrorId: error.pingoneErrorId,
@@ -97,7 +95,7 @@ export async function checkCode(
       return { kind: 'wrong-code' };
     }
     default:
-      ctx.logger.warn(
+      req.log.warn(
         { ...log, flowStatus: step.flow.status, event: 'otp.unexpected_status' },
         'unexpected flow status',
       );
@@ -133,11 +131,12 @@ async function resumeAndFinish(
         await ctx.flows.resume(current.flowId, {
           cookies: current.cookies,
           transactionId: transfer.id,
+          requestId: req.id,
         })
       ).response;
     } catch (error) {
       if (!isPingOneError(error)) throw error;
-      ctx.logger.warn({ ...log, err: error, event: 'resume.failed' }, 'resume failed');
+      req.log.warn({ ...log, err: error, event: 'resume.failed' }, 'resume failed');
       if (error.transient) throw unavailable('resume', error);
       await settle(ctx, req, transfer, isExpiredFlow(error) ? 'expired' : 'failed', {
         reason: 'PingOne did not resume the flow.',

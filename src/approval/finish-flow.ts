@@ -52,7 +52,7 @@ export async function finishFlow(
     ctx.inspector?.checks(req, { flow, transfer, response, ...verdict });
   // `state` is echoed by some PingOne answers and not others (contract §9): checked when present.
   if (response.state !== undefined && response.state !== flow.state) {
-    ctx.logger.warn(
+    req.log.warn(
       { ...log, event: 'flow.state_mismatch' },
       'state in the authorization response does not match',
     );
@@ -72,14 +72,12 @@ export async function finishFlow(
       codeVerifier: flow.codeVerifier,
       redirectUri: flow.redirectUri,
       transactionId: transfer.id,
+      requestId: req.id,
       needUsername: !(flow.userId ?? ctx.userId),
     });
   } catch (error) {
     if (error instanceof IdTokenRejectedError) {
-      ctx.logger.warn(
-        { ...log, reason: error.reason, event: 'token.rejected' },
-        'ID token rejected',
-      );
+      req.log.warn({ ...log, reason: error.reason, event: 'token.rejected' }, 'ID token rejected');
       inspect({ rejected: error.reason });
       await settle(ctx, req, transfer, 'failed', {
         reason: 'PingOne’s answer did not pass our checks.',
@@ -87,7 +85,7 @@ export async function finishFlow(
       return;
     }
     if (!isPingOneError(error)) throw error;
-    ctx.logger.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
+    req.log.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
     const step: PingOneStep =
       error.step === 'discovery' || error.step === 'userinfo' ? error.step : 'token';
     if (error.transient) throw unavailable(step, error);
@@ -100,7 +98,7 @@ export async function finishFlow(
 
   const problem = subjectProblem(ctx, flow, claims);
   if (problem) {
-    ctx.logger.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
+    req.log.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
     inspect({ claims, problem });
     await settle(ctx, req, transfer, 'failed', {
       reason: 'PingOne’s answer did not pass our checks.',
@@ -125,7 +123,7 @@ export async function finishFlow(
   if (claims.auth_time !== undefined) record.evidence.authTime = claims.auth_time;
   if (claims.sid) record.evidence.sid = claims.sid;
   const created = await ctx.approvals.createIfAbsent(record);
-  ctx.logger.info(
+  req.log.info(
     { ...log, approvalId: record.approvalId, created, event: 'approval.recorded' },
     created ? 'approval recorded' : 'transfer was already approved',
   );

@@ -121,7 +121,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     };
     req.session.transfer = transfer;
     csrfToken(req);
-    await saveSession(req);
+    // Not saved here: startFlow saves once the flow is in the session, and on any failure the
+    // end of the request saves the transfer (a retry page needs it). One write fewer per
+    // approval (`npm run bench`).
     redirect(res, await startFlow(ctx, req, transfer));
   }) as Handler);
 
@@ -196,7 +198,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
     const transfer = flow && pendingTransfer(req, flow.transferId);
     if (!flow || flow.ui !== 'hosted' || !transfer || state !== flow.state) {
-      ctx.logger.warn(
+      req.log.warn(
         { event: 'callback.rejected', hadFlow: Boolean(flow) },
         'callback without a matching flow',
       );
@@ -205,7 +207,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const error = typeof req.query.error === 'string' ? req.query.error : undefined;
     const code = typeof req.query.code === 'string' ? req.query.code : undefined;
     if (error || !code) {
-      ctx.logger.info(
+      req.log.info(
         { transferId: transfer.id, oauthError: error, event: 'callback.error' },
         'PingOne returned an error',
       );

@@ -37,8 +37,5 @@ export async function settle(
   // Before the save: the trace's last step goes into the same session write.
   await ctx.inspector?.settled(req, transfer, result);
   await saveSession(req);
-  ctx.logger.info(
-    { transferId: transfer.id, outcome, event: 'flow.settled' },
-    `approval ${outcome}`,
-  );
+  req.log.info({ transferId: transfer.id, outcome, event: 'flow.settled' }, `approval ${outcome}`);
 }

@@ -73,16 +73,16 @@ export async function startFlow(
   if (ctx.ui === 'hosted') {
     storeFlow(req, base);
     await saveSession(req);
-    ctx.logger.info({ transferId: transfer.id, event: 'flow.redirect' }, 'redirecting to PingOne');
+    req.log.info({ transferId: transfer.id, event: 'flow.redirect' }, 'redirecting to PingOne');
     return ctx.flows.authorizeUrl(params).toString();
   }
 
   let step;
   try {
-    step = await ctx.flows.authorize(params, { transactionId: transfer.id });
+    step = await ctx.flows.authorize(params, { transactionId: transfer.id, requestId: req.id });
   } catch (error) {
     if (!isPingOneError(error)) throw error;
-    ctx.logger.warn(
+    req.log.warn(
       { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
       'authorize failed',
     );
@@ -95,7 +95,7 @@ export async function startFlow(
   }
   const { flow } = step;
   if (flow.status !== FLOW_STATUS.otpRequired) {
-    ctx.logger.warn(
+    req.log.warn(
       { transferId: transfer.id, flowStatus: flow.status, event: 'flow.unexpected_status' },
       'authorize did not ask for a code',
     );
@@ -112,6 +112,6 @@ export async function startFlow(
   if (masked) state_.maskedPhone = masked;
   storeFlow(req, state_);
   await saveSession(req);
-  ctx.logger.info({ transferId: transfer.id, event: 'flow.started' }, 'PingOne sent the code');
+  req.log.info({ transferId: transfer.id, event: 'flow.started' }, 'PingOne sent the code');
   return '/approvals/otp';
 }

@@ -28,6 +28,8 @@ function fromFramework(error: unknown): AppError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
+    // req.log carries the request id; an error raised before the request-id middleware has none.
+    const log = (req.log as Logger | undefined) ?? logger;
     const known = error instanceof AppError ? error : fromFramework(error);
     const appError =
       known ??
@@ -38,7 +40,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
     if (known) {
       const level = appError.status >= 500 ? 'warn' : 'info';
-      logger[level](
+      log[level](
         {
           errorCode: appError.code,
           status: appError.status,
@@ -49,7 +51,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         appError.message,
       );
     } else {
-      logger.error({ err: error, path: req.path }, 'unhandled error');
+      log.error({ err: error, path: req.path }, 'unhandled error');
     }
     if (appError.retryAfter !== undefined) res.set('Retry-After', String(appError.retryAfter));
     if (appError.status >= 500 || appError.step) res.set('Cache-Control', 'no-store');
@@ -87,7 +89,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {
       if (renderError) {
-        logger.error({ err: renderError }, 'error page failed to render');
+        log.error({ err: renderError }, 'error page failed to render');
         res.type('text/plain').send(appError.userMessage);
         return;
       }

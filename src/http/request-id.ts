@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { logContext } from '../log.js';
+import type { Logger } from '../log.js';
 
 /** The header a proxy or a caller may set, and the one every answer carries back. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -20,19 +20,22 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** This request's id: in every log line written while serving it and in `X-Request-Id`. */
     id?: string;
+    /** The app's logger with this request's id (`reqId`) on every line. */
+    log: Logger;
   }
 }
 
 /**
  * Gives each request an id, echoes it in the `X-Request-Id` response header (so a person can
  * quote it and an operator can find every line of that request, its PingOne calls included),
- * and serves the rest of the request inside {@link logContext}.
+ * and gives the request its own logger, `req.log`, that writes the id on each line.
  */
-export function requestId() {
+export function requestId(logger: Logger) {
   return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
     const id = chooseRequestId(req.get(REQUEST_ID_HEADER));
     req.id = id;
+    req.log = logger.child({ reqId: id });
     res.set(REQUEST_ID_HEADER, id);
-    logContext.run({ reqId: id }, next);
+    next();
   };
 }

@@ -28,6 +28,7 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
+import { nodeFetch } from './node-fetch.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 
 export { PingOneError, isPingOneError, LOCAL_ERROR_CODES } from './pingone-error.js';
@@ -75,6 +76,8 @@ export interface PingOneCall {
   transactionId?: string;
   /** `X-Ping-External-Session-ID` (≤100 chars). */
   sessionId?: string;
+  /** Our own request id (`X-Request-Id`) this call serves; reported, never sent. */
+  requestId?: string;
   /**
    * Whether repeating the call is harmless. Defaults to true for GET and PUT, false otherwise
    * (a POST is repeated only by callers that first read back to prove it did not land).
@@ -119,6 +122,8 @@ export interface CallReport {
   willRetry: boolean;
   /** The `X-Ping-External-Transaction-ID` sent, when there was one. */
   transactionId?: string;
+  /** The id of the app's request the call served, when it served one. */
+  requestId?: string;
 }
 
 export interface RetryPolicy {
@@ -255,7 +260,7 @@ class TimeoutSignal extends Error {
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const doFetch: FetchLike = options.fetch ?? nodeFetch;
   const defaultTimeout = options.timeoutMs ?? 10_000;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -345,7 +350,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const safeUrl = redactUrl(url);
       const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'PUT');
       const sentId = call.transactionId ?? options.transactionId;
-      const correlation = sentId ? { transactionId: truncateHeader(sentId) } : {};
+      const correlation = {
+        ...(sentId ? { transactionId: truncateHeader(sentId) } : {}),
+        ...(call.requestId ? { requestId: call.requestId } : {}),
+      };
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
         const { response, error } = await attemptOnce<T>(call, url, safeUrl, attempt);

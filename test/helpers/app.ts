@@ -6,6 +6,7 @@ import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
 import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
+import { nodeFetch } from '../../src/pingone/node-fetch.js';
 import { provisionLocal } from '../../src/pingone/provision-local.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
@@ -136,7 +137,8 @@ export interface RecordedCall {
 }
 
 /**
- * A pass-through fetch that records every call the app makes to PingOne. `transform` may replace
+ * A pass-through fetch (over the app's own transport) that records every call the app makes
+ * to PingOne. `transform` may replace
  * a response (used only to tamper with what PingOne said, never to stand in for PingOne).
  */
 export function recordingFetch(transform?: (url: string, response: Response) => Promise<Response>) {
@@ -149,7 +151,7 @@ export function recordingFetch(transform?: (url: string, response: Response) => 
       requestHeaders: Object.fromEntries(new Headers(init?.headers).entries()),
     };
     calls.push(record);
-    let response = await fetch(input, init);
+    let response = await nodeFetch(input, init);
     if (transform) response = await transform(url, response);
     record.status = response.status;
     record.responseHeaders = response.headers;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as client from 'openid-client';
 import {
   LOCAL_ERROR_CODES,
@@ -8,6 +7,7 @@ import {
   type CallReport,
   type FetchLike,
 } from '../http.js';
+import { nodeFetch } from '../node-fetch.js';
 import type { PingOneUrls } from '../urls.js';
 import type { AuthorizeResponse } from './types.js';
 
@@ -51,6 +51,8 @@ export interface CodeExchange {
   codeVerifier: string;
   redirectUri: string;
   transactionId: string;
+  /** The app's request id the exchange serves: on the call's log line. */
+  requestId?: string | undefined;
   /**
    * Hosted mode knows no user id ahead: when the ID token carries no `preferred_username`, read
    * it from userinfo (its `sub` must match the ID token's) to tie the approval to our user.
@@ -71,6 +73,7 @@ export interface TokenClient {
 interface LastAnswer {
   /** Sent as `X-Ping-External-Transaction-ID`, like the flow calls of the same approval. */
   transactionId?: string;
+  requestId?: string | undefined;
   status?: number;
   pingoneErrorId?: string;
   retryAfterMs?: number;
@@ -85,10 +88,35 @@ interface LastAnswer {
  * `allowInsecureRequests` is set only for an http issuer (the local emulator).
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  let configuration: Promise<client.Configuration> | undefined;
-  // Per exchange (several approvals run at once): what the last HTTP answer was.
-  const scope = new AsyncLocalStorage<LastAnswer>();
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  let configuration:
+    Promise<{ config: client.Configuration; metadata: client.ServerMetadata }> | undefined;
+  // Per exchange in progress (several approvals run at once): what its last HTTP answer was.
+  // openid-client hands our fetch no handle on the exchange, so the request names it: the
+  // authorization code in a token request, the access token in a userinfo request. (Not an
+  // AsyncLocalStorage: on Node 20 that hooks every promise of the process, ~10% of the app's
+  // CPU in `npm run bench`.) A request naming no exchange (the JWKS, fetched once for all the
+  // exchanges waiting on it) reports to all of them, and discovery reports to `discovering`.
+  const inFlight = new Map<string, LastAnswer>();
+  let discovering: LastAnswer | undefined;
+  const answersFor = (init: RequestInit): LastAnswer[] => {
+    const key =
+      init.body instanceof URLSearchParams
+        ? init.body.get('code')
+        : new Headers(init.headers).get('authorization')?.replace(/^Bearer /i, '');
+    const one = key ? inFlight.get(key) : undefined;
+    if (one) return [one];
+    if (discovering) return [discovering];
+    return [...inFlight.values()];
+  };
+  async function tracked<T>(key: string, last: LastAnswer, run: () => Promise<T>): Promise<T> {
+    inFlight.set(key, last);
+    try {
+      return await run();
+    } finally {
+      if (inFlight.get(key) === last) inFlight.delete(key);
+    }
+  }
+  const baseFetch: FetchLike = options.fetch ?? nodeFetch;
   const insecure = new URL(options.urls.issuer).protocol === 'http:';
 
   // Every openid-client request goes through here: it remembers the last answer so that a
@@ -110,8 +138,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         willRetry: false,
         ...r,
       });
-    const last = scope.getStore() ?? {};
-    const correlation = last.transactionId ? { transactionId: last.transactionId } : {};
+    const answers = answersFor(init as RequestInit);
+    const last: LastAnswer = answers.length === 1 ? answers[0]! : {};
+    const note = (update: (answer: LastAnswer) => void) => answers.forEach(update);
+    const correlation = {
+      ...(last.transactionId ? { transactionId: last.transactionId } : {}),
+      ...(last.requestId ? { requestId: last.requestId } : {}),
+    };
     let request = init as RequestInit;
     if (last.transactionId) {
       const headers = new Headers(request.headers);
@@ -120,27 +153,29 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
     try {
       const res = await baseFetch(url, request);
-      delete last.transport;
-      last.status = res.status;
+      let pingoneErrorId: string | undefined;
+      let retryAfterMs: number | undefined;
       if (res.status >= 400) {
-        last.retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         try {
           const body = (await res.clone().json()) as { id?: unknown };
-          if (typeof body.id === 'string') last.pingoneErrorId = body.id;
+          if (typeof body.id === 'string') pingoneErrorId = body.id;
         } catch {
           // Not JSON: nothing more to learn.
         }
       }
-      report({
-        status: res.status,
-        ...(last.pingoneErrorId ? { pingoneErrorId: last.pingoneErrorId } : {}),
-        ...correlation,
+      note((answer) => {
+        delete answer.transport;
+        answer.status = res.status;
+        if (retryAfterMs !== undefined) answer.retryAfterMs = retryAfterMs;
+        if (pingoneErrorId) answer.pingoneErrorId = pingoneErrorId;
       });
+      report({ status: res.status, ...(pingoneErrorId ? { pingoneErrorId } : {}), ...correlation });
       return res;
     } catch (error) {
       const timedOut =
         (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
-      last.transport = timedOut ? 'timeout' : 'network';
+      note((answer) => (answer.transport = timedOut ? 'timeout' : 'network'));
       report({
         errorCode: timedOut ? LOCAL_ERROR_CODES.timeout : LOCAL_ERROR_CODES.network,
         ...correlation,
@@ -149,11 +184,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
   };
 
-  async function discover(): Promise<client.Configuration> {
-    const last: LastAnswer = {};
-    configuration ??= scope
-      .run(last, () =>
-        client.discovery(
+  function discover() {
+    configuration ??= (async () => {
+      const last: LastAnswer = {};
+      discovering = last;
+      try {
+        const config = await client.discovery(
           new URL(options.urls.issuer),
           options.clientId,
           { client_secret: options.clientSecret },
@@ -165,31 +201,39 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
               ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
               : [client.enableNonRepudiationChecks],
           },
-        ),
-      )
-      .catch((error: unknown) => {
+        );
+        // serverMetadata() deep-copies on every call: read it once.
+        return { config, metadata: config.serverMetadata() };
+      } catch (error) {
         configuration = undefined; // try again on the next approval
         throw toPingOneError('discovery', 'GET', options.urls.discovery, error, last);
-      });
+      } finally {
+        discovering = undefined;
+      }
+    })();
     return configuration;
   }
 
   return {
     async exchange(exchange) {
-      const config = await discover();
+      const { config, metadata } = await discover();
       // The response came to our server straight from PingOne (pi.flow) or through the browser
       // (hosted): openid-client checks `state` and, if the server advertises it, `iss`.
       const current = new URL(exchange.redirectUri);
       current.searchParams.set('code', exchange.response.code);
       current.searchParams.set('state', exchange.response.state ?? exchange.state);
-      const issParameter = config.serverMetadata().authorization_response_iss_parameter_supported;
       if (exchange.response.iss) current.searchParams.set('iss', exchange.response.iss);
-      else if (issParameter) current.searchParams.set('iss', config.serverMetadata().issuer);
+      else if (metadata.authorization_response_iss_parameter_supported)
+        current.searchParams.set('iss', metadata.issuer);
 
-      const last: LastAnswer = { transactionId: exchange.transactionId };
+      const correlation = {
+        transactionId: exchange.transactionId,
+        requestId: exchange.requestId,
+      };
+      const last: LastAnswer = { ...correlation };
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
       try {
-        tokens = await scope.run(last, () =>
+        tokens = await tracked(exchange.response.code, last, () =>
           client.authorizationCodeGrant(
             config,
             current,
@@ -219,9 +263,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (typeof claims.preferred_username === 'string')
         out.preferred_username = claims.preferred_username;
       if (exchange.needUsername && out.preferred_username === undefined) {
-        const info: LastAnswer = { transactionId: exchange.transactionId };
+        const info: LastAnswer = { ...correlation };
         try {
-          const userinfo = await scope.run(info, () =>
+          const userinfo = await tracked(tokens.access_token, info, () =>
             client.fetchUserInfo(config, tokens.access_token, claims.sub),
           );
           if (typeof userinfo.preferred_username === 'string') {
@@ -232,7 +276,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
             throw toPingOneError(
               'userinfo',
               'GET',
-              config.serverMetadata().userinfo_endpoint ?? `${options.urls.issuer}/userinfo`,
+              metadata.userinfo_endpoint ?? `${options.urls.issuer}/userinfo`,
               error,
               info,
             );
