@@ -135,9 +135,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * support asks for and what finds the call in PingOne's audit log. Failed attempts are warnings.
  */
 export function logPingOneCall(logger: Logger): (report: CallReport) => void {
-  return ({ requestId, ...report }) => {
-    const failed = report.status === undefined || report.status >= 400;
-    const line = { ...(requestId ? { reqId: requestId } : {}), event: 'pingone.call', ...report };
-    logger[failed ? 'warn' : 'info'](line, 'pingone call');
+  return (report) => {
+    const level = report.status === undefined || report.status >= 400 ? 'warn' : 'info';
+    // Four calls per approval: build no line that the level would drop.
+    if (!logger.isLevelEnabled(level)) return;
+    const { requestId, ...rest } = report;
+    const line = { ...(requestId ? { reqId: requestId } : {}), event: 'pingone.call', ...rest };
+    logger[level](line, 'pingone call');
   };
 }

@@ -177,6 +177,21 @@ describe('SQLite stores', () => {
       );
     });
 
+    it('still take a touch on a session another process shortened since this one wrote it', async () => {
+      const here = sessionsOf(await openStores());
+      const other = sessionsOf(await openStores());
+      await here.set('sid-1', sessionData({ flow: 'f' }, new Date(clock + 30 * 60_000)));
+      clock += 1_000;
+      await other.set('sid-1', sessionData({ result: 'r' }, new Date(clock + 5 * 60_000)));
+      clock += 4 * 60_000;
+      const refreshed = new Date(clock + 5 * 60_000);
+      await here.touch('sid-1', sessionData({ result: 'r' }, refreshed));
+      clock += 4 * 60_000;
+      const got = await here.get('sid-1');
+      expect(got).toMatchObject({ result: 'r' });
+      expect(new Date(got!.cookie.expires!).getTime()).toBe(refreshed.getTime());
+    });
+
     it('cannot be revived by touching an expired one', async () => {
       const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
       await sessions.set('sid-1', sessionData({ flow: 'f' }));
