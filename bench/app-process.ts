@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import { serverCommand } from '../scripts/server-command.js';
 import { TSX_IMPORT } from './emulator-child.js';
 
 export interface AppProcess {
@@ -39,11 +40,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const url = `http://127.0.0.1:${options.port}`;
-  const built = join(ROOT, 'dist/src/server.js');
+  // The image's node options and entry point (Dockerfile CMD), in both modes.
+  const [, ...command] = serverCommand();
+  const built = join(ROOT, command.at(-1) ?? 'dist/src/server.js');
   if (options.built && !existsSync(built)) throw new Error('--built needs `npm run build` first');
   const entry = options.built ? built : join(ROOT, 'src/server.ts');
   const args = [
     ...(options.built ? [] : ['--import', TSX_IMPORT]),
+    ...command.slice(0, -1),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     ...(options.nodeArgs ?? []),
     entry,

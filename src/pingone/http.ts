@@ -28,7 +28,7 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
-import { nodeFetch } from './node-fetch.js';
+import { nodeTransport, type HttpSend } from './node-fetch.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 
 export { PingOneError, isPingOneError, LOCAL_ERROR_CODES } from './pingone-error.js';
@@ -93,7 +93,6 @@ export interface PingOneCall {
 
 export interface PingOneResponse<T = unknown> {
   status: number;
-  headers: Headers;
   /** Parsed JSON when the body is JSON, else the text, or undefined when empty. */
   body: T;
   /** Every `Set-Cookie` header, unparsed. */
@@ -138,6 +137,7 @@ export interface RetryPolicy {
 }
 
 export interface HttpClientOptions {
+  /** Replaces the transport (tests record or alter what crosses the wire through it). */
   fetch?: FetchLike;
   /** Per attempt, headers and body included (default 10 s). */
   timeoutMs?: number;
@@ -204,6 +204,20 @@ function getSetCookies(headers: Headers): string[] {
   return joined ? [joined] : [];
 }
 
+/** A `fetch` as an {@link HttpSend}. */
+function sendThrough(fetchLike: FetchLike): HttpSend {
+  return async (url, init = {}) => {
+    const res = await fetchLike(url, { ...init, redirect: 'manual' });
+    const text = await res.text();
+    return {
+      status: res.status,
+      header: (name) => res.headers.get(name),
+      setCookies: getSetCookies(res.headers),
+      text,
+    };
+  };
+}
+
 function truncateHeader(value: string): string {
   return value.length > 100 ? value.slice(0, 100) : value;
 }
@@ -260,7 +274,7 @@ class TimeoutSignal extends Error {
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const doFetch: FetchLike = options.fetch ?? nodeFetch;
+  const send: HttpSend = options.fetch ? sendThrough(options.fetch) : nodeTransport.send;
   const defaultTimeout = options.timeoutMs ?? 10_000;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -290,23 +304,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const base = { step: call.step, method: call.method, url: safeUrl };
     calls += 1;
     try {
-      const res = await doFetch(url, {
+      const res = await send(url, {
         method: call.method,
         headers,
         body,
-        redirect: 'manual',
         signal: controller.signal,
       });
-      const text = await res.text();
-      const parsed = parseBody(text, res.headers.get('content-type'));
+      const parsed = parseBody(res.text, res.header('content-type'));
       if (res.status < 400 || call.okStatus?.includes(res.status)) {
         return {
           response: {
             status: res.status,
-            headers: res.headers,
             body: parsed as T,
-            setCookies: getSetCookies(res.headers),
-            location: res.headers.get('location') ?? undefined,
+            setCookies: res.setCookies,
+            location: res.header('location') ?? undefined,
             attempts: attempt,
           },
         };
@@ -316,7 +327,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         status: res.status,
         ...parseErrorBody(parsed),
         attempts: attempt,
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        retryAfterMs: parseRetryAfter(res.header('retry-after')),
       });
       return { error };
     } catch (cause) {

@@ -2,27 +2,53 @@ import http from 'node:http';
 import https from 'node:https';
 import type { FetchLike } from './http.js';
 
+/** One HTTP answer, body read in full: what src/pingone/http.ts needs of a response. */
+export interface HttpAnswer {
+  status: number;
+  /** A header's value (repeated ones joined by `, `, as `Headers.get` does), or null. */
+  header(name: string): string | null;
+  /** Every `Set-Cookie`, unparsed. */
+  setCookies: string[];
+  text: string;
+}
+
+export interface HttpRequestInit {
+  method?: string;
+  headers?: RequestInit['headers'];
+  body?: RequestInit['body'];
+  signal?: AbortSignal | null;
+}
+
+/** Sends one request and reads the whole answer; never follows a redirect. */
+export type HttpSend = (url: string | URL, init?: HttpRequestInit) => Promise<HttpAnswer>;
+
+export interface NodeTransport {
+  /** The cheap path (src/pingone/http.ts): no Response object, no web streams. */
+  send: HttpSend;
+  /** The same requests behind the `fetch` contract, for openid-client's `customFetch`. */
+  fetch: FetchLike;
+}
+
 /**
- * The `fetch` every PingOne call goes through by default: the same contract as the global
- * `fetch` for what this project uses (method, headers, string body, `redirect: 'manual'`,
- * `signal`), on node:http(s) with keep-alive agents.
+ * How every PingOne call goes out by default: node:http(s) with keep-alive agents, with the
+ * `fetch` contract for what this project uses (method, headers, string or URLSearchParams
+ * body, `redirect: 'manual'`, `signal`).
  *
  * Why not the global fetch: on these machines one call through undici's fetch costs ~0.8 ms of
  * CPU against ~0.3 ms here (web streams, a transferable body per response), and an approval
- * makes four (`npm run bench`, docs/operations.md). Redirects are never followed: every caller
- * reads `Location` itself.
+ * makes four (`npx tsx bench/floor.ts`). Redirects are never followed: every caller reads
+ * `Location` itself.
  *
  * Idle sockets are closed after 4 s (undici's default), before servers' usual 5 s. Nothing is
  * sent twice here: a reset connection is a network error, and whether to repeat the call is
  * decided by the caller (src/pingone/http.ts repeats only what is safe to repeat). A reset on a
  * reused socket looks the same as a server that read the request and then dropped it.
  */
-export function createNodeFetch(options: { idleSocketMs?: number } = {}): FetchLike {
+export function createNodeTransport(options: { idleSocketMs?: number } = {}): NodeTransport {
   const agentOptions = { keepAlive: true, timeout: options.idleSocketMs ?? 4_000 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  const fetchLike = async (input: string | URL | Request, init: RequestInit = {}) => {
-    if (input instanceof Request) throw new TypeError('nodeFetch takes a URL, not a Request');
+  function exchange(input: string | URL, init: HttpRequestInit = {}) {
     const url = typeof input === 'string' ? new URL(input) : input;
     const protocol = url.protocol as keyof typeof agents;
     if (!(protocol in agents)) throw new TypeError(`fetch failed: unsupported ${url.protocol}`);
@@ -36,7 +62,7 @@ export function createNodeFetch(options: { idleSocketMs?: number } = {}): FetchL
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
 
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<{ res: http.IncomingMessage; body: Buffer }>((resolve, reject) => {
       const transport = protocol === 'https:' ? https : http;
       const req = transport.request(url, { method, headers, agent: agents[protocol] });
       const onAbort = () => req.destroy(signal?.reason as Error);
@@ -55,7 +81,7 @@ export function createNodeFetch(options: { idleSocketMs?: number } = {}): FetchL
         res.on('error', fail);
         res.on('end', () => {
           settle();
-          resolve(toResponse(res, Buffer.concat(chunks)));
+          resolve({ res, body: Buffer.concat(chunks) });
         });
         res.on('close', () => {
           if (!res.complete) fail(new Error('the connection closed before the body ended'));
@@ -63,8 +89,29 @@ export function createNodeFetch(options: { idleSocketMs?: number } = {}): FetchL
       });
       req.end(body);
     });
+  }
+
+  return {
+    async send(input, init) {
+      const { res, body } = await exchange(input, init);
+      const setCookie = res.headers['set-cookie'];
+      return {
+        status: res.statusCode ?? 502,
+        header(name) {
+          const value = res.headers[name.toLowerCase()];
+          if (value === undefined) return null;
+          return Array.isArray(value) ? value.join(', ') : value;
+        },
+        setCookies: setCookie ?? [],
+        text: body.toString('utf8'),
+      };
+    },
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      if (input instanceof Request) throw new TypeError('nodeFetch takes a URL, not a Request');
+      const { res, body } = await exchange(input, init);
+      return toResponse(res, body);
+    }) as FetchLike,
   };
-  return fetchLike as FetchLike;
 }
 
 function bodyText(body: RequestInit['body']): string | undefined {
@@ -93,12 +140,16 @@ function toResponse(res: http.IncomingMessage, body: Buffer): Response {
   const raw = res.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const status = res.statusCode ?? 502;
-  return new Response(NULL_BODY.has(status) || body.length === 0 ? null : new Uint8Array(body), {
+  const empty = NULL_BODY.has(status) || body.length === 0;
+  return new Response(empty ? null : new Uint8Array(body), {
     status,
     statusText: res.statusMessage ?? '',
     headers,
   });
 }
 
-/** One per process: the agents' sockets are shared by every client. */
-export const nodeFetch: FetchLike = createNodeFetch();
+/** One per process: the agents' sockets are shared by every PingOne client. */
+export const nodeTransport: NodeTransport = createNodeTransport();
+
+/** {@link nodeTransport}'s `fetch`: the default of every `fetch` option in src/pingone/. */
+export const nodeFetch: FetchLike = nodeTransport.fetch;

@@ -3,7 +3,7 @@
  * files its COPY lines name (from the tracked tree, never from what this checkout built or
  * installed), the build stage (`npm run build`), the deps stage (`npm ci --omit=dev`, which
  * compiles better-sqlite3 when no prebuilt binary is reachable: slow, hence the long timeout), and
- * the runtime's command (`node dist/src/server.js`, NODE_ENV=production). Then it does what a
+ * the runtime's command (the Dockerfile's CMD, NODE_ENV=production). Then it does what a
  * user of the image does: health check, one approval, `docker stop` (SIGTERM) while a request is
  * in flight; and the setup command from the same build, whose env file must read the same through
  * `docker run --env-file` (no quote handling) as through the app's own parser.
@@ -28,6 +28,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { parseEnvFile } from '../../src/env-file.js';
 import { csrfOf, submitCode, submitTransfer, type Agent } from '../helpers/app.js';
 import { freePort } from '../../scripts/free-port.js';
+import { serverCommand } from '../../scripts/server-command.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** `npm ci --omit=dev` compiles better-sqlite3: about 2-4 minutes on two busy cores. */
@@ -126,7 +127,8 @@ async function startBuilt(
   port?: number,
 ): Promise<BuiltServer> {
   port ??= await freePort();
-  const child = spawn('node', ['dist/src/server.js'], {
+  const [node, ...args] = serverCommand();
+  const child = spawn(node!, args, {
     cwd: dir,
     env: {
       PATH: process.env.PATH,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, PingOneError } from '../../../src/pingone/http.js';
-import { createNodeFetch } from '../../../src/pingone/node-fetch.js';
+import { createNodeTransport } from '../../../src/pingone/node-fetch.js';
 
 interface Seen {
   method: string;
@@ -72,8 +72,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('nodeFetch (the PingOne transport)', () => {
-  const nodeFetch = createNodeFetch();
+describe('the node transport’s fetch (openid-client’s customFetch)', () => {
+  const nodeFetch = createNodeTransport().fetch;
 
   it('sends method, headers and a string body; answers a Response with every Set-Cookie', async () => {
     const res = await nodeFetch(`${base}/json`, {
@@ -156,7 +156,35 @@ describe('nodeFetch (the PingOne transport)', () => {
   });
 });
 
-describe('createHttpClient over nodeFetch (the default transport)', () => {
+describe('the node transport’s send (what src/pingone/http.ts uses)', () => {
+  const { send } = createNodeTransport();
+
+  it('answers status, headers by any case, every Set-Cookie and the body text', async () => {
+    const answer = await send(`${base}/json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.header('Content-Type')).toBe('application/json');
+    expect(answer.header('x-missing')).toBeNull();
+    expect(answer.setCookies).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
+    expect(JSON.parse(answer.text)).toEqual({ echo: '{"a":1}', type: 'application/json' });
+  });
+
+  it('never follows a redirect and rejects an abort with its reason', async () => {
+    const moved = await send(`${base}/redirect`);
+    expect(moved.status).toBe(302);
+    expect(moved.header('location')).toBe('https://example.invalid/callback?code=c');
+    const reason = new Error('stop');
+    const controller = new AbortController();
+    const pending = send(`${base}/slow`, { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe('createHttpClient over the node transport (the default transport)', () => {
   it('parses PingOne’s error body, Retry-After and the status from a real socket', async () => {
     const http = createHttpClient({ retry: { maxAttempts: 1 } });
     const error = await http
