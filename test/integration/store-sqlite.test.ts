@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -308,5 +309,33 @@ describe('SQLite stores', () => {
       await request(two).get('/flow').set('Cookie', cookie).expect(200, { flowId: 'flow-42' });
       await request(two).get('/flow').expect(200, { flowId: null });
     });
+
+    it('answer at once, so that express-session sends a page in one write, not two', async () => {
+      clock = Date.now();
+      const url = await startSessionApp((await openStores()).sessionStore);
+      const started = await request(url).post('/flow?id=flow-7').expect(204);
+      const cookie = started.headers['set-cookie']![0]!.split(';')[0]!;
+      // An answer on a later tick makes express-session write the head and all but the last
+      // byte, then the last byte: two segments on the wire for every page.
+      const chunks = await rawChunks(
+        url,
+        `GET /flow HTTP/1.1\r\nHost: t\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(chunks.join('')).toMatch(/^HTTP\/1\.1 200[\s\S]*\{"flowId":"flow-7"\}$/);
+      expect(chunks).toHaveLength(1);
+    });
   });
 });
+
+/** Sends a raw request and answers what arrived, one string per socket read. */
+function rawChunks(url: string, raw: string): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: string[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(raw));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => chunks.push(chunk));
+    socket.on('end', () => resolve(chunks));
+    socket.on('error', reject);
+  });
+}
