@@ -418,7 +418,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 }
 
 function networkDescription(cause: unknown): string {
-  // undici wraps the system error (ECONNREFUSED, ENOTFOUND…) in `cause`.
+  // fetch and the node transport wrap the system error (ECONNREFUSED, ENOTFOUND…) in `cause`.
   const inner = (cause as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = typeof inner?.code === 'string' ? inner.code : undefined;
   return code ? `network error (${code})` : 'network error';
