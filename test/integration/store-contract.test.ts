@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/approval/approval-store.js';
 import { createStores, type StoreKind, type Stores } from '../../src/store/create-stores.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
+import { sessionData, sessionsOf } from '../helpers/session-store.js';
 
 // The same behaviour from every backend: the app is written against the interfaces, so a store
 // that differs (an approval recorded twice, an expired session served) would only show in
@@ -24,28 +23,6 @@ function approval(transferId: string, approvedAt: string, payee = 'ACME Ltd'): A
     transferHash: 'c2hhMjU2',
     approvedAt,
     evidence: { sub: 'user-1', acr: 'TxApproval_SMS', amr: ['otp'], authTime: 1_790_000_000 },
-  };
-}
-
-function sessionData(flow: Record<string, unknown>, expires?: Date): SessionData {
-  const cookie = new session.Cookie();
-  if (expires) cookie.expires = expires;
-  return { cookie, ...flow } as SessionData;
-}
-
-function call<T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-
-function sessionsOf(stores: Stores) {
-  const store = stores.sessionStore;
-  return {
-    get: (sid: string) => call<SessionData | null>((cb) => store.get(sid, cb)),
-    set: (sid: string, data: SessionData) => call<void>((cb) => store.set(sid, data, cb)),
-    destroy: (sid: string) => call<void>((cb) => store.destroy(sid, cb)),
-    length: () => call<number>((cb) => store.length!(cb)),
-    clear: () => call<void>((cb) => store.clear!(cb)),
-    all: () => call<unknown>((cb) => store.all!(cb)),
   };
 }
 

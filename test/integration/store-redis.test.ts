@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { StoreUnavailableError } from '../../src/store/store-unavailable-error.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { closeSessionApps, startSessionApp } from '../helpers/session-app.js';
+import { sessionData, sessionsOf } from '../helpers/session-store.js';
 
 function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): ApprovalRecord {
   return {
@@ -23,26 +22,6 @@ function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): 
     transferHash: 'aGFzaA',
     approvedAt,
     evidence: { sub: 'user-1', acr: 'TxApproval_SMS', amr: ['otp'], authTime: 1_790_000_000 },
-  };
-}
-
-function sessionData(flow: Record<string, unknown>, expires?: Date): SessionData {
-  const cookie = new session.Cookie();
-  if (expires) cookie.expires = expires;
-  return { cookie, ...flow } as SessionData;
-}
-
-function call<T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-
-function sessionsOf(stores: Stores) {
-  const store = stores.sessionStore;
-  return {
-    get: (sid: string) => call<SessionData | null>((cb) => store.get(sid, cb)),
-    set: (sid: string, data: SessionData) => call<void>((cb) => store.set(sid, data, cb)),
-    touch: (sid: string, data: SessionData) =>
-      call<void>((cb) => store.touch!(sid, data, cb as () => void)),
   };
 }
 

@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/approval/approval-store.js';
@@ -15,6 +13,7 @@ import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
 import { StoreUnavailableError } from '../../src/store/store-unavailable-error.js';
 import { closeSessionApps, startSessionApp } from '../helpers/session-app.js';
+import { sessionData, sessionsOf } from '../helpers/session-store.js';
 
 function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): ApprovalRecord {
   return {
@@ -33,27 +32,6 @@ function approval(transferId: string, approvedAt = '2026-11-28T10:00:00.000Z'): 
       authTime: 1_790_000_000,
       sid: 's-1',
     },
-  };
-}
-
-function sessionData(flow: Record<string, unknown>, expires?: Date): SessionData {
-  const cookie = new session.Cookie();
-  if (expires) cookie.expires = expires;
-  return { cookie, ...flow } as SessionData;
-}
-
-function call<T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-
-function sessionsOf(stores: Stores) {
-  const store = stores.sessionStore;
-  return {
-    get: (sid: string) => call<SessionData | null>((cb) => store.get(sid, cb)),
-    set: (sid: string, data: SessionData) => call<void>((cb) => store.set(sid, data, cb)),
-    touch: (sid: string, data: SessionData) =>
-      call<void>((cb) => store.touch!(sid, data, cb as () => void)),
-    length: () => call<number>((cb) => store.length!(cb)),
   };
 }
 
