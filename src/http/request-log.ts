@@ -9,17 +9,17 @@ import type { Logger } from '../log.js';
 export function requestLog(logger: Logger) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
     const started = performance.now();
-    // 'finish' fires outside the request's async context: name the id explicitly.
+    // req.log (request-id.ts) carries the request id; without it, the app's logger.
+    const log = (req.log as Logger | undefined) ?? logger;
     const line = () => ({
-      ...(req.id ? { reqId: req.id } : {}),
       method: req.method,
       path: req.path,
       status: res.statusCode,
       durationMs: Math.round(performance.now() - started),
     });
-    res.on('finish', () => logger.info(line(), 'request'));
+    res.on('finish', () => log.info(line(), 'request'));
     res.on('close', () => {
-      if (!res.writableFinished) logger.info({ ...line(), aborted: true }, 'request');
+      if (!res.writableFinished) log.info({ ...line(), aborted: true }, 'request');
     });
     next();
   };
