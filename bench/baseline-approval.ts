@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
+import { authorizeRequest, tokenRequest } from './pingone-requests.js';
 import { CookieJar, type HttpAnswer, type HttpClient } from './http-client.js';
 import type { Approval, Timings } from './driver.js';
 
@@ -29,7 +30,6 @@ export function baselineApproval(target: BaselineTarget): Approval {
   const { http, settings, redirectUri } = target;
   const urls = pingoneUrls({ ...target.location, region: 'com' });
   const secret = new TextEncoder().encode(settings.clientSecret);
-  const basic = `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`;
 
   return async (marker: string, timings: Timings) => {
     const jar = new CookieJar();
@@ -45,8 +45,6 @@ export function baselineApproval(target: BaselineTarget): Approval {
       return cookie ? { cookie } : {};
     };
 
-    const verifier = randomBytes(32).toString('base64url');
-    const state = randomBytes(16).toString('base64url');
     const iat = Math.floor(Date.now() / 1000);
     const started = performance.now();
     const requestJwt = await new SignJWT({
@@ -64,20 +62,7 @@ export function baselineApproval(target: BaselineTarget): Approval {
       .setExpirationTime(iat + 120)
       .setJti(randomUUID())
       .sign(secret);
-    const query = new URLSearchParams({
-      client_id: settings.clientId,
-      response_type: 'code',
-      response_mode: 'pi.flow',
-      scope: 'openid profile',
-      redirect_uri: redirectUri,
-      request: requestJwt,
-      login_hint_token: requestJwt,
-      state,
-      nonce: randomBytes(16).toString('base64url'),
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      acr_values: settings.policyName,
-    });
+    const { query, verifier } = authorizeRequest(settings, redirectUri, requestJwt);
     const authorized = await timed('authorize', () =>
       http.send(`${urls.authorize}?${query}`, { headers: { accept: '*/*' } }),
     );
@@ -116,20 +101,7 @@ export function baselineApproval(target: BaselineTarget): Approval {
     expect(Boolean(code), 'resume', resumed);
 
     const token = await timed('token', () =>
-      http.send(urls.token, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          authorization: basic,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: code!,
-          redirect_uri: redirectUri,
-          code_verifier: verifier,
-        }).toString(),
-      }),
+      http.send(urls.token, tokenRequest(settings, redirectUri, code!, verifier)),
     );
     const tokens = JSON.parse(token.body) as { id_token?: string };
     expect(token.status === 200 && typeof tokens.id_token === 'string', 'token', token);

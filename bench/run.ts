@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
 import { freePort } from '../scripts/free-port.js';
-import { startAppProcess, type AppProcess } from './app-process.js';
+import { startAppProcess } from './app-process.js';
+import { startBareRpProcess } from './bare-rp-process.js';
 import { BASELINE_STEPS, baselineApproval } from './baseline-approval.js';
 import { drive, type Approval, type DriveResult } from './driver.js';
 import { startEmulatorChild, type EmulatorChild } from './emulator-child.js';
@@ -27,6 +28,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --built            run dist/src/server.js (npm run build first) instead of src/ through tsx
   --log-level L      the app's LOG_LEVEL (default warn)
   --cpu-prof         write a V8 CPU profile of the app to bench/results/ and summarize it
+  --bare             measure bench/bare-rp.ts instead of the app: the same pages and PingOne
+                     calls on bare node:http, none of the app's stack (a yardstick for the targets)
   --app-node-args S  more node options for the app, space-separated (e.g. --max-old-space-size=256)
   -h, --help
 
@@ -46,6 +49,7 @@ interface Options {
   logLevel: string;
   cpuProf: boolean;
   appNodeArgs: string[];
+  bare: boolean;
 }
 
 function parseOptions(): Options | undefined {
@@ -61,11 +65,16 @@ function parseOptions(): Options | undefined {
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'app-node-args': { type: 'string' },
+      bare: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return undefined;
+  if (values.bare && (values['cpu-prof'] || values['app-node-args'] || values.built))
+    throw new Error(
+      '--bare runs bench/bare-rp.ts: --built, --cpu-prof and --app-node-args are for the app',
+    );
   const count = (name: string, value: string | undefined, fallback: number, min: number) => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -89,6 +98,7 @@ function parseOptions(): Options | undefined {
     logLevel: values['log-level'] ?? 'warn',
     cpuProf: values['cpu-prof'] ?? false,
     appNodeArgs: (values['app-node-args'] ?? '').split(/\s+/).filter(Boolean),
+    bare: values.bare ?? false,
   };
 }
 
@@ -268,7 +278,13 @@ function printTable(report: {
     `\nBenchmark: ${report.options.clients} clients, ${cpus().length} cores, ${process.version}, app via ${report.runtime}, LOG_LEVEL=${report.options.logLevel}${report.options.freshSessions ? ', fresh sessions' : ''}; load average ${report.loadAtStart.join(' ')} at start`,
   );
   if (baseline) table('Baseline (4 PingOne calls, no relying party)', baseline, BASELINE_STEPS);
-  table('App (5 pages, 4 PingOne calls)', app, APP_PAGES);
+  table(
+    report.options.bare
+      ? 'Bare relying party, bench/bare-rp.ts (5 pages, 4 PingOne calls)'
+      : 'App (5 pages, 4 PingOne calls)',
+    app,
+    APP_PAGES,
+  );
   console.log(
     `App RSS (MB): start ${memory.rssAtStartMb}, after warm-up ${memory.rssAfterWarmupMb}, end ${memory.rssAtEndMb}, peak ${memory.peakRssMb}; growth ${memory.growthMb} (${memory.growthPer10kMb} per 10,000), ${memory.growthAfterFirstTenthMb} after the first tenth`,
   );
@@ -282,7 +298,11 @@ function printTable(report: {
     for (const f of report.profile.summary.functions.slice(0, 15))
       console.log(`  ${String(f.percent).padStart(5)}%  ${f.name}  ${f.where}`);
   }
-  console.log('\nTargets:');
+  console.log(
+    report.options.bare
+      ? '\nTargets (set for the app, here applied to the bare yardstick):'
+      : '\nTargets:',
+  );
   for (const t of report.targets) {
     const verdict = t.met === null ? 'not judged' : t.met ? 'met' : 'MISSED';
     console.log(
@@ -331,17 +351,29 @@ async function main(): Promise<number> {
 
   const profileSince = Date.now();
   let runtime = 'tsx';
-  const { app, memory } = await withEmulator(async (emulator, settings, _redirectUri, port) => {
-    const appProcess: AppProcess = await startAppProcess({
-      port,
-      emulator: emulator.info,
-      settings,
-      logLevel: opts.logLevel,
-      built: opts.built,
-      nodeArgs: opts.appNodeArgs,
-      ...(opts.cpuProf ? { cpuProfDir: RESULTS } : {}),
-    });
-    runtime = appProcess.runtime === 'built' ? 'dist/ (built)' : 'tsx';
+  const { app, memory } = await withEmulator(async (emulator, settings, redirectUri, port) => {
+    const appProcess = opts.bare
+      ? await startBareRpProcess({
+          settings,
+          location: emulator.info,
+          redirectUri,
+          port,
+        })
+      : await startAppProcess({
+          port,
+          emulator: emulator.info,
+          settings,
+          logLevel: opts.logLevel,
+          built: opts.built,
+          nodeArgs: opts.appNodeArgs,
+          ...(opts.cpuProf ? { cpuProfDir: RESULTS } : {}),
+        });
+    runtime =
+      'runtime' in appProcess
+        ? appProcess.runtime === 'built'
+          ? 'dist/ (built)'
+          : 'tsx'
+        : 'bench/bare-rp.ts (tsx)';
     try {
       const atStart = sampleProcess(appProcess.pid);
       let afterWarmup = atStart;
