@@ -1,46 +1,26 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { buildRequestJwt } from '../src/approval/request-jwt.js';
-import type { Currency } from '../src/approval/transfer.js';
-import { nodeTransport } from '../src/pingone/node-fetch.js';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
-import { pingoneUrls } from '../src/pingone/urls.js';
-import { authorizeRequest, tokenRequest } from './pingone-requests.js';
-import { CookieJar } from './http-client.js';
+import { serveYardstick } from './yardstick-child.js';
+import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 
 /**
- * The least a relying party can do per approval, as a yardstick for `npm run bench -- --bare`:
- * the app's five pages and redirects on bare node:http, its request JWT (the same
- * buildRequestJwt) and its four PingOne calls (the same nodeTransport), the ID token checked
- * with jose against the JWKS, and the approval kept once per transfer. It has none of what the
- * app adds: Express, helmet, express-session, EJS, openid-client, SQLite, logging, retries,
- * error pages. Not a product: it trusts its input and keeps everything in memory.
- *
- * A child process (forked by bench/bare-rp-process.ts): it gets its settings over IPC and
- * answers with the port it listens on.
+ * The least a relying party can do per approval, as a yardstick for
+ * `npm run bench -- --yardstick bare`: the app's five pages and redirects on bare node:http,
+ * its request JWT and its four PingOne calls (bench/yardstick-pingone.ts), the ID token checked
+ * with jose, and each approval kept once. None of what the app adds: Express, helmet,
+ * express-session, EJS, openid-client, SQLite, logging, retries, error pages. Not a product: it
+ * trusts its input and keeps everything in memory.
  */
-
-export interface BareRpSettings {
-  settings: ProvisionSettings;
-  location: { environmentId: string; apiUrl: string; authUrl: string };
-  redirectUri: string;
-  port: number;
-}
 
 interface Session {
   csrf: string;
-  jar: CookieJar;
-  flowId?: string;
-  verifier?: string;
-  nonce?: string;
-  transfer?: { id: string; amount: string; currency: string; payee: string };
+  flow?: YardstickFlow;
   approved?: boolean;
 }
 
 const sessions = new Map<string, Session>();
-const approvals = new Map<string, string>();
+const approvals = new Set<string>();
 
 function readBody(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
@@ -59,7 +39,7 @@ function sessionOf(req: IncomingMessage, res: ServerResponse, fresh = false): Se
   // A new id for each approval, as the app regenerates its session.
   if (sid !== undefined) sessions.delete(sid);
   const id = randomBytes(24).toString('base64url');
-  const session: Session = { csrf: randomBytes(24).toString('base64url'), jar: new CookieJar() };
+  const session: Session = { csrf: randomBytes(24).toString('base64url') };
   sessions.set(id, session);
   res.setHeader('set-cookie', `sid=${id}; Path=/; HttpOnly; SameSite=Lax`);
   return session;
@@ -86,90 +66,31 @@ function seeOther(res: ServerResponse, location: string): void {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-async function start(config: BareRpSettings): Promise<number> {
-  const { settings, redirectUri } = config;
-  const urls = pingoneUrls({ ...config.location, region: 'com' });
-  const jwksAnswer = await nodeTransport.send(urls.jwks);
-  const jwks = createLocalJWKSet(JSON.parse(jwksAnswer.text) as JSONWebKeySet);
-
-  const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
-  const pingCookies = (session: Session): Record<string, string> => {
-    const cookie = session.jar.header();
-    return cookie ? { cookie } : {};
-  };
+async function start(config: YardstickConfig): Promise<number> {
+  const pingone = await yardstickPingOne(config, 'jose');
 
   async function approve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readBody(req);
     if (!csrfOk(sessionOf(req, res), form)) return page(res, 403, '<p>Bad form</p>');
     const session = sessionOf(req, res, true);
-    const transfer = {
-      id: randomUUID(),
+    session.flow = await pingone.start({
       amount: form.get('amount') ?? '',
       currency: form.get('currency') ?? '',
       payee: form.get('payee') ?? '',
-    };
-    const requestJwt = await buildRequestJwt({
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      audience: urls.issuer,
-      subject: settings.username,
-      templateVariant: settings.templateVariant,
-      transfer: {
-        amount: transfer.amount,
-        currency: transfer.currency as Currency,
-        payee: transfer.payee,
-        fromAccount: 'bench',
-      },
-      now: new Date(),
     });
-    const { query, verifier, nonce } = authorizeRequest(settings, redirectUri, requestJwt);
-    const answer = await nodeTransport.send(`${urls.authorize}?${query}`, {
-      headers: { accept: '*/*' },
-    });
-    session.jar.take(answer.setCookies);
-    const flow = json(answer.text);
-    if (answer.status !== 200 || flow.status !== 'OTP_REQUIRED')
-      return page(res, 502, '<p>PingOne refused</p>');
-    Object.assign(session, { flowId: flow.id as string, verifier, nonce, transfer });
+    if (!session.flow) return page(res, 502, '<p>PingOne refused</p>');
     seeOther(res, '/approvals/otp');
   }
 
   async function checkCode(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readBody(req);
     const session = sessionOf(req, res);
-    if (!csrfOk(session, form) || !session.flowId) return page(res, 403, '<p>Bad form</p>');
-    const checked = await nodeTransport.send(urls.flow(session.flowId), {
-      method: 'POST',
-      headers: {
-        accept: '*/*',
-        'content-type': 'application/vnd.pingidentity.otp.check+json',
-        ...pingCookies(session),
-      },
-      body: JSON.stringify({ otp: form.get('otp') ?? '' }),
-    });
-    session.jar.take(checked.setCookies);
-    if (checked.status !== 200 || json(checked.text).status !== 'COMPLETED')
-      return page(res, 400, '<p>Wrong code</p>');
-    const resumed = await nodeTransport.send(
-      `${urls.resume}?flowId=${encodeURIComponent(session.flowId)}`,
-      { headers: { accept: '*/*', ...pingCookies(session) } },
-    );
-    const code = (json(resumed.text).authorizeResponse as { code?: string } | undefined)?.code;
-    if (!code) return page(res, 502, '<p>No code</p>');
-    const token = await nodeTransport.send(
-      urls.token,
-      tokenRequest(settings, redirectUri, code, session.verifier!),
-    );
-    const idToken = json(token.text).id_token;
-    if (token.status !== 200 || typeof idToken !== 'string')
-      return page(res, 502, '<p>No token</p>');
-    const { payload } = await jwtVerify(idToken, jwks, {
-      issuer: urls.issuer,
-      audience: settings.clientId,
-    });
-    if (payload.nonce !== session.nonce) return page(res, 502, '<p>Bad nonce</p>');
-    const transferId = session.transfer!.id;
-    if (!approvals.has(transferId)) approvals.set(transferId, new Date().toISOString());
+    const flow = session.flow;
+    if (!csrfOk(session, form) || !flow) return page(res, 403, '<p>Bad form</p>');
+    delete session.flow;
+    if (!(await pingone.finish(flow, form.get('otp') ?? '')))
+      return page(res, 400, '<p>Not approved</p>');
+    approvals.add(flow.transfer.id);
     session.approved = true;
     seeOther(res, '/approvals/result');
   }
@@ -193,7 +114,7 @@ async function start(config: BareRpSettings): Promise<number> {
     if (route === 'POST /approvals') return void approve(req, res).catch(done);
     if (route === 'GET /approvals/otp') {
       const session = sessionOf(req, res);
-      const t = session.transfer;
+      const t = session.flow?.transfer;
       return page(
         res,
         200,
@@ -211,21 +132,11 @@ async function start(config: BareRpSettings): Promise<number> {
         session.approved ? '<h1>Transfer approved</h1>' : '<h1>Not approved</h1>',
       );
     }
-    if (route === 'GET /healthz') return page(res, 200, 'ok');
     page(res, 404, '<p>Not found</p>');
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, '127.0.0.1', resolve));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
   return (server.address() as AddressInfo).port;
 }
 
-process.once('message', (config: BareRpSettings) => {
-  start(config).then(
-    (port) => process.send?.({ type: 'ready', port }),
-    (error: unknown) => {
-      console.error(`bare relying party: ${String(error)}`);
-      process.exit(1);
-    },
-  );
-});
+serveYardstick('bare relying party', start);

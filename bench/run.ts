@@ -7,7 +7,12 @@ import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
 import { freePort } from '../scripts/free-port.js';
 import { startAppProcess } from './app-process.js';
-import { startBareRpProcess } from './bare-rp-process.js';
+import {
+  startYardstickProcess,
+  YARDSTICK_LABELS,
+  YARDSTICKS,
+  type Yardstick,
+} from './yardstick-process.js';
 import { BASELINE_STEPS, baselineApproval } from './baseline-approval.js';
 import { drive, type Approval, type DriveResult } from './driver.js';
 import { startEmulatorChild, type EmulatorChild } from './emulator-child.js';
@@ -28,8 +33,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --built            run dist/src/server.js (npm run build first) instead of src/ through tsx
   --log-level L      the app's LOG_LEVEL (default warn)
   --cpu-prof         write a V8 CPU profile of the app to bench/results/ and summarize it
-  --bare             measure bench/bare-rp.ts instead of the app: the same pages and PingOne
-                     calls on bare node:http, none of the app's stack (a yardstick for the targets)
+  --yardstick NAME   measure a yardstick relying party instead of the app: the same pages and
+                     PingOne calls with none or some of the app's stack: bare (node:http),
+                     express, session (+ helmet, express-session), views (+ the EJS views),
+                     stack (+ openid-client); see bench/bare-rp.ts and bench/stack-rp.ts
   --app-node-args S  more node options for the app, space-separated (e.g. --max-old-space-size=256)
   -h, --help
 
@@ -49,7 +56,7 @@ interface Options {
   logLevel: string;
   cpuProf: boolean;
   appNodeArgs: string[];
-  bare: boolean;
+  yardstick?: Yardstick;
 }
 
 function parseOptions(): Options | undefined {
@@ -65,16 +72,18 @@ function parseOptions(): Options | undefined {
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'app-node-args': { type: 'string' },
-      bare: { type: 'boolean' },
+      yardstick: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return undefined;
-  if (values.bare && (values['cpu-prof'] || values['app-node-args'] || values.built))
-    throw new Error(
-      '--bare runs bench/bare-rp.ts: --built, --cpu-prof and --app-node-args are for the app',
-    );
+  if (values.yardstick !== undefined) {
+    if (!(YARDSTICKS as readonly string[]).includes(values.yardstick))
+      throw new Error(`--yardstick must be one of ${YARDSTICKS.join(', ')}`);
+    if (values['cpu-prof'] || values['app-node-args'] || values.built)
+      throw new Error('--built, --cpu-prof and --app-node-args are for the app, not a yardstick');
+  }
   const count = (name: string, value: string | undefined, fallback: number, min: number) => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -98,7 +107,7 @@ function parseOptions(): Options | undefined {
     logLevel: values['log-level'] ?? 'warn',
     cpuProf: values['cpu-prof'] ?? false,
     appNodeArgs: (values['app-node-args'] ?? '').split(/\s+/).filter(Boolean),
-    bare: values.bare ?? false,
+    ...(values.yardstick !== undefined ? { yardstick: values.yardstick as Yardstick } : {}),
   };
 }
 
@@ -279,8 +288,8 @@ function printTable(report: {
   );
   if (baseline) table('Baseline (4 PingOne calls, no relying party)', baseline, BASELINE_STEPS);
   table(
-    report.options.bare
-      ? 'Bare relying party, bench/bare-rp.ts (5 pages, 4 PingOne calls)'
+    report.options.yardstick
+      ? `Yardstick ${report.options.yardstick}: ${YARDSTICK_LABELS[report.options.yardstick]} (5 pages, 4 PingOne calls)`
       : 'App (5 pages, 4 PingOne calls)',
     app,
     APP_PAGES,
@@ -299,8 +308,8 @@ function printTable(report: {
       console.log(`  ${String(f.percent).padStart(5)}%  ${f.name}  ${f.where}`);
   }
   console.log(
-    report.options.bare
-      ? '\nTargets (set for the app, here applied to the bare yardstick):'
+    report.options.yardstick
+      ? '\nTargets (set for the app, here applied to the yardstick):'
       : '\nTargets:',
   );
   for (const t of report.targets) {
@@ -352,8 +361,8 @@ async function main(): Promise<number> {
   const profileSince = Date.now();
   let runtime = 'tsx';
   const { app, memory } = await withEmulator(async (emulator, settings, redirectUri, port) => {
-    const appProcess = opts.bare
-      ? await startBareRpProcess({
+    const appProcess = opts.yardstick
+      ? await startYardstickProcess(opts.yardstick, {
           settings,
           location: emulator.info,
           redirectUri,
@@ -373,7 +382,7 @@ async function main(): Promise<number> {
         ? appProcess.runtime === 'built'
           ? 'dist/ (built)'
           : 'tsx'
-        : 'bench/bare-rp.ts (tsx)';
+        : `yardstick ${opts.yardstick} (tsx)`;
     try {
       const atStart = sampleProcess(appProcess.pid);
       let afterWarmup = atStart;
