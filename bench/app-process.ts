@@ -11,8 +11,6 @@ import { TSX_IMPORT } from './emulator-child.js';
 export interface AppProcess {
   pid: number;
   url: string;
-  /** How the app ran: `tsx` (src/server.ts transpiled on load) or `built` (dist/, as the image). */
-  runtime: 'tsx' | 'built';
   /** SIGTERM, then the app's graceful shutdown (which also writes a --cpu-prof profile). */
   stop(): Promise<void>;
 }
@@ -108,7 +106,6 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   return {
     pid: child.pid!,
     url,
-    runtime: options.built ? 'built' : 'tsx',
     async stop() {
       if (exited !== undefined) return;
       child.kill('SIGTERM');

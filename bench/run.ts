@@ -359,7 +359,11 @@ async function main(): Promise<number> {
   }
 
   const profileSince = Date.now();
-  let runtime = 'tsx';
+  const runtime = opts.yardstick
+    ? `yardstick ${opts.yardstick} (tsx)`
+    : opts.built
+      ? 'dist/ (built)'
+      : 'tsx';
   const { app, memory } = await withEmulator(async (emulator, settings, redirectUri, port) => {
     const appProcess = opts.yardstick
       ? await startYardstickProcess(opts.yardstick, {
@@ -377,12 +381,6 @@ async function main(): Promise<number> {
           nodeArgs: opts.appNodeArgs,
           ...(opts.cpuProf ? { cpuProfDir: RESULTS } : {}),
         });
-    runtime =
-      'runtime' in appProcess
-        ? appProcess.runtime === 'built'
-          ? 'dist/ (built)'
-          : 'tsx'
-        : `yardstick ${opts.yardstick} (tsx)`;
     try {
       const atStart = sampleProcess(appProcess.pid);
       let afterWarmup = atStart;

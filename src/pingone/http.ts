@@ -77,7 +77,7 @@ export interface PingOneCall {
   /** `X-Ping-External-Session-ID` (≤100 chars). */
   sessionId?: string;
   /** Our own request id (`X-Request-Id`) this call serves; reported, never sent. */
-  requestId?: string;
+  requestId?: string | undefined;
   /**
    * Whether repeating the call is harmless. Defaults to true for GET and PUT, false otherwise
    * (a POST is repeated only by callers that first read back to prove it did not land).

@@ -160,7 +160,7 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
         url: urls.authorize,
         query: authorizeQuery(params, 'pi.flow'),
         transactionId: context.transactionId,
-        ...(context.requestId ? { requestId: context.requestId } : {}),
+        requestId: context.requestId,
         // Each authorize sends an SMS: never repeated behind the user's back.
         idempotent: false,
       });
@@ -180,7 +180,7 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
         contentType: VENDOR_TYPES.otpCheck,
         cookie: cookieHeader(context.cookies),
         transactionId: context.transactionId,
-        ...(context.requestId ? { requestId: context.requestId } : {}),
+        requestId: context.requestId,
         ...(token ? { bearer: token } : {}),
       });
       const flow = asFlow(res, 'otp.check', 'POST', url);
@@ -196,7 +196,7 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
         query: { flowId },
         cookie: cookieHeader(context.cookies),
         transactionId: context.transactionId,
-        ...(context.requestId ? { requestId: context.requestId } : {}),
+        requestId: context.requestId,
       });
       const cookies = mergeSetCookies(context.cookies, res.setCookies, now());
       // pi.flow answers JSON with `authorizeResponse`; a redirect mode answers 302 + Location.
