@@ -12,4 +12,5 @@ export * from './management/sign-on-policies.js';
 export * from './management/templates.js';
 export * from './management/device-policies.js';
 export * from './management/users.js';
+export * from './management/writable-fields.js';
 export { createWorkerTokenSource, type TokenSource } from './worker-token.js';

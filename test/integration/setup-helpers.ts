@@ -113,3 +113,29 @@ export function maxInFlight(records: { startedAt: number; endedAt?: number }[]):
   }
   return max;
 }
+
+export interface WireCall {
+  method: string;
+  /** The path below `/environments/{env}` (or the full path for other calls). */
+  path: string;
+  contentType?: string;
+  body?: unknown;
+}
+
+/** A `fetch` that passes every call on and keeps what setup sent: method, path, JSON body. */
+export function recordingFetch(): { fetch: typeof fetch; calls: WireCall[] } {
+  const calls: WireCall[] = [];
+  const recording: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const path = url.pathname.replace(/^.*\/environments\/[^/]+/, '');
+    const headers = new Headers(init?.headers);
+    const call: WireCall = { method: init?.method ?? 'GET', path };
+    const contentType = headers.get('content-type');
+    if (contentType) call.contentType = contentType;
+    if (typeof init?.body === 'string' && /json/.test(contentType ?? ''))
+      call.body = JSON.parse(init.body);
+    calls.push(call);
+    return fetch(input, init);
+  };
+  return { fetch: recording, calls };
+}

@@ -1,6 +1,6 @@
 import { listAll, type ManagementContext } from './context.js';
 import { deleteResource, seg, sendForObject } from './crud.js';
-import type { DeviceAuthenticationPolicy } from './types.js';
+import type { DeviceAuthenticationPolicy, DeviceAuthenticationPolicyBody } from './types.js';
 
 const BASE = '/deviceAuthenticationPolicies';
 
@@ -10,19 +10,27 @@ export function listDeviceAuthenticationPolicies(
   return listAll(ctx, 'list device policies', BASE, 'deviceAuthenticationPolicies');
 }
 
-/** Step 14: `POST /deviceAuthenticationPolicies`. */
+/** `GET /deviceAuthenticationPolicies/{id}`: the whole policy, read before a repair. */
+export function readDeviceAuthenticationPolicy(
+  ctx: ManagementContext,
+  id: string,
+): Promise<DeviceAuthenticationPolicy> {
+  return sendForObject(ctx, 'read device policy', 'GET', `${BASE}/${seg(id)}`);
+}
+
+/** Step 14: `POST /deviceAuthenticationPolicies` with every block the MFA spec requires. */
 export function createDeviceAuthenticationPolicy(
   ctx: ManagementContext,
-  body: Omit<DeviceAuthenticationPolicy, 'id'>,
+  body: DeviceAuthenticationPolicyBody,
 ): Promise<DeviceAuthenticationPolicy> {
   return sendForObject(ctx, 'create device policy', 'POST', BASE, body);
 }
 
-/** `PUT /deviceAuthenticationPolicies/{id}`: replaces the policy. */
+/** `PUT /deviceAuthenticationPolicies/{id}`: replaces the policy (send every block). */
 export function updateDeviceAuthenticationPolicy(
   ctx: ManagementContext,
   id: string,
-  body: Omit<DeviceAuthenticationPolicy, 'id'>,
+  body: DeviceAuthenticationPolicyBody,
 ): Promise<DeviceAuthenticationPolicy> {
   return sendForObject(ctx, 'update device policy', 'PUT', `${BASE}/${seg(id)}`, body);
 }

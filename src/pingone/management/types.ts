@@ -92,16 +92,62 @@ export interface User extends PingOneResource {
   account?: { status?: string };
 }
 
-export interface OtpPolicySettings {
-  failure?: { count?: number; coolDown?: { duration?: number; timeUnit?: string } };
-  lifeTime?: { duration?: number; timeUnit?: string };
-  otpLength?: number;
+/** A `duration` + `timeUnit` pair (`MINUTES` or `SECONDS` for OTP settings). */
+export interface TimePeriod {
+  duration: number;
+  timeUnit: string;
 }
 
+/** What happens after wrong codes: `count` failures (1-7), then a `coolDown`. */
+export interface OtpFailure {
+  count: number;
+  coolDown: TimePeriod;
+}
+
+/** `sms`, `email`, `voice`: the spec's "offline device" method, a code sent to the user. */
+export interface OfflineMethodSettings {
+  enabled: boolean;
+  otp: { lifeTime: TimePeriod; failure: OtpFailure; otpLength?: number };
+  [key: string]: unknown;
+}
+
+/** `mobile`, `totp`: a code made on the device; only its failure rule is required. */
+export interface DeviceMethodSettings {
+  enabled: boolean;
+  otp: { failure: OtpFailure; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/**
+ * Step 14's body as Ping's MFA spec requires it (`DeviceAuthenticationPolicy`): every method
+ * block, `name` and `default`, plus `forSignOnPolicy` (deprecated, read-only, still listed as
+ * required; Ping's SDK sends `false`). See docs/pingone-contract.md, step 14.
+ */
+export interface DeviceAuthenticationPolicyBody {
+  name: string;
+  default: boolean;
+  forSignOnPolicy: false;
+  /** `NONE`, `EMAIL_THEN_SMS` (PingOne's default when absent) or `SMS_THEN_EMAIL`. */
+  newDeviceNotification: string;
+  sms: OfflineMethodSettings;
+  email: OfflineMethodSettings;
+  voice: OfflineMethodSettings;
+  mobile: DeviceMethodSettings;
+  totp: DeviceMethodSettings;
+  fido2?: { enabled: boolean; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A device authentication policy as read back: any block may be missing or partial. */
 export interface DeviceAuthenticationPolicy extends PingOneResource {
   name: string;
   default?: boolean;
-  sms?: { enabled?: boolean; otp?: OtpPolicySettings };
+  newDeviceNotification?: string;
+  sms?: Partial<OfflineMethodSettings>;
+  email?: Partial<OfflineMethodSettings>;
+  voice?: Partial<OfflineMethodSettings>;
+  mobile?: Partial<DeviceMethodSettings>;
+  totp?: Partial<DeviceMethodSettings>;
 }
 
 export interface Device extends PingOneResource {

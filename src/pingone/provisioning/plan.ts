@@ -24,6 +24,7 @@ import {
   listUserDevices,
   patchUser,
   readApplicationSecret,
+  readDeviceAuthenticationPolicy,
   readUserMfaEnabled,
   readUserPasswordStatus,
   setUserMfaEnabled,
@@ -48,9 +49,11 @@ import {
   desiredApplication,
   desiredDevicePolicy,
   desiredMfaAction,
+  devicePolicyDrift,
   mfaActionDrift,
   phoneDigits,
   randomPassword,
+  repairedDevicePolicy,
   samePhone,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
@@ -237,12 +240,18 @@ export async function runPlan(
           });
           return { value: { value: created, fresh: true }, outcome: 'created' };
         }
-        if (existing.sms?.enabled === true)
-          return { value: { value: existing, fresh: false }, outcome: 'reused' };
-        const detail = 'SMS disabled';
+        const drift = devicePolicyDrift(existing);
+        if (!drift.length) return { value: { value: existing, fresh: false }, outcome: 'reused' };
+        const detail = drift.join(', ');
         if (dryRun)
           return { value: { value: existing, fresh: false }, outcome: 'would-repair', detail };
-        const updated = await updateDeviceAuthenticationPolicy(ctx, existing.id, desired);
+        // A PUT replaces the policy: start from all of it, as PingOne has it now.
+        const current = await readDeviceAuthenticationPolicy(ctx, existing.id);
+        const updated = await updateDeviceAuthenticationPolicy(
+          ctx,
+          existing.id,
+          repairedDevicePolicy(current, desired),
+        );
         return {
           value: { value: { ...existing, ...updated }, fresh: false },
           outcome: 'repaired',
