@@ -222,6 +222,19 @@ function truncateHeader(value: string): string {
   return value.length > 100 ? value.slice(0, 100) : value;
 }
 
+/**
+ * The `Authorization` value for client_secret_basic, built from the raw client id and secret
+ * (RFC 7617), byte for byte what Ping's examples and Postman collection send. RFC 6749 §2.3.1
+ * would form-urlencode both first (openid-client turns every `-` of the UUID client id into
+ * `%2D`), and nothing published says whether PingOne decodes that. PingOne's client ids and
+ * secrets use only letters, digits and `-._~`, which read the same decoded or not, so these
+ * bytes work either way. Both the worker token and the code exchange use it.
+ * See docs/pingone-contract.md, "Client authentication at the token endpoint".
+ */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
+}
+
 function buildRequest(call: PingOneCall, defaultTransactionId: string | undefined) {
   const headers: Record<string, string> = {
     Accept: call.host === 'auth' ? '*/*' : 'application/json',
@@ -241,11 +254,8 @@ function buildRequest(call: PingOneCall, defaultTransactionId: string | undefine
     body = params.toString();
   }
   if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
-  if (call.basic) {
-    // RFC 7617 with the raw values, as Ping's samples and Postman send them.
-    const raw = `${call.basic.username}:${call.basic.password}`;
-    headers.Authorization = `Basic ${Buffer.from(raw, 'utf8').toString('base64')}`;
-  }
+  if (call.basic)
+    headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
   if (call.cookie) headers.Cookie = call.cookie;
   const transactionId = call.transactionId ?? defaultTransactionId;
   if (transactionId) headers['X-Ping-External-Transaction-ID'] = truncateHeader(transactionId);

@@ -89,4 +89,35 @@ describe('token and ID token checks', () => {
     expect(result.text).toContain('action="/approvals/resend"');
     expect(await t.approvals.listRecent(10)).toHaveLength(0);
   });
+
+  it('authenticates with Basic from the raw client id and secret, accepted decoded or not', async () => {
+    // The emulator form-urlencode-decodes Basic credentials (RFC 6749 §2.3.1). A server that
+    // reads them literally is played here: it refuses anything but the raw bytes, as a PingOne
+    // that does not decode would. The exchange must pass both.
+    const sent: string[] = [];
+    const literalServer: typeof fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/as/token')) {
+        const header = new Headers(init?.headers).get('authorization') ?? '';
+        sent.push(header);
+        const { clientId, clientSecret } = t!.config.pingone!;
+        const literal = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
+        if (literal !== `${clientId}:${clientSecret}`) {
+          return Response.json({ error: 'invalid_client' }, { status: 401 });
+        }
+      }
+      return recordingFetch().fetch(input, init);
+    };
+    t = await startTestApp({ deps: { fetch: literalServer } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    const result = await agent.get('/approvals/result');
+    expect(result.text).toContain('Transfer approved');
+    expect(await t.approvals.listRecent(10)).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    const { clientId, clientSecret } = t.config.pingone!;
+    expect(clientId).toContain('-');
+    expect(sent[0]).toBe(`Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`);
+  });
 });

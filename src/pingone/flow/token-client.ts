@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import {
+  basicAuthorization,
   LOCAL_ERROR_CODES,
   PingOneError,
   parseRetryAfter,
@@ -62,7 +63,7 @@ export interface CodeExchange {
 
 export interface TokenClient {
   /**
-   * Step 19: exchanges the code (client_secret_basic + PKCE) and validates the ID token:
+   * Step 19: exchanges the code (client_secret_basic from the raw id and secret, + PKCE) and validates the ID token:
    * signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`. Throws
    * {@link PingOneError} when PingOne failed or refused (`invalid_grant`…) and
    * {@link IdTokenRejectedError} when a check failed.
@@ -81,8 +82,8 @@ interface LastAnswer {
 }
 
 /**
- * The token step with panva's openid-client (discovery, client_secret_basic, PKCE, ID token
- * validation). openid-client 6 does not verify an ID token's signature when it comes straight
+ * The token step with panva's openid-client (discovery, client_secret_basic with the raw
+ * credentials, PKCE, ID token validation). openid-client 6 does not verify an ID token's signature when it comes straight
  * from the token endpoint over TLS (OpenID Connect Core §3.1.3.7 allows skipping it); a relying
  * party that approves money verifies it anyway: `enableNonRepudiationChecks`.
  * `allowInsecureRequests` is set only for an http issuer (the local emulator).
@@ -193,7 +194,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           new URL(options.urls.issuer),
           options.clientId,
           { client_secret: options.clientSecret },
-          client.ClientSecretBasic(options.clientSecret),
+          rawClientSecretBasic(options.clientSecret),
           {
             [client.customFetch]: observedFetch,
             timeout: options.timeoutMs / 1000,
@@ -286,6 +287,17 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       }
       return out;
     },
+  };
+}
+
+/**
+ * client_secret_basic as PingOne's own examples send it: openid-client's `ClientSecretBasic`
+ * form-urlencodes the id and secret first (RFC 6749 §2.3.1), and whether PingOne decodes them
+ * is not documented. See {@link basicAuthorization}.
+ */
+function rawClientSecretBasic(clientSecret: string): client.ClientAuth {
+  return (_server, metadata, _body, headers) => {
+    headers.set('authorization', basicAuthorization(metadata.client_id, clientSecret));
   };
 }
 
