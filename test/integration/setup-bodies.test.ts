@@ -5,6 +5,7 @@ import { startTestEmulator } from '../helpers/emulator.js';
 import {
   adminCall,
   listNamed,
+  mfaActionOf,
   recordingFetch,
   setup,
   setupEnv,
@@ -80,5 +81,64 @@ describe('setup bodies on the wire', () => {
 
     const again = await setup([...ARGS, '--write-env', envPath], env);
     expect(again.text).toContain('Nothing changed');
+  });
+
+  it('step 7: an MFA action read back without sms/email (the newer shape) is no drift', async () => {
+    const env = setupEnv(emu);
+    const envPath = tempEnvPath();
+    expect((await setup([...ARGS, '--write-env', envPath], env)).code).toBe(0);
+    // PingOne answers the action list as the Terraform provider writes actions.
+    const wire = recordingFetch((call, body) => {
+      if (call.method !== 'GET' || !/\/signOnPolicies\/[^/]+\/actions$/.test(call.path))
+        return body;
+      const list = body as { _embedded: { actions: Record<string, unknown>[] } };
+      for (const action of list._embedded.actions) {
+        delete action.sms;
+        delete action.email;
+        action.noDevicesMode = 'BLOCK';
+      }
+      return list;
+    });
+    const run = await setup([...ARGS, '--write-env', envPath], env, { fetch: wire.fetch });
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain('Nothing changed');
+    expect(run.text).toMatch(/self-check\s+passed/);
+    expect(wire.calls.filter((c) => c.method !== 'GET' && !c.path.endsWith('/as/token'))).toEqual(
+      [],
+    );
+  });
+
+  it('step 7: an action that lets users without a device bypass MFA is repaired, read whole first', async () => {
+    const env = setupEnv(emu);
+    const envPath = tempEnvPath();
+    expect((await setup([...ARGS, '--write-env', envPath], env)).code).toBe(0);
+    const { action, path } = await mfaActionOf(emu, PREFIX);
+    const condition = {
+      secondsSince: '${session.lastSignOn.withAuthenticator.mfa.at}',
+      greater: 0,
+    };
+    expect(
+      (await adminCall(emu, 'PUT', path, { ...action, noDevicesMode: 'BYPASS', condition })).status,
+    ).toBe(200);
+
+    const wire = recordingFetch();
+    const run = await setup([...ARGS, '--write-env', envPath], env, { fetch: wire.fetch });
+    expect(run.code, run.text).toBe(0);
+    expect(run.out.find((l) => l.trimStart().startsWith('MFA action '))).toMatch(
+      /repaired.*users without a device bypass MFA/,
+    );
+    const read = wire.calls.findIndex((c) => c.method === 'GET' && c.path === path);
+    const put = wire.calls.findIndex((c) => c.method === 'PUT' && c.path === path);
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(put).toBeGreaterThan(read);
+    expect(wire.calls[put]!.body).toMatchObject({
+      condition,
+      noDevicesMode: 'BLOCK',
+      sms: { enabled: true },
+      deviceAuthenticationPolicy: { id: action.deviceAuthenticationPolicy.id },
+    });
+    const after = await adminCall(emu, 'GET', path);
+    expect(after.body.noDevicesMode).toBe('BLOCK');
+    expect(after.body.condition).toEqual(condition);
   });
 });

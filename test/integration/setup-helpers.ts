@@ -122,8 +122,14 @@ export interface WireCall {
   body?: unknown;
 }
 
-/** A `fetch` that passes every call on and keeps what setup sent: method, path, JSON body. */
-export function recordingFetch(): { fetch: typeof fetch; calls: WireCall[] } {
+/**
+ * A `fetch` that passes every call on and keeps what setup sent: method, path, JSON body.
+ * `answer` may rewrite a JSON answer (PingOne answering in another documented shape).
+ */
+export function recordingFetch(answer?: (call: WireCall, body: unknown) => unknown): {
+  fetch: typeof fetch;
+  calls: WireCall[];
+} {
   const calls: WireCall[] = [];
   const recording: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -135,7 +141,20 @@ export function recordingFetch(): { fetch: typeof fetch; calls: WireCall[] } {
     if (typeof init?.body === 'string' && /json/.test(contentType ?? ''))
       call.body = JSON.parse(init.body);
     calls.push(call);
-    return fetch(input, init);
+    const res = await fetch(input, init);
+    if (!answer || !/json/.test(res.headers.get('content-type') ?? '')) return res;
+    const answerHeaders = new Headers(res.headers);
+    answerHeaders.delete('content-length');
+    const body = answer(call, await res.json());
+    return new Response(JSON.stringify(body), { status: res.status, headers: answerHeaders });
   };
   return { fetch: recording, calls };
+}
+
+/** The MFA action of the prefix's sign-on policy, and its path below the environment. */
+export async function mfaActionOf(emu: RunningEmulator, prefix: string) {
+  const [policy] = await listNamed(emu, '/signOnPolicies', prefix);
+  const actions = await adminCall(emu, 'GET', `/signOnPolicies/${String(policy!.id)}/actions`);
+  const action = actions.body._embedded.actions[0];
+  return { action, path: `/signOnPolicies/${String(policy!.id)}/actions/${action.id}` };
 }

@@ -2,7 +2,14 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
-import { adminCall, listNamed, setup, setupEnv, tempEnvPath } from './setup-helpers.js';
+import {
+  adminCall,
+  listNamed,
+  mfaActionOf,
+  setup,
+  setupEnv,
+  tempEnvPath,
+} from './setup-helpers.js';
 
 const PHONE = '+15125201234';
 const PREFIX = 'SetupTest';
@@ -95,12 +102,10 @@ describe('npm run setup against the emulator', () => {
     const env = setupEnv(emu);
     const envPath = tempEnvPath();
     expect((await setup([...ARGS, '--write-env', envPath], env)).code).toBe(0);
-    const [policy] = await listNamed(emu, '/signOnPolicies', PREFIX);
-    const actions = await adminCall(emu, 'GET', `/signOnPolicies/${policy!.id}/actions`);
-    const action = actions.body._embedded.actions[0];
+    const { action, path } = await mfaActionOf(emu, PREFIX);
     expect(
       (
-        await adminCall(emu, 'PUT', `/signOnPolicies/${policy!.id}/actions/${action.id}`, {
+        await adminCall(emu, 'PUT', path, {
           ...action,
           sms: { enabled: false },
           email: { enabled: true },

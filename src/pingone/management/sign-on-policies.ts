@@ -41,6 +41,20 @@ export function createSignOnPolicyAction(
   );
 }
 
+/** `GET /signOnPolicies/{id}/actions/{action}`: the whole action, read before a repair. */
+export function readSignOnPolicyAction(
+  ctx: ManagementContext,
+  policyId: string,
+  actionId: string,
+): Promise<SignOnPolicyAction> {
+  return sendForObject(
+    ctx,
+    'read MFA action',
+    'GET',
+    `/signOnPolicies/${seg(policyId)}/actions/${seg(actionId)}`,
+  );
+}
+
 /** `PUT /signOnPolicies/{id}/actions/{action}`: replaces the action. */
 export function updateSignOnPolicyAction(
   ctx: ManagementContext,

@@ -57,12 +57,18 @@ export interface SignOnPolicy extends PingOneResource {
   default?: boolean;
 }
 
+/**
+ * A sign-on policy action. For the MFA type, `sms` and `email` are deprecated in the management
+ * spec (the device policy decides the methods) but still in Ping's workflow: PingOne may answer
+ * with or without them. `noDevicesMode` is `BLOCK` (the default) or `BYPASS`.
+ */
 export interface SignOnPolicyAction extends PingOneResource {
   priority: number;
   type: string;
   sms?: { enabled?: boolean };
   email?: { enabled?: boolean };
   deviceAuthenticationPolicy?: Ref;
+  noDevicesMode?: string;
 }
 
 export interface SignOnPolicyAssignment extends PingOneResource {

@@ -97,7 +97,11 @@ export function applicationDrift(app: Application, redirectUri: string): string[
   return drift;
 }
 
-/** Step 7's body. */
+/**
+ * Step 7's body, as Ping's workflow sends it: SMS on, email off, the device policy. `sms` and
+ * `email` are deprecated in the management spec but accepted; `noDevicesMode` is left to its
+ * default (`BLOCK`).
+ */
 export function desiredMfaAction(
   devicePolicyId: string,
   priority = 1,
@@ -111,15 +115,34 @@ export function desiredMfaAction(
   };
 }
 
-/** Why an existing MFA action does not do what the flow needs; empty when it does. */
+/**
+ * Why an existing MFA action does not do what the flow needs; empty when it does. PingOne may
+ * answer in the workflow's shape (`sms`, `email`) or the newer one (the device policy and
+ * `noDevicesMode` only): a deprecated field that is absent is never a drift, only an explicit
+ * `sms.enabled: false`.
+ */
 export function mfaActionDrift(action: SignOnPolicyAction, devicePolicyId: string): string[] {
   const drift: string[] = [];
-  // An action that omits `sms` is left alone: only an explicit `false` is a drift.
   if (action.sms?.enabled === false) drift.push('SMS disabled');
   if (action.deviceAuthenticationPolicy?.id !== devicePolicyId) {
     drift.push('not pointing at the device policy');
   }
+  // BYPASS lets a user without an SMS device through without a code: nothing approved anything.
+  if (action.noDevicesMode === 'BYPASS') drift.push('users without a device bypass MFA');
   return drift;
+}
+
+/** The repair of an MFA action read back whole: everything kept, step 7's fields set again. */
+export function repairedMfaAction(
+  current: SignOnPolicyAction,
+  devicePolicyId: string,
+): Omit<SignOnPolicyAction, 'id'> {
+  const body: Omit<SignOnPolicyAction, 'id'> = {
+    ...writableFields(current),
+    ...desiredMfaAction(devicePolicyId, current.priority ?? 1),
+  };
+  if (body.noDevicesMode === 'BYPASS') body.noDevicesMode = 'BLOCK';
+  return body;
 }
 
 const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });

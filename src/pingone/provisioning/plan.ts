@@ -25,6 +25,7 @@ import {
   patchUser,
   readApplicationSecret,
   readDeviceAuthenticationPolicy,
+  readSignOnPolicyAction,
   readUserMfaEnabled,
   readUserPasswordStatus,
   setUserMfaEnabled,
@@ -54,6 +55,7 @@ import {
   phoneDigits,
   randomPassword,
   repairedDevicePolicy,
+  repairedMfaAction,
   samePhone,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
@@ -308,11 +310,13 @@ export async function runPlan(
       if (!drift.length) return { value: undefined, outcome: 'reused' };
       const detail = drift.join(', ');
       if (dryRun) return { value: undefined, outcome: 'would-repair', detail };
+      // A PUT replaces the action (its conditions too): start from all of it.
+      const current = await readSignOnPolicyAction(ctx, pol.value.id, existing.id);
       await updateSignOnPolicyAction(
         ctx,
         pol.value.id,
         existing.id,
-        desiredMfaAction(dap.value.id, existing.priority ?? 1),
+        repairedMfaAction(current, dap.value.id),
       );
       return { value: undefined, outcome: 'repaired', detail };
     }),

@@ -83,6 +83,7 @@ export async function selfCheck(
   const mfa = actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
   check('policy has an MFA action', !!mfa);
   check('MFA action has SMS enabled', !!mfa && mfa.sms?.enabled !== false);
+  check('MFA action blocks users without a device', !!mfa && mfa.noDevicesMode !== 'BYPASS');
   check(
     'MFA action points at the device policy',
     mfa?.deviceAuthenticationPolicy?.id === input.devicePolicyId,

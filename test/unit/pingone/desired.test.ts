@@ -4,6 +4,7 @@ import {
   desiredNames,
   mfaActionDrift,
   randomPassword,
+  repairedMfaAction,
   samePhone,
   TEMPLATE_CONTENT,
 } from '../../../src/pingone/provisioning/desired.js';
@@ -62,6 +63,48 @@ describe('drift detection', () => {
         'd',
       ),
     ).toEqual(['SMS disabled', 'not pointing at the device policy']);
+  });
+
+  it('accepts an MFA action read back without the deprecated sms/email fields', () => {
+    const action = { id: 'x', priority: 1, type: 'MULTI_FACTOR_AUTHENTICATION' };
+    // The Terraform provider's shape: priority, type, device policy, noDevicesMode.
+    expect(
+      mfaActionDrift(
+        { ...action, deviceAuthenticationPolicy: { id: 'd' }, noDevicesMode: 'BLOCK' },
+        'd',
+      ),
+    ).toEqual([]);
+    expect(
+      mfaActionDrift({ ...action, deviceAuthenticationPolicy: { id: 'd' }, email: {} }, 'd'),
+    ).toEqual([]);
+    expect(
+      mfaActionDrift(
+        { ...action, deviceAuthenticationPolicy: { id: 'd' }, noDevicesMode: 'BYPASS' },
+        'd',
+      ),
+    ).toEqual(['users without a device bypass MFA']);
+  });
+
+  it('repairs an MFA action keeping its other fields and blocking users without a device', () => {
+    const current = {
+      id: 'x',
+      _links: { self: { href: 'h' } },
+      environment: { id: 'e' },
+      priority: 2,
+      type: 'MULTI_FACTOR_AUTHENTICATION',
+      condition: { secondsSince: '${session.lastSignOn.withAuthenticator.mfa.at}', greater: 0 },
+      noDevicesMode: 'BYPASS',
+      deviceAuthenticationPolicy: { id: 'old' },
+    };
+    expect(repairedMfaAction(current, 'd')).toEqual({
+      priority: 2,
+      type: 'MULTI_FACTOR_AUTHENTICATION',
+      condition: current.condition,
+      noDevicesMode: 'BLOCK',
+      sms: { enabled: true },
+      email: { enabled: false },
+      deviceAuthenticationPolicy: { id: 'd' },
+    });
   });
 });
 
