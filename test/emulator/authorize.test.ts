@@ -7,6 +7,7 @@ import {
   call,
   cookiesOf,
   flowCall,
+  fullDevicePolicy,
   lastOtp,
   management,
   PHONE,
@@ -248,10 +249,15 @@ describe('authorize: the sign-on policy and the user', () => {
     try {
       const q = await provision(other);
       const m = management(other, q.token);
-      await m.put(`/deviceAuthenticationPolicies/${q.devicePolicyId}`, {
-        name: 'TxApproval MFA',
-        sms: { enabled: true, otp: { otpLength: 8 } },
-      });
+      const put = await m.put(
+        `/deviceAuthenticationPolicies/${q.devicePolicyId}`,
+        fullDevicePolicy('TxApproval MFA', {
+          failure: { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+          lifeTime: { duration: 5, timeUnit: 'MINUTES' },
+          otpLength: 8,
+        }),
+      );
+      expect(put.status).toBe(200);
       await m.post('/templates/transaction/contents', {
         locale: 'en',
         deliveryMethod: 'SMS',

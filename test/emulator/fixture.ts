@@ -66,6 +66,33 @@ export const PHONE = '+15555550123';
 export const VARIANT = 'tx-approval';
 export const POLICY_NAME = 'TxApproval_SMS';
 
+/**
+ * A step-14 body in the full shape the MFA spec requires (docs/pingone-contract.md §10.1): every
+ * method with `enabled` and its `otp` block, SMS alone enabled, no new-device notification.
+ */
+export function fullDevicePolicy(
+  name: string,
+  smsOtp: Record<string, unknown> = {
+    failure: { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+    lifeTime: { duration: 5, timeUnit: 'MINUTES' },
+    otpLength: 6,
+  },
+): Record<string, unknown> {
+  const failure = { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } };
+  const offline = { failure, lifeTime: { duration: 5, timeUnit: 'MINUTES' }, otpLength: 6 };
+  return {
+    name,
+    default: false,
+    forSignOnPolicy: false,
+    newDeviceNotification: 'NONE',
+    sms: { enabled: true, otp: smsOtp },
+    email: { enabled: false, otp: offline },
+    voice: { enabled: false, otp: offline },
+    mobile: { enabled: false, otp: { failure } },
+    totp: { enabled: false, otp: { failure } },
+  };
+}
+
 export interface Provisioned {
   token: string;
   appId: string;
@@ -132,26 +159,14 @@ export async function provision(
     'grant',
   );
   const devicePolicy = expect(
-    await m.post('/deviceAuthenticationPolicies', {
-      name: 'TxApproval MFA',
-      default: false,
-      sms: {
-        enabled: true,
-        otp: {
-          failure: {
-            count: opts.failureCount ?? 3,
-            coolDown: { duration: 0, timeUnit: 'MINUTES' },
-          },
-          lifeTime: opts.lifetime ?? { duration: 5, timeUnit: 'MINUTES' },
-          otpLength: 6,
-        },
-      },
-      email: { enabled: false },
-      voice: { enabled: false },
-      mobile: { enabled: false },
-      totp: { enabled: false },
-      fido2: { enabled: false },
-    }),
+    await m.post(
+      '/deviceAuthenticationPolicies',
+      fullDevicePolicy('TxApproval MFA', {
+        failure: { count: opts.failureCount ?? 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+        lifeTime: opts.lifetime ?? { duration: 5, timeUnit: 'MINUTES' },
+        otpLength: 6,
+      }),
+    ),
     201,
     'device policy',
   );
