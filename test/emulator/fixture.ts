@@ -260,6 +260,37 @@ export async function provision(
   };
 }
 
+export const LOGIN_POLICY_NAME = 'TxApproval_Login';
+
+/**
+ * A second sign-on policy on the app: LOGIN (username and password), then the SMS MFA action in
+ * the Terraform provider's shape. Select it with `acr_values=LOGIN_POLICY_NAME`.
+ */
+export async function addLoginPolicy(em: RunningEmulator, p: Provisioned): Promise<void> {
+  const m = management(em, p.token);
+  const policy = await m.post('/signOnPolicies', { name: LOGIN_POLICY_NAME });
+  const steps = [
+    [`/signOnPolicies/${policy.body.id}/actions`, { priority: 1, type: 'LOGIN' }],
+    [
+      `/signOnPolicies/${policy.body.id}/actions`,
+      {
+        priority: 2,
+        type: 'MULTI_FACTOR_AUTHENTICATION',
+        deviceAuthenticationPolicy: { id: p.devicePolicyId },
+        noDevicesMode: 'BLOCK',
+      },
+    ],
+    [
+      `/applications/${p.appId}/signOnPolicyAssignments`,
+      { priority: 2, signOnPolicy: { id: policy.body.id } },
+    ],
+  ] as const;
+  for (const [path, body] of steps) {
+    const res = await m.post(path, body);
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
+  }
+}
+
 export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
