@@ -212,19 +212,14 @@ async function buildFlow(
   const policy = policyOf(env, app, merged.acr_values);
   const user = hintClaims ? userOf(env, hintClaims.sub) : undefined;
   const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
-  const pending: FlowStep[] = [];
-  if (!user) pending.push('PASSWORD');
-  for (const action of policy.actions) {
-    if (action.type === 'LOGIN' && !pending.includes('PASSWORD') && !user) pending.push('PASSWORD');
-    if (action.type === 'MULTI_FACTOR_AUTHENTICATION') pending.push('MFA');
-  }
+  const pending = pendingSteps(policy.actions, user !== undefined, piFlow);
   const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
   return {
     id: randomUUID(),
     environmentId: env.id,
     applicationId: app.id,
     mode: piFlow ? 'pi.flow' : 'query',
-    status: pending[0] === 'PASSWORD' ? 'USERNAME_PASSWORD_REQUIRED' : 'OTP_REQUIRED',
+    status: 'OTP_REQUIRED',
     pending,
     policy: {
       id: policy.doc.id,
@@ -244,6 +239,20 @@ async function buildFlow(
     amr: [],
     sid: randomUUID(),
   };
+}
+
+/**
+ * What the flow must still do, in order. Without a login hint (docs/pingone-contract.md §10.5), a
+ * policy with a LOGIN action asks for username and password; an MFA-only policy asks only who the
+ * user is (SIGN_ON_REQUIRED, then user.lookup). The hosted sign-on page (query mode) always asks
+ * for both: it is the emulator's stand-in for PingOne's own page, whose form is PingOne's choice.
+ */
+function pendingSteps(actions: Doc[], knownUser: boolean, piFlow: boolean): FlowStep[] {
+  const pending: FlowStep[] = [];
+  const login = actions.some((a) => a.type === 'LOGIN');
+  if (!knownUser) pending.push(login || !piFlow ? 'PASSWORD' : 'LOOKUP');
+  if (actions.some((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION')) pending.push('MFA');
+  return pending;
 }
 
 function secretsOf(env: Environment, app: Doc, now: number): string[] {

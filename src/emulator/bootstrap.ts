@@ -125,24 +125,26 @@ export function bootstrapEnvironment(
     { name: 'Default', description: 'The default population', default: true },
     now,
   );
+  // A fresh environment's default MFA policy, in the full shape PingOne answers (contract §10.1).
+  const failure = { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } };
+  const offline = (enabled: boolean) => ({
+    enabled,
+    otp: { failure, lifeTime: { duration: 30, timeUnit: 'MINUTES' }, otpLength: 6 },
+  });
   insert(
     env,
     'deviceAuthenticationPolicies',
     {
       name: 'Default MFA Policy',
       default: true,
-      sms: {
-        enabled: true,
-        otp: {
-          failure: { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } },
-          lifeTime: { duration: 30, timeUnit: 'MINUTES' },
-          otpLength: 6,
-        },
-      },
-      email: { enabled: true },
-      voice: { enabled: true },
-      mobile: { enabled: true },
-      totp: { enabled: true },
+      forSignOnPolicy: false,
+      newDeviceNotification: 'EMAIL_THEN_SMS',
+      authentication: { deviceSelection: 'DEFAULT_TO_FIRST' },
+      sms: offline(true),
+      email: offline(true),
+      voice: offline(true),
+      mobile: { enabled: true, otp: { failure } },
+      totp: { enabled: true, otp: { failure } },
       fido2: { enabled: true },
     },
     now,

@@ -1,5 +1,6 @@
-import { field } from './store.js';
+import { validateManagementBody, type ManagementResource } from './management-rules.js';
 import { invalidData, type P1Detail } from './p1-error.js';
+import { field } from './store.js';
 
 interface StringRule {
   required?: boolean;
@@ -16,19 +17,28 @@ interface IntRule {
 
 /**
  * Validates a request body the way PingOne reports it: every problem at once, as `details` with
- * `REQUIRED_VALUE` / `INVALID_VALUE` / `OUT_OF_RANGE` and the dotted `target`.
+ * `REQUIRED_VALUE` / `INVALID_VALUE` / `OUT_OF_RANGE` and the dotted `target`. With a resource,
+ * it starts from that resource's rule table (management-rules.ts); the handler's own checks
+ * (references, combinations) then add only what the table did not already report for a field.
  */
 export class Checker {
   readonly details: P1Detail[] = [];
   readonly body: Record<string, unknown>;
 
-  constructor(body: unknown) {
+  constructor(body: unknown, resource?: ManagementResource) {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw invalidData([
         { code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' },
       ]);
     }
     this.body = body as Record<string, unknown>;
+    if (resource) this.details.push(...validateManagementBody(resource, body));
+  }
+
+  /** One detail per field: the first problem found is the one reported. */
+  private report(detail: P1Detail): void {
+    if (detail.target !== undefined && this.details.some((d) => d.target === detail.target)) return;
+    this.details.push(detail);
   }
 
   get(target: string): unknown {
@@ -36,13 +46,13 @@ export class Checker {
   }
 
   required(target: string): void {
-    this.details.push({ code: 'REQUIRED_VALUE', target, message: `${target} is required` });
+    this.report({ code: 'REQUIRED_VALUE', target, message: `${target} is required` });
   }
 
   invalid(target: string, message: string, innerError?: Record<string, unknown>): void {
     const detail: P1Detail = { code: 'INVALID_VALUE', target, message };
     if (innerError) detail.innerError = innerError;
-    this.details.push(detail);
+    this.report(detail);
   }
 
   string(target: string, rule: StringRule = {}): string | undefined {
@@ -66,7 +76,7 @@ export class Checker {
       return undefined;
     }
     if (rule.max !== undefined && value.length > rule.max) {
-      this.details.push({
+      this.report({
         code: 'OUT_OF_RANGE',
         target,
         message: `${target} must be at most ${rule.max} characters`,
@@ -107,7 +117,7 @@ export class Checker {
       const innerError: Record<string, unknown> = {};
       if (rule.min !== undefined) innerError.rangeMinimumValue = rule.min;
       if (rule.max !== undefined) innerError.rangeMaximumValue = rule.max;
-      this.details.push({
+      this.report({
         code: 'OUT_OF_RANGE',
         target,
         message: `${target} is out of range`,
@@ -146,12 +156,6 @@ export class Checker {
     if (this.details.length) throw invalidData(this.details);
   }
 }
-
-/** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (contract §4). */
-export const PHONE = /^\+[0-9][0-9 .()-]{5,24}$/;
-
-/** Sign-on policy names (contract §4 step 6). */
-export const POLICY_NAME = /^[a-zA-Z0-9_. -]+$/;
 
 export function uniquenessViolation(target: string, value: string, existingId: string) {
   return invalidData(

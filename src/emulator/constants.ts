@@ -93,13 +93,6 @@ export const DEFAULT_OTP = {
   length: 6,
 } as const;
 
-/** Contract §4 step 14: ranges PingOne enforces. */
-export const OTP_FAILURE_COUNT_RANGE = [1, 7] as const;
-export const OTP_LENGTH_RANGE = [6, 10] as const;
-
-/** Contract §4 step 9: SMS content ≤ 153 GSM-7 characters. */
-export const SMS_CONTENT_MAX = 153;
-
 /** Not in the contract: a new user's `mfaEnabled` before step 13. */
 export const NEW_USER_MFA_ENABLED = false;
 

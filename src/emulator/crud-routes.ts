@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { Checker, uniquenessViolation } from './checker.js';
+import type { ManagementResource } from './management-rules.js';
 import { HAL_JSON } from './constants.js';
 import { isMediaType, mediaTypeOf } from './media-type.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
@@ -31,6 +32,8 @@ export interface CrudSpec {
   /** Singular, for messages. */
   what: string;
   parent?: { param: string; kind: Kind; field: string; what: string };
+  /** The rule table bodies of this family are held against (management-rules.ts). */
+  rules?: ManagementResource;
   /** Validates the body and returns the stored fields; throws PingOne's 400. */
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
   /** Throws a 400 when `fields` clashes with another doc. */
@@ -116,7 +119,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
   router.post(spec.path, (req, res) => {
     requireJsonType(req);
     const scope = scopeOf(req);
-    const fields = build(new Checker(req.body), scope);
+    const fields = build(new Checker(req.body, spec.rules), scope);
     spec.unique?.(fields, scope);
     const doc = insert(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
@@ -132,7 +135,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       scope.existing = existing;
       const body = new Checker(req.body).body;
       const merged = method === 'PATCH' ? deepMerge(stripCommon(existing), body) : body;
-      const fields = build(new Checker(merged), scope);
+      const fields = build(new Checker(merged, spec.rules), scope);
       spec.unique?.(fields, scope);
       const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
       sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));

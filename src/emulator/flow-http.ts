@@ -109,6 +109,7 @@ export function flowView(
   if (flow.status === 'OTP_REQUIRED') links['otp.check'] = { href: self };
   if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
     links['usernamePassword.check'] = { href: self };
+  if (flow.status === 'SIGN_ON_REQUIRED') links['user.lookup'] = { href: self };
   const body: Record<string, unknown> = {
     _links: links,
     id: flow.id,

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { CODE_LIFETIME_MS, FLOW_COOKIE_NAMES, FLOW_LIFETIME_MS } from './constants.js';
 
-export type FlowStatus = 'USERNAME_PASSWORD_REQUIRED' | 'OTP_REQUIRED' | 'COMPLETED' | 'FAILED';
+export type FlowStatus =
+  'SIGN_ON_REQUIRED' | 'USERNAME_PASSWORD_REQUIRED' | 'OTP_REQUIRED' | 'COMPLETED' | 'FAILED';
 
-export type FlowStep = 'PASSWORD' | 'MFA';
+/** LOOKUP: who signs on, by username only (user.lookup); PASSWORD: usernamePassword.check. */
+export type FlowStep = 'LOOKUP' | 'PASSWORD' | 'MFA';
 
 export type FlowCookies = Record<(typeof FLOW_COOKIE_NAMES)[number], string>;
 

@@ -12,13 +12,14 @@ import {
   sendFlow,
   setFlowCookies,
 } from './flow-http.js';
-import { checkOtp, checkPassword, wrongStatus } from './flow-steps.js';
+import { checkOtp, checkPassword, lookUpUser, wrongStatus } from './flow-steps.js';
 import { isMediaType } from './media-type.js';
 import { P1Error, unsupportedMediaType } from './p1-error.js';
 import type { Environment } from './store.js';
 
 const OTP_CHECK = 'application/vnd.pingidentity.otp.check+json';
 const PASSWORD_CHECK = 'application/vnd.pingidentity.usernamePassword.check+json';
+const USER_LOOKUP = 'application/vnd.pingidentity.user.lookup+json';
 const OTHER_ACTIONS = [
   'application/vnd.pingidentity.device.select+json',
   'application/vnd.pingidentity.device.activate+json',
@@ -45,13 +46,16 @@ export function flowRoutes(router: Router, ctx: Context): void {
       checkOtp(ctx, env, flow, body.otp);
     } else if (isMediaType(req, PASSWORD_CHECK)) {
       checkPassword(ctx, env, flow, body.username, body.password);
+    } else if (isMediaType(req, USER_LOOKUP)) {
+      lookUpUser(ctx, env, flow, body.username);
     } else if (OTHER_ACTIONS.some((t) => isMediaType(req, t))) {
       throw wrongStatus(
         flow,
         String(req.get('content-type')).split(';')[0]!.replace('application/vnd.pingidentity.', ''),
       );
     } else {
-      throw unsupportedMediaType(`${OTP_CHECK} or ${PASSWORD_CHECK}`);
+      // Contract §2: a flow action needs its vendor type; plain JSON (or none) is 415.
+      throw unsupportedMediaType(`${OTP_CHECK}, ${PASSWORD_CHECK} or ${USER_LOOKUP}`);
     }
     setFlowCookies(ctx, req, res, flow);
     const view = flowView(ctx, req, env, flow);

@@ -15,6 +15,10 @@ import { list, type Environment } from './store.js';
 /** Moves the flow to its next required step, sending the OTP when MFA is next. */
 export function advance(ctx: Context, env: Environment, flow: Flow): void {
   const step = flow.pending[0];
+  if (step === 'LOOKUP') {
+    flow.status = 'SIGN_ON_REQUIRED';
+    return;
+  }
   if (step === 'PASSWORD') {
     flow.status = 'USERNAME_PASSWORD_REQUIRED';
     return;
@@ -100,6 +104,29 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
   afterStep(ctx, flow);
 }
 
+/**
+ * `user.lookup` (docs/pingone-contract.md §10.5): names the user of an MFA-only flow started
+ * without a login hint; the next step (the OTP) is sent at once.
+ */
+export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
+  if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
+  if (typeof username !== 'string' || !username) {
+    throw new P1Error(400, 'INVALID_DATA', 'Validation Error : One or more fields are invalid.', [
+      { code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' },
+    ]);
+  }
+  const user = list(env, 'users').find(
+    (u) => String(u.username).toLowerCase() === username.toLowerCase(),
+  );
+  if (!user || user.enabled === false) {
+    throw new P1Error(400, 'INVALID_DATA', 'The user could not be found.', [
+      { code: 'INVALID_VALUE', target: 'username', message: 'No enabled user has that username.' },
+    ]);
+  }
+  flow.userId = user.id;
+  completeStep(ctx, env, flow);
+}
+
 /** `usernamePassword.check`: the password set in step 12; the user must match a login_hint_token. */
 export function checkPassword(
   ctx: Context,
@@ -143,6 +170,11 @@ export function checkPassword(
   }
   flow.userId = user!.id;
   flow.amr.push(AMR_PASSWORD);
+  completeStep(ctx, env, flow);
+}
+
+/** The current step is done: on to the next (a refusal there, such as no device, fails the flow). */
+function completeStep(ctx: Context, env: Environment, flow: Flow): void {
   flow.pending.shift();
   try {
     advance(ctx, env, flow);

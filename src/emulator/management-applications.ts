@@ -6,30 +6,6 @@ import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { find, list, remove, type Doc, type Environment } from './store.js';
 
-const APP_TYPES = [
-  'WEB_APP',
-  'NATIVE_APP',
-  'SINGLE_PAGE_APP',
-  'WORKER',
-  'SERVICE',
-  'CUSTOM_APP',
-] as const;
-const GRANT_TYPES = [
-  'AUTHORIZATION_CODE',
-  'IMPLICIT',
-  'REFRESH_TOKEN',
-  'CLIENT_CREDENTIALS',
-] as const;
-const RESPONSE_TYPES = ['CODE', 'TOKEN', 'ID_TOKEN'] as const;
-const AUTH_METHODS = [
-  'NONE',
-  'CLIENT_SECRET_BASIC',
-  'CLIENT_SECRET_POST',
-  'CLIENT_SECRET_JWT',
-  'PRIVATE_KEY_JWT',
-] as const;
-const PKCE = ['OPTIONAL', 'REQUIRED', 'S256_REQUIRED'] as const;
-
 /** PingOne client secrets are at least 64 characters (contract §4 step 2). */
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
@@ -41,19 +17,15 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     kind: 'applications',
     path: '/applications',
     what: 'application',
+    rules: 'application',
     build(c) {
-      const name = c.string('name', { required: true, max: 256 });
-      const type = c.string('type', { required: true, allowed: APP_TYPES });
-      const protocol = c.string('protocol', {
-        required: true,
-        allowed: ['OPENID_CONNECT', 'SAML'],
-      });
-      const enabled = c.bool('enabled', true);
-      const grantTypes = c.strings('grantTypes', {
-        required: protocol === 'OPENID_CONNECT',
-        allowed: GRANT_TYPES,
-      });
-      const responseTypes = c.strings('responseTypes', { allowed: RESPONSE_TYPES }) ?? [];
+      // Types, enums and required fields: MANAGEMENT_RULES.application.
+      const name = c.string('name');
+      const type = c.string('type');
+      const protocol = c.string('protocol');
+      const enabled = c.bool('enabled');
+      const grantTypes = c.strings('grantTypes');
+      const responseTypes = c.strings('responseTypes') ?? [];
       const redirectUris = c.strings('redirectUris') ?? [];
       for (const [i, uri] of redirectUris.entries()) {
         if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(uri))
@@ -64,9 +36,8 @@ export function applicationRoutes(router: Router, ctx: Context): void {
           c.invalid('responseTypes', 'AUTHORIZATION_CODE needs response type CODE');
         if (!redirectUris.length) c.required('redirectUris');
       }
-      const tokenEndpointAuthMethod =
-        c.string('tokenEndpointAuthMethod', { allowed: AUTH_METHODS }) ?? 'CLIENT_SECRET_BASIC';
-      const pkceEnforcement = c.string('pkceEnforcement', { allowed: PKCE }) ?? 'OPTIONAL';
+      const tokenEndpointAuthMethod = c.string('tokenEndpointAuthMethod') ?? 'CLIENT_SECRET_BASIC';
+      const pkceEnforcement = c.string('pkceEnforcement') ?? 'OPTIONAL';
       const supportUnsignedRequestObject = c.bool('supportUnsignedRequestObject') ?? false;
       const requireSignedRequestObject = c.bool('requireSignedRequestObject') ?? false;
       if (supportUnsignedRequestObject && requireSignedRequestObject) {
@@ -75,9 +46,12 @@ export function applicationRoutes(router: Router, ctx: Context): void {
           'cannot be true together with supportUnsignedRequestObject',
         );
       }
-      const description = c.string('description', { max: 1024 });
+      const description = c.string('description');
       c.done();
+      // PUT replaces the whole application (contract §10.4): what is not sent is reset, except
+      // what PingOne keeps apart from the body (the secret).
       return {
+        ...c.body,
         name,
         ...(description === undefined ? {} : { description }),
         enabled,
@@ -132,8 +106,9 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     path: '/applications/:appId/grants',
     what: 'grant',
     parent: { param: 'appId', kind: 'applications', field: 'application.id', what: 'application' },
+    rules: 'applicationGrant',
     build(c, scope) {
-      const resourceId = c.string('resource.id', { required: true });
+      const resourceId = c.string('resource.id');
       const scopes = c.get('scopes');
       const resource =
         resourceId === undefined ? undefined : find(scope.env, 'resources', resourceId);
@@ -141,7 +116,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         c.invalid('resource.id', `No resource with id ${resourceId}`);
       const scopeIds: string[] = [];
       if (!Array.isArray(scopes) || scopes.length === 0) c.required('scopes');
-      else {
+      else if (scopes.every((s: unknown) => s && typeof s === 'object')) {
         scopes.forEach((s: unknown, i) => {
           const id = s && typeof s === 'object' ? (s as Record<string, unknown>).id : undefined;
           const found = typeof id === 'string' ? find(scope.env, 'scopes', id) : undefined;
@@ -165,9 +140,10 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     path: '/applications/:appId/signOnPolicyAssignments',
     what: 'sign-on policy assignment',
     parent: { param: 'appId', kind: 'applications', field: 'application.id', what: 'application' },
+    rules: 'signOnPolicyAssignment',
     build(c, scope) {
-      const priority = c.int('priority', { required: true, min: 1, max: 1000 });
-      const policyId = c.string('signOnPolicy.id', { required: true });
+      const priority = c.int('priority');
+      const policyId = c.string('signOnPolicy.id');
       if (policyId !== undefined && !find(scope.env, 'signOnPolicies', policyId)) {
         c.invalid('signOnPolicy.id', `No sign-on policy with id ${policyId}`);
       }

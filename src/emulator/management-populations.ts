@@ -10,9 +10,10 @@ export function populationRoutes(router: Router, ctx: Context): void {
     kind: 'populations',
     path: '/populations',
     what: 'population',
+    rules: 'population',
     build(c, scope) {
-      const name = c.string('name', { required: true, max: 256 });
-      const description = c.string('description', { max: 1024 });
+      const name = c.string('name');
+      const description = c.string('description');
       c.done();
       const fields: Record<string, unknown> = { name, default: scope.existing?.default ?? false };
       if (description !== undefined) fields.description = description;

@@ -1,17 +1,9 @@
 import type { Router } from 'express';
-import { POLICY_NAME, uniquenessViolation } from './checker.js';
+import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
 import { find, list, remove } from './store.js';
 
-const ACTION_TYPES = [
-  'LOGIN',
-  'MULTI_FACTOR_AUTHENTICATION',
-  'IDENTIFIER_FIRST',
-  'AGREEMENT',
-  'PROGRESSIVE_PROFILING',
-  'IDENTITY_PROVIDER',
-] as const;
 const MFA_METHODS = [
   'sms',
   'email',
@@ -29,9 +21,10 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
     kind: 'signOnPolicies',
     path: '/signOnPolicies',
     what: 'sign-on policy',
+    rules: 'signOnPolicy',
     build(c) {
-      const name = c.string('name', { required: true, pattern: POLICY_NAME, max: 256 });
-      const description = c.string('description', { max: 1024 });
+      const name = c.string('name');
+      const description = c.string('description');
       const isDefault = c.bool('default') ?? false;
       c.done();
       return { name, ...(description === undefined ? {} : { description }), default: isDefault };
@@ -57,13 +50,17 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       field: 'signOnPolicy.id',
       what: 'sign-on policy',
     },
+    rules: 'signOnPolicyAction',
     build(c, scope) {
-      const priority = c.int('priority', { required: true, min: 1, max: 1000 });
-      const type = c.string('type', { required: true, allowed: ACTION_TYPES });
+      const priority = c.int('priority');
+      const type = c.string('type');
       const fields: Record<string, unknown> = { ...c.body };
       if (type === 'MULTI_FACTOR_AUTHENTICATION') {
-        for (const m of MFA_METHODS) c.bool(`${m}.enabled`);
-        if (!MFA_METHODS.some((m) => c.get(`${m}.enabled`) === true)) {
+        // The per-method objects are deprecated (contract §10.3): an action without any of them
+        // takes its methods from the device authentication policy. One that sends them must
+        // enable at least one (contract §4 step 7).
+        const sent = MFA_METHODS.filter((m) => c.get(m) !== undefined);
+        if (sent.length && !sent.some((m) => c.get(`${m}.enabled`) === true)) {
           c.invalid('sms.enabled', 'At least one authentication method must be enabled');
         }
         const policyId = c.string('deviceAuthenticationPolicy.id');

@@ -1,11 +1,8 @@
 import type { Router } from 'express';
 import { uniquenessViolation } from './checker.js';
-import { SMS_CONTENT_MAX } from './constants.js';
 import type { Context } from './context.js';
 import { crudRoutes } from './crud-routes.js';
 import { list } from './store.js';
-
-const DELIVERY_METHODS = ['SMS', 'Email', 'Voice', 'Push'] as const;
 
 /** Notification template contents (step 9): unique per template + locale + deliveryMethod + variant. */
 export function templateRoutes(router: Router, ctx: Context): void {
@@ -20,33 +17,27 @@ export function templateRoutes(router: Router, ctx: Context): void {
     path: '/templates/:templateName/contents',
     what: 'template content',
     parent: { param: 'templateName', kind: 'templates', field: 'template.id', what: 'template' },
+    rules: 'templateContent',
     build(c, scope) {
-      const locale = c.string('locale', {
-        required: true,
-        pattern: /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/,
-      });
-      const deliveryMethod = c.string('deliveryMethod', {
-        required: true,
-        allowed: DELIVERY_METHODS,
-      });
-      const variant = c.string('variant', { max: 100 });
+      // Fields, enums and lengths: MANAGEMENT_RULES.templateContent.
+      const locale = c.string('locale');
+      const deliveryMethod = c.string('deliveryMethod');
+      const variant = c.string('variant');
       const fields: Record<string, unknown> = {
         template: { id: scope.parentId },
         locale,
         deliveryMethod,
       };
       if (variant !== undefined) fields.variant = variant;
-      if (deliveryMethod === 'SMS' || deliveryMethod === 'Voice') {
-        fields.content = c.string('content', {
-          required: true,
-          max: deliveryMethod === 'SMS' ? SMS_CONTENT_MAX : 1000,
-        });
-      } else if (deliveryMethod === 'Email') {
-        fields.body = c.string('body', { required: true });
-        fields.subject = c.string('subject', { max: 256 });
-      } else if (deliveryMethod === 'Push') {
-        fields.body = c.string('body', { required: true });
-        fields.title = c.string('title');
+      const keep = {
+        SMS: ['content', 'sender'],
+        Voice: ['content', 'voice'],
+        Email: ['body', 'subject'],
+        Push: ['body', 'title'],
+      };
+      for (const key of keep[deliveryMethod as keyof typeof keep] ?? []) {
+        const value = c.string(key);
+        if (value !== undefined) fields[key] = value;
       }
       fields.default = c.bool('default') ?? false;
       c.done();

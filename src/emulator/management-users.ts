@@ -1,13 +1,10 @@
 import type { Router } from 'express';
-import { Checker, PHONE } from './checker.js';
+import { Checker } from './checker.js';
 import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { find, list, remove, replace, type Doc } from './store.js';
-
-const DEVICE_TYPES = ['SMS', 'EMAIL', 'VOICE', 'TOTP', 'MOBILE', 'FIDO2'] as const;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -16,10 +13,11 @@ export function userRoutes(router: Router, ctx: Context): void {
     path: '/users',
     what: 'user',
     updates: ['PUT', 'PATCH'],
+    rules: 'user',
     build(c, scope) {
-      const username = c.string('username', { required: true, pattern: /^[^\s]{1,128}$/ });
-      const email = c.string('email', { pattern: EMAIL });
-      const mobilePhone = c.string('mobilePhone', { pattern: PHONE });
+      const username = c.string('username');
+      const email = c.string('email');
+      const mobilePhone = c.string('mobilePhone');
       const given = c.string('name.given');
       const family = c.string('name.family');
       const enabled = c.bool('enabled') ?? true;
@@ -64,8 +62,8 @@ export function userRoutes(router: Router, ctx: Context): void {
     const env = envOf(req);
     const user = userOf(env, String(req.params.userId));
     requireJsonType(req, 'application/vnd.pingidentity.password.set+json');
-    const c = new Checker(req.body);
-    const value = c.string('value', { required: true, max: 255 });
+    const c = new Checker(req.body, 'userPassword');
+    const value = c.string('value');
     const forceChange = c.bool('forceChange') ?? false;
     c.done();
     env.passwords.set(user.id, { value: value!, forceChange });
@@ -102,8 +100,8 @@ export function userRoutes(router: Router, ctx: Context): void {
     const env = envOf(req);
     const user = userOf(env, String(req.params.userId));
     requireJsonType(req);
-    const c = new Checker(req.body);
-    const mfaEnabled = c.bool('mfaEnabled', true);
+    const c = new Checker(req.body, 'userMfaEnabled');
+    const mfaEnabled = c.bool('mfaEnabled');
     c.done();
     replace(env, 'users', user, { ...stripCommon(user), mfaEnabled }, ctx.clock.now());
     sendHal(res, 200, { _links: { self: { href: userLink(req, 'mfaEnabled') } }, mfaEnabled });
@@ -116,16 +114,15 @@ export function userRoutes(router: Router, ctx: Context): void {
     parent: { param: 'userId', kind: 'users', field: 'user.id', what: 'user' },
     updates: [],
     createStatus: DEVICE_CREATE_STATUS,
+    rules: 'userDevice',
     build(c, scope) {
-      const type = c.string('type', { required: true, allowed: DEVICE_TYPES });
+      const type = c.string('type');
       const fields: Record<string, unknown> = { type, user: { id: scope.parentId } };
-      if (type === 'SMS' || type === 'VOICE')
-        fields.phone = c.string('phone', { required: true, pattern: PHONE });
-      if (type === 'EMAIL') fields.email = c.string('email', { required: true, pattern: EMAIL });
+      if (type === 'SMS' || type === 'VOICE') fields.phone = c.string('phone');
+      if (type === 'EMAIL') fields.email = c.string('email');
       // An admin-created device without `status` is ACTIVE at once (contract §4 step 15).
-      fields.status =
-        c.string('status', { allowed: ['ACTIVE', 'ACTIVATION_REQUIRED'] }) ?? 'ACTIVE';
-      const nickname = c.string('nickname', { max: 100 });
+      fields.status = c.string('status') ?? 'ACTIVE';
+      const nickname = c.string('nickname');
       if (nickname !== undefined) fields.nickname = nickname;
       const policyId = c.string('policy.id');
       if (policyId !== undefined) {

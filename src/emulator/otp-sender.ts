@@ -35,7 +35,12 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const action = flow.policy.mfaActionId
     ? find(env, 'actions', flow.policy.mfaActionId)
     : undefined;
-  const smsAllowed = !action || (action.sms as { enabled?: boolean } | undefined)?.enabled === true;
+  // The action's own `sms` is deprecated (contract §10.3): without it, the device policy decides.
+  const actionSms = action?.sms as { enabled?: boolean } | undefined;
+  const smsAllowed = actionSms
+    ? actionSms.enabled === true
+    : (devicePolicyOf(env, action, undefined)?.sms as { enabled?: boolean } | undefined)
+        ?.enabled !== false;
   const device = smsAllowed
     ? list(env, 'devices', 'user.id', user.id)
         .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
@@ -83,13 +88,23 @@ export function renderTemplate(
   });
 }
 
-function otpSettings(env: Environment, action: Doc | undefined, device: Doc): OtpSettings {
+/** The action's device policy, else the device's, else the environment's default. */
+function devicePolicyOf(
+  env: Environment,
+  action: Doc | undefined,
+  device: Doc | undefined,
+): Doc | undefined {
   const ref = (doc: Doc | undefined, key: string) =>
     (doc?.[key] as { id?: string } | undefined)?.id;
   const policyId = ref(action, 'deviceAuthenticationPolicy') ?? ref(device, 'policy');
-  const policy =
+  return (
     (policyId ? find(env, 'deviceAuthenticationPolicies', policyId) : undefined) ??
-    list(env, 'deviceAuthenticationPolicies').find((p) => p.default === true);
+    list(env, 'deviceAuthenticationPolicies').find((p) => p.default === true)
+  );
+}
+
+function otpSettings(env: Environment, action: Doc | undefined, device: Doc): OtpSettings {
+  const policy = devicePolicyOf(env, action, device);
   const otp = (policy?.sms as { otp?: Record<string, unknown> } | undefined)?.otp;
   if (!otp) return { ...DEFAULT_OTP };
   const failure = otp.failure as { count?: number } | undefined;

@@ -81,6 +81,13 @@ export function find(env: Environment, kind: Kind, id: string): Doc | undefined 
   return docs(env, kind).get(id);
 }
 
+/** A body read back and sent again carries read-only fields: PingOne sets those itself. */
+function ownFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const own: Record<string, unknown> = { ...fields };
+  for (const key of ['_links', 'id', 'environment', 'createdAt', 'updatedAt']) delete own[key];
+  return own;
+}
+
 /** Stores a new doc with PingOne's common fields. */
 export function insert(
   env: Environment,
@@ -90,9 +97,9 @@ export function insert(
 ): Doc {
   const at = new Date(now).toISOString();
   const doc: Doc = {
+    ...ownFields(fields),
     id: randomUUID(),
     environment: { id: env.id },
-    ...fields,
     createdAt: at,
     updatedAt: at,
   };
@@ -109,9 +116,9 @@ export function replace(
   now: number,
 ): Doc {
   const next: Doc = {
+    ...ownFields(fields),
     id: doc.id,
     environment: { id: env.id },
-    ...fields,
     createdAt: doc.createdAt,
     updatedAt: new Date(now).toISOString(),
   };

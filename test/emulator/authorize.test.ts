@@ -1,18 +1,23 @@
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
+  addLoginPolicy,
   authorize,
   call,
   cookiesOf,
   flowCall,
+  fullDevicePolicy,
   lastOtp,
   management,
+  LOGIN_POLICY_NAME,
   PHONE,
   provision,
+  redeem,
   REDIRECT_URI,
   requestJwt,
+  resume,
   type CallResult,
   type Provisioned,
 } from './fixture.js';
@@ -211,8 +216,12 @@ describe('authorize: the sign-on policy and the user', () => {
     }
   });
 
-  it('without a login_hint_token starts at USERNAME_PASSWORD_REQUIRED, checks the password, then sends the OTP', async () => {
-    const started = await authorize(em, p, { hint: null });
+  it('without a login_hint_token, a LOGIN policy starts at USERNAME_PASSWORD_REQUIRED, checks the password, then sends the OTP', async () => {
+    await addLoginPolicy(em, p);
+    const started = await authorize(em, p, {
+      hint: null,
+      extra: { acr_values: LOGIN_POLICY_NAME },
+    });
     expect(started.res.status).toBe(200);
     expect(started.res.body.status).toBe('USERNAME_PASSWORD_REQUIRED');
     expect(started.res.body._links['usernamePassword.check']).toBeDefined();
@@ -241,6 +250,75 @@ describe('authorize: the sign-on policy and the user', () => {
       otp: lastOtp(em),
     });
     expect(done.body.status).toBe('COMPLETED');
+    const token = await redeem(
+      em,
+      p,
+      (await resume(em, done.body.id, cookiesOf(done, cookiesOf(ok, started.cookies)))).body
+        .authorizeResponse.code,
+      started.verifier,
+    );
+    expect(token.status).toBe(200);
+    const claims = decodeJwt(token.body.id_token as string);
+    expect(claims).toMatchObject({ acr: LOGIN_POLICY_NAME, amr: ['pwd', 'otp'] });
+  });
+
+  it('without a login_hint_token, an MFA-only policy answers SIGN_ON_REQUIRED, then user.lookup sends the OTP', async () => {
+    const sentBefore = em.handle.sms(PHONE).length;
+    const started = await authorize(em, p, { hint: null });
+    expect(started.res.status).toBe(200);
+    expect(started.res.body.status).toBe('SIGN_ON_REQUIRED');
+    expect(started.res.body._links['user.lookup'].href).toBe(
+      `${em.authUrl}/${em.environmentId}/flows/${started.res.body.id}`,
+    );
+    expect(started.res.body._links['usernamePassword.check']).toBeUndefined();
+    const id = started.res.body.id as string;
+    const lookup = 'application/vnd.pingidentity.user.lookup+json';
+    // PingOne's answers around the step: 415 without the vendor type, 400 for a body it cannot use.
+    const plain = await flowCall(
+      em,
+      id,
+      started.cookies,
+      { username: p.username },
+      'application/json',
+    );
+    expect(plain.status).toBe(415);
+    expect(plain.body.code).toBe('INVALID_REQUEST');
+    const empty = await flowCall(em, id, started.cookies, {}, lookup);
+    expect(empty.status).toBe(400);
+    expect(empty.body.details[0]).toMatchObject({ code: 'REQUIRED_VALUE', target: 'username' });
+    const unknown = await flowCall(em, id, started.cookies, { username: 'nobody' }, lookup);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details[0]).toMatchObject({ code: 'INVALID_VALUE', target: 'username' });
+    const early = await flowCall(em, id, started.cookies, { otp: '123456' });
+    expect(early.status).toBe(400);
+    expect(early.body.code).toBe('REQUEST_FAILED');
+    const passwordInstead = await flowCall(
+      em,
+      id,
+      started.cookies,
+      { username: p.username, password: p.password },
+      'application/vnd.pingidentity.usernamePassword.check+json',
+    );
+    expect(passwordInstead.status).toBe(400);
+    // Nothing is texted before the user is known.
+    const before = em.handle.sms(PHONE).length;
+    expect(before).toBe(sentBefore);
+    const found = await flowCall(em, id, started.cookies, { username: p.username }, lookup);
+    expect(found.status).toBe(200);
+    expect(found.body.status).toBe('OTP_REQUIRED');
+    expect(found.body._links['otp.check']).toBeDefined();
+    expect(found.body._embedded.user).toEqual({ id: p.userId, username: p.username });
+    expect(em.handle.sms(PHONE).length).toBe(before + 1);
+    const again = await flowCall(
+      em,
+      id,
+      cookiesOf(found, started.cookies),
+      { username: p.username },
+      lookup,
+    );
+    expect(again.status).toBe(400);
+    const done = await flowCall(em, id, cookiesOf(found, started.cookies), { otp: lastOtp(em) });
+    expect(done.body.status).toBe('COMPLETED');
   });
 
   it('applies the device policy OTP length and renders ${otp} as well as ${OTP}', async () => {
@@ -248,10 +326,15 @@ describe('authorize: the sign-on policy and the user', () => {
     try {
       const q = await provision(other);
       const m = management(other, q.token);
-      await m.put(`/deviceAuthenticationPolicies/${q.devicePolicyId}`, {
-        name: 'TxApproval MFA',
-        sms: { enabled: true, otp: { otpLength: 8 } },
-      });
+      const put = await m.put(
+        `/deviceAuthenticationPolicies/${q.devicePolicyId}`,
+        fullDevicePolicy('TxApproval MFA', {
+          failure: { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+          lifeTime: { duration: 5, timeUnit: 'MINUTES' },
+          otpLength: 8,
+        }),
+      );
+      expect(put.status).toBe(200);
       await m.post('/templates/transaction/contents', {
         locale: 'en',
         deliveryMethod: 'SMS',

@@ -66,6 +66,33 @@ export const PHONE = '+15555550123';
 export const VARIANT = 'tx-approval';
 export const POLICY_NAME = 'TxApproval_SMS';
 
+/**
+ * A step-14 body in the full shape the MFA spec requires (docs/pingone-contract.md §10.1): every
+ * method with `enabled` and its `otp` block, SMS alone enabled, no new-device notification.
+ */
+export function fullDevicePolicy(
+  name: string,
+  smsOtp: Record<string, unknown> = {
+    failure: { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+    lifeTime: { duration: 5, timeUnit: 'MINUTES' },
+    otpLength: 6,
+  },
+): Record<string, unknown> {
+  const failure = { count: 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } };
+  const offline = { failure, lifeTime: { duration: 5, timeUnit: 'MINUTES' }, otpLength: 6 };
+  return {
+    name,
+    default: false,
+    forSignOnPolicy: false,
+    newDeviceNotification: 'NONE',
+    sms: { enabled: true, otp: smsOtp },
+    email: { enabled: false, otp: offline },
+    voice: { enabled: false, otp: offline },
+    mobile: { enabled: false, otp: { failure } },
+    totp: { enabled: false, otp: { failure } },
+  };
+}
+
 export interface Provisioned {
   token: string;
   appId: string;
@@ -132,26 +159,14 @@ export async function provision(
     'grant',
   );
   const devicePolicy = expect(
-    await m.post('/deviceAuthenticationPolicies', {
-      name: 'TxApproval MFA',
-      default: false,
-      sms: {
-        enabled: true,
-        otp: {
-          failure: {
-            count: opts.failureCount ?? 3,
-            coolDown: { duration: 0, timeUnit: 'MINUTES' },
-          },
-          lifeTime: opts.lifetime ?? { duration: 5, timeUnit: 'MINUTES' },
-          otpLength: 6,
-        },
-      },
-      email: { enabled: false },
-      voice: { enabled: false },
-      mobile: { enabled: false },
-      totp: { enabled: false },
-      fido2: { enabled: false },
-    }),
+    await m.post(
+      '/deviceAuthenticationPolicies',
+      fullDevicePolicy('TxApproval MFA', {
+        failure: { count: opts.failureCount ?? 3, coolDown: { duration: 0, timeUnit: 'MINUTES' } },
+        lifeTime: opts.lifetime ?? { duration: 5, timeUnit: 'MINUTES' },
+        otpLength: 6,
+      }),
+    ),
     201,
     'device policy',
   );
@@ -243,6 +258,37 @@ export async function provision(
     populationId: population.id,
     openidResourceId: openid.id!,
   };
+}
+
+export const LOGIN_POLICY_NAME = 'TxApproval_Login';
+
+/**
+ * A second sign-on policy on the app: LOGIN (username and password), then the SMS MFA action in
+ * the Terraform provider's shape. Select it with `acr_values=LOGIN_POLICY_NAME`.
+ */
+export async function addLoginPolicy(em: RunningEmulator, p: Provisioned): Promise<void> {
+  const m = management(em, p.token);
+  const policy = await m.post('/signOnPolicies', { name: LOGIN_POLICY_NAME });
+  const steps = [
+    [`/signOnPolicies/${policy.body.id}/actions`, { priority: 1, type: 'LOGIN' }],
+    [
+      `/signOnPolicies/${policy.body.id}/actions`,
+      {
+        priority: 2,
+        type: 'MULTI_FACTOR_AUTHENTICATION',
+        deviceAuthenticationPolicy: { id: p.devicePolicyId },
+        noDevicesMode: 'BLOCK',
+      },
+    ],
+    [
+      `/applications/${p.appId}/signOnPolicyAssignments`,
+      { priority: 2, signOnPolicy: { id: policy.body.id } },
+    ],
+  ] as const;
+  for (const [path, body] of steps) {
+    const res = await m.post(path, body);
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
+  }
 }
 
 export function pkce(): { verifier: string; challenge: string } {

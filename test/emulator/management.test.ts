@@ -259,13 +259,14 @@ describe('uniqueness, content types and validation', () => {
           type: 'WORKER',
           protocol: 'OPENID_CONNECT',
           grantTypes: ['CLIENT_CREDENTIALS'],
+          tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
           enabled: true,
         },
         'name',
       ],
       ['/signOnPolicies', { name: 'TxApproval_SMS' }, 'name'],
       ['/populations', { name: 'TxApproval Users' }, 'name'],
-      ['/users', { username: p.username }, 'username'],
+      ['/users', { username: p.username, email: 'again@example.com' }, 'username'],
       [
         '/templates/transaction/contents',
         { locale: 'en', deliveryMethod: 'SMS', variant: 'tx-approval', content: 'x ${OTP}' },
@@ -313,6 +314,7 @@ describe('uniqueness, content types and validation', () => {
       grantTypes: ['AUTHORIZATION_CODE'],
       responseTypes: ['CODE'],
       redirectUris: ['https://x/cb'],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
       enabled: true,
     });
     expect(missing.status).toBe(400);
@@ -329,7 +331,7 @@ describe('uniqueness, content types and validation', () => {
     expect(method.body.details[0]).toMatchObject({
       code: 'INVALID_VALUE',
       target: 'deliveryMethod',
-      innerError: { allowedValues: ['SMS', 'Email', 'Voice', 'Push'] },
+      innerError: { allowedValues: ['Email', 'SMS', 'Voice', 'Push'] },
     });
 
     const long = await m.post('/templates/transaction/contents', {
@@ -338,7 +340,11 @@ describe('uniqueness, content types and validation', () => {
       variant: 'long',
       content: 'x'.repeat(154),
     });
-    expect(long.body.details[0]).toMatchObject({ code: 'OUT_OF_RANGE', target: 'content' });
+    expect(long.body.details[0]).toMatchObject({
+      code: 'SIZE_LIMIT_EXCEEDED',
+      target: 'content',
+      innerError: { maximumValue: 153 },
+    });
 
     const policyName = await m.post('/signOnPolicies', { name: 'bad/name' });
     expect(policyName.body.details[0]).toMatchObject({ code: 'INVALID_VALUE', target: 'name' });
@@ -374,6 +380,7 @@ describe('uniqueness, content types and validation', () => {
 
     const population = await m.post('/users', {
       username: 'someone',
+      email: 'someone@example.com',
       population: { id: '22222222-2222-4222-8222-222222222222' },
     });
     expect(population.body.details[0]).toMatchObject({
@@ -391,7 +398,7 @@ describe('uniqueness, content types and validation', () => {
   });
 
   it('accepts the phone formats PingOne accepts and creates ACTIVE devices with 201', async () => {
-    const user = await m.post('/users', { username: 'phones' });
+    const user = await m.post('/users', { username: 'phones', email: 'phones@example.com' });
     for (const phone of ['+1.5125201234', '+1 (512) 520-1234']) {
       const res = await m.post(`/users/${user.body.id}/devices`, { type: 'SMS', phone });
       expect(res.status).toBe(201);
@@ -405,6 +412,7 @@ describe('uniqueness, content types and validation', () => {
     expect(refused.body.details[0].code).toBe('CONSTRAINT_VIOLATION');
     const user = await m.post('/users', {
       username: 'temp-user',
+      email: 'temp-user@example.com',
       population: { id: p.populationId },
     });
     const device = await m.post(`/users/${user.body.id}/devices`, {
