@@ -12,6 +12,7 @@ import { FlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { rejectMalformedPath } from './http/malformed-path.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
@@ -183,6 +184,7 @@ export function createApp(deps: AppDeps): Express {
   // /assets keeps the ETags express.static makes from file stats.
   app.set('etag', false);
   app.use(requestId(logger));
+  app.use(rejectMalformedPath);
   if (https) app.set('trust proxy', 1);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');
