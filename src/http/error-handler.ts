@@ -88,7 +88,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       retryAfter: appError.retryAfter,
       canRetry,
       canReenterCode: appError.step === 'otp.check' && Boolean(session?.flow),
-      csrfToken: session ? csrfToken(req) : undefined,
+      // Only the retry form carries the token: asking for one creates it, and a new token
+      // makes express-session store a session for every anonymous 404 or 403.
+      csrfToken: canRetry && session ? csrfToken(req) : undefined,
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {
       if (renderError) {
