@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 /** The one file that holds both the sessions and the approval records. */
@@ -38,6 +39,9 @@ function userVersion(db: Database.Database): number {
 }
 
 function migrate(db: Database.Database): void {
+  // Reading the version needs no lock in WAL mode: an up-to-date file starts even while another
+  // process (a backup) holds the write lock.
+  if (userVersion(db) === MIGRATIONS.length) return;
   // IMMEDIATE takes the write lock before reading the version, so two processes starting on
   // the same new file cannot both run the first migration.
   db.transaction(() => {
@@ -85,6 +89,7 @@ export function openSqliteDatabase(dataDir: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     restrictModes(dataDir, file);
+    // Startup may wait for a lock (nothing is served yet); requests may not (below).
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
     // FULL syncs the WAL on every commit: an approval that was reported as recorded survives a
@@ -92,6 +97,7 @@ export function openSqliteDatabase(dataDir: string): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     return db;
   } catch (err) {
     db?.close();
