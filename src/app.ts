@@ -2,20 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import session, { MemoryStore, type Store } from 'express-session';
+import type { Store } from 'express-session';
 import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
-import { SESSION_MAX_AGE_MS } from './approval/session-lifetime.js';
 import { FlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { rejectMalformedPath } from './http/malformed-path.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { sessionMiddleware } from './http/session-middleware.js';
 import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
 import { createLogger, logPingOneCall, type Logger } from './log.js';
@@ -183,6 +184,7 @@ export function createApp(deps: AppDeps): Express {
   // /assets keeps the ETags express.static makes from file stats.
   app.set('etag', false);
   app.use(requestId(logger));
+  app.use(rejectMalformedPath);
   if (https) app.set('trust proxy', 1);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');
@@ -222,19 +224,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(approvalHistoryRoutes(deps.approvals));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
-    session({
-      name: 'txa.sid',
+    sessionMiddleware({
       secret: config.sessionSecret || randomBytes(32).toString('hex'),
-      store: deps.sessionStore ?? new MemoryStore(),
-      resave: false,
-      saveUninitialized: false,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: https,
-        maxAge: SESSION_MAX_AGE_MS,
-        path: '/',
-      },
+      ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
+      secure: https,
+      logger,
     }),
   );
   app.use(verifyCsrf);

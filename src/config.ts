@@ -65,6 +65,8 @@ export interface AppConfig {
   logFormat: 'json' | 'pretty';
   /** Timeout of every outbound PingOne call. */
   timeoutMs: number;
+  /** SQLite store: how often expired sessions are deleted. */
+  sessionPruneIntervalMs: number;
 }
 
 export interface SetupConfig {
@@ -171,14 +173,25 @@ function parseLogFormat(p: Problems, value: string | undefined, production: bool
   return 'json';
 }
 
-function parseTimeout(p: Problems, value: string | undefined): number {
-  if (value === undefined) return 10_000;
+function parseMs(
+  p: Problems,
+  key: string,
+  value: string | undefined,
+  range: { fallback: number; min: number; max: number },
+): number {
+  if (value === undefined) return range.fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 100 || n > 120_000) {
-    p.add(`PINGONE_TIMEOUT_MS must be a whole number of milliseconds 100-120000 (got "${value}")`);
-    return 10_000;
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    p.add(
+      `${key} must be a whole number of milliseconds ${range.min}-${range.max} (got "${value}")`,
+    );
+    return range.fallback;
   }
   return n;
+}
+
+function parseTimeout(p: Problems, value: string | undefined): number {
+  return parseMs(p, 'PINGONE_TIMEOUT_MS', value, { fallback: 10_000, min: 100, max: 120_000 });
 }
 
 function parseLocation(p: Problems, env: Env, environmentId: string): PingOneLocation {
@@ -237,6 +250,13 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: parseLogLevel(p, str(env, 'LOG_LEVEL')),
     logFormat: parseLogFormat(p, str(env, 'LOG_FORMAT'), production),
     timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
+    // Finished sessions expire after minutes (session-lifetime.ts): prune about as often.
+    sessionPruneIntervalMs: parseMs(
+      p,
+      'SESSION_PRUNE_INTERVAL_MS',
+      str(env, 'SESSION_PRUNE_INTERVAL_MS'),
+      { fallback: 60_000, min: 100, max: 86_400_000 },
+    ),
   };
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl) {

@@ -84,8 +84,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       dataDir: config.dataDir,
       logger,
-      // Finished sessions expire after minutes (session-lifetime.ts): prune about as often.
-      sqlitePruneIntervalMs: 60_000,
+      sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
   const closeStores = options.stores ? async () => {} : () => stores.close();

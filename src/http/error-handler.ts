@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { AppError, NotFoundError, ValidationError, stepName } from '../errors.js';
 import type { Logger } from '../log.js';
 import { csrfToken } from './csrf.js';
+import { MalformedPathError } from './malformed-path.js';
 import { wantsJson } from './negotiate.js';
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
@@ -11,6 +12,8 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 /** body-parser and friends throw errors with a 4xx `status` and `expose: true`. */
 function fromFramework(error: unknown): AppError | undefined {
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
+  // The router's own decoding of a route parameter (router's decodeParam: status 400, no expose).
+  if (error instanceof URIError && e.status === 400) return new MalformedPathError();
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     return new AppError(
       e.status,
@@ -85,7 +88,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       retryAfter: appError.retryAfter,
       canRetry,
       canReenterCode: appError.step === 'otp.check' && Boolean(session?.flow),
-      csrfToken: session ? csrfToken(req) : undefined,
+      // Only the retry form carries the token: asking for one creates it, and a new token
+      // makes express-session store a session for every anonymous 404 or 403.
+      csrfToken: canRetry && session ? csrfToken(req) : undefined,
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {
       if (renderError) {

@@ -113,6 +113,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         pruneIntervalMs: options.sqlitePruneIntervalMs,
       }),
       ...(options.now && { now: options.now }),
+      ...(options.logger && { logger: options.logger }),
     });
     const approvals = new SqliteApprovalStore(db);
     return {

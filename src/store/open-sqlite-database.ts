@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 /** The one file that holds both the sessions and the approval records. */
@@ -38,6 +39,9 @@ function userVersion(db: Database.Database): number {
 }
 
 function migrate(db: Database.Database): void {
+  // Reading the version needs no lock in WAL mode: an up-to-date file starts even while another
+  // process (a backup) holds the write lock.
+  if (userVersion(db) === MIGRATIONS.length) return;
   // IMMEDIATE takes the write lock before reading the version, so two processes starting on
   // the same new file cannot both run the first migration.
   db.transaction(() => {
@@ -55,14 +59,37 @@ function migrate(db: Database.Database): void {
 }
 
 /**
- * Opens (creating folder and file on first start) the SQLite database in `dataDir`, in WAL mode,
- * with the schema brought up to date.
+ * The file holds PingOne cookies, PKCE verifiers and nonces: only the app's user may read it.
+ * SQLite creates `-wal` and `-shm` with the mode of the database file, so a file created 0600
+ * keeps its companions private whatever the umask; files left readable by an earlier version
+ * are narrowed at every start.
+ */
+function restrictModes(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (err) {
+      // Another connection or process created it in between; it is narrowed below.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
+}
+
+/**
+ * Opens (creating folder and file on first start, folder 0700 and files 0600) the SQLite
+ * database in `dataDir`, in WAL mode, with the schema brought up to date.
  */
 export function openSqliteDatabase(dataDir: string): Database.Database {
   const file = resolve(dataDir, SQLITE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    restrictModes(dataDir, file);
+    // Startup may wait for a lock (nothing is served yet); requests may not (below).
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
     // FULL syncs the WAL on every commit: an approval that was reported as recorded survives a
@@ -70,6 +97,7 @@ export function openSqliteDatabase(dataDir: string): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     return db;
   } catch (err) {
     db?.close();

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ApprovalRecord, ApprovalStore, StoreHealth } from '../approval/approval-store.js';
 import { approvalTimeMs } from './approval-time.js';
+import { whileBusy } from './sqlite-busy.js';
 
 interface ApprovalRow {
   transfer_id: string;
@@ -62,8 +63,10 @@ export class SqliteApprovalStore implements ApprovalStore {
     this.statements = prepareStatements(db);
   }
 
+  // A locked file (another process writing, a backup) is retried without blocking the loop,
+  // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer.
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    const result = this.statements.insert.run({
+    const row = {
       transfer_id: record.transferId,
       approval_id: record.approvalId,
       amount: record.amount,
@@ -74,17 +77,19 @@ export class SqliteApprovalStore implements ApprovalStore {
       approved_at: record.approvedAt,
       approved_at_ms: approvalTimeMs(record),
       evidence: JSON.stringify(record.evidence),
-    });
+    };
+    const result = await whileBusy(() => this.statements.insert.run(row));
     return result.changes === 1;
   }
 
   async get(transferId: string): Promise<ApprovalRecord | undefined> {
-    const row = this.statements.get.get(transferId);
+    const row = await whileBusy(() => this.statements.get.get(transferId));
     return row && toRecord(row);
   }
 
   async listRecent(limit: number): Promise<ApprovalRecord[]> {
-    const rows = this.statements.recent.all(Math.max(0, Math.floor(limit)));
+    const count = Math.max(0, Math.floor(limit));
+    const rows = await whileBusy(() => this.statements.recent.all(count));
     return rows.map(toRecord);
   }
 

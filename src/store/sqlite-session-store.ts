@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import { sessionExpiresAt } from './session-expiry.js';
+import { retryWhileBusy } from './sqlite-busy.js';
+import type { StoreLogger } from './store-logger.js';
 
 export interface SqliteSessionStoreOptions {
   /** Lifetime of a session whose cookie has no expiry of its own. */
@@ -10,6 +12,8 @@ export interface SqliteSessionStoreOptions {
   pruneIntervalMs?: number;
   /** Injectable clock (tests). */
   now?: () => number;
+  /** Where a failed prune is reported. */
+  logger?: StoreLogger;
 }
 
 type Callback<T> = (err: unknown, value?: T) => void;
@@ -65,8 +69,20 @@ export class SqliteSessionStore extends session.Store {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
     this.statements = prepareStatements(db);
-    this.prune();
-    this.timer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 10 * 60_000);
+    const housekeeping = () => {
+      // A timer's exception would end the process. A locked file (a backup, another instance)
+      // is ordinary: the rows are never served once expired, and the next run deletes them.
+      try {
+        this.prune();
+      } catch (err) {
+        options.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'session prune skipped; trying again at the next interval',
+        );
+      }
+    };
+    housekeeping();
+    this.timer = setInterval(housekeeping, options.pruneIntervalMs ?? 10 * 60_000);
     // Pruning is housekeeping: it must never keep the process alive on shutdown.
     this.timer.unref();
   }
@@ -154,19 +170,16 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.timer);
   }
 
-  // The SQLite calls are synchronous, and so is the answer. That is what lets express-session
-  // send each page in one write: when a save or touch at the end of a response answers later,
-  // it writes the head and all but the last byte first and the last byte after the answer
-  // (two writes and two TCP segments for every page; `npm run bench`). A callback that throws
-  // is not answered twice: its error goes up to the caller (Express's error handling).
+  // The SQLite calls are synchronous, and so is the answer when the file is not locked. That is
+  // what lets express-session send each page in one write: when a save or touch at the end of a
+  // response answers later, it writes the head and all but the last byte first and the last
+  // byte after the answer (two writes and two TCP segments for every page; `npm run bench`).
+  // A locked file is retried after short waits that leave the loop free (sqlite-busy.ts). A
+  // callback that throws is not answered twice: its error goes up to the caller.
   private answer<T>(callback: Callback<T> | (() => void) | undefined, work: () => T): void {
-    let result: T;
-    try {
-      result = work();
-    } catch (err) {
-      (callback as Callback<T> | undefined)?.(err);
-      return;
-    }
-    (callback as Callback<T> | undefined)?.(null, result);
+    retryWhileBusy(work, (err, result) => {
+      if (err) (callback as Callback<T> | undefined)?.(err);
+      else (callback as Callback<T> | undefined)?.(null, result);
+    });
   }
 }
