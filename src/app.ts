@@ -12,7 +12,12 @@ import { FlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
-import { rateLimit } from './http/rate-limit.js';
+import {
+  rateLimits,
+  rateLimitSettings,
+  type RateLimitOverrides,
+  type RateLimitStoreFactory,
+} from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -55,8 +60,10 @@ export interface AppDeps {
   flowsBearer?: () => Promise<string>;
   /** Retries of safe PingOne calls (tests turn them down). */
   retry?: Partial<RetryPolicy>;
-  /** Code submissions and resends per session and window (default 10 a minute). */
-  codeRateLimit?: { limit: number; windowMs: number };
+  /** Limits on sending codes and checking them, over config's (tests lower or lift them). */
+  rateLimits?: RateLimitOverrides;
+  /** Where the limits count (a shared Redis with several instances); in-process by default. */
+  rateLimitStore?: RateLimitStoreFactory;
 }
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
@@ -239,9 +246,16 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(verifyCsrf);
   if (inspector) app.use(inspector.middleware, inspector.routes);
+  const limits = rateLimits({
+    limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
+    username: settings.username,
+    logger,
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
+  });
   app.use(
     approvalRoutes(ctx, {
-      codeRateLimit: rateLimit({ ...(deps.codeRateLimit ?? { limit: 10, windowMs: 60_000 }), now }),
+      smsRateLimit: limits.sms,
+      codeRateLimit: limits.code,
       ...(deps.emulatorPhoneUrl ? { phoneUrl: deps.emulatorPhoneUrl } : {}),
     }),
   );
