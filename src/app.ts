@@ -23,7 +23,7 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
-import { createLogger, logPingOneCall, type Logger } from './log.js';
+import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import {
   createFlowClient,
   createTokenClient,
@@ -104,6 +104,12 @@ export function createApp(deps: AppDeps): Express {
   if (!settings) throw new Error('createApp needs config.pingone (embedded mode: provision first)');
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const now = deps.now ?? (() => new Date());
+  const sessionSecret = config.sessionSecret || randomBytes(32).toString('hex');
+  // Scrubbed from every log line by value, whatever field carries them (log.ts).
+  const secrets = secretsOf(logger);
+  for (const value of [settings.clientSecret, settings.worker?.clientSecret, sessionSecret]) {
+    secrets?.add(value);
+  }
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
   const redirectUri = `${config.baseUrl}/callback`;
@@ -231,7 +237,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     session({
       name: 'txa.sid',
-      secret: config.sessionSecret || randomBytes(32).toString('hex'),
+      secret: sessionSecret,
       store: deps.sessionStore ?? new MemoryStore(),
       resave: false,
       saveUninitialized: false,
@@ -244,6 +250,18 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  if (secrets) {
+    // The live OTP and this flow's PingOne cookies are secret while the request runs.
+    app.use((req, res, next) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const release = secrets.hold([
+        typeof body?.otp === 'string' ? body.otp.trim() : undefined,
+        ...Object.values(req.session.flow?.cookies ?? {}),
+      ]);
+      res.once('close', release);
+      next();
+    });
+  }
   app.use(verifyCsrf);
   if (inspector) app.use(inspector.middleware, inspector.routes);
   const limits = rateLimits({
