@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { serverCommand } from '../scripts/server-command.js';
+import { LOAD_TEST_LIMITS } from '../scripts/soak/app-process.js';
 import { TSX_IMPORT } from './emulator-child.js';
 
 export interface AppProcess {
@@ -59,6 +60,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
+      ...LOAD_TEST_LIMITS,
       LOG_LEVEL: options.logLevel,
       HOST: '127.0.0.1',
       PORT: String(options.port),

@@ -12,14 +12,19 @@ import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { rejectMalformedPath } from './http/malformed-path.js';
-import { rateLimit } from './http/rate-limit.js';
+import {
+  rateLimits,
+  rateLimitSettings,
+  type RateLimitOverrides,
+  type RateLimitStoreFactory,
+} from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
 import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
-import { createLogger, logPingOneCall, type Logger } from './log.js';
+import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import {
   createFlowClient,
   createTokenClient,
@@ -56,8 +61,10 @@ export interface AppDeps {
   flowsBearer?: () => Promise<string>;
   /** Retries of safe PingOne calls (tests turn them down). */
   retry?: Partial<RetryPolicy>;
-  /** Code submissions and resends per session and window (default 10 a minute). */
-  codeRateLimit?: { limit: number; windowMs: number };
+  /** Limits on sending codes and checking them, over config's (tests lower or lift them). */
+  rateLimits?: RateLimitOverrides;
+  /** Where the limits count (a shared Redis with several instances); in-process by default. */
+  rateLimitStore?: RateLimitStoreFactory;
 }
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
@@ -98,6 +105,12 @@ export function createApp(deps: AppDeps): Express {
   if (!settings) throw new Error('createApp needs config.pingone (embedded mode: provision first)');
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const now = deps.now ?? (() => new Date());
+  const sessionSecret = config.sessionSecret || randomBytes(32).toString('hex');
+  // Scrubbed from every log line by value, whatever field carries them (log.ts).
+  const secrets = secretsOf(logger);
+  for (const value of [settings.clientSecret, settings.worker?.clientSecret, sessionSecret]) {
+    secrets?.add(value);
+  }
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
   const redirectUri = `${config.baseUrl}/callback`;
@@ -225,17 +238,36 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
     sessionMiddleware({
-      secret: config.sessionSecret || randomBytes(32).toString('hex'),
+      secret: sessionSecret,
       ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
       secure: https,
       logger,
     }),
   );
+  if (secrets) {
+    // The live OTP and this flow's PingOne cookies are secret while the request runs.
+    app.use((req, res, next) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const release = secrets.hold([
+        typeof body?.otp === 'string' ? body.otp.trim() : undefined,
+        ...Object.values(req.session.flow?.cookies ?? {}),
+      ]);
+      res.once('close', release);
+      next();
+    });
+  }
   app.use(verifyCsrf);
   if (inspector) app.use(inspector.middleware, inspector.routes);
+  const limits = rateLimits({
+    limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
+    username: settings.username,
+    logger,
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
+  });
   app.use(
     approvalRoutes(ctx, {
-      codeRateLimit: rateLimit({ ...(deps.codeRateLimit ?? { limit: 10, windowMs: 60_000 }), now }),
+      smsRateLimit: limits.sms,
+      codeRateLimit: limits.code,
       ...(deps.emulatorPhoneUrl ? { phoneUrl: deps.emulatorPhoneUrl } : {}),
     }),
   );

@@ -1,4 +1,5 @@
 import { readEnvFile } from './env-file.js';
+import { RATE_LIMIT_WINDOWS, type RateLimitOverrides } from './http/rate-limit.js';
 
 /**
  * The only reader of `process.env`. Every setting is validated at once so that a user sees every
@@ -67,6 +68,10 @@ export interface AppConfig {
   timeoutMs: number;
   /** SQLite store: how often expired sessions are deleted. */
   sessionPruneIntervalMs: number;
+  /** `RATE_LIMIT_SMS` / `RATE_LIMIT_CODE`: counts per browser/address/user over the defaults. */
+  rateLimits: RateLimitOverrides;
+  /** `OPERATOR_TOKEN`: a bearer token that lets an operator list every approval. */
+  operatorToken?: string;
 }
 
 export interface SetupConfig {
@@ -194,6 +199,27 @@ function parseTimeout(p: Problems, value: string | undefined): number {
   return parseMs(p, 'PINGONE_TIMEOUT_MS', value, { fallback: 10_000, min: 100, max: 120_000 });
 }
 
+/** "browser/address/user" request counts, e.g. "5/20/30"; the windows stay the defaults'. */
+function parseLimits(
+  p: Problems,
+  key: string,
+  value: string | undefined,
+  windows: Record<'browser' | 'address' | 'user', number>,
+) {
+  if (value === undefined) return undefined;
+  const counts = value.split('/').map((n) => Number(n.trim()));
+  if (counts.length !== 3 || counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    p.add(`${key} must be three whole numbers browser/address/user, e.g. 5/20/30 (got "${value}")`);
+    return undefined;
+  }
+  const [browser, address, user] = counts as [number, number, number];
+  return {
+    browser: { limit: browser, windowMs: windows.browser },
+    address: { limit: address, windowMs: windows.address },
+    user: { limit: user, windowMs: windows.user },
+  };
+}
+
 function parseLocation(p: Problems, env: Env, environmentId: string): PingOneLocation {
   const location: PingOneLocation = {
     environmentId: parseUuid(p, 'PINGONE_ENVIRONMENT_ID', environmentId) ?? environmentId,
@@ -257,7 +283,27 @@ export function loadConfig(env: Env): AppConfig {
       str(env, 'SESSION_PRUNE_INTERVAL_MS'),
       { fallback: 60_000, min: 100, max: 86_400_000 },
     ),
+    rateLimits: {},
   };
+  const smsLimits = parseLimits(
+    p,
+    'RATE_LIMIT_SMS',
+    str(env, 'RATE_LIMIT_SMS'),
+    RATE_LIMIT_WINDOWS.sms,
+  );
+  const codeLimits = parseLimits(
+    p,
+    'RATE_LIMIT_CODE',
+    str(env, 'RATE_LIMIT_CODE'),
+    RATE_LIMIT_WINDOWS.code,
+  );
+  if (smsLimits) config.rateLimits.sms = smsLimits;
+  if (codeLimits) config.rateLimits.code = codeLimits;
+  const operatorToken = str(env, 'OPERATOR_TOKEN');
+  if (operatorToken) {
+    if (operatorToken.length < 32) p.add('OPERATOR_TOKEN must be at least 32 characters');
+    config.operatorToken = operatorToken;
+  }
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl) {
     if (!/^rediss?:\/\//.test(redisUrl)) p.add(`REDIS_URL must start with redis:// or rediss://`);

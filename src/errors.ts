@@ -64,14 +64,25 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** What a rate limit protects: `sms` (starting an approval, a new code) or `code` (checks). */
+export type LimitedAction = 'sms' | 'code';
+
+const TOO_MANY: Record<LimitedAction, { code: string; message: string }> = {
+  sms: {
+    code: 'TOO_MANY_CODES_SENT',
+    message:
+      'Too many codes were requested in a short time, so no new SMS was sent. This protects the ' +
+      'phone and its daily SMS allowance from being used up. Wait as long as shown, then try again.',
+  },
+  code: {
+    code: 'TOO_MANY_ATTEMPTS',
+    message: 'Too many codes were submitted in a short time. Wait a minute, then try again.',
+  },
+};
+
 export class TooManyRequestsError extends AppError {
-  constructor(retryAfter: number) {
-    super(
-      429,
-      'TOO_MANY_ATTEMPTS',
-      'Too many codes were submitted in a short time. Wait a minute, then try again.',
-      { retryAfter },
-    );
+  constructor(retryAfter: number, action: LimitedAction = 'code') {
+    super(429, TOO_MANY[action].code, TOO_MANY[action].message, { retryAfter });
   }
 }
 

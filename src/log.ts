@@ -67,15 +67,105 @@ export const REDACT_PATHS = [
   '*["set-cookie"]',
 ];
 
+const FLOW_ID = /\/flows\/[^/?#\s"]+/g;
+const ENVIRONMENT_ID =
+  /^(https?:\/\/[^/]+)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/)/i;
+
+/**
+ * A PingOne URL as logs show it (docs/operations.md): `{env}` and `{flowId}` in place of the ids.
+ * A flow id with the flow's cookies continues the flow: it is not for log readers.
+ */
+export function maskUrl(url: string): string {
+  return url.replace(ENVIRONMENT_ID, '$1/{env}').replace(FLOW_ID, '/flows/{flowId}');
+}
+
 /** An Error's name, message and code, never its request or response bodies. */
 function errorSerializer(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
-  const out: Record<string, unknown> = { type: err.name, message: err.message };
+  // PingOneError messages name the URL they failed at; the flow id goes, as in `url`.
+  const out: Record<string, unknown> = {
+    type: err.name,
+    message: err.message.replace(FLOW_ID, '/flows/{flowId}'),
+  };
   const extra = err as Error & { code?: unknown; status?: unknown; step?: unknown };
   if (typeof extra.code === 'string') out.code = extra.code;
   if (typeof extra.status === 'number') out.status = extra.status;
   if (typeof extra.step === 'string') out.step = extra.step;
   return out;
+}
+
+/** Shorter values are not scrubbed: they would match parts of ordinary numbers and words. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * The secret values this process knows: the client, worker and session secrets for its whole
+ * life, and the live ones (a submitted OTP, a flow's PingOne cookies) while a request holds
+ * them. Every log line is scrubbed of them as text, whatever field or message carries them:
+ * redaction by path cannot see a secret inside an upstream error's message.
+ */
+export class SecretValues {
+  private readonly fixed = new Set<string>();
+  private readonly live = new Map<string, number>();
+  private values: string[] = [];
+
+  /** A value secret for the life of the process. */
+  add(value: string | undefined): void {
+    if (!value || value.length < MIN_SECRET_LENGTH) return;
+    this.fixed.add(value);
+    this.rebuild();
+  }
+
+  /** Values secret until the returned release is called (once is enough; more are ignored). */
+  hold(values: Iterable<string | undefined>): () => void {
+    const held = [...values].filter(
+      (v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH,
+    );
+    if (!held.length) return () => undefined;
+    for (const v of held) this.live.set(v, (this.live.get(v) ?? 0) + 1);
+    this.rebuild();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const v of held) {
+        const n = (this.live.get(v) ?? 1) - 1;
+        if (n > 0) this.live.set(v, n);
+        else this.live.delete(v);
+      }
+      this.rebuild();
+    };
+  }
+
+  /** `line` with every known value, raw or as JSON escapes it, replaced by [redacted]. */
+  scrub(line: string): string {
+    let out = line;
+    for (const value of this.values)
+      if (out.includes(value)) out = out.replaceAll(value, '[redacted]');
+    return out;
+  }
+
+  private rebuild(): void {
+    const all = new Set<string>();
+    for (const v of [...this.fixed, ...this.live.keys()]) {
+      all.add(v);
+      all.add(JSON.stringify(v).slice(1, -1));
+      all.add(encodeURIComponent(v));
+    }
+    // Longest first: a secret that contains another is replaced whole.
+    this.values = [...all].sort((a, b) => b.length - a.length);
+  }
+}
+
+const secretsByLogger = new WeakMap<object, SecretValues>();
+
+/** The secret values a logger made by createLogger scrubs; undefined for any other logger. */
+export function secretsOf(logger: Logger): SecretValues | undefined {
+  return secretsByLogger.get(logger);
+}
+
+/** A stream that scrubs each line before `destination` (stdout by default) gets it. */
+function scrubbing(secrets: SecretValues, destination: DestinationStream): DestinationStream {
+  return { write: (line: string) => destination.write(secrets.scrub(line)) };
 }
 
 export interface LoggerOptions {
@@ -107,8 +197,8 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
 }
 
 /**
- * The app's logger: JSON lines (or pino-pretty in development), secrets redacted, bodies never
- * serialized. Lines written while serving a request carry its id (`reqId`): they are written
+ * The app's logger: JSON lines (or pino-pretty in development), secrets redacted by path and
+ * by value (SecretValues; createApp tells it the values), bodies never serialized. Lines written while serving a request carry its id (`reqId`): they are written
  * through `req.log` (src/http/request-id.ts), and PingOne call lines through the call's
  * `requestId`. No AsyncLocalStorage: on Node 20 it hooks every promise of the process, and
  * `npm run bench` measured that at ~10% of the app's CPU.
@@ -121,8 +211,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: undefined,
   };
   const pretty = options.format === 'pretty' ? prettyStream(options.destination) : undefined;
-  const destination = pretty ?? options.destination;
-  const logger = destination ? pino(config, destination) : pino(config);
+  const secrets = new SecretValues();
+  const destination = scrubbing(secrets, pretty ?? options.destination ?? pino.destination(1));
+  const logger = pino(config, destination);
+  secretsByLogger.set(logger, secrets);
   if (options.format === 'pretty' && !pretty) {
     logger.info('pino-pretty is not installed (a production install): logging JSON');
   }
@@ -140,7 +232,12 @@ export function logPingOneCall(logger: Logger): (report: CallReport) => void {
     // Four calls per approval: build no line that the level would drop.
     if (!logger.isLevelEnabled(level)) return;
     const { requestId, ...rest } = report;
-    const line = { ...(requestId ? { reqId: requestId } : {}), event: 'pingone.call', ...rest };
+    const line = {
+      ...(requestId ? { reqId: requestId } : {}),
+      event: 'pingone.call',
+      ...rest,
+      url: maskUrl(report.url),
+    };
     logger[level](line, 'pingone call');
   };
 }

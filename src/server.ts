@@ -18,6 +18,7 @@ import { createStores, type StoreKind, type Stores } from './store/create-stores
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
+import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
 
 /** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
 export const EMBEDDED_USERNAME = 'txapproval-demo';
@@ -38,7 +39,7 @@ export interface StartOptions {
    */
   baseUrlFromPort?: boolean;
   /** Extra dependencies for createApp (tests). */
-  deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'codeRateLimit'>>;
+  deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
 }
 
 export interface RunningStack {
@@ -87,7 +88,19 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
-  const closeStores = options.stores ? async () => {} : () => stores.close();
+  const ownStores = options.stores ? async () => {} : () => stores.close();
+  // With REDIS_URL every instance counts against the same rate limits.
+  let limitStores: SharedRateLimitStores | undefined;
+  try {
+    if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
+  } catch (error) {
+    await ownStores();
+    throw error;
+  }
+  const closeStores = async () => {
+    await limitStores?.close();
+    await ownStores();
+  };
   const server = createServer();
   let address: AddressInfo;
   try {
@@ -131,6 +144,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       approvals: stores.approvals,
       sessionStore: stores.sessionStore,
       logger,
+      ...(limitStores ? { rateLimitStore: limitStores.store } : {}),
       ...extra,
       ...options.deps,
     });

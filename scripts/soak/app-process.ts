@@ -28,6 +28,15 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /**
+ * Rate limits high enough for a load generator: many approvals from one address for one user
+ * are what the limits exist to stop (src/http/rate-limit.ts), and not what a soak measures.
+ */
+export const LOAD_TEST_LIMITS = {
+  RATE_LIMIT_SMS: '1000000/1000000/1000000',
+  RATE_LIMIT_CODE: '1000000/1000000/1000000',
+};
+
+/**
  * `node --import tsx src/server.ts` as its own process, configured only by `env` (nothing of the
  * parent's environment but PATH and HOME). Its working directory is a fresh temporary one so no
  * `.env` of the project is read. Answers once /healthz answers, or throws with the output.
@@ -54,7 +63,10 @@ export async function startAppProcess(
     child,
     output,
     exited: done,
-  } = spawnApp({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) }, options.cwd);
+  } = spawnApp(
+    { HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...LOAD_TEST_LIMITS, ...env, PORT: String(port) },
+    options.cwd,
+  );
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null) {

@@ -26,8 +26,10 @@ import {
 } from './transfer.js';
 
 export interface ApprovalRoutesOptions {
-  /** Applied to code submissions and "send a new code". */
-  codeRateLimit: RequestHandler;
+  /** Applied to starting an approval and "send a new code": each texts a code. */
+  smsRateLimit: RequestHandler[];
+  /** Applied to code submissions. */
+  codeRateLimit: RequestHandler[];
   /** Embedded mode: the emulator's phone page. */
   phoneUrl?: string;
 }
@@ -98,12 +100,13 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       // Stored before its CSRF token goes out: with the store down the person gets the 503 page
       // now rather than a "session expired" after filling in the form.
       csrfToken(req);
+      req.session.browserId ??= randomUUID();
       await saveSession(req);
     }
     renderForm(req, res, 200, { ...DEMO_TRANSFER });
   }) as Handler);
 
-  router.post('/approvals', noStore, (async (req, res) => {
+  router.post('/approvals', noStore, options.smsRateLimit, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const parsed = parseTransfer(req.body);
     if (!parsed.ok) {
@@ -127,7 +130,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     redirect(res, await startFlow(ctx, req, transfer));
   }) as Handler);
 
-  router.post('/approvals/resend', noStore, options.codeRateLimit, (async (req, res) => {
+  router.post('/approvals/resend', noStore, options.smsRateLimit, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
     if (!transfer) return redirect(res, startOver('no-approval'));

@@ -73,9 +73,18 @@ export function saveSession(req: Request): Promise<void> {
   );
 }
 
+/**
+ * A new session id (session fixation) with nothing of the old session but the browser id, which
+ * the rate limits count by: a new id must not give a browser a fresh allowance.
+ */
 export function regenerateSession(req: Request): Promise<void> {
+  const browserId = req.session.browserId ?? randomUUID();
   return new Promise((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.browserId = browserId;
+      resolve();
+    }),
   );
 }
 

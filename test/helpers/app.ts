@@ -6,6 +6,7 @@ import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
 import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
+import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { nodeFetch } from '../../src/pingone/node-fetch.js';
 import { provisionLocal } from '../../src/pingone/provision-local.js';
 
@@ -53,6 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     BASE_URL: baseUrl,
     APPROVAL_UI: options.approvalUi ?? 'own',
     PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
+    ...LOAD_TEST_LIMITS,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
   config.pingone = local.settings;

@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startStack, type RunningStack } from '../../src/server.js';
+import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 
 const profiles: string[] = [];
 
@@ -68,6 +69,7 @@ export function startDemoStack(env: Record<string, string> = {}): Promise<Runnin
     PORT: '0',
     EMULATOR_PORT: '0',
     LOG_LEVEL: 'silent',
+    ...LOAD_TEST_LIMITS,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
     ...env,
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import type { Stores } from '../../src/store/create-stores.js';
 
 export interface ListeningApp {
@@ -20,7 +21,7 @@ export async function listenApp(
   stores: Pick<Stores, 'approvals' | 'sessionStore'>,
   deps: Partial<AppDeps> = {},
 ): Promise<ListeningApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...LOAD_TEST_LIMITS, ...env });
   const app = createApp({
     config,
     approvals: stores.approvals,

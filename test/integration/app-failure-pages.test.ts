@@ -236,8 +236,10 @@ describe('POST /approvals/otp: codes', () => {
     expect(await t.approvals.listRecent(10)).toHaveLength(0);
   });
 
-  it('limits code submissions per session (429 page with Retry-After)', async () => {
-    t = await startTestApp({ deps: { codeRateLimit: { limit: 2, windowMs: 60_000 } } });
+  it('limits code submissions per browser (429 page with Retry-After)', async () => {
+    t = await startTestApp({
+      deps: { rateLimits: { code: { browser: { limit: 2, windowMs: 60_000 } } } },
+    });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const otp = latestOtp(t.emulator);

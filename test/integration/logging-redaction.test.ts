@@ -138,6 +138,41 @@ describe('logs', () => {
     });
   });
 
+  it('an upstream error whose message holds the OTP and the client secret is logged without them', async () => {
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const otp = latestOtp(t.emulator);
+    const clientSecret = t.config.pingone!.clientSecret;
+    // PingOne (or a proxy in front of it) echoing what it was sent, in fields no path names.
+    t.emulator.handle.addFault({
+      method: 'POST',
+      path: '^/[^/]+/flows/[^/]+$',
+      status: 500,
+      body: {
+        id: 'echo-error-id',
+        code: 'UNEXPECTED_ERROR',
+        message: `otp ${otp} refused for client secret ${clientSecret}`,
+      },
+    });
+    const failed = await submitCode(agent, otp);
+    expect(failed.status).toBe(502);
+    expect(failed.text).not.toContain(otp);
+    expect(failed.text).not.toContain(clientSecret);
+    const text = t.logs.join('\n');
+    // The line is there (the failure is logged with PingOne's error id), only scrubbed.
+    expect(text).toContain('echo-error-id');
+    expect(text).toContain('[redacted]');
+    expect(text.includes(otp), 'the OTP is in the logs').toBe(false);
+    expect(text.includes(clientSecret), 'the client secret is in the logs').toBe(false);
+    expect(text.includes(t.config.sessionSecret), 'the session secret is in the logs').toBe(false);
+    // Flow ids are masked in `url` the way docs/operations.md shows it, and in error messages.
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const check = lines.find((l) => l.event === 'pingone.call' && l.step === 'otp.check');
+    expect(check?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\{env\}\/flows\/\{flowId\}$/);
+    expect(text).not.toMatch(/\/flows\/[0-9a-f]{8}-/);
+  });
+
   it('every flow and token call of one approval carries X-Ping-External-Transaction-ID = the transfer id, and so does its log line', async () => {
     const recorder = recordingFetch();
     t = await startTestApp({ deps: { fetch: recorder.fetch } });

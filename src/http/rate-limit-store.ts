@@ -1,0 +1,89 @@
+import type { IncrementResponse, Options } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { connectRedisClient } from '../store/connect-redis-client.js';
+import type { StoreLogger } from '../store/store-logger.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
+import type { RateLimitStoreFactory } from './rate-limit.js';
+
+/**
+ * rate-limit-redis loads its scripts once, at init; a load that failed (Redis away at that
+ * moment) would fail every later hit. This one loads them again on the next hit instead.
+ */
+class ReloadingRedisStore extends RedisStore {
+  private scriptsMissing = false;
+
+  override async init(options: Options): Promise<void> {
+    try {
+      await super.init(options);
+    } catch (error) {
+      this.scriptsMissing = true;
+      throw error;
+    }
+  }
+
+  override async increment(key: string): Promise<IncrementResponse> {
+    if (this.scriptsMissing) {
+      this.scriptsMissing = false;
+      this.incrementScriptSha = this.loadIncrementScript();
+      this.getScriptSha = this.loadGetScript();
+      const failed = () => {
+        this.scriptsMissing = true;
+      };
+      this.incrementScriptSha.catch(failed);
+      this.getScriptSha.catch(failed);
+    }
+    return super.increment(key);
+  }
+}
+
+export interface SharedRateLimitStores {
+  store: RateLimitStoreFactory;
+  close(): Promise<void>;
+}
+
+export interface SharedRateLimitOptions {
+  /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
+  keyPrefix?: string;
+  /** A rate-limit command that outlives this fails the request (default 2 s). */
+  commandTimeoutMs?: number;
+  logger?: StoreLogger;
+}
+
+/**
+ * Rate-limit counters in Redis (rate-limit-redis: one atomic script per hit), so that every
+ * instance counts against the same limits. A connection of its own: the limits must not queue
+ * behind session writes. node-redis' command timeout does not fire once a command was written to
+ * a frozen server, so each command also races a timer of ours that really fires.
+ */
+export async function sharedRateLimitStores(
+  redisUrl: string,
+  options: SharedRateLimitOptions = {},
+): Promise<SharedRateLimitStores> {
+  const timeoutMs = options.commandTimeoutMs ?? 2_000;
+  const client = await connectRedisClient(redisUrl, {
+    commandTimeoutMs: timeoutMs,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
+  const sendCommand = (...args: string[]): Promise<RedisReply> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new StoreUnavailableError('redis', `rate limit: no answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const command = client.sendCommand(args) as Promise<RedisReply>;
+    // The loser of the race must not surface as an unhandled rejection.
+    command.catch(() => undefined);
+    return Promise.race([command, late]).finally(() => clearTimeout(timer));
+  };
+  return {
+    store: (name) => new ReloadingRedisStore({ sendCommand, prefix: `${prefix}${name}:` }),
+    async close() {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    },
+  };
+}
