@@ -275,6 +275,15 @@ export function loadConfig(env: Env): AppConfig {
   return config;
 }
 
+/**
+ * The log format, known even when the rest of the configuration is invalid: its problems are
+ * logged too, as JSON in production.
+ */
+export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
+  const env: Env = { ...readEnvFile(envFile), ...process.env };
+  return parseLogFormat(new Problems(), str(env, 'LOG_FORMAT'), env.NODE_ENV === 'production');
+}
+
 /** Reads `.env` (if present) under the process environment, which wins, then validates. */
 export function loadConfigFromProcess(envFile = '.env'): AppConfig {
   return loadConfig({ ...readEnvFile(envFile), ...process.env });

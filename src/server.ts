@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import {
   DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
+  logFormatFromProcess,
   type AppConfig,
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
@@ -18,6 +19,7 @@ import { createStores, type StoreKind, type Stores } from './store/create-stores
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
+import { trackConnections } from './track-connections.js';
 
 /** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
 export const EMBEDDED_USERNAME = 'txapproval-demo';
@@ -63,12 +65,23 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+/** Seconds a client should wait before it asks again while the app is starting. */
+const STARTING_RETRY_AFTER_S = 1;
+
+/**
+ * The answer to every request that arrives before the app is ready (the embedded emulator is
+ * still being provisioned): the port is taken early, so that `baseUrlFromPort` knows it, but no
+ * request may be accepted and then left without an answer.
+ */
+const answerStarting: RequestListener = (req, res) => {
+  req.resume();
+  res.writeHead(503, {
+    'Retry-After': String(STARTING_RETRY_AFTER_S),
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json; charset=utf-8',
   });
-}
+  res.end(JSON.stringify({ status: 'starting', code: 'APP_STARTING' }));
+};
 
 /**
  * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
@@ -90,6 +103,9 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     }));
   const closeStores = options.stores ? async () => {} : () => stores.close();
   const server = createServer();
+  const connections = trackConnections(server);
+  let handler: RequestListener = answerStarting;
+  server.on('request', (req, res) => handler(req, res));
   let address: AddressInfo;
   try {
     address = await listen(server, config.port, config.host);
@@ -107,7 +123,11 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     if (config.mode === 'embedded') {
       // The emulator binds where the app binds: in a container (HOST=0.0.0.0) the browser must
       // reach its phone page and, in hosted mode, its sign-on page through a published port.
-      const emulator = await startEmulator({ port: config.emulatorPort, host: config.host });
+      const emulator = await startEmulator({
+        port: config.emulatorPort,
+        host: config.host,
+        onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
+      });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
       const local = await provisionLocal(emulator, {
@@ -135,9 +155,9 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       ...extra,
       ...options.deps,
     });
-    server.on('request', app);
+    handler = app;
   } catch (error) {
-    await closeServer(server);
+    await connections.close();
     await closeEmulator?.();
     await closeStores();
     throw error;
@@ -150,7 +170,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     storeKind: stores.kind,
     async close() {
       // In-flight requests finish before the stores they write to are closed.
-      await closeServer(server);
+      await connections.close();
       await closeEmulator?.();
       await closeStores();
     },
@@ -158,12 +178,51 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
 }
 
 function explainConfigError(error: ConfigError): void {
+  if (logFormatFromProcess() === 'json') {
+    createLogger().fatal(
+      { errorCode: error.code, problems: error.problems },
+      'The app cannot start: the configuration has problems',
+    );
+    return;
+  }
   console.error('The app cannot start: the configuration has problems.\n');
   for (const problem of error.problems) console.error(`  - ${problem}`);
   console.error(
     '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
       '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator.',
   );
+}
+
+/**
+ * Where the app is, where its PingOne is and where its data goes: three readable lines for
+ * `npm start`, one JSON line (the same facts as fields) when the logs are JSON.
+ */
+function announce(stack: RunningStack, config: AppConfig, logger: Logger): void {
+  const store =
+    stack.storeKind === 'redis'
+      ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
+      : stack.storeKind === 'sqlite'
+        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
+        : 'memory (lost when the app stops)';
+  const where = stack.phoneUrl
+    ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
+    : `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`;
+  const first = `Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`;
+  if (config.logFormat === 'json') {
+    logger.info(
+      {
+        event: 'ready',
+        baseUrl: stack.config.baseUrl,
+        listening: stack.url,
+        mode: stack.config.mode,
+        ...(stack.phoneUrl ? { emulatorUrl: stack.emulatorUrl, phoneUrl: stack.phoneUrl } : {}),
+        store: stack.storeKind,
+      },
+      `${first}. ${where}. Sessions and approvals in ${store}`,
+    );
+    return;
+  }
+  console.log([first, where, `Sessions and approvals in ${store}`].join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -190,27 +249,11 @@ async function main(): Promise<void> {
     // Exit 1 (a dependency failed), like `npm run setup` when PingOne fails; 2 stays for bad
     // configuration. A REDIS_URL that parses but cannot be reached is the former.
     const code = error instanceof StoreUnavailableError ? ` (${error.code})` : '';
-    console.error(`The app could not start${code}: ${message}`);
+    if (config.logFormat === 'json') logger.fatal({ err: error }, 'The app could not start');
+    else console.error(`The app could not start${code}: ${message}`);
     process.exit(1);
   }
-  const lines = [`Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`];
-  if (stack.phoneUrl) {
-    lines.push(
-      `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`,
-    );
-  } else {
-    lines.push(
-      `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`,
-    );
-  }
-  lines.push(
-    stack.storeKind === 'redis'
-      ? `Sessions and approvals in Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
-      : stack.storeKind === 'sqlite'
-        ? `Sessions and approvals in ${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
-        : 'Sessions and approvals in memory (lost when the app stops)',
-  );
-  console.log(lines.join('\n'));
+  announce(stack, config, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -221,7 +264,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 8_000);
     force.unref();
     stack.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped: connections and stores closed');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };
