@@ -55,6 +55,8 @@ export interface AppConfig {
   host: string;
   sessionSecret: string;
   emulatorPort: number;
+  /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
+  emulatorPublicUrl?: string;
   redisUrl?: string;
   approvalUi: 'own' | 'hosted';
   dataDir: string;
@@ -238,6 +240,8 @@ export function loadConfig(env: Env): AppConfig {
     logFormat: parseLogFormat(p, str(env, 'LOG_FORMAT'), production),
     timeoutMs: parseTimeout(p, str(env, 'PINGONE_TIMEOUT_MS')),
   };
+  const emulatorPublicUrl = parseUrl(p, 'EMULATOR_PUBLIC_URL', str(env, 'EMULATOR_PUBLIC_URL'));
+  if (emulatorPublicUrl) config.emulatorPublicUrl = emulatorPublicUrl;
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl) {
     if (!/^rediss?:\/\//.test(redisUrl)) p.add(`REDIS_URL must start with redis:// or rediss://`);

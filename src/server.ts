@@ -126,6 +126,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       const emulator = await startEmulator({
         port: config.emulatorPort,
         host: config.host,
+        ...(config.emulatorPublicUrl ? { publicUrl: config.emulatorPublicUrl } : {}),
         onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
       });
       closeEmulator = () => emulator.close();
