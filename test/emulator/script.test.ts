@@ -6,25 +6,26 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { parseEnvFile } from '../../src/env-file.js';
 
+/** Starts the script and answers once it printed everything (its last line). */
+async function startScript(...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/emulator.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('Stop with')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, out };
+}
+
 describe('npm run emulator (scripts/emulator.ts)', () => {
   it('prints the worker credentials and both base URLs, serves them, and stops on SIGINT', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/emulator.ts', '--port', '0'],
-      {
-        cwd: process.cwd(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: string) => {
-        out += chunk;
-        if (out.includes('Stop with')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    });
+    const { child, out } = await startScript('--port', '0');
     const value = (key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(out)?.[1];
     const api = value('PINGONE_API_URL')!;
     const auth = value('PINGONE_AUTH_URL')!;
@@ -52,30 +53,14 @@ describe('npm run emulator (scripts/emulator.ts)', () => {
   it('names its --public-url in issuer and settings, and writes them with --write-env', async () => {
     const envPath = join(mkdtempSync(join(tmpdir(), 'emulator-env-')), 'emulator.env');
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/emulator.ts',
-        '--port',
-        String(port),
-        '--public-url',
-        'http://emulator.test:3001/',
-        '--write-env',
-        envPath,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+    const { child, out } = await startScript(
+      '--port',
+      String(port),
+      '--public-url',
+      'http://emulator.test:3001/',
+      '--write-env',
+      envPath,
     );
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: string) => {
-        out += chunk;
-        if (out.includes('Stop with')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    });
     const written = parseEnvFile(readFileSync(envPath, 'utf8'));
     expect(written).toMatchObject({
       PINGONE_API_URL: 'http://emulator.test:3001/v1',
