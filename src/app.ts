@@ -18,6 +18,7 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
+import type { TraceStore } from './inspector/trace-store.js';
 import { createLogger, logPingOneCall, type Logger } from './log.js';
 import {
   createFlowClient,
@@ -57,6 +58,8 @@ export interface AppDeps {
   retry?: Partial<RetryPolicy>;
   /** Code submissions and resends per session and window (default 10 a minute). */
   codeRateLimit?: { limit: number; windowMs: number };
+  /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
+  traceStore?: TraceStore;
 }
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
@@ -113,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
         policyName: settings.policyName,
         redirectUri,
         approvals: deps.approvals,
+        ...(deps.traceStore ? { store: deps.traceStore } : {}),
         now,
         flowsBearer: Boolean(deps.flowsBearer ?? settings.worker),
         ...(deps.userId ? { userId: deps.userId } : {}),

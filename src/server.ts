@@ -13,9 +13,11 @@ import {
   type AppConfig,
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
+import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
 import { provisionLocal } from './pingone/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
+import { connectRedisClient } from './store/connect-redis-client.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
@@ -84,11 +86,27 @@ const answerStarting: RequestListener = (req, res) => {
 };
 
 /**
+ * Finished inspector traces in the Redis the instances share, so that a result page served by
+ * another instance still shows the timeline. A connection of its own: the stores keep theirs.
+ */
+async function sharedTraceStore(redisUrl: string, logger: Logger) {
+  const client = await connectRedisClient(redisUrl, { logger });
+  return {
+    store: new RedisTraceStore(client),
+    async close() {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    },
+  };
+}
+
+/**
  * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
  * `npm run setup` runs against PingOne, then serves the app. Tests (e2e) call it in-process.
  */
 export async function startStack(options: StartOptions): Promise<RunningStack> {
   let config = options.config;
+  const extraDeps: Partial<AppDeps> = {};
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
   const stores =
@@ -101,7 +119,22 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       sqlitePruneIntervalMs: 60_000,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
-  const closeStores = options.stores ? async () => {} : () => stores.close();
+  const closeOwnStores = options.stores ? async () => {} : () => stores.close();
+  let closeTraces = async () => {};
+  const closeStores = async () => {
+    await closeTraces();
+    await closeOwnStores();
+  };
+  if (config.inspector && config.redisUrl && stores.kind === 'redis') {
+    try {
+      const shared = await sharedTraceStore(config.redisUrl, logger);
+      closeTraces = shared.close;
+      extraDeps.traceStore = shared.store;
+    } catch (error) {
+      await closeOwnStores();
+      throw error;
+    }
+  }
   const server = createServer();
   const connections = trackConnections(server);
   let handler: RequestListener = answerStarting;
@@ -116,7 +149,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  const extra: Partial<AppDeps> = {};
+  const extra: Partial<AppDeps> = { ...extraDeps };
   let closeEmulator: (() => Promise<void>) | undefined;
   let emulatorUrl: string | undefined;
   try {
