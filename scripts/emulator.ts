@@ -1,15 +1,35 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, setupEnvFromProcess } from '../src/config.js';
 import { startEmulator } from '../src/emulator/index.js';
 
-/** `npm run emulator -- [--port N] [--host ADDR]`: a local PingOne for setup and the relying party. */
+const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1] [--public-url URL] [--write-env PATH]
+
+  --port N          where it listens (default EMULATOR_PORT or 3001)
+  --host ADDR       the address it binds (0.0.0.0 in a container)
+  --public-url URL  where browsers and the relying party reach it, when not where it listens
+                    (default EMULATOR_PUBLIC_URL); its issuer and links name this URL
+  --write-env PATH  also write its PINGONE_* settings to PATH, for \`npm run setup -- --write-env\``;
+
+/**
+ * `npm run emulator`: a local PingOne for setup and the relying party. Its environment and worker
+ * are new at every start, so it prints them (and writes them with --write-env).
+ */
 async function main(): Promise<number> {
-  let values: { port?: string; host?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    'public-url'?: string;
+    'write-env'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'public-url': { type: 'string' },
+        'write-env': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -19,33 +39,46 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    console.log('Usage: npm run emulator -- [--port N] [--host 127.0.0.1]');
+    console.log(USAGE);
     return 0;
   }
   let port: number;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`--port must be a port number 0-65535 (got "${values.port}")`);
-      return 2;
-    }
-  } else {
-    try {
-      // Only EMULATOR_PORT matters here: a half-filled .env for the relying party must not stop the emulator.
-      port = loadConfig({ EMULATOR_PORT: setupEnvFromProcess().EMULATOR_PORT }).emulatorPort;
-    } catch (error) {
-      console.error((error as Error).message);
-      return 2;
-    }
+  let publicUrl: string | undefined;
+  try {
+    // Only the emulator's own settings matter here: a half-filled .env for the relying party
+    // must not stop the emulator.
+    const env = setupEnvFromProcess();
+    const config = loadConfig({
+      EMULATOR_PORT: values.port ?? env.EMULATOR_PORT,
+      EMULATOR_PUBLIC_URL: values['public-url'] ?? env.EMULATOR_PUBLIC_URL,
+    });
+    port = config.emulatorPort;
+    publicUrl = config.emulatorPublicUrl;
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
   }
-  const emulator = await startEmulator({ port, host: values.host ?? '127.0.0.1' });
+  const emulator = await startEmulator({
+    port,
+    host: values.host ?? '127.0.0.1',
+    ...(publicUrl ? { publicUrl } : {}),
+  });
+  const settings = [
+    `PINGONE_ENVIRONMENT_ID=${emulator.environmentId}`,
+    `PINGONE_API_URL=${emulator.apiUrl}`,
+    `PINGONE_AUTH_URL=${emulator.authUrl}`,
+    `PINGONE_WORKER_CLIENT_ID=${emulator.worker.clientId}`,
+    `PINGONE_WORKER_CLIENT_SECRET=${emulator.worker.clientSecret}`,
+  ];
+  const envPath = values['write-env'];
+  if (envPath) {
+    // Whole or not at all: a setup service waits for this file.
+    writeFileSync(`${envPath}.tmp`, `${settings.join('\n')}\n`, { mode: 0o640 });
+    renameSync(`${envPath}.tmp`, envPath);
+  }
   console.log(`PingOne emulator listening on ${emulator.url}
-PINGONE_ENVIRONMENT_ID=${emulator.environmentId}
-PINGONE_API_URL=${emulator.apiUrl}
-PINGONE_AUTH_URL=${emulator.authUrl}
-PINGONE_WORKER_CLIENT_ID=${emulator.worker.clientId}
-PINGONE_WORKER_CLIENT_SECRET=${emulator.worker.clientSecret}
-Phone (SMS outbox): ${emulator.url}/__emulator/phone
+${settings.join('\n')}
+Phone (SMS outbox): ${emulator.url}/__emulator/phone${envPath ? `\nSettings written to ${envPath}` : ''}
 Stop with Ctrl+C.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -24,6 +24,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
 import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
+import type { TraceStore } from './inspector/trace-store.js';
 import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import {
   createFlowClient,
@@ -65,6 +66,8 @@ export interface AppDeps {
   rateLimits?: RateLimitOverrides;
   /** Where the limits count (a shared Redis with several instances); in-process by default. */
   rateLimitStore?: RateLimitStoreFactory;
+  /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
+  traceStore?: TraceStore;
 }
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
         policyName: settings.policyName,
         redirectUri,
         approvals: deps.approvals,
+        ...(deps.traceStore ? { store: deps.traceStore } : {}),
         now,
         flowsBearer: Boolean(deps.flowsBearer ?? settings.worker),
         ...(deps.userId ? { userId: deps.userId } : {}),

@@ -56,6 +56,8 @@ export interface AppConfig {
   host: string;
   sessionSecret: string;
   emulatorPort: number;
+  /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
+  emulatorPublicUrl?: string;
   redisUrl?: string;
   approvalUi: 'own' | 'hosted';
   dataDir: string;
@@ -304,6 +306,8 @@ export function loadConfig(env: Env): AppConfig {
     if (operatorToken.length < 32) p.add('OPERATOR_TOKEN must be at least 32 characters');
     config.operatorToken = operatorToken;
   }
+  const emulatorPublicUrl = parseUrl(p, 'EMULATOR_PUBLIC_URL', str(env, 'EMULATOR_PUBLIC_URL'));
+  if (emulatorPublicUrl) config.emulatorPublicUrl = emulatorPublicUrl;
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl) {
     if (!/^rediss?:\/\//.test(redisUrl)) p.add(`REDIS_URL must start with redis:// or rediss://`);
@@ -339,6 +343,15 @@ export function loadConfig(env: Env): AppConfig {
   }
   p.throwIfAny();
   return config;
+}
+
+/**
+ * The log format, known even when the rest of the configuration is invalid: its problems are
+ * logged too, as JSON in production.
+ */
+export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
+  const env: Env = { ...readEnvFile(envFile), ...process.env };
+  return parseLogFormat(new Problems(), str(env, 'LOG_FORMAT'), env.NODE_ENV === 'production');
 }
 
 /** Reads `.env` (if present) under the process environment, which wins, then validates. */

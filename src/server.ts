@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,16 +9,20 @@ import {
   DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
+  logFormatFromProcess,
   type AppConfig,
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
+import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
 import { provisionLocal } from './pingone/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
+import { connectRedisClient } from './store/connect-redis-client.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
+import { trackConnections } from './track-connections.js';
 
 /** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
 export const EMBEDDED_USERNAME = 'txapproval-demo';
@@ -64,11 +68,37 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+/** Seconds a client should wait before it asks again while the app is starting. */
+const STARTING_RETRY_AFTER_S = 1;
+
+/**
+ * The answer to every request that arrives before the app is ready (the embedded emulator is
+ * still being provisioned): the port is taken early, so that `baseUrlFromPort` knows it, but no
+ * request may be accepted and then left without an answer.
+ */
+const answerStarting: RequestListener = (req, res) => {
+  req.resume();
+  res.writeHead(503, {
+    'Retry-After': String(STARTING_RETRY_AFTER_S),
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json; charset=utf-8',
   });
+  res.end(JSON.stringify({ status: 'starting', code: 'APP_STARTING' }));
+};
+
+/**
+ * Finished inspector traces in the Redis the instances share, so that a result page served by
+ * another instance still shows the timeline. A connection of its own: the stores keep theirs.
+ */
+async function sharedTraceStore(redisUrl: string, logger: Logger) {
+  const client = await connectRedisClient(redisUrl, { logger });
+  return {
+    store: new RedisTraceStore(client),
+    async close() {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    },
+  };
 }
 
 /**
@@ -77,6 +107,7 @@ function closeServer(server: Server): Promise<void> {
  */
 export async function startStack(options: StartOptions): Promise<RunningStack> {
   let config = options.config;
+  const extraDeps: Partial<AppDeps> = {};
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
   const stores =
@@ -88,20 +119,30 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
-  const ownStores = options.stores ? async () => {} : () => stores.close();
-  // With REDIS_URL every instance counts against the same rate limits.
+  const closeOwnStores = options.stores ? async () => {} : () => stores.close();
+  // With REDIS_URL every instance counts against the same rate limits and shows the same traces.
   let limitStores: SharedRateLimitStores | undefined;
+  let closeTraces = async () => {};
+  const closeStores = async () => {
+    await closeTraces();
+    await limitStores?.close();
+    await closeOwnStores();
+  };
   try {
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
+    if (config.inspector && config.redisUrl && stores.kind === 'redis') {
+      const shared = await sharedTraceStore(config.redisUrl, logger);
+      closeTraces = shared.close;
+      extraDeps.traceStore = shared.store;
+    }
   } catch (error) {
-    await ownStores();
+    await closeStores();
     throw error;
   }
-  const closeStores = async () => {
-    await limitStores?.close();
-    await ownStores();
-  };
   const server = createServer();
+  const connections = trackConnections(server);
+  let handler: RequestListener = answerStarting;
+  server.on('request', (req, res) => handler(req, res));
   let address: AddressInfo;
   try {
     address = await listen(server, config.port, config.host);
@@ -112,14 +153,19 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  const extra: Partial<AppDeps> = {};
+  const extra: Partial<AppDeps> = { ...extraDeps };
   let closeEmulator: (() => Promise<void>) | undefined;
   let emulatorUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
       // The emulator binds where the app binds: in a container (HOST=0.0.0.0) the browser must
       // reach its phone page and, in hosted mode, its sign-on page through a published port.
-      const emulator = await startEmulator({ port: config.emulatorPort, host: config.host });
+      const emulator = await startEmulator({
+        port: config.emulatorPort,
+        host: config.host,
+        ...(config.emulatorPublicUrl ? { publicUrl: config.emulatorPublicUrl } : {}),
+        onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
+      });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
       const local = await provisionLocal(emulator, {
@@ -148,9 +194,9 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       ...extra,
       ...options.deps,
     });
-    server.on('request', app);
+    handler = app;
   } catch (error) {
-    await closeServer(server);
+    await connections.close();
     await closeEmulator?.();
     await closeStores();
     throw error;
@@ -163,7 +209,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     storeKind: stores.kind,
     async close() {
       // In-flight requests finish before the stores they write to are closed.
-      await closeServer(server);
+      await connections.close();
       await closeEmulator?.();
       await closeStores();
     },
@@ -171,12 +217,51 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
 }
 
 function explainConfigError(error: ConfigError): void {
+  if (logFormatFromProcess() === 'json') {
+    createLogger().fatal(
+      { errorCode: error.code, problems: error.problems },
+      'The app cannot start: the configuration has problems',
+    );
+    return;
+  }
   console.error('The app cannot start: the configuration has problems.\n');
   for (const problem of error.problems) console.error(`  - ${problem}`);
   console.error(
     '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
       '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator.',
   );
+}
+
+/**
+ * Where the app is, where its PingOne is and where its data goes: three readable lines for
+ * `npm start`, one JSON line (the same facts as fields) when the logs are JSON.
+ */
+function announce(stack: RunningStack, config: AppConfig, logger: Logger): void {
+  const store =
+    stack.storeKind === 'redis'
+      ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
+      : stack.storeKind === 'sqlite'
+        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
+        : 'memory (lost when the app stops)';
+  const where = stack.phoneUrl
+    ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
+    : `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`;
+  const first = `Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`;
+  if (config.logFormat === 'json') {
+    logger.info(
+      {
+        event: 'ready',
+        baseUrl: stack.config.baseUrl,
+        listening: stack.url,
+        mode: stack.config.mode,
+        ...(stack.phoneUrl ? { emulatorUrl: stack.emulatorUrl, phoneUrl: stack.phoneUrl } : {}),
+        store: stack.storeKind,
+      },
+      `${first}. ${where}. Sessions and approvals in ${store}`,
+    );
+    return;
+  }
+  console.log([first, where, `Sessions and approvals in ${store}`].join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -203,27 +288,11 @@ async function main(): Promise<void> {
     // Exit 1 (a dependency failed), like `npm run setup` when PingOne fails; 2 stays for bad
     // configuration. A REDIS_URL that parses but cannot be reached is the former.
     const code = error instanceof StoreUnavailableError ? ` (${error.code})` : '';
-    console.error(`The app could not start${code}: ${message}`);
+    if (config.logFormat === 'json') logger.fatal({ err: error }, 'The app could not start');
+    else console.error(`The app could not start${code}: ${message}`);
     process.exit(1);
   }
-  const lines = [`Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`];
-  if (stack.phoneUrl) {
-    lines.push(
-      `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`,
-    );
-  } else {
-    lines.push(
-      `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`,
-    );
-  }
-  lines.push(
-    stack.storeKind === 'redis'
-      ? `Sessions and approvals in Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
-      : stack.storeKind === 'sqlite'
-        ? `Sessions and approvals in ${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
-        : 'Sessions and approvals in memory (lost when the app stops)',
-  );
-  console.log(lines.join('\n'));
+  announce(stack, config, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -234,7 +303,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 8_000);
     force.unref();
     stack.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped: connections and stores closed');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

@@ -459,12 +459,28 @@ export function createInspector(options: InspectorOptions): Inspector {
     res.type('application/json').send(JSON.stringify(trace, null, 2));
   });
 
-  const locals = (req: Request): InspectorLocals => ({
+  /**
+   * The finished approval's trace from the store, read before the page renders (views call
+   * `timeline()` synchronously), and only when the session has no copy of its own: another
+   * instance finished it, or the session's copy was lost.
+   */
+  const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
+    const transferId = req.session?.result?.transferId;
+    if (!transferId || req.session.trace?.transferId === transferId) return undefined;
+    return ownedTrace(req, transferId).catch(() => undefined);
+  };
+
+  const locals = (req: Request, stored: Trace | undefined): InspectorLocals => ({
     timeline(record) {
       const own = req.session.trace;
       let trace: Trace | undefined;
       if (record) {
-        trace = own?.transferId === record.transferId ? own : store.get(record.approvalId);
+        trace =
+          own?.transferId === record.transferId
+            ? own
+            : stored?.transferId === record.transferId
+              ? stored
+              : undefined;
       } else {
         const current =
           req.session.flow?.transferId ??
@@ -478,11 +494,13 @@ export function createInspector(options: InspectorOptions): Inspector {
 
   return {
     middleware(req, res, next) {
-      res.locals.inspector = locals(req);
-      scope.run(
-        { req, reports: [], secrets: new Set([options.clientSecret]), sideCalls: [] },
-        next,
-      );
+      void storedResultTrace(req).then((stored) => {
+        res.locals.inspector = locals(req, stored);
+        scope.run(
+          { req, reports: [], secrets: new Set([options.clientSecret]), sideCalls: [] },
+          next,
+        );
+      });
     },
     routes,
     onCall(report) {
@@ -519,11 +537,9 @@ export function createInspector(options: InspectorOptions): Inspector {
           now: now(),
         }),
       );
-      try {
-        store.put(trace);
-      } catch {
-        // The session keeps the trace; the store is the second copy.
-      }
+      // The session keeps the trace; the store is the second copy (and a teaching aid must
+      // never fail an approval).
+      await store.put(trace).catch(() => undefined);
     },
   };
 }

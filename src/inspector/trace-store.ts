@@ -3,13 +3,15 @@ import type { Trace } from './trace.js';
 /**
  * Finished traces by id (the approval id once approved, and always the transfer id), so that the
  * result page and `trace.json` show the whole story even when the session's copy is gone or was
- * cut. Reading one is always gated by the session that owns it (inspector.ts): holding an id is
- * not enough.
+ * cut, and on whichever instance serves them. Reading one is always gated by the session that
+ * owns it (inspector.ts): holding an id is not enough.
  */
 export interface TraceStore {
-  put(trace: Trace): void;
-  get(id: string): Trace | undefined;
+  put(trace: Trace): Promise<void>;
+  get(id: string): Promise<Trace | undefined>;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** In-process, bounded and short-lived: the inspector is a teaching and support aid, not a log. */
 export class MemoryTraceStore implements TraceStore {
@@ -18,10 +20,10 @@ export class MemoryTraceStore implements TraceStore {
   constructor(
     private readonly now: () => Date = () => new Date(),
     private readonly max = 200,
-    private readonly ttlMs = 24 * 60 * 60 * 1000,
+    private readonly ttlMs = DAY_MS,
   ) {}
 
-  put(trace: Trace): void {
+  async put(trace: Trace): Promise<void> {
     const entry = { trace: structuredClone(trace), at: this.now().getTime() };
     for (const id of [trace.transferId, trace.approvalId]) {
       if (!id) continue;
@@ -35,7 +37,7 @@ export class MemoryTraceStore implements TraceStore {
     }
   }
 
-  get(id: string): Trace | undefined {
+  async get(id: string): Promise<Trace | undefined> {
     const entry = this.traces.get(id);
     if (!entry) return undefined;
     if (this.now().getTime() - entry.at > this.ttlMs) {
@@ -43,5 +45,39 @@ export class MemoryTraceStore implements TraceStore {
       return undefined;
     }
     return structuredClone(entry.trace);
+  }
+}
+
+/** The two commands the shared store needs (a `redis` client has them). */
+export interface TraceRedis {
+  set(key: string, value: string, options: { PX: number }): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+}
+
+/**
+ * Shared by every instance that uses the same Redis (REDIS_URL): a result page served by another
+ * instance than the one that finished the approval still finds its trace. Each trace is one key
+ * per id that expires on its own, so the store stays bounded without a sweep.
+ */
+export class RedisTraceStore implements TraceStore {
+  constructor(
+    private readonly client: TraceRedis,
+    private readonly keyPrefix = 'txa:',
+    private readonly ttlMs = DAY_MS,
+  ) {}
+
+  private key(id: string): string {
+    return `${this.keyPrefix}trace:${id}`;
+  }
+
+  async put(trace: Trace): Promise<void> {
+    const json = JSON.stringify(trace);
+    const ids = [trace.transferId, trace.approvalId].filter((id): id is string => Boolean(id));
+    await Promise.all(ids.map((id) => this.client.set(this.key(id), json, { PX: this.ttlMs })));
+  }
+
+  async get(id: string): Promise<Trace | undefined> {
+    const json = await this.client.get(this.key(id));
+    return json ? (JSON.parse(json) as Trace) : undefined;
   }
 }

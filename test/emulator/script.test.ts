@@ -1,27 +1,31 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/free-port.js';
+import { parseEnvFile } from '../../src/env-file.js';
+
+/** Starts the script and answers once it printed everything (its last line). */
+async function startScript(...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/emulator.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('Stop with')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, out };
+}
 
 describe('npm run emulator (scripts/emulator.ts)', () => {
   it('prints the worker credentials and both base URLs, serves them, and stops on SIGINT', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/emulator.ts', '--port', '0'],
-      {
-        cwd: process.cwd(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: string) => {
-        out += chunk;
-        if (out.includes('Stop with')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    });
+    const { child, out } = await startScript('--port', '0');
     const value = (key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(out)?.[1];
     const api = value('PINGONE_API_URL')!;
     const auth = value('PINGONE_AUTH_URL')!;
@@ -44,6 +48,47 @@ describe('npm run emulator (scripts/emulator.ts)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it('names its --public-url in issuer and settings, and writes them with --write-env', async () => {
+    const envPath = join(mkdtempSync(join(tmpdir(), 'emulator-env-')), 'emulator.env');
+    const port = await freePort();
+    const { child, out } = await startScript(
+      '--port',
+      String(port),
+      '--public-url',
+      'http://emulator.test:3001/',
+      '--write-env',
+      envPath,
+    );
+    const written = parseEnvFile(readFileSync(envPath, 'utf8'));
+    expect(written).toMatchObject({
+      PINGONE_API_URL: 'http://emulator.test:3001/v1',
+      PINGONE_AUTH_URL: 'http://emulator.test:3001',
+      PINGONE_WORKER_CLIENT_ID: expect.any(String),
+      PINGONE_WORKER_CLIENT_SECRET: expect.any(String),
+    });
+    expect(out).toContain('PingOne emulator listening on http://emulator.test:3001');
+    expect(out).toContain(`Settings written to ${envPath}`);
+    // It listens on --port; what it tells clients names the public URL.
+    const discovery = await fetch(
+      `http://127.0.0.1:${port}/${written.PINGONE_ENVIRONMENT_ID}/as/.well-known/openid-configuration`,
+    );
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(
+      `http://emulator.test:3001/${written.PINGONE_ENVIRONMENT_ID}/as`,
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a bad --public-url with exit code 2', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/emulator.ts', '--port', '0', '--public-url', 'ftp://x'],
+      { stdio: 'ignore' },
+    );
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(2);
   });
 
   it('refuses a bad --port with exit code 2', async () => {

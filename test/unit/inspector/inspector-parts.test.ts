@@ -116,17 +116,17 @@ describe('trace caps', () => {
     expect(trace.omitted).toBe(30 - trace.steps.length);
   });
 
-  it('the trace store answers by transfer and approval id, evicts the oldest, expires', () => {
+  it('the trace store answers by transfer and approval id, evicts the oldest, expires', async () => {
     let now = NOW.getTime();
     const store = new MemoryTraceStore(() => new Date(now), 2, 1000);
     for (const id of ['a', 'b', 'c']) {
-      store.put({ ...newTrace(`t-${id}`, 'embedded', 'own', NOW), approvalId: `ap-${id}` });
+      await store.put({ ...newTrace(`t-${id}`, 'embedded', 'own', NOW), approvalId: `ap-${id}` });
     }
-    expect(store.get('t-a')).toBeUndefined();
-    expect(store.get('ap-c')!.transferId).toBe('t-c');
-    expect(store.get('t-b')!.approvalId).toBe('ap-b');
+    expect(await store.get('t-a')).toBeUndefined();
+    expect((await store.get('ap-c'))!.transferId).toBe('t-c');
+    expect((await store.get('t-b'))!.approvalId).toBe('ap-b');
     now += 1001;
-    expect(store.get('t-c')).toBeUndefined();
+    expect(await store.get('t-c')).toBeUndefined();
   });
 });
 
