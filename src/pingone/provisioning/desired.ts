@@ -48,37 +48,56 @@ export const TEMPLATE_VARIABLES = ['sum', 'currency', 'recipient'] as const;
 export const TEMPLATE_LOCALE = 'en';
 export const TEMPLATE_DELIVERY = 'SMS';
 
-/** Step 1's body; `redirectUris` holds ours plus any already registered. */
-export function desiredApplication(
-  name: string,
-  redirectUris: string[],
-  existing?: Application,
-): Omit<Application, 'id'> {
-  const body: Omit<Application, 'id'> = {
+/**
+ * True when `variant` names our template variant: PingOne compares variants case-insensitively,
+ * so a `TxApproval_SMS_Approval` someone typed in the console is ours too.
+ */
+export function sameVariant(variant: string | undefined, ours: string): boolean {
+  return (variant ?? '').toLowerCase() === ours.toLowerCase();
+}
+
+/** Step 1's body (a new application). */
+export function desiredApplication(name: string, redirectUri: string): Omit<Application, 'id'> {
+  return {
     name,
+    description: 'Created by npm run setup',
     enabled: true,
     type: 'WEB_APP',
     protocol: 'OPENID_CONNECT',
     grantTypes: ['AUTHORIZATION_CODE'],
     responseTypes: ['CODE'],
-    redirectUris,
+    redirectUris: [redirectUri],
     tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
     pkceEnforcement: 'S256_REQUIRED',
   };
-  // A PUT replaces the application: carry over what someone may have set on purpose.
-  if (existing) {
-    body.description = existing.description ?? 'Created by npm run setup';
-    if (existing.postLogoutRedirectUris)
-      body.postLogoutRedirectUris = existing.postLogoutRedirectUris;
-    if (existing.pkceEnforcement) body.pkceEnforcement = existing.pkceEnforcement;
-    const grantTypes = new Set([...(existing.grantTypes ?? []), 'AUTHORIZATION_CODE']);
-    const responseTypes = new Set([...(existing.responseTypes ?? []), 'CODE']);
-    body.grantTypes = [...grantTypes];
-    body.responseTypes = [...responseTypes];
-  } else {
-    body.description = 'Created by npm run setup';
-  }
-  return body;
+}
+
+/**
+ * The repair of an application read back whole. A PingOne PUT replaces the application, so
+ * every field we do not own (signing, jwks, corsSettings, token lifetimes, …) goes back as read;
+ * ours are added to, never narrowed: our redirect URI, grant and response type join the
+ * existing ones, an existing PKCE setting stays.
+ */
+export function repairedApplication(
+  current: Application,
+  name: string,
+  redirectUri: string,
+): Omit<Application, 'id'> {
+  const fresh = desiredApplication(name, redirectUri);
+  const union = (have: string[] | undefined, want: string) => [...new Set([...(have ?? []), want])];
+  return {
+    ...writableFields(current),
+    name,
+    description: current.description ?? fresh.description,
+    enabled: true,
+    type: current.type ?? fresh.type,
+    protocol: current.protocol ?? fresh.protocol,
+    grantTypes: union(current.grantTypes, 'AUTHORIZATION_CODE'),
+    responseTypes: union(current.responseTypes, 'CODE'),
+    redirectUris: union(current.redirectUris, redirectUri),
+    tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
+    pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
+  } as Omit<Application, 'id'>;
 }
 
 /** What breaks the flow in an existing application, in words; empty when it works. */

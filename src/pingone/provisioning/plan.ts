@@ -23,9 +23,11 @@ import {
   listTransactionContents,
   listUserDevices,
   patchUser,
+  readApplication,
   readApplicationSecret,
   readDeviceAuthenticationPolicy,
   readSignOnPolicyAction,
+  readTransactionContent,
   readUserMfaEnabled,
   readUserPasswordStatus,
   setUserMfaEnabled,
@@ -35,6 +37,7 @@ import {
   updateGrant,
   updateSignOnPolicyAction,
   updateTransactionContent,
+  writableFields,
   type Application,
   type DeviceAuthenticationPolicy,
   type ManagementContext,
@@ -54,9 +57,11 @@ import {
   mfaActionDrift,
   phoneDigits,
   randomPassword,
+  repairedApplication,
   repairedDevicePolicy,
   repairedMfaAction,
   samePhone,
+  sameVariant,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
   TEMPLATE_LOCALE,
@@ -135,7 +140,7 @@ export async function runPlan(
   const findDevicePolicy = async () =>
     oldest((await listDeviceAuthenticationPolicies(ctx)).filter(byName(names.devicePolicyName)));
   const isOurContent = (c: TemplateContent) =>
-    c.variant === names.templateVariant &&
+    sameVariant(c.variant, names.templateVariant) &&
     sameText(c.locale, TEMPLATE_LOCALE) &&
     sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
   const findContent = async () => oldest((await listTransactionContents(ctx)).filter(isOurContent));
@@ -148,7 +153,7 @@ export async function runPlan(
         const created = await createOnce({
           find: findApp,
           create: () =>
-            createApplication(ctx, desiredApplication(names.applicationName, [input.redirectUri])),
+            createApplication(ctx, desiredApplication(names.applicationName, input.redirectUri)),
           ...retry,
         });
         return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -158,11 +163,12 @@ export async function runPlan(
       const detail = drift.join(', ');
       if (dryRun)
         return { value: { value: existing, fresh: false }, outcome: 'would-repair', detail };
-      const uris = [...new Set([...(existing.redirectUris ?? []), input.redirectUri])];
+      // A PUT replaces the application: start from all of it, as PingOne has it now.
+      const current = await readApplication(ctx, existing.id);
       const updated = await updateApplication(
         ctx,
         existing.id,
-        desiredApplication(names.applicationName, uris, existing),
+        repairedApplication(current, names.applicationName, input.redirectUri),
       );
       return {
         value: { value: { ...existing, ...updated }, fresh: false },
@@ -374,7 +380,12 @@ export async function runPlan(
       if (existing.content === TEMPLATE_CONTENT) return { value: existing, outcome: 'reused' };
       const detail = 'content changed';
       if (dryRun) return { value: existing, outcome: 'would-repair', detail };
-      const updated = await updateTransactionContent(ctx, existing.id, body);
+      // A PUT replaces the content (its sender, say): send back all of it, new text only.
+      const current = await readTransactionContent(ctx, existing.id);
+      const updated = await updateTransactionContent(ctx, existing.id, {
+        ...(writableFields(current) as Omit<TemplateContent, 'id'>),
+        content: TEMPLATE_CONTENT,
+      });
       return { value: { ...existing, ...updated }, outcome: 'repaired', detail };
     }),
   );
