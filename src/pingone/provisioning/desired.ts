@@ -5,8 +5,11 @@ import {
   type DeviceAuthenticationPolicy,
   type DeviceAuthenticationPolicyBody,
   type DeviceMethodSettings,
+  type Grant,
   type OfflineMethodSettings,
   type SignOnPolicyAction,
+  type TemplateContent,
+  type User,
 } from '../management.js';
 
 /**
@@ -98,6 +101,73 @@ export function repairedApplication(
     tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
     pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
   } as Omit<Application, 'id'>;
+}
+
+/** Step 5's body: the openid resource with the scopes the application may ask for. */
+export function desiredGrant(
+  resourceId: string,
+  scopeIds: string[],
+): Pick<Grant, 'resource' | 'scopes'> {
+  return { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
+}
+
+/** Step 6's body. The name becomes the ID token's `acr` (and our `acr_values`). */
+export function desiredSignOnPolicy(name: string): { name: string; description: string } {
+  return { name, description: 'SMS transaction approval (created by npm run setup)' };
+}
+
+/** Step 8's body: the policy, after any already assigned to the application. */
+export function desiredPolicyAssignment(
+  policyId: string,
+  priority: number,
+): { priority: number; signOnPolicy: { id: string } } {
+  return { priority, signOnPolicy: { id: policyId } };
+}
+
+/** Step 9's body: our SMS text for the `transaction` template, under our variant. */
+export function desiredTemplateContent(variant: string): Omit<TemplateContent, 'id'> {
+  return {
+    locale: TEMPLATE_LOCALE,
+    deliveryMethod: TEMPLATE_DELIVERY,
+    variant,
+    content: TEMPLATE_CONTENT,
+  };
+}
+
+/** Step 10's body. */
+export function desiredPopulation(name: string): { name: string; description: string } {
+  return {
+    name,
+    description: 'Demo users of the SMS transaction approval (created by npm run setup)',
+  };
+}
+
+/**
+ * Step 11's body. PingOne requires `email` as well as `username`: a username that is no address
+ * gets a placeholder at example.com (nothing is ever mailed: the device policy sends no
+ * notification and only SMS is enabled).
+ */
+export function desiredUser(
+  username: string,
+  phone: string,
+  populationId: string,
+): Omit<User, 'id'> {
+  const local = username.split('@')[0]!.replace(/[^A-Za-z0-9._+-]/g, '') || 'demo';
+  return {
+    username,
+    email: username.includes('@') ? username : `${local}@example.com`,
+    name: { given: 'Demo', family: 'Approver' },
+    mobilePhone: phone,
+    population: { id: populationId },
+  };
+}
+
+/** Step 15's body: an SMS device under our device policy (ACTIVE at once: no `status`). */
+export function desiredSmsDevice(
+  phone: string,
+  devicePolicyId: string,
+): { type: 'SMS'; phone: string; policy: { id: string } } {
+  return { type: 'SMS', phone, policy: { id: devicePolicyId } };
 }
 
 /** What breaks the flow in an existing application, in words; empty when it works. */

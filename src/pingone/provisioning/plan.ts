@@ -52,7 +52,14 @@ import {
   applicationDrift,
   desiredApplication,
   desiredDevicePolicy,
+  desiredGrant,
   desiredMfaAction,
+  desiredPolicyAssignment,
+  desiredPopulation,
+  desiredSignOnPolicy,
+  desiredSmsDevice,
+  desiredTemplateContent,
+  desiredUser,
   devicePolicyDrift,
   mfaActionDrift,
   phoneDigits,
@@ -208,7 +215,7 @@ export async function runPlan(
       ]);
       if (!app) return { value: undefined, outcome: 'would-create' };
       const existing = grants.find((g) => g.resource?.id === resourceId);
-      const body = { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
+      const body = desiredGrant(resourceId, scopeIds);
       if (!existing) {
         if (dryRun) return { value: undefined, outcome: 'would-create' };
         await createOnce({
@@ -227,8 +234,8 @@ export async function runPlan(
       if (scopeIds.every((id) => have.has(id))) return { value: undefined, outcome: 'reused' };
       if (dryRun)
         return { value: undefined, outcome: 'would-repair', detail: 'profile scope missing' };
-      const scopes = [...new Set([...have, ...scopeIds])].map((id) => ({ id }));
-      await updateGrant(ctx, app.value.id, existing.id, { resource: { id: resourceId }, scopes });
+      const scopes = [...new Set([...have, ...scopeIds])];
+      await updateGrant(ctx, app.value.id, existing.id, desiredGrant(resourceId, scopes));
       return { value: undefined, outcome: 'repaired', detail: 'profile scope missing' };
     }),
   );
@@ -276,11 +283,7 @@ export async function runPlan(
       if (dryRun) return { value: undefined, outcome: 'would-create' };
       const created = await createOnce({
         find: findPolicy,
-        create: () =>
-          createSignOnPolicy(ctx, {
-            name: names.policyName,
-            description: 'SMS transaction approval (created by npm run setup)',
-          }),
+        create: () => createSignOnPolicy(ctx, desiredSignOnPolicy(names.policyName)),
         ...retry,
       });
       return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -345,10 +348,11 @@ export async function runPlan(
             (a) => a.signOnPolicy?.id === pol.value.id,
           ),
         create: () =>
-          createSignOnPolicyAssignment(ctx, app.value.id, {
-            priority,
-            signOnPolicy: { id: pol.value.id },
-          }),
+          createSignOnPolicyAssignment(
+            ctx,
+            app.value.id,
+            desiredPolicyAssignment(pol.value.id, priority),
+          ),
         ...retry,
       });
       return {
@@ -362,12 +366,7 @@ export async function runPlan(
   const templateContent = once(() =>
     steps.run('template content', async (): Promise<StepResult<TemplateContent | undefined>> => {
       const existing = oldest((await contents()).filter(isOurContent));
-      const body = {
-        locale: TEMPLATE_LOCALE,
-        deliveryMethod: TEMPLATE_DELIVERY,
-        variant: names.templateVariant,
-        content: TEMPLATE_CONTENT,
-      };
+      const body = desiredTemplateContent(names.templateVariant);
       if (!existing) {
         if (dryRun) return { value: undefined, outcome: 'would-create' };
         const created = await createOnce({
@@ -397,11 +396,7 @@ export async function runPlan(
       if (dryRun) return { value: undefined, outcome: 'would-create' };
       const created = await createOnce({
         find: findPopulation,
-        create: () =>
-          createPopulation(ctx, {
-            name: names.populationName,
-            description: 'Demo users of the SMS transaction approval (created by npm run setup)',
-          }),
+        create: () => createPopulation(ctx, desiredPopulation(names.populationName)),
         ...retry,
       });
       return { value: created, outcome: 'created' };
@@ -418,17 +413,9 @@ export async function runPlan(
       const existing = await lookup;
       if (!existing) {
         if (dryRun || !pop) return { value: undefined, outcome: 'would-create' };
-        const local = input.username.split('@')[0]!.replace(/[^A-Za-z0-9._+-]/g, '') || 'demo';
         const created = await createOnce({
           find: () => findUserByUsername(ctx, input.username),
-          create: () =>
-            createUser(ctx, {
-              username: input.username,
-              email: input.username.includes('@') ? input.username : `${local}@example.com`,
-              name: { given: 'Demo', family: 'Approver' },
-              mobilePhone: input.phone,
-              population: { id: pop.id },
-            }),
+          create: () => createUser(ctx, desiredUser(input.username, input.phone, pop.id)),
           ...retry,
         });
         return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -516,11 +503,7 @@ export async function runPlan(
               (d.status ?? 'ACTIVE') === 'ACTIVE',
           ),
         create: () =>
-          createUserDevice(ctx, u.value.id, {
-            type: 'SMS',
-            phone: input.phone,
-            policy: { id: dap.value.id },
-          }),
+          createUserDevice(ctx, u.value.id, desiredSmsDevice(input.phone, dap.value.id)),
         ...retry,
       });
       return u.fresh
