@@ -147,10 +147,10 @@ export class Checker {
   }
 }
 
-/** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (contract §4). */
+/** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (docs/pingone-contract.md §4). */
 export const PHONE = /^\+[0-9][0-9 .()-]{5,24}$/;
 
-/** Sign-on policy names (contract §4 step 6). */
+/** Sign-on policy names (docs/pingone-contract.md §4 step 6). */
 export const POLICY_NAME = /^[a-zA-Z0-9_. -]+$/;
 
 export function uniquenessViolation(target: string, value: string, existingId: string) {

@@ -30,7 +30,7 @@ const AUTH_METHODS = [
 ] as const;
 const PKCE = ['OPTIONAL', 'REQUIRED', 'S256_REQUIRED'] as const;
 
-/** PingOne client secrets are at least 64 characters (contract §4 step 2). */
+/** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }

@@ -59,7 +59,7 @@ export function userRoutes(router: Router, ctx: Context): void {
   const userLink = (req: Parameters<Parameters<Router['get']>[1]>[0], suffix: string) =>
     `${ctx.origin(req)}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
 
-  // Contract §4 step 12: PUT with the vendor type; plain JSON gets 415.
+  // docs/pingone-contract.md §4 step 12: PUT with the vendor type; plain JSON gets 415.
   router.put('/users/:userId/password', (req, res) => {
     const env = envOf(req);
     const user = userOf(env, String(req.params.userId));
@@ -122,7 +122,7 @@ export function userRoutes(router: Router, ctx: Context): void {
       if (type === 'SMS' || type === 'VOICE')
         fields.phone = c.string('phone', { required: true, pattern: PHONE });
       if (type === 'EMAIL') fields.email = c.string('email', { required: true, pattern: EMAIL });
-      // An admin-created device without `status` is ACTIVE at once (contract §4 step 15).
+      // An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4 step 15).
       fields.status =
         c.string('status', { allowed: ['ACTIVE', 'ACTIVATION_REQUIRED'] }) ?? 'ACTIVE';
       const nickname = c.string('nickname', { max: 100 });
