@@ -58,7 +58,7 @@ export interface AppDeps {
   phoneHint?: string;
   /** The user's PingOne id when known ahead (embedded mode), the expected ID token `sub`. */
   userId?: string;
-  /** A worker token for `/flows` calls (contract §9); sent only when given. */
+  /** A worker token for `/flows` calls (docs/pingone-contract.md §9); sent only when given. */
   flowsBearer?: () => Promise<string>;
   /** Retries of safe PingOne calls (tests turn them down). */
   retry?: Partial<RetryPolicy>;
@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): Express {
     // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
     retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
   });
-  // Contract §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
+  // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
   const workerTokens = settings.worker
     ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
     : undefined;

@@ -42,7 +42,7 @@ export interface RelyingPartySettings extends PingOneLocation {
   username: string;
   templateVariant: string;
   policyName: string;
-  /** Contract §9: send a worker bearer token on /flows calls only when this is set. */
+  /** docs/pingone-contract.md §9: send a worker bearer token on /flows calls only when this is set. */
   worker?: WorkerCredentials;
 }
 

@@ -11,7 +11,7 @@ export interface ApprovalContext {
   settings: RelyingPartySettings;
   urls: PingOneUrls;
   ui: 'own' | 'hosted';
-  /** `BASE_URL/callback`: sent on authorize and token in both modes (contract §9). */
+  /** `BASE_URL/callback`: sent on authorize and token in both modes (docs/pingone-contract.md §9). */
   redirectUri: string;
   flows: FlowClient;
   tokens: TokenClient;

@@ -85,7 +85,7 @@ export async function checkCode(
       await settle(ctx, req, transfer, 'locked');
       return result;
     case FLOW_STATUS.otpRequired: {
-      // A 200 that still wants a code is a wrong code, in a shape the contract did not promise.
+      // A 200 that still wants a code is a wrong code, in a shape docs/pingone-contract.md does not promise.
       const wrongCodes = flow.wrongCodes + 1;
       if (wrongCodes >= MAX_WRONG_CODES) {
         await settle(ctx, req, transfer, 'locked');

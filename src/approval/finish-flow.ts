@@ -50,7 +50,7 @@ export async function finishFlow(
   const log = { transferId: transfer.id };
   const inspect = (verdict: Omit<ChecksInput, 'flow' | 'transfer' | 'response'>) =>
     ctx.inspector?.checks(req, { flow, transfer, response, ...verdict });
-  // `state` is echoed by some PingOne answers and not others (contract §9): checked when present.
+  // `state` is echoed by some PingOne answers and not others (docs/pingone-contract.md §9): checked when present.
   if (response.state !== undefined && response.state !== flow.state) {
     req.log.warn(
       { ...log, event: 'flow.state_mismatch' },

@@ -26,7 +26,7 @@ export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnav
   return new PingOneUnavailableError(502, 'PINGONE_ERROR', step, options);
 }
 
-/** A stale or unknown flow: PingOne forgot it (contract §9: 10 minutes, then 404). */
+/** A stale or unknown flow: PingOne forgot it (docs/pingone-contract.md §9: 10 minutes, then 404). */
 export function isExpiredFlow(error: PingOneError): boolean {
   return error.status === 404 || error.code === 'NOT_FOUND';
 }

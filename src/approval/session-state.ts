@@ -98,7 +98,7 @@ export class FlowClaims {
   private readonly claimed = new Map<string, number>();
   constructor(
     private readonly now: () => Date,
-    // A flow lives 10 minutes at PingOne (contract §9); a claim older than that guards nothing.
+    // A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing.
     private readonly ttlMs = 10 * 60 * 1000,
   ) {}
 

@@ -6,7 +6,7 @@ import { flowRoutes } from './flow-routes.js';
 import { signOnPageRoutes } from './signon-page.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
-/** The auth host (contract §1): `/{env}/as/*`, `/{env}/flows/*` and the hosted sign-on page. */
+/** The auth host (docs/pingone-contract.md §1): `/{env}/as/*`, `/{env}/flows/*` and the hosted sign-on page. */
 export function authRouter(ctx: Context): Router {
   const r = Router();
   r.get('/:envId/as/authorize', (req, res) => authorize(ctx, req, res));

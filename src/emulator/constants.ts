@@ -1,5 +1,5 @@
 /**
- * Every behaviour the wire contract leaves open ([G], /work/shared/pingone-contract.md §9) and the
+ * Every behaviour the wire contract leaves open ([G], docs/pingone-contract.md §9) and the
  * emulator's own defaults, each in one place so that a test can pin it and a real tenant can
  * overturn it.
  */

@@ -26,7 +26,7 @@ const OTHER_ACTIONS = [
   'application/vnd.pingidentity.session.reset+json',
 ];
 
-/** `/{env}/flows/{flowId}` (contract §6.17) and `/{env}/as/resume` (§6.18). */
+/** `/{env}/flows/{flowId}` (docs/pingone-contract.md §6.17) and `/{env}/as/resume` (§6.18). */
 export function flowRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/flows/:flowId', (req, res) => {
     requireHalAccept(req);

@@ -120,7 +120,7 @@ export function userRoutes(router: Router, ctx: Context): void {
       const fields: Record<string, unknown> = { type, user: { id: scope.parentId } };
       if (type === 'SMS' || type === 'VOICE') fields.phone = c.string('phone');
       if (type === 'EMAIL') fields.email = c.string('email');
-      // An admin-created device without `status` is ACTIVE at once (contract §4 step 15).
+      // An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4 step 15).
       fields.status = c.string('status') ?? 'ACTIVE';
       const nickname = c.string('nickname');
       if (nickname !== undefined) fields.nickname = nickname;

@@ -65,7 +65,7 @@ export interface InspectorOptions {
    * (its code masked). Real PingOne has no such thing: there only the masked number is shown.
    */
   smsOutboxUrl?: string;
-  /** A worker bearer token is sent on /flows calls (contract §9). */
+  /** A worker bearer token is sent on /flows calls (docs/pingone-contract.md §9). */
   flowsBearer?: boolean;
   /** The outbox read is a local call; it must not hold the page up. */
   smsTimeoutMs?: number;

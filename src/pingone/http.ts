@@ -229,7 +229,7 @@ function truncateHeader(value: string): string {
  * `%2D`), and nothing published says whether PingOne decodes that. PingOne's client ids and
  * secrets use only letters, digits and `-._~`, which read the same decoded or not, so these
  * bytes work either way. Both the worker token and the code exchange use it.
- * See docs/pingone-contract.md, "Client authentication at the token endpoint".
+ * See docs/pingone-contract.md §6.19.
  */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;

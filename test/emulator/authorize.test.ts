@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => em.close());
 
-/** pi.flow authorize errors use PingOne's error body (contract §2.1). */
+/** pi.flow authorize errors use PingOne's error body (docs/pingone-contract.md §2.1). */
 function expectRefused(res: CallResult, target: string) {
   expect(res.status).toBe(400);
   expect(typeof res.body.id).toBe('string');

@@ -302,7 +302,7 @@ export const TEMPLATE = {
   variables: { sum: '250.00', currency: 'EUR', recipient: 'Bob' },
 };
 
-/** The request JWT / login_hint_token of contract §5, HS256 with the app secret. */
+/** The request JWT / login_hint_token of docs/pingone-contract.md §5, HS256 with the app secret. */
 export async function requestJwt(
   em: RunningEmulator,
   p: Provisioned,

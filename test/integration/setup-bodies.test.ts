@@ -141,4 +141,63 @@ describe('setup bodies on the wire', () => {
     expect(after.body.noDevicesMode).toBe('BLOCK');
     expect(after.body.condition).toEqual(condition);
   });
+
+  it('repairs an application by reading it whole: fields we never set go back unchanged', async () => {
+    const env = setupEnv(emu);
+    const envPath = tempEnvPath();
+    expect((await setup([...ARGS, '--write-env', envPath], env)).code).toBe(0);
+    const [app] = await listNamed(emu, '/applications', PREFIX);
+    const path = `/applications/${String(app!.id)}`;
+    const { id, _links, environment, createdAt, updatedAt, ...writable } = app!;
+    void [id, _links, environment, createdAt, updatedAt];
+    // Someone narrowed the redirect URIs and added their own; PingOne also holds settings the
+    // emulator does not model (signing key policy, JWKS, CORS), played into its answer here.
+    const theirs = 'https://other.example/callback';
+    expect(
+      (await adminCall(emu, 'PUT', path, { ...writable, redirectUris: [theirs] })).status,
+    ).toBe(200);
+    const unmodelled = {
+      signing: { keyRotationPolicy: { id: 'krp-1' } },
+      jwksUrl: 'https://other.example/jwks',
+      corsSettings: { behavior: 'ALLOW_SPECIFIC_ORIGINS', origins: ['https://other.example'] },
+      refreshTokenDuration: 86400,
+    };
+    const wire = recordingFetch((call, body) =>
+      call.method === 'GET' && call.path === path ? { ...(body as object), ...unmodelled } : body,
+    );
+    const run = await setup([...ARGS, '--write-env', envPath], env, { fetch: wire.fetch });
+    expect(run.code, run.text).toBe(0);
+    expect(run.out.find((l) => l.trimStart().startsWith('application '))).toMatch(
+      /repaired.*redirect URI/,
+    );
+    const read = wire.calls.findIndex((c) => c.method === 'GET' && c.path === path);
+    const put = wire.calls.findIndex((c) => c.method === 'PUT' && c.path === path);
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(put).toBeGreaterThan(read);
+    const body = wire.calls[put]!.body as Record<string, unknown>;
+    expect(body).toMatchObject(unmodelled);
+    expect(body.redirectUris).toEqual([theirs, 'http://localhost:3000/callback']);
+    for (const key of ['id', '_links', 'environment', 'createdAt', 'updatedAt'])
+      expect(body).not.toHaveProperty(key);
+  });
+
+  it('finds the template variant case-insensitively, as PingOne does, and creates no second one', async () => {
+    const env = setupEnv(emu);
+    const variant = names.templateVariant.toUpperCase();
+    const made = await adminCall(emu, 'POST', '/templates/transaction/contents', {
+      locale: 'en',
+      deliveryMethod: 'SMS',
+      variant,
+      content: 'Approve ${sum} ${currency} to ${recipient}? Code: ${OTP}',
+    });
+    expect(made.status).toBe(201);
+    const run = await setup([...ARGS, '--write-env', tempEnvPath()], env);
+    expect(run.code, run.text).toBe(0);
+    expect(run.out.find((l) => l.trimStart().startsWith('template content '))).toMatch(/reused/);
+    const contents = await adminCall(emu, 'GET', '/templates/transaction/contents');
+    const ours = (contents.body._embedded.contents as { variant?: string }[]).filter(
+      (c) => c.variant?.toLowerCase() === names.templateVariant.toLowerCase(),
+    );
+    expect(ours.map((c) => c.variant)).toEqual([variant]);
+  });
 });

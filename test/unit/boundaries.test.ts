@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((m) => m[1]!);
 }
 
-// design.md: the emulator stands in for a foreign system; if it shared code with the clients,
+// docs/pingone-contract.md §8: the emulator stands in for a foreign system; if it shared code with the clients,
 // a mistake on both sides would pass every test.
 describe('module boundaries', () => {
   it('src/emulator imports nothing from the rest of src/', () => {
@@ -61,5 +61,32 @@ describe('module boundaries', () => {
       .filter((file) => /pingone\.(com|ca|eu|sg|asia)\b/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(root, file));
     expect(offenders).toEqual([]);
+  });
+});
+
+const files = ['src', 'test', 'scripts', 'bench'].flatMap((d) => sourceFiles(join(root, d)));
+const doc = readFileSync(join(root, 'docs/pingone-contract.md'), 'utf8');
+const sections = new Set([...doc.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]!));
+
+describe('comments cite the contract inside the repository', () => {
+  it('every "docs/pingone-contract.md §N" names a section that exists', () => {
+    const broken: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(file, 'utf8').matchAll(
+        /pingone-contract\.md §(\d+(?:\.\d+)?)/g,
+      )) {
+        if (!sections.has(m[1]!)) broken.push(`${relative(root, file)}: §${m[1]}`);
+      }
+    }
+    expect(sections.has('6.19')).toBe(true);
+    expect(broken).toEqual([]);
+  });
+
+  it('no source file points at a document outside the repository', () => {
+    const outside = files
+      .filter((f) => /\/work\/shared|\.\.\/shared\/|\bdesign\.md\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f))
+      .filter((f) => f !== 'test/unit/boundaries.test.ts');
+    expect(outside).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export interface FlowClientOptions {
   http: HttpClient;
   /**
    * A worker access token for `/flows` calls. Ping's sample sends one, Ping's docs show cookies
-   * only (contract §9): sent only when configured.
+   * only (docs/pingone-contract.md §9): sent only when configured.
    */
   flowsBearer?: () => Promise<string>;
   now?: () => Date;

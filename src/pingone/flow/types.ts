@@ -1,6 +1,6 @@
 /**
  * The parts of PingOne's flow object this client reads. `id`, `status`, `_links`, `resumeUrl`
- * and `_embedded.user` are documented; the rest is read only when present (contract §6).
+ * and `_embedded.user` are documented; the rest is read only when present (docs/pingone-contract.md §6).
  */
 export interface PingOneFlow {
   id: string;

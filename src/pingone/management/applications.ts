@@ -15,6 +15,11 @@ export function createApplication(
   return sendForObject(ctx, 'create application', 'POST', '/applications', body);
 }
 
+/** `GET /applications/{id}`: the whole application, read before a repair. */
+export function readApplication(ctx: ManagementContext, id: string): Promise<Application> {
+  return sendForObject(ctx, 'read application', 'GET', `/applications/${seg(id)}`);
+}
+
 /** `PUT /applications/{id}`: replaces the application's settings (send every one to keep). */
 export function updateApplication(
   ctx: ManagementContext,

@@ -20,6 +20,14 @@ export function createTransactionContent(
   return sendForObject(ctx, 'create template content', 'POST', BASE, body);
 }
 
+/** `GET /templates/transaction/contents/{id}`: the whole content, read before a repair. */
+export function readTransactionContent(
+  ctx: ManagementContext,
+  id: string,
+): Promise<TemplateContent> {
+  return sendForObject(ctx, 'read template content', 'GET', `${BASE}/${seg(id)}`);
+}
+
 /** `PUT /templates/transaction/contents/{id}`: replaces the content. */
 export function updateTransactionContent(
   ctx: ManagementContext,

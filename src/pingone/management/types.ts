@@ -127,7 +127,7 @@ export interface DeviceMethodSettings {
 /**
  * Step 14's body as Ping's MFA spec requires it (`DeviceAuthenticationPolicy`): every method
  * block, `name` and `default`, plus `forSignOnPolicy` (deprecated, read-only, still listed as
- * required; Ping's SDK sends `false`). See docs/pingone-contract.md, step 14.
+ * required; Ping's SDK sends `false`). See docs/pingone-contract.md §4, step 14.
  */
 export interface DeviceAuthenticationPolicyBody {
   name: string;

@@ -64,6 +64,16 @@ export function deleteUser(ctx: ManagementContext, id: string): Promise<boolean>
   return deleteResource(ctx, 'delete user', `/users/${seg(id)}`);
 }
 
+/** Step 12's body (`password.set+json`): a password the user need not change. */
+export function passwordSetBody(value: string): { value: string; forceChange: boolean } {
+  return { value, forceChange: false };
+}
+
+/** Step 13's body. */
+export function mfaEnabledBody(mfaEnabled: boolean): { mfaEnabled: boolean } {
+  return { mfaEnabled };
+}
+
 /**
  * Step 12: `PUT /users/{id}/password` with the vendor type `password.set+json` (the overview
  * prose says POST; the method line and Ping's SDK say PUT).
@@ -74,7 +84,7 @@ export async function setUserPassword(
   value: string,
 ): Promise<void> {
   await managementCall(ctx, 'set user password', 'PUT', `/users/${seg(id)}/password`, {
-    json: { value, forceChange: false },
+    json: passwordSetBody(value),
     contentType: VENDOR_TYPES.passwordSet,
   });
 }
@@ -102,7 +112,7 @@ export async function setUserMfaEnabled(
   mfaEnabled: boolean,
 ): Promise<void> {
   await managementCall(ctx, 'enable user MFA', 'PUT', `/users/${seg(id)}/mfaEnabled`, {
-    json: { mfaEnabled },
+    json: mfaEnabledBody(mfaEnabled),
   });
 }
 

@@ -8,7 +8,7 @@ const READ_ONLY = ['id', '_links', '_embedded', 'environment', 'createdAt', 'upd
  * A copy of `resource` without PingOne's read-only fields: the start of a read-modify-write.
  * A PingOne PUT replaces the whole object, so a repair must send back every field it does not
  * mean to change (an application's `signing`, `jwks`, `corsSettings`, …).
- * See docs/pingone-contract.md, "Repairs".
+ * See docs/pingone-contract.md §10.
  */
 export function writableFields<T extends object>(resource: T): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...(resource as Record<string, unknown>) };

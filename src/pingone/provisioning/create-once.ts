@@ -14,7 +14,7 @@ export interface CreateOnceOptions<T> {
  * Creates an object with a POST, which is not safe to repeat blindly: after a failure that may
  * or may not have landed (timeout, network error, 429, 5xx), or a uniqueness conflict, it reads
  * PingOne again and only repeats the POST when the read proves the object is not there.
- * Contract §2.2: "a POST only after re-reading to prove the first one did not land".
+ * docs/pingone-contract.md §2.2: a POST is repeated only after a fresh read shows the first did not land.
  */
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   const maxAttempts = options.maxAttempts ?? 3;

@@ -5,8 +5,11 @@ import {
   type DeviceAuthenticationPolicy,
   type DeviceAuthenticationPolicyBody,
   type DeviceMethodSettings,
+  type Grant,
   type OfflineMethodSettings,
   type SignOnPolicyAction,
+  type TemplateContent,
+  type User,
 } from '../management.js';
 
 /**
@@ -48,37 +51,123 @@ export const TEMPLATE_VARIABLES = ['sum', 'currency', 'recipient'] as const;
 export const TEMPLATE_LOCALE = 'en';
 export const TEMPLATE_DELIVERY = 'SMS';
 
-/** Step 1's body; `redirectUris` holds ours plus any already registered. */
-export function desiredApplication(
-  name: string,
-  redirectUris: string[],
-  existing?: Application,
-): Omit<Application, 'id'> {
-  const body: Omit<Application, 'id'> = {
+/**
+ * True when `variant` names our template variant: PingOne compares variants case-insensitively,
+ * so a `TxApproval_SMS_Approval` someone typed in the console is ours too.
+ */
+export function sameVariant(variant: string | undefined, ours: string): boolean {
+  return (variant ?? '').toLowerCase() === ours.toLowerCase();
+}
+
+/** Step 1's body (a new application). */
+export function desiredApplication(name: string, redirectUri: string): Omit<Application, 'id'> {
+  return {
     name,
+    description: 'Created by npm run setup',
     enabled: true,
     type: 'WEB_APP',
     protocol: 'OPENID_CONNECT',
     grantTypes: ['AUTHORIZATION_CODE'],
     responseTypes: ['CODE'],
-    redirectUris,
+    redirectUris: [redirectUri],
     tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
     pkceEnforcement: 'S256_REQUIRED',
   };
-  // A PUT replaces the application: carry over what someone may have set on purpose.
-  if (existing) {
-    body.description = existing.description ?? 'Created by npm run setup';
-    if (existing.postLogoutRedirectUris)
-      body.postLogoutRedirectUris = existing.postLogoutRedirectUris;
-    if (existing.pkceEnforcement) body.pkceEnforcement = existing.pkceEnforcement;
-    const grantTypes = new Set([...(existing.grantTypes ?? []), 'AUTHORIZATION_CODE']);
-    const responseTypes = new Set([...(existing.responseTypes ?? []), 'CODE']);
-    body.grantTypes = [...grantTypes];
-    body.responseTypes = [...responseTypes];
-  } else {
-    body.description = 'Created by npm run setup';
-  }
-  return body;
+}
+
+/**
+ * The repair of an application read back whole. A PingOne PUT replaces the application, so
+ * every field we do not own (signing, jwks, corsSettings, token lifetimes, …) goes back as read;
+ * ours are added to, never narrowed: our redirect URI, grant and response type join the
+ * existing ones, an existing PKCE setting stays.
+ */
+export function repairedApplication(
+  current: Application,
+  name: string,
+  redirectUri: string,
+): Omit<Application, 'id'> {
+  const fresh = desiredApplication(name, redirectUri);
+  const union = (have: string[] | undefined, want: string) => [...new Set([...(have ?? []), want])];
+  return {
+    ...writableFields(current),
+    name,
+    description: current.description ?? fresh.description,
+    enabled: true,
+    type: current.type ?? fresh.type,
+    protocol: current.protocol ?? fresh.protocol,
+    grantTypes: union(current.grantTypes, 'AUTHORIZATION_CODE'),
+    responseTypes: union(current.responseTypes, 'CODE'),
+    redirectUris: union(current.redirectUris, redirectUri),
+    tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
+    pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
+  } as Omit<Application, 'id'>;
+}
+
+/** Step 5's body: the openid resource with the scopes the application may ask for. */
+export function desiredGrant(
+  resourceId: string,
+  scopeIds: string[],
+): Pick<Grant, 'resource' | 'scopes'> {
+  return { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
+}
+
+/** Step 6's body. The name becomes the ID token's `acr` (and our `acr_values`). */
+export function desiredSignOnPolicy(name: string): { name: string; description: string } {
+  return { name, description: 'SMS transaction approval (created by npm run setup)' };
+}
+
+/** Step 8's body: the policy, after any already assigned to the application. */
+export function desiredPolicyAssignment(
+  policyId: string,
+  priority: number,
+): { priority: number; signOnPolicy: { id: string } } {
+  return { priority, signOnPolicy: { id: policyId } };
+}
+
+/** Step 9's body: our SMS text for the `transaction` template, under our variant. */
+export function desiredTemplateContent(variant: string): Omit<TemplateContent, 'id'> {
+  return {
+    locale: TEMPLATE_LOCALE,
+    deliveryMethod: TEMPLATE_DELIVERY,
+    variant,
+    content: TEMPLATE_CONTENT,
+  };
+}
+
+/** Step 10's body. */
+export function desiredPopulation(name: string): { name: string; description: string } {
+  return {
+    name,
+    description: 'Demo users of the SMS transaction approval (created by npm run setup)',
+  };
+}
+
+/**
+ * Step 11's body. PingOne requires `email` as well as `username`: a username that is no address
+ * gets a placeholder at example.com (nothing is ever mailed: the device policy sends no
+ * notification and only SMS is enabled).
+ */
+export function desiredUser(
+  username: string,
+  phone: string,
+  populationId: string,
+): Omit<User, 'id'> {
+  const local = username.split('@')[0]!.replace(/[^A-Za-z0-9._+-]/g, '') || 'demo';
+  return {
+    username,
+    email: username.includes('@') ? username : `${local}@example.com`,
+    name: { given: 'Demo', family: 'Approver' },
+    mobilePhone: phone,
+    population: { id: populationId },
+  };
+}
+
+/** Step 15's body: an SMS device under our device policy (ACTIVE at once: no `status`). */
+export function desiredSmsDevice(
+  phone: string,
+  devicePolicyId: string,
+): { type: 'SMS'; phone: string; policy: { id: string } } {
+  return { type: 'SMS', phone, policy: { id: devicePolicyId } };
 }
 
 /** What breaks the flow in an existing application, in words; empty when it works. */

@@ -23,9 +23,11 @@ import {
   listTransactionContents,
   listUserDevices,
   patchUser,
+  readApplication,
   readApplicationSecret,
   readDeviceAuthenticationPolicy,
   readSignOnPolicyAction,
+  readTransactionContent,
   readUserMfaEnabled,
   readUserPasswordStatus,
   setUserMfaEnabled,
@@ -35,6 +37,7 @@ import {
   updateGrant,
   updateSignOnPolicyAction,
   updateTransactionContent,
+  writableFields,
   type Application,
   type DeviceAuthenticationPolicy,
   type ManagementContext,
@@ -49,14 +52,23 @@ import {
   applicationDrift,
   desiredApplication,
   desiredDevicePolicy,
+  desiredGrant,
   desiredMfaAction,
+  desiredPolicyAssignment,
+  desiredPopulation,
+  desiredSignOnPolicy,
+  desiredSmsDevice,
+  desiredTemplateContent,
+  desiredUser,
   devicePolicyDrift,
   mfaActionDrift,
   phoneDigits,
   randomPassword,
+  repairedApplication,
   repairedDevicePolicy,
   repairedMfaAction,
   samePhone,
+  sameVariant,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
   TEMPLATE_LOCALE,
@@ -135,7 +147,7 @@ export async function runPlan(
   const findDevicePolicy = async () =>
     oldest((await listDeviceAuthenticationPolicies(ctx)).filter(byName(names.devicePolicyName)));
   const isOurContent = (c: TemplateContent) =>
-    c.variant === names.templateVariant &&
+    sameVariant(c.variant, names.templateVariant) &&
     sameText(c.locale, TEMPLATE_LOCALE) &&
     sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
   const findContent = async () => oldest((await listTransactionContents(ctx)).filter(isOurContent));
@@ -148,7 +160,7 @@ export async function runPlan(
         const created = await createOnce({
           find: findApp,
           create: () =>
-            createApplication(ctx, desiredApplication(names.applicationName, [input.redirectUri])),
+            createApplication(ctx, desiredApplication(names.applicationName, input.redirectUri)),
           ...retry,
         });
         return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -158,11 +170,12 @@ export async function runPlan(
       const detail = drift.join(', ');
       if (dryRun)
         return { value: { value: existing, fresh: false }, outcome: 'would-repair', detail };
-      const uris = [...new Set([...(existing.redirectUris ?? []), input.redirectUri])];
+      // A PUT replaces the application: start from all of it, as PingOne has it now.
+      const current = await readApplication(ctx, existing.id);
       const updated = await updateApplication(
         ctx,
         existing.id,
-        desiredApplication(names.applicationName, uris, existing),
+        repairedApplication(current, names.applicationName, input.redirectUri),
       );
       return {
         value: { value: { ...existing, ...updated }, fresh: false },
@@ -202,7 +215,7 @@ export async function runPlan(
       ]);
       if (!app) return { value: undefined, outcome: 'would-create' };
       const existing = grants.find((g) => g.resource?.id === resourceId);
-      const body = { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
+      const body = desiredGrant(resourceId, scopeIds);
       if (!existing) {
         if (dryRun) return { value: undefined, outcome: 'would-create' };
         await createOnce({
@@ -221,8 +234,8 @@ export async function runPlan(
       if (scopeIds.every((id) => have.has(id))) return { value: undefined, outcome: 'reused' };
       if (dryRun)
         return { value: undefined, outcome: 'would-repair', detail: 'profile scope missing' };
-      const scopes = [...new Set([...have, ...scopeIds])].map((id) => ({ id }));
-      await updateGrant(ctx, app.value.id, existing.id, { resource: { id: resourceId }, scopes });
+      const scopes = [...new Set([...have, ...scopeIds])];
+      await updateGrant(ctx, app.value.id, existing.id, desiredGrant(resourceId, scopes));
       return { value: undefined, outcome: 'repaired', detail: 'profile scope missing' };
     }),
   );
@@ -270,11 +283,7 @@ export async function runPlan(
       if (dryRun) return { value: undefined, outcome: 'would-create' };
       const created = await createOnce({
         find: findPolicy,
-        create: () =>
-          createSignOnPolicy(ctx, {
-            name: names.policyName,
-            description: 'SMS transaction approval (created by npm run setup)',
-          }),
+        create: () => createSignOnPolicy(ctx, desiredSignOnPolicy(names.policyName)),
         ...retry,
       });
       return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -339,10 +348,11 @@ export async function runPlan(
             (a) => a.signOnPolicy?.id === pol.value.id,
           ),
         create: () =>
-          createSignOnPolicyAssignment(ctx, app.value.id, {
-            priority,
-            signOnPolicy: { id: pol.value.id },
-          }),
+          createSignOnPolicyAssignment(
+            ctx,
+            app.value.id,
+            desiredPolicyAssignment(pol.value.id, priority),
+          ),
         ...retry,
       });
       return {
@@ -356,12 +366,7 @@ export async function runPlan(
   const templateContent = once(() =>
     steps.run('template content', async (): Promise<StepResult<TemplateContent | undefined>> => {
       const existing = oldest((await contents()).filter(isOurContent));
-      const body = {
-        locale: TEMPLATE_LOCALE,
-        deliveryMethod: TEMPLATE_DELIVERY,
-        variant: names.templateVariant,
-        content: TEMPLATE_CONTENT,
-      };
+      const body = desiredTemplateContent(names.templateVariant);
       if (!existing) {
         if (dryRun) return { value: undefined, outcome: 'would-create' };
         const created = await createOnce({
@@ -374,7 +379,12 @@ export async function runPlan(
       if (existing.content === TEMPLATE_CONTENT) return { value: existing, outcome: 'reused' };
       const detail = 'content changed';
       if (dryRun) return { value: existing, outcome: 'would-repair', detail };
-      const updated = await updateTransactionContent(ctx, existing.id, body);
+      // A PUT replaces the content (its sender, say): send back all of it, new text only.
+      const current = await readTransactionContent(ctx, existing.id);
+      const updated = await updateTransactionContent(ctx, existing.id, {
+        ...(writableFields(current) as Omit<TemplateContent, 'id'>),
+        content: TEMPLATE_CONTENT,
+      });
       return { value: { ...existing, ...updated }, outcome: 'repaired', detail };
     }),
   );
@@ -386,11 +396,7 @@ export async function runPlan(
       if (dryRun) return { value: undefined, outcome: 'would-create' };
       const created = await createOnce({
         find: findPopulation,
-        create: () =>
-          createPopulation(ctx, {
-            name: names.populationName,
-            description: 'Demo users of the SMS transaction approval (created by npm run setup)',
-          }),
+        create: () => createPopulation(ctx, desiredPopulation(names.populationName)),
         ...retry,
       });
       return { value: created, outcome: 'created' };
@@ -407,17 +413,9 @@ export async function runPlan(
       const existing = await lookup;
       if (!existing) {
         if (dryRun || !pop) return { value: undefined, outcome: 'would-create' };
-        const local = input.username.split('@')[0]!.replace(/[^A-Za-z0-9._+-]/g, '') || 'demo';
         const created = await createOnce({
           find: () => findUserByUsername(ctx, input.username),
-          create: () =>
-            createUser(ctx, {
-              username: input.username,
-              email: input.username.includes('@') ? input.username : `${local}@example.com`,
-              name: { given: 'Demo', family: 'Approver' },
-              mobilePhone: input.phone,
-              population: { id: pop.id },
-            }),
+          create: () => createUser(ctx, desiredUser(input.username, input.phone, pop.id)),
           ...retry,
         });
         return { value: { value: created, fresh: true }, outcome: 'created' };
@@ -505,11 +503,7 @@ export async function runPlan(
               (d.status ?? 'ACTIVE') === 'ACTIVE',
           ),
         create: () =>
-          createUserDevice(ctx, u.value.id, {
-            type: 'SMS',
-            phone: input.phone,
-            policy: { id: dap.value.id },
-          }),
+          createUserDevice(ctx, u.value.id, desiredSmsDevice(input.phone, dap.value.id)),
         ...retry,
       });
       return u.fresh

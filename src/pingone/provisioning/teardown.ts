@@ -13,7 +13,7 @@ import {
   listUsersInPopulation,
   type ManagementContext,
 } from '../management.js';
-import { TEMPLATE_DELIVERY, type DesiredNames } from './desired.js';
+import { sameVariant, TEMPLATE_DELIVERY, type DesiredNames } from './desired.js';
 import { once, type StepResult, type StepRunner } from './step-runner.js';
 
 /**
@@ -58,7 +58,7 @@ export async function runTeardown(
     steps.run('template content', async (ready) => {
       const mine = (await listTransactionContents(ctx)).filter(
         (c) =>
-          c.variant === names.templateVariant &&
+          sameVariant(c.variant, names.templateVariant) &&
           (c.deliveryMethod ?? '').toLowerCase() === TEMPLATE_DELIVERY.toLowerCase(),
       );
       ready();

@@ -4,6 +4,7 @@ import {
   desiredNames,
   mfaActionDrift,
   randomPassword,
+  repairedApplication,
   repairedMfaAction,
   samePhone,
   TEMPLATE_CONTENT,
@@ -47,6 +48,41 @@ describe('drift detection', () => {
     expect(
       applicationDrift({ ...ok, enabled: false, redirectUris: [] }, 'https://rp/callback'),
     ).toEqual(['disabled', 'redirect URI https://rp/callback missing']);
+  });
+
+  it('repairs an application keeping every field it does not own, widening only ours', () => {
+    const current = {
+      id: 'a',
+      _links: { self: { href: 'h' } },
+      createdAt: 'c',
+      name: 'x',
+      enabled: false,
+      type: 'WEB_APP',
+      protocol: 'OPENID_CONNECT',
+      grantTypes: ['REFRESH_TOKEN'],
+      responseTypes: ['CODE'],
+      redirectUris: ['https://theirs/cb'],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_POST',
+      pkceEnforcement: 'OPTIONAL',
+      signing: { keyRotationPolicy: { id: 'k' } },
+      jwks: '{"keys":[]}',
+      corsSettings: { behavior: 'ALLOW_NO_ORIGINS' },
+    };
+    expect(repairedApplication(current, 'x', 'https://rp/callback')).toEqual({
+      name: 'x',
+      description: 'Created by npm run setup',
+      enabled: true,
+      type: 'WEB_APP',
+      protocol: 'OPENID_CONNECT',
+      grantTypes: ['REFRESH_TOKEN', 'AUTHORIZATION_CODE'],
+      responseTypes: ['CODE'],
+      redirectUris: ['https://theirs/cb', 'https://rp/callback'],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+      pkceEnforcement: 'OPTIONAL',
+      signing: current.signing,
+      jwks: current.jwks,
+      corsSettings: current.corsSettings,
+    });
   });
 
   it('finds an MFA action with SMS off or another device policy', () => {

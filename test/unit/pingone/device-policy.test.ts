@@ -5,7 +5,7 @@ import {
   repairedDevicePolicy,
 } from '../../../src/pingone/provisioning/desired.js';
 
-// The required paths of Ping's MFA spec, schema DeviceAuthenticationPolicy (docs/pingone-contract.md, step 14).
+// The required paths of Ping's MFA spec, schema DeviceAuthenticationPolicy (docs/pingone-contract.md §4, step 14).
 const SENT_CODE = [
   'enabled',
   'otp.lifeTime.duration',
