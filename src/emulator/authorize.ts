@@ -68,7 +68,7 @@ function paramsOf(req: Request): Params {
 }
 
 /**
- * `GET|POST /{env}/as/authorize` (contract §6.16): pi.flow answers the flow as JSON; query mode
+ * `GET|POST /{env}/as/authorize` (docs/pingone-contract.md §6.16): pi.flow answers the flow as JSON; query mode
  * (the hosted page) redirects the browser to the emulator's sign-on page.
  */
 export async function authorize(ctx: Context, req: Request, res: Response): Promise<void> {
@@ -353,7 +353,7 @@ function policyOf(
   return { doc: policy, actions };
 }
 
-/** `sub` of the login_hint_token: the user's id or username (contract §5). */
+/** `sub` of the login_hint_token: the user's id or username (docs/pingone-contract.md §5). */
 function userOf(env: Environment, sub: unknown): Doc {
   if (typeof sub !== 'string' || !sub)
     throw refuse(

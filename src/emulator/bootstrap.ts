@@ -125,7 +125,7 @@ export function bootstrapEnvironment(
     { name: 'Default', description: 'The default population', default: true },
     now,
   );
-  // A fresh environment's default MFA policy, in the full shape PingOne answers (contract §10.1).
+  // A fresh environment's default MFA policy, in the full shape PingOne answers (docs/pingone-contract.md §10.1).
   const failure = { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } };
   const offline = (enabled: boolean) => ({
     enabled,

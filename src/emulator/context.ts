@@ -6,15 +6,15 @@ import type { SmsOutbox } from './sms-outbox.js';
 import type { Store } from './store.js';
 import type { TokenRegistry } from './token-registry.js';
 
-/** Switches that make the emulator answer the other plausible shape of a [G] point (contract §9). */
+/** Switches that make the emulator answer the other plausible shape of a [G] point (docs/pingone-contract.md §9). */
 export interface Variants {
-  /** A new flow id after each step (contract §6: "the flow id may change after any step"). Default false. */
+  /** A new flow id after each step (docs/pingone-contract.md §6: "the flow id may change after any step"). Default false. */
   flowIdRotation: boolean;
-  /** otp.check's COMPLETED flow already carries `authorizeResponse` (contract §6.18). Default false. */
+  /** otp.check's COMPLETED flow already carries `authorizeResponse` (docs/pingone-contract.md §6.18). Default false. */
   completedIncludesAuthorizeResponse: boolean;
   /** resume answers 302 Location even in pi.flow mode. Default false. */
   resumeRedirectsInPiFlow: boolean;
-  /** resume echoes `state` (contract §9). Default true. */
+  /** resume echoes `state` (docs/pingone-contract.md §9). Default true. */
   echoStateOnResume: boolean;
 }
 

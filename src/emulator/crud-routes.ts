@@ -67,7 +67,7 @@ export function sendHal(res: Response, status: number, body: unknown): void {
   res.status(status).type(HAL_JSON).send(JSON.stringify(body));
 }
 
-/** 415 unless the body is `expected` (contract §2: vendor types are enforced). */
+/** 415 unless the body is `expected` (docs/pingone-contract.md §2: vendor types are enforced). */
 export function requireJsonType(req: Request, expected = 'application/json'): void {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||

@@ -5,7 +5,7 @@ import { OAuthError } from './p1-error.js';
 import { find, list } from './store.js';
 import { bearerOf } from './token-registry.js';
 
-/** Discovery, JWKS and userinfo of `{auth}/{env}/as` (contract §1). */
+/** Discovery, JWKS and userinfo of `{auth}/{env}/as` (docs/pingone-contract.md §1). */
 export function discoveryRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/.well-known/openid-configuration', (req, res) => {
     const env = authEnv(ctx, req);

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { OAuthError, P1Error } from './p1-error.js';
 
 /**
- * One place that answers every failure: PingOne's error body (contract §2.1), RFC 6749 errors on
+ * One place that answers every failure: PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on
  * the token endpoint, and never a stack trace.
  */
 export function errorHandler(onError: (error: unknown) => void) {

@@ -53,7 +53,7 @@ export function authEnv(ctx: Context, req: Request): Environment {
   return env;
 }
 
-/** Contract §2: a strict `Accept: application/json` gets 406 on the auth host's HAL answers. */
+/** docs/pingone-contract.md §2: a strict `Accept: application/json` gets 406 on the auth host's HAL answers. */
 export function requireHalAccept(req: Request): void {
   if (req.get('accept') && !req.accepts('application/hal+json')) {
     throw new P1Error(
@@ -64,7 +64,7 @@ export function requireHalAccept(req: Request): void {
   }
 }
 
-/** Contract §9: a worker bearer on /flows is accepted but not required — when present it must be valid. */
+/** docs/pingone-contract.md §9: a worker bearer on /flows is accepted but not required — when present it must be valid. */
 export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
   const header = req.get('authorization');
   if (header === undefined) {
@@ -97,7 +97,7 @@ function maskPhone(phone: unknown): string {
   return `******${digits.slice(-4)}`;
 }
 
-/** The flow object of contract §6 ("The flow object"). */
+/** The flow object of docs/pingone-contract.md §6 ("The flow object"). */
 export function flowView(
   ctx: Context,
   req: Request,

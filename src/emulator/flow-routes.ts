@@ -26,7 +26,7 @@ const OTHER_ACTIONS = [
   'application/vnd.pingidentity.session.reset+json',
 ];
 
-/** `/{env}/flows/{flowId}` (contract §6.17) and `/{env}/as/resume` (§6.18). */
+/** `/{env}/flows/{flowId}` (docs/pingone-contract.md §6.17) and `/{env}/as/resume` (§6.18). */
 export function flowRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/flows/:flowId', (req, res) => {
     requireHalAccept(req);
@@ -54,7 +54,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
         String(req.get('content-type')).split(';')[0]!.replace('application/vnd.pingidentity.', ''),
       );
     } else {
-      // Contract §2: a flow action needs its vendor type; plain JSON (or none) is 415.
+      // docs/pingone-contract.md §2: a flow action needs its vendor type; plain JSON (or none) is 415.
       throw unsupportedMediaType(`${OTP_CHECK}, ${PASSWORD_CHECK} or ${USER_LOOKUP}`);
     }
     setFlowCookies(ctx, req, res, flow);

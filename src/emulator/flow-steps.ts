@@ -79,7 +79,7 @@ const sameSecret = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** `otp.check` (contract §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
+/** `otp.check` (docs/pingone-contract.md §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
 export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknown): void {
   if (flow.status !== 'OTP_REQUIRED' || !flow.otp) throw wrongStatus(flow, 'otp.check');
   if (typeof otp !== 'string' || otp === '') {

@@ -6,7 +6,7 @@ import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { find, list, remove, type Doc, type Environment } from './store.js';
 
-/** PingOne client secrets are at least 64 characters (contract §4 step 2). */
+/** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
@@ -48,7 +48,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       }
       const description = c.string('description');
       c.done();
-      // PUT replaces the whole application (contract §10.4): what is not sent is reset, except
+      // PUT replaces the whole application (docs/pingone-contract.md §10.4): what is not sent is reset, except
       // what PingOne keeps apart from the body (the secret).
       return {
         ...c.body,

@@ -11,7 +11,7 @@ import { userRoutes } from './management-users.js';
 import { accessFailed, notFound, P1Error } from './p1-error.js';
 import { bearerOf, type TokenGrant } from './token-registry.js';
 
-/** The management host (`/v1`): a worker bearer on every call (contract §2), then the resource families. */
+/** The management host (`/v1`): a worker bearer on every call (docs/pingone-contract.md §2), then the resource families. */
 export function managementRouter(ctx: Context): Router {
   const v1 = Router();
 

@@ -52,10 +52,10 @@ export interface FieldRule {
   source: string;
 }
 
-/** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (contract §4). */
+/** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (docs/pingone-contract.md §4). */
 export const PHONE = /^\+[0-9][0-9 .()-]{5,24}$/;
 
-/** Sign-on policy names (contract §4 step 6). */
+/** Sign-on policy names (docs/pingone-contract.md §4 step 6). */
 export const POLICY_NAME = /^[a-zA-Z0-9_. -]+$/;
 
 /** MGMT `User`: letters, marks, spaces, symbols, numbers and punctuation. */

@@ -56,9 +56,9 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       const type = c.string('type');
       const fields: Record<string, unknown> = { ...c.body };
       if (type === 'MULTI_FACTOR_AUTHENTICATION') {
-        // The per-method objects are deprecated (contract §10.3): an action without any of them
+        // The per-method objects are deprecated (docs/pingone-contract.md §10.3): an action without any of them
         // takes its methods from the device authentication policy. One that sends them must
-        // enable at least one (contract §4 step 7).
+        // enable at least one (docs/pingone-contract.md §4 step 7).
         const sent = MFA_METHODS.filter((m) => c.get(m) !== undefined);
         if (sent.length && !sent.some((m) => c.get(`${m}.enabled`) === true)) {
           c.invalid('sms.enabled', 'At least one authentication method must be enabled');

@@ -10,7 +10,7 @@ import type { Flow } from './flow-registry.js';
 import { P1Error } from './p1-error.js';
 import { find, list, type Doc, type Environment } from './store.js';
 
-/** The SMS settings of a device authentication policy (contract §4 step 14, §7). */
+/** The SMS settings of a device authentication policy (docs/pingone-contract.md §4 step 14, §7). */
 interface OtpSettings {
   failureCount: number;
   lifetimeMs: number;
@@ -18,7 +18,7 @@ interface OtpSettings {
 }
 
 /**
- * Contract §8.4: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
+ * docs/pingone-contract.md §8.4: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
  * `DEFAULT_TO_FIRST`); then a fresh OTP is rendered into the transaction text and "sent".
  */
 export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
@@ -35,7 +35,7 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const action = flow.policy.mfaActionId
     ? find(env, 'actions', flow.policy.mfaActionId)
     : undefined;
-  // The action's own `sms` is deprecated (contract §10.3): without it, the device policy decides.
+  // The action's own `sms` is deprecated (docs/pingone-contract.md §10.3): without it, the device policy decides.
   const actionSms = action?.sms as { enabled?: boolean } | undefined;
   const smsAllowed = actionSms
     ? actionSms.enabled === true

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** One entry of `details` in PingOne's error body (contract §2.1). */
+/** One entry of `details` in PingOne's error body (docs/pingone-contract.md §2.1). */
 export interface P1Detail {
   code: string;
   target?: string;

@@ -18,7 +18,7 @@ export interface JwtCheck {
   /** The app's current secret and, during a rotation, the previous one. */
   secrets: string[];
   supportUnsigned: boolean;
-  /** login_hint_token requires `exp` (contract §5). */
+  /** login_hint_token requires `exp` (docs/pingone-contract.md §5). */
   requireExp: boolean;
   now: number;
 }
@@ -27,7 +27,7 @@ const HMAC = ['HS256', 'HS384', 'HS512'];
 
 /**
  * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",
- * contract §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
+ * docs/pingone-contract.md §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
  * `aud` = the issuer, `exp` in the future; unsigned only when the app allows it.
  */
 export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<JWTPayload> {

@@ -9,7 +9,7 @@ import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
 import { find, type Doc, type Environment } from './store.js';
 
-/** `POST /{env}/as/token` (contract §3 worker token, §6.19 authorization code). RFC 6749 errors. */
+/** `POST /{env}/as/token` (docs/pingone-contract.md §3 worker token, §6.19 authorization code). RFC 6749 errors. */
 export async function tokenEndpoint(ctx: Context, req: Request, res: Response): Promise<void> {
   const env = authEnv(ctx, req);
   if (!req.is('application/x-www-form-urlencoded')) {
