@@ -3,6 +3,7 @@ import { authorize } from './authorize.js';
 import type { Context } from './context.js';
 import { discoveryRoutes } from './discovery-routes.js';
 import { flowRoutes } from './flow-routes.js';
+import { signoffRoutes } from './signoff.js';
 import { signOnPageRoutes } from './signon-page.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
@@ -15,5 +16,6 @@ export function authRouter(ctx: Context): Router {
   discoveryRoutes(r, ctx);
   flowRoutes(r, ctx);
   signOnPageRoutes(r, ctx);
+  signoffRoutes(r, ctx);
   return r;
 }

@@ -242,7 +242,7 @@ async function buildFlow(
 }
 
 /**
- * What the flow must still do, in order. Without a login hint (docs/pingone-contract.md §10.5), a
+ * What the flow must still do, in order. Without a login hint (docs/pingone-contract.md §6.20), a
  * policy with a LOGIN action asks for username and password; an MFA-only policy asks only who the
  * user is (SIGN_ON_REQUIRED, then user.lookup). The hosted sign-on page (query mode) always asks
  * for both: it is the emulator's stand-in for PingOne's own page, whose form is PingOne's choice.

@@ -4,10 +4,10 @@
  * overturn it.
  */
 
-/** Contract §9 "flow lifetime": a flow lives 10 minutes, then every call on it answers 404 NOT_FOUND. */
+/** docs/pingone-contract.md §9 "flow lifetime": a flow lives 10 minutes, then every call on it answers 404 NOT_FOUND. */
 export const FLOW_LIFETIME_MS = 10 * 60 * 1000;
 
-/** Contract §9 "wrong-OTP status and body": 400 INVALID_DATA + detail INVALID_OTP with remainingAttempts. */
+/** docs/pingone-contract.md §9 "wrong-OTP status and body": 400 INVALID_DATA + detail INVALID_OTP with remainingAttempts. */
 export const WRONG_OTP_ANSWER = {
   status: 400,
   code: 'INVALID_DATA',
@@ -15,7 +15,7 @@ export const WRONG_OTP_ANSWER = {
 } as const;
 
 /**
- * Contract §9 "after the last failed attempt": the flow becomes FAILED; the failing call itself
+ * docs/pingone-contract.md §9 "after the last failed attempt": the flow becomes FAILED; the failing call itself
  * still answers the wrong-OTP body with `remainingAttempts: 0`, and later calls on the flow answer
  * 400 REQUEST_FAILED + detail QUOTA_EXCEEDED (resume: 400 in pi.flow, `error=access_denied` redirect otherwise).
  */
@@ -31,36 +31,38 @@ export const LOCKED_FLOW_ANSWER = {
  */
 export const EXPIRED_OTP_FAILS_FLOW = true;
 
-/** Contract §9 "`state` echoed by resume": echoed (variant `echoStateOnResume` turns it off). */
+/** docs/pingone-contract.md §9 "`state` echoed by resume": echoed (variant `echoStateOnResume` turns it off). */
 export const ECHO_STATE_ON_RESUME = true;
 
-/** Contract §9 "bearer token on /flows": accepted (and then checked) but not required. */
+/** docs/pingone-contract.md §9 "bearer token on /flows": accepted (and then checked) but not required. */
 export const FLOWS_BEARER_REQUIRED = false;
 
-/** Contract §9 "`redirect_uri` on token when authorize had none": a match is required only when authorize had one. */
+/** docs/pingone-contract.md §9 "`redirect_uri` on token when authorize had none": a match is required only when authorize had one. */
 export const TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE = true;
 
-/** Contract §9 "`${OTP}` vs `${otp}`": both placeholders receive the code. */
+/** docs/pingone-contract.md §9 "`${OTP}` vs `${otp}`": both placeholders receive the code. */
 export const OTP_PLACEHOLDERS = ['OTP', 'otp'] as const;
 
-/** Contract §9 "device create status code": 201. */
+/** docs/pingone-contract.md §9 "device create status code": 201. */
 export const DEVICE_CREATE_STATUS = 201;
 
 /**
- * Not in the contract: a flow call without the current ST / ST-NO-SS cookies. PingOne's sample
- * says the cookies are required; the emulator answers 400 INVALID_REQUEST + detail INVALID_VALUE
- * on target `cookie`, and requires both names.
+ * A call on /flows or /as/resume without the current ST / ST-NO-SS cookies
+ * (docs/pingone-contract.md §9, an open question of §9's kind). Ping's sample app, the only
+ * Ping source that says, reports 401 from PingOne, so the emulator answers 401 ACCESS_FAILED
+ * (the top-level code of a 401, §2.1) with detail INVALID_VALUE on target `cookie`, and requires
+ * both names. Clients must handle a 400 as well.
  */
 export const MISSING_COOKIE_ANSWER = {
-  status: 400,
-  code: 'INVALID_REQUEST',
+  status: 401,
+  code: 'ACCESS_FAILED',
   detailCode: 'INVALID_VALUE',
   target: 'cookie',
 } as const;
 export const FLOW_COOKIE_NAMES = ['ST', 'ST-NO-SS'] as const;
 
 /**
- * Contract §6 (flow object, "[G]" fields): the emulator adds `expiresAt`, `_embedded.devices`
+ * docs/pingone-contract.md §6 (flow object, "[G]" fields): the emulator adds `expiresAt`, `_embedded.devices`
  * (phone masked) and `selectedDevice` — clients must not depend on them.
  */
 export const FLOW_EXTRA_FIELDS = true;
@@ -77,16 +79,16 @@ export const NO_DEVICE_ANSWER = {
   detailCode: 'NO_USABLE_DEVICES',
 } as const;
 
-/** Contract §6.16: PingOne answers flows as HAL; a strict `Accept: application/json` gets 406. */
+/** docs/pingone-contract.md §6.16: PingOne answers flows as HAL; a strict `Accept: application/json` gets 406. */
 export const HAL_JSON = 'application/hal+json;charset=UTF-8';
 
-/** Contract §2.2: worker tokens last 3600 s. Access and ID tokens too. */
+/** docs/pingone-contract.md §2.2: worker tokens last 3600 s. Access and ID tokens too. */
 export const TOKEN_LIFETIME_S = 3600;
 
 /** Authorization codes: single use, 60 s. */
 export const CODE_LIFETIME_MS = 60 * 1000;
 
-/** Contract §7: defaults of a device authentication policy's SMS OTP. */
+/** docs/pingone-contract.md §7: defaults of a device authentication policy's SMS OTP. */
 export const DEFAULT_OTP = {
   failureCount: 3,
   lifetimeMs: 30 * 60 * 1000,

@@ -8,7 +8,7 @@ import type { TokenRegistry } from './token-registry.js';
 
 /** Switches that make the emulator answer the other plausible shape of a [G] point (docs/pingone-contract.md §9). */
 export interface Variants {
-  /** A new flow id after each step (docs/pingone-contract.md §6.16: the flow id may change after a step). Default false. */
+  /** A new flow id after each step (docs/pingone-contract.md §6: "the flow id may change after any step"). Default false. */
   flowIdRotation: boolean;
   /** otp.check's COMPLETED flow already carries `authorizeResponse` (docs/pingone-contract.md §6.18). Default false. */
   completedIncludesAuthorizeResponse: boolean;

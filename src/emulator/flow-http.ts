@@ -97,7 +97,7 @@ function maskPhone(phone: unknown): string {
   return `******${digits.slice(-4)}`;
 }
 
-/** The flow object of docs/pingone-contract.md §6.16. */
+/** The flow object of docs/pingone-contract.md §6 ("The flow object"). */
 export function flowView(
   ctx: Context,
   req: Request,

@@ -54,7 +54,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
         String(req.get('content-type')).split(';')[0]!.replace('application/vnd.pingidentity.', ''),
       );
     } else {
-      // Contract §2: a flow action needs its vendor type; plain JSON (or none) is 415.
+      // docs/pingone-contract.md §2: a flow action needs its vendor type; plain JSON (or none) is 415.
       throw unsupportedMediaType(`${OTP_CHECK}, ${PASSWORD_CHECK} or ${USER_LOOKUP}`);
     }
     setFlowCookies(ctx, req, res, flow);

@@ -105,7 +105,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
 }
 
 /**
- * `user.lookup` (docs/pingone-contract.md §10.5): names the user of an MFA-only flow started
+ * `user.lookup` (docs/pingone-contract.md §6.20): names the user of an MFA-only flow started
  * without a login hint; the next step (the OTP) is sent at once.
  */
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {

@@ -23,7 +23,11 @@ export type { RequestRecord } from './request-log.js';
 export type { Variants } from './context.js';
 
 export interface EmulatorOptions {
-  /** The origin clients reach the emulator at, when it differs from where it listens. */
+  /**
+   * The origin clients reach the emulator at, when it differs from where it listens (a proxy, a
+   * compose service name): issuer, discovery, links, resumeUrl, token `iss`/`aud` and the request
+   * JWT's `aud` check all use it. `scheme://host[:port]` only: PingOne's paths sit at the root.
+   */
   publicUrl?: string;
   environmentId?: string;
   /** Fixed worker credentials (default: generated). */
@@ -62,7 +66,10 @@ export interface Emulator {
 }
 
 export interface RunningEmulator {
+  /** The public URL (publicUrl, else where it listens). */
   url: string;
+  /** Where it listens, e.g. for a proxy in front of it. */
+  listenUrl: string;
   apiUrl: string;
   authUrl: string;
   environmentId: string;
@@ -81,7 +88,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = createClock(options.now);
   const store = createStore();
   const { env, worker } = bootstrapEnvironment(store, clock.now(), options);
-  let fixedOrigin = options.publicUrl?.replace(/\/+$/, '');
+  let fixedOrigin = options.publicUrl === undefined ? undefined : originOf(options.publicUrl);
   const ctx: Context = {
     store,
     clock,
@@ -143,6 +150,30 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
 }
 
+/** `publicUrl` as an origin; anything else is a configuration mistake, said plainly. */
+function originOf(publicUrl: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    throw new TypeError(
+      `The emulator's public URL must be http(s)://host[:port] with no path, got ${JSON.stringify(publicUrl)}`,
+    );
+  }
+  return url.origin;
+}
+
 /** Listens (port 0 for an ephemeral one) and answers with the URLs clients need. */
 export async function startEmulator(
   options: EmulatorOptions & { port?: number; host?: string } = {},
@@ -158,9 +189,10 @@ export async function startEmulator(
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const listenUrl = `http://${hostPart === '0.0.0.0' || hostPart === '[::]' ? '127.0.0.1' : hostPart}:${address.port}`;
   emulator.setOrigin(listenUrl);
-  const url = (rest.publicUrl ?? listenUrl).replace(/\/+$/, '');
+  const url = rest.publicUrl === undefined ? listenUrl : originOf(rest.publicUrl);
   return {
     url,
+    listenUrl,
     apiUrl: `${url}/v1`,
     authUrl: url,
     environmentId: emulator.environmentId,

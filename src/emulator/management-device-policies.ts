@@ -8,7 +8,7 @@ const OFFLINE_METHODS = ['sms', 'email', 'voice'] as const;
 /**
  * Device authentication policies (step 14). The body's shape, enums and ranges are
  * MANAGEMENT_RULES.deviceAuthenticationPolicy; what PingOne fills in when a field is absent is
- * applied here, so that a read-back shows it (docs/pingone-contract.md §10.1).
+ * applied here, so that a read-back shows it (docs/pingone-contract.md §4 step 14).
  */
 export function devicePolicyRoutes(router: Router, ctx: Context): void {
   crudRoutes(router, ctx, {

@@ -57,7 +57,7 @@ export function userRoutes(router: Router, ctx: Context): void {
   const userLink = (req: Parameters<Parameters<Router['get']>[1]>[0], suffix: string) =>
     `${ctx.origin(req)}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
 
-  // Contract §4 step 12: PUT with the vendor type; plain JSON gets 415.
+  // docs/pingone-contract.md §4 step 12: PUT with the vendor type; plain JSON gets 415.
   router.put('/users/:userId/password', (req, res) => {
     const env = envOf(req);
     const user = userOf(env, String(req.params.userId));

@@ -1,11 +1,13 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT, type JWTPayload } from 'jose';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** The RS256 key PingOne would sign tokens with; generated at start, public half served at /jwks. */
 export interface SigningKey {
   kid: string;
   jwk: Record<string, unknown>;
   sign(claims: JWTPayload): Promise<string>;
+  /** The claims of a token this key signed, whatever its `exp`; throws for any other token. */
+  verifySignature(token: string): Promise<JWTPayload>;
 }
 
 export function createSigningKey(): SigningKey {
@@ -21,6 +23,14 @@ export function createSigningKey(): SigningKey {
     kid,
     jwk,
     sign: (claims) => sign(privateKey, kid, claims),
+    verifySignature: async (token) =>
+      (
+        await jwtVerify(token, publicKey, {
+          algorithms: ['RS256'],
+          currentDate: new Date(0),
+          clockTolerance: Number.MAX_SAFE_INTEGER,
+        })
+      ).payload,
   };
 }
 

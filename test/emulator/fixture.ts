@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import * as client from 'openid-client';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 
 /** Shared by the conformance tests: real HTTP against a started emulator, nothing mocked. */
@@ -67,7 +68,7 @@ export const VARIANT = 'tx-approval';
 export const POLICY_NAME = 'TxApproval_SMS';
 
 /**
- * A step-14 body in the full shape the MFA spec requires (docs/pingone-contract.md §10.1): every
+ * A step-14 body in the full shape the MFA spec requires (docs/pingone-contract.md §4 step 14): every
  * method with `enabled` and its `otp` block, SMS alone enabled, no new-device notification.
  */
 export function fullDevicePolicy(
@@ -289,6 +290,22 @@ export async function addLoginPolicy(em: RunningEmulator, p: Provisioned): Promi
     const res = await m.post(path, body);
     if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
   }
+}
+
+/** openid-client (the app's flow client) configured by discovery, verifying ID token signatures. */
+export async function openIdClientConfig(
+  em: RunningEmulator,
+  p: Provisioned,
+): Promise<client.Configuration> {
+  const config = await client.discovery(
+    new URL(`${em.authUrl}/${em.environmentId}/as`),
+    p.appId,
+    undefined,
+    client.ClientSecretBasic(p.secret),
+    { execute: [client.allowInsecureRequests] },
+  );
+  client.enableNonRepudiationChecks(config);
+  return config;
 }
 
 export function pkce(): { verifier: string; challenge: string } {

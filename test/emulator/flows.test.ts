@@ -98,15 +98,19 @@ describe('POST /{env}/flows/{id} otp.check', () => {
   it('requires the current ST and ST-NO-SS cookies', async () => {
     const { res, cookies } = await authorize(em, p);
     const none = await flowCall(em, res.body.id, '', { otp: lastOtp(em) });
-    expect(none.status).toBe(400);
-    expect(none.body).toMatchObject({ code: 'INVALID_REQUEST', details: [{ target: 'cookie' }] });
+    // docs/pingone-contract.md §9: 401, as Ping's sample reports PingOne answering.
+    expect(none.status).toBe(401);
+    expect(none.body).toMatchObject({ code: 'ACCESS_FAILED', details: [{ target: 'cookie' }] });
     const onlyOne = await flowCall(em, res.body.id, cookies.split('; ')[0]!, { otp: lastOtp(em) });
-    expect(onlyOne.status).toBe(400);
+    expect(onlyOne.status).toBe(401);
     const ok = await flowCall(em, res.body.id, cookies, { otp: lastOtp(em) });
     expect(ok.status).toBe(200);
     // Rotated on the step: the old values no longer open the flow.
     const stale = await resume(em, ok.body.id, cookies);
-    expect(stale.status).toBe(400);
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('ACCESS_FAILED');
+    const noneOnResume = await resume(em, ok.body.id, '');
+    expect(noneOnResume.status).toBe(401);
     const fresh = await resume(em, ok.body.id, cookiesOf(ok, cookies));
     expect(fresh.status).toBe(200);
   });

@@ -18,7 +18,7 @@ afterAll(() => em.close());
 /**
  * The step-14 body that src/pingone sent until issue 12 (desiredDevicePolicy on main): SMS in
  * full, every other method as `{enabled:false}` only. The MFA spec requires `otp` on each
- * (docs/pingone-contract.md §10.1), so PingOne refuses it and the strict emulator must too.
+ * (docs/pingone-contract.md §4 step 14), so PingOne refuses it and the strict emulator must too.
  */
 const OLD_STEP_14_BODY = {
   name: 'Old shape SMS OTP',

@@ -8,6 +8,7 @@ import {
   cookiesOf,
   flowCall,
   lastOtp,
+  openIdClientConfig,
   provision,
   REDIRECT_URI,
   type Provisioned,
@@ -24,14 +25,7 @@ afterAll(() => em.close());
 
 describe('a standard OIDC client against the emulator', () => {
   it('openid-client discovers, redeems the code and verifies the signed ID token', async () => {
-    const config = await client.discovery(
-      new URL(`${em.authUrl}/${em.environmentId}/as`),
-      p.appId,
-      undefined,
-      client.ClientSecretBasic(p.secret),
-      { execute: [client.allowInsecureRequests] },
-    );
-    client.enableNonRepudiationChecks(config);
+    const config = await openIdClientConfig(em, p);
     const s = await authorize(em, p);
     const ok = await flowCall(em, s.res.body.id, s.cookies, { otp: lastOtp(em) });
     const resumed = await call(`${em.authUrl}/${em.environmentId}/as/resume?flowId=${ok.body.id}`, {

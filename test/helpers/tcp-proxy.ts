@@ -12,13 +12,16 @@ export interface TcpProxy {
 
 /**
  * A TCP pass-through on a free loopback port to `targetPort`: lets a test take a server (Redis)
- * away from the app and give it back with its data intact, which killing the server cannot.
+ * away from the app and give it back with its data intact, which killing the server cannot, or
+ * put a server behind another address. `targetPort` may be a function, read per connection, for
+ * a server that must know the proxy's port before it starts.
  */
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetPort: number | (() => number)): Promise<TcpProxy> {
+  const target = typeof targetPort === 'number' ? () => targetPort : targetPort;
   const sockets = new Set<Socket>();
   const make = (): Server =>
     createServer((client) => {
-      const upstream = connect(targetPort, '127.0.0.1');
+      const upstream = connect(target(), '127.0.0.1');
       for (const s of [client, upstream]) {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
