@@ -67,6 +67,8 @@ export interface AppConfig {
   timeoutMs: number;
   /** SQLite store: how often expired sessions are deleted. */
   sessionPruneIntervalMs: number;
+  /** Redis store: how long any call may take before the request gets 503. */
+  redisTimeoutMs: number;
 }
 
 export interface SetupConfig {
@@ -257,6 +259,11 @@ export function loadConfig(env: Env): AppConfig {
       str(env, 'SESSION_PRUNE_INTERVAL_MS'),
       { fallback: 60_000, min: 100, max: 86_400_000 },
     ),
+    redisTimeoutMs: parseMs(p, 'REDIS_TIMEOUT_MS', str(env, 'REDIS_TIMEOUT_MS'), {
+      fallback: 5_000,
+      min: 100,
+      max: 60_000,
+    }),
   };
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl) {

@@ -85,6 +85,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       dataDir: config.dataDir,
       logger,
       sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
+      redisCommandTimeoutMs: config.redisTimeoutMs,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
   const closeStores = options.stores ? async () => {} : () => stores.close();
