@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import {
   ConfigError,
+  configWarnings,
   DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     level: config.logLevel,
     format: config.logFormat,
   });
+  for (const warning of configWarnings(config)) logger.warn({ event: 'config.warning' }, warning);
   let stack: RunningStack;
   try {
     stack = await startStack({ config, logger });
