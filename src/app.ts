@@ -202,7 +202,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId(logger));
   app.use(rejectMalformedPath);
-  if (https) app.set('trust proxy', 1);
+  // X-Forwarded-Proto decides whether a request counts as https (and so gets the secure cookie):
+  // believed only from the proxies TRUST_PROXY names, never from whoever connects.
+  app.set('trust proxy', config.trustProxy);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');
   app.locals.mode = config.mode;

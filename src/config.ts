@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { readEnvFile } from './env-file.js';
 import { RATE_LIMIT_WINDOWS, type RateLimitOverrides } from './http/rate-limit.js';
 
@@ -74,6 +75,14 @@ export interface AppConfig {
   rateLimits: RateLimitOverrides;
   /** `OPERATOR_TOKEN`: a bearer token that lets an operator list every approval. */
   operatorToken?: string;
+  /** Redis store: how long any call may take before the request gets 503. */
+  redisTimeoutMs: number;
+  /**
+   * Express `trust proxy`: the proxies whose X-Forwarded-For/-Proto are believed. `false`
+   * (default) believes no one; a number counts hops; a list names addresses, subnets or
+   * proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
+   */
+  trustProxy: false | number | string[];
 }
 
 export interface SetupConfig {
@@ -197,6 +206,34 @@ function parseMs(
   return n;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, `address/prefix` or `address/netmask`, as proxy-addr (Express) reads them. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', mask, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (mask === undefined) return true;
+  if (/^\d+$/.test(mask)) return Number(mask) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(mask) === 4;
+}
+
+function parseTrustProxy(p: Problems, value: string | undefined): false | number | string[] {
+  if (value === undefined || /^(0|false|off|no)$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (bad.length) {
+    p.add(
+      `TRUST_PROXY must be off, a number of proxy hops, or a comma-separated list of the proxies' ` +
+        `addresses or subnets (or loopback, linklocal, uniquelocal); "${bad.join('", "')}" is not`,
+    );
+    return false;
+  }
+  return entries;
+}
+
 function parseTimeout(p: Problems, value: string | undefined): number {
   return parseMs(p, 'PINGONE_TIMEOUT_MS', value, { fallback: 10_000, min: 100, max: 120_000 });
 }
@@ -286,6 +323,12 @@ export function loadConfig(env: Env): AppConfig {
       { fallback: 60_000, min: 100, max: 86_400_000 },
     ),
     rateLimits: {},
+    redisTimeoutMs: parseMs(p, 'REDIS_TIMEOUT_MS', str(env, 'REDIS_TIMEOUT_MS'), {
+      fallback: 5_000,
+      min: 100,
+      max: 60_000,
+    }),
+    trustProxy: parseTrustProxy(p, str(env, 'TRUST_PROXY')),
   };
   const smsLimits = parseLimits(
     p,
@@ -352,6 +395,25 @@ export function loadConfig(env: Env): AppConfig {
 export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
   const env: Env = { ...readEnvFile(envFile), ...process.env };
   return parseLogFormat(new Problems(), str(env, 'LOG_FORMAT'), env.NODE_ENV === 'production');
+}
+
+/**
+ * Settings that are valid but probably wrong, for one log line each at start. With an https
+ * BASE_URL the session cookie is `secure`, and express-session sets it only on a request it
+ * believes is https: over plain HTTP, or behind a proxy that is not trusted, no cookie is ever
+ * set and every form answers "session expired".
+ */
+export function configWarnings(config: AppConfig): string[] {
+  const warnings: string[] = [];
+  if (new URL(config.baseUrl).protocol === 'https:' && config.trustProxy === false) {
+    warnings.push(
+      'BASE_URL is https, but TRUST_PROXY is not set and the app itself serves plain HTTP: it ' +
+        'cannot tell that a browser came over https, so the secure session cookie is never set ' +
+        'and every form says "session expired". Behind a TLS-terminating proxy, set TRUST_PROXY ' +
+        "to the proxy's address; without one, use an http:// BASE_URL.",
+    );
+  }
+  return warnings;
 }
 
 /** Reads `.env` (if present) under the process environment, which wins, then validates. */

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import {
   ConfigError,
+  configWarnings,
   DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
@@ -117,6 +118,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       dataDir: config.dataDir,
       logger,
       sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
+      redisCommandTimeoutMs: config.redisTimeoutMs,
       ...(options.storeKind ? { kind: options.storeKind } : {}),
     }));
   const closeOwnStores = options.stores ? async () => {} : () => stores.close();
@@ -280,6 +282,7 @@ async function main(): Promise<void> {
     level: config.logLevel,
     format: config.logFormat,
   });
+  for (const warning of configWarnings(config)) logger.warn({ event: 'config.warning' }, warning);
   let stack: RunningStack;
   try {
     stack = await startStack({ config, logger });

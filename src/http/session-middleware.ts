@@ -32,7 +32,17 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
       path: '/',
     },
   });
-  return (req, res, next) =>
+  let warnedInsecure = false;
+  return (req, res, next) => {
+    if (options.secure && !req.secure && !warnedInsecure) {
+      // Once per process: the start-up warning explains it; this shows it really happens.
+      warnedInsecure = true;
+      options.logger.warn(
+        { event: 'request.insecure', remoteAddress: req.socket.remoteAddress },
+        'a request came over plain HTTP (or from a proxy TRUST_PROXY does not name): ' +
+          'the secure session cookie is not set for it',
+      );
+    }
     handler(req, res, (error?: unknown) => {
       if (error && res.headersSent) {
         const log = (req.log as Logger | undefined) ?? options.logger;
@@ -44,4 +54,5 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
       }
       next(error);
     });
+  };
 }

@@ -8,6 +8,8 @@ import {
 import { connectRedisClient } from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore } from './redis-approval-store.js';
+import { redisClock } from './redis-clock.js';
+import { redisWithDeadline, withinDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
@@ -40,6 +42,8 @@ export interface CreateStoresOptions {
   redisKeyPrefix?: string;
   /** How long startup may take to reach Redis (default 3 s). */
   redisConnectTimeoutMs?: number;
+  /** How long any Redis call may take before it fails with 503 (default 5 s). */
+  redisCommandTimeoutMs?: number;
   /** How often the SQLite store deletes expired sessions (default 10 min). */
   sqlitePruneIntervalMs?: number;
   /** Injectable clock for session expiry in SQLite (tests). */
@@ -72,14 +76,27 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
 
   if (kind === 'redis') {
     if (!options.redisUrl) throw new TypeError('createStores: kind "redis" needs redisUrl');
-    const client = await connectRedisClient(options.redisUrl, {
+    const deadlineMs = options.redisCommandTimeoutMs ?? 5_000;
+    const connection = await connectRedisClient(options.redisUrl, {
       ...(options.redisConnectTimeoutMs !== undefined && {
         connectTimeoutMs: options.redisConnectTimeoutMs,
       }),
+      commandTimeoutMs: deadlineMs,
       ...(options.logger && { logger: options.logger }),
     });
+    let clock;
+    try {
+      clock = await redisClock(connection, {
+        deadlineMs,
+        ...(options.logger && { logger: options.logger }),
+      });
+    } catch (err) {
+      connection.destroy();
+      throw err;
+    }
+    const client = redisWithDeadline(connection, deadlineMs);
     const prefix = options.redisKeyPrefix ?? 'txa:';
-    const approvals = new RedisApprovalStore(client, prefix);
+    const approvals = new RedisApprovalStore(client, { keyPrefix: prefix, clock, deadlineMs });
     return {
       kind,
       sessionStore: new RedisStore({
@@ -90,9 +107,11 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       approvals,
       health: () => approvals.health(),
       close: onlyOnce(async () => {
-        // QUIT waits for pending replies; with the server gone there is nothing to wait for.
-        if (client.isReady) await client.close();
-        else if (client.isOpen) client.destroy();
+        // QUIT waits for pending replies; with the server gone or frozen there is nothing to
+        // wait for.
+        if (connection.isReady) {
+          await withinDeadline(connection.close(), 1_000).catch(() => connection.destroy());
+        } else if (connection.isOpen) connection.destroy();
       }),
     };
   }

@@ -1,15 +1,35 @@
 import type { ApprovalRecord, ApprovalStore, StoreHealth } from '../approval/approval-store.js';
 import { approvalTimeMs } from './approval-time.js';
 import type { RedisClient } from './connect-redis-client.js';
+import type { RedisClock } from './redis-clock.js';
+import { withinDeadline } from './redis-deadline.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
 
 // One script, so the record and its index entry are written together or not at all: a racing
 // duplicate finds the key taken and adds nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
+// It first compares the server's clock with the deadline the request gave it: a script that a
+// frozen server runs after the request gave up (and told the person it failed) records nothing.
 const CREATE_IF_ABSENT = `
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[4]) then
+  return -1
+end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
   return 1
 end
 return 0`;
+
+/** A readiness probe answers before its caller (a load balancer, `docker` HEALTHCHECK) gives up. */
+const HEALTH_DEADLINE_MS = 1_000;
+
+export interface RedisApprovalStoreOptions {
+  keyPrefix: string;
+  /** The server's clock, which checks the deadline of a record. */
+  clock: RedisClock;
+  /** How long the caller waits for a command (the client gives up after it). */
+  deadlineMs: number;
+}
 
 /**
  * Approval records in Redis: one string key per transfer id (the JSON record) and a sorted set
@@ -18,12 +38,14 @@ return 0`;
  */
 export class RedisApprovalStore implements ApprovalStore {
   private readonly indexKey: string;
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly client: RedisClient,
-    private readonly keyPrefix: string,
+    private readonly options: RedisApprovalStoreOptions,
   ) {
-    this.indexKey = `${keyPrefix}approvals:recent`;
+    this.keyPrefix = options.keyPrefix;
+    this.indexKey = `${options.keyPrefix}approvals:recent`;
   }
 
   private recordKey(transferId: string): string {
@@ -31,10 +53,25 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
+    // The server's deadline falls before ours by a margin for the reply's way back and for the
+    // error of the measured clock offset: a record the server accepts is one we wait for.
+    const { deadlineMs, clock } = this.options;
+    const serverDeadline = Math.floor(clock.now() + deadlineMs - Math.min(500, deadlineMs / 4));
     const written = await this.client.eval(CREATE_IF_ABSENT, {
       keys: [this.recordKey(record.transferId), this.indexKey],
-      arguments: [JSON.stringify(record), String(approvalTimeMs(record)), record.transferId],
+      arguments: [
+        JSON.stringify(record),
+        String(approvalTimeMs(record)),
+        record.transferId,
+        String(serverDeadline),
+      ],
     });
+    if (written === -1) {
+      throw new StoreUnavailableError(
+        'redis',
+        'Redis ran the approval record after its deadline; nothing was recorded',
+      );
+    }
     return written === 1;
   }
 
@@ -58,8 +95,7 @@ export class RedisApprovalStore implements ApprovalStore {
       return { ok: false, kind: 'redis', detail: 'not connected; reconnecting' };
     }
     try {
-      // Shorter than the command timeout: a readiness probe should answer before its caller gives up.
-      const pong = await this.client.withCommandOptions({ timeout: 1_000 }).ping();
+      const pong = await withinDeadline(this.client.ping(), HEALTH_DEADLINE_MS);
       return pong === 'PONG'
         ? { ok: true, kind: 'redis' }
         : { ok: false, kind: 'redis', detail: `unexpected PING answer` };

@@ -13,6 +13,8 @@ export interface RedisTestServer {
   keyPrefix: string;
   /** True when `REDIS_TEST_URL` points at a server this helper did not start. */
   external: boolean;
+  /** The redis-server's pid when this helper started it (tests freeze it with SIGSTOP). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
       : `redis://127.0.0.1:${port}`,
     keyPrefix,
     external: false,
+    ...(running.pid !== undefined && { pid: running.pid }),
     async stop() {
       if (running.pid !== undefined && running.exitCode === null)
         process.kill(running.pid, 'SIGKILL');

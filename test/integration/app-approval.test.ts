@@ -250,12 +250,13 @@ describe('GET /healthz', () => {
 });
 
 describe('behind an https BASE_URL', () => {
-  it('trusts the proxy, marks the session cookie Secure and sends HSTS', async () => {
+  it('trusts the configured proxy, marks the session cookie Secure and sends HSTS', async () => {
     t = await startTestApp({ baseUrl: 'https://bank.example' });
     const { createApp } = await import('../../src/app.js');
     const { createLogger } = await import('../../src/log.js');
     const app = createApp({
-      config: t.config,
+      // supertest's requests come from 127.0.0.1, the "proxy" here (TRUST_PROXY=loopback).
+      config: { ...t.config, trustProxy: ['loopback'] },
       approvals: t.approvals,
       logger: createLogger({ level: 'silent' }),
     });

@@ -1,39 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
+import type { AppProcess } from '../../scripts/soak/app-process.js';
 import { Browser } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
-import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
+import { startSqliteAppProcess, type SqliteAppProcess } from '../helpers/sqlite-app-process.js';
 
 /**
  * Requests from nobody in particular (no cookie, a broken path), sent to the app as its own
  * process on a SQLite file: they get a clear 4xx and leave nothing behind in the store.
  */
-let pingone: ProvisionedEmulator;
-let dataDir: string;
+let running: SqliteAppProcess;
 let app: AppProcess;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), 'txa-anonymous-'));
   // The inspector's /approvals/:id/trace.json is a route with a parameter the router decodes.
-  app = await startAppProcess({ ...pingone.env, DATA_DIR: dataDir, INSPECTOR: 'on' });
+  running = await startSqliteAppProcess({ INSPECTOR: 'on' });
+  app = running.app;
 });
 afterAll(async () => {
-  await app?.kill();
-  await pingone?.emulator.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.close();
 });
 
 /** Session rows in the real file, read by a connection of our own. */
 function sessionRows(): number {
-  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+  const db = new Database(running.file, { readonly: true });
   try {
     return (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
   } finally {

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
-import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import type { AppProcess } from '../../scripts/soak/app-process.js';
 import { uniqueTransfer } from '../../scripts/soak/approve.js';
-import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
+import { Browser, csrfOf } from '../../scripts/soak/browser.js';
+import { startSqliteAppProcess, type SqliteAppProcess } from '../helpers/sqlite-app-process.js';
 import { holdSqliteLock } from '../helpers/sqlite-lock.js';
 
 /**
@@ -17,24 +10,16 @@ import { holdSqliteLock } from '../helpers/sqlite-lock.js';
  * `sqlite3` shell). The app, its own process, must survive it, answer what needs the store with
  * 503 STORE_UNAVAILABLE quickly, and serve everything else meanwhile.
  */
-let pingone: ProvisionedEmulator;
-let dataDir: string;
+let running: SqliteAppProcess;
 let app: AppProcess;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), 'txa-locked-'));
-  app = await startAppProcess({
-    ...pingone.env,
-    DATA_DIR: dataDir,
-    // The prune timer is what threw SQLITE_BUSY out of the event loop: make it run often.
-    SESSION_PRUNE_INTERVAL_MS: '300',
-  });
+  // The prune timer is what threw SQLITE_BUSY out of the event loop: make it run often.
+  running = await startSqliteAppProcess({ SESSION_PRUNE_INTERVAL_MS: '300' });
+  app = running.app;
 });
 afterAll(async () => {
-  await app?.kill();
-  await pingone?.emulator.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.close();
 });
 
 /** The process still runs, and wrote no stack trace (an uncaught or unhandled error). */
@@ -61,7 +46,7 @@ describe('a SQLite file locked by another process', () => {
     const form = await browser.get('/');
     expect(form.status).toBe(200);
 
-    const lock = await holdSqliteLock(join(dataDir, SQLITE_FILE_NAME));
+    const lock = await holdSqliteLock(running.file);
     try {
       // Several prune runs meet the lock.
       await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadSetupConfig } from '../../src/config.js';
+import { ConfigError, configWarnings, loadConfig, loadSetupConfig } from '../../src/config.js';
 
 const environmentId = '2f6b3a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 
@@ -150,5 +150,31 @@ describe('loadSetupConfig', () => {
 
   it('needs no phone to tear down', () => {
     expect(loadSetupConfig({ teardown: true }, env).teardown).toBe(true);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('is off by default and reads hops, addresses, subnets and proxy-addr names', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 192.168.1.1/255.255.255.0, fd00::/8' })
+        .trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '192.168.1.1/255.255.255.0', 'fd00::/8']);
+  });
+
+  it('names what it cannot read', () => {
+    const problems = problemsOf(() => loadConfig({ TRUST_PROXY: 'true, 10.0.0.0/33, proxy' }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('"true", "10.0.0.0/33", "proxy"');
+  });
+
+  it('warns when BASE_URL is https and no proxy is trusted', () => {
+    expect(configWarnings(loadConfig({ BASE_URL: 'https://bank.example' }))).toHaveLength(1);
+    expect(
+      configWarnings(loadConfig({ BASE_URL: 'https://bank.example', TRUST_PROXY: 'loopback' })),
+    ).toEqual([]);
+    expect(configWarnings(loadConfig({ BASE_URL: 'http://localhost:3000' }))).toEqual([]);
   });
 });
