@@ -101,7 +101,9 @@ describe('keyboard only', () => {
       expect((await focused(page)).name).toBe('otp');
       const status = page.locator('#otp-status');
       expect(await status.getAttribute('role')).toBe('status');
-      expect(await status.textContent()).toMatch(/works until \d\d:\d\d UTC/);
+      expect(await status.textContent()).toMatch(
+        /works for 5 minutes after it was sent, and never after \d\d:\d\d UTC/,
+      );
       expect(await page.getAttribute('#otp', 'aria-describedby')).toBe('otp-status');
 
       const first = await latestCode(stack);
