@@ -91,14 +91,18 @@ function notice(res: Response, status: number, title: string, text: string): voi
   res
     .status(status)
     .type('html')
-    .send(page(title, body, { cssHref: EMULATOR_CSS_PATH }));
+    .send(page(`${title} — PingOne emulator`, body, { cssHref: EMULATOR_CSS_PATH }));
 }
 
 function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
   headers(res);
   const action = `/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
-  const err = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+  const err = error
+    ? `<p class="error" id="signon-error" role="alert">${escapeHtml(error)}</p>`
+    : '';
+  // The error is tied to the field it is about (WCAG 3.3.1, 1.3.1).
+  const invalid = error ? ' aria-invalid="true" aria-describedby="signon-error"' : '';
   let form: string;
   let title: string;
   if (flow.status === 'OTP_REQUIRED') {
@@ -106,7 +110,7 @@ function render(res: Response, status: number, env: Environment, flow: Flow, err
     form = `<p class="note">We sent a code by SMS${user ? ` to ${escapeHtml(user.username)}'s phone` : ''}.</p>
 ${err}<form method="post" action="${escapeHtml(action)}">
 <label for="otp">Code</label>
-<input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" required autofocus>
+<input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" required autofocus${invalid}>
 <button type="submit">Verify</button>
 </form>`;
   } else {
@@ -115,13 +119,14 @@ ${err}<form method="post" action="${escapeHtml(action)}">
 <label for="username">Username</label>
 <input id="username" name="username" autocomplete="username" required value="${escapeHtml(user?.username ?? '')}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
 <button type="submit">Sign on</button>
 </form>`;
   }
   const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
+  const pageTitle = `${error ? 'Error: ' : ''}${title} — PingOne emulator`;
   res
     .status(status)
     .type('html')
-    .send(page(title, body, { cssHref: EMULATOR_CSS_PATH }));
+    .send(page(pageTitle, body, { cssHref: EMULATOR_CSS_PATH }));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { startStack, type RunningStack } from '../../src/server.js';
+import { startStack, type RunningStack, type StartOptions } from '../../src/server.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 
 const profiles: string[] = [];
@@ -64,7 +64,10 @@ export function watchPage(page: Page): string[] {
  * The one-command demo as `npm start` runs it (emulator, provisioning, app) on ephemeral ports,
  * with its real default store (SQLite) in a throwaway folder rather than the repo's ./data.
  */
-export function startDemoStack(env: Record<string, string> = {}): Promise<RunningStack> {
+export function startDemoStack(
+  env: Record<string, string> = {},
+  deps?: StartOptions['deps'],
+): Promise<RunningStack> {
   const config = loadConfig({
     PORT: '0',
     EMULATOR_PORT: '0',
@@ -73,7 +76,12 @@ export function startDemoStack(env: Record<string, string> = {}): Promise<Runnin
     DATA_DIR: mkdtempSync(join(tmpdir(), 'txa-e2e-data-')),
     ...env,
   });
-  return startStack({ config, logger: createLogger({ level: 'silent' }), baseUrlFromPort: true });
+  return startStack({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    baseUrlFromPort: true,
+    ...(deps ? { deps } : {}),
+  });
 }
 
 /** The code of the newest SMS in the demo's emulator outbox, as the phone page shows it. */
