@@ -7,7 +7,7 @@ import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
-import { FlowClaims } from './approval/session-state.js';
+import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
@@ -64,8 +64,13 @@ export interface AppDeps {
   retry?: Partial<RetryPolicy>;
   /** Limits on sending codes and checking them, over config's (tests lower or lift them). */
   rateLimits?: RateLimitOverrides;
-  /** Where the limits count (a shared Redis with several instances); in-process by default. */
-  rateLimitStore?: RateLimitStoreFactory;
+  /**
+   * Shared atomic counters (Redis with several instances): the rate limits and the flow claims.
+   * In-process by default.
+   */
+  counterStore?: RateLimitStoreFactory;
+  /** How long the loser of a race waits for the winner (default 3 × PINGONE_TIMEOUT_MS). */
+  raceWaitMs?: number;
   /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
   traceStore?: TraceStore;
 }
@@ -187,7 +192,12 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
     approvals: deps.approvals,
-    claims: new FlowClaims(now),
+    // Shared when the counters are (Redis): one claim per flow across instances.
+    claims: deps.counterStore
+      ? new SharedFlowClaims(deps.counterStore('flow-claims'))
+      : new LocalFlowClaims(now),
+    // The longest another request may take to finish a flow: otp.check, resume and token.
+    raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
     logger,
     now,
     ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
@@ -268,7 +278,7 @@ export function createApp(deps: AppDeps): Express {
     limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
     username: settings.username,
     logger,
-    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
+    ...(deps.counterStore ? { store: deps.counterStore } : {}),
   });
   app.use(
     approvalRoutes(ctx, {

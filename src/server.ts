@@ -192,7 +192,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       approvals: stores.approvals,
       sessionStore: stores.sessionStore,
       logger,
-      ...(limitStores ? { rateLimitStore: limitStores.store } : {}),
+      ...(limitStores ? { counterStore: limitStores.store } : {}),
       ...extra,
       ...options.deps,
     });

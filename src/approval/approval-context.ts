@@ -17,6 +17,8 @@ export interface ApprovalContext {
   tokens: TokenClient;
   approvals: ApprovalStore;
   claims: FlowClaims;
+  /** How long the loser of a race waits for the winner's outcome (awaitOutcome). */
+  raceWaitMs: number;
   logger: Logger;
   now: () => Date;
   /** Where the code goes, when the app knows (embedded mode's phone). */

@@ -80,6 +80,11 @@ export async function checkCode(
   const current: FlowState = { ...flow, flowId: step.flow.id, cookies: step.cookies };
   switch (step.flow.status) {
     case FLOW_STATUS.completed:
+      // Should the process die before the approval is recorded, the restart can say so.
+      if (req.session.busy) {
+        req.session.busy.accepted = true;
+        await saveSession(req);
+      }
       break;
     case FLOW_STATUS.failed:
       await settle(ctx, req, transfer, 'locked');

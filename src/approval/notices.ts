@@ -7,6 +7,10 @@ export const NOTICES = {
     'Your session expired (or this browser sent a form from an old session), so nothing was approved. Start again below.',
   'no-approval':
     'There is no approval in progress in this browser. It may have finished in another tab, or the page was sent twice. Nothing was approved twice.',
+  interrupted:
+    'The app stopped while it was completing your approval, before anything was recorded, so this transfer was not approved. Its details are filled in below: approve it again with one click.',
+  'interrupted-accepted':
+    'PingOne accepted your code, but the app stopped before it could record the approval, so this transfer was not approved. Its details are filled in below: approve it again with one click.',
   replayed:
     'That answer from PingOne was already used or does not belong to this browser, so it was ignored. Nothing was approved by it.',
 } as const;

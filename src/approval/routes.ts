@@ -5,6 +5,7 @@ import { csrfToken } from '../http/csrf.js';
 import { wantsJson } from '../http/negotiate.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
+import { awaitOutcome } from './await-outcome.js';
 import { checkCode } from './check-code.js';
 import { finishFlow } from './finish-flow.js';
 import { noticeText, startOver } from './notices.js';
@@ -45,6 +46,22 @@ function clockTime(iso: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : `${date.toISOString().slice(11, 16)} UTC`;
 }
 
+/**
+ * Runs the rest of a flow this request took; should it throw (PingOne unreachable, a store
+ * failure), the flow is no longer held, so no other request waits for it.
+ */
+async function holding<T>(req: Request, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (req.session.busy) {
+      delete req.session.busy;
+      await saveSession(req).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
 function redirect(res: Response, location: string): void {
   res.redirect(303, location);
 }
@@ -60,6 +77,30 @@ function pendingTransfer(req: Request, transferId?: string): PendingTransfer | u
 export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOptions): Router {
   const router = Router();
   const own = ctx.ui === 'own';
+
+  /**
+   * Where to send a request that found this transfer's flow taken by another request (a double
+   * submit, another instance, a code racing "send a new code"): after that request's outcome.
+   * `lostClaim`: this request saw the flow but another claimed it first. Undefined when no
+   * other request holds the flow.
+   */
+  const afterOtherRequest = async (
+    req: Request,
+    transfer: PendingTransfer,
+    lostClaim?: string,
+  ): Promise<string | undefined> => {
+    const busy = req.session.busy;
+    let waitMs: number;
+    if (lostClaim !== undefined) waitMs = ctx.raceWaitMs;
+    else if (busy?.transferId === transfer.id)
+      waitMs = Date.parse(busy.at) + ctx.raceWaitMs - ctx.now().getTime();
+    else return undefined;
+    const outcome = await awaitOutcome(ctx, req, transfer.id, lostClaim, Math.max(0, waitMs));
+    if (outcome === 'open') return '/approvals/otp';
+    if (outcome !== 'unknown' || lostClaim !== undefined) return '/approvals/result';
+    // Nobody finished it in the time any request could take: its process died mid-flow.
+    return startOver(busy?.accepted ? 'interrupted-accepted' : 'interrupted');
+  };
 
   const renderForm = (
     req: Request,
@@ -103,7 +144,12 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       req.session.browserId ??= randomUUID();
       await saveSession(req);
     }
-    renderForm(req, res, 200, { ...DEMO_TRANSFER });
+    // After an interrupted approval the same transfer is offered again, one click away.
+    const interrupted = /^interrupted/.test(String(req.query.notice)) && req.session.transfer;
+    const values = interrupted
+      ? { amount: interrupted.amount, currency: interrupted.currency, payee: interrupted.payee }
+      : { ...DEMO_TRANSFER };
+    renderForm(req, res, 200, values);
   }) as Handler);
 
   router.post('/approvals', noStore, options.smsRateLimit, (async (req, res) => {
@@ -135,17 +181,37 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const transfer = pendingTransfer(req);
     if (!transfer) return redirect(res, startOver('no-approval'));
     if (await ctx.approvals.get(transfer.id)) return redirect(res, '/approvals/result');
-    // The flow it replaces is consumed: its code can no longer be used here.
-    await consumeFlow(req, ctx.claims);
+    // The flow it replaces is consumed: its code can no longer be used here. If a code check
+    // holds it right now, its outcome decides: no new SMS for a transfer being approved.
+    const seen = req.session.flow;
+    const replaced = await consumeFlow(req, ctx.claims, ctx.now());
+    if (!replaced) {
+      const next = await afterOtherRequest(req, transfer, seen?.claimId);
+      if (next && !next.startsWith('/?notice=interrupted')) return redirect(res, next);
+      if (await ctx.approvals.get(transfer.id)) return redirect(res, '/approvals/result');
+    }
     delete req.session.result;
-    redirect(res, await startFlow(ctx, req, transfer));
+    delete req.session.busy;
+    const location = await startFlow(ctx, req, transfer);
+    // A code another instance held may have approved it meanwhile: no live form for it.
+    if (location === '/approvals/otp' && (await ctx.approvals.get(transfer.id))) {
+      delete req.session.flow;
+      await saveSession(req);
+      return redirect(res, '/approvals/result');
+    }
+    redirect(res, location);
   }) as Handler);
 
   router.post('/approvals/cancel', noStore, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
-    await consumeFlow(req, ctx.claims);
+    const seen = req.session.flow;
+    const flow = await consumeFlow(req, ctx.claims, ctx.now());
     if (!transfer) return redirect(res, startOver('no-approval'));
+    if (!flow && seen) {
+      // A code check holds the flow: cancelling now could contradict its approval.
+      return redirect(res, (await afterOtherRequest(req, transfer, seen.claimId))!);
+    }
     await settle(ctx, req, transfer, 'declined');
     redirect(res, '/approvals/result');
   }) as Handler);
@@ -156,8 +222,12 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const flow = req.session.flow;
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       if (req.session.result) return redirect(res, '/approvals/result');
-      return redirect(res, startOver('no-approval'));
+      const pending = pendingTransfer(req);
+      const next = pending && (await afterOtherRequest(req, pending));
+      return redirect(res, next ?? startOver('no-approval'));
     }
+    // Approved by a request that raced a "send a new code": the new flow is not needed.
+    if (await ctx.approvals.get(flow.transferId)) return redirect(res, '/approvals/result');
     renderOtp(req, res, 200);
   }) as Handler);
 
@@ -172,15 +242,20 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
         throw new ValidationError({ otp: 'Enter the code from the SMS: 6 to 10 digits.' });
       return renderOtp(req, res, 400, 'Enter the code from the SMS: 6 to 10 digits.');
     }
-    const flow = await consumeFlow(req, ctx.claims);
+    const seen = req.session.flow;
+    const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const transfer = flow && pendingTransfer(req, flow.transferId);
     if (!flow || flow.ui !== 'own' || !transfer || transfer.hash !== flow.transferHash) {
+      // Being used by another request (another instance, a double click): show its outcome.
+      const pending = !flow && pendingTransfer(req);
+      const next = pending && (await afterOtherRequest(req, pending, seen?.claimId));
+      if (next) return redirect(res, next);
       // Already used (double click, second tab, back button) or never started here.
       const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
       if (decided || req.session.result) return redirect(res, '/approvals/result');
       return redirect(res, startOver('no-approval'));
     }
-    const outcome = await checkCode(ctx, req, flow, transfer, otp);
+    const outcome = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
     if (outcome.kind === 'redirect') return redirect(res, outcome.location);
     const left = outcome.attemptsLeft;
     const message =
@@ -197,7 +272,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
   router.get('/callback', noStore, (async (req, res) => {
     if (own)
       throw new ModeError('PingOne redirects back here only in hosted mode (APPROVAL_UI=hosted).');
-    const flow = await consumeFlow(req, ctx.claims);
+    const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
     const transfer = flow && pendingTransfer(req, flow.transferId);
     if (!flow || flow.ui !== 'hosted' || !transfer || state !== flow.state) {
@@ -224,7 +299,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     }
     const response: { code: string; state: string; iss?: string } = { code, state };
     if (typeof req.query.iss === 'string') response.iss = req.query.iss;
-    await finishFlow(ctx, req, flow, transfer, response);
+    await holding(req, () => finishFlow(ctx, req, flow, transfer, response));
     redirect(res, '/approvals/result');
   }) as Handler);
 
@@ -235,6 +310,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const record = transferId ? await ctx.approvals.get(transferId) : undefined;
     if (!record && !result) {
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
+      const pending = pendingTransfer(req);
+      const next = pending && (await afterOtherRequest(req, pending));
+      if (next) return redirect(res, next);
       return redirect(res, startOver('no-approval'));
     }
     const canResend = Boolean(!record && pendingTransfer(req, transferId));

@@ -58,11 +58,25 @@ export interface ResultState {
   at: string;
 }
 
+/**
+ * Set when a request takes a flow to continue it, cleared when it settles or puts a flow back.
+ * Another request of the browser that finds it waits for that outcome (awaitOutcome); found
+ * long after, it means the process died mid-flow (kill -9): the person is told and offered a
+ * one-click start again.
+ */
+export interface BusyState {
+  transferId: string;
+  at: string;
+  /** PingOne accepted the code (otp.check COMPLETED); the token step and the record remain. */
+  accepted?: boolean;
+}
+
 declare module 'express-session' {
   interface SessionData {
     transfer?: PendingTransfer;
     flow?: FlowState;
     result?: ResultState;
+    busy?: BusyState;
   }
 }
 
@@ -88,21 +102,27 @@ export function regenerateSession(req: Request): Promise<void> {
   );
 }
 
+/** Who may continue a flow: the first to claim its `claimId`, once. */
+export interface FlowClaims {
+  claim(claimId: string): Promise<boolean>;
+}
+
+/** A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing. */
+const CLAIM_TTL_MS = 10 * 60 * 1000;
+
 /**
  * Claims of flow states in this process. Two requests of one browser can load the same session
  * before either saves it (a double click); the first to claim a `claimId` wins, the other finds
- * the flow already consumed. Across instances the ApprovalStore's atomic `createIfAbsent` is
- * the last line: one approval per transfer id whatever happens.
+ * the flow already consumed. With several instances, SharedFlowClaims instead.
  */
-export class FlowClaims {
+export class LocalFlowClaims implements FlowClaims {
   private readonly claimed = new Map<string, number>();
   constructor(
     private readonly now: () => Date,
-    // A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing.
-    private readonly ttlMs = 10 * 60 * 1000,
+    private readonly ttlMs = CLAIM_TTL_MS,
   ) {}
 
-  claim(claimId: string): boolean {
+  async claim(claimId: string): Promise<boolean> {
     const now = this.now().getTime();
     // Insertion order is claim order: stop at the first claim still young, so a claim costs
     // the same after 10,000 approvals as after one (`npm run bench`).
@@ -116,22 +136,52 @@ export class FlowClaims {
   }
 }
 
+/** An atomic counter with expiry (express-rate-limit's Store: in Redis, one script per hit). */
+export interface SharedCounter {
+  init?(options: { windowMs: number }): unknown;
+  increment(key: string): { totalHits: number } | Promise<{ totalHits: number }>;
+}
+
+/**
+ * Claims that hold across instances: the request whose increment of the claim id comes back 1
+ * continues the flow. Two instances given the same code (or a code and "send a new code") at
+ * once: one of them continues, the other waits for its outcome (awaitOutcome).
+ */
+export class SharedFlowClaims implements FlowClaims {
+  private readonly ready: Promise<unknown>;
+  constructor(private readonly counter: SharedCounter) {
+    this.ready = Promise.resolve(counter.init?.({ windowMs: CLAIM_TTL_MS }));
+    // A failed init is reported by the claim that needs it, not as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  async claim(claimId: string): Promise<boolean> {
+    await this.ready.catch(() => undefined);
+    return (await this.counter.increment(`claim:${claimId}`)).totalHits === 1;
+  }
+}
+
 /** Puts a flow (back) into the session under a fresh claim id. */
 export function storeFlow(req: Request, flow: Omit<FlowState, 'claimId'>): void {
   req.session.flow = { ...flow, claimId: randomUUID() };
+  delete req.session.busy;
 }
 
 /**
  * Takes the flow out of the session and persists that before returning it. Whoever gets a flow
- * back from here is the only request that will ever continue it.
+ * back from here is the only request that will ever continue it. A request that loses the claim
+ * leaves the session as it is: its copy may be older than the winner's writes.
  */
 export async function consumeFlow(
   req: Request,
   claims: FlowClaims,
+  now: Date,
 ): Promise<FlowState | undefined> {
   const flow = req.session.flow;
   if (!flow) return undefined;
+  if (!(await claims.claim(flow.claimId))) return undefined;
   delete req.session.flow;
+  req.session.busy = { transferId: flow.transferId, at: now.toISOString() };
   await saveSession(req);
-  return claims.claim(flow.claimId) ? flow : undefined;
+  return flow;
 }

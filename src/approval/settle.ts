@@ -34,6 +34,7 @@ export async function settle(
     shortenFinishedSession(req);
   }
   delete req.session.flow;
+  delete req.session.busy;
   // Before the save: the trace's last step goes into the same session write.
   await ctx.inspector?.settled(req, transfer, result);
   await saveSession(req);

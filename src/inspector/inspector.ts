@@ -14,6 +14,7 @@ import {
   type TokenClient,
 } from '../pingone/flow.js';
 import { isPingOneError, redactUrl, type CallReport, type FetchLike } from '../pingone/http.js';
+import { TEMPLATE_CONTENT } from '../pingone/provisioning/desired.js';
 import type { PingOneUrls } from '../pingone/urls.js';
 import { describeChecks, type ChecksInput } from './checks.js';
 import { maskCode, scrub, type DecodedJwt } from './redact.js';
@@ -115,6 +116,19 @@ function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
+/** The SMS PingOne renders for `transfer`: the provisioned template, pi.template's variables. */
+function transactionText(transfer: PendingTransfer, otp: string): string {
+  const values: Record<string, string> = {
+    sum: transfer.amount,
+    currency: transfer.currency,
+    recipient: transfer.payee,
+    OTP: otp,
+  };
+  return TEMPLATE_CONTENT.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? values[name]! : whole,
+  );
+}
+
 function phoneOf(flow: PingOneFlow): string | undefined {
   return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
 }
@@ -162,8 +176,18 @@ export function createInspector(options: InspectorOptions): Inspector {
   const reportsSince = (s: RequestScope, mark: number, step: string) =>
     s.reports.slice(mark).filter((r) => r.step === step);
 
-  async function readSms(): Promise<{ text?: string; unreadable?: string }> {
+  /**
+   * This flow's SMS from the emulator's outbox. The outbox says nothing about flows (to, text,
+   * otp, sentAt), and the demo phone is shared: a message is this flow's only when its text is
+   * exactly the provisioned template rendered with this transfer (and the message's own code).
+   * Messages that match differ in their code alone, which the timeline masks; none that match
+   * means nothing is shown rather than another person's transfer.
+   */
+  async function readSms(
+    transfer: PendingTransfer | undefined,
+  ): Promise<{ text?: string; unreadable?: string }> {
     if (!options.smsOutboxUrl) return {};
+    if (!transfer) return { unreadable: 'no transfer to match the message to' };
     const url = new URL(options.smsOutboxUrl);
     if (options.phoneHint) url.searchParams.set('to', options.phoneHint);
     try {
@@ -173,10 +197,14 @@ export function createInspector(options: InspectorOptions): Inspector {
       });
       if (!res.ok) return { unreadable: `HTTP ${res.status}` };
       const list = (await res.json()) as Array<{ text?: unknown; otp?: unknown }>;
-      const newest = Array.isArray(list) ? list[0] : undefined;
-      if (!newest || typeof newest.text !== 'string') return { unreadable: 'no message' };
-      const otp = typeof newest.otp === 'string' ? newest.otp : undefined;
-      return { text: maskCode(newest.text, otp) };
+      const mine = (Array.isArray(list) ? list : []).find(
+        (m) =>
+          typeof m.text === 'string' &&
+          typeof m.otp === 'string' &&
+          m.text === transactionText(transfer, m.otp),
+      );
+      if (!mine) return { unreadable: 'no message with this transfer’s text' };
+      return { text: maskCode(mine.text as string, mine.otp as string) };
     } catch (error) {
       return { unreadable: error instanceof Error ? error.name : 'failed' };
     }
@@ -218,7 +246,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         );
         if (step.flow.status === FLOW_STATUS.otpRequired) {
           const masked = maskPhone(phoneOf(step.flow) ?? options.phoneHint);
-          const sms = options.mode === 'embedded' ? await readSms() : {};
+          const sms = options.mode === 'embedded' ? await readSms(s.req.session.transfer) : {};
           record(
             s,
             s.req,

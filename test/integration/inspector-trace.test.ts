@@ -484,3 +484,44 @@ describe('inspector: hosted mode (APPROVAL_UI=hosted)', () => {
     expect(stepOf(trace, 'checks').ok).toBe(true);
   });
 });
+
+describe('inspector: parallel approvals on one phone', () => {
+  it('10 approvals at once: each code page and trace.json show its own amount and payee', async () => {
+    t = await startTestApp();
+    const app = t;
+    const transfers = Array.from({ length: 10 }, (_, i) => ({
+      amount: `${100 + i}.00`,
+      currency: 'EUR',
+      payee: `Parallel Payee ${i} Ltd`,
+    }));
+    const smsOf = (payee: string) =>
+      `Approve ${transfers.find((x) => x.payee === payee)!.amount} EUR to ${payee}? Code: ••••••`;
+    const runs = await Promise.all(
+      transfers.map(async (transfer) => {
+        const agent = request.agent(app.app);
+        expect((await submitTransfer(agent, transfer)).status).toBe(303);
+        const code = await agent.get('/approvals/otp');
+        return { agent, transfer, code: code.text };
+      }),
+    );
+    for (const run of runs) {
+      expect(run.code).toContain(smsOf(run.transfer.payee));
+      for (const other of transfers.filter((x) => x !== run.transfer)) {
+        expect(run.code).not.toContain(other.payee);
+      }
+    }
+    for (const run of runs) {
+      const message = app.emulator.handle
+        .sms()
+        .find((m) => m.text.includes(`to ${run.transfer.payee}?`))!;
+      await submitCode(run.agent, message.otp);
+      expect((await run.agent.get('/approvals/result')).text).toContain('Transfer approved');
+    }
+    const records = await app.approvals.listRecent(20);
+    for (const run of runs) {
+      const record = records.find((r) => r.payee === run.transfer.payee)!;
+      const trace = await traceOf(run.agent, record.approvalId);
+      expect(stepOf(trace, 'sms').summary).toBe(smsOf(run.transfer.payee));
+    }
+  }, 60_000);
+});

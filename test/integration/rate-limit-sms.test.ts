@@ -54,7 +54,7 @@ async function redisInstance(limits: SharedRateLimitStores): Promise<ListeningAp
     redisKeyPrefix: redis.keyPrefix,
   });
   const app = await listenApp({ ...pingone.env, ...LIMITS }, stores, {
-    rateLimitStore: limits.store,
+    counterStore: limits.store,
   });
   closers.push(
     () => stores.close(),
