@@ -5,9 +5,8 @@ const DOCKERFILE = fileURLToPath(new URL('../Dockerfile', import.meta.url));
 
 /**
  * The image's command (the last exec-form `CMD` of the Dockerfile), e.g.
- * `["node", "--max-old-space-size=1024", "dist/src/server.js"]`. The Docker-steps test and
- * `npm run bench -- --built` start the built server with exactly this, so that what they
- * measure is what the image runs.
+ * `["node", "--max-old-space-size=1024", "dist/src/server.js"]`. `npm run bench -- --built`
+ * starts the built server with exactly this, so that what it measures is what the image runs.
  */
 export function serverCommand(dockerfile = DOCKERFILE): string[] {
   const text = readFileSync(dockerfile, 'utf8').replace(/\\\n/g, ' ');
