@@ -21,20 +21,23 @@ import {
 // PingOne would refuse.
 
 const ID = '[0-9a-f-]{36}';
-const RESOURCE_OF: readonly [RegExp, ManagementResource][] = [
-  [/^\/applications(\/ID)?$/, 'application'],
-  [/^\/applications\/ID\/grants(\/ID)?$/, 'applicationGrant'],
-  [/^\/applications\/ID\/signOnPolicyAssignments(\/ID)?$/, 'signOnPolicyAssignment'],
-  [/^\/signOnPolicies(\/ID)?$/, 'signOnPolicy'],
-  [/^\/signOnPolicies\/ID\/actions(\/ID)?$/, 'signOnPolicyAction'],
-  [/^\/templates\/transaction\/contents(\/ID)?$/, 'templateContent'],
-  [/^\/populations(\/ID)?$/, 'population'],
-  [/^\/users(\/ID)?$/, 'user'],
-  [/^\/users\/ID\/password$/, 'userPassword'],
-  [/^\/users\/ID\/mfaEnabled$/, 'userMfaEnabled'],
-  [/^\/deviceAuthenticationPolicies(\/ID)?$/, 'deviceAuthenticationPolicy'],
-  [/^\/users\/ID\/devices(\/ID)?$/, 'userDevice'],
-].map(([re, name]) => [new RegExp((re as RegExp).source.replaceAll('ID', ID)), name] as const);
+const RESOURCE_PATHS: readonly (readonly [string, ManagementResource])[] = [
+  ['/applications(/ID)?', 'application'],
+  ['/applications/ID/grants(/ID)?', 'applicationGrant'],
+  ['/applications/ID/signOnPolicyAssignments(/ID)?', 'signOnPolicyAssignment'],
+  ['/signOnPolicies(/ID)?', 'signOnPolicy'],
+  ['/signOnPolicies/ID/actions(/ID)?', 'signOnPolicyAction'],
+  ['/templates/transaction/contents(/ID)?', 'templateContent'],
+  ['/populations(/ID)?', 'population'],
+  ['/users(/ID)?', 'user'],
+  ['/users/ID/password', 'userPassword'],
+  ['/users/ID/mfaEnabled', 'userMfaEnabled'],
+  ['/deviceAuthenticationPolicies(/ID)?', 'deviceAuthenticationPolicy'],
+  ['/users/ID/devices(/ID)?', 'userDevice'],
+];
+const RESOURCE_OF = RESOURCE_PATHS.map(
+  ([path, name]) => [new RegExp(`^${path.replaceAll('ID', ID)}$`), name] as const,
+);
 
 function resourceOf(call: WireCall): ManagementResource | undefined {
   return RESOURCE_OF.find(([re]) => re.test(call.path))?.[1];
