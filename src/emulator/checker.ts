@@ -2,22 +2,9 @@ import { validateManagementBody, type ManagementResource } from './management-ru
 import { invalidData, type P1Detail } from './p1-error.js';
 import { field } from './store.js';
 
-interface StringRule {
-  required?: boolean;
-  pattern?: RegExp;
-  max?: number;
-  allowed?: readonly string[];
-}
-
-interface IntRule {
-  required?: boolean;
-  min?: number;
-  max?: number;
-}
-
 /**
  * Validates a request body the way PingOne reports it: every problem at once, as `details` with
- * `REQUIRED_VALUE` / `INVALID_VALUE` / `OUT_OF_RANGE` and the dotted `target`. With a resource,
+ * `REQUIRED_VALUE` / `INVALID_VALUE` / `OUT_OF_RANGE` / `SIZE_LIMIT_EXCEEDED` and the dotted `target`. With a resource,
  * it starts from that resource's rule table (management-rules.ts); the handler's own checks
  * (references, combinations) then add only what the table did not already report for a field.
  */
@@ -55,101 +42,39 @@ export class Checker {
     this.report(detail);
   }
 
-  string(target: string, rule: StringRule = {}): string | undefined {
+  // Typed reads: the rule table says what is required and allowed; a value of the wrong type
+  // reads as absent (and is reported once, by the table or here).
+
+  string(target: string): string | undefined {
     const value = this.get(target);
-    if (value === undefined || value === null || value === '') {
-      if (rule.required) this.required(target);
-      return undefined;
-    }
-    if (typeof value !== 'string') {
-      this.invalid(target, `${target} must be a string`);
-      return undefined;
-    }
-    if (rule.allowed && !rule.allowed.includes(value)) {
-      this.invalid(target, `${target} must be one of ${rule.allowed.join(', ')}`, {
-        allowedValues: [...rule.allowed],
-      });
-      return undefined;
-    }
-    if (rule.pattern && !rule.pattern.test(value)) {
-      this.invalid(target, `${target} must match ${rule.pattern.source}`);
-      return undefined;
-    }
-    if (rule.max !== undefined && value.length > rule.max) {
-      this.report({
-        code: 'OUT_OF_RANGE',
-        target,
-        message: `${target} must be at most ${rule.max} characters`,
-        innerError: { rangeMaximumValue: rule.max },
-      });
-      return undefined;
-    }
-    return value;
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'string') return value;
+    this.invalid(target, `${target} must be a string`);
+    return undefined;
   }
 
-  bool(target: string, required = false): boolean | undefined {
+  bool(target: string): boolean | undefined {
     const value = this.get(target);
-    if (value === undefined || value === null) {
-      if (required) this.required(target);
-      return undefined;
-    }
-    if (typeof value !== 'boolean') {
-      this.invalid(target, `${target} must be true or false`);
-      return undefined;
-    }
-    return value;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'boolean') return value;
+    this.invalid(target, `${target} must be true or false`);
+    return undefined;
   }
 
-  int(target: string, rule: IntRule = {}): number | undefined {
+  int(target: string): number | undefined {
     const value = this.get(target);
-    if (value === undefined || value === null) {
-      if (rule.required) this.required(target);
-      return undefined;
-    }
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.invalid(target, `${target} must be a whole number`);
-      return undefined;
-    }
-    if (
-      (rule.min !== undefined && value < rule.min) ||
-      (rule.max !== undefined && value > rule.max)
-    ) {
-      const innerError: Record<string, unknown> = {};
-      if (rule.min !== undefined) innerError.rangeMinimumValue = rule.min;
-      if (rule.max !== undefined) innerError.rangeMaximumValue = rule.max;
-      this.report({
-        code: 'OUT_OF_RANGE',
-        target,
-        message: `${target} is out of range`,
-        innerError,
-      });
-      return undefined;
-    }
-    return value;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    this.invalid(target, `${target} must be a whole number`);
+    return undefined;
   }
 
-  /** An array of strings, each from `allowed` when given. */
-  strings(
-    target: string,
-    rule: { required?: boolean; allowed?: readonly string[] } = {},
-  ): string[] | undefined {
+  strings(target: string): string[] | undefined {
     const value = this.get(target);
-    if (value === undefined || value === null) {
-      if (rule.required) this.required(target);
-      return undefined;
-    }
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-      this.invalid(target, `${target} must be an array of strings`);
-      return undefined;
-    }
-    const bad = rule.allowed ? value.filter((v) => !rule.allowed!.includes(v)) : [];
-    if (bad.length) {
-      this.invalid(target, `${target} has unsupported values: ${bad.join(', ')}`, {
-        allowedValues: [...rule.allowed!],
-      });
-      return undefined;
-    }
-    return value;
+    if (value === undefined || value === null) return undefined;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    this.invalid(target, `${target} must be an array of strings`);
+    return undefined;
   }
 
   done(): void {
