@@ -18,7 +18,7 @@ interface OtpSettings {
 }
 
 /**
- * docs/pingone-contract.md §8.4: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
+ * docs/pingone-contract.md §8: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
  * `DEFAULT_TO_FIRST`); then a fresh OTP is rendered into the transaction text and "sent".
  */
 export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
