@@ -29,7 +29,10 @@ export function trackConnections(server: Server): TrackedConnections {
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     if (closing) res.setHeader('Connection', 'close');
     res.once('close', () => {
-      const left = Math.max(0, (inFlight.get(socket) ?? 1) - 1);
+      // A socket that closed first is gone from the map: do not bring it back.
+      const count = inFlight.get(socket);
+      if (count === undefined) return;
+      const left = Math.max(0, count - 1);
       inFlight.set(socket, left);
       // Keep-alive would hold the socket open after its answer: end it once it is idle.
       if (closing && left === 0) socket.end();

@@ -1,7 +1,13 @@
+import session from 'express-session';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
+import { createApp } from '../../src/app.js';
 import { RedisTraceStore } from '../../src/inspector/trace-store.js';
 import { newTrace } from '../../src/inspector/trace.js';
 import { connectRedisClient, type RedisClient } from '../../src/store/connect-redis-client.js';
+import { createLogger } from '../../src/log.js';
+import { latestOtp, startTestApp, submitCode, submitTransfer } from '../helpers/app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 
 /** Two instances' trace stores, each with its own connection to one real redis-server. */
@@ -38,4 +44,48 @@ describe('RedisTraceStore', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
+});
+
+describe('the result page on another instance', () => {
+  it('shows the timeline from the shared store when the session has no copy of the trace', async () => {
+    const traces = new RedisTraceStore(clients[0]!, redis.keyPrefix);
+    const sessions = new session.MemoryStore();
+    const approvals = new MemoryApprovalStore();
+    const t = await startTestApp({
+      deps: { traceStore: traces, sessionStore: sessions, approvals },
+    });
+    try {
+      const agent = request.agent(t.app);
+      const started = await submitTransfer(agent);
+      expect(started.status).toBe(303);
+      const cookie = String(started.headers['set-cookie']).split(';')[0]!;
+      expect((await submitCode(agent, latestOtp(t.emulator))).headers.location).toBe(
+        '/approvals/result',
+      );
+      // The session's copy is lost (a cut or failed write): only the shared store has the trace.
+      const all = await new Promise<Record<string, session.SessionData>>((resolve, reject) =>
+        sessions.all((error, list) => (error ? reject(error) : resolve(list as never))),
+      );
+      const [sid, data] = Object.entries(all)[0]!;
+      expect(data.trace?.steps.length).toBeGreaterThan(0);
+      delete data.trace;
+      await new Promise<void>((resolve, reject) =>
+        sessions.set(sid, data, (error) => (error ? reject(error) : resolve())),
+      );
+      // Another instance: same settings, sessions and approvals, its own connection to Redis.
+      const other = createApp({
+        config: t.config,
+        approvals,
+        sessionStore: sessions,
+        traceStore: new RedisTraceStore(clients[1]!, redis.keyPrefix),
+        logger: createLogger({ level: 'silent' }),
+      });
+      const page = await request(other).get('/approvals/result').set('Cookie', cookie);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Transfer approved');
+      expect(page.text).toContain('Inspector: what travelled');
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });
