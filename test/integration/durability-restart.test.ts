@@ -47,7 +47,7 @@ function formValues(html: string): Record<string, string> {
 
 describe('restart with the SQLite store (DATA_DIR)', () => {
   it('SIGKILL between the code page and the code: the restarted app completes the same flow', async () => {
-    const env = { ...pingone.env, DATA_DIR: dataDir };
+    const env = { ...pingone.env, DATA_DIR: dataDir, OPERATOR_TOKEN: OPERATOR };
     const port = await freePort();
     let app = await startAppProcess(env, { port });
     try {
@@ -83,7 +83,7 @@ describe('restart with the SQLite store (DATA_DIR)', () => {
       await app.kill();
       app = await startAppProcess(env, { port });
       const history = await fetch(`${app.url}/approvals`, {
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', authorization: `Bearer ${OPERATOR}` },
       });
       const body = (await history.json()) as { approvals: Array<{ payee: string }> };
       expect(body.approvals.map((a) => a.payee)).toEqual([transfer.payee]);
@@ -97,11 +97,17 @@ describe('restart with the SQLite store (DATA_DIR)', () => {
   }, 120_000);
 
   it('a second approval after the restart goes through as usual', async () => {
-    const app = await startAppProcess({ ...pingone.env, DATA_DIR: dataDir });
+    const app = await startAppProcess({
+      ...pingone.env,
+      DATA_DIR: dataDir,
+      OPERATOR_TOKEN: OPERATOR,
+    });
     try {
       const run = await approveTransfer(new Browser(app.url), uniqueTransfer(2), otpFor);
       expect(run.result.text).toContain('Transfer approved');
-      const res = await fetch(`${app.url}/approvals`, { headers: { accept: 'application/json' } });
+      const res = await fetch(`${app.url}/approvals`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${OPERATOR}` },
+      });
       expect(((await res.json()) as { approvals: unknown[] }).approvals).toHaveLength(2);
     } finally {
       await app.kill();
