@@ -249,8 +249,6 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
-  // Reads the store only (no session): the history works without a cookie.
-  app.use(approvalHistoryRoutes(deps.approvals));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
     sessionMiddleware({
@@ -273,6 +271,8 @@ export function createApp(deps: AppDeps): Express {
     });
   }
   app.use(verifyCsrf);
+  // A browser's own approvals (from its session), or all of them for the operator's token.
+  app.use(approvalHistoryRoutes(deps.approvals, config.operatorToken));
   if (inspector) app.use(inspector.middleware, inspector.routes);
   const limits = rateLimits({
     limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),

@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { AppError } from '../errors.js';
 import { wantsJson } from '../http/negotiate.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalRecord, ApprovalStore } from './approval-store.js';
@@ -29,20 +31,56 @@ function summary(record: ApprovalRecord): ApprovalSummary {
   };
 }
 
+/** An `Authorization: Bearer` that is not the configured operator token. */
+export class OperatorTokenError extends AppError {
+  constructor() {
+    super(401, 'OPERATOR_TOKEN_INVALID', 'This operator token is not valid.');
+  }
+}
+
+function bearerOf(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return match?.[1];
+}
+
+function sameToken(sent: string, expected: string): boolean {
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
- * `GET /approvals`: the newest approvals from the store, whichever instance recorded them. The
- * demo has one user (the configured PingOne user), so every record is theirs. It reads the
- * store only, never the session: it works without a cookie and shows what survived a restart.
+ * `GET /approvals`: a browser sees the approvals it made (the ids its session remembers), read
+ * from the store, whichever instance recorded them; an operator with `Authorization: Bearer
+ * OPERATOR_TOKEN` sees the newest of all. Nobody else sees anyone's payees and amounts.
  */
-export function approvalHistoryRoutes(approvals: ApprovalStore): Router {
+export function approvalHistoryRoutes(approvals: ApprovalStore, operatorToken?: string): Router {
   const router = Router();
   router.get('/approvals', noStore, async (req: Request, res: Response) => {
-    const records = await approvals.listRecent(RECENT_APPROVALS);
+    const bearer = bearerOf(req);
+    if (bearer !== undefined && !(operatorToken && sameToken(bearer, operatorToken))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new OperatorTokenError();
+    }
+    const operator = bearer !== undefined;
+    let records: ApprovalRecord[];
+    if (operator) {
+      records = await approvals.listRecent(RECENT_APPROVALS);
+    } else {
+      const ids = (req.session.approvedIds ?? []).slice(-RECENT_APPROVALS).reverse();
+      const found = await Promise.all(ids.map((id) => approvals.get(id)));
+      records = found.filter((r): r is ApprovalRecord => r !== undefined);
+    }
     if (wantsJson(req)) {
       res.json({ approvals: records.map(summary) });
       return;
     }
-    res.render('approvals', { title: 'Recent approvals', records, limit: RECENT_APPROVALS });
+    res.render('approvals', {
+      title: 'Recent approvals',
+      records,
+      limit: RECENT_APPROVALS,
+      operator,
+    });
   });
   return router;
 }

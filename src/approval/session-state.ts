@@ -77,8 +77,13 @@ declare module 'express-session' {
     flow?: FlowState;
     result?: ResultState;
     busy?: BusyState;
+    /** Transfers approved in this browser, newest last: what GET /approvals shows it. */
+    approvedIds?: string[];
   }
 }
+
+/** How many of its approvals a browser's session remembers. */
+export const REMEMBERED_APPROVALS = 20;
 
 /** Saves the session now (not at the end of the response): consuming must be visible at once. */
 export function saveSession(req: Request): Promise<void> {
@@ -93,10 +98,27 @@ export function saveSession(req: Request): Promise<void> {
  */
 export function regenerateSession(req: Request): Promise<void> {
   const browserId = req.session.browserId ?? randomUUID();
+  const approvedIds = req.session.approvedIds;
   return new Promise((resolve, reject) =>
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.browserId = browserId;
+      if (approvedIds) req.session.approvedIds = approvedIds;
+      resolve();
+    }),
+  );
+}
+
+/**
+ * A new session id with everything the session held: when an approval completes, the id that
+ * was in use during the flow (and could have leaked with it) stops working.
+ */
+export function rotateSession(req: Request): Promise<void> {
+  const { cookie: _cookie, ...data } = req.session;
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      Object.assign(req.session, data);
       resolve();
     }),
   );

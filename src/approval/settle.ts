@@ -2,6 +2,8 @@ import type { Request } from 'express';
 import type { ApprovalContext } from './approval-context.js';
 import { shortenFinishedSession } from './session-lifetime.js';
 import {
+  REMEMBERED_APPROVALS,
+  rotateSession,
   saveSession,
   type Outcome,
   type PendingTransfer,
@@ -27,7 +29,12 @@ export async function settle(
   };
   if (details.reason) result.reason = details.reason;
   if (details.pingoneErrorId) result.pingoneErrorId = details.pingoneErrorId;
+  if (!KEEPS_TRANSFER.has(outcome)) await rotateSession(req);
   req.session.result = result;
+  if (outcome === 'approved' || outcome === 'already-approved') {
+    const ids = (req.session.approvedIds ?? []).filter((id) => id !== transfer.id);
+    req.session.approvedIds = [...ids, transfer.id].slice(-REMEMBERED_APPROVALS);
+  }
   if (!KEEPS_TRANSFER.has(outcome)) {
     delete req.session.transfer;
     // Decided: the session only has to show the result; the approval lives in the store.

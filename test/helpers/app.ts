@@ -7,6 +7,7 @@ import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js'
 import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
+import { TEST_OPERATOR_TOKEN } from './durable-app.js';
 import { nodeFetch } from '../../src/pingone/node-fetch.js';
 import { provisionLocal } from '../../src/pingone/provision-local.js';
 
@@ -55,6 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     APPROVAL_UI: options.approvalUi ?? 'own',
     PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
     ...LOAD_TEST_LIMITS,
+    OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
   config.pingone = local.settings;

@@ -6,6 +6,10 @@ import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import type { Stores } from '../../src/store/create-stores.js';
 
+/** OPERATOR_TOKEN of every app listenApp starts: `Authorization: Bearer` lists all approvals. */
+export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef0123';
+export const AS_OPERATOR = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` };
+
 export interface ListeningApp {
   url: string;
   close(): Promise<void>;
@@ -21,7 +25,12 @@ export async function listenApp(
   stores: Pick<Stores, 'approvals' | 'sessionStore'>,
   deps: Partial<AppDeps> = {},
 ): Promise<ListeningApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...LOAD_TEST_LIMITS, ...env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    ...LOAD_TEST_LIMITS,
+    ...env,
+  });
   const app = createApp({
     config,
     approvals: stores.approvals,

@@ -7,8 +7,10 @@ import {
   startTestApp,
   submitCode,
   submitTransfer,
+  type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { AS_OPERATOR } from '../helpers/durable-app.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -264,5 +266,59 @@ describe('behind an https BASE_URL', () => {
     expect(res.status).toBe(200);
     expect(String(res.headers['set-cookie'])).toMatch(/; Secure/);
     expect(res.headers['strict-transport-security']).toContain('max-age=');
+  });
+});
+
+async function approveFor(agent: Agent, payee: string) {
+  await submitTransfer(agent, { amount: '12.00', currency: 'EUR', payee });
+  return submitCode(agent, latestOtp(t!.emulator));
+}
+
+const payees = (res: request.Response) =>
+  (res.body as { approvals: Array<{ payee: string }> }).approvals.map((a) => a.payee);
+
+describe('GET /approvals', () => {
+  it('shows a browser its own approvals only; nothing without a cookie; all for the operator', async () => {
+    t = await startTestApp();
+    const alice = request.agent(t.app);
+    const bob = request.agent(t.app);
+    await approveFor(alice, 'Alice Payee Ltd');
+    await approveFor(bob, 'Bob Payee Ltd');
+    const json = { accept: 'application/json' };
+    expect(payees(await alice.get('/approvals').set(json))).toEqual(['Alice Payee Ltd']);
+    expect(payees(await bob.get('/approvals').set(json))).toEqual(['Bob Payee Ltd']);
+    const anonymous = await request(t.app).get('/approvals').set(json);
+    expect(payees(anonymous)).toEqual([]);
+    expect(anonymous.headers['set-cookie']).toBeUndefined();
+    const page = await request(t.app).get('/approvals');
+    expect(page.text).not.toContain('Payee Ltd');
+
+    const operator = await request(t.app)
+      .get('/approvals')
+      .set({ ...json, ...AS_OPERATOR });
+    expect(payees(operator).sort()).toEqual(['Alice Payee Ltd', 'Bob Payee Ltd']);
+    const wrong = await request(t.app)
+      .get('/approvals')
+      .set({ ...json, authorization: 'Bearer not-the-token' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toBe('Bearer');
+    expect(wrong.body).toMatchObject({ error: { code: 'OPERATOR_TOKEN_INVALID' } });
+  });
+});
+
+describe('session id', () => {
+  it('is rotated when the approval completes: the id used during the flow stops working', async () => {
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    const started = await submitTransfer(agent);
+    const during = /txa\.sid=([^;]+)/.exec(String(started.headers['set-cookie']))![1]!;
+    const done = await submitCode(agent, latestOtp(t.emulator));
+    const after = /txa\.sid=([^;]+)/.exec(String(done.headers['set-cookie']))?.[1];
+    expect(after).toBeDefined();
+    expect(after).not.toBe(during);
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
+    const old = await request(t.app).get('/approvals/result').set('Cookie', `txa.sid=${during}`);
+    expect(old.status).toBe(303);
+    expect(old.headers.location).toBe('/?notice=no-approval');
   });
 });

@@ -10,7 +10,7 @@ import {
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
 import { XSS_PAYLOADS, badRequestCorpus, type BadRequest } from '../helpers/bad-input-corpus.js';
-import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
+import { AS_OPERATOR, listenApp, type ListeningApp } from '../helpers/durable-app.js';
 
 /**
  * A generated corpus of malformed and hostile requests against one instance on the SQLite store:
@@ -175,11 +175,11 @@ describe('a corpus of malformed requests', () => {
       approvedAt: new Date().toISOString(),
       evidence: { sub: 'user', acr: `<b>${payee}</b>` },
     });
-    const page = await send('GET', '/approvals', {});
+    const page = await send('GET', '/approvals', AS_OPERATOR);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain(payee);
     expect(page.text).toContain('&lt;script&gt;');
-    const json = await send('GET', '/approvals', { accept: 'application/json' });
+    const json = await send('GET', '/approvals', { ...AS_OPERATOR, accept: 'application/json' });
     expect(json.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(json.text).approvals[0].payee).toBe(payee);
   });

@@ -9,7 +9,7 @@ import {
   startProvisionedEmulator,
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
-import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
+import { AS_OPERATOR, listenApp, type ListeningApp } from '../helpers/durable-app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -83,7 +83,7 @@ describe('Redis lost at runtime', () => {
     expect(lost.headers.get('cache-control')).toBe('no-store');
     expect(lost.text).not.toMatch(/at .+\.(ts|js):\d+/);
 
-    const json = await browser.get('/approvals', { accept: 'application/json' });
+    const json = await browser.get('/approvals', { ...AS_OPERATOR, accept: 'application/json' });
     expect(json.status).toBe(503);
     expect(JSON.parse(json.text)).toEqual({
       error: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining('try again') },
@@ -174,12 +174,18 @@ describe('SQLite store unusable under a running app', () => {
       expect((await browser.get('/')).status).toBe(200);
       // What a shutdown in progress or a lost file handle looks like to the request handlers.
       await sqlite.close();
-      for (const page of [await browser.get('/'), await new Browser(app.url).get('/approvals')]) {
+      for (const page of [
+        await browser.get('/'),
+        await new Browser(app.url).get('/approvals', AS_OPERATOR),
+      ]) {
         expect(page.status).toBe(503);
         expect(page.text).toContain('STORE_UNAVAILABLE');
         expect(page.text).not.toMatch(/at .+\.(ts|js):\d+/);
       }
-      const json = await new Browser(app.url).get('/approvals', { accept: 'application/json' });
+      const json = await new Browser(app.url).get('/approvals', {
+        ...AS_OPERATOR,
+        accept: 'application/json',
+      });
       expect(JSON.parse(json.text).error.code).toBe('STORE_UNAVAILABLE');
       const down = await health(app.url);
       expect(down.status).toBe(503);

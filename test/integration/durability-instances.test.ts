@@ -108,8 +108,11 @@ describe('two instances sharing Redis', () => {
       const result = await browser.get('/approvals/result');
       expect(result.text).toContain('Transfer approved');
       expect(result.text).toContain(transfer.payee);
-      const history = await fetch(`${url}/approvals`, { headers: { accept: 'application/json' } });
-      const body = (await history.json()) as { approvals: Array<{ payee: string; acr: string }> };
+      // The browser's own approvals, on either instance.
+      const history = await browser.get('/approvals', { accept: 'application/json' });
+      const body = JSON.parse(history.text) as {
+        approvals: Array<{ payee: string; acr: string }>;
+      };
       expect(body.approvals[0]).toMatchObject({
         payee: transfer.payee,
         acr: pingone.settings.policyName,

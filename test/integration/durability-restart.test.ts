@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveTransfer, otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
 import { freePort } from '../../scripts/free-port.js';
@@ -28,10 +29,25 @@ afterAll(async () => {
 });
 
 const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));
+const OPERATOR = 'operator-token-for-tests-0123456789abcdef';
+
+/** The approve form's values as the page renders them (what one click sends). */
+function formValues(html: string): Record<string, string> {
+  const value = (name: string) =>
+    new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ??
+    new RegExp(`value="([^"]*)"[^>]*name="${name}"`).exec(html)?.[1];
+  const currency = /<option value="([A-Z]{3})" selected>/.exec(html)?.[1];
+  return {
+    amount: value('amount') ?? '',
+    payee: value('payee') ?? '',
+    currency: currency ?? '',
+    _csrf: csrfOf(html),
+  };
+}
 
 describe('restart with the SQLite store (DATA_DIR)', () => {
   it('SIGKILL between the code page and the code: the restarted app completes the same flow', async () => {
-    const env = { ...pingone.env, DATA_DIR: dataDir };
+    const env = { ...pingone.env, DATA_DIR: dataDir, OPERATOR_TOKEN: OPERATOR };
     const port = await freePort();
     let app = await startAppProcess(env, { port });
     try {
@@ -67,7 +83,7 @@ describe('restart with the SQLite store (DATA_DIR)', () => {
       await app.kill();
       app = await startAppProcess(env, { port });
       const history = await fetch(`${app.url}/approvals`, {
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', authorization: `Bearer ${OPERATOR}` },
       });
       const body = (await history.json()) as { approvals: Array<{ payee: string }> };
       expect(body.approvals.map((a) => a.payee)).toEqual([transfer.payee]);
@@ -81,16 +97,95 @@ describe('restart with the SQLite store (DATA_DIR)', () => {
   }, 120_000);
 
   it('a second approval after the restart goes through as usual', async () => {
-    const app = await startAppProcess({ ...pingone.env, DATA_DIR: dataDir });
+    const app = await startAppProcess({
+      ...pingone.env,
+      DATA_DIR: dataDir,
+      OPERATOR_TOKEN: OPERATOR,
+    });
     try {
       const run = await approveTransfer(new Browser(app.url), uniqueTransfer(2), otpFor);
       expect(run.result.text).toContain('Transfer approved');
-      const res = await fetch(`${app.url}/approvals`, { headers: { accept: 'application/json' } });
+      const res = await fetch(`${app.url}/approvals`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${OPERATOR}` },
+      });
       expect(((await res.json()) as { approvals: unknown[] }).approvals).toHaveLength(2);
     } finally {
       await app.kill();
     }
   }, 60_000);
+});
+
+describe('kill -9 while the token is being exchanged (issue 13, defect 8)', () => {
+  it('the restart says PingOne accepted the code, nothing was approved, and offers the same transfer again', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'txa-interrupted-'));
+    const env = {
+      ...pingone.env,
+      DATA_DIR: ownDir,
+      PINGONE_TIMEOUT_MS: '2000',
+      OPERATOR_TOKEN: OPERATOR,
+    };
+    const port = await freePort();
+    let app = await startAppProcess(env, { port });
+    try {
+      const browser = new Browser(app.url);
+      const transfer = uniqueTransfer(3);
+      const form = await browser.get('/');
+      await browser.post('/approvals', { ...transfer, _csrf: csrfOf(form.text) });
+      const codePage = await browser.get('/approvals/otp');
+      const envId = pingone.emulator.environmentId;
+      // The token call never answers in time; the app is killed while it waits for it.
+      pingone.emulator.handle.clearRequests();
+      pingone.emulator.handle.addFault({
+        method: 'POST',
+        path: `/${envId}/as/token`,
+        latencyMs: 60_000,
+      });
+      const waiting = browser
+        .post('/approvals/otp', { otp: await otpFor(transfer), _csrf: csrfOf(codePage.text) })
+        .catch(() => undefined);
+      for (let i = 0; i < 200; i++) {
+        if (pingone.emulator.handle.requests().some((r) => r.path === `/${envId}/as/token`)) break;
+        await sleep(50);
+      }
+      expect(pingone.emulator.handle.requests().map((r) => r.path)).toContain(`/${envId}/as/token`);
+      await app.kill();
+      await waiting;
+      pingone.emulator.handle.clearFaults();
+      app = await startAppProcess(env, { port });
+
+      const result = await browser.get('/approvals/result');
+      expect(result.status).toBe(303);
+      expect(result.location).toBe('/?notice=interrupted-accepted');
+      const offered = await browser.get(result.location!);
+      expect(offered.text).toContain('PingOne accepted your code');
+      expect(offered.text).toContain('this transfer was not approved');
+      const values = formValues(offered.text);
+      expect(values).toMatchObject({
+        amount: transfer.amount,
+        currency: 'EUR',
+        payee: transfer.payee,
+      });
+
+      // One click: the prefilled form as it is.
+      const again = await browser.post('/approvals', values);
+      expect(again.location).toBe('/approvals/otp');
+      const code = await browser.get('/approvals/otp');
+      const done = await browser.post('/approvals/otp', {
+        otp: await otpFor(transfer),
+        _csrf: csrfOf(code.text),
+      });
+      expect(done.location).toBe('/approvals/result');
+      expect((await browser.get('/approvals/result')).text).toContain('Transfer approved');
+      const history = await fetch(`${app.url}/approvals`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${OPERATOR}` },
+      });
+      const body = (await history.json()) as { approvals: Array<{ payee: string }> };
+      expect(body.approvals.filter((a) => a.payee === transfer.payee)).toHaveLength(1);
+    } finally {
+      await app.kill();
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('startup with an unreachable REDIS_URL', () => {
