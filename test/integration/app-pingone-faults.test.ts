@@ -18,8 +18,9 @@ import {
  */
 let t: TestApp;
 beforeAll(async () => {
-  // A short per-call timeout so that latency faults trip it without long waits.
-  t = await startTestApp({ timeoutMs: 250 });
+  // A per-call timeout short enough that latency faults trip it without long waits, and long
+  // enough that a healthy call on two busy cores (the whole suite in parallel) never does.
+  t = await startTestApp({ timeoutMs: 1_000 });
 });
 afterAll(async () => {
   await t.close();
@@ -50,7 +51,7 @@ function pathOf(step: Step): Pick<FaultRule, 'path' | 'method'> {
 
 const FAULTS = {
   'latency beyond the timeout': {
-    fault: { latencyMs: 600 },
+    fault: { latencyMs: 2_000 },
     status: 503,
     code: 'PINGONE_TIMEOUT',
     errorId: undefined,

@@ -58,14 +58,15 @@ describe('the result page on another instance', () => {
       const agent = request.agent(t.app);
       const started = await submitTransfer(agent);
       expect(started.status).toBe(303);
-      const cookie = String(started.headers['set-cookie']).split(';')[0]!;
-      expect((await submitCode(agent, latestOtp(t.emulator))).headers.location).toBe(
-        '/approvals/result',
-      );
+      const decided = await submitCode(agent, latestOtp(t.emulator));
+      expect(decided.headers.location).toBe('/approvals/result');
+      // The session id is rotated when the approval is decided: the browser's cookie is that one.
+      const cookie = String(decided.headers['set-cookie']).split(';')[0]!;
       // The session's copy is lost (a cut or failed write): only the shared store has the trace.
       const all = await new Promise<Record<string, session.SessionData>>((resolve, reject) =>
         sessions.all((error, list) => (error ? reject(error) : resolve(list as never))),
       );
+      expect(Object.keys(all)).toHaveLength(1);
       const [sid, data] = Object.entries(all)[0]!;
       expect(data.trace?.steps.length).toBeGreaterThan(0);
       delete data.trace;
