@@ -39,6 +39,7 @@ import {
   type RetryPolicy,
 } from './pingone/http.js';
 import { nodeFetch } from './pingone/node-fetch.js';
+import { SMS_CODE_LIFETIME_MINUTES } from './pingone/provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
 
@@ -222,6 +223,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.issuer = urls.issuer;
   app.locals.phoneUrl = deps.emulatorPhoneUrl;
   app.locals.formatTime = formatTime;
+  app.locals.codeLifetimeMinutes = SMS_CODE_LIFETIME_MINUTES;
 
   app.use(
     securityHeaders({

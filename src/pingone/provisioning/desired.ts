@@ -236,6 +236,9 @@ export function repairedMfaAction(
 
 const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });
 
+/** How long a texted code works (step 14's SMS lifetime); the code page tells the user. */
+export const SMS_CODE_LIFETIME_MINUTES = 5;
+
 /**
  * A disabled method that sends a code (email, voice), with the settings the spec requires:
  * the Terraform provider's defaults (30 minutes, 3 failures, no cool-down, 6 digits).
@@ -269,7 +272,11 @@ export function desiredDevicePolicy(name: string): DeviceAuthenticationPolicyBod
     newDeviceNotification: 'NONE',
     sms: {
       enabled: true,
-      otp: { lifeTime: MINUTES(5), failure: { count: 3, coolDown: MINUTES(0) }, otpLength: 6 },
+      otp: {
+        lifeTime: MINUTES(SMS_CODE_LIFETIME_MINUTES),
+        failure: { count: 3, coolDown: MINUTES(0) },
+        otpLength: 6,
+      },
     },
     email: offlineMethodOff(),
     voice: offlineMethodOff(),
