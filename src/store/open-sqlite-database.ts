@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
@@ -62,11 +62,13 @@ function migrate(db: Database.Database): void {
  * The file holds PingOne cookies, PKCE verifiers and nonces: only the app's user may read it.
  * SQLite creates `-wal` and `-shm` with the mode of the database file, so a file created 0600
  * keeps its companions private whatever the umask; files left readable by an earlier version
- * are narrowed at every start.
+ * are narrowed at every start. Only what this user owns is narrowed: OpenShift runs the image as
+ * an arbitrary uid in group 0 on a folder that `node:0` owns with `g=u` (the Dockerfile), where
+ * the folder is not ours to change and our own files are still created 0600.
  */
 function restrictModes(dataDir: string, file: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+  narrowIfOwned(dataDir, 0o700);
   if (!existsSync(file)) {
     try {
       closeSync(openSync(file, 'wx', 0o600));
@@ -75,9 +77,13 @@ function restrictModes(dataDir: string, file: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
-    if (existsSync(path)) chmodSync(path, 0o600);
-  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) narrowIfOwned(path, 0o600);
+}
+
+function narrowIfOwned(path: string, mode: number): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat && stat.uid === process.getuid?.() && (stat.mode & 0o777) !== mode)
+    chmodSync(path, mode);
 }
 
 /**

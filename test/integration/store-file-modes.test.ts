@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,4 +70,20 @@ describe('modes of the SQLite store', () => {
     expect(modes(dataDir)).toEqual({ dir: '755', db: '644', wal: '644', shm: '644' });
     expect(await runOnce(dataDir)).toEqual({ dir: '700', db: '600', wal: '600', shm: '600' });
   });
+
+  // OpenShift runs the image as an arbitrary uid in group 0 on a folder `node:0` owns with g=u
+  // (the Dockerfile): the folder is not the app's to change, and a chmod of it would fail there.
+  // This process runs as root in CI, where a chmod of another's folder succeeds, so the test
+  // checks that it is not attempted.
+  it.runIf(process.getuid?.() === 0)(
+    "a folder another user owns (OpenShift's group-0 data folder) is left as it is",
+    async () => {
+      const dataDir = join(root, 'group0');
+      mkdirSync(dataDir);
+      chownSync(dataDir, 1000, 0);
+      chmodSync(dataDir, 0o775);
+      const seen = await runOnce(dataDir);
+      expect(seen).toEqual({ dir: '775', db: '600', wal: '600', shm: '600' });
+    },
+  );
 });
