@@ -3,20 +3,20 @@ import { performance } from 'node:perf_hooks';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { ApprovalRecord, ApprovalStore } from '../approval/approval-store.js';
 import { wrongCodeInfo } from '../approval/outcome.js';
-import type { PendingTransfer, ResultState } from '../approval/session-state.js';
-import { maskPhone } from '../approval/start-flow.js';
+import type { ApprovalObserver, ObservedRequest } from '../approval/approval-observer.js';
+import type { PendingTransfer } from '../approval/session-state.js';
+import { maskPhone, phoneOf } from '../approval/phone.js';
 import { NotFoundError } from '../errors.js';
 import {
   FLOW_STATUS,
   IdTokenRejectedError,
   type FlowClient,
-  type PingOneFlow,
   type TokenClient,
 } from '../pingone/flow.js';
 import { isPingOneError, redactUrl, type CallReport, type FetchLike } from '../pingone/http.js';
 import { TEMPLATE_CONTENT } from '../pingone/provisioning/desired.js';
 import type { PingOneUrls } from '../pingone/urls.js';
-import { describeChecks, type ChecksInput } from './checks.js';
+import { describeChecks } from './checks.js';
 import { maskCode, scrub, type DecodedJwt } from './redact.js';
 import {
   authorizeStep,
@@ -72,15 +72,7 @@ export interface InspectorOptions {
   smsTimeoutMs?: number;
 }
 
-/** The two calls the approval code makes into the inspector (everything else is wrapped). */
-export interface ApprovalInspector {
-  /** finishFlow's decision, at each of its exits. */
-  checks(req: Request, input: ChecksInput): void;
-  /** settle(): the outcome, before the session is saved. */
-  settled(req: Request, transfer: PendingTransfer, result: ResultState): Promise<void>;
-}
-
-export interface Inspector extends ApprovalInspector {
+export interface Inspector extends ApprovalObserver {
   /** Binds a request to the traced clients and gives views `inspector.timeline()`. */
   middleware: RequestHandler;
   /** `GET /approvals/:id/trace.json`. */
@@ -129,10 +121,6 @@ function transactionText(transfer: PendingTransfer, otp: string): string {
   );
 }
 
-function phoneOf(flow: PingOneFlow): string | undefined {
-  return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
-}
-
 /**
  * The inspector: records what travels between the browser, the relying party and PingOne for
  * one approval, and shows it as a timeline and as JSON. It wraps the flow and token clients
@@ -147,8 +135,12 @@ export function createInspector(options: InspectorOptions): Inspector {
   const { urls } = options;
 
   // A teaching aid must never break an approval: recording failures are swallowed.
-  const record = (s: RequestScope | undefined, req: Request, draft: StepDraft) => {
-    const trace = req.session.trace;
+  const record = (
+    s: RequestScope | undefined,
+    session: ObservedRequest['session'],
+    draft: StepDraft,
+  ) => {
+    const trace = session.trace;
     if (!trace) return;
     try {
       appendStep(trace, scrub(draft, s?.secrets ?? new Set([options.clientSecret])));
@@ -170,7 +162,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     if (fresh) session.trace = newTrace(transferId, options.mode, options.ui, now());
     const transfer = session.transfer;
     if (transfer && transfer.id === transferId)
-      record(s, s.req, startStep(transfer, !fresh, now()));
+      record(s, s.req.session, startStep(transfer, !fresh, now()));
   };
 
   const reportsSince = (s: RequestScope, mark: number, step: string) =>
@@ -235,7 +227,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         );
         record(
           s,
-          s.req,
+          s.req.session,
           authorizeStep({
             ...facts,
             http,
@@ -249,7 +241,7 @@ export function createInspector(options: InspectorOptions): Inspector {
           const sms = options.mode === 'embedded' ? await readSms(s.req.session.transfer) : {};
           record(
             s,
-            s.req,
+            s.req.session,
             smsStep({
               mode: options.mode,
               ...(masked ? { maskedPhone: masked } : {}),
@@ -266,7 +258,7 @@ export function createInspector(options: InspectorOptions): Inspector {
           reportsSince(s, mark, 'authorize'),
           elapsed(started),
         );
-        record(s, s.req, authorizeStep({ ...facts, http, error, now: now() }));
+        record(s, s.req.session, authorizeStep({ ...facts, http, error, now: now() }));
         throw error;
       }
     },
@@ -275,7 +267,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       const s = scope.getStore();
       if (!s) return inner.checkOtp(flowId, otp, context);
       keep(s, otp, ...Object.values(context.cookies));
-      record(s, s.req, codeSubmitStep(otp.length, now()));
+      record(s, s.req.session, codeSubmitStep(otp.length, now()));
       const mark = s.reports.length;
       const started = performance.now();
       const url = urls.flow(flowId);
@@ -297,7 +289,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         );
         record(
           s,
-          s.req,
+          s.req.session,
           otpCheckStep({
             ...facts,
             http: http(),
@@ -311,7 +303,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         const info = isPingOneError(error) ? wrongCodeInfo(error) : undefined;
         record(
           s,
-          s.req,
+          s.req.session,
           otpCheckStep({
             ...facts,
             http: http(),
@@ -338,12 +330,12 @@ export function createInspector(options: InspectorOptions): Inspector {
         keep(s, answer.response.code, ...Object.values(answer.cookies));
         record(
           s,
-          s.req,
+          s.req.session,
           resumeStep({ ...facts, http: http(), response: answer.response, now: now() }),
         );
         return answer;
       } catch (error) {
-        record(s, s.req, resumeStep({ ...facts, http: http(), error, now: now() }));
+        record(s, s.req.session, resumeStep({ ...facts, http: http(), error, now: now() }));
         throw error;
       }
     },
@@ -357,7 +349,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         begin(s, transferId);
         record(
           s,
-          s.req,
+          s.req.session,
           authorizeStep({
             params,
             url: urls.authorize,
@@ -382,7 +374,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         };
         if (exchange.response.state) q.state = exchange.response.state;
         if (exchange.response.iss) q.iss = exchange.response.iss;
-        record(s, s.req, callbackStep(q, now()));
+        record(s, s.req.session, callbackStep(q, now()));
       }
       s.sideCalls = [];
       delete s.tokenHttp;
@@ -405,13 +397,13 @@ export function createInspector(options: InspectorOptions): Inspector {
       });
       try {
         const claims = await inner.exchange(exchange);
-        record(s, s.req, tokenStep(facts()));
+        record(s, s.req.session, tokenStep(facts()));
         return claims;
       } catch (error) {
         // A token that failed our checks came with a 200: the token step itself went well.
         record(
           s,
-          s.req,
+          s.req.session,
           tokenStep(error instanceof IdTokenRejectedError ? facts() : { ...facts(), error }),
         );
         throw error;
@@ -538,14 +530,14 @@ export function createInspector(options: InspectorOptions): Inspector {
     tokens,
     fetch: inspectFetch,
 
-    checks(req, input) {
+    tokenChecked(at, input) {
       const s = scope.getStore();
       const { checks, verdict, ok } = describeChecks(input, expectations, s?.idToken, now());
-      record(s, req, checksStep(checks, verdict, ok, now()));
+      record(s, at.session, checksStep(checks, verdict, ok, now()));
     },
 
-    async settled(req, transfer, result) {
-      const trace = req.session.trace;
+    async settled(at, transfer, result) {
+      const trace = at.session.trace;
       if (!trace || trace.transferId !== transfer.id) return;
       const approved = result.outcome === 'approved' || result.outcome === 'already-approved';
       const approvalId = approved
@@ -555,10 +547,10 @@ export function createInspector(options: InspectorOptions): Inspector {
       if (approvalId) trace.approvalId = approvalId;
       record(
         scope.getStore(),
-        req,
+        at.session,
         resultStep({
           outcome: result.outcome,
-          request: `${req.method} ${req.path}`,
+          request: at.line,
           ...(result.reason ? { reason: result.reason } : {}),
           ...(result.pingoneErrorId ? { pingoneErrorId: result.pingoneErrorId } : {}),
           ...(approvalId ? { approvalId } : {}),
