@@ -10,7 +10,7 @@ import { isPingOneError } from '../pingone/http.js';
 import type { PingOneStep } from '../errors.js';
 import type { ApprovalContext } from './approval-context.js';
 import { observedRequest, type TokenVerdict } from './approval-observer.js';
-import { isExpiredFlow, unavailable } from './outcome.js';
+import { triageFailure } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
@@ -88,8 +88,9 @@ export async function finishFlow(
     req.log.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
     const step: PingOneStep =
       error.step === 'discovery' || error.step === 'userinfo' ? error.step : 'token';
-    if (error.transient) throw unavailable(step, error);
-    await settle(ctx, req, transfer, isExpiredFlow(error) ? 'expired' : 'failed', {
+    const failure = triageFailure(step, error);
+    if (failure.kind === 'unavailable') throw failure.error;
+    await settle(ctx, req, transfer, failure.kind, {
       reason: 'PingOne did not issue tokens for this approval.',
       pingoneErrorId: error.pingoneErrorId,
     });

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { isPingOneError } from '../pingone/http.js';
 import { FLOW_STATUS } from '../pingone/flow.js';
 import type { ApprovalContext } from './approval-context.js';
-import { unavailable } from './outcome.js';
+import { triageFailure } from './outcome.js';
 import { maskPhone, phoneOf } from './phone.js';
 import { buildRequestJwt } from './request-jwt.js';
 import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
@@ -75,8 +75,9 @@ export async function startFlow(
       { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
       'authorize failed',
     );
-    if (error.transient) throw unavailable('authorize', error);
-    await settle(ctx, req, transfer, 'failed', {
+    const failure = triageFailure('authorize', error);
+    if (failure.kind === 'unavailable') throw failure.error;
+    await settle(ctx, req, transfer, failure.kind, {
       reason: 'PingOne refused to start the approval.',
       pingoneErrorId: error.pingoneErrorId,
     });
