@@ -203,7 +203,7 @@ export function createApp(deps: AppDeps): Express {
     now,
     ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
     ...(deps.userId ? { userId: deps.userId } : {}),
-    ...(inspector ? { inspector } : {}),
+    ...(inspector ? { observer: inspector } : {}),
   };
 
   const app = express();

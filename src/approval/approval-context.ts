@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { FlowClient, TokenClient } from '../pingone/flow.js';
 import type { PingOneUrls } from '../pingone/urls.js';
 import type { FlowClaims } from './session-state.js';
-import type { ApprovalInspector } from '../inspector/inspector.js';
+import type { ApprovalObserver } from './approval-observer.js';
 
 /** What the approval routes need; built once by createApp. */
 export interface ApprovalContext {
@@ -25,6 +25,6 @@ export interface ApprovalContext {
   phoneHint?: string;
   /** The user's PingOne id when known ahead (embedded mode); else learned from the flow. */
   userId?: string;
-  /** Records the approval's steps for the timeline (INSPECTOR on); absent when off. */
-  inspector?: ApprovalInspector;
+  /** Told what happened (the inspector, INSPECTOR on); absent when nobody listens. */
+  observer?: ApprovalObserver;
 }

@@ -3,7 +3,7 @@ import { FLOW_STATUS, authorizeResponseFromJson, type AuthorizeResponse } from '
 import { isPingOneError } from '../pingone/http.js';
 import type { ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
-import { isExpiredFlow, unavailable, wrongCodeInfo } from './outcome.js';
+import { triageFailure, wrongCodeInfo } from './outcome.js';
 import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
@@ -42,12 +42,13 @@ export async function checkCode(
     });
   } catch (error) {
     if (!isPingOneError(error)) throw error;
-    if (error.transient) {
+    const failure = triageFailure('otp.check', error);
+    if (failure.kind === 'unavailable') {
       req.log.warn({ ...log, err: error, event: 'otp.unavailable' }, 'otp.check failed');
       await putBack(req, flow);
-      throw unavailable('otp.check', error);
+      throw failure.error;
     }
-    if (isExpiredFlow(error)) {
+    if (failure.kind === 'expired') {
       await settle(ctx, req, transfer, 'expired', { pingoneErrorId: error.pingoneErrorId });
       return result;
     }
@@ -142,8 +143,9 @@ async function resumeAndFinish(
     } catch (error) {
       if (!isPingOneError(error)) throw error;
       req.log.warn({ ...log, err: error, event: 'resume.failed' }, 'resume failed');
-      if (error.transient) throw unavailable('resume', error);
-      await settle(ctx, req, transfer, isExpiredFlow(error) ? 'expired' : 'failed', {
+      const failure = triageFailure('resume', error);
+      if (failure.kind === 'unavailable') throw failure.error;
+      await settle(ctx, req, transfer, failure.kind, {
         reason: 'PingOne did not resume the flow.',
         pingoneErrorId: error.pingoneErrorId,
       });

@@ -8,9 +8,9 @@ import {
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
 import type { PingOneStep } from '../errors.js';
-import type { ChecksInput } from '../inspector/checks.js';
 import type { ApprovalContext } from './approval-context.js';
-import { isExpiredFlow, unavailable } from './outcome.js';
+import { observedRequest, type TokenVerdict } from './approval-observer.js';
+import { triageFailure } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
@@ -48,8 +48,8 @@ export async function finishFlow(
   response: AuthorizeResponse,
 ): Promise<void> {
   const log = { transferId: transfer.id };
-  const inspect = (verdict: Omit<ChecksInput, 'flow' | 'transfer' | 'response'>) =>
-    ctx.inspector?.checks(req, { flow, transfer, response, ...verdict });
+  const inspect = (verdict: Omit<TokenVerdict, 'flow' | 'transfer' | 'response'>) =>
+    ctx.observer?.tokenChecked(observedRequest(req), { flow, transfer, response, ...verdict });
   // `state` is echoed by some PingOne answers and not others (docs/pingone-contract.md §9): checked when present.
   if (response.state !== undefined && response.state !== flow.state) {
     req.log.warn(
@@ -88,8 +88,9 @@ export async function finishFlow(
     req.log.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
     const step: PingOneStep =
       error.step === 'discovery' || error.step === 'userinfo' ? error.step : 'token';
-    if (error.transient) throw unavailable(step, error);
-    await settle(ctx, req, transfer, isExpiredFlow(error) ? 'expired' : 'failed', {
+    const failure = triageFailure(step, error);
+    if (failure.kind === 'unavailable') throw failure.error;
+    await settle(ctx, req, transfer, failure.kind, {
       reason: 'PingOne did not issue tokens for this approval.',
       pingoneErrorId: error.pingoneErrorId,
     });

@@ -31,6 +31,20 @@ export function isExpiredFlow(error: PingOneError): boolean {
   return error.status === 404 || error.code === 'NOT_FOUND';
 }
 
+/** What a PingOne failure means for the person waiting: a 502/503 page, or a settled outcome. */
+export type FailureOutcome =
+  { kind: 'unavailable'; error: PingOneUnavailableError } | { kind: 'expired' | 'failed' };
+
+/**
+ * The one triage of a PingOne failure during an approval: transient (down, slow, limiting) →
+ * unavailable, the flow forgotten → expired, anything else → failed. Only a flow can expire:
+ * before authorize answers there is none, so a 404 there is a refusal like any other.
+ */
+export function triageFailure(step: PingOneStep, error: PingOneError): FailureOutcome {
+  if (error.transient) return { kind: 'unavailable', error: unavailable(step, error) };
+  return { kind: step !== 'authorize' && isExpiredFlow(error) ? 'expired' : 'failed' };
+}
+
 /** A 400 of otp.check: wrong code; `locked` when PingOne said no attempts are left. */
 export function wrongCodeInfo(
   error: PingOneError,

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { ApprovalContext } from './approval-context.js';
+import { observedRequest } from './approval-observer.js';
 import { shortenFinishedSession } from './session-lifetime.js';
 import {
   REMEMBERED_APPROVALS,
@@ -43,7 +44,7 @@ export async function settle(
   delete req.session.flow;
   delete req.session.busy;
   // Before the save: the trace's last step goes into the same session write.
-  await ctx.inspector?.settled(req, transfer, result);
+  await ctx.observer?.settled(observedRequest(req), transfer, result);
   await saveSession(req);
   req.log.info({ transferId: transfer.id, outcome, event: 'flow.settled' }, `approval ${outcome}`);
 }

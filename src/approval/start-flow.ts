@@ -2,24 +2,13 @@ import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Request } from 'express';
 import { isPingOneError } from '../pingone/http.js';
-import { FLOW_STATUS, type PingOneFlow } from '../pingone/flow.js';
+import { FLOW_STATUS } from '../pingone/flow.js';
 import type { ApprovalContext } from './approval-context.js';
-import { unavailable } from './outcome.js';
+import { triageFailure } from './outcome.js';
+import { maskPhone, phoneOf } from './phone.js';
 import { buildRequestJwt } from './request-jwt.js';
 import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
-
-/** Masks all but the last four digits: the page says where the code went, not the number. */
-export function maskPhone(phone: string | undefined): string | undefined {
-  if (!phone) return undefined;
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 4) return undefined;
-  return `•••• ${digits.slice(-4)}`;
-}
-
-function phoneOf(flow: PingOneFlow): string | undefined {
-  return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
-}
 
 /**
  * Starts a PingOne flow for the session's transfer and answers where the browser goes next:
@@ -86,8 +75,9 @@ export async function startFlow(
       { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
       'authorize failed',
     );
-    if (error.transient) throw unavailable('authorize', error);
-    await settle(ctx, req, transfer, 'failed', {
+    const failure = triageFailure('authorize', error);
+    if (failure.kind === 'unavailable') throw failure.error;
+    await settle(ctx, req, transfer, failure.kind, {
       reason: 'PingOne refused to start the approval.',
       pingoneErrorId: error.pingoneErrorId,
     });

@@ -1,23 +1,7 @@
-import type { FlowState, PendingTransfer } from '../approval/session-state.js';
+import type { TokenVerdict } from '../approval/approval-observer.js';
 import { transferHash } from '../approval/transfer.js';
-import type { AuthorizeResponse, VerifiedIdToken } from '../pingone/flow.js';
 import { shorten, type DecodedJwt } from './redact.js';
 import type { Check } from './steps.js';
-
-/** What finishFlow decided, handed to the inspector at each of its exits. */
-export interface ChecksInput {
-  flow: FlowState;
-  transfer: PendingTransfer;
-  response: AuthorizeResponse;
-  /** The token passed openid-client's checks (signature, iss, aud, exp, nonce, state). */
-  claims?: VerifiedIdToken;
-  /** openid-client refused the token (IdTokenRejectedError's reason). */
-  rejected?: string;
-  /** The authorization response carried another flow's `state`. */
-  stateMismatch?: boolean;
-  /** finishFlow's own refusal: the token does not name our user or our policy. */
-  problem?: string;
-}
 
 export interface Expectations {
   issuer: string;
@@ -33,7 +17,7 @@ export interface Expectations {
  * checks only explain it.
  */
 export function describeChecks(
-  input: ChecksInput,
+  input: TokenVerdict,
   expect: Expectations,
   idToken: DecodedJwt | undefined,
   now: Date,

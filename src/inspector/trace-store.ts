@@ -4,7 +4,7 @@ import type { Trace } from './trace.js';
  * Finished traces by id (the approval id once approved, and always the transfer id), so that the
  * result page and `trace.json` show the whole story even when the session's copy is gone or was
  * cut, and on whichever instance serves them. Reading one is always gated by the session that
- * owns it (inspector.ts): holding an id is not enough.
+ * owns it (inspector-http.ts): holding an id is not enough.
  */
 export interface TraceStore {
   put(trace: Trace): Promise<void>;

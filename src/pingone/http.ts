@@ -28,13 +28,13 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
-import { nodeTransport, type HttpSend } from './node-fetch.js';
+import { nodeTransport, type FetchLike, type HttpSend } from './node-fetch.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 
 export { PingOneError, isPingOneError, LOCAL_ERROR_CODES } from './pingone-error.js';
 export type { PingOneErrorDetail } from './pingone-error.js';
 
-export type FetchLike = typeof fetch;
+export type { FetchLike } from './node-fetch.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** PingOne's vendor content types (a flow call with plain JSON gets 415). */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { FetchLike } from './http.js';
+/** The shape of the platform's `fetch`: what the clients accept in its place. */
+export type FetchLike = typeof fetch;
 
 /** One HTTP answer, body read in full: what src/pingone/http.ts needs of a response. */
 export interface HttpAnswer {

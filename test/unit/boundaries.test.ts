@@ -45,6 +45,40 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  // The approval core tells what happened through its own ApprovalObserver; it must work, and
+  // be understood, without knowing that an inspector exists.
+  it('src/approval imports nothing from src/inspector', () => {
+    const approvalDir = join(root, 'src/approval');
+    const inspectorDir = join(root, 'src/inspector');
+    const offenders: string[] = [];
+    for (const file of sourceFiles(approvalDir)) {
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        if (resolve(file, '..', spec).startsWith(inspectorDir)) {
+          offenders.push(`${relative(root, file)} → ${spec}`);
+        }
+      }
+    }
+    expect(sourceFiles(approvalDir).length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+
+  // The inspector learns what happened from the approval core's observer calls and its own
+  // request scope; only its HTTP side (middleware, trace route) sees the express request.
+  it('src/inspector reads nothing from req outside inspector-http.ts', () => {
+    const inspectorDir = join(root, 'src/inspector');
+    const files = sourceFiles(inspectorDir);
+    expect(files.map((f) => relative(inspectorDir, f))).toContain('inspector-http.ts');
+    const offenders = files
+      .filter((file) => !file.endsWith(join('inspector', 'inspector-http.ts')))
+      .filter((file) => {
+        const text = readFileSync(file, 'utf8');
+        return /\breq\b/.test(text) || /import[^;]*\bRequest\b[^;]*from 'express'/.test(text);
+      })
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
+
   it('process.env is read only in src/config.ts', () => {
     const offenders = sourceFiles(join(root, 'src'))
       .filter((file) => !file.endsWith(join('src', 'config.ts')))

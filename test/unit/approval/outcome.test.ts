@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isExpiredFlow, unavailable, wrongCodeInfo } from '../../../src/approval/outcome.js';
+import {
+  isExpiredFlow,
+  triageFailure,
+  unavailable,
+  wrongCodeInfo,
+} from '../../../src/approval/outcome.js';
 import { PingOneError } from '../../../src/pingone/http.js';
 
 const base = { step: 'otp.check', method: 'POST', url: 'http://p1/env/flows/f' };
@@ -105,5 +110,32 @@ describe('isExpiredFlow', () => {
     expect(isExpiredFlow(new PingOneError({ ...base, status: 400, code: 'INVALID_DATA' }))).toBe(
       false,
     );
+  });
+});
+
+describe('triageFailure', () => {
+  const gone = new PingOneError({ ...base, status: 404, code: 'NOT_FOUND' });
+  const refused = new PingOneError({ ...base, status: 400, code: 'INVALID_DATA' });
+  const down = new PingOneError({ ...base, status: 503, code: 'UNEXPECTED_ERROR' });
+
+  it('sends a transient failure to the unavailable page, naming the step', () => {
+    const outcome = triageFailure('resume', down);
+    expect(outcome.kind).toBe('unavailable');
+    expect(outcome.kind === 'unavailable' && outcome.error).toMatchObject({
+      status: 502,
+      code: 'PINGONE_ERROR',
+      step: 'resume',
+    });
+  });
+
+  it('settles a forgotten flow as expired and any other refusal as failed', () => {
+    for (const step of ['otp.check', 'resume', 'token'] as const) {
+      expect(triageFailure(step, gone)).toEqual({ kind: 'expired' });
+      expect(triageFailure(step, refused)).toEqual({ kind: 'failed' });
+    }
+  });
+
+  it('calls a 404 of authorize a refusal: no flow exists yet to expire', () => {
+    expect(triageFailure('authorize', gone)).toEqual({ kind: 'failed' });
   });
 });
