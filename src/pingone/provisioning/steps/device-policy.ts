@@ -1,0 +1,35 @@
+import {
+  createDeviceAuthenticationPolicy,
+  listDeviceAuthenticationPolicies,
+  readDeviceAuthenticationPolicy,
+  updateDeviceAuthenticationPolicy,
+  type DeviceAuthenticationPolicy,
+} from '../../management.js';
+import { desiredDevicePolicy, devicePolicyDrift, repairedDevicePolicy } from '../desired.js';
+import { ensure, named, type Held, type StepRow } from '../table.js';
+
+export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined> = {
+  step: 14,
+  name: 'device policy',
+  find: [listDeviceAuthenticationPolicies],
+  build: [desiredDevicePolicy, repairedDevicePolicy],
+  compare: [devicePolicyDrift],
+  create: [createDeviceAuthenticationPolicy],
+  update: [readDeviceAuthenticationPolicy, updateDeviceAuthenticationPolicy],
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    const desired = desiredDevicePolicy(names.devicePolicyName);
+    return ensure(plan, {
+      find: named(plan, listDeviceAuthenticationPolicies, names.devicePolicyName),
+      create: () => createDeviceAuthenticationPolicy(ctx, desired),
+      drift: devicePolicyDrift,
+      // A PUT replaces the policy: start from all of it, as PingOne has it now.
+      update: async (p) =>
+        updateDeviceAuthenticationPolicy(
+          ctx,
+          p.id,
+          repairedDevicePolicy(await readDeviceAuthenticationPolicy(ctx, p.id), desired),
+        ),
+    });
+  },
+};

@@ -1,0 +1,48 @@
+import {
+  createTransactionContent,
+  listTransactionContents,
+  readTransactionContent,
+  updateTransactionContent,
+  writableFields,
+  type TemplateContent,
+} from '../../management.js';
+import {
+  desiredTemplateContent,
+  sameVariant,
+  TEMPLATE_CONTENT,
+  TEMPLATE_DELIVERY,
+  TEMPLATE_LOCALE,
+} from '../desired.js';
+import { ensure, oldest, type Held, type StepRow } from '../table.js';
+
+const sameText = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
+  step: 9,
+  name: 'template content',
+  find: [listTransactionContents],
+  build: [desiredTemplateContent],
+  create: [createTransactionContent],
+  update: [readTransactionContent, updateTransactionContent],
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    const ours = (c: TemplateContent) =>
+      sameVariant(c.variant, names.templateVariant) &&
+      sameText(c.locale, TEMPLATE_LOCALE) &&
+      sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
+    return ensure(plan, {
+      find: async () => oldest((await listTransactionContents(ctx)).filter(ours)),
+      create: () => createTransactionContent(ctx, desiredTemplateContent(names.templateVariant)),
+      drift: (c) => (c.content === TEMPLATE_CONTENT ? [] : ['content changed']),
+      // A PUT replaces the content (its sender, say): send back all of it, new text only.
+      update: async (c) =>
+        updateTransactionContent(ctx, c.id, {
+          ...(writableFields(await readTransactionContent(ctx, c.id)) as Omit<
+            TemplateContent,
+            'id'
+          >),
+          content: TEMPLATE_CONTENT,
+        }),
+    });
+  },
+};
