@@ -14,12 +14,12 @@ const names = (fns: StepRow['find'] | undefined) =>
  */
 export function stepMap(rows: readonly StepRow[] = SETUP_STEPS): string {
   return [
-    '| step | name | find | build | compare | create | update |',
-    '|---|---|---|---|---|---|---|',
+    '| step | name | find | build | compare | create | update | teardown |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
         `| ${r.step} | ${r.name}${r.read ? ' (read)' : ''} | ` +
-        `${[r.find, r.build, r.compare, r.create, r.update].map(names).join(' | ')} |`,
+        `${[r.find, r.build, r.compare, r.create, r.update, r.teardown && [r.teardown.remove]].map(names).join(' | ')} |`,
     ),
   ].join('\n');
 }

@@ -45,12 +45,39 @@ export interface StepRow<T = unknown> {
   /** A read (steps 2-4): it has no progress line of its own, its failure is reported as the call's. */
   read?: true;
   run(plan: Plan, ready: () => void): Promise<StepResult<T>>;
+  /** How teardown deletes what this step made (absent: it goes with an object deleted earlier). */
+  teardown?: Teardown;
+}
+
+/** What a row's teardown sees: PingOne, the names, and what other rows' teardowns found. */
+export interface TeardownPlan {
+  ctx: ManagementContext;
+  names: DesiredNames;
+  found(n: number): Promise<{ id: string }[]>;
+}
+
+export interface Teardown {
+  /** The progress name, when it differs from the step's. */
+  name?: string;
+  find(plan: TeardownPlan): Promise<{ id: string }[]>;
+  remove(ctx: ManagementContext, id: string): Promise<boolean>;
+  /** Steps whose objects point at these, so must be deleted first. */
+  after?: number[];
 }
 
 export function oldest<T extends PingOneResource>(items: T[]): T | undefined {
   return [...items].sort((a, b) =>
     String(a.createdAt ?? '').localeCompare(String(b.createdAt ?? '')),
   )[0];
+}
+
+/** Every object of `list` named `name`. */
+export async function allNamed<T extends { name?: string }>(
+  ctx: ManagementContext,
+  list: (ctx: ManagementContext) => Promise<T[]>,
+  name: string,
+): Promise<T[]> {
+  return (await list(ctx)).filter((item) => item.name === name);
 }
 
 /** Finds the oldest object of `list` named `name` (a run that raced another made two). */
@@ -61,7 +88,7 @@ export const named =
     name: string,
   ) =>
   async (): Promise<T | undefined> =>
-    oldest((await list(plan.ctx)).filter((item) => item.name === name));
+    oldest(await allNamed(plan.ctx, list, name));
 
 /**
  * The find-or-create-or-repair every top-level object shares: reuse what is there and matches,

@@ -12,9 +12,14 @@ describe('the step -> function map', () => {
     expect(new Set(SETUP_STEPS.map((r) => r.name)).size).toBe(15);
     // Every function named in the map has a name: an anonymous one would print as ``.
     for (const row of SETUP_STEPS) {
-      for (const fn of [row.find, row.build, row.compare, row.create, row.update].flatMap(
-        (f) => f ?? [],
-      )) {
+      for (const fn of [
+        row.find,
+        row.build,
+        row.compare,
+        row.create,
+        row.update,
+        row.teardown && [row.teardown.remove],
+      ].flatMap((f) => f || [])) {
         expect(fn.name, `step ${row.step}`).toMatch(/^[a-zA-Z]+$/);
       }
     }

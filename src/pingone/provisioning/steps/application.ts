@@ -1,4 +1,5 @@
 import {
+  deleteApplication,
   createApplication,
   createGrant,
   listApplications,
@@ -18,7 +19,7 @@ import {
   desiredGrant,
   repairedApplication,
 } from '../desired.js';
-import { ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
 
 type App = Held<Application> | undefined;
 
@@ -30,6 +31,11 @@ export const application: StepRow<App> = {
   compare: [applicationDrift],
   create: [createApplication],
   update: [readApplication, updateApplication],
+  teardown: {
+    // Its grants and policy assignments go with it.
+    find: ({ ctx, names }) => allNamed(ctx, listApplications, names.applicationName),
+    remove: deleteApplication,
+  },
   run: async (plan) => {
     const { ctx, names, redirectUri } = plan;
     return ensure(plan, {

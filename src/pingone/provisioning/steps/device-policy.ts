@@ -1,4 +1,5 @@
 import {
+  deleteDeviceAuthenticationPolicy,
   createDeviceAuthenticationPolicy,
   listDeviceAuthenticationPolicies,
   readDeviceAuthenticationPolicy,
@@ -6,7 +7,7 @@ import {
   type DeviceAuthenticationPolicy,
 } from '../../management.js';
 import { desiredDevicePolicy, devicePolicyDrift, repairedDevicePolicy } from '../desired.js';
-import { ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
 
 export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined> = {
   step: 14,
@@ -16,6 +17,13 @@ export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined>
   compare: [devicePolicyDrift],
   create: [createDeviceAuthenticationPolicy],
   update: [readDeviceAuthenticationPolicy, updateDeviceAuthenticationPolicy],
+  teardown: {
+    // Last: the MFA action (gone with the sign-on policy) and the users' devices point at it.
+    find: ({ ctx, names }) =>
+      allNamed(ctx, listDeviceAuthenticationPolicies, names.devicePolicyName),
+    remove: deleteDeviceAuthenticationPolicy,
+    after: [6, 11],
+  },
   run: async (plan) => {
     const { ctx, names } = plan;
     const desired = desiredDevicePolicy(names.devicePolicyName);

@@ -1,4 +1,5 @@
 import {
+  deleteSignOnPolicy,
   createSignOnPolicy,
   createSignOnPolicyAction,
   createSignOnPolicyAssignment,
@@ -19,7 +20,7 @@ import {
   mfaActionDrift,
   repairedMfaAction,
 } from '../desired.js';
-import { ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
 
 type Policy = Held<SignOnPolicy> | undefined;
 const MFA = 'MULTI_FACTOR_AUTHENTICATION';
@@ -34,6 +35,12 @@ export const signOnPolicy: StepRow<Policy> = {
   find: [listSignOnPolicies],
   build: [desiredSignOnPolicy],
   create: [createSignOnPolicy],
+  teardown: {
+    // Its actions go with it; the application's assignment of it goes first.
+    find: ({ ctx, names }) => allNamed(ctx, listSignOnPolicies, names.policyName),
+    remove: deleteSignOnPolicy,
+    after: [1],
+  },
   run: async (plan) => {
     const { ctx, names } = plan;
     return ensure(plan, {

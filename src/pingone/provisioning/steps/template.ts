@@ -1,4 +1,5 @@
 import {
+  deleteTransactionContent,
   createTransactionContent,
   listTransactionContents,
   readTransactionContent,
@@ -24,6 +25,15 @@ export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
   build: [desiredTemplateContent],
   create: [createTransactionContent],
   update: [readTransactionContent, updateTransactionContent],
+  teardown: {
+    find: async ({ ctx, names }) =>
+      (await listTransactionContents(ctx)).filter(
+        (c) =>
+          sameVariant(c.variant, names.templateVariant) &&
+          sameText(c.deliveryMethod, TEMPLATE_DELIVERY),
+      ),
+    remove: deleteTransactionContent,
+  },
   run: async (plan) => {
     const { ctx, names } = plan;
     const ours = (c: TemplateContent) =>

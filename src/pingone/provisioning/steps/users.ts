@@ -1,4 +1,7 @@
 import {
+  deletePopulation,
+  deleteUser,
+  listUsersInPopulation,
   createPopulation,
   createUser,
   createUserDevice,
@@ -25,7 +28,7 @@ import {
   randomPassword,
   samePhone,
 } from '../desired.js';
-import { ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
 
 type Person = Held<User> | undefined;
 
@@ -35,6 +38,11 @@ export const population: StepRow<Held<Population> | undefined> = {
   find: [listPopulations],
   build: [desiredPopulation],
   create: [createPopulation],
+  teardown: {
+    find: ({ ctx, names }) => allNamed(ctx, listPopulations, names.populationName),
+    remove: deletePopulation,
+    after: [11],
+  },
   run: async (plan) => {
     const { ctx, names } = plan;
     return ensure(plan, {
@@ -52,6 +60,13 @@ export const user: StepRow<Person> = {
   compare: [phoneDigits],
   create: [createUser],
   update: [patchUser],
+  teardown: {
+    // Every user of our population (their devices, passwords and MFA go with them).
+    name: 'users',
+    find: async ({ ctx, found }) =>
+      (await Promise.all((await found(10)).map((p) => listUsersInPopulation(ctx, p.id)))).flat(),
+    remove: deleteUser,
+  },
   run: async (plan, ready) => {
     const { ctx, username, phone } = plan;
     const lookup = findUserByUsername(ctx, username);
