@@ -47,6 +47,38 @@ export interface StepRow<T = unknown> {
   run(plan: Plan, ready: () => void): Promise<StepResult<T>>;
   /** How teardown deletes what this step made (absent: it goes with an object deleted earlier). */
   teardown?: Teardown;
+  /** What the self-check reads back after the run, and what must hold of it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row reads its own type
+  check?: Check<any>;
+}
+
+export interface SelfCheckInput {
+  applicationId: string;
+  redirectUri: string;
+  openidResourceId: string;
+  /** The scope ids the grant must hold (profile). */
+  scopeIds: string[];
+  policyId: string;
+  devicePolicyId: string;
+  templateContentId: string;
+  username: string;
+  userId: string;
+  phone: string;
+}
+
+/** What the self-check sees: PingOne, what the run made, and what other rows' checks read. */
+export interface CheckPlan {
+  ctx: ManagementContext;
+  input: SelfCheckInput;
+  found<T>(n: number): Promise<T>;
+}
+
+/** One condition: its name, whether it holds, and (when it does not) why. */
+export type CheckItem = [name: string, ok: boolean, detail?: string];
+
+export interface Check<T = never> {
+  read(plan: CheckPlan): Promise<T>;
+  items(found: T, input: SelfCheckInput): CheckItem[];
 }
 
 /** What a row's teardown sees: PingOne, the names, and what other rows' teardowns found. */

@@ -11,6 +11,7 @@ import {
   updateApplication,
   updateGrant,
   type Application,
+  type Grant,
 } from '../../management.js';
 import { createOnce } from '../create-once.js';
 import {
@@ -35,6 +36,24 @@ export const application: StepRow<App> = {
     // Its grants and policy assignments go with it.
     find: ({ ctx, names }) => allNamed(ctx, listApplications, names.applicationName),
     remove: deleteApplication,
+  },
+  check: {
+    read: ({ ctx }) => listApplications(ctx),
+    items: (apps: Application[], { applicationId, redirectUri }) => {
+      const app = apps.find((a) => a.id === applicationId);
+      return [
+        ['application exists and is enabled', !!app && app.enabled !== false],
+        [
+          'application has the redirect URI',
+          !!app?.redirectUris?.includes(redirectUri),
+          `expected ${redirectUri}`,
+        ],
+        [
+          'application allows the authorization code grant',
+          !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
+        ],
+      ];
+    },
   },
   run: async (plan) => {
     const { ctx, names, redirectUri } = plan;
@@ -106,6 +125,16 @@ export const grant: StepRow<undefined> = {
   build: [desiredGrant],
   create: [createGrant],
   update: [updateGrant],
+  check: {
+    read: ({ ctx, input }) => listGrants(ctx, input.applicationId),
+    items: (grants: Grant[], { openidResourceId, scopeIds }) => {
+      const grant = grants.find((g) => g.resource?.id === openidResourceId);
+      const granted = new Set((grant?.scopes ?? []).map((s) => s.id));
+      return [
+        ['application has the openid grant', !!grant && scopeIds.every((id) => granted.has(id))],
+      ];
+    },
+  },
   run: async (plan, ready) => {
     const { ctx, dryRun } = plan;
     const app = await plan.need<App>(1);

@@ -24,6 +24,15 @@ export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined>
     remove: deleteDeviceAuthenticationPolicy,
     after: [6, 11],
   },
+  check: {
+    read: ({ ctx }) => listDeviceAuthenticationPolicies(ctx),
+    items: (policies: DeviceAuthenticationPolicy[], { devicePolicyId }) => [
+      [
+        'device policy has SMS enabled',
+        policies.find((p) => p.id === devicePolicyId)?.sms?.enabled === true,
+      ],
+    ],
+  },
   run: async (plan) => {
     const { ctx, names } = plan;
     const desired = desiredDevicePolicy(names.devicePolicyName);

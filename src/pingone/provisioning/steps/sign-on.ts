@@ -11,6 +11,8 @@ import {
   type Application,
   type DeviceAuthenticationPolicy,
   type SignOnPolicy,
+  type SignOnPolicyAction,
+  type SignOnPolicyAssignment,
 } from '../../management.js';
 import { createOnce } from '../create-once.js';
 import {
@@ -58,6 +60,21 @@ export const mfaAction: StepRow<undefined> = {
   compare: [mfaActionDrift],
   create: [createSignOnPolicyAction],
   update: [readSignOnPolicyAction, updateSignOnPolicyAction],
+  check: {
+    read: ({ ctx, input }) => listSignOnPolicyActions(ctx, input.policyId),
+    items: (actions: SignOnPolicyAction[], { devicePolicyId }) => {
+      const mfa = actions.find((a) => a.type === MFA);
+      return [
+        ['policy has an MFA action', !!mfa],
+        ['MFA action has SMS enabled', !!mfa && mfa.sms?.enabled !== false],
+        ['MFA action blocks users without a device', !!mfa && mfa.noDevicesMode !== 'BYPASS'],
+        [
+          'MFA action points at the device policy',
+          mfa?.deviceAuthenticationPolicy?.id === devicePolicyId,
+        ],
+      ];
+    },
+  },
   run: async (plan, ready) => {
     const { ctx, dryRun } = plan;
     const [pol, dap] = await Promise.all([
@@ -107,6 +124,15 @@ export const policyAssignment: StepRow<undefined> = {
   find: [listSignOnPolicyAssignments],
   build: [desiredPolicyAssignment],
   create: [createSignOnPolicyAssignment],
+  check: {
+    read: ({ ctx, input }) => listSignOnPolicyAssignments(ctx, input.applicationId),
+    items: (assignments: SignOnPolicyAssignment[], { policyId }) => [
+      [
+        'sign-on policy is assigned to the application',
+        assignments.some((a) => a.signOnPolicy?.id === policyId),
+      ],
+    ],
+  },
   run: async (plan, ready) => {
     const { ctx, dryRun } = plan;
     const [app, pol] = await Promise.all([

@@ -13,6 +13,7 @@ import {
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
   TEMPLATE_LOCALE,
+  TEMPLATE_VARIABLES,
 } from '../desired.js';
 import { ensure, oldest, type Held, type StepRow } from '../table.js';
 
@@ -33,6 +34,21 @@ export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
           sameText(c.deliveryMethod, TEMPLATE_DELIVERY),
       ),
     remove: deleteTransactionContent,
+  },
+  check: {
+    read: ({ ctx }) => listTransactionContents(ctx),
+    items: (contents: TemplateContent[], { templateContentId }) => {
+      const content = contents.find((c) => c.id === templateContentId);
+      const text = content?.content ?? '';
+      const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
+      return [
+        [
+          'transaction template content has ${OTP} and the variables',
+          !!content && missing.length === 0,
+          content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
+        ],
+      ];
+    },
   },
   run: async (plan) => {
     const { ctx, names } = plan;

@@ -67,6 +67,10 @@ export const user: StepRow<Person> = {
       (await Promise.all((await found(10)).map((p) => listUsersInPopulation(ctx, p.id)))).flat(),
     remove: deleteUser,
   },
+  check: {
+    read: ({ ctx, input }) => findUserByUsername(ctx, input.username),
+    items: (found: User | undefined, { userId }) => [['user exists', found?.id === userId]],
+  },
   run: async (plan, ready) => {
     const { ctx, username, phone } = plan;
     const lookup = findUserByUsername(ctx, username);
@@ -115,6 +119,10 @@ export const mfaOn: StepRow<undefined> = {
   name: 'user MFA',
   find: [readUserMfaEnabled],
   create: [setUserMfaEnabled],
+  check: {
+    read: ({ found }) => found(11),
+    items: (found: User | undefined) => [['user has MFA enabled', found?.mfaEnabled === true]],
+  },
   run: async (plan, ready) => {
     const u = await plan.need<Person>(11);
     // Read only when the user object does not say.
@@ -141,6 +149,20 @@ export const smsDevice: StepRow<undefined> = {
   compare: [samePhone],
   create: [createUserDevice],
   update: [deleteUserDevice, createUserDevice],
+  check: {
+    read: ({ ctx, input }) => listUserDevices(ctx, input.userId),
+    items: (devices: Device[], input) => [
+      [
+        'user has an ACTIVE SMS device for the phone',
+        devices.some(
+          (d) =>
+            d.type === 'SMS' &&
+            (d.status ?? 'ACTIVE') === 'ACTIVE' &&
+            samePhone(d.phone, input.phone),
+        ),
+      ],
+    ],
+  },
   run: async (plan, ready) => {
     const { ctx, phone } = plan;
     const [u, dap] = await Promise.all([
