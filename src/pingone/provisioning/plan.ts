@@ -9,9 +9,8 @@ import type {
 } from '../management.js';
 import { SETUP_STEPS } from './steps/index.js';
 import type { StepRunner } from './step-runner.js';
-import { runTable, type Held, type PlanInput } from './table.js';
-
-export type { PlanInput } from './table.js';
+import { runTable } from './run-table.js';
+import type { Held, PlanInput } from './step-row.js';
 
 export interface PlanOutcome {
   application?: Application;

@@ -1,9 +1,9 @@
 import type { ManagementContext } from '../management.js';
 import { once } from './step-runner.js';
 import { SETUP_STEPS } from './steps/index.js';
-import type { CheckPlan, SelfCheckInput } from './table.js';
+import type { CheckPlan, SelfCheckInput } from './step-row.js';
 
-export type { SelfCheckInput } from './table.js';
+export type { SelfCheckInput } from './step-row.js';
 
 export interface SelfCheckItem {
   name: string;

@@ -1,5 +1,5 @@
 import { SETUP_STEPS } from './steps/index.js';
-import type { StepRow } from './table.js';
+import type { StepRow } from './step-row.js';
 
 const START = '<!-- step map: generated from SETUP_STEPS by `npm run docs:steps` -->';
 const END = '<!-- end of step map -->';

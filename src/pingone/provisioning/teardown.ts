@@ -2,7 +2,7 @@ import type { ManagementContext } from '../management.js';
 import type { DesiredNames } from './desired.js';
 import { once, type StepResult, type StepRunner } from './step-runner.js';
 import { SETUP_STEPS } from './steps/index.js';
-import type { StepRow, TeardownPlan } from './table.js';
+import type { StepRow, TeardownPlan } from './step-row.js';
 
 /**
  * Deletes everything that carries the prefix: the table's rows backwards, each row that deletes

@@ -20,7 +20,8 @@ import {
   desiredGrant,
   repairedApplication,
 } from '../desired.js';
-import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
 type App = Held<Application> | undefined;
 

@@ -7,7 +7,8 @@ import {
   type DeviceAuthenticationPolicy,
 } from '../../management.js';
 import { desiredDevicePolicy, devicePolicyDrift, repairedDevicePolicy } from '../desired.js';
-import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
 export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined> = {
   step: 14,

@@ -22,7 +22,8 @@ import {
   mfaActionDrift,
   repairedMfaAction,
 } from '../desired.js';
-import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
 type Policy = Held<SignOnPolicy> | undefined;
 const MFA = 'MULTI_FACTOR_AUTHENTICATION';

@@ -15,7 +15,8 @@ import {
   TEMPLATE_LOCALE,
   TEMPLATE_VARIABLES,
 } from '../desired.js';
-import { ensure, oldest, type Held, type StepRow } from '../table.js';
+import { ensure, oldest } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
 const sameText = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 

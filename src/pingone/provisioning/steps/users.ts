@@ -28,7 +28,8 @@ import {
   randomPassword,
   samePhone,
 } from '../desired.js';
-import { allNamed, ensure, named, type Held, type StepRow } from '../table.js';
+import { allNamed, ensure, named } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
 type Person = Held<User> | undefined;
 
