@@ -1,11 +1,4 @@
-import { parseArgs } from 'node:util';
-import {
-  ConfigError,
-  loadSetupConfig,
-  type Env,
-  type SetupConfig,
-  type SetupFlags,
-} from '../config.js';
+import { ConfigError, loadSetupConfig, type Env, type SetupConfig } from '../config.js';
 import { readEnvFile, updateEnvFile } from '../env-file.js';
 import { PingOneError, type CallReport } from './http.js';
 import {
@@ -16,7 +9,9 @@ import {
   type StepReport,
   type TeardownResult,
 } from './provisioning.js';
+import { stepMap } from './provisioning/step-map.js';
 import { explainFailure } from './setup-explain.js';
+import { EXIT, parseFlags, USAGE } from './setup-flags.js';
 
 /** Where `runSetup` writes, and what it may reach (tests inject `fetch` and a fast `sleep`). */
 export interface SetupIo {
@@ -26,65 +21,6 @@ export interface SetupIo {
   sleep?: (ms: number) => Promise<void>;
   onCall?: (report: CallReport) => void;
   now?: () => number;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export const USAGE = `Usage: npm run setup -- [options]
-
-Provisions a PingOne environment for the SMS transaction approval (steps 1-15 of Ping's
-workflow) and writes the application's settings to an env file. Safe to run again: it reuses
-what exists, repairs what drifted and creates only what is missing.
-
-Options:
-  --phone +E164        the demo user's mobile number (or PINGONE_PHONE)
-  --username NAME      the demo user (default: <prefix>-demo, or PINGONE_USERNAME)
-  --redirect-uri URL   the app's redirect URI (default: BASE_URL/callback)
-  --prefix NAME        prefix of every object's name (default: TxApproval)
-  --write-env PATH     env file to read settings from and write to (default: .env)
-  --dry-run            read only: show what would be created or repaired
-  --teardown           delete everything carrying the prefix
-  --json               print one JSON result on stdout (progress goes to stderr)
-  --show-secrets       include the application's secret in --json output
-  --help               this text
-
-Environment (or the env file): PINGONE_ENVIRONMENT_ID, PINGONE_REGION (com, ca, eu, com.au,
-sg, asia), PINGONE_WORKER_CLIENT_ID, PINGONE_WORKER_CLIENT_SECRET, PINGONE_WORKER_ENVIRONMENT_ID
-(when the worker lives in another environment), PINGONE_API_URL / PINGONE_AUTH_URL (overrides).
-
-Exit codes: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.`;
-
-function parseFlags(argv: string[]): SetupFlags & { help?: boolean } {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      phone: { type: 'string' },
-      username: { type: 'string' },
-      'redirect-uri': { type: 'string' },
-      prefix: { type: 'string' },
-      'write-env': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      teardown: { type: 'boolean' },
-      json: { type: 'boolean' },
-      'show-secrets': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (positionals.length) throw new ConfigError([`unexpected argument "${positionals[0]}"`]);
-  const flags: SetupFlags & { help?: boolean } = {};
-  if (values.phone !== undefined) flags.phone = values.phone;
-  if (values.username !== undefined) flags.username = values.username;
-  if (values['redirect-uri'] !== undefined) flags.redirectUri = values['redirect-uri'];
-  if (values.prefix !== undefined) flags.prefix = values.prefix;
-  if (values['write-env'] !== undefined) flags.writeEnv = values['write-env'];
-  if (values['dry-run']) flags.dryRun = true;
-  if (values.teardown) flags.teardown = true;
-  if (values.json) flags.json = true;
-  if (values['show-secrets']) flags.showSecrets = true;
-  if (values.help) flags.help = true;
-  return flags;
 }
 
 function formatStep(r: StepReport): string {
@@ -120,6 +56,10 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     flags = parseFlags(argv);
     if (flags.help) {
       io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    if (flags.steps) {
+      io.stdout(stepMap());
       return EXIT.ok;
     }
     const envFile = flags.writeEnv ?? '.env';

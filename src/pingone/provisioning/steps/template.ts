@@ -1,0 +1,75 @@
+import {
+  deleteTransactionContent,
+  createTransactionContent,
+  listTransactionContents,
+  readTransactionContent,
+  updateTransactionContent,
+  writableFields,
+  type TemplateContent,
+} from '../../management.js';
+import {
+  desiredTemplateContent,
+  sameVariant,
+  TEMPLATE_CONTENT,
+  TEMPLATE_DELIVERY,
+  TEMPLATE_LOCALE,
+  TEMPLATE_VARIABLES,
+} from '../desired.js';
+import { ensure, oldest } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
+
+const sameText = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
+  step: 9,
+  name: 'template content',
+  find: [listTransactionContents],
+  build: [desiredTemplateContent],
+  create: [createTransactionContent],
+  update: [readTransactionContent, updateTransactionContent],
+  teardown: {
+    find: async ({ ctx, names }) =>
+      (await listTransactionContents(ctx)).filter(
+        (c) =>
+          sameVariant(c.variant, names.templateVariant) &&
+          sameText(c.deliveryMethod, TEMPLATE_DELIVERY),
+      ),
+    remove: deleteTransactionContent,
+  },
+  check: {
+    read: ({ ctx }) => listTransactionContents(ctx),
+    items: (contents: TemplateContent[], { templateContentId }) => {
+      const content = contents.find((c) => c.id === templateContentId);
+      const text = content?.content ?? '';
+      const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
+      return [
+        [
+          'transaction template content has ${OTP} and the variables',
+          !!content && missing.length === 0,
+          content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
+        ],
+      ];
+    },
+  },
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    const ours = (c: TemplateContent) =>
+      sameVariant(c.variant, names.templateVariant) &&
+      sameText(c.locale, TEMPLATE_LOCALE) &&
+      sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
+    return ensure(plan, {
+      find: async () => oldest((await listTransactionContents(ctx)).filter(ours)),
+      create: () => createTransactionContent(ctx, desiredTemplateContent(names.templateVariant)),
+      drift: (c) => (c.content === TEMPLATE_CONTENT ? [] : ['content changed']),
+      // A PUT replaces the content (its sender, say): send back all of it, new text only.
+      update: async (c) =>
+        updateTransactionContent(ctx, c.id, {
+          ...(writableFields(await readTransactionContent(ctx, c.id)) as Omit<
+            TemplateContent,
+            'id'
+          >),
+          content: TEMPLATE_CONTENT,
+        }),
+    });
+  },
+};
