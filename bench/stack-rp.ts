@@ -6,6 +6,7 @@ import session from 'express-session';
 import { formatTime } from '../src/app.js';
 import { DEMO_TRANSFER, FROM_ACCOUNT } from '../src/approval/transfer.js';
 import { securityHeaders } from '../src/http/security-headers.js';
+import { SMS_CODE_LIFETIME_MINUTES } from '../src/pingone/provisioning/desired.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 import type { Yardstick } from './yardstick-process.js';
@@ -44,7 +45,13 @@ async function start(config: YardstickConfig): Promise<number> {
   app.set('etag', false);
   app.set('views', fileURLToPath(new URL('../views/', import.meta.url)));
   app.set('view engine', 'ejs');
-  Object.assign(app.locals, { mode: 'pingone', ui: 'own', issuer: 'bench', formatTime });
+  Object.assign(app.locals, {
+    mode: 'pingone',
+    ui: 'own',
+    issuer: 'bench',
+    formatTime,
+    codeLifetimeMinutes: SMS_CODE_LIFETIME_MINUTES,
+  });
   if (level >= 2) app.use(securityHeaders({ https: false }));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   if (level >= 2) {
