@@ -43,6 +43,23 @@ function expectRedirect(page: Page, to: string, step: string): void {
 }
 
 /**
+ * The first half of an approval as a browser does it: the form, POST /approvals (it must go to
+ * the code page) and the code page. Answers the code page, whose CSRF field the code needs.
+ */
+export async function startApproval(
+  browser: Browser,
+  transfer: TransferInput,
+  route?: ApprovalRoute,
+): Promise<Page> {
+  if (route) browser.baseUrl = route.start;
+  const form = await browser.get('/');
+  const started = await browser.post('/approvals', { ...transfer, _csrf: csrfOf(form.text) });
+  expectRedirect(started, '/approvals/otp', 'POST /approvals');
+  if (route) browser.baseUrl = route.code;
+  return browser.get('/approvals/otp');
+}
+
+/**
  * One whole approval as a browser does it: the form, POST /approvals, the code page, the code
  * read from the SMS that names this transfer, and the result page. Throws on any step that does
  * not go where a successful approval goes.
@@ -53,12 +70,7 @@ export async function approveTransfer(
   otpFor: OtpSource,
   route?: ApprovalRoute,
 ): Promise<ApprovalRun> {
-  if (route) browser.baseUrl = route.start;
-  const form = await browser.get('/');
-  const started = await browser.post('/approvals', { ...transfer, _csrf: csrfOf(form.text) });
-  expectRedirect(started, '/approvals/otp', 'POST /approvals');
-  if (route) browser.baseUrl = route.code;
-  const codePage = await browser.get('/approvals/otp');
+  const codePage = await startApproval(browser, transfer, route);
   const otp = await otpFor(transfer);
   const submitted = await browser.post('/approvals/otp', { otp, _csrf: csrfOf(codePage.text) });
   expectRedirect(submitted, '/approvals/result', 'POST /approvals/otp');

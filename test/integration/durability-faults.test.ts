@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
-import { approveTransfer, otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
+import {
+  approveTransfer,
+  otpFromOutbox,
+  startApproval,
+  uniqueTransfer,
+} from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import {
   startProvisionedEmulator,
@@ -68,10 +73,8 @@ describe('Redis lost at runtime', () => {
     const app = apps[0]!;
     const browser = new Browser(app.url);
     const transfer = uniqueTransfer(1);
-    const form = await browser.get('/');
-    const started = await browser.post('/approvals', { ...transfer, _csrf: csrfOf(form.text) });
-    expect(started.location).toBe('/approvals/otp');
-    const codePage = await browser.get('/approvals/otp');
+    const codePage = await startApproval(browser, transfer);
+    expect(codePage.status).toBe(200);
     const otp = await otpFor(transfer);
 
     await proxy.cut();

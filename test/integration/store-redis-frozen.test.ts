@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveTransfer, otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
+import {
+  approveTransfer,
+  otpFromOutbox,
+  startApproval,
+  uniqueTransfer,
+} from '../../scripts/soak/approve.js';
 import { Browser, csrfOf, type Page } from '../../scripts/soak/browser.js';
 import {
   startProvisionedEmulator,
@@ -74,10 +79,8 @@ describe('a frozen redis-server (SIGSTOP)', () => {
     expect(redis.pid).toBeTypeOf('number');
     const browser = new Browser(app.url);
     const transfer = uniqueTransfer(1);
-    const form = await browser.get('/');
-    const started = await browser.post('/approvals', { ...transfer, _csrf: csrfOf(form.text) });
-    expect(started.location).toBe('/approvals/otp');
-    const codePage = await browser.get('/approvals/otp');
+    const codePage = await startApproval(browser, transfer);
+    expect(codePage.status).toBe(200);
     const otp = await otpFor(transfer);
 
     // PingOne answers the token call slowly; Redis freezes while it waits, so the approval
