@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log.js';
 import { provisionLocal } from './pingone/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient } from './store/connect-redis-client.js';
+import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
@@ -91,14 +92,11 @@ const answerStarting: RequestListener = (req, res) => {
  * Finished inspector traces in the Redis the instances share, so that a result page served by
  * another instance still shows the timeline. A connection of its own: the stores keep theirs.
  */
-async function sharedTraceStore(redisUrl: string, logger: Logger) {
-  const client = await connectRedisClient(redisUrl, { logger });
+async function sharedTraceStore(redisUrl: string, timeoutMs: number, logger: Logger) {
+  const client = await connectRedisClient(redisUrl, { commandTimeoutMs: timeoutMs, logger });
   return {
-    store: new RedisTraceStore(client),
-    async close() {
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    },
+    store: new RedisTraceStore(redisWithDeadline(client, timeoutMs)),
+    close: () => closeRedisClient(client),
   };
 }
 
@@ -133,7 +131,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   try {
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
     if (config.inspector && config.redisUrl && stores.kind === 'redis') {
-      const shared = await sharedTraceStore(config.redisUrl, logger);
+      const shared = await sharedTraceStore(config.redisUrl, config.redisTimeoutMs, logger);
       closeTraces = shared.close;
       extraDeps.traceStore = shared.store;
     }

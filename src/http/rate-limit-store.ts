@@ -1,8 +1,8 @@
 import type { IncrementResponse, Options } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { connectRedisClient } from '../store/connect-redis-client.js';
+import { closeRedisClient, redisWithDeadline } from '../store/redis-deadline.js';
 import type { StoreLogger } from '../store/store-logger.js';
-import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import type { RateLimitStoreFactory } from './rate-limit.js';
 
 /**
@@ -65,25 +65,10 @@ export async function sharedRateLimitStores(
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
-  const sendCommand = (...args: string[]): Promise<RedisReply> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new StoreUnavailableError('redis', `rate limit: no answer in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    const command = client.sendCommand(args) as Promise<RedisReply>;
-    // The loser of the race must not surface as an unhandled rejection.
-    command.catch(() => undefined);
-    return Promise.race([command, late]).finally(() => clearTimeout(timer));
-  };
+  const deadlined = redisWithDeadline(client, timeoutMs);
+  const sendCommand = (...args: string[]) => deadlined.sendCommand(args) as Promise<RedisReply>;
   return {
     store: (name) => new ReloadingRedisStore({ sendCommand, prefix: `${prefix}${name}:` }),
-    async close() {
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    },
+    close: () => closeRedisClient(client),
   };
 }

@@ -9,7 +9,7 @@ import { connectRedisClient } from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore } from './redis-approval-store.js';
 import { redisClock } from './redis-clock.js';
-import { redisWithDeadline, withinDeadline } from './redis-deadline.js';
+import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
@@ -106,13 +106,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       }),
       approvals,
       health: () => approvals.health(),
-      close: onlyOnce(async () => {
-        // QUIT waits for pending replies; with the server gone or frozen there is nothing to
-        // wait for.
-        if (connection.isReady) {
-          await withinDeadline(connection.close(), 1_000).catch(() => connection.destroy());
-        } else if (connection.isOpen) connection.destroy();
-      }),
+      close: onlyOnce(() => closeRedisClient(connection)),
     };
   }
 

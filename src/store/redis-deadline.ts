@@ -39,3 +39,17 @@ export function redisWithDeadline<C extends object>(client: C, ms: number): C {
     },
   });
 }
+
+/**
+ * Closes a node-redis client: QUIT waits for pending replies, so it gets a second; with the
+ * server gone or frozen there is nothing to wait for.
+ */
+export async function closeRedisClient(client: {
+  isReady: boolean;
+  isOpen: boolean;
+  close(): Promise<unknown>;
+  destroy(): void;
+}): Promise<void> {
+  if (client.isReady) await withinDeadline(client.close(), 1_000).catch(() => client.destroy());
+  else if (client.isOpen) client.destroy();
+}
