@@ -107,12 +107,14 @@ export class SecretValues {
   private readonly fixed = new Set<string>();
   private readonly live = new Map<string, number>();
   private values: string[] = [];
+  // Rebuilt when a line is scrubbed, not on every add/hold/release: most requests log nothing.
+  private stale = false;
 
   /** A value secret for the life of the process. */
   add(value: string | undefined): void {
     if (!value || value.length < MIN_SECRET_LENGTH) return;
     this.fixed.add(value);
-    this.rebuild();
+    this.stale = true;
   }
 
   /** Values secret until the returned release is called (once is enough; more are ignored). */
@@ -122,7 +124,7 @@ export class SecretValues {
     );
     if (!held.length) return () => undefined;
     for (const v of held) this.live.set(v, (this.live.get(v) ?? 0) + 1);
-    this.rebuild();
+    this.stale = true;
     let released = false;
     return () => {
       if (released) return;
@@ -132,12 +134,13 @@ export class SecretValues {
         if (n > 0) this.live.set(v, n);
         else this.live.delete(v);
       }
-      this.rebuild();
+      this.stale = true;
     };
   }
 
   /** `line` with every known value, raw or as JSON escapes it, replaced by [redacted]. */
   scrub(line: string): string {
+    if (this.stale) this.rebuild();
     let out = line;
     for (const value of this.values)
       if (out.includes(value)) out = out.replaceAll(value, '[redacted]');
@@ -153,6 +156,7 @@ export class SecretValues {
     }
     // Longest first: a secret that contains another is replaced whole.
     this.values = [...all].sort((a, b) => b.length - a.length);
+    this.stale = false;
   }
 }
 

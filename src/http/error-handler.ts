@@ -2,7 +2,6 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { AppError, NotFoundError, ValidationError, stepName } from '../errors.js';
 import type { Logger } from '../log.js';
 import { csrfToken } from './csrf.js';
-import { MalformedPathError } from './malformed-path.js';
 import { wantsJson } from './negotiate.js';
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
@@ -12,8 +11,6 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 /** body-parser and friends throw errors with a 4xx `status` and `expose: true`. */
 function fromFramework(error: unknown): AppError | undefined {
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
-  // The router's own decoding of a route parameter (router's decodeParam: status 400, no expose).
-  if (error instanceof URIError && e.status === 400) return new MalformedPathError();
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     return new AppError(
       e.status,
