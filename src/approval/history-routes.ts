@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors.js';
 import { wantsJson } from '../http/negotiate.js';
 import { noStore } from '../http/no-store.js';
+import { sameSecret } from '../http/same-secret.js';
 import type { ApprovalRecord, ApprovalStore } from './approval-store.js';
 
 /** How many approvals the history shows; the store keeps them all. */
@@ -43,12 +43,6 @@ function bearerOf(req: Request): string | undefined {
   return match?.[1];
 }
 
-function sameToken(sent: string, expected: string): boolean {
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * `GET /approvals`: a browser sees the approvals it made (the ids its session remembers), read
  * from the store, whichever instance recorded them; an operator with `Authorization: Bearer
@@ -58,7 +52,7 @@ export function approvalHistoryRoutes(approvals: ApprovalStore, operatorToken?: 
   const router = Router();
   router.get('/approvals', noStore, async (req: Request, res: Response) => {
     const bearer = bearerOf(req);
-    if (bearer !== undefined && !(operatorToken && sameToken(bearer, operatorToken))) {
+    if (bearer !== undefined && !(operatorToken && sameSecret(bearer, operatorToken))) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new OperatorTokenError();
     }

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { CsrfError } from '../errors.js';
+import { sameSecret } from './same-secret.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -18,12 +19,6 @@ export function csrfToken(req: Request): string {
   return req.session.csrfToken;
 }
 
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * Synchronizer-token CSRF check for unsafe methods (OWASP CSRF cheat sheet). A POST whose
  * session never had a token is passed on with `req.sessionMissing = true` so that the route can
@@ -39,7 +34,7 @@ export function verifyCsrf(req: Request, _res: Response, next: NextFunction): vo
     req.sessionMissing = true;
     return next();
   }
-  if (typeof sent !== 'string' || !same(sent, expected)) return next(new CsrfError());
+  if (typeof sent !== 'string' || !sameSecret(sent, expected)) return next(new CsrfError());
   next();
 }
 

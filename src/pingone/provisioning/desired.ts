@@ -48,11 +48,12 @@ export const TEMPLATE_LOCALE = 'en';
 export const TEMPLATE_DELIVERY = 'SMS';
 
 /**
- * True when `variant` names our template variant: PingOne compares variants case-insensitively,
- * so a `TxApproval_SMS_Approval` someone typed in the console is ours too.
+ * True when `value` is `ours` but for case: PingOne compares template variants (and locales,
+ * delivery methods) case-insensitively, so a `TxApproval_SMS_Approval` someone typed in the
+ * console is ours too.
  */
-export function sameVariant(variant: string | undefined, ours: string): boolean {
-  return (variant ?? '').toLowerCase() === ours.toLowerCase();
+export function sameText(value: string | undefined, ours: string): boolean {
+  return (value ?? '').toLowerCase() === ours.toLowerCase();
 }
 
 /** Step 1's body (a new application). */

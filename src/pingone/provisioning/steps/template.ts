@@ -9,7 +9,7 @@ import {
 } from '../../management.js';
 import {
   desiredTemplateContent,
-  sameVariant,
+  sameText,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
   TEMPLATE_LOCALE,
@@ -17,8 +17,6 @@ import {
 } from '../desired.js';
 import { ensure, oldest } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
-
-const sameText = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
 export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
   step: 9,
@@ -31,7 +29,7 @@ export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
     find: async ({ ctx, names }) =>
       (await listTransactionContents(ctx)).filter(
         (c) =>
-          sameVariant(c.variant, names.templateVariant) &&
+          sameText(c.variant, names.templateVariant) &&
           sameText(c.deliveryMethod, TEMPLATE_DELIVERY),
       ),
     remove: deleteTransactionContent,
@@ -54,7 +52,7 @@ export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
   run: async (plan) => {
     const { ctx, names } = plan;
     const ours = (c: TemplateContent) =>
-      sameVariant(c.variant, names.templateVariant) &&
+      sameText(c.variant, names.templateVariant) &&
       sameText(c.locale, TEMPLATE_LOCALE) &&
       sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
     return ensure(plan, {
