@@ -1,4 +1,4 @@
-import { invalidData, type P1Detail } from './p1-error.js';
+import type { P1Detail } from './p1-error.js';
 
 /**
  * What PingOne requires of each management body of steps 1–15, as data: one table per resource,
@@ -52,11 +52,24 @@ export interface FieldRule {
   source: string;
 }
 
+/**
+ * The deprecated per-method objects of an MFA action, each `{enabled}` (MGMT SignOnPolicyActionMFA;
+ * its `applications` is a list without `enabled`, so it never counts as an enabled method).
+ */
+export const MFA_ACTION_METHODS = [
+  'sms',
+  'email',
+  'voice',
+  'securityKey',
+  'authenticator',
+  'boundBiometrics',
+] as const;
+
 /** PingOne accepts `+15125201234`, `+1.5125201234` and `+1 (512) 520-1234` (docs/pingone-contract.md §4). */
-export const PHONE = /^\+[0-9][0-9 .()-]{5,24}$/;
+const PHONE = /^\+[0-9][0-9 .()-]{5,24}$/;
 
 /** Sign-on policy names (docs/pingone-contract.md §4 step 6). */
-export const POLICY_NAME = /^[a-zA-Z0-9_. -]+$/;
+const POLICY_NAME = /^[a-zA-Z0-9_. -]+$/;
 
 /** MGMT `User`: letters, marks, spaces, symbols, numbers and punctuation. */
 const USER_TEXT = /^[\p{L}\p{M}\p{Zs}\p{S}\p{N}\p{P}]*$/u;
@@ -309,9 +322,7 @@ export const MANAGEMENT_RULES: Record<ManagementResource, readonly FieldRule[]> 
       enum: ['BYPASS', 'BLOCK'],
       source: 'MGMT SignOnPolicyActionMFA, EnumSignOnPolicyNoDeviceMode',
     },
-    ...(
-      ['sms', 'email', 'voice', 'securityKey', 'authenticator', 'boundBiometrics'] as const
-    ).flatMap((m): FieldRule[] => [
+    ...MFA_ACTION_METHODS.flatMap((m): FieldRule[] => [
       { path: m, type: 'object', source: 'MGMT SignOnPolicyActionMFA (deprecated)' },
       { path: `${m}.enabled`, type: 'boolean', source: 'MGMT SignOnPolicyActionMFA (deprecated)' },
     ]),
@@ -341,9 +352,9 @@ export const MANAGEMENT_RULES: Record<ManagementResource, readonly FieldRule[]> 
       path: 'locale',
       type: 'string',
       required: true,
-      pattern: /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/,
+      pattern: /^[A-Za-z]{2,3}([-_][A-Za-z]{2,4})?$/,
       source:
-        'MGMT TemplateContentCommon (required); pattern: EMULATOR (a language tag, as Ping\u2019s `en`)',
+        'MGMT TemplateContentCommon (required; a language code, case-insensitive, optionally a country code after `_` or `-`: en, en_GB, en-GB)',
     },
     {
       path: 'deliveryMethod',
@@ -367,15 +378,24 @@ export const MANAGEMENT_RULES: Record<ManagementResource, readonly FieldRule[]> 
       type: 'string',
       required: true,
       when: { path: 'deliveryMethod', in: ['Voice'] },
-      source: 'MGMT TemplateContentVoice (required)',
+      maxLength: 1000,
+      source: 'MGMT TemplateContentVoice (required, limited to 1 KB)',
     },
     { path: 'sender', type: 'string', maxLength: 11, source: 'MGMT TemplateContentSMS' },
     {
       path: 'body',
       type: 'string',
       required: true,
-      when: { path: 'deliveryMethod', in: ['Email', 'Push'] },
-      source: 'MGMT TemplateContentEmail, TemplateContentPush (required)',
+      when: { path: 'deliveryMethod', in: ['Email'] },
+      source: 'MGMT TemplateContentEmail (required)',
+    },
+    {
+      path: 'body',
+      type: 'string',
+      required: true,
+      when: { path: 'deliveryMethod', in: ['Push'] },
+      maxLength: 400,
+      source: 'MGMT TemplateContentPush (required, at most 400)',
     },
     { path: 'subject', type: 'string', maxLength: 256, source: 'MGMT TemplateContentEmail' },
     {
@@ -660,10 +680,4 @@ export function validateManagementBody(resource: ManagementResource, body: unkno
     for (const at of locate(body, rule.path)) details.push(...checkOne(rule, at));
   }
   return details;
-}
-
-/** Throws PingOne's 400 INVALID_DATA when `body` breaks a rule of `resource`. */
-export function assertManagementBody(resource: ManagementResource, body: unknown): void {
-  const details = validateManagementBody(resource, body);
-  if (details.length) throw invalidData(details);
 }

@@ -2,18 +2,8 @@ import type { Router } from 'express';
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
+import { MFA_ACTION_METHODS } from './management-rules.js';
 import { find, list, remove } from './store.js';
-
-const MFA_METHODS = [
-  'sms',
-  'email',
-  'voice',
-  'applications',
-  'securityKey',
-  'authenticator',
-  'totp',
-  'fido2',
-] as const;
 
 /** Sign-on policies (step 6) and their actions (step 7). */
 export function signOnPolicyRoutes(router: Router, ctx: Context): void {
@@ -59,7 +49,7 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
         // The per-method objects are deprecated (docs/pingone-contract.md §4 step 7): an action without any of them
         // takes its methods from the device authentication policy. One that sends them must
         // enable at least one (docs/pingone-contract.md §4 step 7).
-        const sent = MFA_METHODS.filter((m) => c.get(m) !== undefined);
+        const sent = MFA_ACTION_METHODS.filter((m) => c.get(m) !== undefined);
         if (sent.length && !sent.some((m) => c.get(`${m}.enabled`) === true)) {
           c.invalid('sms.enabled', 'At least one authentication method must be enabled');
         }

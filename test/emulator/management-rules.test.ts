@@ -192,4 +192,20 @@ describe('the rule table itself', () => {
       expect.objectContaining({ code: 'INVALID_VALUE' }),
     ]);
   });
+
+  it('template contents: locales as the spec writes them, and the Voice and Push length limits', () => {
+    const sms = { deliveryMethod: 'SMS', content: 'Code: ${OTP}' };
+    for (const locale of ['en', 'en_GB', 'en-GB', 'EN'])
+      expect(validateManagementBody('templateContent', { ...sms, locale }), locale).toEqual([]);
+    expect(validateManagementBody('templateContent', { ...sms, locale: 'english' })).toEqual([
+      expect.objectContaining({ code: 'INVALID_VALUE', target: 'locale' }),
+    ]);
+    const long = (n: number) => 'x'.repeat(n);
+    const voice = { locale: 'en', deliveryMethod: 'Voice', content: long(1001) };
+    const push = { locale: 'en', deliveryMethod: 'Push', title: 'Approve', body: long(401) };
+    for (const body of [voice, push])
+      expect(validateManagementBody('templateContent', body)).toEqual([
+        expect.objectContaining({ code: 'SIZE_LIMIT_EXCEEDED' }),
+      ]);
+  });
 });
