@@ -49,10 +49,12 @@ export function inspectorHttp(
 
   /**
    * The finished approval's trace from the store, read before the page renders (views call
-   * `timeline()` synchronously), and only when the session has no copy of its own: another
-   * instance finished it, or the session's copy was lost.
+   * `timeline()` synchronously), only for the result page (the one view that shows a finished
+   * approval), and only when the session has no copy of its own: another instance finished it,
+   * or the session's copy was lost.
    */
   const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
+    if (req.method !== 'GET' || req.path !== '/approvals/result') return undefined;
     const transferId = req.session?.result?.transferId;
     if (!transferId || req.session.trace?.transferId === transferId) return undefined;
     return ownedTrace(req, transferId).catch(() => undefined);
