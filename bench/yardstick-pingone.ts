@@ -3,6 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { buildRequestJwt } from '../src/approval/request-jwt.js';
 import type { Currency } from '../src/approval/transfer.js';
 import { createTokenClient } from '../src/pingone/flow/token-client.js';
+import { createHttpClient } from '../src/pingone/http.js';
 import { nodeTransport } from '../src/pingone/node-fetch.js';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
@@ -46,6 +47,7 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
           urls,
           clientId: settings.clientId,
           clientSecret: settings.clientSecret,
+          http: createHttpClient({ timeoutMs: 10_000 }),
           timeoutMs: 10_000,
         })
       : undefined;

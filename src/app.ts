@@ -26,19 +26,9 @@ import { storeFailure } from './http/store-failure.js';
 import { createInspector } from './inspector/inspector.js';
 import type { TraceStore } from './inspector/trace-store.js';
 import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
-import {
-  createFlowClient,
-  createTokenClient,
-  type FlowClient,
-  type TokenClient,
-} from './pingone/flow.js';
-import {
-  createHttpClient,
-  type CallReport,
-  type FetchLike,
-  type RetryPolicy,
-} from './pingone/http.js';
-import { nodeFetch } from './pingone/node-fetch.js';
+import { onCall } from './pingone/call-events.js';
+import { createFlowClient, createTokenClient } from './pingone/flow.js';
+import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
 import { SMS_CODE_LIFETIME_MINUTES } from './pingone/provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
@@ -123,10 +113,23 @@ export function createApp(deps: AppDeps): Express {
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
   const redirectUri = `${config.baseUrl}/callback`;
+  const http = createHttpClient({
+    timeoutMs: config.timeoutMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
+    retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
+  });
+  onCall(http.id, logPingOneCall(logger));
+  // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
+  const workerTokens = settings.worker
+    ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
+    : undefined;
+  const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
   // The inspector (on by default in embedded mode) records each step of an approval for the
-  // timeline; off, nothing of it is built and the clients below are used as they are.
+  // timeline; off, nothing of it is built and nobody observes the approvals.
   const inspector = config.inspector
     ? createInspector({
+        client: http.id,
         mode: config.mode,
         ui: config.approvalUi,
         urls,
@@ -138,7 +141,7 @@ export function createApp(deps: AppDeps): Express {
         approvals: deps.approvals,
         ...(deps.traceStore ? { store: deps.traceStore } : {}),
         now,
-        flowsBearer: Boolean(deps.flowsBearer ?? settings.worker),
+        flowsBearer: Boolean(flowsBearer),
         ...(deps.userId ? { userId: deps.userId } : {}),
         ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
         // Embedded mode only: the emulator's outbox sits next to its phone page.
@@ -147,51 +150,19 @@ export function createApp(deps: AppDeps): Express {
           : {}),
       })
     : undefined;
-  const logCall = logPingOneCall(logger);
-  const onCall: (report: CallReport) => void = inspector
-    ? (report) => {
-        logCall(report);
-        inspector.onCall(report);
-      }
-    : logCall;
-  const http = createHttpClient({
-    timeoutMs: config.timeoutMs,
-    onCall,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
-    retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
-  });
-  // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
-  const workerTokens = settings.worker
-    ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
-    : undefined;
-  const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
-  const traceFlows = (c: FlowClient) => (inspector ? inspector.flows(c) : c);
-  const traceTokens = (c: TokenClient) => (inspector ? inspector.tokens(c) : c);
-  const tokenFetch = inspector ? inspector.fetch(deps.fetch ?? nodeFetch) : deps.fetch;
   const ctx: ApprovalContext = {
     settings,
     urls,
     ui: config.approvalUi,
     redirectUri,
-    flows: traceFlows(
-      createFlowClient({
-        urls,
-        http,
-        now,
-        ...(flowsBearer ? { flowsBearer } : {}),
-      }),
-    ),
-    tokens: traceTokens(
-      createTokenClient({
-        urls,
-        clientId: settings.clientId,
-        clientSecret: settings.clientSecret,
-        timeoutMs: config.timeoutMs,
-        onCall,
-        ...(tokenFetch ? { fetch: tokenFetch } : {}),
-      }),
-    ),
+    flows: createFlowClient({ urls, http, now, ...(flowsBearer ? { flowsBearer } : {}) }),
+    tokens: createTokenClient({
+      urls,
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      http,
+      timeoutMs: config.timeoutMs,
+    }),
     approvals: deps.approvals,
     // Shared when the counters are (Redis): one claim per flow across instances.
     claims: deps.counterStore

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { CallReport } from './pingone/http.js';
+import type { CallEvent } from './pingone/call-events.js';
 
 export type { Logger } from 'pino';
 
@@ -226,16 +226,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * The `onCall` hook of the PingOne clients: one line per attempt with the step, status, duration,
+ * A `pingone.call` subscriber (src/pingone/call-events.ts): one line per attempt with the step, status, duration,
  * PingOne's error `id` and the `X-Ping-External-Transaction-ID` sent, which is what PingOne
  * support asks for and what finds the call in PingOne's audit log. Failed attempts are warnings.
  */
-export function logPingOneCall(logger: Logger): (report: CallReport) => void {
+export function logPingOneCall(logger: Logger): (report: CallEvent) => void {
   return (report) => {
     const level = report.status === undefined || report.status >= 400 ? 'warn' : 'info';
     // Four calls per approval: build no line that the level would drop.
     if (!logger.isLevelEnabled(level)) return;
-    const { requestId, ...rest } = report;
+    const { requestId, client: _client, ...rest } = report;
     const line = {
       ...(requestId ? { reqId: requestId } : {}),
       event: 'pingone.call',

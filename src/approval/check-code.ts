@@ -1,5 +1,11 @@
 import type { Request } from 'express';
-import { FLOW_STATUS, authorizeResponseFromJson, type AuthorizeResponse } from '../pingone/flow.js';
+import { observe } from './approval-observer.js';
+import {
+  FLOW_STATUS,
+  authorizeResponseFromJson,
+  type AuthorizeResponse,
+  type FlowStep,
+} from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
 import type { ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
@@ -33,14 +39,22 @@ export async function checkCode(
 ): Promise<CodeCheckResult> {
   const log = { transferId: transfer.id };
   const result = { kind: 'redirect', location: '/approvals/result' } as const;
-  let step;
+  const told = { kind: 'code-checked', flowId: flow.flowId, otp, sent: flow.cookies } as const;
+  let step: FlowStep;
   try {
     step = await ctx.flows.checkOtp(flow.flowId, otp, {
       cookies: flow.cookies,
       transactionId: transfer.id,
       requestId: req.id,
     });
+    observe(ctx.observer, req, () => ({
+      ...told,
+      transactionId: transfer.id,
+      flow: step.flow,
+      cookies: step.cookies,
+    }));
   } catch (error) {
+    observe(ctx.observer, req, () => ({ ...told, transactionId: transfer.id, error }));
     if (!isPingOneError(error)) throw error;
     const failure = triageFailure('otp.check', error);
     if (failure.kind === 'unavailable') {
@@ -132,15 +146,17 @@ async function resumeAndFinish(
   const result = { kind: 'redirect', location: '/approvals/result' } as const;
   let response = carried;
   if (!response) {
+    const told = { kind: 'resumed', flowId: current.flowId, sent: current.cookies } as const;
     try {
-      response = (
-        await ctx.flows.resume(current.flowId, {
-          cookies: current.cookies,
-          transactionId: transfer.id,
-          requestId: req.id,
-        })
-      ).response;
+      const answer = await ctx.flows.resume(current.flowId, {
+        cookies: current.cookies,
+        transactionId: transfer.id,
+        requestId: req.id,
+      });
+      observe(ctx.observer, req, () => ({ ...told, ...answer }));
+      response = answer.response;
     } catch (error) {
+      observe(ctx.observer, req, () => ({ ...told, error }));
       if (!isPingOneError(error)) throw error;
       req.log.warn({ ...log, err: error, event: 'resume.failed' }, 'resume failed');
       const failure = triageFailure('resume', error);

@@ -9,7 +9,7 @@ import {
 import { isPingOneError } from '../pingone/http.js';
 import type { PingOneStep } from '../errors.js';
 import type { ApprovalContext } from './approval-context.js';
-import { observedRequest, type TokenVerdict } from './approval-observer.js';
+import { observe, observedRequest, type TokenVerdict } from './approval-observer.js';
 import { triageFailure } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
@@ -63,6 +63,13 @@ export async function finishFlow(
     return;
   }
 
+  const told = {
+    kind: 'token',
+    code: response.code,
+    codeVerifier: flow.codeVerifier,
+    redirectUri: flow.redirectUri,
+  } as const;
+  let answer: { status: number; body: Record<string, unknown> } | undefined;
   let claims: VerifiedIdToken;
   try {
     claims = await ctx.tokens.exchange({
@@ -74,8 +81,17 @@ export async function finishFlow(
       transactionId: transfer.id,
       requestId: req.id,
       needUsername: !(flow.userId ?? ctx.userId),
+      // Read only for an observer (the inspector decodes it); never kept.
+      ...(ctx.observer && { onTokenResponse: (status, body) => (answer = { status, body }) }),
     });
+    observe(ctx.observer, req, () => ({ ...told, ...(answer && { answer }) }));
   } catch (error) {
+    // A token that failed our checks came with a 200: the token call itself went well.
+    observe(ctx.observer, req, () => ({
+      ...told,
+      ...(answer && { answer }),
+      ...(error instanceof IdTokenRejectedError ? {} : { error }),
+    }));
     if (error instanceof IdTokenRejectedError) {
       req.log.warn({ ...log, reason: error.reason, event: 'token.rejected' }, 'ID token rejected');
       inspect({ rejected: error.reason });

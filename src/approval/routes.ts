@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { observe } from './approval-observer.js';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ModeError, ValidationError } from '../errors.js';
 import { csrfToken } from '../http/csrf.js';
@@ -299,6 +300,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     }
     const response: { code: string; state: string; iss?: string } = { code, state };
     if (typeof req.query.iss === 'string') response.iss = req.query.iss;
+    observe(ctx.observer, req, () => ({ kind: 'callback', response }));
     await holding(req, () => finishFlow(ctx, req, flow, transfer, response));
     redirect(res, '/approvals/result');
   }) as Handler);

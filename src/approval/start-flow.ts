@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { observe } from './approval-observer.js';
 import * as oidc from 'openid-client';
 import type { Request } from 'express';
 import { isPingOneError } from '../pingone/http.js';
-import { FLOW_STATUS } from '../pingone/flow.js';
+import { FLOW_STATUS, type FlowStep } from '../pingone/flow.js';
 import type { ApprovalContext } from './approval-context.js';
 import { triageFailure } from './outcome.js';
 import { maskPhone, phoneOf } from './phone.js';
@@ -60,16 +61,30 @@ export async function startFlow(
   };
 
   if (ctx.ui === 'hosted') {
+    const url = ctx.flows.authorizeUrl(params).toString();
+    observe(ctx.observer, req, () => ({
+      kind: 'started',
+      transfer,
+      params,
+      responseMode: 'query',
+    }));
     storeFlow(req, base);
     await saveSession(req);
     req.log.info({ transferId: transfer.id, event: 'flow.redirect' }, 'redirecting to PingOne');
-    return ctx.flows.authorizeUrl(params).toString();
+    return url;
   }
 
-  let step;
+  observe(ctx.observer, req, () => ({
+    kind: 'started',
+    transfer,
+    params,
+    responseMode: 'pi.flow',
+  }));
+  let step: FlowStep;
   try {
     step = await ctx.flows.authorize(params, { transactionId: transfer.id, requestId: req.id });
   } catch (error) {
+    observe(ctx.observer, req, () => ({ kind: 'authorized', transfer, params, error }));
     if (!isPingOneError(error)) throw error;
     req.log.warn(
       { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
@@ -84,6 +99,8 @@ export async function startFlow(
     return '/approvals/result';
   }
   const { flow } = step;
+  // Awaited: the inspector may read the SMS into the trace before the session is saved.
+  await observe(ctx.observer, req, () => ({ kind: 'authorized', transfer, params, ...step }));
   if (flow.status !== FLOW_STATUS.otpRequired) {
     req.log.warn(
       { transferId: transfer.id, flowStatus: flow.status, event: 'flow.unexpected_status' },

@@ -91,7 +91,6 @@ export function inspectorHttp(
           path: req.path,
           reports: [],
           secrets: new Set([options.clientSecret]),
-          sideCalls: [],
         },
         next,
       );

@@ -3,6 +3,8 @@ import type { PingOneUrls } from '../pingone/urls.js';
 import type { TraceStore } from './trace-store.js';
 
 export interface InspectorOptions {
+  /** The app's HTTP client (`HttpClient.id`): whose `pingone.call` events are filed. */
+  client: number;
   mode: 'embedded' | 'pingone';
   ui: 'own' | 'hosted';
   urls: PingOneUrls;

@@ -1,15 +1,13 @@
 import type { RequestHandler, Router } from 'express';
 import type { ApprovalObserver } from '../approval/approval-observer.js';
-import type { FlowClient, TokenClient } from '../pingone/flow.js';
-import type { CallReport, FetchLike } from '../pingone/http.js';
+import { onCall } from '../pingone/call-events.js';
+import { approvalSteps } from './approval-steps.js';
 import { describeChecks } from './checks.js';
 import { inspectorHttp } from './inspector-http.js';
 import type { InspectorOptions } from './inspector-options.js';
 import { createRecorder } from './recorder.js';
 import { createSmsReader } from './sms-outbox.js';
 import { checksStep, resultStep } from './steps.js';
-import { traceFlows } from './traced-flows.js';
-import { traceTokenFetch, traceTokens } from './traced-tokens.js';
 import { MemoryTraceStore } from './trace-store.js';
 
 export type { InspectorOptions } from './inspector-options.js';
@@ -20,20 +18,15 @@ export interface Inspector extends ApprovalObserver {
   middleware: RequestHandler;
   /** `GET /approvals/:id/trace.json`. */
   routes: Router;
-  /** Feed of the HTTP client's call reports (status, duration, retries). */
-  onCall(report: CallReport): void;
-  flows(inner: FlowClient): FlowClient;
-  tokens(inner: TokenClient): TokenClient;
-  /** Wraps the token client's fetch to read the token response (to decode it, never to keep it). */
-  fetch(base: FetchLike): FetchLike;
 }
 
 /**
  * The inspector: records what travels between the browser, the relying party and PingOne for
- * one approval, and shows it as a timeline and as JSON. It wraps the flow and token clients
- * (so the approval code does not change shape), learns the request it serves from an
- * AsyncLocalStorage scope its middleware opens, and keeps the trace in the session next to the
- * flow state. With the inspector off none of this is constructed.
+ * one approval, and shows it as a timeline and as JSON. It listens: to the approval core's
+ * events (it is the core's ApprovalObserver) and to the `pingone.call` events of the app's
+ * HTTP client, which it files under the request they served through an AsyncLocalStorage
+ * scope its middleware opens (a channel's subscribers run in the publisher's context). It keeps
+ * the trace in the session next to the flow state. With the inspector off none of this is built.
  */
 export function createInspector(options: InspectorOptions): Inspector {
   const now = options.now ?? (() => new Date());
@@ -56,15 +49,12 @@ export function createInspector(options: InspectorOptions): Inspector {
     ...(options.userId ? { userId: options.userId } : {}),
   };
 
+  onCall(options.client, (event) => scope.getStore()?.reports.push(event));
+
   return {
     middleware,
     routes,
-    onCall(report) {
-      scope.getStore()?.reports.push(report);
-    },
-    flows: traceFlows(rec, options, createSmsReader(options)),
-    tokens: traceTokens(rec, options),
-    fetch: traceTokenFetch(rec, urls),
+    tell: approvalSteps(rec, options, createSmsReader(options)),
 
     tokenChecked(at, input) {
       const s = scope.getStore();

@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
 import type { ObservedRequest } from '../approval/approval-observer.js';
-import type { CallReport } from '../pingone/http.js';
+import type { CallEvent } from '../pingone/call-events.js';
 import { scrub, type DecodedJwt } from './redact.js';
-import { startStep, type SideCall, type StepDraft, type TokenResponseSummary } from './steps.js';
+import { startStep, type StepDraft } from './steps.js';
 import { appendStep, newTrace, type Trace } from './trace.js';
 
 declare module 'express-session' {
@@ -21,12 +20,11 @@ export interface RequestScope {
   session(): TracedSession;
   /** The request's path: the hosted callback is recorded as a step of its own. */
   path: string;
-  reports: CallReport[];
+  /** The `pingone.call` events of this request's calls. */
+  reports: CallEvent[];
   /** Every secret value this request handled: scrubbed from anything recorded. */
   secrets: Set<string>;
-  sideCalls: SideCall[];
-  tokenHttp?: { method: string; url: string; status?: number; durationMs: number };
-  tokenResponse?: TokenResponseSummary;
+  /** The token step's ID token, decoded, for the checks step that follows it. */
   idToken?: DecodedJwt;
 }
 
@@ -38,11 +36,6 @@ export interface Recorder {
   record(s: RequestScope | undefined, session: TracedSession, draft: StepDraft): void;
   keep(s: RequestScope, ...values: Array<string | undefined>): void;
   begin(s: RequestScope, transferId: string | undefined): void;
-  reportsSince(s: RequestScope, mark: number, step: string): CallReport[];
-}
-
-export function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
 }
 
 export function createRecorder(options: {
@@ -81,8 +74,5 @@ export function createRecorder(options: {
       record(s, s.session(), startStep(transfer, !fresh, now()));
   };
 
-  const reportsSince = (s: RequestScope, mark: number, step: string) =>
-    s.reports.slice(mark).filter((r) => r.step === step);
-
-  return { scope, now, record, keep, begin, reportsSince };
+  return { scope, now, record, keep, begin };
 }

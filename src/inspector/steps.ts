@@ -1,5 +1,6 @@
 import type { AuthorizeParams, AuthorizeResponse, PingOneFlow } from '../pingone/flow.js';
-import { isPingOneError, type CallReport } from '../pingone/http.js';
+import type { CallEvent } from '../pingone/call-events.js';
+import { isPingOneError } from '../pingone/http.js';
 import { DOCS } from './doc-links.js';
 import { decodeJwtForDisplay, elided, shorten } from './redact.js';
 import type { TraceError, TraceSection, TraceStep } from './trace.js';
@@ -14,19 +15,10 @@ type Http = NonNullable<TraceStep['http']>;
 
 const OTP_TYPE = 'application/vnd.pingidentity.otp.check+json';
 
-/** HTTP facts from the client's call reports (the last attempt wins; retries are counted). */
-export function httpFacts(
-  method: string,
-  url: string,
-  reports: readonly CallReport[],
-  fallbackMs: number,
-): Http {
+/** HTTP facts from the call's events (the last attempt wins; retries are counted). */
+export function httpFacts(method: string, url: string, reports: readonly CallEvent[]): Http {
   const last = reports[reports.length - 1];
-  const http: Http = {
-    method,
-    url,
-    durationMs: reports.length ? reports.reduce((s, r) => s + r.durationMs, 0) : fallbackMs,
-  };
+  const http: Http = { method, url, durationMs: reports.reduce((s, r) => s + r.durationMs, 0) };
   if (last?.status !== undefined) http.status = last.status;
   if (reports.length > 1) http.attempts = reports.length;
   return http;
@@ -573,7 +565,7 @@ export function tokenStep(f: TokenFacts): StepDraft {
   if (error) sections.push(errorSection(error));
   if (f.sideCalls.length) {
     sections.push({
-      title: 'Also fetched by openid-client (cached after the first approval)',
+      title: 'Also fetched for the ID token checks (cached after the first approval)',
       fields: f.sideCalls.map((c) => [
         `${c.method} ${path(c.url)}`,
         `${c.status ?? 'no answer'} · ${c.durationMs} ms`,

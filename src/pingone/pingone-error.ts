@@ -163,7 +163,9 @@ export function parseErrorBody(
     if (oauth) {
       const out: ReturnType<typeof parseErrorBody> = { code: oauth, details: [] };
       const description = asString(b.error_description);
+      const id = asString(b.id);
       if (description) out.description = description;
+      if (id) out.pingoneErrorId = id;
       return out;
     }
   }

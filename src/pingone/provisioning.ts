@@ -7,7 +7,7 @@
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { createHttpClient, PingOneError, type CallReport, type RetryPolicy } from './http.js';
+import { createHttpClient, PingOneError, type RetryPolicy } from './http.js';
 import { createManagementContext } from './management.js';
 import { desiredNames, type DesiredNames } from './provisioning/desired.js';
 import { runPlan } from './provisioning/plan.js';
@@ -32,8 +32,6 @@ interface PlanInput {
   timeoutMs?: number;
   /** Called as each step ends, for progress output. */
   onStep?: (s: StepReport) => void;
-  /** Called per HTTP attempt (no secrets), for logs. */
-  onCall?: (c: CallReport) => void;
   /** Retry tuning (tests shorten the waits). */
   retry?: Partial<RetryPolicy>;
   /** Injectable wait for retries and re-reads (tests). */
@@ -114,7 +112,6 @@ function clientFor(input: PlanInput) {
   const http = createHttpClient({
     fetch: input.fetch,
     timeoutMs: input.timeoutMs,
-    onCall: input.onCall,
     retry: input.retry,
     sleep: input.sleep,
   });

@@ -1,6 +1,6 @@
 import { ConfigError, loadSetupConfig, type Env, type SetupConfig } from '../config.js';
 import { readEnvFile, updateEnvFile } from '../env-file.js';
-import { PingOneError, type CallReport } from './http.js';
+import { PingOneError } from './http.js';
 import {
   provision,
   ProvisionError,
@@ -19,7 +19,6 @@ export interface SetupIo {
   stderr: (line: string) => void;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  onCall?: (report: CallReport) => void;
   now?: () => number;
 }
 
@@ -86,7 +85,6 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     onStep: (r: StepReport) => progress(formatStep(r)),
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
-    ...(io.onCall ? { onCall: io.onCall } : {}),
   };
   const where = config.location.apiUrl ?? `PingOne (${config.location.region})`;
 

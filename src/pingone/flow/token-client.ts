@@ -5,10 +5,8 @@ import {
   PingOneError,
   parseRetryAfter,
   redactUrl,
-  type CallReport,
-  type FetchLike,
+  type HttpClient,
 } from '../http.js';
-import { nodeFetch } from '../node-fetch.js';
 import type { PingOneUrls } from '../urls.js';
 import type { AuthorizeResponse } from './types.js';
 
@@ -39,9 +37,9 @@ export interface TokenClientOptions {
   urls: PingOneUrls;
   clientId: string;
   clientSecret: string;
-  fetch?: FetchLike;
+  /** Every call (discovery, token, JWKS, userinfo) goes through it. */
+  http: HttpClient;
   timeoutMs: number;
-  onCall?: (report: CallReport) => void;
 }
 
 export interface CodeExchange {
@@ -51,173 +49,115 @@ export interface CodeExchange {
   nonce: string;
   codeVerifier: string;
   redirectUri: string;
+  /** Sent as `X-Ping-External-Transaction-ID`, like the flow calls of the same approval. */
   transactionId: string;
-  /** The app's request id the exchange serves: on the call's log line. */
+  /** The app's request id the exchange serves: on the calls' events. */
   requestId?: string | undefined;
   /**
    * Hosted mode knows no user id ahead: when the ID token carries no `preferred_username`, read
    * it from userinfo (its `sub` must match the ID token's) to tie the approval to our user.
    */
   needUsername?: boolean;
+  /** Given the token endpoint's JSON answer, checked or not (the inspector decodes it). */
+  onTokenResponse?: (status: number, body: Record<string, unknown>) => void;
 }
 
 export interface TokenClient {
   /**
-   * Step 19: exchanges the code (client_secret_basic from the raw id and secret, + PKCE) and validates the ID token:
-   * signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`. Throws
-   * {@link PingOneError} when PingOne failed or refused (`invalid_grant`…) and
+   * Step 19: exchanges the code (client_secret_basic from the raw id and secret, + PKCE) and
+   * validates the ID token: signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`.
+   * Throws {@link PingOneError} when PingOne failed or refused (`invalid_grant`…) and
    * {@link IdTokenRejectedError} when a check failed.
    */
   exchange(exchange: CodeExchange): Promise<VerifiedIdToken>;
 }
 
-interface LastAnswer {
-  /** Sent as `X-Ping-External-Transaction-ID`, like the flow calls of the same approval. */
-  transactionId?: string;
-  requestId?: string | undefined;
-  status?: number;
-  pingoneErrorId?: string;
-  retryAfterMs?: number;
-  transport?: 'timeout' | 'network';
-}
-
 /**
- * The token step with panva's openid-client (discovery, client_secret_basic with the raw
- * credentials, PKCE, ID token validation). openid-client 6 does not verify an ID token's signature when it comes straight
- * from the token endpoint over TLS (OpenID Connect Core §3.1.3.7 allows skipping it); a relying
- * party that approves money verifies it anyway: `enableNonRepudiationChecks`.
- * `allowInsecureRequests` is set only for an http issuer (the local emulator).
+ * The token step with panva's openid-client (client_secret_basic with the raw credentials,
+ * PKCE, ID token validation), its HTTP on our one call path (src/pingone/http.ts).
+ * openid-client 6 does not verify an ID token's signature when it comes straight from the token
+ * endpoint over TLS (OpenID Connect Core §3.1.3.7 allows skipping it); a relying party that
+ * approves money verifies it anyway: `enableNonRepudiationChecks`. `allowInsecureRequests` is
+ * set only for an http issuer (the local emulator).
+ *
+ * Each exchange gets a Configuration of its own (~20 µs), whose fetch carries that approval's
+ * ids into the call events and the `X-Ping-External-Transaction-ID` header; openid-client hands
+ * a shared fetch no handle on the exchange it serves. The discovery document is read once and
+ * the JWKS cache is handed from one exchange to the next, so neither is fetched per approval.
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  let configuration:
-    Promise<{ config: client.Configuration; metadata: client.ServerMetadata }> | undefined;
-  // Per exchange in progress (several approvals run at once): what its last HTTP answer was.
-  // openid-client hands our fetch no handle on the exchange, so the request names it: the
-  // authorization code in a token request, the access token in a userinfo request. (Not an
-  // AsyncLocalStorage: on Node 20 that hooks every promise of the process, ~10% of the app's
-  // CPU in `npm run bench`.) A request naming no exchange (the JWKS, fetched once for all the
-  // exchanges waiting on it) reports to all of them, and discovery reports to `discovering`.
-  const inFlight = new Map<string, LastAnswer>();
-  let discovering: LastAnswer | undefined;
-  const answersFor = (init: RequestInit): LastAnswer[] => {
-    const key =
-      init.body instanceof URLSearchParams
-        ? init.body.get('code')
-        : new Headers(init.headers).get('authorization')?.replace(/^Bearer /i, '');
-    const one = key ? inFlight.get(key) : undefined;
-    if (one) return [one];
-    if (discovering) return [discovering];
-    return [...inFlight.values()];
-  };
-  async function tracked<T>(key: string, last: LastAnswer, run: () => Promise<T>): Promise<T> {
-    inFlight.set(key, last);
-    try {
-      return await run();
-    } finally {
-      if (inFlight.get(key) === last) inFlight.delete(key);
-    }
-  }
-  const baseFetch: FetchLike = options.fetch ?? nodeFetch;
-  const insecure = new URL(options.urls.issuer).protocol === 'http:';
-
-  // Every openid-client request goes through here: it remembers the last answer so that a
-  // failure can be classified (PingOne down vs. PingOne said no vs. a check failed).
-  const observedFetch: client.CustomFetch = async (url, init) => {
-    const started = performance.now();
-    const step = url.endsWith('/token')
-      ? 'token'
-      : url.includes('/.well-known/')
-        ? 'discovery'
-        : 'token';
-    const report = (r: Partial<CallReport>) =>
-      options.onCall?.({
-        step,
-        method: init.method as CallReport['method'],
-        url: redactUrl(url),
-        durationMs: Math.round(performance.now() - started),
-        attempt: 1,
-        willRetry: false,
-        ...r,
-      });
-    const answers = answersFor(init as RequestInit);
-    const last: LastAnswer = answers.length === 1 ? answers[0]! : {};
-    const note = (update: (answer: LastAnswer) => void) => answers.forEach(update);
-    const correlation = {
-      ...(last.transactionId ? { transactionId: last.transactionId } : {}),
-      ...(last.requestId ? { requestId: last.requestId } : {}),
-    };
-    let request = init as RequestInit;
-    if (last.transactionId) {
-      const headers = new Headers(request.headers);
-      headers.set('X-Ping-External-Transaction-ID', last.transactionId.slice(0, 100));
-      request = { ...request, headers };
-    }
-    try {
-      const res = await baseFetch(url, request);
-      let pingoneErrorId: string | undefined;
-      let retryAfterMs: number | undefined;
-      if (res.status >= 400) {
-        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        try {
-          const body = (await res.clone().json()) as { id?: unknown };
-          if (typeof body.id === 'string') pingoneErrorId = body.id;
-        } catch {
-          // Not JSON: nothing more to learn.
-        }
-      }
-      note((answer) => {
-        delete answer.transport;
-        answer.status = res.status;
-        if (retryAfterMs !== undefined) answer.retryAfterMs = retryAfterMs;
-        if (pingoneErrorId) answer.pingoneErrorId = pingoneErrorId;
-      });
-      report({ status: res.status, ...(pingoneErrorId ? { pingoneErrorId } : {}), ...correlation });
-      return res;
-    } catch (error) {
-      const timedOut =
-        (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
-      note((answer) => (answer.transport = timedOut ? 'timeout' : 'network'));
-      report({
-        errorCode: timedOut ? LOCAL_ERROR_CODES.timeout : LOCAL_ERROR_CODES.network,
-        ...correlation,
-      });
-      throw error;
-    }
-  };
+  const { urls, http } = options;
+  const insecure = new URL(urls.issuer).protocol === 'http:';
+  let discovered: Promise<client.ServerMetadata> | undefined;
+  let jwks: ReturnType<typeof client.getJwksCache>;
 
   function discover() {
-    configuration ??= (async () => {
-      const last: LastAnswer = {};
-      discovering = last;
-      try {
-        const config = await client.discovery(
-          new URL(options.urls.issuer),
-          options.clientId,
-          { client_secret: options.clientSecret },
-          rawClientSecretBasic(options.clientSecret),
-          {
-            [client.customFetch]: observedFetch,
-            timeout: options.timeoutMs / 1000,
-            execute: insecure
-              ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
-              : [client.enableNonRepudiationChecks],
-          },
-        );
-        // serverMetadata() deep-copies on every call: read it once.
-        return { config, metadata: config.serverMetadata() };
-      } catch (error) {
-        configuration = undefined; // try again on the next approval
-        throw toPingOneError('discovery', 'GET', options.urls.discovery, error, last);
-      } finally {
-        discovering = undefined;
-      }
-    })();
-    return configuration;
+    discovered ??= http
+      .call<client.ServerMetadata>({
+        step: 'discovery',
+        host: 'auth',
+        method: 'GET',
+        url: urls.discovery,
+      })
+      .then((res) => {
+        // As openid-client's discovery: the document must name the issuer we asked about.
+        if (typeof res.body !== 'object' || res.body?.issuer !== urls.issuer) {
+          throw new PingOneError({
+            step: 'discovery',
+            method: 'GET',
+            url: urls.discovery,
+            status: res.status,
+            code: LOCAL_ERROR_CODES.unexpectedResponse,
+            description: 'the discovery document does not name this issuer',
+          });
+        }
+        return res.body;
+      })
+      .catch((error: unknown) => {
+        discovered = undefined; // try again on the next approval
+        throw error;
+      });
+    return discovered;
+  }
+
+  function configure(metadata: client.ServerMetadata, exchange: CodeExchange) {
+    const config = new client.Configuration(
+      metadata,
+      options.clientId,
+      { client_secret: options.clientSecret },
+      rawClientSecretBasic(options.clientSecret),
+    );
+    const fetch = http.fetchFor({
+      step: (url) => stepOf(metadata, url),
+      transactionId: exchange.transactionId,
+      requestId: exchange.requestId,
+    });
+    const report = exchange.onTokenResponse;
+    config[client.customFetch] = report
+      ? async (url, init) => {
+          const res = await fetch(url, init as RequestInit);
+          if (url === metadata.token_endpoint) {
+            const body = (await res
+              .clone()
+              .json()
+              .catch(() => undefined)) as unknown;
+            if (typeof body === 'object' && body)
+              report(res.status, body as Record<string, unknown>);
+          }
+          return res;
+        }
+      : (fetch as client.CustomFetch);
+    config.timeout = options.timeoutMs / 1000;
+    if (insecure) client.allowInsecureRequests(config);
+    client.enableNonRepudiationChecks(config);
+    if (jwks) client.setJwksCache(config, jwks);
+    return config;
   }
 
   return {
     async exchange(exchange) {
-      const { config, metadata } = await discover();
+      const metadata = await discover();
+      const config = configure(metadata, exchange);
       // The response came to our server straight from PingOne (pi.flow) or through the browser
       // (hosted): openid-client checks `state` and, if the server advertises it, `iss`.
       const current = new URL(exchange.redirectUri);
@@ -226,68 +166,55 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (exchange.response.iss) current.searchParams.set('iss', exchange.response.iss);
       else if (metadata.authorization_response_iss_parameter_supported)
         current.searchParams.set('iss', metadata.issuer);
-
-      const correlation = {
-        transactionId: exchange.transactionId,
-        requestId: exchange.requestId,
-      };
-      const last: LastAnswer = { ...correlation };
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
       try {
-        tokens = await tracked(exchange.response.code, last, () =>
-          client.authorizationCodeGrant(
-            config,
-            current,
-            {
-              expectedState: exchange.state,
-              expectedNonce: exchange.nonce,
-              pkceCodeVerifier: exchange.codeVerifier,
-              idTokenExpected: true,
-            },
-            undefined,
-          ),
-        );
+        tokens = await client.authorizationCodeGrant(config, current, {
+          expectedState: exchange.state,
+          expectedNonce: exchange.nonce,
+          pkceCodeVerifier: exchange.codeVerifier,
+          idTokenExpected: true,
+        });
       } catch (error) {
-        if (last.transport || (last.status !== undefined && last.status >= 400)) {
-          throw toPingOneError('token', 'POST', options.urls.token, error, last);
-        }
-        throw new IdTokenRejectedError(describe(error), { cause: error });
+        throw classify('token', 'POST', urls.token, error);
+      } finally {
+        jwks = client.getJwksCache(config) ?? jwks;
       }
       const claims = tokens.claims();
       if (!claims) throw new IdTokenRejectedError('no ID token in the token response');
-      const out: VerifiedIdToken = { sub: claims.sub, iss: claims.iss, aud: claims.aud };
-      if (typeof claims.acr === 'string') out.acr = claims.acr;
-      if (Array.isArray(claims.amr))
-        out.amr = claims.amr.filter((m): m is string => typeof m === 'string');
-      if (typeof claims.auth_time === 'number') out.auth_time = claims.auth_time;
-      if (typeof claims.sid === 'string') out.sid = claims.sid;
-      if (typeof claims.preferred_username === 'string')
-        out.preferred_username = claims.preferred_username;
+      const out = verifiedClaims(claims);
       if (exchange.needUsername && out.preferred_username === undefined) {
-        const info: LastAnswer = { ...correlation };
+        const userinfoUrl = metadata.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
         try {
-          const userinfo = await tracked(tokens.access_token, info, () =>
-            client.fetchUserInfo(config, tokens.access_token, claims.sub),
-          );
+          const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
           if (typeof userinfo.preferred_username === 'string') {
             out.preferred_username = userinfo.preferred_username;
           }
         } catch (error) {
-          if (info.transport || (info.status !== undefined && info.status >= 400)) {
-            throw toPingOneError(
-              'userinfo',
-              'GET',
-              metadata.userinfo_endpoint ?? `${options.urls.issuer}/userinfo`,
-              error,
-              info,
-            );
-          }
-          throw new IdTokenRejectedError(`userinfo: ${describe(error)}`, { cause: error });
+          throw classify('userinfo', 'GET', userinfoUrl, error, 'userinfo: ');
         }
       }
       return out;
     },
   };
+}
+
+function stepOf(metadata: client.ServerMetadata, url: string): string {
+  if (url === metadata.token_endpoint) return 'token';
+  if (url === metadata.jwks_uri) return 'jwks';
+  if (url === metadata.userinfo_endpoint) return 'userinfo';
+  return 'token';
+}
+
+function verifiedClaims(claims: client.IDToken): VerifiedIdToken {
+  const out: VerifiedIdToken = { sub: claims.sub, iss: claims.iss, aud: claims.aud };
+  if (typeof claims.acr === 'string') out.acr = claims.acr;
+  if (Array.isArray(claims.amr))
+    out.amr = claims.amr.filter((m): m is string => typeof m === 'string');
+  if (typeof claims.auth_time === 'number') out.auth_time = claims.auth_time;
+  if (typeof claims.sid === 'string') out.sid = claims.sid;
+  if (typeof claims.preferred_username === 'string')
+    out.preferred_username = claims.preferred_username;
+  return out;
 }
 
 /**
@@ -311,31 +238,46 @@ function describe(error: unknown): string {
   return parts.length ? parts.join(' <- ') : String(error);
 }
 
-function toPingOneError(
-  step: string,
-  method: string,
-  url: string,
-  error: unknown,
-  last: LastAnswer,
-): PingOneError {
-  if (error instanceof PingOneError) return error;
-  const oauth = error as { error?: unknown; error_description?: unknown; status?: unknown };
+/**
+ * What openid-client threw, by its own error classes: PingOne failed or refused
+ * ({@link PingOneError}), or the answer came (a 2xx) and failed a check
+ * ({@link IdTokenRejectedError}).
+ */
+function classify(step: string, method: string, url: string, error: unknown, prefix = '') {
+  // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e instanceof PingOneError) return e;
+  }
   const base = { step, method, url: redactUrl(url), cause: error };
-  if (last.transport) {
+  if (error instanceof client.ResponseBodyError) {
+    const body = error.cause as { id?: unknown };
     return new PingOneError({
       ...base,
-      code: last.transport === 'timeout' ? LOCAL_ERROR_CODES.timeout : LOCAL_ERROR_CODES.network,
-      description: last.transport === 'timeout' ? 'no answer in time' : 'network error',
+      status: error.status,
+      code: error.error,
+      description: error.error_description ?? describe(error),
+      ...(typeof body.id === 'string' ? { pingoneErrorId: body.id } : {}),
+      retryAfterMs: parseRetryAfter(error.response.headers.get('retry-after')),
     });
   }
-  const init: ConstructorParameters<typeof PingOneError>[0] = {
-    ...base,
-    code: typeof oauth.error === 'string' ? oauth.error : LOCAL_ERROR_CODES.http,
-    description:
-      typeof oauth.error_description === 'string' ? oauth.error_description : describe(error),
-  };
-  if (last.status !== undefined) init.status = last.status;
-  if (last.pingoneErrorId) init.pingoneErrorId = last.pingoneErrorId;
-  if (last.retryAfterMs !== undefined) init.retryAfterMs = last.retryAfterMs;
-  return new PingOneError(init);
+  if (error instanceof client.WWWAuthenticateChallengeError) {
+    return new PingOneError({
+      ...base,
+      status: error.status,
+      code: error.cause[0]?.parameters.error ?? LOCAL_ERROR_CODES.http,
+      description: error.cause[0]?.parameters.error_description ?? describe(error),
+    });
+  }
+  // A status the endpoint does not answer with (a 5xx page, a JWKS that is not there).
+  const answer = (error as { cause?: unknown }).cause;
+  if (error instanceof client.ClientError && answer instanceof Response && answer.status >= 400) {
+    return new PingOneError({
+      ...base,
+      status: answer.status,
+      code: LOCAL_ERROR_CODES.http,
+      description: describe(error),
+      retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
+    });
+  }
+  return new IdTokenRejectedError(prefix + describe(error), { cause: error });
 }

@@ -1,3 +1,4 @@
+import { onCall, urlTemplate, type CallEvent } from '../../../src/pingone/call-events.js';
 import { describe, expect, it } from 'vitest';
 import {
   createHttpClient,
@@ -5,7 +6,7 @@ import {
   parseRetryAfter,
   redactUrl,
   VENDOR_TYPES,
-  type CallReport,
+  type HttpClient,
 } from '../../../src/pingone/http.js';
 
 interface Seen {
@@ -34,6 +35,12 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   });
 
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
+
+/** Collects the client's `pingone.call` events. */
+function watched(http: HttpClient, into: CallEvent[]): HttpClient {
+  onCall(http.id, (event) => into.push(event));
+  return http;
+}
 
 describe('createHttpClient', () => {
   it('sends JSON with Accept application/json and a bearer token on management calls', async () => {
@@ -151,9 +158,9 @@ describe('createHttpClient', () => {
   });
 
   it('appends the query with %20 for spaces and never reports it', async () => {
-    const reports: CallReport[] = [];
+    const reports: CallEvent[] = [];
     const { fn, seen } = scriptedFetch([json(200, {})]);
-    const http = createHttpClient({ fetch: fn, onCall: (r) => reports.push(r) });
+    const http = watched(createHttpClient({ fetch: fn }), reports);
     await http.call({
       step: 'authorize',
       host: 'auth',
@@ -176,7 +183,7 @@ describe('createHttpClient', () => {
 
   it('retries a GET on 429 honouring Retry-After, then succeeds', async () => {
     const waits: number[] = [];
-    const reports: CallReport[] = [];
+    const reports: CallEvent[] = [];
     const { fn } = scriptedFetch([
       json(
         429,
@@ -186,12 +193,10 @@ describe('createHttpClient', () => {
       json(503, { id: 'r2', code: 'UNEXPECTED_ERROR' }),
       json(200, { ok: true }),
     ]);
-    const http = createHttpClient({
-      fetch: fn,
-      sleep: async (ms) => void waits.push(ms),
-      random: () => 0.5,
-      onCall: (r) => reports.push(r),
-    });
+    const http = watched(
+      createHttpClient({ fetch: fn, sleep: async (ms) => void waits.push(ms), random: () => 0.5 }),
+      reports,
+    );
     const res = await http.call({ step: 'list', method: 'GET', url: 'https://x/y?q=1' });
     expect(res.attempts).toBe(3);
     expect(waits[0]).toBe(2000);
@@ -286,9 +291,9 @@ describe('createHttpClient', () => {
   });
 
   it('never puts secrets in errors or reports', async () => {
-    const reports: CallReport[] = [];
+    const reports: CallEvent[] = [];
     const { fn } = scriptedFetch([json(401, { code: 'ACCESS_FAILED', message: 'no' })]);
-    const http = createHttpClient({ fetch: fn, onCall: (r) => reports.push(r) });
+    const http = watched(createHttpClient({ fetch: fn }), reports);
     const e = (await http
       .call({
         step: 's',
@@ -317,5 +322,66 @@ describe('parseRetryAfter and redactUrl', () => {
   });
   it('drops the query and fragment', () => {
     expect(redactUrl('https://a.b/c/d?code=x#y')).toBe('https://a.b/c/d');
+  });
+});
+
+describe('fetchFor (openid-client’s customFetch on the same path)', () => {
+  const context = { step: () => 'token', transactionId: 'tx-9', requestId: 'req-9' };
+
+  it('hands back error statuses as a Response, with one event naming the approval', async () => {
+    const reports: CallEvent[] = [];
+    const { fn, seen } = scriptedFetch([
+      json(400, { error: 'invalid_grant', id: 'e-1' }, { 'www-authenticate': 'Basic' }),
+    ]);
+    const http = watched(createHttpClient({ fetch: fn }), reports);
+    const res = await http.fetchFor(context)('https://auth.x/env/as/token', {
+      method: 'POST',
+      headers: { accept: 'application/json', authorization: 'Basic abc' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c' }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('www-authenticate')).toBe('Basic');
+    expect(await res.json()).toEqual({ error: 'invalid_grant', id: 'e-1' });
+    const sent = new Headers(seen[0]!.init.headers);
+    expect(sent.get('accept')).toBe('application/json');
+    expect(sent.get('x-ping-external-transaction-id')).toBe('tx-9');
+    expect(seen[0]!.init.body).toBe('grant_type=authorization_code&code=c');
+    expect(reports).toEqual([
+      expect.objectContaining({
+        step: 'token',
+        status: 400,
+        errorCode: 'invalid_grant',
+        pingoneErrorId: 'e-1',
+        transactionId: 'tx-9',
+        requestId: 'req-9',
+        willRetry: false,
+      }),
+    ]);
+  });
+
+  it('rejects a network failure with a PingOneError; never repeats a POST', async () => {
+    const { fn, seen } = scriptedFetch([
+      new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }),
+    ]);
+    const http = createHttpClient({ fetch: fn, ...noSleep });
+    const e = (await http
+      .fetchFor(context)('https://auth.x/env/as/token', { method: 'POST' })
+      .catch((err: unknown) => err)) as PingOneError;
+    expect(e).toBeInstanceOf(PingOneError);
+    expect(e.code).toBe('NETWORK_ERROR');
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('urlTemplate', () => {
+  it('replaces the ids of a path, keeps the words', () => {
+    expect(
+      urlTemplate(
+        'https://auth.pingone.eu/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d/flows/03a4b5c6d7e8f9a0b1c2',
+      ),
+    ).toBe('https://auth.pingone.eu/{id}/flows/{id}');
+    expect(urlTemplate('https://auth.pingone.eu/x/as/token')).toBe(
+      'https://auth.pingone.eu/x/as/token',
+    );
   });
 });

@@ -1,0 +1,78 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+
+/**
+ * One attempt of one PingOne call, published by the one call path (src/pingone/http.ts) on the
+ * `pingone.call` diagnostics channel. Logs, the inspector and the benchmark subscribe; nothing
+ * wraps a client to see its calls. It holds no header, body, query or secret.
+ */
+export interface CallEvent {
+  /** The client that made the call: a process may hold several apps (tests, the bench). */
+  client: number;
+  /** What the call does: `authorize`, `otp.check`, `resume`, `token`, `jwks`, `create application`… */
+  step: string;
+  method: string;
+  /** Without the query string. */
+  url: string;
+  /** `url` with its ids replaced by `{id}`: one name per endpoint, for counting and timing. */
+  template: string;
+  /** Absent when no answer came (timeout, network error). */
+  status?: number;
+  durationMs: number;
+  pingoneErrorId?: string;
+  /** On a failed attempt: PingOne's `code`, OAuth's `error`, or one of LOCAL_ERROR_CODES. */
+  errorCode?: string;
+  /** 1 for the first try. */
+  attempt: number;
+  /** True when another attempt follows this one. */
+  willRetry: boolean;
+  /** The `X-Ping-External-Transaction-ID` sent: the transfer (approval) the call belongs to. */
+  transactionId?: string;
+  /** The id of the app's request the call served. */
+  requestId?: string;
+}
+
+export const CALL_CHANNEL = 'pingone.call';
+const channel = diagnostics_channel.channel(CALL_CHANNEL);
+
+export function publishCall(event: CallEvent): void {
+  channel.publish(event);
+}
+
+/** Whether anyone listens: an event is built only then. */
+export function callsObserved(): boolean {
+  return channel.hasSubscribers;
+}
+
+/**
+ * Calls `listener` for every call of `client` (every client's when undefined); returns the
+ * unsubscribe function.
+ */
+export function onCall(client: number | undefined, listener: (event: CallEvent) => void) {
+  const handler = (message: unknown) => {
+    const event = message as CallEvent;
+    if (client !== undefined && event.client !== client) return;
+    try {
+      listener(event);
+    } catch {
+      // Node would rethrow a subscriber's error as uncaught: watching a call never fails it.
+    }
+  };
+  diagnostics_channel.subscribe(CALL_CHANNEL, handler);
+  return () => {
+    diagnostics_channel.unsubscribe(CALL_CHANNEL, handler);
+  };
+}
+
+const ID_SEGMENT = /^(?=.*\d)[0-9a-f-]{16,}$/i;
+
+/** `https://api…/v1/environments/{id}/applications/{id}`: the ids of a path replaced. */
+export function urlTemplate(url: string): string {
+  const at = url.indexOf('/', url.indexOf('//') + 2);
+  if (at < 0) return url;
+  const path = url
+    .slice(at)
+    .split('/')
+    .map((segment) => (ID_SEGMENT.test(segment) ? '{id}' : segment))
+    .join('/');
+  return url.slice(0, at) + path;
+}

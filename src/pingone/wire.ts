@@ -1,0 +1,124 @@
+/** How a call is put on the wire and read back: the pieces src/pingone/http.ts assembles. */
+import type { FetchLike, HttpSend } from './node-fetch.js';
+import type { PingOneCall } from './call-types.js';
+
+/** The URL without its query or fragment: safe to log. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Appends `query` to `url`, percent-encoding with `%20` for spaces (not the form encoding's `+`,
+ * which not every server reads as a space in a query string: `scope=openid%20profile`).
+ */
+export function withQuery(url: string, query: PingOneCall['query']): string {
+  const pairs = Object.entries(query ?? {}).filter(
+    (e): e is [string, string] => e[1] !== undefined,
+  );
+  if (!pairs.length) return url;
+  const encoded = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return `${url}${url.includes('?') ? '&' : '?'}${encoded.join('&')}`;
+}
+
+function getSetCookies(headers: Headers): string[] {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? [joined] : [];
+}
+
+/** A `fetch` as an {@link HttpSend}. */
+export function sendThrough(fetchLike: FetchLike): HttpSend {
+  return async (url, init = {}) => {
+    const res = await fetchLike(url, { ...init, redirect: 'manual' });
+    const text = await res.text();
+    return {
+      status: res.status,
+      header: (name) => res.headers.get(name),
+      setCookies: getSetCookies(res.headers),
+      text,
+    };
+  };
+}
+
+export function truncateHeader(value: string): string {
+  return value.length > 100 ? value.slice(0, 100) : value;
+}
+
+/**
+ * The `Authorization` value for client_secret_basic, built from the raw client id and secret
+ * (RFC 7617), byte for byte what Ping's examples and Postman collection send. RFC 6749 §2.3.1
+ * would form-urlencode both first (openid-client turns every `-` of the UUID client id into
+ * `%2D`), and nothing published says whether PingOne decodes that. PingOne's client ids and
+ * secrets use only letters, digits and `-._~`, which read the same decoded or not, so these
+ * bytes work either way. Both the worker token and the code exchange use it.
+ * See docs/pingone-contract.md §6.19.
+ */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
+}
+
+export function buildRequest(call: PingOneCall, defaultTransactionId: string | undefined) {
+  const headers: Record<string, string> = {
+    Accept: call.host === 'auth' ? '*/*' : 'application/json',
+  };
+  let body: string | undefined;
+  if (call.json !== undefined) {
+    headers['Content-Type'] = call.contentType ?? 'application/json';
+    body = JSON.stringify(call.json);
+  } else if (call.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const params =
+      call.form instanceof URLSearchParams
+        ? call.form
+        : new URLSearchParams(
+            Object.entries(call.form).filter((e): e is [string, string] => e[1] !== undefined),
+          );
+    body = params.toString();
+  }
+  if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
+  if (call.basic)
+    headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
+  if (call.cookie) headers.Cookie = call.cookie;
+  const transactionId = call.transactionId ?? defaultTransactionId;
+  if (transactionId) headers['X-Ping-External-Transaction-ID'] = truncateHeader(transactionId);
+  if (call.sessionId) headers['X-Ping-External-Session-ID'] = truncateHeader(call.sessionId);
+  // A caller's header replaces ours whatever its case (openid-client's are lower case).
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
+    const ours = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
+    if (ours !== undefined) delete headers[ours];
+    headers[name] = value;
+  }
+  return { headers, body };
+}
+
+export function parseBody(text: string, contentType: string | null): unknown {
+  if (!text) return undefined;
+  const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
+  if (!looksJson) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function networkDescription(cause: unknown): string {
+  // fetch and the node transport wrap the system error (ECONNREFUSED, ENOTFOUND…) in `cause`.
+  const inner = (cause as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = typeof inner?.code === 'string' ? inner.code : undefined;
+  return code ? `network error (${code})` : 'network error';
+}

@@ -1,0 +1,79 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onCall, type CallEvent } from '../../src/pingone/call-events.js';
+import {
+  latestOtp,
+  recordingFetch,
+  startTestApp,
+  submitCode,
+  submitTransfer,
+  type TestApp,
+} from '../helpers/app.js';
+
+let t: TestApp | undefined;
+let stop: (() => void) | undefined;
+afterEach(async () => {
+  stop?.();
+  await t?.close();
+  t = undefined;
+});
+
+function listen(): CallEvent[] {
+  const events: CallEvent[] = [];
+  stop = onCall(undefined, (event) => events.push(event));
+  return events;
+}
+
+describe('pingone.call: one event per call, from the one call path', () => {
+  it('an approval publishes authorize, otp.check, resume, discovery, token and jwks, each naming the transfer', async () => {
+    const events = listen();
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const done = await submitCode(agent, latestOtp(t.emulator));
+    expect(done.headers.location).toBe('/approvals/result');
+    const [approval] = await t.approvals.listRecent(1);
+
+    // Setup ran in this process too, on its own client: the app's calls are those of its client.
+    const client = events.find((e) => e.step === 'authorize')!.client;
+    const mine = events.filter((e) => e.client === client);
+    const steps = mine.map((e) => e.step);
+    for (const step of ['authorize', 'otp.check', 'resume', 'discovery', 'token', 'jwks']) {
+      expect(steps, step).toContain(step);
+    }
+    // Discovery, JWKS and the worker token serve every approval; the rest serve this one.
+    const shared = new Set(['discovery', 'jwks', 'worker token']);
+    const flowCalls = mine.filter((e) => !shared.has(e.step));
+    // The token call goes through openid-client and still carries the approval it serves.
+    for (const e of flowCalls) expect(e.transactionId, e.step).toBe(approval!.transferId);
+    expect(flowCalls.every((e) => typeof e.requestId === 'string')).toBe(true);
+    const otp = mine.find((e) => e.step === 'otp.check')!;
+    expect(otp).toMatchObject({ method: 'POST', status: 200, attempt: 1, willRetry: false });
+    expect(otp.template).toMatch(/\/\{id\}\/flows\/\{id\}$/);
+    expect(mine.find((e) => e.step === 'token')).toMatchObject({ method: 'POST', status: 200 });
+    // The app's log has one line per event of its own client, and none of setup's.
+    const logged = t.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === 'pingone.call')
+      .map((l) => l.step);
+    expect(logged).toEqual(steps);
+  });
+
+  it('a refused token call is an event with PingOne’s status and error id, and no secret', async () => {
+    const events = listen();
+    // Resume answers a code PingOne never issued: the token endpoint refuses it.
+    const tamper = async (url: string, response: Response) => {
+      if (!url.includes('/as/resume') || response.status !== 200) return response;
+      const body = (await response.json()) as { authorizeResponse: { code: string } };
+      body.authorizeResponse.code = 'not-a-real-code';
+      return Response.json(body, { status: 200, headers: response.headers });
+    };
+    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    const token = events.find((e) => e.step === 'token')!;
+    expect(token).toMatchObject({ status: 400, errorCode: 'invalid_grant', willRetry: false });
+    expect(JSON.stringify(events)).not.toContain(t.config.pingone!.clientSecret);
+  });
+});
