@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { serverCommand } from '../scripts/server-command.js';
 import { LOAD_TEST_LIMITS } from '../scripts/soak/app-process.js';
@@ -12,9 +12,20 @@ import { TSX_IMPORT } from './emulator-child.js';
 export interface AppProcess {
   pid: number;
   url: string;
-  /** SIGTERM, then the app's graceful shutdown (which also writes a --cpu-prof profile). */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, then the app's graceful shutdown (which also writes a --cpu-prof profile); answers
+   * the PingOne calls as the app timed them (bench/call-times.mjs).
+   */
+  stop(): Promise<CallTimes | undefined>;
 }
+
+/** What bench/call-times.mjs wrote: the app's PingOne calls, summed per step. */
+export interface CallTimes {
+  approvals: number;
+  steps: Record<string, { calls: number; totalMs: number }>;
+}
+
+const CALL_TIMES = pathToFileURL(fileURLToPath(new URL('./call-times.mjs', import.meta.url))).href;
 
 export interface AppProcessOptions {
   port: number;
@@ -49,6 +60,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     ...command.slice(0, -1),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     ...(options.nodeArgs ?? []),
+    // Subscribes to the app's pingone.call channel: how long PingOne took, as the app saw it.
+    '--import',
+    CALL_TIMES,
     entry,
   ];
   const s = options.settings;
@@ -67,6 +81,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       BASE_URL: url,
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: join(cwd, 'data'),
+      BENCH_CALL_TIMES: join(cwd, 'call-times.json'),
       PINGONE_ENVIRONMENT_ID: options.emulator.environmentId,
       PINGONE_API_URL: options.emulator.apiUrl,
       PINGONE_AUTH_URL: options.emulator.authUrl,
@@ -109,12 +124,19 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     pid: child.pid!,
     url,
     async stop() {
-      if (exited !== undefined) return;
+      if (exited !== undefined) return undefined;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exit;
       clearTimeout(timer);
+      let times: CallTimes | undefined;
+      try {
+        times = JSON.parse(readFileSync(join(cwd, 'call-times.json'), 'utf8')) as CallTimes;
+      } catch {
+        // Killed before it could write: no PingOne times for this run.
+      }
       rmSync(cwd, { recursive: true, force: true });
+      return times;
     },
   };
 }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
 import { freePort } from '../scripts/free-port.js';
-import { startAppProcess } from './app-process.js';
+import { startAppProcess, type CallTimes } from './app-process.js';
 import {
   startYardstickProcess,
   YARDSTICK_LABELS,
@@ -242,6 +242,26 @@ async function withEmulator<T>(
   }
 }
 
+/**
+ * The PingOne calls' own time per approval (warm-up included: the same approvals), from the
+ * app's `pingone.call` events, and what the relying party adds on top of it at p50.
+ */
+function pingoneTimes(calls: CallTimes, app: PhaseReport) {
+  const steps = Object.entries(calls.steps).map(([step, s]) => ({
+    step,
+    calls: s.calls,
+    meanMs: round(s.totalMs / Math.max(1, s.calls), 2),
+  }));
+  const total = Object.values(calls.steps).reduce((sum, s) => sum + s.totalMs, 0);
+  const msPerApproval = round(total / Math.max(1, calls.approvals), 2);
+  return {
+    approvals: calls.approvals,
+    steps,
+    msPerApproval,
+    ownMsAtP50: round(app.latencyMs.approval!.p50 - msPerApproval, 2),
+  };
+}
+
 function newestProfile(since: number): string | undefined {
   const files = readdirSync(RESULTS)
     .filter((f) => f.endsWith('.cpuprofile'))
@@ -364,6 +384,7 @@ async function main(): Promise<number> {
     : opts.built
       ? 'dist/ (built)'
       : 'tsx';
+  let calls: CallTimes | undefined;
   const { app, memory } = await withEmulator(async (emulator, settings, redirectUri, port) => {
     const appProcess = opts.yardstick
       ? await startYardstickProcess(opts.yardstick, {
@@ -425,11 +446,12 @@ async function main(): Promise<number> {
         } satisfies MemoryReport,
       };
     } finally {
-      await appProcess.stop();
+      calls = (await appProcess.stop()) ?? undefined;
     }
   });
   http.close();
 
+  const pingone = calls && pingoneTimes(calls, app);
   const ratio = baseline
     ? round(app.approvalsPerSecond / baseline.approvalsPerSecond, 3)
     : undefined;
@@ -476,12 +498,18 @@ async function main(): Promise<number> {
     runtime,
     ...(baseline ? { baseline } : {}),
     app,
+    ...(pingone ? { pingone } : {}),
     memory,
     ...(ratio !== undefined ? { ratio } : {}),
     targets,
     ...(profile ? { profile } : {}),
   };
   printTable({ ...report, loadAtStart });
+  if (pingone) {
+    console.log(
+      `PingOne as the app timed it (pingone.call events): ${pingone.msPerApproval} ms per approval; the app's own time at p50 ≈ ${pingone.ownMsAtP50} ms`,
+    );
+  }
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const name = `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(join(RESULTS, name), json);
