@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import {
@@ -10,7 +9,6 @@ import {
   DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
-  logFormatFromProcess,
   type AppConfig,
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
@@ -21,10 +19,9 @@ import { createStores, type StoreKind, type Stores } from './store/create-stores
 import { connectRedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
-import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
-import { redactRedisUrl } from './store/redact-redis-url.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
 import { trackConnections } from './track-connections.js';
+import { announce, explainConfigError } from './announce.js';
 
 /** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
 export const EMBEDDED_USERNAME = 'txapproval-demo';
@@ -214,54 +211,6 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       await closeStores();
     },
   };
-}
-
-function explainConfigError(error: ConfigError): void {
-  if (logFormatFromProcess() === 'json') {
-    createLogger().fatal(
-      { errorCode: error.code, problems: error.problems },
-      'The app cannot start: the configuration has problems',
-    );
-    return;
-  }
-  console.error('The app cannot start: the configuration has problems.\n');
-  for (const problem of error.problems) console.error(`  - ${problem}`);
-  console.error(
-    '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
-      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator.',
-  );
-}
-
-/**
- * Where the app is, where its PingOne is and where its data goes: three readable lines for
- * `npm start`, one JSON line (the same facts as fields) when the logs are JSON.
- */
-function announce(stack: RunningStack, config: AppConfig, logger: Logger): void {
-  const store =
-    stack.storeKind === 'redis'
-      ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
-      : stack.storeKind === 'sqlite'
-        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
-        : 'memory (lost when the app stops)';
-  const where = stack.phoneUrl
-    ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
-    : `PingOne environment ${stack.config.pingone?.environmentId} (${stack.config.approvalUi} approval UI)`;
-  const first = `Approve a transfer at ${stack.config.baseUrl}  (listening on ${stack.url})`;
-  if (config.logFormat === 'json') {
-    logger.info(
-      {
-        event: 'ready',
-        baseUrl: stack.config.baseUrl,
-        listening: stack.url,
-        mode: stack.config.mode,
-        ...(stack.phoneUrl ? { emulatorUrl: stack.emulatorUrl, phoneUrl: stack.phoneUrl } : {}),
-        store: stack.storeKind,
-      },
-      `${first}. ${where}. Sessions and approvals in ${store}`,
-    );
-    return;
-  }
-  console.log([first, where, `Sessions and approvals in ${store}`].join('\n'));
 }
 
 async function main(): Promise<void> {

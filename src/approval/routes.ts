@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { observe } from './approval-observer.js';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ModeError, ValidationError } from '../errors.js';
 import { csrfToken } from '../http/csrf.js';
@@ -8,7 +7,6 @@ import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
 import { awaitOutcome } from './await-outcome.js';
 import { checkCode } from './check-code.js';
-import { finishFlow } from './finish-flow.js';
 import { noticeText, startOver } from './notices.js';
 import { renewFinishedSession } from './session-lifetime.js';
 import {
@@ -19,6 +17,8 @@ import {
 } from './session-state.js';
 import { settle } from './settle.js';
 import { startFlow } from './start-flow.js';
+import { hostedCallback } from './hosted-callback.js';
+import { holding, pendingTransfer, redirect } from './route-helpers.js';
 import {
   CURRENCIES,
   DEMO_TRANSFER,
@@ -45,34 +45,6 @@ const OTP_PATTERN = /^\d{6,10}$/;
 function clockTime(iso: string): string | undefined {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? undefined : `${date.toISOString().slice(11, 16)} UTC`;
-}
-
-/**
- * Runs the rest of a flow this request took; should it throw (PingOne unreachable, a store
- * failure), the flow is no longer held, so no other request waits for it.
- */
-async function holding<T>(req: Request, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (req.session.busy) {
-      delete req.session.busy;
-      await saveSession(req).catch(() => undefined);
-    }
-    throw error;
-  }
-}
-
-function redirect(res: Response, location: string): void {
-  res.redirect(303, location);
-}
-
-/** A transfer in the session that still matches the hash its flow was started with. */
-function pendingTransfer(req: Request, transferId?: string): PendingTransfer | undefined {
-  const transfer = req.session.transfer;
-  if (!transfer) return undefined;
-  if (transferId !== undefined && transfer.id !== transferId) return undefined;
-  return transferHash(transfer.id, transfer) === transfer.hash ? transfer : undefined;
 }
 
 export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOptions): Router {
@@ -270,40 +242,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderOtp(req, res, 422, message);
   }) as Handler);
 
-  router.get('/callback', noStore, (async (req, res) => {
-    if (own)
-      throw new ModeError('PingOne redirects back here only in hosted mode (APPROVAL_UI=hosted).');
-    const flow = await consumeFlow(req, ctx.claims, ctx.now());
-    const state = typeof req.query.state === 'string' ? req.query.state : undefined;
-    const transfer = flow && pendingTransfer(req, flow.transferId);
-    if (!flow || flow.ui !== 'hosted' || !transfer || state !== flow.state) {
-      req.log.warn(
-        { event: 'callback.rejected', hadFlow: Boolean(flow) },
-        'callback without a matching flow',
-      );
-      return redirect(res, startOver('replayed'));
-    }
-    const error = typeof req.query.error === 'string' ? req.query.error : undefined;
-    const code = typeof req.query.code === 'string' ? req.query.code : undefined;
-    if (error || !code) {
-      req.log.info(
-        { transferId: transfer.id, oauthError: error, event: 'callback.error' },
-        'PingOne returned an error',
-      );
-      await settle(ctx, req, transfer, error === 'access_denied' ? 'declined' : 'failed', {
-        reason:
-          error === 'access_denied'
-            ? 'The approval was declined at PingOne.'
-            : 'PingOne did not approve.',
-      });
-      return redirect(res, '/approvals/result');
-    }
-    const response: { code: string; state: string; iss?: string } = { code, state };
-    if (typeof req.query.iss === 'string') response.iss = req.query.iss;
-    observe(ctx.observer, req, () => ({ kind: 'callback', response }));
-    await holding(req, () => finishFlow(ctx, req, flow, transfer, response));
-    redirect(res, '/approvals/result');
-  }) as Handler);
+  router.get('/callback', noStore, hostedCallback(ctx));
 
   router.get('/approvals/result', noStore, (async (req, res) => {
     const result = req.session.result;
