@@ -3,6 +3,7 @@ import {
   PingOneError,
   VENDOR_TYPES,
   type HttpClient,
+  type PingOneCall,
   type PingOneResponse,
 } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
@@ -150,17 +151,29 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
   const { urls, http } = options;
   const now = options.now ?? (() => new Date());
   const bearer = async () => (options.flowsBearer ? await options.flowsBearer() : undefined);
+  /** A call on the auth host, carrying the flow's cookies and the approval's ids. */
+  const flowCall = (
+    step: string,
+    method: 'GET' | 'POST',
+    url: string,
+    context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
+    call: Partial<PingOneCall>,
+  ) =>
+    http.call({
+      step,
+      host: 'auth',
+      method,
+      url,
+      ...(context.cookies ? { cookie: cookieHeader(context.cookies) } : {}),
+      transactionId: context.transactionId,
+      requestId: context.requestId,
+      ...call,
+    });
 
   return {
     async authorize(params, context) {
-      const res = await http.call({
-        step: 'authorize',
-        host: 'auth',
-        method: 'GET',
-        url: urls.authorize,
+      const res = await flowCall('authorize', 'GET', urls.authorize, context, {
         query: authorizeQuery(params, 'pi.flow'),
-        transactionId: context.transactionId,
-        requestId: context.requestId,
         // Each authorize sends an SMS: never repeated behind the user's back.
         idempotent: false,
       });
@@ -171,16 +184,9 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
     async checkOtp(flowId, otp, context) {
       const url = urls.flow(flowId);
       const token = await bearer();
-      const res = await http.call({
-        step: 'otp.check',
-        host: 'auth',
-        method: 'POST',
-        url,
+      const res = await flowCall('otp.check', 'POST', url, context, {
         json: { otp },
         contentType: VENDOR_TYPES.otpCheck,
-        cookie: cookieHeader(context.cookies),
-        transactionId: context.transactionId,
-        requestId: context.requestId,
         ...(token ? { bearer: token } : {}),
       });
       const flow = asFlow(res, 'otp.check', 'POST', url);
@@ -188,16 +194,7 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
     },
 
     async resume(flowId, context) {
-      const res = await http.call({
-        step: 'resume',
-        host: 'auth',
-        method: 'GET',
-        url: urls.resume,
-        query: { flowId },
-        cookie: cookieHeader(context.cookies),
-        transactionId: context.transactionId,
-        requestId: context.requestId,
-      });
+      const res = await flowCall('resume', 'GET', urls.resume, context, { query: { flowId } });
       const cookies = mergeSetCookies(context.cookies, res.setCookies, now());
       // pi.flow answers JSON with `authorizeResponse`; a redirect mode answers 302 + Location.
       const fromJson =
