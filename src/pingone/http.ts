@@ -44,7 +44,12 @@ import {
   withQuery,
 } from './wire.js';
 
-export { PingOneError, isPingOneError, LOCAL_ERROR_CODES } from './pingone-error.js';
+export {
+  PingOneError,
+  isPingOneError,
+  LOCAL_ERROR_CODES,
+  parseErrorBody,
+} from './pingone-error.js';
 export type { PingOneErrorDetail } from './pingone-error.js';
 export * from './call-types.js';
 export { basicAuthorization, parseRetryAfter, redactUrl, withQuery } from './wire.js';

@@ -3,6 +3,7 @@ import {
   basicAuthorization,
   LOCAL_ERROR_CODES,
   PingOneError,
+  parseErrorBody,
   parseRetryAfter,
   redactUrl,
   type HttpClient,
@@ -175,7 +176,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           idTokenExpected: true,
         });
       } catch (error) {
-        throw classify('token', 'POST', urls.token, error);
+        throw await classify('token', 'POST', urls.token, error);
       } finally {
         jwks = client.getJwksCache(config) ?? jwks;
       }
@@ -190,7 +191,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
             out.preferred_username = userinfo.preferred_username;
           }
         } catch (error) {
-          throw classify('userinfo', 'GET', userinfoUrl, error, 'userinfo: ');
+          throw await classify('userinfo', 'GET', userinfoUrl, error, 'userinfo: ');
         }
       }
       return out;
@@ -243,7 +244,13 @@ function describe(error: unknown): string {
  * ({@link PingOneError}), or the answer came (a 2xx) and failed a check
  * ({@link IdTokenRejectedError}).
  */
-function classify(step: string, method: string, url: string, error: unknown, prefix = '') {
+async function classify(
+  step: string,
+  method: string,
+  url: string,
+  error: unknown,
+  prefix = '',
+): Promise<PingOneError | IdTokenRejectedError> {
   // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (e instanceof PingOneError) return e;
@@ -271,11 +278,14 @@ function classify(step: string, method: string, url: string, error: unknown, pre
   // A status the endpoint does not answer with (a 5xx page, a JWKS that is not there).
   const answer = (error as { cause?: unknown }).cause;
   if (error instanceof client.ClientError && answer instanceof Response && answer.status >= 400) {
+    // PingOne's own error shape (`code`, `message`, `id`) rather than OAuth's.
+    const body = (await answer.json().catch(() => undefined)) as unknown;
+    const said = parseErrorBody(body);
     return new PingOneError({
       ...base,
       status: answer.status,
-      code: LOCAL_ERROR_CODES.http,
-      description: describe(error),
+      ...said,
+      description: said.description ?? describe(error),
       retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
     });
   }
