@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --fresh-sessions   a new browser (no cookies) for every approval
   --skip-baseline    measure the app only
   --built            run dist/src/server.js (npm run build first) instead of src/ through tsx
-  --log-level L      the app's LOG_LEVEL (default warn)
+  --log-level L      the app's LOG_LEVEL (default info, as in production)
   --cpu-prof         write a V8 CPU profile of the app to bench/results/ and summarize it
   --yardstick NAME   measure a yardstick relying party instead of the app: the same pages and
                      PingOne calls with none or some of the app's stack: bare (node:http),
@@ -43,8 +43,11 @@ const USAGE = `Usage: npm run bench -- [options]
 Writes bench/results/bench-<time>.json and bench/results/latest.json. Exit 0 when every
 approval succeeded (targets met or missed are reported), 1 on failures, 2 on bad flags.`;
 
-/** Targets on the reference machine (2 cores, 16 clients). */
-const TARGETS = { ratio: 0.5, cpuMsPerApproval: 2, rssGrowthMbPer10k: 50 };
+/**
+ * Targets on the reference machine (2 cores, 16 clients). CPU per approval is judged against
+ * the stack yardstick measured in the same window: `npm run bench:ladder`.
+ */
+const TARGETS = { ratio: 0.5, rssGrowthMbPer10k: 50 };
 
 interface Options {
   clients: number;
@@ -104,7 +107,7 @@ function parseOptions(): Options | undefined {
     freshSessions: values['fresh-sessions'] ?? false,
     skipBaseline: values['skip-baseline'] ?? false,
     built: values.built ?? false,
-    logLevel: values['log-level'] ?? 'warn',
+    logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,
     appNodeArgs: (values['app-node-args'] ?? '').split(/\s+/).filter(Boolean),
     ...(values.yardstick !== undefined ? { yardstick: values.yardstick as Yardstick } : {}),
@@ -465,9 +468,10 @@ async function main(): Promise<number> {
     },
     {
       name: 'app CPU per approval',
-      target: `≤ ${TARGETS.cpuMsPerApproval} ms`,
+      target: '≤ stack',
       value: `${cpuMs} ms`,
-      met: cpuMs <= TARGETS.cpuMsPerApproval,
+      // One run has no yardstick beside it: bench/ladder.ts judges this one.
+      met: null,
     },
     {
       name: 'RSS growth per 10,000',
