@@ -115,14 +115,16 @@ export function createNodeTransport(options: { idleSocketMs?: number } = {}): No
   };
 }
 
-function bodyText(body: RequestInit['body']): string | undefined {
+/** The bodies this project sends (openid-client's forms, our JSON), as text. */
+export function bodyText(body: RequestInit['body']): string | undefined {
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return body;
   if (body instanceof URLSearchParams) return body.toString();
   throw new TypeError('nodeFetch sends string and URLSearchParams bodies only');
 }
 
-function headerObject(headers: RequestInit['headers']): Record<string, string> {
+/** Request headers as one object with lower-case names. */
+export function headerObject(headers: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
   const entries =

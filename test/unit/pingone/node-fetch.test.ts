@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, PingOneError } from '../../../src/pingone/http.js';
 import { createNodeTransport } from '../../../src/pingone/node-fetch.js';
+import { createUndiciTransport } from '../../../src/pingone/undici-transport.js';
 
 interface Seen {
   method: string;
@@ -24,7 +25,12 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       res.end(JSON.stringify({ echo: body, type: req.headers['content-type'] }));
       return;
     case '/redirect':
-      res.writeHead(302, { location: 'https://example.invalid/callback?code=c' }).end();
+      res
+        .writeHead(302, {
+          location: 'https://example.invalid/callback?code=c',
+          'set-cookie': 'ST=moved; Path=/',
+        })
+        .end();
       return;
     case '/empty':
       res.writeHead(204).end();
@@ -67,13 +73,36 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+/** The address of a port that was just closed: connecting to it is refused. */
+async function refusedUrl(): Promise<string> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return `http://127.0.0.1:${port}/`;
+}
+
+/**
+ * Whether sequential calls shared sockets. node:http reuses one; undici's pool may open a
+ * second while the first is being released, then alternates between the two.
+ */
+function reusedConnections(calls: Seen[]): boolean {
+  return new Set(calls.map((call) => call.remotePort)).size < calls.length;
+}
+
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('the node transport’s fetch (openid-client’s customFetch)', () => {
-  const nodeFetch = createNodeTransport().fetch;
+// Both transports keep the same contract, so either can be the default.
+const TRANSPORTS = [
+  ['node:http', createNodeTransport],
+  ['undici', createUndiciTransport],
+] as const;
+
+describe.each(TRANSPORTS)('the %s transport’s fetch (openid-client’s customFetch)', (_, create) => {
+  const nodeFetch = create().fetch;
 
   it('sends method, headers and a string body; answers a Response with every Set-Cookie', async () => {
     const res = await nodeFetch(`${base}/json`, {
@@ -81,7 +110,8 @@ describe('the node transport’s fetch (openid-client’s customFetch)', () => {
       headers: { 'Content-Type': 'application/vnd.pingidentity.otp.check+json', Cookie: 'ST=x' },
       body: '{"otp":"123456"}',
     });
-    expect(res).toBeInstanceOf(Response);
+    // undici's own Response is another class than the global one: openid-client checks the tag.
+    expect(Object.prototype.toString.call(res)).toBe('[object Response]');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       echo: '{"otp":"123456"}',
@@ -118,11 +148,9 @@ describe('the node transport’s fetch (openid-client’s customFetch)', () => {
     expect(await res.text()).toBe('');
   });
 
-  it('keeps the connection alive between calls', async () => {
-    await nodeFetch(`${base}/empty`);
-    await nodeFetch(`${base}/empty`);
-    const [a, b] = seen.slice(-2);
-    expect(a!.remotePort).toBe(b!.remotePort);
+  it('keeps connections alive between calls', async () => {
+    for (let i = 0; i < 4; i++) await nodeFetch(`${base}/empty`);
+    expect(reusedConnections(seen.slice(-4))).toBe(true);
   });
 
   it('an abort rejects with the signal’s reason, also while the body is arriving', async () => {
@@ -137,52 +165,88 @@ describe('the node transport’s fetch (openid-client’s customFetch)', () => {
   });
 
   it('a refused connection and a cut body are TypeErrors with the system error as cause', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const refused = await nodeFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    const refused = await nodeFetch(await refusedUrl()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TypeError);
     expect((refused as TypeError).cause).toMatchObject({ code: 'ECONNREFUSED' });
-    const cut = await nodeFetch(`${base}/half`).catch((e: unknown) => e);
+    // undici's fetch answers at the headers, as fetch may: the cut shows when the body is read.
+    const cut = await nodeFetch(`${base}/half`)
+      .then((res) => res.text())
+      .catch((e: unknown) => e);
     expect(cut).toBeInstanceOf(TypeError);
   });
 
-  it('refuses what it cannot send instead of sending something else', async () => {
+  it('refuses a scheme it cannot send', async () => {
     await expect(nodeFetch('ftp://127.0.0.1/')).rejects.toThrow(TypeError);
-    await expect(
-      nodeFetch(`${base}/json`, { method: 'POST', body: new Blob(['x']) }),
-    ).rejects.toThrow(/string and URLSearchParams/);
   });
 });
 
-describe('the node transport’s send (what src/pingone/http.ts uses)', () => {
-  const { send } = createNodeTransport();
+it('the node:http fetch refuses a body it cannot send instead of sending something else', async () => {
+  await expect(
+    createNodeTransport().fetch(`${base}/json`, { method: 'POST', body: new Blob(['x']) }),
+  ).rejects.toThrow(/string and URLSearchParams/);
+});
 
-  it('answers status, headers by any case, every Set-Cookie and the body text', async () => {
-    const answer = await send(`${base}/json`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{"a":1}',
+describe.each(TRANSPORTS)(
+  'the %s transport’s send (what src/pingone/http.ts uses)',
+  (_, create) => {
+    const { send } = create();
+
+    it('answers status, headers by any case, every Set-Cookie and the body text', async () => {
+      const answer = await send(`${base}/json`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"a":1}',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.header('Content-Type')).toBe('application/json');
+      expect(answer.header('x-missing')).toBeNull();
+      expect(answer.setCookies).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
+      expect(JSON.parse(answer.text)).toEqual({ echo: '{"a":1}', type: 'application/json' });
     });
-    expect(answer.status).toBe(200);
-    expect(answer.header('Content-Type')).toBe('application/json');
-    expect(answer.header('x-missing')).toBeNull();
-    expect(answer.setCookies).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
-    expect(JSON.parse(answer.text)).toEqual({ echo: '{"a":1}', type: 'application/json' });
-  });
 
-  it('never follows a redirect and rejects an abort with its reason', async () => {
-    const moved = await send(`${base}/redirect`);
-    expect(moved.status).toBe(302);
-    expect(moved.header('location')).toBe('https://example.invalid/callback?code=c');
-    const reason = new Error('stop');
-    const controller = new AbortController();
-    const pending = send(`${base}/slow`, { signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 50);
-    await expect(pending).rejects.toBe(reason);
-  });
-});
+    it('never follows a redirect; one Set-Cookie is a list of one', async () => {
+      const moved = await send(`${base}/redirect`);
+      expect(moved.status).toBe(302);
+      expect(moved.header('location')).toBe('https://example.invalid/callback?code=c');
+      expect(moved.setCookies).toEqual(['ST=moved; Path=/']);
+      expect(seen.at(-1)!.url).toBe('/redirect');
+    });
+
+    it('rejects an abort with its reason: before the call, while waiting, on a timeout', async () => {
+      const reason = new Error('stop');
+      await expect(send(`${base}/slow`, { signal: AbortSignal.abort(reason) })).rejects.toBe(
+        reason,
+      );
+      const controller = new AbortController();
+      const pending = send(`${base}/slow`, { signal: controller.signal });
+      setTimeout(() => controller.abort(reason), 50);
+      await expect(pending).rejects.toBe(reason);
+      await expect(send(`${base}/slow`, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject(
+        {
+          name: 'TimeoutError',
+        },
+      );
+    });
+
+    it('keeps the connection alive and sends the body with its length', async () => {
+      for (let i = 0; i < 4; i++) {
+        await send(`${base}/json`, { method: 'post', body: new URLSearchParams({ a: 'b c' }) });
+      }
+      const calls = seen.slice(-4);
+      expect(calls[0]).toMatchObject({ method: 'POST', body: 'a=b+c' });
+      expect(calls[0]!.headers['content-length']).toBe('5');
+      expect(reusedConnections(calls)).toBe(true);
+    });
+
+    it('a refused connection and a cut body are TypeErrors with the system error as cause', async () => {
+      const refused = await send(await refusedUrl()).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(TypeError);
+      expect((refused as TypeError).cause).toMatchObject({ code: 'ECONNREFUSED' });
+      const cut = await send(`${base}/half`).catch((e: unknown) => e);
+      expect(cut).toBeInstanceOf(TypeError);
+    });
+  },
+);
 
 describe('createHttpClient over the node transport (the default transport)', () => {
   it('parses PingOne’s error body, Retry-After and the status from a real socket', async () => {
