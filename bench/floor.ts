@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { createNodeTransport } from '../src/pingone/node-fetch.js';
-import { createUndiciTransport } from '../src/pingone/undici-transport.js';
+import { createTransport } from '../src/pingone/transport.js';
 import { TSX_IMPORT } from './emulator-child.js';
 import { createHttpClient, CookieJar } from './http-client.js';
 import { sampleProcess } from './proc-stats.js';
@@ -17,22 +16,15 @@ import { round } from './stats.js';
  * What one request costs on this machine before any of the app's own work: the CPU per
  * request of a bare node:http server, of Express, Express + helmet, and Express + helmet +
  * express-session + an EJS page (the app's stack), and the CPU per outbound call of the global
- * fetch, of src/pingone/node-fetch.ts (its fetch shim for openid-client, and the `send` that
- * src/pingone/http.ts uses) and of the same two on undici (src/pingone/undici-transport.ts:
- * `send` through undici's `request`, and undici's own `fetch`). An approval is 5 pages and 4 PingOne calls, so these
+ * fetch and of src/pingone/transport.ts (undici's `request`, what src/pingone/http.ts sends
+ * every PingOne call through). An approval is 5 pages and 4 PingOne calls, so these
  * figures bound from below what `npm run bench` can reach with this stack.
  *
  *   npx tsx bench/floor.ts [--requests N]
  */
 
 const SERVERS = ['node:http', 'express', 'express+helmet', 'express+helmet+session+ejs'] as const;
-const CALLERS = [
-  'fetch',
-  'nodeTransport.fetch',
-  'nodeTransport.send',
-  'undici.request',
-  'undici.fetch',
-] as const;
+const CALLERS = ['fetch', 'transport'] as const;
 type Kind = (typeof SERVERS)[number] | (typeof CALLERS)[number];
 
 const CLIENTS = 16;
@@ -94,14 +86,12 @@ async function child(kind: Kind, requests: number, target: string | undefined): 
     process.on('disconnect', () => process.exit(0));
     return;
   }
-  const transport = kind.startsWith('undici.') ? createUndiciTransport() : createNodeTransport();
-  const init = { method: 'POST', body: '{"otp":"123456"}' };
+  const send = createTransport();
+  const init = { method: 'POST', headers: {}, body: '{"otp":"123456"}' };
   const once =
     kind === 'fetch'
       ? async () => (await fetch(target!, init)).text()
-      : kind.endsWith('.fetch')
-        ? async () => (await transport.fetch(target!, init)).text()
-        : async () => (await transport.send(target!, init)).text;
+      : async () => (await send(target!, init)).text;
   for (let i = 0; i < 300; i++) await once();
   const before = process.cpuUsage();
   let sent = 0;

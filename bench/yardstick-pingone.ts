@@ -4,7 +4,7 @@ import { buildRequestJwt } from '../src/approval/request-jwt.js';
 import type { Currency } from '../src/approval/transfer.js';
 import { createTokenClient } from '../src/pingone/flow/token-client.js';
 import { createHttpClient } from '../src/pingone/http.js';
-import { nodeTransport } from '../src/pingone/node-fetch.js';
+import { sendToPingOne } from '../src/pingone/transport.js';
 import type { ProvisionSettings } from '../src/pingone/provisioning.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
 import { CookieJar } from './http-client.js';
@@ -39,7 +39,9 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
   const { settings, redirectUri } = config;
   const urls = pingoneUrls({ ...config.location, region: 'com' });
   const jwks = createLocalJWKSet(
-    JSON.parse((await nodeTransport.send(urls.jwks)).text) as JSONWebKeySet,
+    JSON.parse(
+      (await sendToPingOne(urls.jwks, { method: 'GET', headers: {} })).text,
+    ) as JSONWebKeySet,
   );
   const tokenClient =
     tokens === 'openid-client'
@@ -77,7 +79,8 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
         now: new Date(),
       });
       const { query, verifier, nonce } = authorizeRequest(settings, redirectUri, requestJwt);
-      const answer = await nodeTransport.send(`${urls.authorize}?${query}`, {
+      const answer = await sendToPingOne(`${urls.authorize}?${query}`, {
+        method: 'GET',
         headers: { accept: '*/*' },
       });
       const flow = json(answer.text);
@@ -94,7 +97,7 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
 
     /** otp.check, resume, token and the ID token's checks; false at the first refusal. */
     async finish(flow: YardstickFlow, otp: string): Promise<boolean> {
-      const checked = await nodeTransport.send(urls.flow(flow.flowId), {
+      const checked = await sendToPingOne(urls.flow(flow.flowId), {
         method: 'POST',
         headers: {
           accept: '*/*',
@@ -105,9 +108,9 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
       });
       flow.cookies = [...flow.cookies, ...checked.setCookies];
       if (checked.status !== 200 || json(checked.text).status !== 'COMPLETED') return false;
-      const resumed = await nodeTransport.send(
+      const resumed = await sendToPingOne(
         `${urls.resume}?flowId=${encodeURIComponent(flow.flowId)}`,
-        { headers: { accept: '*/*', ...cookieHeader(flow) } },
+        { method: 'GET', headers: { accept: '*/*', ...cookieHeader(flow) } },
       );
       const code = (json(resumed.text).authorizeResponse as { code?: string } | undefined)?.code;
       if (!code) return false;
@@ -122,7 +125,7 @@ export async function yardstickPingOne(config: YardstickConfig, tokens: 'jose' |
         });
         return true;
       }
-      const token = await nodeTransport.send(
+      const token = await sendToPingOne(
         urls.token,
         tokenRequest(settings, redirectUri, code, flow.verifier),
       );

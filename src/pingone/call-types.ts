@@ -1,6 +1,6 @@
-import type { FetchLike } from './node-fetch.js';
+import type { FetchLike } from './transport.js';
 
-export type { FetchLike } from './node-fetch.js';
+export type { FetchLike } from './transport.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** PingOne's vendor content types (a flow call with plain JSON gets 415). */

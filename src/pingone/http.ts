@@ -31,7 +31,7 @@ import type {
   PingOneResponse,
   RetryPolicy,
 } from './call-types.js';
-import { nodeTransport, type FetchLike, type HttpAnswer, type HttpSend } from './node-fetch.js';
+import { sendToPingOne, type FetchLike, type HttpAnswer, type HttpSend } from './transport.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 import {
   buildRequest,
@@ -82,7 +82,7 @@ let clients = 0;
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const send: HttpSend = options.fetch ? sendThrough(options.fetch) : nodeTransport.send;
+  const send: HttpSend = options.fetch ? sendThrough(options.fetch) : sendToPingOne;
   const defaultTimeout = options.timeoutMs ?? 10_000;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));

@@ -1,5 +1,5 @@
 /** How a call is put on the wire and read back: the pieces src/pingone/http.ts assembles. */
-import type { FetchLike, HttpSend } from './node-fetch.js';
+import type { FetchLike, HttpSend } from './transport.js';
 import type { PingOneCall } from './call-types.js';
 
 /** The URL without its query or fragment: safe to log. */
@@ -42,7 +42,7 @@ function getSetCookies(headers: Headers): string[] {
 
 /** A `fetch` as an {@link HttpSend}. */
 export function sendThrough(fetchLike: FetchLike): HttpSend {
-  return async (url, init = {}) => {
+  return async (url, init) => {
     const res = await fetchLike(url, { ...init, redirect: 'manual' });
     const text = await res.text();
     return {

@@ -8,7 +8,6 @@ import { startEmulator, type RunningEmulator, type Variants } from '../../src/em
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
-import { nodeFetch } from '../../src/pingone/node-fetch.js';
 import { provisionLocal } from '../../src/pingone/provision-local.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
@@ -141,7 +140,7 @@ export interface RecordedCall {
 }
 
 /**
- * A pass-through fetch (over the app's own transport) that records every call the app makes
+ * A pass-through fetch (over the platform's fetch) that records every call the app makes
  * to PingOne. `transform` may replace
  * a response (used only to tamper with what PingOne said, never to stand in for PingOne).
  */
@@ -155,7 +154,7 @@ export function recordingFetch(transform?: (url: string, response: Response) => 
       requestHeaders: Object.fromEntries(new Headers(init?.headers).entries()),
     };
     calls.push(record);
-    let response = await nodeFetch(input, init);
+    let response = await fetch(input, init);
     if (transform) response = await transform(url, response);
     record.status = response.status;
     record.responseHeaders = response.headers;

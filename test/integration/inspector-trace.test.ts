@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Trace, TraceStep } from '../../src/inspector/trace.js';
 import { createLogger } from '../../src/log.js';
-import { nodeFetch } from '../../src/pingone/node-fetch.js';
 import {
   csrfOf,
   latestOtp,
@@ -347,7 +346,7 @@ describe('inspector: never a secret, OTP, cookie or raw token', () => {
       [];
     const recording: typeof fetch = async (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const res = await nodeFetch(input, init);
+      const res = await fetch(input, init);
       bodies.push({
         url,
         ...(init?.body !== undefined ? { request: String(init.body) } : {}),
