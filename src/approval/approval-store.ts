@@ -33,12 +33,35 @@ export interface StoreHealth {
   detail?: string;
 }
 
+/** Where a page of `listRecent` ends: the next page starts below this approval. */
+export interface ApprovalCursor {
+  approvedAtMs: number;
+  transferId: string;
+}
+
+/** The cursor after `record`: pages are ordered by time, then transfer id, both descending. */
+export function cursorAfter(record: ApprovalRecord): ApprovalCursor {
+  return { approvedAtMs: Date.parse(record.approvedAt), transferId: record.transferId };
+}
+
+/** Whether `record` comes after `cursor` in the newest-first order. */
+export function isBelow(record: ApprovalRecord, cursor: ApprovalCursor): boolean {
+  const ms = Date.parse(record.approvedAt);
+  return (
+    ms < cursor.approvedAtMs ||
+    (ms === cursor.approvedAtMs && record.transferId < cursor.transferId)
+  );
+}
+
 export interface ApprovalStore {
   /** Records `record` unless its transfer id is already recorded; true when this call wrote it. */
   createIfAbsent(record: ApprovalRecord): Promise<boolean>;
   get(transferId: string): Promise<ApprovalRecord | undefined>;
-  /** Newest first. */
-  listRecent(limit: number): Promise<ApprovalRecord[]>;
+  /**
+   * Newest first (by time, then transfer id), at most `limit`, below `before` when given: a page
+   * costs the same however many records the store holds (an index or a sorted set, never a scan).
+   */
+  listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
@@ -58,9 +81,10 @@ export class MemoryApprovalStore implements ApprovalStore {
     return record && structuredClone(record);
   }
 
-  async listRecent(limit: number): Promise<ApprovalRecord[]> {
+  async listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]> {
     return [...this.records.values()]
-      .sort((a, b) => b.approvedAt.localeCompare(a.approvedAt))
+      .filter((r) => !before || isBelow(r, before))
+      .sort((a, b) => (isBelow(a, cursorAfter(b)) ? 1 : -1))
       .slice(0, limit)
       .map((r) => structuredClone(r));
   }

@@ -1,4 +1,10 @@
-import type { ApprovalRecord, ApprovalStore, StoreHealth } from '../approval/approval-store.js';
+import {
+  isBelow,
+  type ApprovalCursor,
+  type ApprovalRecord,
+  type ApprovalStore,
+  type StoreHealth,
+} from '../approval/approval-store.js';
 import { approvalTimeMs } from './approval-time.js';
 import type { RedisClient } from './connect-redis-client.js';
 import type { RedisClock } from './redis-clock.js';
@@ -19,6 +25,9 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   return 1
 end
 return 0`;
+
+/** Approvals recorded in one millisecond that a page read past a cursor leaves room for. */
+const SAME_MILLISECOND = 32;
 
 /** A readiness probe answers before its caller (a load balancer, `docker` HEALTHCHECK) gives up. */
 const HEALTH_DEADLINE_MS = 1_000;
@@ -80,13 +89,22 @@ export class RedisApprovalStore implements ApprovalStore {
     return json ? (JSON.parse(json) as ApprovalRecord) : undefined;
   }
 
-  async listRecent(limit: number): Promise<ApprovalRecord[]> {
+  async listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]> {
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
-    const ids = await this.client.zRange(this.indexKey, 0, count - 1, { REV: true });
+    // From the cursor's score down (O(log N) to find it); members that share its millisecond
+    // are sorted by id, so the page is read with room for them and cut at the cursor.
+    const ids = before
+      ? await this.client.zRange(this.indexKey, before.approvedAtMs, '-inf', {
+          BY: 'SCORE',
+          REV: true,
+          LIMIT: { offset: 0, count: count + SAME_MILLISECOND },
+        })
+      : await this.client.zRange(this.indexKey, 0, count - 1, { REV: true });
     if (ids.length === 0) return [];
     const values = await this.client.mGet(ids.map((id) => this.recordKey(id)));
-    return values.flatMap((json) => (json ? [JSON.parse(json) as ApprovalRecord] : []));
+    const records = values.flatMap((json) => (json ? [JSON.parse(json) as ApprovalRecord] : []));
+    return (before ? records.filter((r) => isBelow(r, before)) : records).slice(0, count);
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { ApprovalRecord, ApprovalStore, StoreHealth } from '../approval/approval-store.js';
+import type {
+  ApprovalCursor,
+  ApprovalRecord,
+  ApprovalStore,
+  StoreHealth,
+} from '../approval/approval-store.js';
 import { approvalTimeMs } from './approval-time.js';
 import { whileBusy } from './sqlite-busy.js';
 
@@ -34,6 +39,12 @@ function prepareStatements(db: Database.Database) {
     ),
     recent: db.prepare<[number], ApprovalRow>(
       `SELECT ${COLUMNS} FROM approvals ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
+    ),
+    // A row-value comparison walks the (approved_at_ms DESC, transfer_id DESC) index from the
+    // cursor on: the same cost on page 50,000 as on page 1.
+    below: db.prepare<[number, string, number], ApprovalRow>(
+      `SELECT ${COLUMNS} FROM approvals WHERE (approved_at_ms, transfer_id) < (?, ?)
+       ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
     ),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
   };
@@ -79,9 +90,13 @@ export class SqliteApprovalStore implements ApprovalStore {
     return row && toRecord(row);
   }
 
-  async listRecent(limit: number): Promise<ApprovalRecord[]> {
+  async listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]> {
     const count = Math.max(0, Math.floor(limit));
-    const rows = await whileBusy(() => this.statements.recent.all(count));
+    const rows = await whileBusy(() =>
+      before
+        ? this.statements.below.all(before.approvedAtMs, before.transferId, count)
+        : this.statements.recent.all(count),
+    );
     return rows.map(toRecord);
   }
 

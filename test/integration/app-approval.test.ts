@@ -304,6 +304,44 @@ describe('GET /approvals', () => {
     expect(wrong.headers['www-authenticate']).toBe('Bearer');
     expect(wrong.body).toMatchObject({ error: { code: 'OPERATOR_TOKEN_INVALID' } });
   });
+
+  it('pages the operator through every approval with `next`; a forged cursor is a 400', async () => {
+    t = await startTestApp();
+    const base = Date.UTC(2026, 10, 29, 9, 0, 0);
+    for (let i = 0; i < 45; i++) {
+      await t.approvals.createIfAbsent({
+        transferId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        approvalId: `a-${i}`,
+        amount: `${i}.00`,
+        currency: 'EUR',
+        payee: `Payee ${i}`,
+        fromAccount: 'DE00',
+        transferHash: 'h',
+        approvedAt: new Date(base + i * 1000).toISOString(),
+        evidence: { sub: 's' },
+      });
+    }
+    const operator = { accept: 'application/json', ...AS_OPERATOR };
+    const seen: string[] = [];
+    let url: string | undefined = '/approvals';
+    while (url) {
+      const res = await request(t.app).get(url).set(operator);
+      expect(res.status).toBe(200);
+      const body = res.body as { approvals: Array<{ payee: string }>; next: string | null };
+      seen.push(...body.approvals.map((a) => a.payee));
+      url = body.next ? `/approvals?before=${encodeURIComponent(body.next)}` : undefined;
+    }
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => `Payee ${44 - i}`));
+    const html = await request(t.app).get('/approvals').set(AS_OPERATOR);
+    expect(html.text).toContain('Older approvals');
+    for (const forged of ['x', '1.2.3', `${'9'.repeat(20)}.a`, '1.<script>']) {
+      const res = await request(t.app)
+        .get(`/approvals?before=${encodeURIComponent(forged)}`)
+        .set(operator);
+      expect(res.status, forged).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'INVALID_CURSOR' } });
+    }
+  });
 });
 
 describe('session id', () => {

@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/approval/approval-store.js';
+import {
+  cursorAfter,
+  type ApprovalCursor,
+  type ApprovalRecord,
+} from '../../src/approval/approval-store.js';
 import { createStores, type StoreKind, type Stores } from '../../src/store/create-stores.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { sessionData, sessionsOf } from '../helpers/session-store.js';
@@ -154,6 +158,33 @@ describe.each(kinds)('%s stores', (kind) => {
         'tr-0',
       ]);
       expect(await stores.approvals.listRecent(0)).toEqual([]);
+    });
+
+    it('pages through every approval by cursor, ties in the same millisecond included', async () => {
+      // 25 approvals, five of them in one millisecond: no page repeats or skips one.
+      const all = Array.from({ length: 25 }, (_, i) =>
+        approval(
+          `t-${String(i).padStart(2, '0')}`,
+          new Date(Date.UTC(2026, 10, 29, 12, 0, 0, i < 5 ? 0 : i)).toISOString(),
+        ),
+      );
+      for (const r of all) await stores.approvals.createIfAbsent(r);
+      const seen: string[] = [];
+      let before: ApprovalCursor | undefined;
+      for (;;) {
+        const page = await stores.approvals.listRecent(4, before);
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(4);
+        seen.push(...page.map((r) => r.transferId));
+        before = cursorAfter(page.at(-1)!);
+      }
+      const newestFirst = [...all]
+        .sort(
+          (x, y) =>
+            y.approvedAt.localeCompare(x.approvedAt) || y.transferId.localeCompare(x.transferId),
+        )
+        .map((r) => r.transferId);
+      expect(seen).toEqual(newestFirst);
     });
 
     it('keeps the evidence as recorded, optional claims included or absent', async () => {
