@@ -173,7 +173,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const { answered, error } = await attemptOnce(call, url, safeUrl, attempt, anyStatus);
-      const delay = answered || !error ? undefined : delayBefore(error, idempotent, attempt);
+      // An error status handed back as an answer (openid-client's calls) is retried the same way.
+      const delay = error ? delayBefore(error, idempotent, attempt) : undefined;
       if (callsObserved()) {
         const event: CallEvent = {
           client: id,
@@ -193,8 +194,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (call.requestId) event.requestId = call.requestId;
         publishCall(event);
       }
-      if (answered) return answered;
-      if (delay === undefined) throw error!;
+      if (delay === undefined) {
+        if (answered) return answered;
+        throw error!;
+      }
       await sleep(delay);
       if (call.signal?.aborted) throw error!;
     }

@@ -76,4 +76,23 @@ describe('pingone.call: one event per call, from the one call path', () => {
     expect(token).toMatchObject({ status: 400, errorCode: 'invalid_grant', willRetry: false });
     expect(JSON.stringify(events)).not.toContain(t.config.pingone!.clientSecret);
   });
+
+  it('a JWKS that PingOne cannot serve fails the token step as PingOne’s fault, retried once, nothing recorded', async () => {
+    const events = listen();
+    // The app's own retry policy (the test helper turns retries off).
+    t = await startTestApp({ deps: { retry: { maxAttempts: 2, baseDelayMs: 10 } } });
+    const env = t.config.pingone!.environmentId;
+    t.emulator.handle.addFault({ path: `/${env}/as/jwks`, method: 'GET', status: 503, count: 2 });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const failed = await submitCode(agent, latestOtp(t.emulator));
+    expect([502, 503]).toContain(failed.status);
+    expect(failed.text).toContain('Nothing was recorded');
+    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+    const jwks = events.filter((e) => e.step === 'jwks');
+    expect(jwks.map((e) => [e.status, e.willRetry])).toEqual([
+      [503, true],
+      [503, false],
+    ]);
+  });
 });
