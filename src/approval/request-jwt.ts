@@ -16,6 +16,13 @@ export interface RequestJwtInput {
   lifetimeSeconds?: number;
 }
 
+/** What PingOne writes into the SMS template (`${sum}`, `${currency}`, `${recipient}`). */
+export function templateVariables(
+  transfer: Pick<RequestJwtInput['transfer'], 'amount' | 'currency' | 'payee'>,
+) {
+  return { sum: transfer.amount, currency: transfer.currency, recipient: transfer.payee };
+}
+
 /**
  * The signed request object that is sent as both `request` and `login_hint_token`. HS256 with
  * the application's secret; `pi.template` carries what PingOne writes into the SMS.
@@ -28,11 +35,7 @@ export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
     'pi.template': {
       name: 'transaction',
       variant: input.templateVariant,
-      variables: {
-        sum: input.transfer.amount,
-        currency: input.transfer.currency,
-        recipient: input.transfer.payee,
-      },
+      variables: templateVariables(input.transfer),
     },
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -1,3 +1,4 @@
+import { templateVariables } from '../approval/request-jwt.js';
 import type { PendingTransfer } from '../approval/session-state.js';
 import { TEMPLATE_CONTENT } from '../pingone/provisioning/desired.js';
 import type { InspectorOptions } from './inspector-options.js';
@@ -9,12 +10,7 @@ export type SmsReader = (
 
 /** The SMS PingOne renders for `transfer`: the provisioned template, pi.template's variables. */
 function transactionText(transfer: PendingTransfer, otp: string): string {
-  const values: Record<string, string> = {
-    sum: transfer.amount,
-    currency: transfer.currency,
-    recipient: transfer.payee,
-    OTP: otp,
-  };
+  const values: Record<string, string> = { ...templateVariables(transfer), OTP: otp };
   return TEMPLATE_CONTENT.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (whole, name: string) =>
     Object.hasOwn(values, name) ? values[name]! : whole,
   );
