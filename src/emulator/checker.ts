@@ -1,4 +1,5 @@
-import { validateManagementBody, type ManagementResource } from './management-rules.js';
+import type { ManagementResource } from './management-rules.js';
+import { validateManagementBody } from './validate-management-body.js';
 import { invalidData, type P1Detail } from './p1-error.js';
 import { field } from './store.js';
 
