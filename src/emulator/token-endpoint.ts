@@ -9,15 +9,14 @@ import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
 import { find, type Doc, type Environment } from './store.js';
 
+const refuse = (error: string, message: string, status = 400) =>
+  new OAuthError(status, error, message);
+
 /** `POST /{env}/as/token` (docs/pingone-contract.md §3 worker token, §6.19 authorization code). RFC 6749 errors. */
 export async function tokenEndpoint(ctx: Context, req: Request, res: Response): Promise<void> {
   const env = authEnv(ctx, req);
   if (!req.is('application/x-www-form-urlencoded')) {
-    throw new OAuthError(
-      400,
-      'invalid_request',
-      'Content-Type must be application/x-www-form-urlencoded',
-    );
+    throw refuse('invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
   }
   const body = (req.body ?? {}) as Record<string, unknown>;
   const form = (k: string): string | undefined =>
@@ -29,8 +28,8 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
     return void res.json(await clientCredentials(ctx, req, env, app));
   if (grantType === 'authorization_code')
     return void res.json(await authorizationCode(ctx, req, env, app, form));
-  if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
-  throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`);
+  if (!grantType) throw refuse('invalid_request', 'grant_type is required');
+  throw refuse('unsupported_grant_type', `grant_type ${grantType} is not supported`);
 }
 
 const sameSecret = (a: string, b: string): boolean => {
@@ -53,25 +52,25 @@ function authenticateClient(
   if (header && /^Basic\s/i.test(header)) {
     const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw new OAuthError(401, 'invalid_client', 'Malformed Basic authorization');
+    if (colon < 0) throw refuse('invalid_client', 'Malformed Basic authorization', 401);
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
     const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     try {
       clientId = unescape(decoded.slice(0, colon));
       secret = unescape(decoded.slice(colon + 1));
     } catch {
-      throw new OAuthError(401, 'invalid_client', 'Malformed Basic authorization');
+      throw refuse('invalid_client', 'Malformed Basic authorization', 401);
     }
     method = 'CLIENT_SECRET_BASIC';
     if (form('client_secret') !== undefined)
-      throw new OAuthError(400, 'invalid_request', 'Use one client authentication method');
+      throw refuse('invalid_request', 'Use one client authentication method');
   } else {
     clientId = form('client_id');
     secret = form('client_secret');
     method = 'CLIENT_SECRET_POST';
   }
   if (!clientId || secret === undefined)
-    throw new OAuthError(401, 'invalid_client', 'Client authentication is required');
+    throw refuse('invalid_client', 'Client authentication is required', 401);
   const app = find(env, 'applications', clientId);
   const stored = app ? env.secrets.get(app.id) : undefined;
   const previousLive =
@@ -83,12 +82,12 @@ function authenticateClient(
     (sameSecret(secret, stored.secret) ||
       (previousLive !== undefined && sameSecret(secret, previousLive)));
   if (!app || !ok || app.enabled === false)
-    throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+    throw refuse('invalid_client', 'Client authentication failed', 401);
   if (app.tokenEndpointAuthMethod !== method) {
-    throw new OAuthError(
-      401,
+    throw refuse(
       'invalid_client',
       `The application uses ${String(app.tokenEndpointAuthMethod)}`,
+      401,
     );
   }
   return app;
@@ -96,31 +95,9 @@ function authenticateClient(
 
 async function clientCredentials(ctx: Context, req: Request, env: Environment, app: Doc) {
   if (!(app.grantTypes as string[]).includes('CLIENT_CREDENTIALS')) {
-    throw new OAuthError(
-      400,
-      'unauthorized_client',
-      'The application may not use client_credentials',
-    );
+    throw refuse('unauthorized_client', 'The application may not use client_credentials');
   }
-  const now = Math.floor(ctx.clock.now() / 1000);
-  const exp = now + TOKEN_LIFETIME_S;
-  const origin = ctx.origin(req);
-  const token = await ctx.key.sign({
-    client_id: app.id,
-    iss: `${origin}/${env.id}/as`,
-    aud: [`${origin}/v1`],
-    env: env.id,
-    org: env.organizationId,
-    iat: now,
-    exp,
-    jti: randomUUID(),
-  });
-  ctx.tokens.add(token, {
-    kind: 'worker',
-    environmentId: env.id,
-    clientId: app.id,
-    expiresAt: exp * 1000,
-  });
+  const { token } = await accessToken(ctx, req, env, app);
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S };
 }
 
@@ -132,13 +109,12 @@ async function authorizationCode(
   form: (k: string) => string | undefined,
 ) {
   const code = form('code');
-  if (!code) throw new OAuthError(400, 'invalid_request', 'code is required');
+  if (!code) throw refuse('invalid_request', 'code is required');
   const grant = ctx.flows.code(code);
   if (!grant || grant.environmentId !== env.id || grant.applicationId !== app.id) {
-    throw new OAuthError(400, 'invalid_grant', 'The authorization code is unknown or expired');
+    throw refuse('invalid_grant', 'The authorization code is unknown or expired');
   }
-  if (grant.used)
-    throw new OAuthError(400, 'invalid_grant', 'The authorization code was already used');
+  if (grant.used) throw refuse('invalid_grant', 'The authorization code was already used');
   // Single use: a code is spent by any redemption attempt, successful or not.
   grant.used = true;
   const redirectUri = form('redirect_uri');
@@ -147,49 +123,25 @@ async function authorizationCode(
     !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE
   ) {
     if (redirectUri !== grant.redirectUriSent) {
-      throw new OAuthError(
-        400,
-        'invalid_grant',
-        'redirect_uri does not match the authorization request',
-      );
+      throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
     }
   }
   if (grant.codeChallenge !== undefined) {
     const verifier = form('code_verifier');
-    if (!verifier) throw new OAuthError(400, 'invalid_grant', 'code_verifier is required');
+    if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
     const computed =
       grant.codeChallengeMethod === 'S256'
         ? createHash('sha256').update(verifier).digest('base64url')
         : verifier;
     if (computed !== grant.codeChallenge)
-      throw new OAuthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+      throw refuse('invalid_grant', 'code_verifier does not match the code_challenge');
   }
   const user = find(env, 'users', grant.userId);
-  if (!user) throw new OAuthError(400, 'invalid_grant', 'The user no longer exists');
-  const now = Math.floor(ctx.clock.now() / 1000);
-  const exp = now + TOKEN_LIFETIME_S;
-  const origin = ctx.origin(req);
-  const issuer = `${origin}/${env.id}/as`;
-  const accessToken = await ctx.key.sign({
-    client_id: app.id,
-    iss: issuer,
+  if (!user) throw refuse('invalid_grant', 'The user no longer exists');
+  const { token, now, exp, issuer } = await accessToken(ctx, req, env, app, {
     sub: user.id,
-    aud: [`${origin}/v1`],
     scope: grant.scope,
     sid: grant.sid,
-    env: env.id,
-    org: env.organizationId,
-    iat: now,
-    exp,
-    jti: randomUUID(),
-  });
-  ctx.tokens.add(accessToken, {
-    kind: 'access',
-    environmentId: env.id,
-    clientId: app.id,
-    sub: user.id,
-    scope: grant.scope,
-    expiresAt: exp * 1000,
   });
   const idToken = await ctx.key.sign({
     iss: issuer,
@@ -207,10 +159,47 @@ async function authorizationCode(
     'p1.region': 'NA',
   });
   return {
-    access_token: accessToken,
+    access_token: token,
     token_type: 'Bearer',
     expires_in: TOKEN_LIFETIME_S,
     scope: grant.scope,
     id_token: idToken,
   };
+}
+
+/**
+ * A signed access token for `app`, registered so the management API (worker) or userinfo
+ * (with `user`: the user's sub, scope and session) accepts it.
+ */
+async function accessToken(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  user?: { sub: string; scope: string; sid: string },
+) {
+  const now = Math.floor(ctx.clock.now() / 1000);
+  const exp = now + TOKEN_LIFETIME_S;
+  const origin = ctx.origin(req);
+  const issuer = `${origin}/${env.id}/as`;
+  const token = await ctx.key.sign({
+    client_id: app.id,
+    iss: issuer,
+    ...(user && { sub: user.sub }),
+    aud: [`${origin}/v1`],
+    ...(user && { scope: user.scope, sid: user.sid }),
+    env: env.id,
+    org: env.organizationId,
+    iat: now,
+    exp,
+    jti: randomUUID(),
+  });
+  ctx.tokens.add(token, {
+    kind: user ? 'access' : 'worker',
+    environmentId: env.id,
+    clientId: app.id,
+    ...(user && { sub: user.sub, scope: user.scope }),
+    expiresAt: exp * 1000,
+  });
+  return { token, now, exp, issuer };
 }

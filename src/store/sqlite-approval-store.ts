@@ -3,20 +3,21 @@ import type { ApprovalRecord, ApprovalStore, StoreHealth } from '../approval/app
 import { approvalTimeMs } from './approval-time.js';
 import { whileBusy } from './sqlite-busy.js';
 
-interface ApprovalRow {
-  transfer_id: string;
-  approval_id: string;
-  amount: string;
-  currency: string;
-  payee: string;
-  from_account: string;
-  transfer_hash: string;
-  approved_at: string;
-  evidence: string;
-}
+/** Each column of the approvals table and the record field it holds (`evidence` as JSON). */
+const FIELD_OF = {
+  transfer_id: 'transferId',
+  approval_id: 'approvalId',
+  amount: 'amount',
+  currency: 'currency',
+  payee: 'payee',
+  from_account: 'fromAccount',
+  transfer_hash: 'transferHash',
+  approved_at: 'approvedAt',
+  evidence: 'evidence',
+} as const satisfies Record<string, keyof ApprovalRecord>;
 
-const COLUMNS =
-  'transfer_id, approval_id, amount, currency, payee, from_account, transfer_hash, approved_at, evidence';
+type ApprovalRow = Record<keyof typeof FIELD_OF, string>;
+const COLUMNS = Object.keys(FIELD_OF).join(', ');
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -38,18 +39,20 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+function toRow(record: ApprovalRecord): ApprovalRow {
+  const entries = Object.entries(FIELD_OF).map(([column, field]) => [
+    column,
+    field === 'evidence' ? JSON.stringify(record.evidence) : record[field],
+  ]);
+  return Object.fromEntries(entries) as ApprovalRow;
+}
+
 function toRecord(row: ApprovalRow): ApprovalRecord {
-  return {
-    transferId: row.transfer_id,
-    approvalId: row.approval_id,
-    amount: row.amount,
-    currency: row.currency,
-    payee: row.payee,
-    fromAccount: row.from_account,
-    transferHash: row.transfer_hash,
-    approvedAt: row.approved_at,
-    evidence: JSON.parse(row.evidence) as ApprovalRecord['evidence'],
-  };
+  const entries = Object.entries(FIELD_OF).map(([column, field]) => {
+    const value = row[column as keyof ApprovalRow];
+    return [field, field === 'evidence' ? JSON.parse(value) : value];
+  });
+  return Object.fromEntries(entries) as ApprovalRecord;
 }
 
 /**
@@ -66,18 +69,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   // A locked file (another process writing, a backup) is retried without blocking the loop,
   // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer.
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    const row = {
-      transfer_id: record.transferId,
-      approval_id: record.approvalId,
-      amount: record.amount,
-      currency: record.currency,
-      payee: record.payee,
-      from_account: record.fromAccount,
-      transfer_hash: record.transferHash,
-      approved_at: record.approvedAt,
-      approved_at_ms: approvalTimeMs(record),
-      evidence: JSON.stringify(record.evidence),
-    };
+    const row = { ...toRow(record), approved_at_ms: approvalTimeMs(record) };
     const result = await whileBusy(() => this.statements.insert.run(row));
     return result.changes === 1;
   }
