@@ -19,53 +19,62 @@ import {
   desiredGrant,
   repairedApplication,
 } from '../desired.js';
-import { createMissing } from '../ensure.js';
-import { namedRow } from '../named-row.js';
+import { allNamed, createMissing, ensure, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type App = Held<Application> | undefined;
 
-// Teardown: its grants and policy assignments go with it.
-export const application = namedRow<Application>({
+export const application: StepRow<App> = {
   step: 1,
   name: 'application',
-  nameOf: (names) => names.applicationName,
-  list: listApplications,
-  create: createApplication,
-  desired: ({ names, redirectUri }) => desiredApplication(names.applicationName, redirectUri),
-  remove: deleteApplication,
-  drift: ({ redirectUri }, app) => applicationDrift(app, redirectUri),
-  // A PUT replaces the application: start from all of it, as PingOne has it now.
-  repair: async ({ ctx, names, redirectUri }, app) =>
-    updateApplication(
-      ctx,
-      app.id,
-      repairedApplication(await readApplication(ctx, app.id), names.applicationName, redirectUri),
-    ),
-  row: {
-    build: [desiredApplication, repairedApplication],
-    compare: [applicationDrift],
-    update: [readApplication, updateApplication],
-    check: {
-      read: ({ ctx }) => listApplications(ctx),
-      items: (apps: Application[], { applicationId, redirectUri }) => {
-        const app = apps.find((a) => a.id === applicationId);
-        return [
-          ['application exists and is enabled', !!app && app.enabled !== false],
-          [
-            'application has the redirect URI',
-            !!app?.redirectUris?.includes(redirectUri),
-            `expected ${redirectUri}`,
-          ],
-          [
-            'application allows the authorization code grant',
-            !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
-          ],
-        ];
-      },
+  find: [listApplications],
+  build: [desiredApplication, repairedApplication],
+  compare: [applicationDrift],
+  create: [createApplication],
+  update: [readApplication, updateApplication],
+  teardown: {
+    // Its grants and policy assignments go with it.
+    find: ({ ctx, names }) => allNamed(ctx, listApplications, names.applicationName),
+    remove: deleteApplication,
+  },
+  check: {
+    read: ({ ctx }) => listApplications(ctx),
+    items: (apps: Application[], { applicationId, redirectUri }) => {
+      const app = apps.find((a) => a.id === applicationId);
+      return [
+        ['application exists and is enabled', !!app && app.enabled !== false],
+        [
+          'application has the redirect URI',
+          !!app?.redirectUris?.includes(redirectUri),
+          `expected ${redirectUri}`,
+        ],
+        [
+          'application allows the authorization code grant',
+          !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
+        ],
+      ];
     },
   },
-});
+  run: async (plan) => {
+    const { ctx, names, redirectUri } = plan;
+    return ensure(plan, {
+      find: named(plan, listApplications, names.applicationName),
+      create: () => createApplication(ctx, desiredApplication(names.applicationName, redirectUri)),
+      drift: (app) => applicationDrift(app, redirectUri),
+      // A PUT replaces the application: start from all of it, as PingOne has it now.
+      update: async (app) =>
+        updateApplication(
+          ctx,
+          app.id,
+          repairedApplication(
+            await readApplication(ctx, app.id),
+            names.applicationName,
+            redirectUri,
+          ),
+        ),
+    });
+  },
+};
 
 export const secret: StepRow<string> = {
   step: 2,

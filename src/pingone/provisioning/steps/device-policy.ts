@@ -7,41 +7,47 @@ import {
   type DeviceAuthenticationPolicy,
 } from '../../management.js';
 import { desiredDevicePolicy, devicePolicyDrift, repairedDevicePolicy } from '../desired.js';
-import { namedRow } from '../named-row.js';
+import { allNamed, ensure, named } from '../ensure.js';
+import type { Held, StepRow } from '../step-row.js';
 
-// Teardown last: the MFA action (gone with the sign-on policy) and the users' devices point at it.
-export const devicePolicy = namedRow<DeviceAuthenticationPolicy>({
+export const devicePolicy: StepRow<Held<DeviceAuthenticationPolicy> | undefined> = {
   step: 14,
   name: 'device policy',
-  nameOf: (names) => names.devicePolicyName,
-  list: listDeviceAuthenticationPolicies,
-  create: createDeviceAuthenticationPolicy,
-  desired: ({ names }) => desiredDevicePolicy(names.devicePolicyName),
-  remove: deleteDeviceAuthenticationPolicy,
-  after: [6, 11],
-  drift: (_plan, p) => devicePolicyDrift(p),
-  // A PUT replaces the policy: start from all of it, as PingOne has it now.
-  repair: async ({ ctx, names }, p) =>
-    updateDeviceAuthenticationPolicy(
-      ctx,
-      p.id,
-      repairedDevicePolicy(
-        await readDeviceAuthenticationPolicy(ctx, p.id),
-        desiredDevicePolicy(names.devicePolicyName),
-      ),
-    ),
-  row: {
-    build: [desiredDevicePolicy, repairedDevicePolicy],
-    compare: [devicePolicyDrift],
-    update: [readDeviceAuthenticationPolicy, updateDeviceAuthenticationPolicy],
-    check: {
-      read: ({ ctx }) => listDeviceAuthenticationPolicies(ctx),
-      items: (policies: DeviceAuthenticationPolicy[], { devicePolicyId }) => [
-        [
-          'device policy has SMS enabled',
-          policies.find((p) => p.id === devicePolicyId)?.sms?.enabled === true,
-        ],
-      ],
-    },
+  find: [listDeviceAuthenticationPolicies],
+  build: [desiredDevicePolicy, repairedDevicePolicy],
+  compare: [devicePolicyDrift],
+  create: [createDeviceAuthenticationPolicy],
+  update: [readDeviceAuthenticationPolicy, updateDeviceAuthenticationPolicy],
+  teardown: {
+    // Last: the MFA action (gone with the sign-on policy) and the users' devices point at it.
+    find: ({ ctx, names }) =>
+      allNamed(ctx, listDeviceAuthenticationPolicies, names.devicePolicyName),
+    remove: deleteDeviceAuthenticationPolicy,
+    after: [6, 11],
   },
-});
+  check: {
+    read: ({ ctx }) => listDeviceAuthenticationPolicies(ctx),
+    items: (policies: DeviceAuthenticationPolicy[], { devicePolicyId }) => [
+      [
+        'device policy has SMS enabled',
+        policies.find((p) => p.id === devicePolicyId)?.sms?.enabled === true,
+      ],
+    ],
+  },
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    const desired = desiredDevicePolicy(names.devicePolicyName);
+    return ensure(plan, {
+      find: named(plan, listDeviceAuthenticationPolicies, names.devicePolicyName),
+      create: () => createDeviceAuthenticationPolicy(ctx, desired),
+      drift: devicePolicyDrift,
+      // A PUT replaces the policy: start from all of it, as PingOne has it now.
+      update: async (p) =>
+        updateDeviceAuthenticationPolicy(
+          ctx,
+          p.id,
+          repairedDevicePolicy(await readDeviceAuthenticationPolicy(ctx, p.id), desired),
+        ),
+    });
+  },
+};

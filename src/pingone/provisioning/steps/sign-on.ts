@@ -21,8 +21,7 @@ import {
   mfaActionDrift,
   repairedMfaAction,
 } from '../desired.js';
-import { createMissing } from '../ensure.js';
-import { namedRow } from '../named-row.js';
+import { allNamed, createMissing, ensure, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type Policy = Held<SignOnPolicy> | undefined;
@@ -32,18 +31,26 @@ const MFA = 'MULTI_FACTOR_AUTHENTICATION';
 const nextPriority = (items: { priority?: number }[]) =>
   Math.max(0, ...items.map((i) => i.priority ?? 0)) + 1;
 
-// Teardown: its actions go with it; the application's assignment of it goes first.
-export const signOnPolicy = namedRow<SignOnPolicy>({
+export const signOnPolicy: StepRow<Policy> = {
   step: 6,
   name: 'sign-on policy',
-  nameOf: (names) => names.policyName,
-  list: listSignOnPolicies,
-  create: createSignOnPolicy,
-  desired: ({ names }) => desiredSignOnPolicy(names.policyName),
-  remove: deleteSignOnPolicy,
-  after: [1],
-  row: { build: [desiredSignOnPolicy] },
-});
+  find: [listSignOnPolicies],
+  build: [desiredSignOnPolicy],
+  create: [createSignOnPolicy],
+  teardown: {
+    // Its actions go with it; the application's assignment of it goes first.
+    find: ({ ctx, names }) => allNamed(ctx, listSignOnPolicies, names.policyName),
+    remove: deleteSignOnPolicy,
+    after: [1],
+  },
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    return ensure(plan, {
+      find: named(plan, listSignOnPolicies, names.policyName),
+      create: () => createSignOnPolicy(ctx, desiredSignOnPolicy(names.policyName)),
+    });
+  },
+};
 
 export const mfaAction: StepRow<undefined> = {
   step: 7,

@@ -28,23 +28,30 @@ import {
   randomPassword,
   samePhone,
 } from '../desired.js';
-import { ensure, madeOrRepaired } from '../ensure.js';
-import { namedRow } from '../named-row.js';
+import { allNamed, ensure, madeOrRepaired, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type Person = Held<User> | undefined;
 
-export const population = namedRow<Population>({
+export const population: StepRow<Held<Population> | undefined> = {
   step: 10,
   name: 'population',
-  nameOf: (names) => names.populationName,
-  list: listPopulations,
-  create: createPopulation,
-  desired: ({ names }) => desiredPopulation(names.populationName),
-  remove: deletePopulation,
-  after: [11],
-  row: { build: [desiredPopulation] },
-});
+  find: [listPopulations],
+  build: [desiredPopulation],
+  create: [createPopulation],
+  teardown: {
+    find: ({ ctx, names }) => allNamed(ctx, listPopulations, names.populationName),
+    remove: deletePopulation,
+    after: [11],
+  },
+  run: async (plan) => {
+    const { ctx, names } = plan;
+    return ensure(plan, {
+      find: named(plan, listPopulations, names.populationName),
+      create: () => createPopulation(ctx, desiredPopulation(names.populationName)),
+    });
+  },
+};
 
 export const user: StepRow<Person> = {
   step: 11,
