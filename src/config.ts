@@ -18,7 +18,6 @@ import {
 import { parseLocation, parseWorker } from './config/pingone-location.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
-import { RATE_LIMIT_WINDOWS } from './http/rate-limit.js';
 
 /**
  * The only reader of `process.env`. Every setting is validated at once so that a user sees every
@@ -61,10 +60,9 @@ export function loadConfig(env: Env): AppConfig {
     redisTimeoutMs: parseMs(p, env, 'REDIS_TIMEOUT_MS'),
     trustProxy: parseTrustProxy(p, str(env, 'TRUST_PROXY')),
   };
-  for (const kind of ['sms', 'code'] as const) {
-    const key = `RATE_LIMIT_${kind.toUpperCase()}`;
-    const limits = parseLimits(p, key, str(env, key), RATE_LIMIT_WINDOWS[kind]);
-    if (limits) config.rateLimits[kind] = limits;
+  for (const action of ['sms', 'code'] as const) {
+    const limits = parseLimits(p, env, action);
+    if (limits) config.rateLimits[action] = limits;
   }
   const operatorToken = str(env, 'OPERATOR_TOKEN');
   if (operatorToken) {

@@ -1,3 +1,5 @@
+import type { LimitedAction } from '../errors.js';
+import { actionLimits } from '../http/rate-limit.js';
 import { REGIONS, type Env, type Region } from './app-config.js';
 import type { Problems } from './config-error.js';
 
@@ -103,22 +105,14 @@ export function parseMs(p: Problems, env: Env, key: keyof typeof MS_SETTINGS): n
 }
 
 /** "browser/address/user" request counts, e.g. "5/20/30"; the windows stay the defaults'. */
-export function parseLimits(
-  p: Problems,
-  key: string,
-  value: string | undefined,
-  windows: Record<'browser' | 'address' | 'user', number>,
-) {
+export function parseLimits(p: Problems, env: Env, action: LimitedAction) {
+  const key = `RATE_LIMIT_${action.toUpperCase()}`;
+  const value = str(env, key);
   if (value === undefined) return undefined;
   const counts = value.split('/').map((n) => Number(n.trim()));
   if (counts.length !== 3 || counts.some((n) => !Number.isInteger(n) || n < 1)) {
     p.add(`${key} must be three whole numbers browser/address/user, e.g. 5/20/30 (got "${value}")`);
     return undefined;
   }
-  const [browser, address, user] = counts as [number, number, number];
-  return {
-    browser: { limit: browser, windowMs: windows.browser },
-    address: { limit: address, windowMs: windows.address },
-    user: { limit: user, windowMs: windows.user },
-  };
+  return actionLimits(action, counts as [number, number, number]);
 }
