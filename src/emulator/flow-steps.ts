@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   AMR_OTP,
   AMR_PASSWORD,
@@ -7,25 +6,25 @@ import {
   WRONG_OTP_ANSWER,
 } from './constants.js';
 import type { Context } from './context.js';
-import { newFlowCookies, type Flow } from './flow-registry.js';
+import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
 import { P1Error } from './p1-error.js';
+import { sameSecret } from './same-secret.js';
 import { list, type Environment } from './store.js';
+
+const STATUS_OF: Record<FlowStep, Flow['status']> = {
+  LOOKUP: 'SIGN_ON_REQUIRED',
+  PASSWORD: 'USERNAME_PASSWORD_REQUIRED',
+  MFA: 'OTP_REQUIRED',
+};
+const INVALID_FIELDS = 'Validation Error : One or more fields are invalid.';
 
 /** Moves the flow to its next required step, sending the OTP when MFA is next. */
 export function advance(ctx: Context, env: Environment, flow: Flow): void {
   const step = flow.pending[0];
-  if (step === 'LOOKUP') {
-    flow.status = 'SIGN_ON_REQUIRED';
-    return;
-  }
-  if (step === 'PASSWORD') {
-    flow.status = 'USERNAME_PASSWORD_REQUIRED';
-    return;
-  }
-  if (step === 'MFA') {
-    sendOtp(ctx, env, flow);
-    flow.status = 'OTP_REQUIRED';
+  if (step) {
+    if (step === 'MFA') sendOtp(ctx, env, flow);
+    flow.status = STATUS_OF[step];
     return;
   }
   flow.status = 'COMPLETED';
@@ -73,12 +72,6 @@ function wrongOtp(message: string, remainingAttempts: number): P1Error {
   ]);
 }
 
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /** `otp.check` (docs/pingone-contract.md §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
 export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknown): void {
   if (flow.status !== 'OTP_REQUIRED' || !flow.otp) throw wrongStatus(flow, 'otp.check');
@@ -111,7 +104,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
   if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
   if (typeof username !== 'string' || !username) {
-    throw new P1Error(400, 'INVALID_DATA', 'Validation Error : One or more fields are invalid.', [
+    throw new P1Error(400, 'INVALID_DATA', INVALID_FIELDS, [
       { code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' },
     ]);
   }
@@ -142,13 +135,7 @@ export function checkPassword(
     details.push({ code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' });
   if (typeof password !== 'string' || !password)
     details.push({ code: 'REQUIRED_VALUE', target: 'password', message: 'password is required' });
-  if (details.length)
-    throw new P1Error(
-      400,
-      'INVALID_DATA',
-      'Validation Error : One or more fields are invalid.',
-      details,
-    );
+  if (details.length) throw new P1Error(400, 'INVALID_DATA', INVALID_FIELDS, details);
   const user = list(env, 'users').find(
     (u) => String(u.username).toLowerCase() === String(username).toLowerCase(),
   );
@@ -184,5 +171,3 @@ function completeStep(ctx: Context, env: Environment, flow: Flow): void {
   }
   afterStep(ctx, flow);
 }
-
-export { lockedError };
