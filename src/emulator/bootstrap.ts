@@ -67,29 +67,28 @@ export function bootstrapEnvironment(
   apps.set(app.id, app);
   env.secrets.set(app.id, { secret: worker.clientSecret });
 
-  const openid = add('resources', {
-    name: 'openid',
-    type: 'OPENID_CONNECT',
-    audience: 'openid',
-    accessTokenValiditySeconds: 3600,
-  });
-  for (const name of OPENID_SCOPES) {
-    add('scopes', {
-      name,
-      description: `OpenID Connect ${name} scope`,
-      resource: { id: openid.id },
-      schemaAttributes: [],
-    });
-  }
-  const api = add('resources', {
-    name: 'PingOne API',
-    type: 'PINGONE_API',
-    audience: 'https://api.pingone.com',
-    accessTokenValiditySeconds: 3600,
-  });
-  for (const name of PINGONE_API_SCOPES) {
-    add('scopes', { name, description: `PingOne API ${name}`, resource: { id: api.id } });
-  }
+  // The built-in resources, each with its scopes.
+  const addResource = (
+    fields: Record<string, unknown>,
+    scopes: readonly string[],
+    description: (scope: string) => string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const { id } = add('resources', { ...fields, accessTokenValiditySeconds: 3600 });
+    for (const name of scopes)
+      add('scopes', { name, description: description(name), resource: { id }, ...extra });
+  };
+  addResource(
+    { name: 'openid', type: 'OPENID_CONNECT', audience: 'openid' },
+    OPENID_SCOPES,
+    (name) => `OpenID Connect ${name} scope`,
+    { schemaAttributes: [] },
+  );
+  addResource(
+    { name: 'PingOne API', type: 'PINGONE_API', audience: 'https://api.pingone.com' },
+    PINGONE_API_SCOPES,
+    (name) => `PingOne API ${name}`,
+  );
 
   const templates = docs(env, 'templates');
   for (const name of TEMPLATES) {
