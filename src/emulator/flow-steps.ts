@@ -8,7 +8,7 @@ import {
 import type { Context } from './context.js';
 import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
-import { P1Error } from './p1-error.js';
+import { answerError, invalidData, P1Error } from './p1-error.js';
 import { sameSecret } from './same-secret.js';
 import { list, type Environment } from './store.js';
 
@@ -17,7 +17,6 @@ const STATUS_OF: Record<FlowStep, Flow['status']> = {
   PASSWORD: 'USERNAME_PASSWORD_REQUIRED',
   MFA: 'OTP_REQUIRED',
 };
-const INVALID_FIELDS = 'Validation Error : One or more fields are invalid.';
 
 /** Moves the flow to its next required step, sending the OTP when MFA is next. */
 export function advance(ctx: Context, env: Environment, flow: Flow): void {
@@ -44,12 +43,9 @@ function fail(flow: Flow, description: string): void {
 }
 
 function lockedError(): P1Error {
-  return new P1Error(LOCKED_FLOW_ANSWER.status, LOCKED_FLOW_ANSWER.code, 'The flow has failed.', [
-    {
-      code: LOCKED_FLOW_ANSWER.detailCode,
-      message: 'Too many failed attempts; start a new authorization.',
-    },
-  ]);
+  return answerError(LOCKED_FLOW_ANSWER, 'The flow has failed.', {
+    message: 'Too many failed attempts; start a new authorization.',
+  });
 }
 
 export function wrongStatus(flow: Flow, action: string): P1Error {
@@ -62,14 +58,8 @@ export function wrongStatus(flow: Flow, action: string): P1Error {
 }
 
 function wrongOtp(message: string, remainingAttempts: number): P1Error {
-  return new P1Error(WRONG_OTP_ANSWER.status, WRONG_OTP_ANSWER.code, message, [
-    {
-      code: WRONG_OTP_ANSWER.detailCode,
-      target: 'otp',
-      message,
-      innerError: { remainingAttempts },
-    },
-  ]);
+  const detail = { target: 'otp', message, innerError: { remainingAttempts } };
+  return answerError(WRONG_OTP_ANSWER, message, detail);
 }
 
 /** `otp.check` (docs/pingone-contract.md §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
@@ -104,7 +94,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
   if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
   if (typeof username !== 'string' || !username) {
-    throw new P1Error(400, 'INVALID_DATA', INVALID_FIELDS, [
+    throw invalidData([
       { code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' },
     ]);
   }
@@ -135,7 +125,7 @@ export function checkPassword(
     details.push({ code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' });
   if (typeof password !== 'string' || !password)
     details.push({ code: 'REQUIRED_VALUE', target: 'password', message: 'password is required' });
-  if (details.length) throw new P1Error(400, 'INVALID_DATA', INVALID_FIELDS, details);
+  if (details.length) throw invalidData(details);
   const user = list(env, 'users').find(
     (u) => String(u.username).toLowerCase() === String(username).toLowerCase(),
   );

@@ -52,6 +52,15 @@ export function invalidData(
   return new P1Error(400, 'INVALID_DATA', message, details);
 }
 
+/** One of the answers constants.ts pins (status, code, one detail's code) as an error. */
+export function answerError(
+  answer: { status: number; code: string; detailCode: string },
+  message: string,
+  detail: Omit<P1Detail, 'code'>,
+): P1Error {
+  return new P1Error(answer.status, answer.code, message, [{ code: answer.detailCode, ...detail }]);
+}
+
 export function unsupportedMediaType(expected: string): P1Error {
   return new P1Error(415, 'INVALID_REQUEST', `Content-Type must be ${expected}`);
 }
