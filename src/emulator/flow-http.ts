@@ -56,11 +56,8 @@ export function authEnv(ctx: Context, req: Request): Environment {
 /** docs/pingone-contract.md §2: a strict `Accept: application/json` gets 406 on the auth host's HAL answers. */
 export function requireHalAccept(req: Request): void {
   if (req.get('accept') && !req.accepts('application/hal+json')) {
-    throw new P1Error(
-      406,
-      'INVALID_REQUEST',
-      'Not acceptable: send Accept: */* (PingOne answers application/hal+json).',
-    );
+    const message = 'Not acceptable: send Accept: */* (PingOne answers application/hal+json).';
+    throw new P1Error(406, 'INVALID_REQUEST', message);
   }
 }
 

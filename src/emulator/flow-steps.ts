@@ -50,11 +50,8 @@ function lockedError(): P1Error {
 
 export function wrongStatus(flow: Flow, action: string): P1Error {
   if (flow.status === 'FAILED') return lockedError();
-  return new P1Error(
-    400,
-    'REQUEST_FAILED',
-    `${action} is not allowed while the flow is ${flow.status}.`,
-  );
+  const message = `${action} is not allowed while the flow is ${flow.status}.`;
+  return new P1Error(400, 'REQUEST_FAILED', message);
 }
 
 function wrongOtp(message: string, remainingAttempts: number): P1Error {

@@ -35,11 +35,9 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
       if (!(error instanceof P1Error)) throw error;
       if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
     }
-    if (flow.status === 'COMPLETED' || flow.status === 'FAILED') {
-      setFlowCookies(ctx, req, res, flow);
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
-    }
     setFlowCookies(ctx, req, res, flow);
+    if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
+      return void res.redirect(302, resumeUrl(ctx, req, flow));
     res.redirect(303, `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`);
   });
 }
@@ -57,12 +55,8 @@ function browserFlow(
     return undefined;
   }
   if (!hasFlowCookies(req, flow)) {
-    notice(
-      res,
-      400,
-      'Sign-on session missing',
-      'Your browser did not send the sign-on cookies. Start again from the application.',
-    );
+    const text = 'Your browser did not send the sign-on cookies. Start again from the application.';
+    notice(res, 400, 'Sign-on session missing', text);
     return undefined;
   }
   return flow;
