@@ -11,6 +11,7 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  signOnPageUrl,
 } from './flow-http.js';
 import { P1Error } from './p1-error.js';
 
@@ -46,7 +47,7 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     ctx.flows.add(flow);
     setFlowCookies(ctx, req, res, flow);
     if (piFlow) return sendFlow(res, 200, flowView(ctx, req, env, flow));
-    res.redirect(302, `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`);
+    res.redirect(302, signOnPageUrl(ctx, req, flow));
   } catch (error) {
     const failure =
       error instanceof AuthorizeError

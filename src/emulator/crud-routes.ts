@@ -157,7 +157,8 @@ function docParent(doc: Doc, spec: CrudSpec): unknown {
   return ref?.[tail];
 }
 
-function stripCommon(doc: Doc): Record<string, unknown> {
+/** A stored document without the fields PingOne sets itself. */
+export function stripCommon(doc: Doc): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...doc };
   for (const key of ['id', 'environment', 'createdAt', 'updatedAt']) delete rest[key];
   return rest;

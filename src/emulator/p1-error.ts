@@ -61,6 +61,11 @@ export function answerError(
   return new P1Error(answer.status, answer.code, message, [{ code: answer.detailCode, ...detail }]);
 }
 
+/** A 400 for a change the object's state forbids (deleting a default, a population with users). */
+export function constraintViolation(message: string, detail: string): P1Error {
+  return invalidData([{ code: 'CONSTRAINT_VIOLATION', message: detail }], message);
+}
+
 export function unsupportedMediaType(expected: string): P1Error {
   return new P1Error(415, 'INVALID_REQUEST', `Content-Type must be ${expected}`);
 }

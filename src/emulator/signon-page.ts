@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
-import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
+import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies, signOnPageUrl } from './flow-http.js';
 import { checkOtp, checkPassword } from './flow-steps.js';
 import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';
@@ -38,7 +38,7 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
     setFlowCookies(ctx, req, res, flow);
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
       return void res.redirect(302, resumeUrl(ctx, req, flow));
-    res.redirect(303, `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`);
+    res.redirect(303, signOnPageUrl(ctx, req, flow));
   });
 }
 
