@@ -11,8 +11,8 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
-  signOnPageUrl,
 } from './flow-http.js';
+import { signOnPageUrl } from './flow-routes.js';
 import { P1Error } from './p1-error.js';
 
 function paramsOf(req: Request): AuthorizeParams {

@@ -89,11 +89,6 @@ export function resumeUrl(ctx: Context, req: Request, flow: Flow): string {
   return `${ctx.origin(req)}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
-/** The hosted sign-on page of `flow` (query mode). */
-export function signOnPageUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
-}
-
 function maskPhone(phone: unknown): string {
   const digits = String(phone ?? '').replace(/\D/g, '');
   return `******${digits.slice(-4)}`;

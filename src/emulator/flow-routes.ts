@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
+import type { Flow } from './flow-registry.js';
 import {
   authEnv,
   authorizeResponse,
@@ -10,7 +11,6 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
-  signOnPageUrl,
 } from './flow-http.js';
 import { checkOtp, checkPassword, lookUpUser, wrongStatus } from './flow-steps.js';
 import { isMediaType } from './media-type.js';
@@ -96,4 +96,9 @@ function resume(ctx: Context, req: Request, res: Response): void {
   }
   if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, flow));
   throw wrongStatus(flow, 'resume');
+}
+
+/** The hosted sign-on page of `flow` (query mode). */
+export function signOnPageUrl(ctx: Context, req: Request, flow: Flow): string {
+  return `${ctx.origin(req)}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }
