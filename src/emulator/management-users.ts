@@ -2,16 +2,9 @@ import type { Router } from 'express';
 import { Checker } from './checker.js';
 import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
-import {
-  assertUnique,
-  crudRoutes,
-  envOf,
-  requireJsonType,
-  sendHal,
-  stripCommon,
-} from './crud-routes.js';
+import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, remove, replace, type Doc } from './store.js';
+import { find, list, ownFields, remove, replace, type Doc } from './store.js';
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -112,7 +105,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     const c = new Checker(req.body, 'userMfaEnabled');
     const mfaEnabled = c.bool('mfaEnabled');
     c.done();
-    replace(env, 'users', user, { ...stripCommon(user), mfaEnabled }, ctx.clock.now());
+    replace(env, 'users', user, { ...ownFields(user), mfaEnabled }, ctx.clock.now());
     sendHal(res, 200, { _links: { self: { href: userLink(req, 'mfaEnabled') } }, mfaEnabled });
   });
 
