@@ -1,4 +1,4 @@
-import { P1Error } from './p1-error.js';
+import { invalidRequest, type P1Error } from './p1-error.js';
 
 /** An authorize failure: PingOne's error body in pi.flow mode, an RFC 6749 redirect otherwise. */
 export class AuthorizeError extends Error {
@@ -17,8 +17,5 @@ export function refuse(
   oauthError = 'invalid_request',
   code = 'INVALID_VALUE',
 ): AuthorizeError {
-  return new AuthorizeError(
-    oauthError,
-    new P1Error(400, 'INVALID_REQUEST', message, [{ code, target, message }]),
-  );
+  return new AuthorizeError(oauthError, invalidRequest(target, message, code));
 }

@@ -66,6 +66,11 @@ export function constraintViolation(message: string, detail: string): P1Error {
   return invalidData([{ code: 'CONSTRAINT_VIOLATION', message: detail }], message);
 }
 
+/** A 400 INVALID_REQUEST about one request parameter. */
+export function invalidRequest(target: string, message: string, code = 'INVALID_VALUE'): P1Error {
+  return new P1Error(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
+}
+
 export function unsupportedMediaType(expected: string): P1Error {
   return new P1Error(415, 'INVALID_REQUEST', `Content-Type must be ${expected}`);
 }
