@@ -48,13 +48,12 @@ export class ValidationError extends AppError {
   }
 }
 
+const CSRF_MESSAGE =
+  'This form was not sent from this page, or the page is too old. Go back to the start and try again.';
+
 export class CsrfError extends AppError {
   constructor() {
-    super(
-      403,
-      'CSRF_FAILED',
-      'This form was not sent from this page, or the page is too old. Go back to the start and try again.',
-    );
+    super(403, 'CSRF_FAILED', CSRF_MESSAGE);
   }
 }
 

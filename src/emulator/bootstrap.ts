@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { newClientSecret } from './management-applications.js';
-import { createEnvironment, docs, insert, type Environment, type Store } from './store.js';
+import {
+  createEnvironment,
+  docs,
+  insert,
+  type Environment,
+  type Kind,
+  type Store,
+} from './store.js';
 
 const OPENID_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
 const PINGONE_API_SCOPES = [
@@ -37,26 +44,22 @@ export function bootstrapEnvironment(
     clientId: options.worker?.clientId ?? randomUUID(),
     clientSecret: options.worker?.clientSecret ?? newClientSecret(),
   };
+  const add = (kind: Kind, fields: Record<string, unknown>) => insert(env, kind, fields, now);
 
-  const app = insert(
-    env,
-    'applications',
-    {
-      name: 'PingOne Emulator Worker',
-      enabled: true,
-      type: 'WORKER',
-      protocol: 'OPENID_CONNECT',
-      grantTypes: ['CLIENT_CREDENTIALS'],
-      responseTypes: [],
-      redirectUris: [],
-      postLogoutRedirectUris: [],
-      tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
-      pkceEnforcement: 'OPTIONAL',
-      supportUnsignedRequestObject: false,
-      requireSignedRequestObject: false,
-    },
-    now,
-  );
+  const app = add('applications', {
+    name: 'PingOne Emulator Worker',
+    enabled: true,
+    type: 'WORKER',
+    protocol: 'OPENID_CONNECT',
+    grantTypes: ['CLIENT_CREDENTIALS'],
+    responseTypes: [],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+    pkceEnforcement: 'OPTIONAL',
+    supportUnsignedRequestObject: false,
+    requireSignedRequestObject: false,
+  });
   // The worker's id is its client id; fixed credentials (options.worker) re-key it.
   const apps = docs(env, 'applications');
   apps.delete(app.id);
@@ -64,49 +67,28 @@ export function bootstrapEnvironment(
   apps.set(app.id, app);
   env.secrets.set(app.id, { secret: worker.clientSecret });
 
-  const openid = insert(
-    env,
-    'resources',
-    {
-      name: 'openid',
-      type: 'OPENID_CONNECT',
-      audience: 'openid',
-      accessTokenValiditySeconds: 3600,
-    },
-    now,
+  // The built-in resources, each with its scopes.
+  const addResource = (
+    fields: Record<string, unknown>,
+    scopes: readonly string[],
+    description: (scope: string) => string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const { id } = add('resources', { ...fields, accessTokenValiditySeconds: 3600 });
+    for (const name of scopes)
+      add('scopes', { name, description: description(name), resource: { id }, ...extra });
+  };
+  addResource(
+    { name: 'openid', type: 'OPENID_CONNECT', audience: 'openid' },
+    OPENID_SCOPES,
+    (name) => `OpenID Connect ${name} scope`,
+    { schemaAttributes: [] },
   );
-  for (const name of OPENID_SCOPES) {
-    insert(
-      env,
-      'scopes',
-      {
-        name,
-        description: `OpenID Connect ${name} scope`,
-        resource: { id: openid.id },
-        schemaAttributes: [],
-      },
-      now,
-    );
-  }
-  const api = insert(
-    env,
-    'resources',
-    {
-      name: 'PingOne API',
-      type: 'PINGONE_API',
-      audience: 'https://api.pingone.com',
-      accessTokenValiditySeconds: 3600,
-    },
-    now,
+  addResource(
+    { name: 'PingOne API', type: 'PINGONE_API', audience: 'https://api.pingone.com' },
+    PINGONE_API_SCOPES,
+    (name) => `PingOne API ${name}`,
   );
-  for (const name of PINGONE_API_SCOPES) {
-    insert(
-      env,
-      'scopes',
-      { name, description: `PingOne API ${name}`, resource: { id: api.id } },
-      now,
-    );
-  }
 
   const templates = docs(env, 'templates');
   for (const name of TEMPLATES) {
@@ -119,47 +101,36 @@ export function bootstrapEnvironment(
     });
   }
 
-  insert(
-    env,
-    'populations',
-    { name: 'Default', description: 'The default population', default: true },
-    now,
-  );
+  add('populations', { name: 'Default', description: 'The default population', default: true });
   // A fresh environment's default MFA policy, in the full shape PingOne answers (docs/pingone-contract.md §4 step 14).
   const failure = { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } };
   const offline = (enabled: boolean) => ({
     enabled,
     otp: { failure, lifeTime: { duration: 30, timeUnit: 'MINUTES' }, otpLength: 6 },
   });
-  insert(
-    env,
-    'deviceAuthenticationPolicies',
-    {
-      name: 'Default MFA Policy',
-      default: true,
-      forSignOnPolicy: false,
-      newDeviceNotification: 'EMAIL_THEN_SMS',
-      authentication: { deviceSelection: 'DEFAULT_TO_FIRST' },
-      sms: offline(true),
-      email: offline(true),
-      voice: offline(true),
-      mobile: { enabled: true, otp: { failure } },
-      totp: { enabled: true, otp: { failure } },
-      fido2: { enabled: true },
-    },
-    now,
-  );
-  const single = insert(
-    env,
-    'signOnPolicies',
-    { name: 'Single_Factor', description: 'The default sign-on policy', default: true },
-    now,
-  );
-  insert(
-    env,
-    'actions',
-    { signOnPolicy: { id: single.id }, priority: 1, type: 'LOGIN', recovery: { enabled: true } },
-    now,
-  );
+  add('deviceAuthenticationPolicies', {
+    name: 'Default MFA Policy',
+    default: true,
+    forSignOnPolicy: false,
+    newDeviceNotification: 'EMAIL_THEN_SMS',
+    authentication: { deviceSelection: 'DEFAULT_TO_FIRST' },
+    sms: offline(true),
+    email: offline(true),
+    voice: offline(true),
+    mobile: { enabled: true, otp: { failure } },
+    totp: { enabled: true, otp: { failure } },
+    fido2: { enabled: true },
+  });
+  const single = add('signOnPolicies', {
+    name: 'Single_Factor',
+    description: 'The default sign-on policy',
+    default: true,
+  });
+  add('actions', {
+    signOnPolicy: { id: single.id },
+    priority: 1,
+    type: 'LOGIN',
+    recovery: { enabled: true },
+  });
   return { env, worker };
 }

@@ -1,4 +1,5 @@
-import { validateManagementBody, type ManagementResource } from './management-rules.js';
+import type { ManagementResource } from './management-rules.js';
+import { validateManagementBody } from './validate-management-body.js';
 import { invalidData, type P1Detail } from './p1-error.js';
 import { field } from './store.js';
 
@@ -45,36 +46,30 @@ export class Checker {
   // Typed reads: the rule table says what is required and allowed; a value of the wrong type
   // reads as absent (and is reported once, by the table or here).
 
-  string(target: string): string | undefined {
+  private read<T>(target: string, is: (v: unknown) => v is T, what: string): T | undefined {
     const value = this.get(target);
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value === 'string') return value;
-    this.invalid(target, `${target} must be a string`);
-    return undefined;
+    if (value === undefined || value === null) return;
+    if (is(value)) return value;
+    this.invalid(target, `${target} must be ${what}`);
+  }
+
+  string(target: string): string | undefined {
+    if (this.get(target) === '') return undefined;
+    return this.read(target, (v): v is string => typeof v === 'string', 'a string');
   }
 
   bool(target: string): boolean | undefined {
-    const value = this.get(target);
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'boolean') return value;
-    this.invalid(target, `${target} must be true or false`);
-    return undefined;
+    return this.read(target, (v): v is boolean => typeof v === 'boolean', 'true or false');
   }
 
   int(target: string): number | undefined {
-    const value = this.get(target);
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
-    this.invalid(target, `${target} must be a whole number`);
-    return undefined;
+    return this.read(target, (v): v is number => Number.isInteger(v), 'a whole number');
   }
 
   strings(target: string): string[] | undefined {
-    const value = this.get(target);
-    if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-    this.invalid(target, `${target} must be an array of strings`);
-    return undefined;
+    const each = (v: unknown): v is string[] =>
+      Array.isArray(v) && v.every((s) => typeof s === 'string');
+    return this.read(target, each, 'an array of strings');
   }
 
   done(): void {

@@ -4,26 +4,22 @@
  * overturn it.
  */
 
+/** A 400 answer: PingOne's `code` with one detail of `detailCode`. */
+const answer400 = <C extends string, D extends string>(code: C, detailCode: D) =>
+  ({ status: 400, code, detailCode }) as const;
+
 /** docs/pingone-contract.md §9 "flow lifetime": a flow lives 10 minutes, then every call on it answers 404 NOT_FOUND. */
 export const FLOW_LIFETIME_MS = 10 * 60 * 1000;
 
 /** docs/pingone-contract.md §9 "wrong-OTP status and body": 400 INVALID_DATA + detail INVALID_OTP with remainingAttempts. */
-export const WRONG_OTP_ANSWER = {
-  status: 400,
-  code: 'INVALID_DATA',
-  detailCode: 'INVALID_OTP',
-} as const;
+export const WRONG_OTP_ANSWER = answer400('INVALID_DATA', 'INVALID_OTP');
 
 /**
  * docs/pingone-contract.md §9 "after the last failed attempt": the flow becomes FAILED; the failing call itself
  * still answers the wrong-OTP body with `remainingAttempts: 0`, and later calls on the flow answer
  * 400 REQUEST_FAILED + detail QUOTA_EXCEEDED (resume: 400 in pi.flow, `error=access_denied` redirect otherwise).
  */
-export const LOCKED_FLOW_ANSWER = {
-  status: 400,
-  code: 'REQUEST_FAILED',
-  detailCode: 'QUOTA_EXCEEDED',
-} as const;
+export const LOCKED_FLOW_ANSWER = answer400('REQUEST_FAILED', 'QUOTA_EXCEEDED');
 
 /**
  * Not in the contract: an OTP checked after its lifetime fails the flow at once (there is no
@@ -68,16 +64,8 @@ export const FLOW_COOKIE_NAMES = ['ST', 'ST-NO-SS'] as const;
 export const FLOW_EXTRA_FIELDS = true;
 
 /** Not in the contract: authorize for a user whose MFA is off, or who has no ACTIVE SMS device. */
-export const MFA_NOT_ENABLED_ANSWER = {
-  status: 400,
-  code: 'REQUEST_FAILED',
-  detailCode: 'MFA_NOT_ENABLED',
-} as const;
-export const NO_DEVICE_ANSWER = {
-  status: 400,
-  code: 'REQUEST_FAILED',
-  detailCode: 'NO_USABLE_DEVICES',
-} as const;
+export const MFA_NOT_ENABLED_ANSWER = answer400('REQUEST_FAILED', 'MFA_NOT_ENABLED');
+export const NO_DEVICE_ANSWER = answer400('REQUEST_FAILED', 'NO_USABLE_DEVICES');
 
 /** docs/pingone-contract.md §6.16: PingOne answers flows as HAL; a strict `Accept: application/json` gets 406. */
 export const HAL_JSON = 'application/hal+json;charset=UTF-8';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Context } from './context.js';
 import type { Faults } from './faults.js';
 import { EMULATOR_CSS, EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
-import { P1Error } from './p1-error.js';
+import { invalidData } from './p1-error.js';
 import { PHONE_SCRIPT, PHONE_SCRIPT_PATH } from './phone-script.js';
 import type { RequestLog } from './request-log.js';
 
@@ -73,13 +73,8 @@ ${items}
   r.post('/clock', (req, res) => {
     const ms = (req.body as { advanceMs?: unknown } | undefined)?.advanceMs;
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new P1Error(400, 'INVALID_DATA', 'advanceMs must be a non-negative number', [
-        {
-          code: 'INVALID_VALUE',
-          target: 'advanceMs',
-          message: 'advanceMs must be a non-negative number',
-        },
-      ]);
+      const message = 'advanceMs must be a non-negative number';
+      throw invalidData([{ code: 'INVALID_VALUE', target: 'advanceMs', message }], message);
     }
     ctx.clock.advance(ms);
     res.json({ now: new Date(ctx.clock.now()).toISOString() });

@@ -10,6 +10,7 @@ import {
   find,
   insert,
   list,
+  ownFields,
   remove,
   replace,
   type Doc,
@@ -134,7 +135,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       const existing = load(req, scope);
       scope.existing = existing;
       const body = new Checker(req.body).body;
-      const merged = method === 'PATCH' ? deepMerge(stripCommon(existing), body) : body;
+      const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
       spec.unique?.(fields, scope);
       const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
@@ -157,11 +158,8 @@ function docParent(doc: Doc, spec: CrudSpec): unknown {
   return ref?.[tail];
 }
 
-function stripCommon(doc: Doc): Record<string, unknown> {
-  const rest: Record<string, unknown> = { ...doc };
-  for (const key of ['id', 'environment', 'createdAt', 'updatedAt']) delete rest[key];
-  return rest;
-}
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
 
 function deepMerge(
   base: Record<string, unknown>,
@@ -170,15 +168,7 @@ function deepMerge(
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const prev = out[key];
-    out[key] =
-      value &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      prev &&
-      typeof prev === 'object' &&
-      !Array.isArray(prev)
-        ? deepMerge(prev as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
+    out[key] = isObject(value) && isObject(prev) ? deepMerge(prev, value) : value;
   }
   return out;
 }

@@ -5,6 +5,10 @@ import { OAuthError } from './p1-error.js';
 import { find, list } from './store.js';
 import { bearerOf } from './token-registry.js';
 
+/** What the ID token and userinfo may carry. */
+const CLAIMS =
+  'sub iss auth_time acr amr sid nonce env org p1.region preferred_username email phone_number';
+
 /** Discovery, JWKS and userinfo of `{auth}/{env}/as` (docs/pingone-contract.md §1). */
 export function discoveryRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/.well-known/openid-configuration', (req, res) => {
@@ -30,21 +34,7 @@ export function discoveryRoutes(router: Router, ctx: Context): void {
       code_challenge_methods_supported: ['plain', 'S256'],
       request_parameter_supported: true,
       request_object_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'none'],
-      claims_supported: [
-        'sub',
-        'iss',
-        'auth_time',
-        'acr',
-        'amr',
-        'sid',
-        'nonce',
-        'env',
-        'org',
-        'p1.region',
-        'preferred_username',
-        'email',
-        'phone_number',
-      ],
+      claims_supported: CLAIMS.split(' '),
     });
   });
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { OAuthError, P1Error } from './p1-error.js';
+import { invalidData, OAuthError, P1Error } from './p1-error.js';
 
 /**
  * One place that answers every failure: PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on
@@ -31,15 +31,8 @@ export function errorHandler(onError: (error: unknown) => void) {
       return;
     }
     onError(error);
-    res
-      .status(500)
-      .json(
-        new P1Error(
-          500,
-          'UNEXPECTED_ERROR',
-          'An unexpected error occurred in the emulator.',
-        ).body(),
-      );
+    const message = 'An unexpected error occurred in the emulator.';
+    res.status(500).json(new P1Error(500, 'UNEXPECTED_ERROR', message).body());
   };
 }
 
@@ -47,9 +40,8 @@ function fromBodyParser(error: unknown): P1Error | undefined {
   const e = error as { type?: unknown; status?: unknown } | null;
   if (!e || typeof e.type !== 'string' || typeof e.status !== 'number') return undefined;
   if (e.type === 'entity.parse.failed') {
-    return new P1Error(400, 'INVALID_DATA', 'The request body is not valid JSON.', [
-      { code: 'INVALID_VALUE', message: 'The request body is not valid JSON.' },
-    ]);
+    const message = 'The request body is not valid JSON.';
+    return invalidData([{ code: 'INVALID_VALUE', message }], message);
   }
   if (e.type === 'entity.too.large')
     return new P1Error(413, 'INVALID_REQUEST', 'The request body is too large.');

@@ -8,7 +8,7 @@ import {
 } from './constants.js';
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
-import { accessFailed, notFound, P1Error } from './p1-error.js';
+import { accessFailed, answerError, notFound, P1Error } from './p1-error.js';
 import { find, list, type Environment } from './store.js';
 import { bearerOf } from './token-registry.js';
 
@@ -38,11 +38,11 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
 }
 
 export function missingCookieError(): P1Error {
-  const a = MISSING_COOKIE_ANSWER;
   const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
-  return new P1Error(a.status, a.code, message, [
-    { code: a.detailCode, target: a.target, message },
-  ]);
+  return answerError(MISSING_COOKIE_ANSWER, message, {
+    target: MISSING_COOKIE_ANSWER.target,
+    message,
+  });
 }
 
 /** The environment of an auth-host path, or 404. */
@@ -56,11 +56,8 @@ export function authEnv(ctx: Context, req: Request): Environment {
 /** docs/pingone-contract.md §2: a strict `Accept: application/json` gets 406 on the auth host's HAL answers. */
 export function requireHalAccept(req: Request): void {
   if (req.get('accept') && !req.accepts('application/hal+json')) {
-    throw new P1Error(
-      406,
-      'INVALID_REQUEST',
-      'Not acceptable: send Accept: */* (PingOne answers application/hal+json).',
-    );
+    const message = 'Not acceptable: send Accept: */* (PingOne answers application/hal+json).';
+    throw new P1Error(406, 'INVALID_REQUEST', message);
   }
 }
 

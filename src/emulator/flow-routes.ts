@@ -15,7 +15,6 @@ import {
 import { checkOtp, checkPassword, lookUpUser, wrongStatus } from './flow-steps.js';
 import { isMediaType } from './media-type.js';
 import { P1Error, unsupportedMediaType } from './p1-error.js';
-import type { Environment } from './store.js';
 
 const OTP_CHECK = 'application/vnd.pingidentity.otp.check+json';
 const PASSWORD_CHECK = 'application/vnd.pingidentity.usernamePassword.check+json';
@@ -88,29 +87,18 @@ function resume(ctx: Context, req: Request, res: Response): void {
     ctx.flows.remove(flow);
     const description = flow.failure?.description ?? 'The flow failed';
     if (redirect) {
-      return void res.redirect(
-        302,
-        redirectWith(flow.redirectUri!, errorParams(ctx, flow, description)),
-      );
+      const error = flow.failure?.error ?? 'access_denied';
+      const state = ctx.variants.echoStateOnResume ? flow.state : undefined;
+      const params = { error, error_description: description, state };
+      return void res.redirect(302, redirectWith(flow.redirectUri!, params));
     }
     throw new P1Error(400, 'REQUEST_FAILED', description);
   }
-  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, env, flow));
+  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, flow));
   throw wrongStatus(flow, 'resume');
 }
 
-function errorParams(
-  ctx: Context,
-  flow: Flow,
-  description: string,
-): Record<string, string | undefined> {
-  return {
-    error: flow.failure?.error ?? 'access_denied',
-    error_description: description,
-    state: ctx.variants.echoStateOnResume ? flow.state : undefined,
-  };
-}
-
-export function signOnPageUrl(ctx: Context, req: Request, env: Environment, flow: Flow): string {
-  return `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
+/** The hosted sign-on page of `flow` (query mode). */
+export function signOnPageUrl(ctx: Context, req: Request, flow: Flow): string {
+  return `${ctx.origin(req)}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }

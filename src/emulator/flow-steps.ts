@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   AMR_OTP,
   AMR_PASSWORD,
@@ -7,25 +6,24 @@ import {
   WRONG_OTP_ANSWER,
 } from './constants.js';
 import type { Context } from './context.js';
-import { newFlowCookies, type Flow } from './flow-registry.js';
+import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
-import { P1Error } from './p1-error.js';
+import { answerError, invalidData, P1Error } from './p1-error.js';
+import { sameSecret } from './same-secret.js';
 import { list, type Environment } from './store.js';
+
+const STATUS_OF: Record<FlowStep, Flow['status']> = {
+  LOOKUP: 'SIGN_ON_REQUIRED',
+  PASSWORD: 'USERNAME_PASSWORD_REQUIRED',
+  MFA: 'OTP_REQUIRED',
+};
 
 /** Moves the flow to its next required step, sending the OTP when MFA is next. */
 export function advance(ctx: Context, env: Environment, flow: Flow): void {
   const step = flow.pending[0];
-  if (step === 'LOOKUP') {
-    flow.status = 'SIGN_ON_REQUIRED';
-    return;
-  }
-  if (step === 'PASSWORD') {
-    flow.status = 'USERNAME_PASSWORD_REQUIRED';
-    return;
-  }
-  if (step === 'MFA') {
-    sendOtp(ctx, env, flow);
-    flow.status = 'OTP_REQUIRED';
+  if (step) {
+    if (step === 'MFA') sendOtp(ctx, env, flow);
+    flow.status = STATUS_OF[step];
     return;
   }
   flow.status = 'COMPLETED';
@@ -45,39 +43,21 @@ function fail(flow: Flow, description: string): void {
 }
 
 function lockedError(): P1Error {
-  return new P1Error(LOCKED_FLOW_ANSWER.status, LOCKED_FLOW_ANSWER.code, 'The flow has failed.', [
-    {
-      code: LOCKED_FLOW_ANSWER.detailCode,
-      message: 'Too many failed attempts; start a new authorization.',
-    },
-  ]);
+  return answerError(LOCKED_FLOW_ANSWER, 'The flow has failed.', {
+    message: 'Too many failed attempts; start a new authorization.',
+  });
 }
 
 export function wrongStatus(flow: Flow, action: string): P1Error {
   if (flow.status === 'FAILED') return lockedError();
-  return new P1Error(
-    400,
-    'REQUEST_FAILED',
-    `${action} is not allowed while the flow is ${flow.status}.`,
-  );
+  const message = `${action} is not allowed while the flow is ${flow.status}.`;
+  return new P1Error(400, 'REQUEST_FAILED', message);
 }
 
 function wrongOtp(message: string, remainingAttempts: number): P1Error {
-  return new P1Error(WRONG_OTP_ANSWER.status, WRONG_OTP_ANSWER.code, message, [
-    {
-      code: WRONG_OTP_ANSWER.detailCode,
-      target: 'otp',
-      message,
-      innerError: { remainingAttempts },
-    },
-  ]);
+  const detail = { target: 'otp', message, innerError: { remainingAttempts } };
+  return answerError(WRONG_OTP_ANSWER, message, detail);
 }
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** `otp.check` (docs/pingone-contract.md §6.17): attempts counted, lifetime enforced (constants.ts for the [G] answers). */
 export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknown): void {
@@ -111,7 +91,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
   if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
   if (typeof username !== 'string' || !username) {
-    throw new P1Error(400, 'INVALID_DATA', 'Validation Error : One or more fields are invalid.', [
+    throw invalidData([
       { code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' },
     ]);
   }
@@ -142,13 +122,7 @@ export function checkPassword(
     details.push({ code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' });
   if (typeof password !== 'string' || !password)
     details.push({ code: 'REQUIRED_VALUE', target: 'password', message: 'password is required' });
-  if (details.length)
-    throw new P1Error(
-      400,
-      'INVALID_DATA',
-      'Validation Error : One or more fields are invalid.',
-      details,
-    );
+  if (details.length) throw invalidData(details);
   const user = list(env, 'users').find(
     (u) => String(u.username).toLowerCase() === String(username).toLowerCase(),
   );
@@ -184,5 +158,3 @@ function completeStep(ctx: Context, env: Environment, flow: Flow): void {
   }
   afterStep(ctx, flow);
 }
-
-export { lockedError };

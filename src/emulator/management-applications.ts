@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
+import { assertUnique, crudRoutes, envOf, sendHal, type CrudScope } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { find, list, remove, type Doc, type Environment } from './store.js';
 
@@ -80,14 +80,8 @@ export function applicationRoutes(router: Router, ctx: Context): void {
 
   router.get('/applications/:appId/secret', (req, res) => {
     const env = envOf(req);
-    const secret = secretOf(env, String(req.params.appId));
-    sendHal(
-      res,
-      200,
-      secret.previous
-        ? { secret: secret.secret, previous: secret.previous }
-        : { secret: secret.secret },
-    );
+    const { secret, previous } = secretOf(env, String(req.params.appId));
+    sendHal(res, 200, previous ? { secret, previous } : { secret });
   });
 
   // Rotation: the old secret keeps working for a while (PingOne's `previous`).
@@ -132,7 +126,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         scopes: scopeIds.map((id) => ({ id })),
       };
     },
-    unique: (fields, scope) => uniqueGrant(fields, scope.env, scope.existing?.id),
+    unique: (fields, scope) => assertUniqueRef(scope, 'grants', fields, 'resource'),
   });
 
   crudRoutes(router, ctx, {
@@ -150,28 +144,23 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { application: { id: scope.parentId }, priority, signOnPolicy: { id: policyId } };
     },
-    unique(fields, scope) {
-      const policyId = (fields.signOnPolicy as { id: string }).id;
-      const clash = list(
-        scope.env,
-        'signOnPolicyAssignments',
-        'application.id',
-        scope.parentId,
-      ).find(
-        (d) => d.id !== scope.existing?.id && (d.signOnPolicy as { id: string }).id === policyId,
-      );
-      if (clash) throw uniquenessViolation('signOnPolicy.id', policyId, clash.id);
-    },
+    unique: (fields, scope) =>
+      assertUniqueRef(scope, 'signOnPolicyAssignments', fields, 'signOnPolicy'),
   });
 }
 
-function uniqueGrant(fields: Record<string, unknown>, env: Environment, selfId?: string): void {
-  const appId = (fields.application as { id: string }).id;
-  const resourceId = (fields.resource as { id: string }).id;
-  const clash = list(env, 'grants', 'application.id', appId).find(
-    (d) => d.id !== selfId && (d.resource as { id: string }).id === resourceId,
+/** PingOne's uniqueness 400 when another child of the same application refers to the same `ref`. */
+function assertUniqueRef(
+  scope: CrudScope,
+  kind: 'grants' | 'signOnPolicyAssignments',
+  fields: Record<string, unknown>,
+  ref: 'resource' | 'signOnPolicy',
+): void {
+  const id = (fields[ref] as { id: string }).id;
+  const clash = list(scope.env, kind, 'application.id', scope.parentId).find(
+    (d) => d.id !== scope.existing?.id && (d[ref] as { id: string }).id === id,
   );
-  if (clash) throw uniquenessViolation('resource.id', resourceId, clash.id);
+  if (clash) throw uniquenessViolation(`${ref}.id`, id, clash.id);
 }
 
 export function secretOf(

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
-import { P1Error } from './p1-error.js';
+import { constraintViolation } from './p1-error.js';
 
 const OFFLINE_METHODS = ['sms', 'email', 'voice'] as const;
 
@@ -41,17 +41,8 @@ export function devicePolicyRoutes(router: Router, ctx: Context): void {
       assertUnique(scope, 'deviceAuthenticationPolicies', 'name', fields.name),
     beforeDelete(doc) {
       if (doc.default === true) {
-        throw new P1Error(
-          400,
-          'INVALID_DATA',
-          'The default device authentication policy cannot be deleted.',
-          [
-            {
-              code: 'CONSTRAINT_VIOLATION',
-              message: 'The default device authentication policy cannot be deleted',
-            },
-          ],
-        );
+        const message = 'The default device authentication policy cannot be deleted';
+        throw constraintViolation(`${message}.`, message);
       }
     },
   });

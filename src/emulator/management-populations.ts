@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
-import { P1Error } from './p1-error.js';
+import { constraintViolation } from './p1-error.js';
 import { list } from './store.js';
 
 /** Populations (step 10). */
@@ -24,14 +24,10 @@ export function populationRoutes(router: Router, ctx: Context): void {
       const blocked =
         doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
       if (blocked) {
-        throw new P1Error(400, 'INVALID_DATA', 'The population cannot be deleted.', [
-          {
-            code: 'CONSTRAINT_VIOLATION',
-            message: doc.default
-              ? 'The default population cannot be deleted'
-              : 'The population still contains users',
-          },
-        ]);
+        const detail = doc.default
+          ? 'The default population cannot be deleted'
+          : 'The population still contains users';
+        throw constraintViolation('The population cannot be deleted.', detail);
       }
     },
   });

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
-import { MFA_ACTION_METHODS } from './management-rules.js';
+import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
 import { find, list, remove } from './store.js';
 
 /** Sign-on policies (step 6) and their actions (step 7). */

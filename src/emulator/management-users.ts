@@ -4,7 +4,7 @@ import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, remove, replace, type Doc } from './store.js';
+import { find, list, ownFields, remove, replace, type Doc } from './store.js';
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -57,6 +57,12 @@ export function userRoutes(router: Router, ctx: Context): void {
   const userLink = (req: Parameters<Parameters<Router['get']>[1]>[0], suffix: string) =>
     `${ctx.origin(req)}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
 
+  const passwordView = (req: Parameters<typeof envOf>[0], user: Doc) => ({
+    _links: { self: { href: userLink(req, 'password') } },
+    environment: { id: envOf(req).id },
+    user: { id: user.id },
+  });
+
   // docs/pingone-contract.md §4 step 12: PUT with the vendor type; plain JSON gets 415.
   router.put('/users/:userId/password', (req, res) => {
     const env = envOf(req);
@@ -68,9 +74,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     c.done();
     env.passwords.set(user.id, { value: value!, forceChange });
     sendHal(res, 200, {
-      _links: { self: { href: userLink(req, 'password') } },
-      environment: { id: env.id },
-      user: { id: user.id },
+      ...passwordView(req, user),
       status: forceChange ? 'MUST_CHANGE_PASSWORD' : 'OK',
       lastChangedAt: new Date(ctx.clock.now()).toISOString(),
     });
@@ -81,9 +85,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     const user = userOf(env, String(req.params.userId));
     const password = env.passwords.get(user.id);
     sendHal(res, 200, {
-      _links: { self: { href: userLink(req, 'password') } },
-      environment: { id: env.id },
-      user: { id: user.id },
+      ...passwordView(req, user),
       status: !password ? 'NO_PASSWORD' : password.forceChange ? 'MUST_CHANGE_PASSWORD' : 'OK',
     });
   });
@@ -103,7 +105,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     const c = new Checker(req.body, 'userMfaEnabled');
     const mfaEnabled = c.bool('mfaEnabled');
     c.done();
-    replace(env, 'users', user, { ...stripCommon(user), mfaEnabled }, ctx.clock.now());
+    replace(env, 'users', user, { ...ownFields(user), mfaEnabled }, ctx.clock.now());
     sendHal(res, 200, { _links: { self: { href: userLink(req, 'mfaEnabled') } }, mfaEnabled });
   });
 
@@ -135,10 +137,4 @@ export function userRoutes(router: Router, ctx: Context): void {
       return fields;
     },
   });
-}
-
-function stripCommon(doc: Doc): Record<string, unknown> {
-  const rest: Record<string, unknown> = { ...doc };
-  for (const key of ['id', 'environment', 'createdAt', 'updatedAt']) delete rest[key];
-  return rest;
 }

@@ -7,7 +7,7 @@ import {
 } from './constants.js';
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
-import { P1Error } from './p1-error.js';
+import { answerError, P1Error } from './p1-error.js';
 import { find, list, type Doc, type Environment } from './store.js';
 
 /** The SMS settings of a device authentication policy (docs/pingone-contract.md §4 step 14, §7). */
@@ -25,12 +25,9 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const user = find(env, 'users', flow.userId!);
   if (!user) throw new P1Error(400, 'REQUEST_FAILED', 'The user no longer exists.');
   if (user.mfaEnabled !== true) {
-    throw new P1Error(
-      MFA_NOT_ENABLED_ANSWER.status,
-      MFA_NOT_ENABLED_ANSWER.code,
-      'MFA is not enabled for the user.',
-      [{ code: MFA_NOT_ENABLED_ANSWER.detailCode, message: 'The user has mfaEnabled=false.' }],
-    );
+    throw answerError(MFA_NOT_ENABLED_ANSWER, 'MFA is not enabled for the user.', {
+      message: 'The user has mfaEnabled=false.',
+    });
   }
   const action = flow.policy.mfaActionId
     ? find(env, 'actions', flow.policy.mfaActionId)
@@ -47,17 +44,9 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
         .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))[0]
     : undefined;
   if (!device) {
-    throw new P1Error(
-      NO_DEVICE_ANSWER.status,
-      NO_DEVICE_ANSWER.code,
-      'The user has no usable MFA device.',
-      [
-        {
-          code: NO_DEVICE_ANSWER.detailCode,
-          message: 'No ACTIVE SMS device is allowed by the sign-on policy.',
-        },
-      ],
-    );
+    throw answerError(NO_DEVICE_ANSWER, 'The user has no usable MFA device.', {
+      message: 'No ACTIVE SMS device is allowed by the sign-on policy.',
+    });
   }
   const settings = otpSettings(env, action, device);
   const value = Array.from({ length: settings.length }, () => String(randomInt(10))).join('');

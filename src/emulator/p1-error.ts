@@ -52,6 +52,25 @@ export function invalidData(
   return new P1Error(400, 'INVALID_DATA', message, details);
 }
 
+/** One of the answers constants.ts pins (status, code, one detail's code) as an error. */
+export function answerError(
+  answer: { status: number; code: string; detailCode: string },
+  message: string,
+  detail: Omit<P1Detail, 'code'>,
+): P1Error {
+  return new P1Error(answer.status, answer.code, message, [{ code: answer.detailCode, ...detail }]);
+}
+
+/** A 400 for a change the object's state forbids (deleting a default, a population with users). */
+export function constraintViolation(message: string, detail: string): P1Error {
+  return invalidData([{ code: 'CONSTRAINT_VIOLATION', message: detail }], message);
+}
+
+/** A 400 INVALID_REQUEST about one request parameter. */
+export function invalidRequest(target: string, message: string, code = 'INVALID_VALUE'): P1Error {
+  return new P1Error(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
+}
+
 export function unsupportedMediaType(expected: string): P1Error {
   return new P1Error(415, 'INVALID_REQUEST', `Content-Type must be ${expected}`);
 }

@@ -25,6 +25,10 @@ export interface JwtCheck {
 
 const HMAC = ['HS256', 'HS384', 'HS512'];
 
+/** Why `check.target` was refused: the message starts with its name. */
+const refused = (check: JwtCheck, why: string) =>
+  new JwtRefused(check.target, `${check.target} ${why}`);
+
 /**
  * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",
  * docs/pingone-contract.md §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
@@ -35,41 +39,36 @@ export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
-    throw new JwtRefused(check.target, `${check.target} is not a JWT`);
+    throw refused(check, 'is not a JWT');
   }
   let payload: JWTPayload;
   if (alg === 'none') {
     if (!check.supportUnsigned)
-      throw new JwtRefused(
-        check.target,
-        `${check.target} must be signed (unsigned request objects are not supported by the application)`,
+      throw refused(
+        check,
+        'must be signed (unsigned request objects are not supported by the application)',
       );
     try {
       payload = UnsecuredJWT.decode(token).payload;
     } catch {
-      throw new JwtRefused(check.target, `${check.target} is not a valid unsecured JWT`);
+      throw refused(check, 'is not a valid unsecured JWT');
     }
   } else if (alg && HMAC.includes(alg)) {
     payload = await verifyWithAnySecret(token, check);
   } else {
-    throw new JwtRefused(
-      check.target,
-      `${check.target} uses an unsupported algorithm ${alg ?? '(none)'}`,
-    );
+    throw refused(check, `uses an unsupported algorithm ${alg ?? '(none)'}`);
   }
-  if (payload.iss !== check.clientId)
-    throw new JwtRefused(check.target, `${check.target} iss must be the client_id`);
+  if (payload.iss !== check.clientId) throw refused(check, 'iss must be the client_id');
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!aud.includes(check.issuer))
-    throw new JwtRefused(check.target, `${check.target} aud must be ${check.issuer}`);
+  if (!aud.includes(check.issuer)) throw refused(check, `aud must be ${check.issuer}`);
   const nowS = Math.floor(check.now / 1000);
   if (payload.exp === undefined) {
-    if (check.requireExp) throw new JwtRefused(check.target, `${check.target} must carry exp`);
+    if (check.requireExp) throw refused(check, 'must carry exp');
   } else if (typeof payload.exp !== 'number' || payload.exp <= nowS) {
-    throw new JwtRefused(check.target, `${check.target} has expired`);
+    throw refused(check, 'has expired');
   }
   if (typeof payload.nbf === 'number' && payload.nbf > nowS)
-    throw new JwtRefused(check.target, `${check.target} is not valid yet`);
+    throw refused(check, 'is not valid yet');
   return payload;
 }
 
@@ -85,12 +84,9 @@ async function verifyWithAnySecret(token: string, check: JwtCheck): Promise<JWTP
       return payload;
     } catch (error) {
       if (!(error instanceof errors.JWSSignatureVerificationFailed)) {
-        throw new JwtRefused(check.target, `${check.target} is not a valid JWT`);
+        throw refused(check, 'is not a valid JWT');
       }
     }
   }
-  throw new JwtRefused(
-    check.target,
-    `${check.target} signature does not verify with the client secret`,
-  );
+  throw refused(check, 'signature does not verify with the client secret');
 }

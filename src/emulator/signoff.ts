@@ -2,12 +2,8 @@ import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { authEnv, redirectWith } from './flow-http.js';
 import { EMULATOR_CSS_PATH, page } from './html.js';
-import { P1Error } from './p1-error.js';
+import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
-
-function refused(target: string, message: string, code = 'INVALID_VALUE'): P1Error {
-  return new P1Error(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
-}
 
 /**
  * `GET|POST /{env}/as/signoff`, the `end_session_endpoint` discovery advertises (OpenID Connect
@@ -24,19 +20,19 @@ export function signoffRoutes(router: Router, ctx: Context): void {
     const param = (k: string) =>
       typeof source?.[k] === 'string' ? (source[k] as string) : undefined;
     const hint = param('id_token_hint');
-    if (!hint) throw refused('id_token_hint', 'id_token_hint is required', 'REQUIRED_VALUE');
+    if (!hint) throw invalidRequest('id_token_hint', 'id_token_hint is required', 'REQUIRED_VALUE');
     const claims = await ctx.key.verifySignature(hint).catch(() => {
-      throw refused('id_token_hint', 'id_token_hint is not an ID token issued here');
+      throw invalidRequest('id_token_hint', 'id_token_hint is not an ID token issued here');
     });
     const issuer = `${ctx.origin(req)}/${env.id}/as`;
     const app = typeof claims.aud === 'string' ? find(env, 'applications', claims.aud) : undefined;
     if (claims.iss !== issuer || !app)
-      throw refused('id_token_hint', 'id_token_hint was not issued by this environment');
+      throw invalidRequest('id_token_hint', 'id_token_hint was not issued by this environment');
     const redirectUri = param('post_logout_redirect_uri');
     if (redirectUri !== undefined) {
       const allowed = (app.postLogoutRedirectUris as string[] | undefined) ?? [];
       if (!allowed.includes(redirectUri)) {
-        throw refused(
+        throw invalidRequest(
           'post_logout_redirect_uri',
           'post_logout_redirect_uri is not registered for the application',
         );

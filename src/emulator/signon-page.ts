@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
 import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
+import { signOnPageUrl } from './flow-routes.js';
 import { checkOtp, checkPassword } from './flow-steps.js';
 import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';
@@ -35,12 +36,10 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
       if (!(error instanceof P1Error)) throw error;
       if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
     }
-    if (flow.status === 'COMPLETED' || flow.status === 'FAILED') {
-      setFlowCookies(ctx, req, res, flow);
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
-    }
     setFlowCookies(ctx, req, res, flow);
-    res.redirect(303, `${ctx.origin(req)}/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`);
+    if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
+      return void res.redirect(302, resumeUrl(ctx, req, flow));
+    res.redirect(303, signOnPageUrl(ctx, req, flow));
   });
 }
 
@@ -57,12 +56,8 @@ function browserFlow(
     return undefined;
   }
   if (!hasFlowCookies(req, flow)) {
-    notice(
-      res,
-      400,
-      'Sign-on session missing',
-      'Your browser did not send the sign-on cookies. Start again from the application.',
-    );
+    const text = 'Your browser did not send the sign-on cookies. Start again from the application.';
+    notice(res, 400, 'Sign-on session missing', text);
     return undefined;
   }
   return flow;

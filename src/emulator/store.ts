@@ -82,7 +82,7 @@ export function find(env: Environment, kind: Kind, id: string): Doc | undefined 
 }
 
 /** A body read back and sent again carries read-only fields: PingOne sets those itself. */
-function ownFields(fields: Record<string, unknown>): Record<string, unknown> {
+export function ownFields(fields: Record<string, unknown>): Record<string, unknown> {
   const own: Record<string, unknown> = { ...fields };
   for (const key of ['_links', 'id', 'environment', 'createdAt', 'updatedAt']) delete own[key];
   return own;

@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
   TOKEN_LIFETIME_S,
@@ -7,6 +7,7 @@ import {
 import type { Context } from './context.js';
 import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
+import { sameSecret } from './same-secret.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const refuse = (error: string, message: string, status = 400) =>
@@ -31,12 +32,6 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   if (!grantType) throw refuse('invalid_request', 'grant_type is required');
   throw refuse('unsupported_grant_type', `grant_type ${grantType} is not supported`);
 }
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** CLIENT_SECRET_BASIC or CLIENT_SECRET_POST, whichever the application is configured for. */
 function authenticateClient(

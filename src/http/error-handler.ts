@@ -12,14 +12,13 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 function fromFramework(error: unknown): AppError | undefined {
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
-    return new AppError(
-      e.status,
-      'BAD_REQUEST',
-      'The request could not be read. Go back and send the form again.',
-    );
+    const message = 'The request could not be read. Go back and send the form again.';
+    return new AppError(e.status, 'BAD_REQUEST', message);
   }
   return undefined;
 }
+
+const INTERNAL_MESSAGE = 'Something went wrong on our side. Nothing was approved.';
 
 /**
  * The one error handler: AppErrors become a page or `{error: {code, message}}` with their
@@ -31,13 +30,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // req.log carries the request id; an error raised before the request-id middleware has none.
     const log = (req.log as Logger | undefined) ?? logger;
     const known = error instanceof AppError ? error : fromFramework(error);
-    const appError =
-      known ??
-      new AppError(
-        500,
-        'INTERNAL_ERROR',
-        'Something went wrong on our side. Nothing was approved.',
-      );
+    const appError = known ?? new AppError(500, 'INTERNAL_ERROR', INTERNAL_MESSAGE);
     if (known) {
       const level = appError.status >= 500 ? 'warn' : 'info';
       log[level](

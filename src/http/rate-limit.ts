@@ -35,21 +35,26 @@ export const RATE_LIMIT_WINDOWS: Record<LimitedAction, Record<keyof ActionLimits
   code: { browser: MINUTE, address: MINUTE, user: MINUTE },
 };
 
+/** The three limits of `action` with these browser/address/user counts, over its fixed windows. */
+export function actionLimits(
+  action: LimitedAction,
+  [browser, address, user]: readonly [number, number, number],
+): ActionLimits {
+  const windows = RATE_LIMIT_WINDOWS[action];
+  return {
+    browser: { limit: browser, windowMs: windows.browser },
+    address: { limit: address, windowMs: windows.address },
+    user: { limit: user, windowMs: windows.user },
+  };
+}
+
 /**
  * `sms`: starting an approval and "send a new code", each of which texts a code. `code`: code
  * checks. A person needs one start, perhaps two resends, and a few tries at the code.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  sms: {
-    browser: { limit: 5, windowMs: RATE_LIMIT_WINDOWS.sms.browser },
-    address: { limit: 20, windowMs: RATE_LIMIT_WINDOWS.sms.address },
-    user: { limit: 30, windowMs: RATE_LIMIT_WINDOWS.sms.user },
-  },
-  code: {
-    browser: { limit: 10, windowMs: RATE_LIMIT_WINDOWS.code.browser },
-    address: { limit: 30, windowMs: RATE_LIMIT_WINDOWS.code.address },
-    user: { limit: 60, windowMs: RATE_LIMIT_WINDOWS.code.user },
-  },
+  sms: actionLimits('sms', [5, 20, 30]),
+  code: actionLimits('code', [10, 30, 60]),
 };
 
 /** Overrides by action and scope; anything not given keeps its default. */

@@ -27,6 +27,11 @@ function formatStep(r: StepReport): string {
   return `  ${r.name.padEnd(18)} ${r.outcome.padEnd(12)} ${String(r.ms).padStart(5)} ms${detail}`;
 }
 
+/** With --json, stdout carries only this document. */
+function printJson(io: SetupIo, document: Record<string, unknown>): void {
+  io.stdout(JSON.stringify(document, null, 2));
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -180,24 +185,18 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
       settings.clientSecret = '[redacted]';
       if (envValues.PINGONE_CLIENT_SECRET) envValues.PINGONE_CLIENT_SECRET = '[redacted]';
     }
-    io.stdout(
-      JSON.stringify(
-        {
-          ok: result.ok,
-          dryRun: result.dryRun,
-          changed: result.changed,
-          calls: result.calls,
-          ms: Math.round(elapsed),
-          envFile: wrote === 'skipped' ? null : config.writeEnvPath,
-          settings,
-          envValues,
-          steps: result.steps,
-          selfCheck: result.selfCheck ?? null,
-        },
-        null,
-        2,
-      ),
-    );
+    printJson(io, {
+      ok: result.ok,
+      dryRun: result.dryRun,
+      changed: result.changed,
+      calls: result.calls,
+      ms: Math.round(elapsed),
+      envFile: wrote === 'skipped' ? null : config.writeEnvPath,
+      settings,
+      envValues,
+      steps: result.steps,
+      selfCheck: result.selfCheck ?? null,
+    });
   }
   return result.ok ? EXIT.ok : EXIT.failed;
 }
@@ -217,19 +216,13 @@ function finishTeardown(
       : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
   );
   if (config.json) {
-    io.stdout(
-      JSON.stringify(
-        {
-          ok: true,
-          teardown: true,
-          changed: result.changed,
-          calls: result.calls,
-          steps: result.steps,
-        },
-        null,
-        2,
-      ),
-    );
+    printJson(io, {
+      ok: true,
+      teardown: true,
+      changed: result.changed,
+      calls: result.calls,
+      steps: result.steps,
+    });
   }
   return EXIT.ok;
 }
@@ -250,18 +243,12 @@ function fail(
   );
   if (config.json) {
     const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
-    io.stdout(
-      JSON.stringify(
-        {
-          ok: false,
-          error: { message, pingone: pingone ?? null },
-          steps: error instanceof ProvisionError ? error.steps : [],
-          calls: calls ?? null,
-        },
-        null,
-        2,
-      ),
-    );
+    printJson(io, {
+      ok: false,
+      error: { message, pingone: pingone ?? null },
+      steps: error instanceof ProvisionError ? error.steps : [],
+      calls: calls ?? null,
+    });
   }
   return EXIT.failed;
 }

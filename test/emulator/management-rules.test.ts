@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { MANAGEMENT_RULES, validateManagementBody } from '../../src/emulator/management-rules.js';
+import { MANAGEMENT_RULES } from '../../src/emulator/management-rules.js';
+import { validateManagementBody } from '../../src/emulator/validate-management-body.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { fullDevicePolicy, management, provision, type Provisioned } from './fixture.js';
 

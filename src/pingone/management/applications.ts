@@ -2,6 +2,9 @@ import { listAll, type ManagementContext } from './context.js';
 import { deleteResource, seg, sendForObject } from './crud.js';
 import type { ApiResource, Application, ApplicationSecret, Grant, Scope } from './types.js';
 
+const app = (id: string) => `/applications/${seg(id)}`;
+const grants = (applicationId: string) => `${app(applicationId)}/grants`;
+
 /** Every application of the environment. */
 export function listApplications(ctx: ManagementContext): Promise<Application[]> {
   return listAll(ctx, 'list applications', '/applications', 'applications');
@@ -17,7 +20,7 @@ export function createApplication(
 
 /** `GET /applications/{id}`: the whole application, read before a repair. */
 export function readApplication(ctx: ManagementContext, id: string): Promise<Application> {
-  return sendForObject(ctx, 'read application', 'GET', `/applications/${seg(id)}`);
+  return sendForObject(ctx, 'read application', 'GET', app(id));
 }
 
 /** `PUT /applications/{id}`: replaces the application's settings (send every one to keep). */
@@ -26,11 +29,11 @@ export function updateApplication(
   id: string,
   body: Omit<Application, 'id'>,
 ): Promise<Application> {
-  return sendForObject(ctx, 'update application', 'PUT', `/applications/${seg(id)}`, body);
+  return sendForObject(ctx, 'update application', 'PUT', app(id), body);
 }
 
 export function deleteApplication(ctx: ManagementContext, id: string): Promise<boolean> {
-  return deleteResource(ctx, 'delete application', `/applications/${seg(id)}`);
+  return deleteResource(ctx, 'delete application', app(id));
 }
 
 /** Step 2: `GET /applications/{id}/secret`. */
@@ -38,7 +41,7 @@ export function readApplicationSecret(
   ctx: ManagementContext,
   id: string,
 ): Promise<ApplicationSecret> {
-  return sendForObject(ctx, 'read application secret', 'GET', `/applications/${seg(id)}/secret`);
+  return sendForObject(ctx, 'read application secret', 'GET', `${app(id)}/secret`);
 }
 
 /** Step 3: `GET /resources`. */
@@ -52,7 +55,7 @@ export function listScopes(ctx: ManagementContext, resourceId: string): Promise<
 }
 
 export function listGrants(ctx: ManagementContext, applicationId: string): Promise<Grant[]> {
-  return listAll(ctx, 'list grants', `/applications/${seg(applicationId)}/grants`, 'grants');
+  return listAll(ctx, 'list grants', grants(applicationId), 'grants');
 }
 
 /** Step 5: `POST /applications/{id}/grants`. */
@@ -61,13 +64,7 @@ export function createGrant(
   applicationId: string,
   body: Pick<Grant, 'resource' | 'scopes'>,
 ): Promise<Grant> {
-  return sendForObject(
-    ctx,
-    'create grant',
-    'POST',
-    `/applications/${seg(applicationId)}/grants`,
-    body,
-  );
+  return sendForObject(ctx, 'create grant', 'POST', grants(applicationId), body);
 }
 
 /** `PUT /applications/{id}/grants/{grant}`: replaces the granted scopes. */
@@ -81,7 +78,7 @@ export function updateGrant(
     ctx,
     'update grant',
     'PUT',
-    `/applications/${seg(applicationId)}/grants/${seg(grantId)}`,
+    `${grants(applicationId)}/${seg(grantId)}`,
     body,
   );
 }

@@ -2,6 +2,11 @@ import { listAll, type ManagementContext } from './context.js';
 import { deleteResource, seg, sendForObject } from './crud.js';
 import type { SignOnPolicy, SignOnPolicyAction, SignOnPolicyAssignment } from './types.js';
 
+const actions = (policyId: string) => `/signOnPolicies/${seg(policyId)}/actions`;
+const action = (policyId: string, id: string) => `${actions(policyId)}/${seg(id)}`;
+const assignments = (applicationId: string) =>
+  `/applications/${seg(applicationId)}/signOnPolicyAssignments`;
+
 export function listSignOnPolicies(ctx: ManagementContext): Promise<SignOnPolicy[]> {
   return listAll(ctx, 'list sign-on policies', '/signOnPolicies', 'signOnPolicies');
 }
@@ -23,7 +28,7 @@ export function listSignOnPolicyActions(
   ctx: ManagementContext,
   policyId: string,
 ): Promise<SignOnPolicyAction[]> {
-  return listAll(ctx, 'list policy actions', `/signOnPolicies/${seg(policyId)}/actions`, 'actions');
+  return listAll(ctx, 'list policy actions', actions(policyId), 'actions');
 }
 
 /** Step 7: `POST /signOnPolicies/{id}/actions`. */
@@ -32,13 +37,7 @@ export function createSignOnPolicyAction(
   policyId: string,
   body: Omit<SignOnPolicyAction, 'id'>,
 ): Promise<SignOnPolicyAction> {
-  return sendForObject(
-    ctx,
-    'create MFA action',
-    'POST',
-    `/signOnPolicies/${seg(policyId)}/actions`,
-    body,
-  );
+  return sendForObject(ctx, 'create MFA action', 'POST', actions(policyId), body);
 }
 
 /** `GET /signOnPolicies/{id}/actions/{action}`: the whole action, read before a repair. */
@@ -47,12 +46,7 @@ export function readSignOnPolicyAction(
   policyId: string,
   actionId: string,
 ): Promise<SignOnPolicyAction> {
-  return sendForObject(
-    ctx,
-    'read MFA action',
-    'GET',
-    `/signOnPolicies/${seg(policyId)}/actions/${seg(actionId)}`,
-  );
+  return sendForObject(ctx, 'read MFA action', 'GET', action(policyId, actionId));
 }
 
 /** `PUT /signOnPolicies/{id}/actions/{action}`: replaces the action. */
@@ -62,25 +56,15 @@ export function updateSignOnPolicyAction(
   actionId: string,
   body: Omit<SignOnPolicyAction, 'id'>,
 ): Promise<SignOnPolicyAction> {
-  return sendForObject(
-    ctx,
-    'update MFA action',
-    'PUT',
-    `/signOnPolicies/${seg(policyId)}/actions/${seg(actionId)}`,
-    body,
-  );
+  return sendForObject(ctx, 'update MFA action', 'PUT', action(policyId, actionId), body);
 }
 
 export function listSignOnPolicyAssignments(
   ctx: ManagementContext,
   applicationId: string,
 ): Promise<SignOnPolicyAssignment[]> {
-  return listAll(
-    ctx,
-    'list policy assignments',
-    `/applications/${seg(applicationId)}/signOnPolicyAssignments`,
-    'signOnPolicyAssignments',
-  );
+  const path = assignments(applicationId);
+  return listAll(ctx, 'list policy assignments', path, 'signOnPolicyAssignments');
 }
 
 /** Step 8: `POST /applications/{id}/signOnPolicyAssignments`. */
@@ -89,11 +73,5 @@ export function createSignOnPolicyAssignment(
   applicationId: string,
   body: { priority: number; signOnPolicy: { id: string } },
 ): Promise<SignOnPolicyAssignment> {
-  return sendForObject(
-    ctx,
-    'assign sign-on policy',
-    'POST',
-    `/applications/${seg(applicationId)}/signOnPolicyAssignments`,
-    body,
-  );
+  return sendForObject(ctx, 'assign sign-on policy', 'POST', assignments(applicationId), body);
 }

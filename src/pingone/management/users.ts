@@ -3,6 +3,8 @@ import { listAll, managementCall, type ManagementContext } from './context.js';
 import { deleteResource, seg, sendForObject } from './crud.js';
 import type { Device, Population, User } from './types.js';
 
+const user = (id: string) => `/users/${seg(id)}`;
+
 export function listPopulations(ctx: ManagementContext): Promise<Population[]> {
   return listAll(ctx, 'list populations', '/populations', 'populations');
 }
@@ -56,12 +58,12 @@ export function patchUser(
   id: string,
   body: Partial<Omit<User, 'id'>>,
 ): Promise<User> {
-  return sendForObject(ctx, 'update user', 'PATCH', `/users/${seg(id)}`, body);
+  return sendForObject(ctx, 'update user', 'PATCH', user(id), body);
 }
 
 /** Deletes the user and their devices. */
 export function deleteUser(ctx: ManagementContext, id: string): Promise<boolean> {
-  return deleteResource(ctx, 'delete user', `/users/${seg(id)}`);
+  return deleteResource(ctx, 'delete user', user(id));
 }
 
 /** Step 12's body (`password.set+json`): a password the user need not change. */
@@ -83,7 +85,7 @@ export async function setUserPassword(
   id: string,
   value: string,
 ): Promise<void> {
-  await managementCall(ctx, 'set user password', 'PUT', `/users/${seg(id)}/password`, {
+  await managementCall(ctx, 'set user password', 'PUT', `${user(id)}/password`, {
     json: passwordSetBody(value),
     contentType: VENDOR_TYPES.passwordSet,
   });
@@ -94,12 +96,15 @@ export async function setUserPassword(
  * …). A 404 counts as `NO_PASSWORD`.
  */
 export async function readUserPasswordStatus(ctx: ManagementContext, id: string): Promise<string> {
+  const path = `${user(id)}/password`;
   const res = await managementCall<{ status?: unknown }>(
     ctx,
     'read user password state',
     'GET',
-    `/users/${seg(id)}/password`,
-    { okStatus: [404] },
+    path,
+    {
+      okStatus: [404],
+    },
   );
   if (res.status === 404) return 'NO_PASSWORD';
   return typeof res.body?.status === 'string' ? res.body.status : 'UNKNOWN';
@@ -111,24 +116,20 @@ export async function setUserMfaEnabled(
   id: string,
   mfaEnabled: boolean,
 ): Promise<void> {
-  await managementCall(ctx, 'enable user MFA', 'PUT', `/users/${seg(id)}/mfaEnabled`, {
+  await managementCall(ctx, 'enable user MFA', 'PUT', `${user(id)}/mfaEnabled`, {
     json: mfaEnabledBody(mfaEnabled),
   });
 }
 
 /** `GET /users/{id}/mfaEnabled`. */
 export async function readUserMfaEnabled(ctx: ManagementContext, id: string): Promise<boolean> {
-  const res = await managementCall<{ mfaEnabled?: unknown }>(
-    ctx,
-    'read user MFA',
-    'GET',
-    `/users/${seg(id)}/mfaEnabled`,
-  );
+  const path = `${user(id)}/mfaEnabled`;
+  const res = await managementCall<{ mfaEnabled?: unknown }>(ctx, 'read user MFA', 'GET', path);
   return res.body?.mfaEnabled === true;
 }
 
 export function listUserDevices(ctx: ManagementContext, userId: string): Promise<Device[]> {
-  return listAll(ctx, 'list user devices', `/users/${seg(userId)}/devices`, 'devices');
+  return listAll(ctx, 'list user devices', `${user(userId)}/devices`, 'devices');
 }
 
 /**
@@ -140,7 +141,7 @@ export function createUserDevice(
   userId: string,
   body: { type: 'SMS'; phone: string; policy?: { id: string }; status?: string },
 ): Promise<Device> {
-  return sendForObject(ctx, 'create SMS device', 'POST', `/users/${seg(userId)}/devices`, body);
+  return sendForObject(ctx, 'create SMS device', 'POST', `${user(userId)}/devices`, body);
 }
 
 export function deleteUserDevice(
@@ -148,5 +149,5 @@ export function deleteUserDevice(
   userId: string,
   deviceId: string,
 ): Promise<boolean> {
-  return deleteResource(ctx, 'delete SMS device', `/users/${seg(userId)}/devices/${seg(deviceId)}`);
+  return deleteResource(ctx, 'delete SMS device', `${user(userId)}/devices/${seg(deviceId)}`);
 }

@@ -61,3 +61,23 @@ export async function ensure<T>(
     detail,
   };
 }
+
+/** The outcome of creating an object a step needs: `created` under a parent this run made, else a repair. */
+export const madeOrRepaired = (parentFresh: boolean, detail: string): StepResult<undefined> =>
+  parentFresh
+    ? { value: undefined, outcome: 'created' }
+    : { value: undefined, outcome: 'repaired', detail };
+
+/**
+ * Creates an object that lives under a parent (a grant, an action, an assignment) and was found
+ * missing; a dry run only says so. `find` reads the parent's list again for createOnce.
+ */
+export async function createMissing(
+  plan: Plan,
+  parentFresh: boolean,
+  o: { find: () => Promise<unknown>; create: () => Promise<unknown>; detail: string },
+): Promise<StepResult<undefined>> {
+  if (plan.dryRun) return { value: undefined, outcome: 'would-create' };
+  await createOnce({ find: o.find, create: o.create, ...plan.retry });
+  return madeOrRepaired(parentFresh, o.detail);
+}

@@ -29,14 +29,6 @@ export async function runTable(
       ),
     );
   }
-  const settled = await Promise.allSettled(rows.map((row) => plan.need(row.step)));
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) {
-    // A failed read (steps 2-4) has no step line of its own: report it here.
-    steps.reportUnreported(rejected.reason);
-    throw rejected.reason;
-  }
-  return new Map(
-    rows.map((row, i) => [row.step, (settled[i] as PromiseFulfilledResult<unknown>).value]),
-  );
+  const values = await steps.settle(rows.map((row) => plan.need(row.step)));
+  return new Map(rows.map((row, i) => [row.step, values[i]]));
 }

@@ -25,13 +25,8 @@ export async function selfCheck(
   input: SelfCheckInput,
 ): Promise<SelfCheckResult> {
   const rows = SETUP_STEPS.filter((r) => r.check);
-  const reads = new Map<number, () => Promise<unknown>>();
   const plan: CheckPlan = { ctx, input, found: <T>(n: number) => reads.get(n)!() as Promise<T> };
-  for (const row of rows)
-    reads.set(
-      row.step,
-      once(() => row.check!.read(plan)),
-    );
+  const reads = new Map(rows.map((row) => [row.step, once(() => row.check!.read(plan))]));
   const found = await Promise.all(rows.map((r) => plan.found(r.step)));
   const checks = rows.flatMap((row, i) =>
     row

@@ -97,6 +97,20 @@ export class StepRunner {
     });
   }
 
+  /**
+   * Awaits every step; after all have settled, throws the first failure (reported here when no
+   * step reported it: a shared read that failed on its own has no step line).
+   */
+  async settle<T>(pending: Promise<T>[]): Promise<T[]> {
+    const settled = await Promise.allSettled(pending);
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (rejected) {
+      this.reportUnreported(rejected.reason);
+      throw rejected.reason;
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  }
+
   /** The first failure reported, if any. */
   get firstFailure(): StepReport | undefined {
     return this.reports.find((r) => r.outcome === 'failed');

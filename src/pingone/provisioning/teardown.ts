@@ -18,15 +18,11 @@ export async function runTeardown(
   rows: readonly StepRow[] = SETUP_STEPS,
 ): Promise<void> {
   const deleting = [...rows].reverse().filter((r) => r.teardown);
-  const found = new Map<number, () => Promise<{ id: string }[]>>();
-  const deleted = new Map<number, () => Promise<undefined>>();
   const plan: TeardownPlan = { ctx, names, found: (n) => found.get(n)!() };
-  for (const { step, teardown } of deleting) {
-    found.set(
-      step,
-      once(() => teardown!.find(plan)),
-    );
-  }
+  const found = new Map(
+    deleting.map(({ step, teardown }) => [step, once(() => teardown!.find(plan))]),
+  );
+  const deleted = new Map<number, () => Promise<undefined>>();
   for (const { step, name, teardown: t } of deleting) {
     const run = async (ready: () => void): Promise<StepResult<undefined>> => {
       const [items] = await Promise.all([
@@ -45,10 +41,5 @@ export async function runTeardown(
       once(() => steps.run(t!.name ?? name, run)),
     );
   }
-  const settled = await Promise.allSettled(deleting.map((r) => deleted.get(r.step)!()));
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) {
-    steps.reportUnreported(rejected.reason);
-    throw rejected.reason;
-  }
+  await steps.settle(deleting.map((r) => deleted.get(r.step)!()));
 }

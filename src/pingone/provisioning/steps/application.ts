@@ -13,14 +13,13 @@ import {
   type Application,
   type Grant,
 } from '../../management.js';
-import { createOnce } from '../create-once.js';
 import {
   applicationDrift,
   desiredApplication,
   desiredGrant,
   repairedApplication,
 } from '../desired.js';
-import { allNamed, ensure, named } from '../ensure.js';
+import { allNamed, createMissing, ensure, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type App = Held<Application> | undefined;
@@ -149,16 +148,12 @@ export const grant: StepRow<undefined> = {
     if (!app) return { value: undefined, outcome: 'would-create' };
     const existing = grants.find((g) => g.resource?.id === resourceId);
     if (!existing) {
-      if (dryRun) return { value: undefined, outcome: 'would-create' };
-      await createOnce({
+      return createMissing(plan, app.fresh, {
         find: async () =>
           (await listGrants(ctx, app.value.id)).find((g) => g.resource?.id === resourceId),
         create: () => createGrant(ctx, app.value.id, desiredGrant(resourceId, scopeIds)),
-        ...plan.retry,
+        detail: 'grant was missing',
       });
-      return app.fresh
-        ? { value: undefined, outcome: 'created' }
-        : { value: undefined, outcome: 'repaired', detail: 'grant was missing' };
     }
     const have = new Set((existing.scopes ?? []).map((s) => s.id));
     if (scopeIds.every((id) => have.has(id))) return { value: undefined, outcome: 'reused' };

@@ -14,7 +14,6 @@ import {
   type SignOnPolicyAction,
   type SignOnPolicyAssignment,
 } from '../../management.js';
-import { createOnce } from '../create-once.js';
 import {
   desiredMfaAction,
   desiredPolicyAssignment,
@@ -22,7 +21,7 @@ import {
   mfaActionDrift,
   repairedMfaAction,
 } from '../desired.js';
-import { allNamed, ensure, named } from '../ensure.js';
+import { allNamed, createMissing, ensure, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type Policy = Held<SignOnPolicy> | undefined;
@@ -87,21 +86,13 @@ export const mfaAction: StepRow<undefined> = {
     const actions = pol.fresh ? [] : await listSignOnPolicyActions(ctx, pol.value.id);
     const existing = actions.find((a) => a.type === MFA);
     if (!existing) {
-      if (dryRun) return { value: undefined, outcome: 'would-create' };
-      await createOnce({
+      const body = desiredMfaAction(dap.value.id, nextPriority(actions));
+      return createMissing(plan, pol.fresh, {
         find: async () =>
           (await listSignOnPolicyActions(ctx, pol.value.id)).find((a) => a.type === MFA),
-        create: () =>
-          createSignOnPolicyAction(
-            ctx,
-            pol.value.id,
-            desiredMfaAction(dap.value.id, nextPriority(actions)),
-          ),
-        ...plan.retry,
+        create: () => createSignOnPolicyAction(ctx, pol.value.id, body),
+        detail: 'MFA action was missing',
       });
-      return pol.fresh
-        ? { value: undefined, outcome: 'created' }
-        : { value: undefined, outcome: 'repaired', detail: 'MFA action was missing' };
     }
     const drift = mfaActionDrift(existing, dap.value.id);
     if (!drift.length) return { value: undefined, outcome: 'reused' };
@@ -135,7 +126,7 @@ export const policyAssignment: StepRow<undefined> = {
     ],
   },
   run: async (plan, ready) => {
-    const { ctx, dryRun } = plan;
+    const { ctx } = plan;
     const [app, pol] = await Promise.all([
       plan.need<Held<Application> | undefined>(1),
       plan.need<Policy>(6),
@@ -145,19 +136,11 @@ export const policyAssignment: StepRow<undefined> = {
     const assignments = app.fresh ? [] : await listSignOnPolicyAssignments(ctx, app.value.id);
     const ours = (a: { signOnPolicy?: { id: string } }) => a.signOnPolicy?.id === pol.value.id;
     if (assignments.some(ours)) return { value: undefined, outcome: 'reused' };
-    if (dryRun) return { value: undefined, outcome: 'would-create' };
-    await createOnce({
+    const body = desiredPolicyAssignment(pol.value.id, nextPriority(assignments));
+    return createMissing(plan, app.fresh || pol.fresh, {
       find: async () => (await listSignOnPolicyAssignments(ctx, app.value.id)).find(ours),
-      create: () =>
-        createSignOnPolicyAssignment(
-          ctx,
-          app.value.id,
-          desiredPolicyAssignment(pol.value.id, nextPriority(assignments)),
-        ),
-      ...plan.retry,
+      create: () => createSignOnPolicyAssignment(ctx, app.value.id, body),
+      detail: 'assignment was missing',
     });
-    return app.fresh || pol.fresh
-      ? { value: undefined, outcome: 'created' }
-      : { value: undefined, outcome: 'repaired', detail: 'assignment was missing' };
   },
 };

@@ -28,7 +28,7 @@ import {
   randomPassword,
   samePhone,
 } from '../desired.js';
-import { allNamed, ensure, named } from '../ensure.js';
+import { allNamed, ensure, madeOrRepaired, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
 
 type Person = Held<User> | undefined;
@@ -109,9 +109,7 @@ export const password: StepRow<undefined> = {
     if (plan.dryRun)
       return { value: undefined, outcome: u.fresh ? 'would-create' : 'would-repair', detail };
     await setUserPassword(plan.ctx, u.value.id, randomPassword());
-    return u.fresh
-      ? { value: undefined, outcome: 'created' }
-      : { value: undefined, outcome: 'repaired', detail };
+    return madeOrRepaired(u.fresh, detail);
   },
 };
 
@@ -136,9 +134,7 @@ export const mfaOn: StepRow<undefined> = {
     if (on) return { value: undefined, outcome: 'reused' };
     if (plan.dryRun) return { value: undefined, outcome: 'would-repair', detail: 'MFA off' };
     await setUserMfaEnabled(plan.ctx, u.value.id, true);
-    return u.fresh
-      ? { value: undefined, outcome: 'created' }
-      : { value: undefined, outcome: 'repaired', detail: 'MFA was off' };
+    return madeOrRepaired(u.fresh, 'MFA was off');
   },
 };
 
@@ -186,8 +182,6 @@ export const smsDevice: StepRow<undefined> = {
       create: () => createUserDevice(ctx, u.value.id, desiredSmsDevice(phone, dap.value.id)),
       ...plan.retry,
     });
-    return u.fresh
-      ? { value: undefined, outcome: 'created' }
-      : { value: undefined, outcome: 'repaired', detail };
+    return madeOrRepaired(u.fresh, detail);
   },
 };

@@ -1,0 +1,75 @@
+import type { RateLimitOverrides } from '../http/rate-limit.js';
+
+export const REGIONS = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
+/** A reserved-for-fiction number; embedded mode only. */
+export const EMBEDDED_PHONE = '+15555550100';
+
+/** Where PingOne is: a region, optionally overridden hosts (the emulator, a proxy). */
+export interface PingOneLocation {
+  environmentId: string;
+  region: Region;
+  /** Management base including `/v1`, when overridden. */
+  apiUrl?: string;
+  /** Auth base without the environment id, when overridden. */
+  authUrl?: string;
+}
+
+export interface WorkerCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** The environment the worker application lives in (defaults to the target environment). */
+  environmentId: string;
+}
+
+export interface RelyingPartySettings extends PingOneLocation {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  templateVariant: string;
+  policyName: string;
+  /** docs/pingone-contract.md §9: send a worker bearer token on /flows calls only when this is set. */
+  worker?: WorkerCredentials;
+}
+
+export interface AppConfig {
+  /** `embedded`: no PingOne settings, the app runs against its own emulator. */
+  mode: 'pingone' | 'embedded';
+  /** Present in `pingone` mode; in embedded mode the server fills it after provisioning. */
+  pingone?: RelyingPartySettings;
+  baseUrl: string;
+  port: number;
+  host: string;
+  sessionSecret: string;
+  emulatorPort: number;
+  /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
+  emulatorPublicUrl?: string;
+  redisUrl?: string;
+  approvalUi: 'own' | 'hosted';
+  dataDir: string;
+  inspector: boolean;
+  production: boolean;
+  logLevel: string;
+  /** `pretty` (development default) or `json` (production default). */
+  logFormat: 'json' | 'pretty';
+  /** Timeout of every outbound PingOne call. */
+  timeoutMs: number;
+  /** SQLite store: how often expired sessions are deleted. */
+  sessionPruneIntervalMs: number;
+  /** `RATE_LIMIT_SMS` / `RATE_LIMIT_CODE`: counts per browser/address/user over the defaults. */
+  rateLimits: RateLimitOverrides;
+  /** `OPERATOR_TOKEN`: a bearer token that lets an operator list every approval. */
+  operatorToken?: string;
+  /** Redis store: how long any call may take before the request gets 503. */
+  redisTimeoutMs: number;
+  /**
+   * Express `trust proxy`: the proxies whose X-Forwarded-For/-Proto are believed. `false`
+   * (default) believes no one; a number counts hops; a list names addresses, subnets or
+   * proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
+   */
+  trustProxy: false | number | string[];
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { JWTPayload } from 'jose';
+import { checkPkce, checkRedirectUri, checkScopes, secretsOf } from './authorize-client.js';
+import { refuse } from './authorize-error.js';
+import type { Context } from './context.js';
+import { newFlowCookies, newFlowTimes, type Flow } from './flow-registry.js';
+import { JwtRefused, verifyRequestJwt } from './request-jwt.js';
+import { pendingSteps, policyOf, userOf } from './sign-on-policy-of.js';
+import { smsTemplateOf } from './sms-template-of.js';
+import type { Doc, Environment } from './store.js';
+
+export const OAUTH_PARAMS = [
+  'response_type',
+  'redirect_uri',
+  'state',
+  'nonce',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+  'acr_values',
+  'response_mode',
+] as const;
+
+export type AuthorizeParams = Partial<
+  Record<(typeof OAUTH_PARAMS)[number] | 'client_id' | 'request' | 'login_hint_token', string>
+>;
+
+/** The request JWT's claims and the login_hint_token's, each verified with the app's secrets. */
+async function verifiedClaims(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  params: AuthorizeParams,
+): Promise<{ requestClaims: JWTPayload; hintClaims?: JWTPayload }> {
+  const check = {
+    clientId: app.id,
+    issuer: `${ctx.origin(req)}/${env.id}/as`,
+    secrets: secretsOf(env, app, ctx.clock.now()),
+    supportUnsigned: app.supportUnsignedRequestObject === true,
+    now: ctx.clock.now(),
+  };
+  try {
+    if (!params.request && app.requireSignedRequestObject === true)
+      throw new JwtRefused('request', 'The application requires a signed request object');
+    const requestClaims = params.request
+      ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+      : {};
+    if (!params.login_hint_token) return { requestClaims };
+    const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
+    return { requestClaims, hintClaims: await verifyRequestJwt(params.login_hint_token, hint) };
+  } catch (error) {
+    if (!(error instanceof JwtRefused)) throw error;
+    const oauthError = error.target === 'request' ? 'invalid_request_object' : 'invalid_request';
+    throw refuse(error.target, error.message, oauthError);
+  }
+}
+
+/** A new flow for an authorize request that passed every check, with its pending steps. */
+export async function buildFlow(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  params: AuthorizeParams,
+  redirectUri: string | undefined,
+  piFlow: boolean,
+): Promise<Flow> {
+  const { requestClaims, hintClaims } = await verifiedClaims(ctx, req, env, app, params);
+  // OIDC Core §6.1: values inside the request object supersede the query parameters.
+  const merged: AuthorizeParams = { ...params };
+  for (const key of OAUTH_PARAMS) {
+    const v = requestClaims[key];
+    if (typeof v === 'string' && key !== 'response_mode') merged[key] = v;
+  }
+  if (merged.redirect_uri !== params.redirect_uri) {
+    redirectUri = checkRedirectUri(app, merged.redirect_uri, piFlow);
+  }
+  if (merged.response_type !== 'code')
+    throw refuse('response_type', 'response_type must be code', 'unsupported_response_type');
+  const scope = checkScopes(env, app, merged.scope);
+  const pkce = checkPkce(app, merged.code_challenge, merged.code_challenge_method);
+  const policy = policyOf(env, app, merged.acr_values);
+  const user = hintClaims ? userOf(env, hintClaims.sub) : undefined;
+  const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
+  const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
+  return {
+    id: randomUUID(),
+    environmentId: env.id,
+    applicationId: app.id,
+    mode: piFlow ? 'pi.flow' : 'query',
+    status: 'OTP_REQUIRED',
+    pending: pendingSteps(policy.actions, user !== undefined, piFlow),
+    policy: {
+      id: policy.doc.id,
+      name: String(policy.doc.name),
+      ...(mfaAction ? { mfaActionId: mfaAction.id } : {}),
+    },
+    ...(user ? { userId: user.id } : {}),
+    redirectUriSent: merged.redirect_uri,
+    redirectUri,
+    state: merged.state,
+    nonce: merged.nonce,
+    scope,
+    ...pkce,
+    smsTemplate: smsTemplateOf(env, template, user),
+    ...newFlowTimes(ctx.clock),
+    cookies: newFlowCookies(),
+    amr: [],
+    sid: randomUUID(),
+  };
+}
