@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { serverCommand } from '../scripts/server-command.js';
 import { LOAD_TEST_LIMITS } from '../scripts/soak/app-process.js';
 import { TSX_IMPORT } from './emulator-child.js';

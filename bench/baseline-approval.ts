@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
 import { authorizeRequest, tokenRequest } from './pingone-requests.js';
 import { CookieJar, type HttpAnswer, type HttpClient } from './http-client.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 
 /**
  * The query of a `pi.flow` authorize call as the app sends it (signed request JWT as both

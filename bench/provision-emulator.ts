@@ -1,5 +1,5 @@
-import { provisionLocal } from '../src/pingone/provision-local.js';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import { provisionLocal } from '../src/provisioning/provision-local.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import type { EmulatorChild } from './emulator-child.js';
 
 export const BENCH_USERNAME = 'txapproval-bench';

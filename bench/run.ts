@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
 import { freePort } from '../scripts/free-port.js';
 import { startAppProcess, type CallTimes } from './app-process.js';

@@ -5,7 +5,7 @@ import type { Currency } from '../src/approval/transfer.js';
 import { createTokenClient } from '../src/pingone/flow/token-client.js';
 import { createHttpClient } from '../src/pingone/http.js';
 import { sendToPingOne } from '../src/pingone/transport.js';
-import type { ProvisionSettings } from '../src/pingone/provisioning.js';
+import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
 import { CookieJar } from './http-client.js';
 import { authorizeRequest, tokenRequest } from './pingone-requests.js';

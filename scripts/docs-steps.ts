@@ -3,7 +3,7 @@
  * provisioning table (test/unit/pingone/step-map.test.ts fails while the two differ).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withStepMap } from '../src/pingone/provisioning/step-map.js';
+import { withStepMap } from '../src/provisioning/step-map.js';
 
 const path = new URL('../docs/walkthrough.md', import.meta.url);
 const before = readFileSync(path, 'utf8');

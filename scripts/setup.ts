@@ -1,8 +1,8 @@
 /**
  * `npm run setup`: provisions PingOne for the SMS transaction approval. Thin on purpose: the
- * logic lives in src/pingone/setup-command.ts, where the tests call it in-process.
+ * logic lives in src/provisioning/setup-command.ts, where the tests call it in-process.
  */
-import { runSetup } from '../src/pingone/setup-command.js';
+import { runSetup } from '../src/provisioning/setup-command.js';
 
 const code = await runSetup(process.argv.slice(2), process.env, {
   stdout: (line) => process.stdout.write(`${line}\n`),

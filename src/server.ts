@@ -14,7 +14,7 @@ import {
 import { startEmulator } from './emulator/index.js';
 import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import { provisionLocal } from './pingone/provision-local.js';
+import { provisionLocal } from './provisioning/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { EMBEDDED_PHONE } from '../../src/config.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { provisionLocal } from '../../src/pingone/provision-local.js';
-import type { ProvisionSettings } from '../../src/pingone/provisioning.js';
+import { provisionLocal } from '../../src/provisioning/provision-local.js';
+import type { ProvisionSettings } from '../../src/provisioning/provision.js';
 
 export interface ProvisionedEmulator {
   emulator: RunningEmulator;

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator, type Variants } from '../../src/em
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
-import { provisionLocal } from '../../src/pingone/provision-local.js';
+import { provisionLocal } from '../../src/provisioning/provision-local.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
 export const TEST_USERNAME = 'txapproval-test';

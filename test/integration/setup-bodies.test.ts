@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { desiredDevicePolicy, desiredNames } from '../../src/pingone/provisioning/desired.js';
+import { desiredDevicePolicy, desiredNames } from '../../src/provisioning/desired.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
   adminCall,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { provision, type ProvisionInput } from '../../src/pingone/provisioning.js';
+import { provision, type ProvisionInput } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { maxInFlight, sequentialDepth } from './setup-helpers.js';
 

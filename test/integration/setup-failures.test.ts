@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { provision } from '../../src/pingone/provisioning.js';
+import { provision } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { listNamed, setup, setupEnv, tempEnvPath } from './setup-helpers.js';
 

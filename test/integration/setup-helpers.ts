@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { runSetup, type SetupIo } from '../../src/pingone/setup-command.js';
+import { runSetup, type SetupIo } from '../../src/provisioning/setup-command.js';
 
 /** The process environment setup would see for this emulator. */
 export function setupEnv(emu: RunningEmulator, extra: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSetupConfig } from '../../src/config.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import type { ProvisionInput } from '../../src/pingone/provisioning.js';
+import type { ProvisionInput } from '../../src/provisioning/provision.js';
 import { liveSteps } from '../live/live-steps.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { setupEnv } from './setup-helpers.js';

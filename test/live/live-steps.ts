@@ -25,14 +25,14 @@ import {
   teardown,
   type ProvisionInput,
   type ProvisionSettings,
-} from '../../src/pingone/provisioning.js';
+} from '../../src/provisioning/provision.js';
 import {
   desiredDevicePolicy,
   desiredNames,
   devicePolicyDrift,
   mfaActionDrift,
   repairedDevicePolicy,
-} from '../../src/pingone/provisioning/desired.js';
+} from '../../src/provisioning/desired.js';
 import { pingoneUrls } from '../../src/pingone/urls.js';
 
 export interface LiveTarget {

@@ -9,7 +9,7 @@
  */
 import { afterAll, describe } from 'vitest';
 import { loadSetupConfig, setupEnvFromProcess } from '../../src/config.js';
-import { teardown, type ProvisionInput } from '../../src/pingone/provisioning.js';
+import { teardown, type ProvisionInput } from '../../src/provisioning/provision.js';
 import { liveSteps } from './live-steps.js';
 
 const live = process.env.PINGONE_LIVE === '1';

@@ -8,7 +8,7 @@ import {
   repairedMfaAction,
   samePhone,
   TEMPLATE_CONTENT,
-} from '../../../src/pingone/provisioning/desired.js';
+} from '../../../src/provisioning/desired.js';
 
 describe('desiredNames', () => {
   it('derives every name from the prefix, with no space in the acr or the variant', () => {

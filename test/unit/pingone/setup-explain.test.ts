@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PingOneError } from '../../../src/pingone/http.js';
-import { explainFailure, roleFor } from '../../../src/pingone/setup-explain.js';
+import { explainFailure, roleFor } from '../../../src/provisioning/setup-explain.js';
 
 const location = { environmentId: '11111111-1111-4111-8111-111111111111', region: 'eu' as const };
 const error = (step: string, status: number | undefined, code: string, id?: string) =>

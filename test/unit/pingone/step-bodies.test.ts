@@ -12,7 +12,7 @@ import {
   desiredSmsDevice,
   desiredTemplateContent,
   desiredUser,
-} from '../../../src/pingone/provisioning/desired.js';
+} from '../../../src/provisioning/desired.js';
 
 // Required fields of each step's schema in Ping's management and MFA specs (the Go SDK's
 // pingone-management.yml and pingone-mfa.yml; docs/pingone-contract.md §4).

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { stepMap, withStepMap } from '../../../src/pingone/provisioning/step-map.js';
-import { SETUP_STEPS } from '../../../src/pingone/provisioning/steps/index.js';
-import { runSetup } from '../../../src/pingone/setup-command.js';
+import { stepMap, withStepMap } from '../../../src/provisioning/step-map.js';
+import { SETUP_STEPS } from '../../../src/provisioning/steps/index.js';
+import { runSetup } from '../../../src/provisioning/setup-command.js';
 
 const walkthrough = new URL('../../../docs/walkthrough.md', import.meta.url);
 

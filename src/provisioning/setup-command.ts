@@ -1,6 +1,6 @@
 import { ConfigError, loadSetupConfig, type Env, type SetupConfig } from '../config.js';
 import { readEnvFile, updateEnvFile } from '../env-file.js';
-import { PingOneError } from './http.js';
+import { PingOneError } from '../pingone/http.js';
 import {
   provision,
   ProvisionError,
@@ -8,8 +8,8 @@ import {
   type ProvisionResult,
   type StepReport,
   type TeardownResult,
-} from './provisioning.js';
-import { stepMap } from './provisioning/step-map.js';
+} from './provision.js';
+import { stepMap } from './step-map.js';
 import { explainFailure } from './setup-explain.js';
 import { EXIT, parseFlags, USAGE } from './setup-flags.js';
 

@@ -4,7 +4,7 @@ import {
   type DeviceAuthenticationPolicyBody,
   type DeviceMethodSettings,
   type OfflineMethodSettings,
-} from '../management.js';
+} from '../pingone/management.js';
 
 const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });
 

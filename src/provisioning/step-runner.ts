@@ -1,4 +1,4 @@
-import { PingOneError } from '../http.js';
+import { PingOneError } from '../pingone/http.js';
 
 export type StepOutcome =
   | 'created'

@@ -1,4 +1,4 @@
-import type { ManagementContext } from '../management.js';
+import type { ManagementContext } from '../pingone/management.js';
 import { once } from './step-runner.js';
 import { SETUP_STEPS } from './steps/index.js';
 import type { CheckPlan, SelfCheckInput } from './step-row.js';

@@ -6,7 +6,7 @@ import type {
   SignOnPolicy,
   TemplateContent,
   User,
-} from '../management.js';
+} from '../pingone/management.js';
 import { SETUP_STEPS } from './steps/index.js';
 import type { StepRunner } from './step-runner.js';
 import { runTable } from './run-table.js';

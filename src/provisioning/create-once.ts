@@ -1,4 +1,4 @@
-import { PingOneError } from '../http.js';
+import { PingOneError } from '../pingone/http.js';
 
 export interface CreateOnceOptions<T> {
   /** Reads PingOne for the object the create would make. */

@@ -6,7 +6,7 @@ import {
   type SignOnPolicyAction,
   type TemplateContent,
   type User,
-} from '../management.js';
+} from '../pingone/management.js';
 
 /**
  * What the plan wants in PingOne, derived from the prefix so that every object it owns can be

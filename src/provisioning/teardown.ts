@@ -1,4 +1,4 @@
-import type { ManagementContext } from '../management.js';
+import type { ManagementContext } from '../pingone/management.js';
 import type { DesiredNames } from './desired.js';
 import { once, type StepResult, type StepRunner } from './step-runner.js';
 import { SETUP_STEPS } from './steps/index.js';

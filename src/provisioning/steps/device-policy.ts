@@ -5,7 +5,7 @@ import {
   readDeviceAuthenticationPolicy,
   updateDeviceAuthenticationPolicy,
   type DeviceAuthenticationPolicy,
-} from '../../management.js';
+} from '../../pingone/management.js';
 import { desiredDevicePolicy, devicePolicyDrift, repairedDevicePolicy } from '../desired.js';
 import { allNamed, ensure, named } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';

@@ -1,4 +1,4 @@
-import type { ManagementContext, PingOneResource } from '../management.js';
+import type { ManagementContext, PingOneResource } from '../pingone/management.js';
 import { createOnce } from './create-once.js';
 import type { StepResult } from './step-runner.js';
 import type { Held, Plan } from './step-row.js';

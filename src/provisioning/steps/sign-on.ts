@@ -13,7 +13,7 @@ import {
   type SignOnPolicy,
   type SignOnPolicyAction,
   type SignOnPolicyAssignment,
-} from '../../management.js';
+} from '../../pingone/management.js';
 import {
   desiredMfaAction,
   desiredPolicyAssignment,

@@ -12,7 +12,7 @@ import {
   updateGrant,
   type Application,
   type Grant,
-} from '../../management.js';
+} from '../../pingone/management.js';
 import {
   applicationDrift,
   desiredApplication,

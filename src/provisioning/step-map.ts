@@ -9,8 +9,8 @@ const names = (fns: StepRow['find'] | undefined) =>
 
 /**
  * The step -> function map as a Markdown table, generated from the rows so that it cannot drift
- * from the code. Rows live in src/pingone/provisioning/steps/, the functions in
- * src/pingone/management/ (calls) and src/pingone/provisioning/desired.ts (bodies, drift).
+ * from the code. Rows live in src/provisioning/steps/, the functions in
+ * src/pingone/management/ (calls) and src/provisioning/desired.ts (bodies, drift).
  */
 export function stepMap(rows: readonly StepRow[] = SETUP_STEPS): string {
   return [

@@ -7,17 +7,17 @@
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { createHttpClient, PingOneError, type RetryPolicy } from './http.js';
-import { createManagementContext } from './management.js';
-import { desiredNames, type DesiredNames } from './provisioning/desired.js';
-import { runPlan } from './provisioning/plan.js';
-import { selfCheck, type SelfCheckResult } from './provisioning/self-check.js';
-import { StepRunner, type StepReport } from './provisioning/step-runner.js';
-import { runTeardown } from './provisioning/teardown.js';
+import { createHttpClient, PingOneError, type RetryPolicy } from '../pingone/http.js';
+import { createManagementContext } from '../pingone/management.js';
+import { desiredNames, type DesiredNames } from './desired.js';
+import { runPlan } from './plan.js';
+import { selfCheck, type SelfCheckResult } from './self-check.js';
+import { StepRunner, type StepReport } from './step-runner.js';
+import { runTeardown } from './teardown.js';
 
-export type { StepReport, StepOutcome } from './provisioning/step-runner.js';
-export type { SelfCheckResult, SelfCheckItem } from './provisioning/self-check.js';
-export { desiredNames, TEMPLATE_CONTENT, type DesiredNames } from './provisioning/desired.js';
+export type { StepReport, StepOutcome } from './step-runner.js';
+export type { SelfCheckResult, SelfCheckItem } from './self-check.js';
+export { desiredNames, TEMPLATE_CONTENT, type DesiredNames } from './desired.js';
 
 /** What provisioning and teardown both need: where PingOne is, the worker, the prefix. */
 interface PlanInput {

@@ -1,4 +1,4 @@
-import type { ManagementContext } from '../management.js';
+import type { ManagementContext } from '../pingone/management.js';
 import type { DesiredNames } from './desired.js';
 import type { StepResult } from './step-runner.js';
 

@@ -1,5 +1,5 @@
 import { EMBEDDED_PHONE, type RelyingPartySettings, type WorkerCredentials } from '../config.js';
-import { provision, type ProvisionSettings } from './provisioning.js';
+import { provision, type ProvisionSettings } from './provision.js';
 
 /** A PingOne on this machine (the emulator): its two base URLs and its worker. */
 export interface LocalPingOne {

@@ -18,7 +18,7 @@ import {
   type Population,
   type User,
   type Device,
-} from '../../management.js';
+} from '../../pingone/management.js';
 import { createOnce } from '../create-once.js';
 import {
   desiredPopulation,

@@ -6,7 +6,7 @@ import {
   updateTransactionContent,
   writableFields,
   type TemplateContent,
-} from '../../management.js';
+} from '../../pingone/management.js';
 import {
   desiredTemplateContent,
   sameText,
