@@ -7,6 +7,14 @@ import { notFound } from './p1-error.js';
 import { find, list, remove, type Doc, type Environment } from './store.js';
 
 /** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
+/** The parent of an application's grants and policy assignments. */
+const OF_APPLICATION = {
+  param: 'appId',
+  kind: 'applications',
+  field: 'application.id',
+  what: 'application',
+} as const;
+
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
@@ -99,7 +107,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     kind: 'grants',
     path: '/applications/:appId/grants',
     what: 'grant',
-    parent: { param: 'appId', kind: 'applications', field: 'application.id', what: 'application' },
+    parent: OF_APPLICATION,
     rules: 'applicationGrant',
     build(c, scope) {
       const resourceId = c.string('resource.id');
@@ -133,7 +141,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     kind: 'signOnPolicyAssignments',
     path: '/applications/:appId/signOnPolicyAssignments',
     what: 'sign-on policy assignment',
-    parent: { param: 'appId', kind: 'applications', field: 'application.id', what: 'application' },
+    parent: OF_APPLICATION,
     rules: 'signOnPolicyAssignment',
     build(c, scope) {
       const priority = c.int('priority');
