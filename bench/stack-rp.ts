@@ -1,3 +1,4 @@
+import { useViews } from '../src/view-engine.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +44,7 @@ async function start(config: YardstickConfig): Promise<number> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('views', fileURLToPath(new URL('../views/', import.meta.url)));
-  app.set('view engine', 'ejs');
+  useViews(app, fileURLToPath(new URL('../views/', import.meta.url)));
   Object.assign(app.locals, {
     mode: 'pingone',
     ui: 'own',

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Store } from 'express-session';
@@ -33,6 +32,7 @@ import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/ht
 import { SMS_CODE_LIFETIME_MINUTES } from './provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
+import { useViews } from './view-engine.js';
 
 export interface AppDeps {
   /** With `pingone` filled (embedded mode: from provision()'s settings). */
@@ -66,16 +66,6 @@ export interface AppDeps {
   /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
   traceStore?: TraceStore;
 }
-
-// ejs ships no types; renderFile is the one function used.
-const ejs = createRequire(import.meta.url)('ejs') as {
-  renderFile(
-    file: string,
-    data: object,
-    options: { root: string; cache: boolean },
-    done: (error: Error | null, html?: string) => void,
-  ): void;
-};
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
 // which `npm run bench` measured as the most expensive part of rendering the result page.
@@ -198,14 +188,7 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-Proto decides whether a request counts as https (and so gets the secure cookie):
   // believed only from the proxies TRUST_PROXY names, never from whoever connects.
   app.set('trust proxy', config.trustProxy);
-  const views = projectDir('views');
-  app.set('views', views);
-  app.set('view engine', 'ejs');
-  // Includes name their file from views/ (`/partials/head`, `root`): a relative include makes
-  // EJS look for the file on disk at every render, cached templates or not (`npm run bench`).
-  app.engine('ejs', (file, data, done) =>
-    ejs.renderFile(file, data, { root: views, cache: app.enabled('view cache') }, done),
-  );
+  useViews(app, projectDir('views'));
   app.locals.mode = config.mode;
   app.locals.ui = config.approvalUi;
   app.locals.issuer = urls.issuer;
