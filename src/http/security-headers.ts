@@ -12,7 +12,7 @@ export function securityHeaders(options: {
   formActionOrigins?: string[];
   https: boolean;
 }): RequestHandler {
-  const headers = Object.entries(headersOf(helmetFor(options)));
+  const headers = Object.entries(headersOf(securityHelmet(options)));
   // The same headers on every response, built once (helmet rebuilds them per request; `npm run
   // bench` counts five pages an approval).
   return (_req, res, next) => {
@@ -35,7 +35,8 @@ function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string
   return set;
 }
 
-function helmetFor(options: { formActionOrigins?: string[]; https: boolean }) {
+/** The same settings as a plain helmet middleware (the bench's yardsticks run it per request). */
+export function securityHelmet(options: { formActionOrigins?: string[]; https: boolean }) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
