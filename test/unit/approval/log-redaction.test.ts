@@ -52,10 +52,10 @@ describe('createLogger', () => {
 
   it('keeps PingOne’s own `code` and `state` one level down, and changes nothing it was given', () => {
     const { logger, lines } = capture();
-    const given = { error: { code: 'INVALID_DATA', state: 'OTP_REQUIRED' }, code: 'auth-code' };
+    const given = { answer: { code: 'INVALID_DATA', state: 'OTP_REQUIRED' }, code: 'auth-code' };
     logger.info(given, 'nested');
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(line).toMatchObject({ error: { code: 'INVALID_DATA', state: 'OTP_REQUIRED' } });
+    expect(line).toMatchObject({ answer: { code: 'INVALID_DATA', state: 'OTP_REQUIRED' } });
     expect(line.code).toBe('[redacted]');
     expect(given.code).toBe('auth-code');
   });
