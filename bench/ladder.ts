@@ -17,11 +17,14 @@ import { YARDSTICKS } from './yardstick-process.js';
  *   npm run bench:ladder -- [--rounds 2] [--approvals 1000] [--built]
  */
 
-const USAGE = `Usage: npm run bench:ladder -- [--rounds N] [--approvals N] [--built]
+const USAGE = `Usage: npm run bench:ladder -- [--rounds N] [--approvals N] [--built] [--soak]
 
   --rounds N     rounds of every rung, alternating order (default 2)
   --approvals N  measured approvals per rung (default 1000); the one-client rung runs a fifth
-  --built        the app from dist/ (npm run build first), as the image runs it`;
+  --built        the app from dist/ (npm run build first), as the image runs it
+  --soak         then 10,000 approvals of the app at info: RSS growth, judged against 50 MB
+
+The report also carries bench/results/records-latest.json (npm run bench:records) when there is one.`;
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const RUN = fileURLToPath(new URL('./run.ts', import.meta.url));
@@ -41,7 +44,7 @@ interface RunReport {
     cpuMsPerApproval: { app?: number };
   };
   pingone?: { msPerApproval: number; ownMsAtP50: number };
-  memory: { growthPer10kMb: number };
+  memory: { growthMb: number; growthPer10kMb: number };
 }
 
 function runOnce(args: string[]): Promise<RunReport> {
@@ -69,6 +72,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string' },
       approvals: { type: 'string' },
       built: { type: 'boolean' },
+      soak: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -129,6 +133,17 @@ async function main(): Promise<number> {
   const appInfo = byName('app (info)');
   const stack = byName('stack');
   const oneClient = byName('app (info, 1 client)');
+  let soak:
+    { cpuMsPerApproval: number; approvalsPerSecond: number; rssGrowthMb: number } | undefined;
+  if (values.soak) {
+    process.stderr.write('ladder: soak, 10,000 approvals of the app at info\n');
+    const run = await runOnce([...app, '--log-level', 'info', '--skip-baseline', '--soak']);
+    soak = {
+      cpuMsPerApproval: run.app.cpuMsPerApproval.app ?? 0,
+      approvalsPerSecond: run.app.approvalsPerSecond,
+      rssGrowthMb: run.memory.growthMb,
+    };
+  }
   const targets = [
     {
       name: 'CPU per approval, app (info) / stack',
@@ -148,7 +163,23 @@ async function main(): Promise<number> {
       target: '≤ 5',
       met: (oneClient.ownMsAtP50 ?? Infinity) <= 5,
     },
+    ...(soak
+      ? [
+          {
+            name: 'RSS growth over 10,000 approvals (MB)',
+            value: soak.rssGrowthMb,
+            target: '≤ 50',
+            met: soak.rssGrowthMb <= 50,
+          },
+        ]
+      : []),
   ];
+  let records: unknown;
+  try {
+    records = JSON.parse(readFileSync(join(RESULTS, 'records-latest.json'), 'utf8'));
+  } catch {
+    // No bench:records run on this machine yet.
+  }
   const report = {
     startedAt: startedAt.toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -156,7 +187,9 @@ async function main(): Promise<number> {
     options: { rounds, approvals, built: values.built ?? false, clients: 16 },
     baseline: { approvalsPerSecond: baselineRate, rounds: baselines.length },
     rungs: rows,
+    ...(soak ? { soak } : {}),
     targets,
+    ...(records ? { records } : {}),
   };
   console.log(
     `\n| rung | CPU ms / approval | approvals/s | approval p50 / p95 / p99 ms |\n|---|---:|---:|---|`,
