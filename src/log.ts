@@ -43,32 +43,12 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'headers',
 ]);
 
-/** The same, one level down (`{ flow: { cookies } }`); `code` and `state` there are PingOne's. */
+/**
+ * The same, one level down (`{ flow: { cookies } }`), but for `code` and `state`, which there
+ * are PingOne's (an error's code, a flow's state), and with `set-cookie`.
+ */
 export const NESTED_SECRET_KEYS: ReadonlySet<string> = new Set([
-  'otp',
-  'cookie',
-  'cookies',
-  'authorization',
-  'password',
-  'clientSecret',
-  'client_secret',
-  'secret',
-  'code_verifier',
-  'codeVerifier',
-  'nonce',
-  'request',
-  'login_hint_token',
-  'access_token',
-  'id_token',
-  'refresh_token',
-  'token',
-  'requestJwt',
-  'idToken',
-  'accessToken',
-  'refreshToken',
-  'sessionID',
-  'body',
-  'headers',
+  ...[...SECRET_KEYS].filter((key) => !['code', 'state', 'sessionSecret'].includes(key)),
   'set-cookie',
 ]);
 
