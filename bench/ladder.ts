@@ -1,3 +1,4 @@
+import { RESULTS } from './results-dir.js';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,11 +23,11 @@ const USAGE = `Usage: npm run bench:ladder -- [--rounds N] [--approvals N] [--bu
   --rounds N     rounds of every rung, alternating order (default 2)
   --approvals N  measured approvals per rung (default 1000); the one-client rung runs a fifth
   --built        the app from dist/ (npm run build first), as the image runs it
+  --warmup N     approvals before each rung's measurement (default: bench/run.ts's)
   --soak         then 10,000 approvals of the app at info: RSS growth, judged against 50 MB
 
 The report also carries bench/results/records-latest.json (npm run bench:records) when there is one.`;
 
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const RUN = fileURLToPath(new URL('./run.ts', import.meta.url));
 
 interface Rung {
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string' },
       approvals: { type: 'string' },
       built: { type: 'boolean' },
+      warmup: { type: 'string' },
       soak: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,11 +85,12 @@ async function main(): Promise<number> {
   }
   const rounds = Number(values.rounds ?? 2);
   const approvals = Number(values.approvals ?? 1000);
-  if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(approvals) || approvals < 50) {
+  if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(approvals) || approvals < 5) {
     console.error(USAGE);
     return 2;
   }
-  const n = ['--approvals', String(approvals)];
+  const warm = values.warmup !== undefined ? ['--warmup', values.warmup] : [];
+  const n = ['--approvals', String(approvals), ...warm];
   const app = values.built ? ['--built'] : [];
   const rungs: Rung[] = [
     // The baseline (four PingOne calls alone) is measured once per round, beside the app.
@@ -95,10 +98,10 @@ async function main(): Promise<number> {
     { name: 'app (warn)', args: [...n, ...app, '--log-level', 'warn', '--skip-baseline'] },
     {
       name: 'app (info, 1 client)',
-      args: [...app, '--log-level', 'info', '--skip-baseline', '--clients', '1'].concat(
-        '--approvals',
-        String(Math.max(50, Math.round(approvals / 5))),
-      ),
+      args: [
+        ...['--approvals', String(Math.max(5, Math.round(approvals / 5))), ...warm],
+        ...[...app, '--log-level', 'info', '--skip-baseline', '--clients', '1'],
+      ],
     },
     ...YARDSTICKS.map((y) => ({ name: y, args: [...n, '--yardstick', y, '--skip-baseline'] })),
   ];

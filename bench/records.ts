@@ -1,3 +1,4 @@
+import { RESULTS } from './results-dir.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -5,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { ApprovalRecord } from '../src/approval/approval-store.js';
 import { approvalHistoryRoutes } from '../src/approval/history-routes.js';
@@ -25,7 +25,6 @@ import { percentiles, round } from './stats.js';
  *   npm run bench:records -- [--records 1000000] [--store sqlite|redis|both] [--ops 2000]
  */
 
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const OPERATOR_TOKEN = randomUUID();
 const DAY0 = Date.UTC(2026, 0, 1);
 

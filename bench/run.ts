@@ -1,7 +1,7 @@
+import { RESULTS } from './results-dir.js';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
@@ -139,8 +139,6 @@ interface MemoryReport {
   /** End minus the RSS after the first tenth of the measured approvals. */
   growthAfterFirstTenthMb: number;
 }
-
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 function progress(label: string, total: number, tick?: () => string) {
   let shown = 0;
