@@ -88,7 +88,6 @@ export function inspectorHttp(
       scope.run(
         {
           session: () => req.session,
-          path: req.path,
           reports: [],
           secrets: new Set([options.clientSecret]),
         },

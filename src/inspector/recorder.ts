@@ -18,8 +18,6 @@ export type TracedSession = ObservedRequest['session'];
 export interface RequestScope {
   /** The request's current session (read late: a rotation replaces it mid-request). */
   session(): TracedSession;
-  /** The request's path: the hosted callback is recorded as a step of its own. */
-  path: string;
   /** The `pingone.call` events of this request's calls. */
   reports: CallEvent[];
   /** Every secret value this request handled: scrubbed from anything recorded. */

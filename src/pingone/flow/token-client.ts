@@ -91,6 +91,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const insecure = new URL(urls.issuer).protocol === 'http:';
   let discovered: Promise<client.ServerMetadata> | undefined;
   let jwks: ReturnType<typeof client.getJwksCache>;
+  const auth = rawClientSecretBasic(options.clientSecret);
 
   function discover() {
     discovered ??= http
@@ -126,7 +127,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       metadata,
       options.clientId,
       { client_secret: options.clientSecret },
-      rawClientSecretBasic(options.clientSecret),
+      auth,
     );
     const fetch = http.fetchFor({
       step: (url) => stepOf(metadata, url),
@@ -199,10 +200,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   };
 }
 
+/** Names openid-client's calls by the endpoint the discovery document gave for them. */
 function stepOf(metadata: client.ServerMetadata, url: string): string {
-  if (url === metadata.token_endpoint) return 'token';
   if (url === metadata.jwks_uri) return 'jwks';
   if (url === metadata.userinfo_endpoint) return 'userinfo';
+  // The token endpoint, and anything openid-client might call that we do not name.
   return 'token';
 }
 
