@@ -6,13 +6,14 @@ import {
   type StoreHealth,
 } from '../approval/approval-store.js';
 import { connectRedisClient } from './connect-redis-client.js';
-import { openSqliteDatabase } from './open-sqlite-database.js';
+import { openSqliteDatabase, sqliteFile } from './open-sqlite-database.js';
 import { RedisApprovalStore } from './redis-approval-store.js';
 import { redisClock } from './redis-clock.js';
 import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
+import { walSync } from './wal-sync.js';
 
 export type StoreKind = StoreHealth['kind'];
 
@@ -112,15 +113,12 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
+    // One connection for both: sessions and approvals commit at NORMAL, and an approval's insert
+    // then waits for the WAL's fsync off the event loop (wal-sync.ts). A session lost to a power
+    // cut is a flow the person starts again; an approval reported as recorded is never lost.
     const db = openSqliteDatabase(options.dataDir);
-    // Sessions get a connection of their own without an fsync per commit (WAL + NORMAL: safe
-    // against a crash of the process, and a power cut only loses sessions, which people restart).
-    // An approval must survive a power cut, so its connection keeps synchronous = FULL. With FULL
-    // for both, `npm run bench` found the event loop blocked in fsync for each of the ten or so
-    // session writes of one approval, which capped the app at a fraction of PingOne's rate.
-    const sessionDb = openSqliteDatabase(options.dataDir);
-    sessionDb.pragma('synchronous = NORMAL');
-    const sessionStore = new SqliteSessionStore(sessionDb, {
+    const wal = walSync(sqliteFile(options.dataDir));
+    const sessionStore = new SqliteSessionStore(db, {
       ttlMs,
       ...(options.sqlitePruneIntervalMs !== undefined && {
         pruneIntervalMs: options.sqlitePruneIntervalMs,
@@ -128,7 +126,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       ...(options.now && { now: options.now }),
       ...(options.logger && { logger: options.logger }),
     });
-    const approvals = new SqliteApprovalStore(db);
+    const approvals = new SqliteApprovalStore(db, wal.sync);
     return {
       kind,
       sessionStore,
@@ -136,7 +134,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       health: () => approvals.health(),
       close: onlyOnce(async () => {
         sessionStore.close();
-        sessionDb.close();
+        await wal.close();
         db.close();
       }),
     };

@@ -8,7 +8,7 @@ import {
 import { approvalTimeMs } from './approval-time.js';
 import type { RedisClient } from './connect-redis-client.js';
 import type { RedisClock } from './redis-clock.js';
-import { withinDeadline } from './redis-deadline.js';
+import { withinDeadline } from './within-deadline.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 // One script, so the record and its index entry are written together or not at all: a racing

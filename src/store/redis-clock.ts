@@ -1,5 +1,5 @@
 import type { RedisClient } from './connect-redis-client.js';
-import { withinDeadline } from './redis-deadline.js';
+import { withinDeadline } from './within-deadline.js';
 import type { StoreLogger } from './store-logger.js';
 
 /** The Redis server's clock as seen from here: the approval record's deadline is checked by it. */

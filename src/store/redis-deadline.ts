@@ -1,25 +1,7 @@
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { withinDeadline } from './within-deadline.js';
 
 function isThenable(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/**
- * Rejects with `StoreUnavailableError` when `promise` has not settled after `ms`. node-redis's
- * own command `timeout` stops counting once the command is written, so against a server that
- * accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.
- */
-export function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new StoreUnavailableError('redis', `Redis did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  // The abandoned command may still fail later (the connection drops): nobody waits for it.
-  promise.catch(() => undefined);
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /**
