@@ -18,6 +18,13 @@ export interface SqliteSessionStoreOptions {
 
 type Callback<T> = (err: unknown, value?: T) => void;
 
+/**
+ * How long, and for how many sessions, a write is remembered to skip the same write again. The
+ * store assumes it is the file's only writer of sessions, as one instance is (several use Redis).
+ */
+const RECENT_WRITE_MS = 2_000;
+const RECENT_WRITES = 256;
+
 interface SessionRow {
   sid: string;
   sess: string;
@@ -63,6 +70,12 @@ export class SqliteSessionStore extends session.Store {
    * is skipped before reaching SQLite (five touches per approval in `npm run bench`).
    */
   private readonly written = new Map<string, number>();
+  /**
+   * What this process wrote per session in the last seconds. express-session saves again at the
+   * end of a response whose session id changed (regenerate) even when an explicit save has just
+   * written the same data: two of the six session writes of an approval (`npm run bench`).
+   */
+  private readonly recent = new Map<string, { json: string; at: number }>();
 
   constructor(db: Database.Database, options: SqliteSessionStoreOptions) {
     super();
@@ -107,12 +120,27 @@ export class SqliteSessionStore extends session.Store {
       const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
       if (expiresAt <= now) {
         this.statements.destroy.run(sid);
-        this.written.delete(sid);
+        this.forget(sid);
       } else {
-        this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
+        const json = JSON.stringify(data);
+        const last = this.recent.get(sid);
+        const again = last && now - last.at < RECENT_WRITE_MS && last.json === json;
+        if (again && this.written.get(sid) === expiresAt) return;
+        this.statements.upsert.run(sid, json, expiresAt);
         this.written.set(sid, expiresAt);
+        this.remember(sid, json, now);
       }
     });
+  }
+
+  private remember(sid: string, json: string, now: number): void {
+    this.recent.delete(sid);
+    this.recent.set(sid, { json, at: now });
+    // Oldest first (insertion order): only the last moments' writes are kept.
+    for (const [id, entry] of this.recent) {
+      if (now - entry.at < RECENT_WRITE_MS && this.recent.size <= RECENT_WRITES) break;
+      this.recent.delete(id);
+    }
   }
 
   // Like MemoryStore, a touch stores the refreshed cookie too, so a rolling expiry is kept.
@@ -134,15 +162,23 @@ export class SqliteSessionStore extends session.Store {
         expiresAt,
         worthWriting,
       );
-      if (changes) this.written.set(sid, expiresAt);
+      if (changes) {
+        this.written.set(sid, expiresAt);
+        this.recent.delete(sid);
+      }
     });
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.answer(callback, () => {
       this.statements.destroy.run(sid);
-      this.written.delete(sid);
+      this.forget(sid);
     });
+  }
+
+  private forget(sid: string): void {
+    this.written.delete(sid);
+    this.recent.delete(sid);
   }
 
   override length(callback: Callback<number>): void {
@@ -163,6 +199,7 @@ export class SqliteSessionStore extends session.Store {
     this.answer(callback, () => {
       this.statements.clear.run();
       this.written.clear();
+      this.recent.clear();
     });
   }
 
