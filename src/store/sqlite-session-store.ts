@@ -124,8 +124,9 @@ export class SqliteSessionStore extends session.Store {
       } else {
         const json = JSON.stringify(data);
         const last = this.recent.get(sid);
-        const again = last && now - last.at < RECENT_WRITE_MS && last.json === json;
-        if (again && this.written.get(sid) === expiresAt) return;
+        // Same data, so the same cookie expiry; a session without one keeps the row's expiry
+        // of moments ago (its lifetime counts from then).
+        if (last && now - last.at < RECENT_WRITE_MS && last.json === json) return;
         this.statements.upsert.run(sid, json, expiresAt);
         this.written.set(sid, expiresAt);
         this.remember(sid, json, now);
