@@ -1,5 +1,5 @@
 import {
-  DEFAULT_BASE_URL,
+  defaultBaseUrl,
   type AppConfig,
   type Env,
   type RelyingPartySettings,
@@ -34,7 +34,8 @@ export * from './config/setup-config.js';
  */
 export function loadConfig(env: Env): AppConfig {
   const p = new Problems();
-  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? DEFAULT_BASE_URL;
+  const port = parsePort(p, 'PORT', str(env, 'PORT'), 3000);
+  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? defaultBaseUrl(port);
   const production = env.NODE_ENV === 'production';
   const environmentId = str(env, 'PINGONE_ENVIRONMENT_ID');
   const approvalUi = str(env, 'APPROVAL_UI') ?? 'own';
@@ -44,7 +45,7 @@ export function loadConfig(env: Env): AppConfig {
   const config: AppConfig = {
     mode: environmentId ? 'pingone' : 'embedded',
     baseUrl,
-    port: parsePort(p, 'PORT', str(env, 'PORT'), 3000),
+    port,
     host: str(env, 'HOST') ?? '127.0.0.1',
     sessionSecret: str(env, 'SESSION_SECRET') ?? '',
     emulatorPort: parsePort(p, 'EMULATOR_PORT', str(env, 'EMULATOR_PORT'), 3001),

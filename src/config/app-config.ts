@@ -5,7 +5,10 @@ export type Region = (typeof REGIONS)[number];
 
 export type Env = Record<string, string | undefined>;
 
-export const DEFAULT_BASE_URL = 'http://localhost:3000';
+/** Where the browser reaches the app when BASE_URL is not set: this machine, on PORT. */
+export function defaultBaseUrl(port: number): string {
+  return `http://localhost:${port}`;
+}
 /** A reserved-for-fiction number; embedded mode only. */
 export const EMBEDDED_PHONE = '+15555550100';
 

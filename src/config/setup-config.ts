@@ -1,11 +1,11 @@
 import {
-  DEFAULT_BASE_URL,
+  defaultBaseUrl,
   type Env,
   type PingOneLocation,
   type WorkerCredentials,
 } from './app-config.js';
 import { Problems } from './config-error.js';
-import { parseMs, parseUrl, str } from './parse-setting.js';
+import { parseMs, parsePort, parseUrl, str } from './parse-setting.js';
 import { parseLocation, parseWorker } from './pingone-location.js';
 
 export const DEFAULT_PREFIX = 'TxApproval';
@@ -43,7 +43,10 @@ export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
   if (!environmentId) p.add('PINGONE_ENVIRONMENT_ID is missing (the environment to provision)');
   const location = parseLocation(p, env, environmentId ?? '');
   const worker = parseWorker(p, env, location.environmentId);
-  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? DEFAULT_BASE_URL;
+  // The app's own default, so that the redirect URI registered is the one `npm start` uses.
+  const baseUrl =
+    parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ??
+    defaultBaseUrl(parsePort(p, 'PORT', str(env, 'PORT'), 3000));
   const phone = flags.phone ?? str(env, 'PINGONE_PHONE');
   if (!phone && !flags.teardown)
     p.add("--phone is missing (the demo user's mobile number, e.g. --phone +15125201234)");

@@ -92,6 +92,16 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('short-secret-value');
   });
 
+  it('takes the default BASE_URL from PORT, and an explicit BASE_URL over both', () => {
+    expect(loadConfig({ PORT: '8080' })).toMatchObject({
+      port: 8080,
+      baseUrl: 'http://localhost:8080',
+    });
+    expect(loadConfig({ PORT: '8080', BASE_URL: 'https://bank.example' }).baseUrl).toBe(
+      'https://bank.example',
+    );
+  });
+
   it('requires worker credentials when the bearer on /flows is switched on', () => {
     const problems = problemsOf(() =>
       loadConfig({ PINGONE_ENVIRONMENT_ID: environmentId, PINGONE_FLOWS_BEARER: 'on' }),
@@ -120,6 +130,14 @@ describe('loadSetupConfig', () => {
       writeEnvPath: '.env',
       worker: { clientId: 'w', clientSecret: 'ws', environmentId },
     });
+  });
+
+  it('registers the callback on PORT when BASE_URL is not set, as npm start serves it', () => {
+    const config = loadSetupConfig({ phone: '+15125201234' }, { ...env, PORT: '4000' });
+    expect(config.redirectUri).toBe('http://localhost:4000/callback');
+    expect(loadSetupConfig({ phone: '+15125201234' }, env).redirectUri).toBe(
+      'http://localhost:3000/callback',
+    );
   });
 
   it('lists every bad input at once', () => {
