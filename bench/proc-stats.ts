@@ -44,3 +44,23 @@ export function sampleSelf(): ProcSample {
   const self = sampleProcess(process.pid);
   return { ...self, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
+
+function cpuTimes(): { busy: number; total: number } {
+  // The first line of /proc/stat: the whole machine's ticks (user nice system idle iowait …).
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1);
+  const values = ticks.map(Number);
+  const total = values.reduce((sum, n) => sum + n, 0);
+  return { busy: total - values[3]! - (values[4] ?? 0), total };
+}
+
+/**
+ * The share of the machine's CPU (0 to 1) other work used over the last `ms`. The load average
+ * lags by a minute, so right after a previous run it calls a quiet machine busy.
+ */
+export async function machineBusy(ms = 500): Promise<number> {
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? (after.busy - before.busy) / total : 0;
+}

@@ -17,7 +17,7 @@ import { BASELINE_STEPS, baselineApproval } from './baseline-approval.js';
 import { drive, type Approval, type DriveResult } from './driver.js';
 import { startEmulatorChild, type EmulatorChild } from './emulator-child.js';
 import { createHttpClient } from './http-client.js';
-import { sampleProcess, sampleSelf, type ProcSample } from './proc-stats.js';
+import { machineBusy, sampleProcess, sampleSelf, type ProcSample } from './proc-stats.js';
 import { summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { provisionEmulator } from './provision-emulator.js';
 import { mb, percentiles, round, type Percentiles } from './stats.js';
@@ -282,6 +282,7 @@ function printTable(report: {
   targets: Array<{ name: string; target: string; value: string; met: boolean | null }>;
   profile?: { file: string; summary: ProfileSummary };
   loadAtStart: number[];
+  busyAtStart: number;
 }): void {
   const { app, baseline, memory } = report;
   const line = (cells: Array<string | number>, widths: number[]) =>
@@ -305,7 +306,7 @@ function printTable(report: {
     );
   };
   console.log(
-    `\nBenchmark: ${report.options.clients} clients, ${cpus().length} cores, ${process.version}, app via ${report.runtime}, LOG_LEVEL=${report.options.logLevel}${report.options.freshSessions ? ', fresh sessions' : ''}; load average ${report.loadAtStart.join(' ')} at start`,
+    `\nBenchmark: ${report.options.clients} clients, ${cpus().length} cores, ${process.version}, app via ${report.runtime}, LOG_LEVEL=${report.options.logLevel}${report.options.freshSessions ? ', fresh sessions' : ''}; load average ${report.loadAtStart.join(' ')}, ${Math.round(report.busyAtStart * 100)}% busy at start`,
   );
   if (baseline) table('Baseline (4 PingOne calls, no relying party)', baseline, BASELINE_STEPS);
   table(
@@ -358,9 +359,10 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   // Other work on the machine skews every figure here: it is recorded with the results.
   const loadAtStart = loadavg().map((n) => round(n, 2));
-  if (loadAtStart[0]! > 0.5 * cpus().length) {
+  const busyAtStart = round(await machineBusy(), 2);
+  if (busyAtStart > 0.25) {
     process.stderr.write(
-      `bench: the machine is busy (load average ${loadAtStart[0]} on ${cpus().length} cores): figures will be low\n`,
+      `bench: the machine is busy (other work used ${Math.round(busyAtStart * 100)}% of its ${cpus().length} cores over half a second): figures will be low\n`,
     );
   }
   const http = createHttpClient(opts.clients * 2);
@@ -494,6 +496,7 @@ async function main(): Promise<number> {
       node: process.version,
       platform: process.platform,
       loadAverageAtStart: loadAtStart,
+      busyAtStart,
       loadAverageAtEnd: loadavg().map((n) => round(n, 2)),
     },
     options: opts,
@@ -506,7 +509,7 @@ async function main(): Promise<number> {
     targets,
     ...(profile ? { profile } : {}),
   };
-  printTable({ ...report, loadAtStart });
+  printTable({ ...report, loadAtStart, busyAtStart });
   if (pingone) {
     console.log(
       `PingOne as the app timed it (pingone.call events): ${pingone.msPerApproval} ms per approval; the app's own time at p50 ≈ ${pingone.ownMsAtP50} ms`,
