@@ -37,6 +37,11 @@ export interface AppProcessOptions {
   cpuProfDir?: string;
   /** More node options for the app (e.g. `--heapsnapshot-signal=SIGUSR2`). */
   nodeArgs?: string[];
+  /**
+   * The package whose build and Dockerfile to run (`npm run bench:compare` builds two): this
+   * repository by default.
+   */
+  appDir?: string;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,9 +56,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   // The image's node options and entry point (Dockerfile CMD), in both modes.
-  const [, ...command] = serverCommand();
-  const built = join(ROOT, command.at(-1) ?? 'dist/src/server.js');
-  if (options.built && !existsSync(built)) throw new Error('--built needs `npm run build` first');
+  const appDir = options.appDir ?? ROOT;
+  const [, ...command] = serverCommand(join(appDir, 'Dockerfile'));
+  const built = join(appDir, command.at(-1) ?? 'dist/src/server.js');
+  if (options.built && !existsSync(built)) throw new Error(`--built needs ${built}: npm run build`);
   const entry = options.built ? built : join(ROOT, 'src/server.ts');
   const args = [
     ...(options.built ? [] : ['--import', TSX_IMPORT]),

@@ -1,11 +1,9 @@
 import { RESULTS } from './results-dir.js';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { TSX_IMPORT } from './emulator-child.js';
+import { runBench } from './run-child.js';
 import type { Percentiles } from './stats.js';
 import { round } from './stats.js';
 import { YARDSTICKS } from './yardstick-process.js';
@@ -28,8 +26,6 @@ const USAGE = `Usage: npm run bench:ladder -- [--rounds N] [--approvals N] [--bu
 
 The report also carries bench/results/records-latest.json (npm run bench:records) when there is one.`;
 
-const RUN = fileURLToPath(new URL('./run.ts', import.meta.url));
-
 interface Rung {
   name: string;
   args: string[];
@@ -48,17 +44,10 @@ interface RunReport {
   memory: { growthMb: number; growthPer10kMb: number };
 }
 
-function runOnce(args: string[]): Promise<RunReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, RUN, ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`bench/run.ts ${args.join(' ')} exited ${code}`));
-      resolve(JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as RunReport);
-    });
-  });
+async function runOnce(args: string[]): Promise<RunReport> {
+  const { code, report } = await runBench<RunReport>(args);
+  if (code !== 0) throw new Error(`bench/run.ts ${args.join(' ')} exited ${code}`);
+  return report;
 }
 
 const median = (values: number[]) => {

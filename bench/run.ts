@@ -1,7 +1,7 @@
 import { RESULTS } from './results-dir.js';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { APP_PAGES, appApproval } from './app-approval.js';
@@ -38,6 +38,8 @@ const USAGE = `Usage: npm run bench -- [options]
                      express, session (+ helmet, express-session), views (+ the EJS views),
                      stack (+ openid-client); see bench/bare-rp.ts and bench/stack-rp.ts
   --app-node-args S  more node options for the app, space-separated (e.g. --max-old-space-size=256)
+  --app-dir DIR      run the build in DIR (its dist/ and Dockerfile) instead of this one's;
+                     implies --built (npm run bench:compare uses it)
   -h, --help
 
 Writes bench/results/bench-<time>.json and bench/results/latest.json. Exit 0 when every
@@ -59,6 +61,7 @@ interface Options {
   logLevel: string;
   cpuProf: boolean;
   appNodeArgs: string[];
+  appDir?: string;
   yardstick?: Yardstick;
 }
 
@@ -75,6 +78,7 @@ function parseOptions(): Options | undefined {
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'app-node-args': { type: 'string' },
+      'app-dir': { type: 'string' },
       yardstick: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,8 +88,10 @@ function parseOptions(): Options | undefined {
   if (values.yardstick !== undefined) {
     if (!(YARDSTICKS as readonly string[]).includes(values.yardstick))
       throw new Error(`--yardstick must be one of ${YARDSTICKS.join(', ')}`);
-    if (values['cpu-prof'] || values['app-node-args'] || values.built)
-      throw new Error('--built, --cpu-prof and --app-node-args are for the app, not a yardstick');
+    if (values['cpu-prof'] || values['app-node-args'] || values.built || values['app-dir'])
+      throw new Error(
+        '--built, --app-dir, --cpu-prof and --app-node-args are for the app, not a yardstick',
+      );
   }
   const count = (name: string, value: string | undefined, fallback: number, min: number) => {
     if (value === undefined) return fallback;
@@ -106,10 +112,11 @@ function parseOptions(): Options | undefined {
     ),
     freshSessions: values['fresh-sessions'] ?? false,
     skipBaseline: values['skip-baseline'] ?? false,
-    built: values.built ?? false,
+    built: (values.built ?? false) || values['app-dir'] !== undefined,
     logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,
     appNodeArgs: (values['app-node-args'] ?? '').split(/\s+/).filter(Boolean),
+    ...(values['app-dir'] !== undefined ? { appDir: resolve(values['app-dir']) } : {}),
     ...(values.yardstick !== undefined ? { yardstick: values.yardstick as Yardstick } : {}),
   };
 }
@@ -384,9 +391,11 @@ async function main(): Promise<number> {
   const profileSince = Date.now();
   const runtime = opts.yardstick
     ? `yardstick ${opts.yardstick} (tsx)`
-    : opts.built
-      ? 'dist/ (built)'
-      : 'tsx';
+    : opts.appDir
+      ? `${opts.appDir}/dist (built)`
+      : opts.built
+        ? 'dist/ (built)'
+        : 'tsx';
   let calls: CallTimes | undefined;
   const { app, memory } = await withEmulator(async (emulator, settings, redirectUri, port) => {
     const appProcess = opts.yardstick
@@ -403,6 +412,7 @@ async function main(): Promise<number> {
           logLevel: opts.logLevel,
           built: opts.built,
           nodeArgs: opts.appNodeArgs,
+          ...(opts.appDir ? { appDir: opts.appDir } : {}),
           ...(opts.cpuProf ? { cpuProfDir: RESULTS } : {}),
         });
     try {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,16 +27,12 @@ function run(script: string, args: string[]): Promise<{ code: number | null; std
   });
 }
 
+/** One round of a handful of approvals: enough to run every path, far too few to mean anything. */
+const SMOKE = ['--rounds', '1', '--approvals', '6', '--warmup', '0'];
+
 describe('benchmark tools (a smoke run, untimed)', () => {
   it('bench:ladder runs the app, every yardstick and the baseline, and writes its report', async () => {
-    const { code, stderr } = await run('bench/ladder.ts', [
-      '--rounds',
-      '1',
-      '--approvals',
-      '6',
-      '--warmup',
-      '0',
-    ]);
+    const { code, stderr } = await run('bench/ladder.ts', SMOKE);
     expect(code, stderr.slice(-2000)).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
       rungs: Array<{ name: string; cpuMsPerApproval: number; ownMsAtP50?: number }>;
@@ -58,6 +54,28 @@ describe('benchmark tools (a smoke run, untimed)', () => {
     expect(typeof report.rungs[0]!.ownMsAtP50).toBe('number');
     expect(report.baseline.approvalsPerSecond).toBeGreaterThan(0);
     expect(report.targets).toHaveLength(3);
+  }, 240_000);
+
+  it('bench:compare builds HEAD and the working tree apart, runs them in turn and leaves no worktree', async () => {
+    const { code, stderr } = await run('bench/compare.ts', SMOKE);
+    expect(code, stderr.slice(-2000)).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'compare-latest.json'), 'utf8')) as {
+      base: string;
+      figures: Record<
+        'base' | 'change',
+        Array<{ build: string; cpuMsPerApproval: number; failures: number }>
+      >;
+      cpuMsPerApproval: { mean: number };
+    };
+    expect(report.base).toBe('HEAD');
+    for (const side of ['base', 'change'] as const) {
+      expect(report.figures[side]).toHaveLength(1);
+      expect(report.figures[side][0]!.cpuMsPerApproval).toBeGreaterThan(0);
+      expect(report.figures[side][0]!.failures).toBe(0);
+      expect(report.figures[side][0]!.build).toMatch(new RegExp(`bench-compare-\\w+/${side}/dist`));
+    }
+    const worktrees = execFileSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' });
+    expect(worktrees).not.toMatch(/bench-compare-/);
   }, 240_000);
 
   it('bench:records loads, pages and reads both stores', async () => {
