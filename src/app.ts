@@ -65,6 +65,12 @@ export interface AppDeps {
   raceWaitMs?: number;
   /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
   traceStore?: TraceStore;
+  /**
+   * Aborted when the app is retired: it stops observing PingOne calls (its log lines, the
+   * inspector). The channel is the process's, so a host that builds several apps in one process
+   * (tests, a reload) would otherwise keep every one of them subscribed.
+   */
+  signal?: AbortSignal;
 }
 
 // Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
@@ -120,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
     // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
     retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
   });
-  onCall(http.id, logPingOneCall(logger));
+  onCall(http.id, logPingOneCall(logger), deps.signal);
   // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
   const workerTokens = settings.worker
     ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
@@ -131,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   const inspector = config.inspector
     ? createInspector({
         client: http.id,
+        ...(deps.signal ? { signal: deps.signal } : {}),
         mode: config.mode,
         ui: config.approvalUi,
         urls,

@@ -151,6 +151,8 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
   const extra: Partial<AppDeps> = { ...extraDeps };
+  // Aborted once the last request is answered: the app stops observing PingOne calls.
+  const retired = new AbortController();
   let closeEmulator: (() => Promise<void>) | undefined;
   let emulatorUrl: string | undefined;
   try {
@@ -187,6 +189,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       approvals: stores.approvals,
       sessionStore: stores.sessionStore,
       logger,
+      signal: retired.signal,
       ...(limitStores ? { counterStore: limitStores.store } : {}),
       ...extra,
       ...options.deps,
@@ -207,6 +210,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     async close() {
       // In-flight requests finish before the stores they write to are closed.
       await connections.close();
+      retired.abort();
       await closeEmulator?.();
       await closeStores();
     },

@@ -5,6 +5,8 @@ import type { TraceStore } from './trace-store.js';
 export interface InspectorOptions {
   /** The app's HTTP client (`HttpClient.id`): whose `pingone.call` events are filed. */
   client: number;
+  /** Ends the filing (the app's `AppDeps.signal`). */
+  signal?: AbortSignal;
   mode: 'embedded' | 'pingone';
   ui: 'own' | 'hosted';
   urls: PingOneUrls;

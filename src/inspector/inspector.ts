@@ -49,7 +49,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     ...(options.userId ? { userId: options.userId } : {}),
   };
 
-  onCall(options.client, (event) => scope.getStore()?.reports.push(event));
+  onCall(options.client, (event) => scope.getStore()?.reports.push(event), options.signal);
 
   return {
     middleware,

@@ -44,10 +44,14 @@ export function callsObserved(): boolean {
 }
 
 /**
- * Calls `listener` for every call of `client` (every client's when undefined); returns the
- * unsubscribe function.
+ * Calls `listener` for every call of `client` (every client's when undefined) until `signal`
+ * aborts, if given; returns the unsubscribe function.
  */
-export function onCall(client: number | undefined, listener: (event: CallEvent) => void) {
+export function onCall(
+  client: number | undefined,
+  listener: (event: CallEvent) => void,
+  signal?: AbortSignal,
+) {
   const handler = (message: unknown) => {
     const event = message as CallEvent;
     if (client !== undefined && event.client !== client) return;
@@ -57,10 +61,13 @@ export function onCall(client: number | undefined, listener: (event: CallEvent) 
       // Node would rethrow a subscriber's error as uncaught: watching a call never fails it.
     }
   };
-  diagnostics_channel.subscribe(CALL_CHANNEL, handler);
-  return () => {
+  const unsubscribe = () => {
     diagnostics_channel.unsubscribe(CALL_CHANNEL, handler);
   };
+  if (signal?.aborted) return unsubscribe;
+  diagnostics_channel.subscribe(CALL_CHANNEL, handler);
+  signal?.addEventListener('abort', unsubscribe, { once: true });
+  return unsubscribe;
 }
 
 const ID_SEGMENT = /^(?=.*\d)[0-9a-f-]{16,}$/i;

@@ -67,9 +67,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const approvals = new MemoryApprovalStore();
+  const retired = new AbortController();
   const app = createApp({
     config,
     approvals,
+    signal: retired.signal,
     logger: createLogger({ level: 'debug', destination }),
     phoneHint: EMBEDDED_PHONE,
     emulatorPhoneUrl: `${emulator.url}/__emulator/phone`,
@@ -84,7 +86,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     userId: local.userId,
     logs,
-    close: () => emulator.close(),
+    close: () => {
+      retired.abort();
+      return emulator.close();
+    },
   };
 }
 

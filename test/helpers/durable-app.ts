@@ -31,11 +31,13 @@ export async function listenApp(
     ...LOAD_TEST_LIMITS,
     ...env,
   });
+  const retired = new AbortController();
   const app = createApp({
     config,
     approvals: stores.approvals,
     sessionStore: stores.sessionStore,
     logger: createLogger({ level: 'silent' }),
+    signal: retired.signal,
     ...deps,
   });
   const server = createServer(app);
@@ -47,6 +49,7 @@ export async function listenApp(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        retired.abort();
       }),
   };
 }

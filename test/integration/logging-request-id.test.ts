@@ -56,6 +56,30 @@ describe('X-Request-Id', () => {
     expect(ids.slice(1).every((id) => UUID.test(String(id)))).toBe(true);
   });
 
+  it('an app whose signal aborted stops observing PingOne calls; its pages still work', async () => {
+    const retired = new AbortController();
+    const app = (t = await startTestApp({ deps: { signal: retired.signal } }));
+    const approve = async () => {
+      const agent = request.agent(app.app);
+      const form = await agent.get('/');
+      const res = await agent
+        .post('/approvals')
+        .type('form')
+        .send({ amount: '1.00', currency: 'EUR', payee: 'Retired Ltd', _csrf: csrfOf(form.text) });
+      return res.status;
+    };
+    const callLines = () => lines(app).filter((l) => l.event === 'pingone.call').length;
+    expect(await approve()).toBe(303);
+    const observed = callLines();
+    expect(observed).toBeGreaterThan(0);
+    retired.abort();
+    expect(await approve()).toBe(303);
+    expect(callLines()).toBe(observed);
+    expect(lines(app).filter((l) => l.msg === 'request' && l.path === '/approvals')).toHaveLength(
+      2,
+    );
+  });
+
   it('POST /approvals: the PingOne call lines carry the id of the request they served, two at once', async () => {
     t = await startTestApp();
     const agents = [request.agent(t.app), request.agent(t.app)];
