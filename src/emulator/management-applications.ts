@@ -7,6 +7,10 @@ import { notFound } from './p1-error.js';
 import { find, list, remove, type Doc, type Environment } from './store.js';
 
 /** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
+export function newClientSecret(): string {
+  return randomBytes(48).toString('base64url');
+}
+
 /** The parent of an application's grants and policy assignments. */
 const OF_APPLICATION = {
   param: 'appId',
@@ -14,10 +18,6 @@ const OF_APPLICATION = {
   field: 'application.id',
   what: 'application',
 } as const;
-
-export function newClientSecret(): string {
-  return randomBytes(48).toString('base64url');
-}
 
 /** Applications (step 1), their secret (step 2), grants (step 5) and policy assignments (step 8). */
 export function applicationRoutes(router: Router, ctx: Context): void {
