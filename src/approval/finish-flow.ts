@@ -7,6 +7,7 @@ import {
   type VerifiedIdToken,
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
+import { auditFields } from '../http/audit-fields.js';
 import type { PingOneStep } from '../errors.js';
 import type { ApprovalContext } from './approval-context.js';
 import { observe, observedRequest, type TokenVerdict } from './approval-observer.js';
@@ -141,7 +142,13 @@ export async function finishFlow(
   if (claims.sid) record.evidence.sid = claims.sid;
   const created = await ctx.approvals.createIfAbsent(record);
   req.log.info(
-    { ...log, approvalId: record.approvalId, created, event: 'approval.recorded' },
+    {
+      ...log,
+      approvalId: record.approvalId,
+      created,
+      ...auditFields(req),
+      event: 'approval.recorded',
+    },
     created ? 'approval recorded' : 'transfer was already approved',
   );
   await settle(ctx, req, transfer, created ? 'approved' : 'already-approved');
