@@ -134,12 +134,14 @@ export async function finishFlow(
     fromAccount: transfer.fromAccount,
     transferHash: transfer.hash,
     approvedAt: ctx.now().toISOString(),
-    evidence: { sub: claims.sub },
+    evidence: { sub: claims.sub, iss: claims.iss, aud: claims.aud },
   };
   if (claims.acr) record.evidence.acr = claims.acr;
   if (claims.amr) record.evidence.amr = claims.amr;
   if (claims.auth_time !== undefined) record.evidence.authTime = claims.auth_time;
   if (claims.sid) record.evidence.sid = claims.sid;
+  if (claims.jti) record.evidence.jti = claims.jti;
+  if (claims.idTokenSha256) record.evidence.idTokenSha256 = claims.idTokenSha256;
   const created = await ctx.approvals.createIfAbsent(record);
   req.log.info(
     {

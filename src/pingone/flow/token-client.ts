@@ -9,19 +9,8 @@ import {
   type HttpClient,
 } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
+import { verifiedClaims, type VerifiedIdToken } from './id-token-claims.js';
 import type { AuthorizeResponse } from './types.js';
-
-/** The ID token claims the relying party keeps as evidence. */
-export interface VerifiedIdToken {
-  sub: string;
-  acr?: string;
-  amr?: string[];
-  auth_time?: number;
-  sid?: string;
-  iss: string;
-  aud: string | string[];
-  preferred_username?: string;
-}
 
 /** The token exchange failed a check: not approved. `reason` is for logs, never for pages. */
 export class IdTokenRejectedError extends Error {
@@ -182,8 +171,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         jwks = client.getJwksCache(config) ?? jwks;
       }
       const claims = tokens.claims();
-      if (!claims) throw new IdTokenRejectedError('no ID token in the token response');
-      const out = verifiedClaims(claims);
+      if (!claims || !tokens.id_token)
+        throw new IdTokenRejectedError('no ID token in the token response');
+      const out = verifiedClaims(claims, tokens.id_token);
       if (exchange.needUsername && out.preferred_username === undefined) {
         const userinfoUrl = metadata.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
         try {
@@ -206,18 +196,6 @@ function stepOf(metadata: client.ServerMetadata, url: string): string {
   if (url === metadata.userinfo_endpoint) return 'userinfo';
   // The token endpoint, and anything openid-client might call that we do not name.
   return 'token';
-}
-
-function verifiedClaims(claims: client.IDToken): VerifiedIdToken {
-  const out: VerifiedIdToken = { sub: claims.sub, iss: claims.iss, aud: claims.aud };
-  if (typeof claims.acr === 'string') out.acr = claims.acr;
-  if (Array.isArray(claims.amr))
-    out.amr = claims.amr.filter((m): m is string => typeof m === 'string');
-  if (typeof claims.auth_time === 'number') out.auth_time = claims.auth_time;
-  if (typeof claims.sid === 'string') out.sid = claims.sid;
-  if (typeof claims.preferred_username === 'string')
-    out.preferred_username = claims.preferred_username;
-  return out;
 }
 
 /**
