@@ -11,6 +11,7 @@ import { auditFields } from '../http/audit-fields.js';
 import type { PingOneStep } from '../errors.js';
 import type { ApprovalContext } from './approval-context.js';
 import { observe, observedRequest, type TokenVerdict } from './approval-observer.js';
+import { freshnessProblem, MAX_AGE_SECONDS } from './freshness.js';
 import { triageFailure } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
@@ -39,7 +40,8 @@ function subjectProblem(
 
 /**
  * The authorization response is in hand: exchange the code, validate the ID token, check that
- * it names our user and our MFA policy, and only then record the approval, once per transfer.
+ * it names our user and our MFA policy and an authentication made for this flow, and only then
+ * record the approval, once per transfer.
  */
 export async function finishFlow(
   ctx: ApprovalContext,
@@ -82,6 +84,7 @@ export async function finishFlow(
       transactionId: transfer.id,
       requestId: req.id,
       needUsername: !(flow.userId ?? ctx.userId),
+      maxAge: MAX_AGE_SECONDS,
       // Read only for an observer (the inspector decodes it); never kept.
       ...(ctx.observer && { onTokenResponse: (status, body) => (answer = { status, body }) }),
     });
@@ -114,7 +117,8 @@ export async function finishFlow(
     return;
   }
 
-  const problem = subjectProblem(ctx, flow, claims);
+  const problem =
+    subjectProblem(ctx, flow, claims) ?? freshnessProblem(flow.startedAt, claims.auth_time);
   if (problem) {
     req.log.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
     inspect({ claims, problem });

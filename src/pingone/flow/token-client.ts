@@ -48,6 +48,11 @@ export interface CodeExchange {
    * it from userinfo (its `sub` must match the ID token's) to tie the approval to our user.
    */
   needUsername?: boolean;
+  /**
+   * The `max_age` the authorize request sent: openid-client then requires `auth_time` and checks
+   * it against this age (with its clock tolerance).
+   */
+  maxAge?: number;
   /** Given the token endpoint's JSON answer, checked or not (the inspector decodes it). */
   onTokenResponse?: (status: number, body: Record<string, unknown>) => void;
 }
@@ -55,7 +60,8 @@ export interface CodeExchange {
 export interface TokenClient {
   /**
    * Step 19: exchanges the code (client_secret_basic from the raw id and secret, + PKCE) and
-   * validates the ID token: signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`.
+   * validates the ID token: signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`,
+   * and `auth_time` when `maxAge` is given.
    * Throws {@link PingOneError} when PingOne failed or refused (`invalid_grant`…) and
    * {@link IdTokenRejectedError} when a check failed.
    */
@@ -164,6 +170,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           expectedNonce: exchange.nonce,
           pkceCodeVerifier: exchange.codeVerifier,
           idTokenExpected: true,
+          ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
         });
       } catch (error) {
         throw await classify('token', 'POST', urls.token, error);
