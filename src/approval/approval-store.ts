@@ -17,13 +17,23 @@ export interface ApprovalRecord {
   transferHash: string;
   /** ISO-8601 time the approval was recorded. */
   approvedAt: string;
-  /** Evidence from the validated ID token. */
+  /**
+   * Evidence from the validated ID token. Every store keeps it as one JSON value, so a field
+   * added here needs no schema change, and records written before it simply lack it (`iss`,
+   * `aud`, `jti`, `idTokenSha256` came later).
+   */
   evidence: {
     sub: string;
     acr?: string;
     amr?: string[];
     authTime?: number;
     sid?: string;
+    /** Who issued the ID token and for whom: the environment's issuer, our client id. */
+    iss?: string;
+    aud?: string | string[];
+    /** The ID token's `jti`; when it has none, `idTokenSha256` names the token instead. */
+    jti?: string;
+    idTokenSha256?: string;
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type FlowStep,
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
+import { auditFields } from '../http/audit-fields.js';
 import type { ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
 import { triageFailure, wrongCodeInfo } from './outcome.js';
@@ -18,6 +19,19 @@ const MAX_WRONG_CODES = 7;
 
 export type CodeCheckResult =
   { kind: 'redirect'; location: string } | { kind: 'wrong-code'; attemptsLeft?: number };
+
+/** The audit line of a wrong code: who sent it, from where, and what PingOne said is left. */
+function logWrongCode(
+  req: Request,
+  transfer: PendingTransfer,
+  attemptsLeft: number | undefined,
+  locked: boolean,
+): void {
+  req.log.info(
+    { transferId: transfer.id, attemptsLeft, locked, ...auditFields(req), event: 'otp.wrong' },
+    'wrong code',
+  );
+}
 
 async function putBack(req: Request, flow: FlowState): Promise<void> {
   const { claimId: _claimId, ...rest } = flow;
@@ -69,7 +83,9 @@ export async function checkCode(
     const wrong = wrongCodeInfo(error);
     if (wrong) {
       const wrongCodes = flow.wrongCodes + 1;
-      if (wrong.locked || wrongCodes >= MAX_WRONG_CODES) {
+      const locked = wrong.locked || wrongCodes >= MAX_WRONG_CODES;
+      if (!wrong.expired) logWrongCode(req, transfer, wrong.attemptsLeft, locked);
+      if (locked) {
         await settle(ctx, req, transfer, wrong.expired ? 'expired' : 'locked', {
           pingoneErrorId: error.pingoneErrorId,
         });
@@ -78,7 +94,6 @@ export async function checkCode(
       const next: FlowState = { ...flow, wrongCodes };
       if (wrong.attemptsLeft !== undefined) next.attemptsLeft = wrong.attemptsLeft;
       await putBack(req, next);
-      req.log.info({ ...log, attemptsLeft: wrong.attemptsLeft, event: 'otp.wrong' }, 'wrong code');
       return wrong.attemptsLeft === undefined
         ? { kind: 'wrong-code' }
         : { kind: 'wrong-code', attemptsLeft: wrong.attemptsLeft };
@@ -107,6 +122,7 @@ export async function checkCode(
     case FLOW_STATUS.otpRequired: {
       // A 200 that still wants a code is a wrong code, in a shape docs/pingone-contract.md does not promise.
       const wrongCodes = flow.wrongCodes + 1;
+      logWrongCode(req, transfer, undefined, wrongCodes >= MAX_WRONG_CODES);
       if (wrongCodes >= MAX_WRONG_CODES) {
         await settle(ctx, req, transfer, 'locked');
         return result;

@@ -7,9 +7,11 @@ import {
   type VerifiedIdToken,
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
+import { auditFields } from '../http/audit-fields.js';
 import type { PingOneStep } from '../errors.js';
 import type { ApprovalContext } from './approval-context.js';
 import { observe, observedRequest, type TokenVerdict } from './approval-observer.js';
+import { freshnessProblem, MAX_AGE_SECONDS } from './freshness.js';
 import { triageFailure } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
@@ -38,7 +40,8 @@ function subjectProblem(
 
 /**
  * The authorization response is in hand: exchange the code, validate the ID token, check that
- * it names our user and our MFA policy, and only then record the approval, once per transfer.
+ * it names our user and our MFA policy and an authentication made for this flow, and only then
+ * record the approval, once per transfer.
  */
 export async function finishFlow(
   ctx: ApprovalContext,
@@ -81,6 +84,7 @@ export async function finishFlow(
       transactionId: transfer.id,
       requestId: req.id,
       needUsername: !(flow.userId ?? ctx.userId),
+      maxAge: MAX_AGE_SECONDS,
       // Read only for an observer (the inspector decodes it); never kept.
       ...(ctx.observer && { onTokenResponse: (status, body) => (answer = { status, body }) }),
     });
@@ -113,7 +117,8 @@ export async function finishFlow(
     return;
   }
 
-  const problem = subjectProblem(ctx, flow, claims);
+  const problem =
+    subjectProblem(ctx, flow, claims) ?? freshnessProblem(flow.startedAt, claims.auth_time);
   if (problem) {
     req.log.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
     inspect({ claims, problem });
@@ -133,15 +138,23 @@ export async function finishFlow(
     fromAccount: transfer.fromAccount,
     transferHash: transfer.hash,
     approvedAt: ctx.now().toISOString(),
-    evidence: { sub: claims.sub },
+    evidence: { sub: claims.sub, iss: claims.iss, aud: claims.aud },
   };
   if (claims.acr) record.evidence.acr = claims.acr;
   if (claims.amr) record.evidence.amr = claims.amr;
   if (claims.auth_time !== undefined) record.evidence.authTime = claims.auth_time;
   if (claims.sid) record.evidence.sid = claims.sid;
+  if (claims.jti) record.evidence.jti = claims.jti;
+  if (claims.idTokenSha256) record.evidence.idTokenSha256 = claims.idTokenSha256;
   const created = await ctx.approvals.createIfAbsent(record);
   req.log.info(
-    { ...log, approvalId: record.approvalId, created, event: 'approval.recorded' },
+    {
+      ...log,
+      approvalId: record.approvalId,
+      created,
+      ...auditFields(req),
+      event: 'approval.recorded',
+    },
     created ? 'approval recorded' : 'transfer was already approved',
   );
   await settle(ctx, req, transfer, created ? 'approved' : 'already-approved');

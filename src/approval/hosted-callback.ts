@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ModeError } from '../errors.js';
+import { sameSecret } from '../http/same-secret.js';
 import type { ApprovalContext } from './approval-context.js';
 import { observe } from './approval-observer.js';
 import { finishFlow } from './finish-flow.js';
@@ -8,17 +9,35 @@ import { holding, pendingTransfer, redirect } from './route-helpers.js';
 import { consumeFlow } from './session-state.js';
 import { settle } from './settle.js';
 
+/**
+ * Whether this callback carries the `state` of the hosted flow waiting in this session. Read
+ * before the flow is consumed: a link anyone can send (`/callback?state=bogus`, or an error
+ * without a state) must leave the person's approval as it was.
+ */
+function answersPendingFlow(req: Request, state: string | undefined): boolean {
+  const flow = req.session.flow;
+  return (
+    flow !== undefined &&
+    flow.ui === 'hosted' &&
+    state !== undefined &&
+    sameSecret(state, flow.state) &&
+    pendingTransfer(req, flow.transferId) !== undefined
+  );
+}
+
 /** Hosted mode: PingOne sends the browser back here with the code (or an error). */
 export function hostedCallback(ctx: ApprovalContext): RequestHandler {
   return async (req, res) => {
     if (ctx.ui === 'own')
       throw new ModeError('PingOne redirects back here only in hosted mode (APPROVAL_UI=hosted).');
-    const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
+    const hadFlow = req.session.flow !== undefined;
+    const stateMatched = answersPendingFlow(req, state);
+    const flow = stateMatched ? await consumeFlow(req, ctx.claims, ctx.now()) : undefined;
     const transfer = flow && pendingTransfer(req, flow.transferId);
-    if (!flow || flow.ui !== 'hosted' || !transfer || state !== flow.state) {
+    if (!flow || !transfer || state === undefined) {
       req.log.warn(
-        { event: 'callback.rejected', hadFlow: Boolean(flow) },
+        { event: 'callback.rejected', hadFlow, stateMatched },
         'callback without a matching flow',
       );
       return redirect(res, startOver('replayed'));

@@ -14,6 +14,11 @@ export interface RequestJwtInput {
   now: Date;
   /** Short: PingOne requires `exp` on a login_hint_token, at most a few minutes ahead. */
   lifetimeSeconds?: number;
+  /**
+   * `max_age`, signed: the request object's parameters supersede the query's (OpenID Connect Core
+   * §6.1), so a browser carrying the hosted redirect cannot drop it.
+   */
+  maxAge?: number;
 }
 
 /** What PingOne writes into the SMS template (`${sum}`, `${currency}`, `${recipient}`). */
@@ -37,6 +42,7 @@ export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
       variant: input.templateVariant,
       variables: templateVariables(input.transfer),
     },
+    ...(input.maxAge !== undefined && { max_age: input.maxAge }),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(input.clientId)

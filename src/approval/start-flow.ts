@@ -6,6 +6,7 @@ import { isPingOneError } from '../pingone/http.js';
 import { FLOW_STATUS, type FlowStep } from '../pingone/flow.js';
 import type { ApprovalContext } from './approval-context.js';
 import { triageFailure } from './outcome.js';
+import { MAX_AGE_SECONDS } from './freshness.js';
 import { maskPhone, phoneOf } from './phone.js';
 import { buildRequestJwt } from './request-jwt.js';
 import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
@@ -36,6 +37,7 @@ export async function startFlow(
     templateVariant: settings.templateVariant,
     transfer,
     now: ctx.now(),
+    maxAge: MAX_AGE_SECONDS,
   });
   const params = {
     clientId: settings.clientId,
@@ -45,6 +47,7 @@ export async function startFlow(
     nonce,
     codeChallenge,
     acrValues: settings.policyName,
+    maxAge: MAX_AGE_SECONDS,
   };
   const base: Omit<FlowState, 'claimId'> = {
     ui: ctx.ui,

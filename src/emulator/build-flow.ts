@@ -8,7 +8,8 @@ import { newFlowCookies, newFlowTimes, type Flow } from './flow-registry.js';
 import { JwtRefused, verifyRequestJwt } from './request-jwt.js';
 import { pendingSteps, policyOf, userOf } from './sign-on-policy-of.js';
 import { smsTemplateOf } from './sms-template-of.js';
-import type { Doc, Environment } from './store.js';
+import { reusableSession } from './sso-reuse.js';
+import { find, type Doc, type Environment } from './store.js';
 
 export const OAUTH_PARAMS = [
   'response_type',
@@ -20,6 +21,8 @@ export const OAUTH_PARAMS = [
   'code_challenge_method',
   'acr_values',
   'response_mode',
+  'prompt',
+  'max_age',
 ] as const;
 
 export type AuthorizeParams = Partial<
@@ -73,7 +76,11 @@ export async function buildFlow(
   for (const key of OAUTH_PARAMS) {
     const v = requestClaims[key];
     if (typeof v === 'string' && key !== 'response_mode') merged[key] = v;
+    // A JSON number in the request object (OIDC Core §6.1 gives max_age as one).
+    if (key === 'max_age' && typeof v === 'number') merged[key] = String(v);
   }
+  if (merged.max_age !== undefined && !/^\d{1,9}$/.test(merged.max_age))
+    throw refuse('max_age', 'max_age must be a whole number of seconds, 0 or more');
   if (merged.redirect_uri !== params.redirect_uri) {
     redirectUri = checkRedirectUri(app, merged.redirect_uri, piFlow);
   }
@@ -82,7 +89,10 @@ export async function buildFlow(
   const scope = checkScopes(env, app, merged.scope);
   const pkce = checkPkce(app, merged.code_challenge, merged.code_challenge_method);
   const policy = policyOf(env, app, merged.acr_values);
-  const user = hintClaims ? userOf(env, hintClaims.sub) : undefined;
+  const hinted = hintClaims ? userOf(env, hintClaims.sub) : undefined;
+  // Answered from the person's sign-on session: no step left, the session's authentication.
+  const session = reusableSession(ctx, req, env, merged, hinted);
+  const user = session ? find(env, 'users', session.userId) : hinted;
   const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
   const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
   return {
@@ -91,7 +101,7 @@ export async function buildFlow(
     applicationId: app.id,
     mode: piFlow ? 'pi.flow' : 'query',
     status: 'OTP_REQUIRED',
-    pending: pendingSteps(policy.actions, user !== undefined, piFlow),
+    pending: session ? [] : pendingSteps(policy.actions, user !== undefined, piFlow),
     policy: {
       id: policy.doc.id,
       name: String(policy.doc.name),
@@ -107,7 +117,8 @@ export async function buildFlow(
     smsTemplate: smsTemplateOf(env, template, user),
     ...newFlowTimes(ctx.clock),
     cookies: newFlowCookies(),
-    amr: [],
-    sid: randomUUID(),
+    amr: session ? [...session.amr] : [],
+    sid: session?.sid ?? randomUUID(),
+    ...(session && { authTime: session.authTime }),
   };
 }

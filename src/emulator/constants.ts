@@ -73,6 +73,15 @@ export const HAL_JSON = 'application/hal+json;charset=UTF-8';
 /** docs/pingone-contract.md §2.2: worker tokens last 3600 s. Access and ID tokens too. */
 export const TOKEN_LIFETIME_S = 3600;
 
+/**
+ * docs/pingone-contract.md §9 "SSO session": a completed flow's `ST` cookie is a sign-on session
+ * that answers a later authorize of the same user without a new code, unless that request sends
+ * `prompt=login` or a `max_age` the session is older than (`max_age=0`: always). It lives 8 hours
+ * from the authentication: the emulator's choice, long enough for any test or demo.
+ */
+export const SSO_SESSION_COOKIE = 'ST';
+export const SSO_SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
+
 /** Authorization codes: single use, 60 s. */
 export const CODE_LIFETIME_MS = 60 * 1000;
 

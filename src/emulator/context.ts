@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { FlowRegistry } from './flow-registry.js';
 import type { SigningKey } from './signing-key.js';
 import type { SmsOutbox } from './sms-outbox.js';
+import type { SsoSessions } from './sso-sessions.js';
 import type { Store } from './store.js';
 import type { TokenRegistry } from './token-registry.js';
 
@@ -16,6 +17,11 @@ export interface Variants {
   resumeRedirectsInPiFlow: boolean;
   /** resume echoes `state` (docs/pingone-contract.md §9). Default true. */
   echoStateOnResume: boolean;
+  /**
+   * An SSO session answers authorize even when it sends `prompt=login` or `max_age`
+   * (docs/pingone-contract.md §9 "SSO session"): a tenant that does not honour them. Default false.
+   */
+  ignoreReauthentication: boolean;
 }
 
 /** Everything the route families share. */
@@ -26,6 +32,7 @@ export interface Context {
   outbox: SmsOutbox;
   tokens: TokenRegistry;
   flows: FlowRegistry;
+  sessions: SsoSessions;
   variants: Variants;
   /** The emulator's public origin (`http://127.0.0.1:PORT`), used in issuer and links. */
   origin(req: Request): string;

@@ -30,6 +30,8 @@ export function setFlowCookies(ctx: Context, req: Request, res: Response, flow: 
   const path = `/${flow.environmentId}/`;
   res.append('Set-Cookie', `ST=${flow.cookies.ST}; Path=${path}; HttpOnly; SameSite=Lax${secure}`);
   res.append('Set-Cookie', `ST-NO-SS=${flow.cookies['ST-NO-SS']}; Path=${path}; HttpOnly${secure}`);
+  // The cookies of a completed flow go on as the person's sign-on session (sso-sessions.ts).
+  if (flow.status === 'COMPLETED') ctx.sessions.open(flow.cookies.ST, flow);
 }
 
 export function hasFlowCookies(req: Request, flow: Flow): boolean {

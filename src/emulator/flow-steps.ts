@@ -27,7 +27,8 @@ export function advance(ctx: Context, env: Environment, flow: Flow): void {
     return;
   }
   flow.status = 'COMPLETED';
-  flow.authTime = ctx.clock.now();
+  // A flow answered from an SSO session keeps that session's authentication time.
+  flow.authTime ??= ctx.clock.now();
 }
 
 /** A successful step: new cookie values (PingOne may rotate them on any step) and, as a variant, a new id. */

@@ -14,6 +14,7 @@ import { notFound } from './p1-error.js';
 import { createRequestLog, type RequestRecord } from './request-log.js';
 import { createSigningKey } from './signing-key.js';
 import { createSmsOutbox, type SmsMessage } from './sms-outbox.js';
+import { createSsoSessions } from './sso-sessions.js';
 import { createStore } from './store.js';
 import { createTokenRegistry } from './token-registry.js';
 
@@ -96,11 +97,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     outbox: createSmsOutbox(),
     tokens: createTokenRegistry(clock),
     flows: createFlowRegistry(clock),
+    sessions: createSsoSessions(clock),
     variants: {
       flowIdRotation: false,
       completedIncludesAuthorizeResponse: false,
       resumeRedirectsInPiFlow: false,
       echoStateOnResume: ECHO_STATE_ON_RESUME,
+      ignoreReauthentication: false,
       ...options.variants,
     },
     origin: (req: Request) => fixedOrigin ?? `${req.protocol}://${req.get('host')}`,

@@ -6,10 +6,13 @@ import type { Logger } from '../log.js';
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /**
- * What we accept from outside: what load balancers and tracing tools send (UUIDs, nginx's
- * `$request_id` hex, base64), nothing that could break a log line or grow without bound.
+ * What we accept from outside: what load balancers and tracing tools send as ids (UUIDs, nginx's
+ * `$request_id` hex, `lb-7f3a:01`), at most 64 characters of letters, digits and `._:-`. Anything
+ * else (slashes, `=`, `@`, spaces, quotes, markup) gets a fresh id: the id is copied into every
+ * log line and PingOne call event of the request, so a caller gets to put no more there than an
+ * id needs.
  */
-const SANE = /^[A-Za-z0-9][A-Za-z0-9._:@+/=-]{0,127}$/;
+const SANE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** The caller's `X-Request-Id` when it is sane, else a fresh UUID. */
 export function chooseRequestId(incoming: string | undefined): string {

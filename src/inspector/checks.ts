@@ -1,4 +1,5 @@
 import type { TokenVerdict } from '../approval/approval-observer.js';
+import { AUTH_TIME_SKEW_SECONDS, freshnessProblem } from '../approval/freshness.js';
 import { transferHash } from '../approval/transfer.js';
 import { shorten, type DecodedJwt } from './redact.js';
 import type { Check } from './steps.js';
@@ -45,7 +46,7 @@ export function describeChecks(
   const reached =
     !input.stateMismatch && (input.claims !== undefined || input.rejected !== undefined);
   if (!reached || !c) {
-    for (const name of ['signature', 'iss', 'aud', 'exp', 'nonce', 'sub', 'acr']) {
+    for (const name of ['signature', 'iss', 'aud', 'exp', 'nonce', 'sub', 'acr', 'auth_time']) {
       checks.push({ name, ok: undefined, detail: 'not reached' });
     }
   } else {
@@ -100,6 +101,13 @@ export function describeChecks(
       name: 'acr',
       ok: accepted ? acr === expect.policyName : undefined,
       detail: `${acr ?? '(none)'} (expected the SMS sign-on policy ${expect.policyName})`,
+    });
+    const authTime =
+      input.claims?.auth_time ?? (typeof c.auth_time === 'number' ? c.auth_time : undefined);
+    checks.push({
+      name: 'auth_time',
+      ok: accepted ? freshnessProblem(flow.startedAt, authTime) === undefined : undefined,
+      detail: `${authTime === undefined ? '(missing)' : new Date(authTime * 1000).toISOString()} (expected an authentication for this flow: not before its start, ${flow.startedAt}, less ${AUTH_TIME_SKEW_SECONDS} s)`,
     });
   }
 

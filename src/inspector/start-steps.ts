@@ -108,6 +108,7 @@ export function authorizeStep(f: AuthorizeFacts): StepDraft {
         ],
         ['code_challenge_method', 'S256'],
         ['acr_values', p.acrValues],
+        ['max_age', `${p.maxAge} (authenticate the person now, not from an earlier sign-on)`],
         ['request', 'a signed JWT (decoded below)'],
         ['login_hint_token', 'the same JWT'],
       ],

@@ -19,6 +19,6 @@ export {
   type CodeExchange,
   type TokenClient,
   type TokenClientOptions,
-  type VerifiedIdToken,
 } from './flow/token-client.js';
+export type { VerifiedIdToken } from './flow/id-token-claims.js';
 export { FLOW_STATUS, type AuthorizeResponse, type PingOneFlow } from './flow/types.js';

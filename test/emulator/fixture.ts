@@ -330,10 +330,15 @@ export async function requestJwt(
     exp?: number;
     secret?: string;
     template?: unknown;
+    /** More claims (authorize parameters inside the request object). */
+    claims?: Record<string, unknown>;
   } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { 'pi.template': overrides.template ?? TEMPLATE };
+  const claims: Record<string, unknown> = {
+    'pi.template': overrides.template ?? TEMPLATE,
+    ...overrides.claims,
+  };
   if (overrides.sub !== null) claims.sub = overrides.sub ?? p.userId;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -376,6 +381,8 @@ export async function authorize(
     mode?: string;
     extra?: Record<string, string>;
     omit?: string[];
+    /** The Cookie header a browser would send (an earlier flow's, for SSO). */
+    cookie?: string;
   } = {},
 ): Promise<Started> {
   const { verifier, challenge } = pkce();
@@ -401,10 +408,10 @@ export async function authorize(
   const res = await call(
     `${em.authUrl}/${em.environmentId}/as/authorize?${new URLSearchParams(params)}`,
     {
-      headers: { accept: '*/*' },
+      headers: { accept: '*/*', ...(opts.cookie ? { cookie: opts.cookie } : {}) },
     },
   );
-  return { res, cookies: cookiesOf(res), verifier, state, nonce };
+  return { res, cookies: cookiesOf(res, opts.cookie), verifier, state, nonce };
 }
 
 export function flowCall(
@@ -470,5 +477,5 @@ export async function approve(em: RunningEmulator, p: Provisioned) {
   const cookies = cookiesOf(checked, started.cookies);
   const resumed = await resume(em, checked.body.id, cookies);
   if (resumed.status !== 200) throw new Error(`resume: ${resumed.status} ${resumed.text}`);
-  return { ...started, code: resumed.body.authorizeResponse.code as string, resumed };
+  return { ...started, cookies, code: resumed.body.authorizeResponse.code as string, resumed };
 }

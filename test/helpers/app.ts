@@ -20,6 +20,8 @@ export interface TestAppOptions {
   timeoutMs?: number;
   deps?: Partial<AppDeps>;
   baseUrl?: string;
+  /** More settings for loadConfig (e.g. TRUST_PROXY), as the environment would give them. */
+  env?: Record<string, string>;
 }
 
 export interface TestApp {
@@ -56,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
     ...LOAD_TEST_LIMITS,
     OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    ...options.env,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
   config.pingone = local.settings;
@@ -171,14 +174,16 @@ export function recordingFetch(transform?: (url: string, response: Response) => 
 
 /**
  * Plays the browser's part of hosted mode at the emulator: follows authorize to PingOne's page,
- * posts the code, follows resume, and answers the callback path and query the app gets back.
+ * posts the code when the page asks for one, follows resume, and answers the callback path and
+ * query the app gets back. `jar` is the browser's cookie jar at PingOne's origin: pass the same
+ * one to a second sign-on to keep PingOne's session cookies between them.
  */
 export async function completeHostedSignOn(
   authorizeUrl: string,
   otpFor: (emulator: RunningEmulator) => string,
   emulator: RunningEmulator,
+  jar = new Map<string, string>(),
 ): Promise<string> {
-  const jar = new Map<string, string>();
   const send = async (url: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
@@ -190,22 +195,26 @@ export async function completeHostedSignOn(
     }
     return res;
   };
-  let res = await send(authorizeUrl);
-  let location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}`);
-  const signOn = new URL(location, authorizeUrl).href;
-  res = await send(signOn);
-  if (res.status !== 200) throw new Error(`sign-on page answered ${res.status}`);
-  res = await send(signOn, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ otp: otpFor(emulator) }).toString(),
-  });
-  location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`sign-on POST answered ${res.status}`);
-  res = await send(new URL(location, signOn).href);
-  location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`resume answered ${res.status}`);
-  const callback = new URL(location);
-  return `${callback.pathname}${callback.search}`;
+  const origin = new URL(emulator.url).origin;
+  let url = authorizeUrl;
+  let codeSent = false;
+  for (let hop = 0; hop < 8; hop++) {
+    let res = await send(url);
+    if (res.status === 200 && !codeSent) {
+      // PingOne's page asks for the code.
+      res = await send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ otp: otpFor(emulator) }).toString(),
+      });
+      codeSent = true;
+    }
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || !location)
+      throw new Error(`${new URL(url).pathname} answered ${res.status}`);
+    const next = new URL(location, url);
+    if (next.origin !== origin) return `${next.pathname}${next.search}`;
+    url = next.href;
+  }
+  throw new Error('PingOne never redirected back to the app');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -120,6 +121,21 @@ describe('own code form (pi.flow): the happy path', () => {
     expect(otpCheck.requestHeaders.authorization).toBeUndefined();
     const token = recorder.calls.find((c) => c.url.endsWith('/as/token'))!;
     expect(token.requestHeaders.authorization).toMatch(/^Basic /);
+
+    // The record names the ID token it rests on: issuer, audience, and (PingOne's ID tokens carry
+    // no jti) the SHA-256 of the token PingOne sent. The page shows them, never the token.
+    const idToken = (JSON.parse(token.responseText!) as { id_token: string }).id_token;
+    const idTokenSha256 = createHash('sha256').update(idToken).digest('base64url');
+    expect(records[0]!.evidence).toMatchObject({
+      iss: `${t.emulator.authUrl}/${t.emulator.environmentId}/as`,
+      aud: t.config.pingone!.clientId,
+      idTokenSha256,
+    });
+    expect(records[0]!.evidence.jti).toBeUndefined();
+    expect(result.text).toContain(idTokenSha256);
+    expect(result.text).toContain(`${t.emulator.authUrl}/${t.emulator.environmentId}/as`);
+    expect(result.text).not.toContain(idToken);
+    expect(result.text).not.toContain(idToken.split('.')[1]!);
   });
 
   it('replays the PingOne cookies and follows their rotation on every step', async () => {

@@ -75,6 +75,35 @@ describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => 
     expect(await t.approvals.listRecent(10)).toHaveLength(1);
   });
 
+  it('GET /callback with a wrong or missing state leaves the flow intact: the real redirect then approves once', async () => {
+    t = await startTestApp({ approvalUi: 'hosted' });
+    const agent = request.agent(t.app);
+    const started = await submitTransfer(agent);
+    // Links any site can make the browser follow while PingOne's page is open.
+    for (const link of [
+      '/callback?state=bogus&code=attacker-code',
+      '/callback?error=access_denied&state=bogus',
+      '/callback?error=access_denied',
+      '/callback?code=attacker-code',
+    ]) {
+      const res = await agent.get(link);
+      expect(res.status, link).toBe(303);
+      expect(res.headers.location, link).toBe('/?notice=replayed');
+    }
+    const callback = await completeHostedSignOn(started.headers.location!, latestOtp, t.emulator);
+    const back = await agent.get(callback);
+    expect(back.headers.location).toBe('/approvals/result');
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer approved');
+    expect(await t.approvals.listRecent(10)).toHaveLength(1);
+    // One code was texted: the bogus links started nothing and cancelled nothing.
+    expect(t.emulator.handle.sms()).toHaveLength(1);
+    const rejected = t.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === 'callback.rejected');
+    expect(rejected).toHaveLength(4);
+    expect(rejected.every((l) => l.hadFlow === true && l.stateMatched === false)).toBe(true);
+  });
+
   it('PingOne answering error=access_denied is "not approved"', async () => {
     t = await startTestApp({ approvalUi: 'hosted' });
     const agent = request.agent(t.app);

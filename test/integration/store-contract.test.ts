@@ -195,5 +195,26 @@ describe.each(kinds)('%s stores', (kind) => {
       await stores.approvals.createIfAbsent(minimal);
       expect(await stores.approvals.get('tr-min')).toEqual(minimal);
     });
+
+    it('keeps the ID token evidence: iss, aud (one or several), and jti or the token hash', async () => {
+      const iss = 'https://auth.pingone.eu/env-1/as';
+      const withJti: ApprovalRecord = {
+        ...approval('tr-jti', '2026-11-28T10:00:01.000Z'),
+        evidence: { sub: 'user-3', iss, aud: ['client-1', 'api'], jti: 'id-token-42', sid: 's-3' },
+      };
+      const hashed: ApprovalRecord = {
+        ...approval('tr-hash', '2026-11-28T10:00:02.000Z'),
+        evidence: {
+          sub: 'user-3',
+          iss,
+          aud: 'client-1',
+          idTokenSha256: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+        },
+      };
+      for (const record of [withJti, hashed]) await stores.approvals.createIfAbsent(record);
+      expect(await stores.approvals.get('tr-jti')).toEqual(withJti);
+      expect(await stores.approvals.get('tr-hash')).toEqual(hashed);
+      expect(await stores.approvals.listRecent(2)).toEqual([hashed, withJti]);
+    });
   });
 });

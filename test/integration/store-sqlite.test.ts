@@ -85,6 +85,43 @@ describe('SQLite stores', () => {
     expect(await second.approvals.get('tr-1')).toMatchObject({ transferId: 'tr-1' });
   });
 
+  it('reads a file written before the ID token evidence (iss, aud, jti) existed, beside new records', async () => {
+    await (await openStores()).close();
+    // The row as the previous release wrote it: evidence without iss, aud, jti or hash.
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME));
+    const oldEvidence = {
+      sub: 'user-0',
+      acr: 'TxApproval_SMS',
+      amr: ['otp'],
+      authTime: 1_789_000_000,
+    };
+    db.prepare(
+      `INSERT INTO approvals (transfer_id, approval_id, amount, currency, payee, from_account,
+         transfer_hash, approved_at, approved_at_ms, evidence)
+       VALUES ('tr-old', 'ap-old', '5.00', 'EUR', 'Initech', 'DE00 1', 'b2xk',
+         '2026-11-01T09:00:00.000Z', ?, ?)`,
+    ).run(Date.parse('2026-11-01T09:00:00.000Z'), JSON.stringify(oldEvidence));
+    db.close();
+
+    const stores = await openStores();
+    expect((await stores.approvals.get('tr-old'))?.evidence).toEqual(oldEvidence);
+    const fresh = approval('tr-new');
+    fresh.evidence = {
+      ...fresh.evidence,
+      iss: 'https://auth.pingone.eu/env-1/as',
+      aud: 'client-1',
+      idTokenSha256: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+    };
+    expect(await stores.approvals.createIfAbsent(fresh)).toBe(true);
+    const recent = await stores.approvals.listRecent(10);
+    expect(recent.map((r) => r.transferId)).toEqual(['tr-new', 'tr-old']);
+    expect(recent[0]).toEqual(fresh);
+    // No migration was needed: the evidence is one JSON column.
+    const check = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(1);
+    check.close();
+  });
+
   it('refuses a file written by a newer schema with STORE_UNAVAILABLE', async () => {
     await (await openStores()).close();
     const db = new Database(join(dataDir, SQLITE_FILE_NAME));

@@ -21,6 +21,8 @@ export interface AuthorizeParams {
   codeChallenge: string;
   /** The sign-on policy name (`acr_values`). */
   acrValues: string;
+  /** `max_age` in seconds: how old PingOne's authentication of the person may be (0: new). */
+  maxAge: number;
   scope?: string;
 }
 
@@ -78,6 +80,7 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
     code_challenge: params.codeChallenge,
     code_challenge_method: 'S256',
     acr_values: params.acrValues,
+    max_age: String(params.maxAge),
   };
 }
 

@@ -9,19 +9,8 @@ import {
   type HttpClient,
 } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
+import { verifiedClaims, type VerifiedIdToken } from './id-token-claims.js';
 import type { AuthorizeResponse } from './types.js';
-
-/** The ID token claims the relying party keeps as evidence. */
-export interface VerifiedIdToken {
-  sub: string;
-  acr?: string;
-  amr?: string[];
-  auth_time?: number;
-  sid?: string;
-  iss: string;
-  aud: string | string[];
-  preferred_username?: string;
-}
 
 /** The token exchange failed a check: not approved. `reason` is for logs, never for pages. */
 export class IdTokenRejectedError extends Error {
@@ -59,6 +48,11 @@ export interface CodeExchange {
    * it from userinfo (its `sub` must match the ID token's) to tie the approval to our user.
    */
   needUsername?: boolean;
+  /**
+   * The `max_age` the authorize request sent: openid-client then requires `auth_time` and checks
+   * it against this age (with its clock tolerance).
+   */
+  maxAge?: number;
   /** Given the token endpoint's JSON answer, checked or not (the inspector decodes it). */
   onTokenResponse?: (status: number, body: Record<string, unknown>) => void;
 }
@@ -66,7 +60,8 @@ export interface CodeExchange {
 export interface TokenClient {
   /**
    * Step 19: exchanges the code (client_secret_basic from the raw id and secret, + PKCE) and
-   * validates the ID token: signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`.
+   * validates the ID token: signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`,
+   * and `auth_time` when `maxAge` is given.
    * Throws {@link PingOneError} when PingOne failed or refused (`invalid_grant`…) and
    * {@link IdTokenRejectedError} when a check failed.
    */
@@ -175,6 +170,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           expectedNonce: exchange.nonce,
           pkceCodeVerifier: exchange.codeVerifier,
           idTokenExpected: true,
+          ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
         });
       } catch (error) {
         throw await classify('token', 'POST', urls.token, error);
@@ -182,8 +178,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         jwks = client.getJwksCache(config) ?? jwks;
       }
       const claims = tokens.claims();
-      if (!claims) throw new IdTokenRejectedError('no ID token in the token response');
-      const out = verifiedClaims(claims);
+      if (!claims || !tokens.id_token)
+        throw new IdTokenRejectedError('no ID token in the token response');
+      const out = verifiedClaims(claims, tokens.id_token);
       if (exchange.needUsername && out.preferred_username === undefined) {
         const userinfoUrl = metadata.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
         try {
@@ -206,18 +203,6 @@ function stepOf(metadata: client.ServerMetadata, url: string): string {
   if (url === metadata.userinfo_endpoint) return 'userinfo';
   // The token endpoint, and anything openid-client might call that we do not name.
   return 'token';
-}
-
-function verifiedClaims(claims: client.IDToken): VerifiedIdToken {
-  const out: VerifiedIdToken = { sub: claims.sub, iss: claims.iss, aud: claims.aud };
-  if (typeof claims.acr === 'string') out.acr = claims.acr;
-  if (Array.isArray(claims.amr))
-    out.amr = claims.amr.filter((m): m is string => typeof m === 'string');
-  if (typeof claims.auth_time === 'number') out.auth_time = claims.auth_time;
-  if (typeof claims.sid === 'string') out.sid = claims.sid;
-  if (typeof claims.preferred_username === 'string')
-    out.preferred_username = claims.preferred_username;
-  return out;
 }
 
 /**

@@ -5,6 +5,15 @@ import { FROM_ACCOUNT } from '../../../src/approval/transfer.js';
 
 const secret = 's'.repeat(64);
 const now = new Date('2026-01-02T03:04:05Z');
+const input = {
+  clientId: 'c',
+  clientSecret: secret,
+  audience: 'a',
+  subject: 's',
+  templateVariant: 'v',
+  transfer: { amount: '1.00', currency: 'USD', payee: 'P', fromAccount: FROM_ACCOUNT },
+  now,
+} as const;
 
 describe('buildRequestJwt', () => {
   it('signs HS256 with the client secret and carries the transfer in pi.template', async () => {
@@ -34,16 +43,18 @@ describe('buildRequestJwt', () => {
     });
   });
 
-  it('cannot be verified with another secret', async () => {
-    const jwt = await buildRequestJwt({
-      clientId: 'c',
-      clientSecret: secret,
-      audience: 'a',
-      subject: 's',
-      templateVariant: 'v',
-      transfer: { amount: '1.00', currency: 'USD', payee: 'P', fromAccount: FROM_ACCOUNT },
-      now,
+  it('signs max_age when given (0 is kept), and leaves it out otherwise', async () => {
+    const key = new TextEncoder().encode(secret);
+    const fresh = await jwtVerify(await buildRequestJwt({ ...input, maxAge: 0 }), key, {
+      currentDate: now,
     });
+    expect(fresh.payload.max_age).toBe(0);
+    const plain = await jwtVerify(await buildRequestJwt(input), key, { currentDate: now });
+    expect(plain.payload).not.toHaveProperty('max_age');
+  });
+
+  it('cannot be verified with another secret', async () => {
+    const jwt = await buildRequestJwt(input);
     await expect(
       jwtVerify(jwt, new TextEncoder().encode('t'.repeat(64)), { currentDate: now }),
     ).rejects.toThrow();

@@ -146,6 +146,7 @@ describe('describeChecks', () => {
     state: 'state-value-0123456789',
     nonce: 'nonce-value-0123456789',
     userId: 'user-1',
+    startedAt: new Date(NOW.getTime() - 30_000).toISOString(),
   } as FlowState;
   const expect_ = {
     issuer: 'https://auth.example/env/as',
@@ -168,6 +169,14 @@ describe('describeChecks', () => {
   });
   const marks = (checks: Array<{ name: string; ok: boolean | undefined }>) =>
     Object.fromEntries(checks.map((c) => [c.name, c.ok]));
+  /** What finishFlow read from an ID token that passed openid-client's checks. */
+  const accepted = (authTime: number) => ({
+    sub: 'user-1',
+    acr: 'SMS policy',
+    iss: expect_.issuer,
+    aud: 'client-1',
+    auth_time: authTime,
+  });
 
   it('all passed: every check ticked, state not echoed is "not checked"', () => {
     const r = describeChecks(
@@ -175,7 +184,7 @@ describe('describeChecks', () => {
         flow,
         transfer,
         response: { code: 'c' },
-        claims: { sub: 'user-1', acr: 'SMS policy', iss: expect_.issuer, aud: 'client-1' },
+        claims: accepted(NOW.getTime() / 1000 - 10),
       },
       expect_,
       idToken({}),
@@ -192,7 +201,27 @@ describe('describeChecks', () => {
       nonce: true,
       sub: true,
       acr: true,
+      auth_time: true,
     });
+  });
+
+  it('an auth_time from before the flow started: marked, and the verdict is finishFlow’s problem', () => {
+    const stale = NOW.getTime() / 1000 - 3600;
+    const r = describeChecks(
+      {
+        flow,
+        transfer,
+        response: { code: 'c' },
+        claims: accepted(stale),
+        problem: 'auth_time is 3570 s before this flow started',
+      },
+      expect_,
+      idToken({ auth_time: stale }),
+      NOW,
+    );
+    expect(r.ok).toBe(false);
+    expect(marks(r.checks)).toMatchObject({ acr: true, auth_time: false });
+    expect(r.verdict).toBe('Refused: auth_time is 3570 s before this flow started');
   });
 
   it('a token refused by openid-client: the failing claim is marked, the verdict quotes the reason', () => {

@@ -1,0 +1,65 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  latestOtp,
+  startTestApp,
+  submitCode,
+  submitTransfer,
+  wrongCode,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const LONG_AGENT = `AuditBrowser/1.0 (${'x'.repeat(300)})`;
+
+function events(app: TestApp, event: string): Record<string, unknown>[] {
+  return app.logs
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.event === event);
+}
+
+/** A browser that sends the same forwarded address and user agent on every request. */
+function browser(app: TestApp, forwardedFor: string): Agent {
+  return request.agent(app.app).set('X-Forwarded-For', forwardedFor).set('User-Agent', LONG_AGENT);
+}
+
+describe('audit trail: wrong codes and recorded approvals name the client', () => {
+  it('behind a trusted proxy: clientAddress is the forwarded client, userAgent is cut to 200', async () => {
+    t = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+    const agent = browser(t, '203.0.113.7');
+    expect((await submitTransfer(agent)).headers.location).toBe('/approvals/otp');
+    const otp = latestOtp(t.emulator);
+    expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
+    expect((await submitCode(agent, otp)).headers.location).toBe('/approvals/result');
+
+    const expected = { clientAddress: '203.0.113.7', userAgent: LONG_AGENT.slice(0, 200) };
+    const [wrong, ...more] = events(t, 'otp.wrong');
+    expect(more).toEqual([]);
+    expect(wrong).toMatchObject({ ...expected, locked: false, attemptsLeft: 2 });
+    const [recorded] = events(t, 'approval.recorded');
+    expect(recorded).toMatchObject({ ...expected, created: true });
+    // Nothing of the code in either line.
+    expect(JSON.stringify([wrong, recorded])).not.toContain(otp);
+  });
+
+  it('without TRUST_PROXY a client’s X-Forwarded-For is not believed; the locking code is logged too', async () => {
+    t = await startTestApp();
+    const agent = browser(t, '198.51.100.9');
+    expect((await submitTransfer(agent)).headers.location).toBe('/approvals/otp');
+    const otp = latestOtp(t.emulator);
+    for (let i = 0; i < 3; i++) await submitCode(agent, wrongCode(otp));
+    const wrong = events(t, 'otp.wrong');
+    expect(wrong.map((l) => l.locked)).toEqual([false, false, true]);
+    for (const line of wrong) {
+      expect(line.clientAddress).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+      expect(line.userAgent).toBe(LONG_AGENT.slice(0, 200));
+    }
+    expect(events(t, 'approval.recorded')).toEqual([]);
+  });
+});
