@@ -219,7 +219,7 @@ if want image; then
   # the process exits 0.
   curl -s -o /dev/null -X DELETE "http://127.0.0.1:$P_EMU/__emulator/requests"
   curl -s -o /dev/null -X POST -H 'content-type: application/json' \
-    -d '{"method":"GET","path":"^/[^/]+/as/authorize$","latencyMs":1500}' \
+    -d '{"method":"GET","path":"/:env/as/authorize","latencyMs":1500}' \
     "http://127.0.0.1:$P_EMU/__emulator/faults"
   approve --app "http://127.0.0.1:$P_APP" --sms "http://127.0.0.1:$P_EMU/__emulator/sms" \
     --jar "$W/inflight.jar" --phase start >"$W/inflight.log" 2>&1 &
