@@ -31,8 +31,11 @@ RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
-# HOST=0.0.0.0: reachable through published ports. The embedded demo's emulator binds there too
-# and must be published on the same port number (-p 3001:3001): its pages and issuer URL name it.
+# HOST=0.0.0.0: reachable through published ports. NODE_ENV=production: without the PINGONE_*
+# settings the app refuses to start (exit 2) unless DEMO=1 asks for the embedded demo on purpose.
+# The demo's emulator binds loopback unless EMULATOR_HOST=0.0.0.0 (its /__emulator/sms lists every
+# code); the browser needs it for the phone page, published on the same port number
+# (-p 3001:3001): its pages and issuer URL name it. docs/operations.md has the commands.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -1,12 +1,13 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, setupEnvFromProcess } from '../src/config.js';
 import { startEmulator } from '../src/emulator/index.js';
+import { updateEnvFile } from '../src/env-file.js';
 
 const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1] [--public-url URL] [--write-env PATH]
 
   --port N          where it listens (default EMULATOR_PORT or 3001)
-  --host ADDR       the address it binds (0.0.0.0 in a container)
+  --host ADDR       the address it binds (default EMULATOR_HOST or 127.0.0.1: its control
+                    surface shows every code; 0.0.0.0 in a container, on purpose)
   --public-url URL  where browsers and the relying party reach it, when not where it listens
                     (default EMULATOR_PUBLIC_URL); its issuer and links name this URL
   --write-env PATH  also write its PINGONE_* settings to PATH, for \`npm run setup -- --write-env\``;
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
     return 0;
   }
   let port: number;
+  let host: string;
   let publicUrl: string | undefined;
   try {
     // Only the emulator's own settings matter here: a half-filled .env for the relying party
@@ -51,8 +53,10 @@ async function main(): Promise<number> {
     const config = loadConfig({
       EMULATOR_PORT: values.port ?? env.EMULATOR_PORT,
       EMULATOR_PUBLIC_URL: values['public-url'] ?? env.EMULATOR_PUBLIC_URL,
+      EMULATOR_HOST: values.host ?? env.EMULATOR_HOST,
     });
     port = config.emulatorPort;
+    host = config.emulatorHost;
     publicUrl = config.emulatorPublicUrl;
   } catch (error) {
     console.error((error as Error).message);
@@ -60,24 +64,23 @@ async function main(): Promise<number> {
   }
   const emulator = await startEmulator({
     port,
-    host: values.host ?? '127.0.0.1',
+    host,
     ...(publicUrl ? { publicUrl } : {}),
   });
-  const settings = [
-    `PINGONE_ENVIRONMENT_ID=${emulator.environmentId}`,
-    `PINGONE_API_URL=${emulator.apiUrl}`,
-    `PINGONE_AUTH_URL=${emulator.authUrl}`,
-    `PINGONE_WORKER_CLIENT_ID=${emulator.worker.clientId}`,
-    `PINGONE_WORKER_CLIENT_SECRET=${emulator.worker.clientSecret}`,
-  ];
+  const settings = {
+    PINGONE_ENVIRONMENT_ID: emulator.environmentId,
+    PINGONE_API_URL: emulator.apiUrl,
+    PINGONE_AUTH_URL: emulator.authUrl,
+    PINGONE_WORKER_CLIENT_ID: emulator.worker.clientId,
+    PINGONE_WORKER_CLIENT_SECRET: emulator.worker.clientSecret,
+  };
   const envPath = values['write-env'];
-  if (envPath) {
-    // Whole or not at all: a setup service waits for this file.
-    writeFileSync(`${envPath}.tmp`, `${settings.join('\n')}\n`, { mode: 0o640 });
-    renameSync(`${envPath}.tmp`, envPath);
-  }
+  // Whole or not at all (a setup service waits for this file), mode 0600, never through a link
+  // planted at a temporary name: the same writer as setup's.
+  if (envPath) updateEnvFile(envPath, settings);
+  const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
   console.log(`PingOne emulator listening on ${emulator.url}
-${settings.join('\n')}
+${lines.join('\n')}
 Phone (SMS outbox): ${emulator.url}/__emulator/phone${envPath ? `\nSettings written to ${envPath}` : ''}
 Stop with Ctrl+C.`);
   await new Promise<void>((resolve) => {

@@ -172,15 +172,39 @@ check "setup --help prints its usage" grep -q '^Usage: npm run setup' <<<"$setup
 
 if want image; then
   # -------------------------------------------------------------------------------------------
+  section "production image without the demo opt-in"
+  # No PINGONE_* settings and no DEMO=1: refused, exit 2, one line that names what to set.
+  # stdout only: the app logs there; podman's own notices go to stderr.
+  nodemo=$(timeout 60 podman run --rm --name "$NAME-nodemo" "$IMAGE" 2>"$W/nodemo.err")
+  rc=$?
+  check "without DEMO=1 or PingOne settings it exits 2 (exit $rc)" test $rc -eq 2
+  check "... with one line naming PINGONE_ENVIRONMENT_ID and DEMO=1 ($(wc -l <<<"$nodemo") line)" \
+    test "$(wc -l <<<"$nodemo")" -eq 1 -a -n "$(grep -F 'PINGONE_ENVIRONMENT_ID' <<<"$nodemo" | grep -F 'DEMO=1')"
+
   section "embedded demo in the image"
+  # The demo on purpose (DEMO=1); EMULATOR_HOST=0.0.0.0 publishes its emulator for the phone page.
   run_embedded() { # run_embedded NAME [podman run options...]
     local name=$1
     shift
-    podman run -d --name "$name" "$@" -p "127.0.0.1:$P_APP:$P_APP" -p "127.0.0.1:$P_EMU:$P_EMU" \
+    podman run -d --name "$name" -e DEMO=1 "$@" \
+      -p "127.0.0.1:$P_APP:$P_APP" -p "127.0.0.1:$P_EMU:$P_EMU" \
       -e PORT=$P_APP -e EMULATOR_PORT=$P_EMU -e BASE_URL="http://127.0.0.1:$P_APP" "$IMAGE" >/dev/null
   }
-  CT=$NAME-app
+  # Without EMULATOR_HOST the emulator listens on the container's loopback only: its port,
+  # published or not, answers nothing from outside, while the app inside still reaches it.
+  CT=$NAME-loopback
   run_embedded $CT
+  wait_200 "http://127.0.0.1:$P_APP/healthz" 90
+  check "DEMO=1 alone: the demo starts (healthy within 90 s)" test $? -eq 0
+  code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_EMU/__emulator/sms")
+  check "DEMO=1 alone: the emulator's port answers nothing from outside the container ($code)" \
+    test "$code" = 000
+  podman exec $CT node -e "fetch('http://127.0.0.1:$P_EMU/__emulator/sms').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  check "... while inside the container it listens on loopback" test $? -eq 0
+  podman rm -f $CT >/dev/null
+
+  CT=$NAME-app
+  run_embedded $CT -e EMULATOR_HOST=0.0.0.0
   unanswered=0
   wait_200 "http://127.0.0.1:$P_APP/healthz" 90
   check "healthy over HTTP within 90 s" test $? -eq 0
@@ -210,7 +234,7 @@ if want image; then
 
   # OpenShift's restricted policy: an arbitrary uid in group 0, which must write /app/data.
   CT=$NAME-uid
-  run_embedded $CT --user 12345:0
+  run_embedded $CT --user 12345:0 -e EMULATOR_HOST=0.0.0.0
   wait_200 "http://127.0.0.1:$P_APP/healthz" 90
   check "healthy under an arbitrary uid with gid 0 (12345:0)" test $? -eq 0
   approve --app "http://127.0.0.1:$P_APP" --sms "http://127.0.0.1:$P_EMU/__emulator/sms" --jar "$W/uid.jar" >/dev/null
@@ -219,7 +243,7 @@ if want image; then
   # the process exits 0.
   curl -s -o /dev/null -X DELETE "http://127.0.0.1:$P_EMU/__emulator/requests"
   curl -s -o /dev/null -X POST -H 'content-type: application/json' \
-    -d '{"method":"GET","path":"^/[^/]+/as/authorize$","latencyMs":1500}' \
+    -d '{"method":"GET","path":"/:env/as/authorize","latencyMs":1500}' \
     "http://127.0.0.1:$P_EMU/__emulator/faults"
   approve --app "http://127.0.0.1:$P_APP" --sms "http://127.0.0.1:$P_EMU/__emulator/sms" \
     --jar "$W/inflight.jar" --phase start >"$W/inflight.log" 2>&1 &
@@ -266,7 +290,8 @@ if want two; then
   # app1 as compose.yaml runs it (Node reads the env file); app2 with the file given to the
   # engine (`docker run --env-file`, which takes values literally): both must read it the same.
   podman run --rm -v "$NAME-setup:/app/data:ro" --entrypoint cat "$IMAGE" /app/data/app.env >"$W/app.env"
-  shared=(--network-alias app -e REDIS_URL=redis://redis:6379 -e BASE_URL="$BASE_URL" -e INSPECTOR=on)
+  # DEMO=1 as in compose.yaml: production refuses the emulator's plain-http address otherwise.
+  shared=(--network-alias app -e REDIS_URL=redis://redis:6379 -e BASE_URL="$BASE_URL" -e INSPECTOR=on -e DEMO=1)
   podman run -d --name "$NAME-app1" "${on_net[@]}" "${shared[@]}" -p "127.0.0.1:$P_APP1:3000" \
     -v "$NAME-setup:/app/data:ro" "$IMAGE" \
     node --env-file=/app/data/app.env --max-old-space-size=1024 dist/src/server.js >/dev/null

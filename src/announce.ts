@@ -26,7 +26,8 @@ export function explainConfigError(error: ConfigError): void {
   for (const problem of error.problems) console.error(`  - ${problem}`);
   console.error(
     '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
-      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator.',
+      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator' +
+      '\n(with NODE_ENV=production only when DEMO=1 says so).',
   );
 }
 

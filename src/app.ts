@@ -11,6 +11,7 @@ import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { healthCheck } from './http/health-check.js';
 import { rejectMalformedPath } from './http/malformed-path.js';
 import {
   rateLimits,
@@ -214,20 +215,16 @@ export function createApp(deps: AppDeps): Express {
   app.use('/assets', express.static(projectDir('public'), { index: false, maxAge: '1h' }));
   app.use(requestLog(logger));
 
-  app.get('/healthz', async (_req, res) => {
-    const store = await deps.approvals.health().catch((error: unknown) => ({
-      ok: false,
-      kind: 'unknown',
-      detail: error instanceof Error ? error.message : String(error),
-    }));
-    res.set('Cache-Control', 'no-store');
-    res.status(store.ok ? 200 : 503).json({
-      status: store.ok ? 'ok' : 'degraded',
+  app.get(
+    '/healthz',
+    healthCheck({
+      approvals: deps.approvals,
+      logger,
       mode: config.mode,
       ui: config.approvalUi,
-      store,
-    });
-  });
+      now,
+    }),
+  );
 
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(

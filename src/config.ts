@@ -16,6 +16,7 @@ import {
   str,
 } from './config/parse-setting.js';
 import { parseLocation, parseWorker } from './config/pingone-location.js';
+import { productionProblems } from './config/production-problems.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
 
@@ -49,10 +50,14 @@ export function loadConfig(env: Env): AppConfig {
     host: str(env, 'HOST') ?? '127.0.0.1',
     sessionSecret: str(env, 'SESSION_SECRET') ?? '',
     emulatorPort: parsePort(p, 'EMULATOR_PORT', str(env, 'EMULATOR_PORT'), 3001),
+    // Not HOST: the emulator's control surface hands out every code, so it stays on this
+    // machine unless its own setting says otherwise.
+    emulatorHost: str(env, 'EMULATOR_HOST') ?? '127.0.0.1',
     approvalUi: approvalUi === 'hosted' ? 'hosted' : 'own',
     dataDir: str(env, 'DATA_DIR') ?? './data',
     inspector: false,
     production,
+    demo: parseBool(p, 'DEMO', str(env, 'DEMO'), false),
     logLevel: parseLogLevel(p, str(env, 'LOG_LEVEL')),
     logFormat: parseLogFormat(p, str(env, 'LOG_FORMAT'), production),
     timeoutMs: parseMs(p, env, 'PINGONE_TIMEOUT_MS'),
@@ -105,6 +110,7 @@ export function loadConfig(env: Env): AppConfig {
       p.add('SESSION_SECRET must be at least 32 characters');
     }
   }
+  for (const problem of productionProblems(config)) p.add(problem);
   p.throwIfAny();
   return config;
 }
@@ -132,6 +138,14 @@ export function configWarnings(config: AppConfig): string[] {
         'cannot tell that a browser came over https, so the secure session cookie is never set ' +
         'and every form says "session expired". Behind a TLS-terminating proxy, set TRUST_PROXY ' +
         "to the proxy's address; without one, use an http:// BASE_URL.",
+    );
+  }
+  if (config.production && config.mode === 'pingone' && config.inspector && !config.demo) {
+    warnings.push(
+      'INSPECTOR is on with real PingOne in production: every user is shown how their approval ' +
+        "ran (the request JWT's claims, PingOne's flow objects, the ID token's claims, this " +
+        "app's client id and policy names; never secrets, codes, cookies or raw tokens). Switch " +
+        'it off for real customers; DEMO=1 says this deployment is a demo and silences this.',
     );
   }
   return warnings;

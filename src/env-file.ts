@@ -1,4 +1,18 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Parses the dotenv subset we write and document: `KEY=value`, optional `export `, single or
@@ -37,9 +51,50 @@ function quoteValue(value: string): string {
 }
 
 /**
+ * The file a write to `path` replaces: `path` itself, or the file a symbolic link there points
+ * to (a `.env` linked to a secrets folder on purpose stays a link, and its target is updated). A
+ * link to nothing is refused (ENOENT) rather than guessed at.
+ */
+function writeTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch {
+    return path; // Not there yet: created.
+  }
+  return realpathSync(path);
+}
+
+/**
+ * Replaces `path` with `text` whole or not at all, readable by its owner only. The new content
+ * goes to a file of a random name beside the target, created exclusively (`wx`: whatever was
+ * planted at that name, a symbolic link included, is an error and never followed), then renamed
+ * over the target. A predictable temporary name would let anyone who can write the folder plant
+ * a link there and receive the client secret.
+ */
+function replaceFileSecurely(path: string, text: string): void {
+  const target = writeTarget(path);
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(12).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    try {
+      // The mode given to open is narrowed by the umask, never widened; this makes it exact.
+      fchmodSync(fd, 0o600);
+      writeFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
  * Sets `values` in the env file at `path`, keeping every line it does not own (comments,
- * other keys, their order). The file is written atomically with mode 0600 because it holds the
- * application's client secret.
+ * other keys, their order), through `replaceFileSecurely`: it holds the application's client
+ * secret.
  */
 export function updateEnvFile(path: string, values: Record<string, string>): void {
   const lines = existsSync(path) ? readFileSync(path, 'utf8').split(/\r?\n/) : [];
@@ -56,8 +111,5 @@ export function updateEnvFile(path: string, values: Record<string, string>): voi
     return line;
   });
   for (const [key, value] of pending) kept.push(`${key}=${quoteValue(value)}`);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, kept.join('\n') + '\n', { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  replaceFileSecurely(path, kept.join('\n') + '\n');
 }

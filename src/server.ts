@@ -157,11 +157,11 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   let emulatorUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
-      // The emulator binds where the app binds: in a container (HOST=0.0.0.0) the browser must
-      // reach its phone page and, in hosted mode, its sign-on page through a published port.
+      // Loopback unless EMULATOR_HOST says otherwise: its control surface lists every code. A
+      // demo image publishes it on purpose, for the phone page and the hosted sign-on page.
       const emulator = await startEmulator({
         port: config.emulatorPort,
-        host: config.host,
+        host: config.emulatorHost,
         ...(config.emulatorPublicUrl ? { publicUrl: config.emulatorPublicUrl } : {}),
         onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
       });

@@ -49,6 +49,8 @@ export interface AppConfig {
   host: string;
   sessionSecret: string;
   emulatorPort: number;
+  /** `EMULATOR_HOST`: where the embedded emulator binds (loopback unless set). */
+  emulatorHost: string;
   /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
   emulatorPublicUrl?: string;
   redisUrl?: string;
@@ -56,6 +58,8 @@ export interface AppConfig {
   dataDir: string;
   inspector: boolean;
   production: boolean;
+  /** `DEMO=1`: a demo on purpose, so production allows embedded mode and plain http. */
+  demo: boolean;
   logLevel: string;
   /** `pretty` (development default) or `json` (production default). */
   logFormat: 'json' | 'pretty';

@@ -1,10 +1,15 @@
 import type { NextFunction, Request, Response } from 'express';
 import { P1Error } from './p1-error.js';
+import { compilePathTemplate, pathTemplateProblem } from './path-template.js';
 
 /** A fault for the next `count` calls matching `method` and `path` (tests only; PingOne has no such thing). */
 export interface FaultRule {
   method?: string;
-  /** Exact path, or — when it starts with `^` — a RegExp source; matched against the path without query. */
+  /**
+   * A route template matched against the path without query: `/abc/as/token` exactly,
+   * `/:env/flows/:id` with one segment per parameter, `/v1/environments/abc/*` as a prefix
+   * (path-template.ts). Regular expressions are refused: one could freeze the process.
+   */
   path: string;
   /** Default 1. */
   count?: number;
@@ -38,13 +43,8 @@ export function parseFaultRule(input: unknown): FaultRule {
     throw bad('body', 'a JSON object is required');
   const r = input as Record<string, unknown>;
   if (typeof r.path !== 'string' || !r.path) throw bad('path', 'path is required');
-  if (r.path.startsWith('^')) {
-    try {
-      new RegExp(r.path);
-    } catch {
-      throw bad('path', 'not a valid regular expression');
-    }
-  }
+  const pathProblem = pathTemplateProblem(r.path);
+  if (pathProblem) throw bad('path', pathProblem);
   if (r.method !== undefined && typeof r.method !== 'string')
     throw bad('method', 'must be a string');
   const positiveInt = (k: string, min: number, max: number) => {
@@ -81,13 +81,12 @@ export function createFaults(): Faults {
   return {
     add(rule) {
       const checked = parseFaultRule(rule);
-      const pattern = checked.path.startsWith('^') ? new RegExp(checked.path) : undefined;
+      const path = compilePathTemplate(checked.path);
       const method = checked.method?.toUpperCase();
       rules.push({
         rule: checked,
         remaining: checked.count ?? 1,
-        matches: (m, p) =>
-          (!method || method === m) && (pattern ? pattern.test(p) : p === checked.path),
+        matches: (m, p) => (!method || method === m) && path(p),
       });
     },
     clear() {

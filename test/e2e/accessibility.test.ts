@@ -146,7 +146,7 @@ async function auditOwnMode(stack: RunningStack, page: Page, log: AuditLog): Pro
     [
       'PingOne failed: otp.check 500',
       {
-        path: `^/${env}/flows/`,
+        path: `/${env}/flows/:flowId`,
         method: 'POST',
         status: 500,
         body: { id: 'e5000000-0000-4000-8000-000000000500', code: 'UNEXPECTED_ERROR' },

@@ -84,7 +84,7 @@ describe('the embedded demo in a browser', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          path: '^/[^/]+/as/authorize$',
+          path: '/:env/as/authorize',
           status: 500,
           body: {
             id: '7d3c0e8e-5d1b-4b7e-9d55-1f0e2f6d4a21',

@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +15,13 @@ import { parseEnvFile } from '../../src/env-file.js';
 
 /** Starts the script and answers once it printed everything (its last line). */
 async function startScript(...args: string[]) {
+  return startScriptWith({}, ...args);
+}
+
+async function startScriptWith(env: Record<string, string>, ...args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/emulator.ts', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout.setEncoding('utf8');
@@ -80,6 +92,45 @@ describe('npm run emulator (scripts/emulator.ts)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it('writes --write-env with mode 0600, never through a link planted at its old temporary name', async () => {
+    const envPath = join(mkdtempSync(join(tmpdir(), 'emulator-env-')), 'emulator.env');
+    const victim = join(mkdtempSync(join(tmpdir(), 'victim-')), 'victim');
+    writeFileSync(victim, 'untouched\n');
+    symlinkSync(victim, `${envPath}.tmp`);
+    const { child } = await startScript('--port', '0', '--write-env', envPath);
+    try {
+      expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+      expect(statSync(envPath).mode & 0o777).toBe(0o600);
+      expect(parseEnvFile(readFileSync(envPath, 'utf8')).PINGONE_WORKER_CLIENT_SECRET).toBeTruthy();
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  // 127.0.0.2 is loopback too, but a socket bound to 127.0.0.1 does not answer there.
+  it('binds loopback by default, and where EMULATOR_HOST says', async () => {
+    const reach = (host: string, port: number) =>
+      fetch(`http://${host}:${port}/__emulator/sms`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+    const port = await freePort();
+    const loopback = await startScript('--port', String(port));
+    try {
+      expect(await reach('127.0.0.1', port)).toBe(200);
+      expect(await reach('127.0.0.2', port)).toBe('refused');
+    } finally {
+      loopback.child.kill('SIGINT');
+      await new Promise((resolve) => loopback.child.once('exit', resolve));
+    }
+    const chosen = await startScriptWith({ EMULATOR_HOST: '127.0.0.2' }, '--port', String(port));
+    try {
+      expect(await reach('127.0.0.2', port)).toBe(200);
+    } finally {
+      chosen.child.kill('SIGINT');
+    }
   });
 
   it('refuses a bad --public-url with exit code 2', async () => {

@@ -41,7 +41,7 @@ function pathOf(step: Step): Pick<FaultRule, 'path' | 'method'> {
     case 'authorize':
       return { path: `/${env}/as/authorize` };
     case 'otp.check':
-      return { path: `^/${env}/flows/`, method: 'POST' };
+      return { path: `/${env}/flows/:flowId`, method: 'POST' };
     case 'resume':
       return { path: `/${env}/as/resume` };
     case 'token':

@@ -178,3 +178,25 @@ describe('attack corpus: flow abuses', () => {
     }
   });
 });
+
+describe('attack corpus: the emulator beside the app (embedded mode shares the process)', () => {
+  it('a catastrophic fault pattern is refused with 400, and /healthz answers promptly', async () => {
+    const refused = await fetch(`${t.emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '^/(a+)+$', latencyMs: 1 }),
+    });
+    const body = (await refused.json()) as { details: Array<{ target: string; message: string }> };
+    expect(refused.status).toBe(400);
+    expect(body.details[0]).toMatchObject({ target: 'path' });
+    expect(body.details[0]!.message).toMatch(/^regular expressions are not accepted/);
+    const started = performance.now();
+    const [probe, health] = await Promise.all([
+      fetch(`${t.emulator.url}/${'a'.repeat(26)}!`).then((r) => r.status),
+      request(t.app).get('/healthz'),
+    ]);
+    expect(probe).toBe(404);
+    expect(health.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

@@ -289,7 +289,7 @@ describe('inspector: PingOne faults', () => {
     await submitTransfer(agent);
     const transferId = (await traceOfTransfer(agent)).transferId;
     t.emulator.handle.addFault({
-      path: `^/${t.emulator.environmentId}/flows/`,
+      path: `/${t.emulator.environmentId}/flows/:flowId`,
       method: 'POST',
       status: 500,
       body: { id: errorId, code: 'UNEXPECTED_ERROR', message: 'boom' },

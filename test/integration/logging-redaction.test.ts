@@ -51,7 +51,7 @@ describe('logs', () => {
     // A second transfer that PingOne fails with a 500 and an error id.
     t.emulator.handle.addFault({
       method: 'POST',
-      path: '^/[^/]+/flows/[^/]+$',
+      path: '/:env/flows/:flowId',
       status: 500,
       body: { id: 'log-test-error-id', code: 'UNEXPECTED_ERROR', message: 'boom' },
     });
@@ -147,7 +147,7 @@ describe('logs', () => {
     // PingOne (or a proxy in front of it) echoing what it was sent, in fields no path names.
     t.emulator.handle.addFault({
       method: 'POST',
-      path: '^/[^/]+/flows/[^/]+$',
+      path: '/:env/flows/:flowId',
       status: 500,
       body: {
         id: 'echo-error-id',

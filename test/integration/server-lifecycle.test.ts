@@ -1,6 +1,6 @@
 /**
  * The server as its own process in production mode (`NODE_ENV=production`, embedded demo, SQLite),
- * as the image runs it: what clients see while it starts, what its log looks like from the first
+ * as the demo image runs it (`DEMO=1`): what clients see while it starts, what its log looks like from the first
  * line, and how it stops while a client holds an idle connection open.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -21,20 +21,35 @@ afterEach(() => {
   }
 });
 
+/** The image's settings, the demo opted in; `extra` adds or overrides (`DEMO: ''` unsets it). */
 async function production(extra: Record<string, string> = {}) {
   const port = await freePort();
+  const emulatorPort = await freePort();
+  const host = extra.HOST ?? '127.0.0.1';
   const dataDir = mkdtempSync(join(tmpdir(), 'txa-lifecycle-'));
   const app = spawnApp({
     NODE_ENV: 'production',
-    HOST: '127.0.0.1',
+    DEMO: '1',
+    HOST: host,
     PORT: String(port),
-    BASE_URL: `http://127.0.0.1:${port}`,
-    EMULATOR_PORT: String(await freePort()),
+    BASE_URL: `http://${host}:${port}`,
+    EMULATOR_PORT: String(emulatorPort),
     DATA_DIR: dataDir,
     ...extra,
   });
   running.push(app);
-  return { ...app, url: `http://127.0.0.1:${port}`, dataDir };
+  return { ...app, url: `http://${host}:${port}`, dataDir, emulatorPort };
+}
+
+/** The status of the emulator's SMS outbox at `host`, or `refused`. */
+async function outbox(host: string, port: number): Promise<number | 'refused'> {
+  try {
+    const res = await fetch(`http://${host}:${port}/__emulator/sms`);
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 'refused';
+  }
 }
 
 type Outcome = { status: number; retryAfter: string | null } | 'refused' | 'no answer';
@@ -109,6 +124,33 @@ describe('the server process in production', () => {
     expect(lines.filter((l) => typeof l === 'string')).toEqual([]);
     expect(lines[0]).toMatchObject({ errorCode: 'CONFIG_INVALID', problems: [expect.any(String)] });
   }, 60_000);
+
+  it('without DEMO=1 never becomes the demo: exit 2, one JSON line naming the settings', async () => {
+    const app = await production({ DEMO: '' });
+    expect(await app.exited).toBe(2);
+    const lines = jsonLines(app.output());
+    expect(lines).toEqual([
+      expect.objectContaining({ errorCode: 'CONFIG_INVALID', problems: [expect.any(String)] }),
+    ]);
+    const [problem] = (lines[0] as { problems: string[] }).problems;
+    expect(problem).toContain('PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID');
+    expect(problem).toContain('or DEMO=1');
+  }, 60_000);
+
+  // 127.0.0.2 is loopback too, but a socket bound to 127.0.0.1 does not answer there: it stands
+  // for the container's public interface.
+  it('binds the emulator to loopback, not where HOST binds the app, unless EMULATOR_HOST says so', async () => {
+    const app = await production({ HOST: '127.0.0.2' });
+    expect((await probeUntilReady(app)).ready, app.output()).toBe(true);
+    expect(await outbox('127.0.0.1', app.emulatorPort)).toBe(200);
+    expect(await outbox('127.0.0.2', app.emulatorPort)).toBe('refused');
+    app.child.kill('SIGTERM');
+    await app.exited;
+    const opted = await production({ HOST: '127.0.0.2', EMULATOR_HOST: '127.0.0.2' });
+    expect((await probeUntilReady(opted)).ready, opted.output()).toBe(true);
+    expect(await outbox('127.0.0.2', opted.emulatorPort)).toBe(200);
+    expect(await outbox('127.0.0.1', opted.emulatorPort)).toBe('refused');
+  }, 120_000);
 
   it('stops within 2 s of SIGTERM with exit 0 and closed stores, while a client holds an idle connection', async () => {
     const app = await production();

@@ -32,7 +32,7 @@ describe('provision: independent calls run concurrently', () => {
   it('keeps the first run within 10 sequential round trips and the second within 5, reads only', async () => {
     // 100 ms on every call: overlapping calls are then visibly concurrent, and the longest chain
     // of calls that wait for each other is the depth of the plan.
-    emu.handle.addFault({ path: '^/', latencyMs: 100, count: 1_000_000 });
+    emu.handle.addFault({ path: '/*', latencyMs: 100, count: 1_000_000 });
 
     const first = await provision(input());
     expect(first.ok).toBe(true);

@@ -53,7 +53,7 @@ describe('scripts/setup.ts as a process', () => {
   it('killed half-way, the next run finishes the job without duplicates', async () => {
     const envPath = tempEnvPath();
     // Slow every call so that the process is killed with work still in flight.
-    emu.handle.addFault({ path: '^/', latencyMs: 150, count: 1_000_000 });
+    emu.handle.addFault({ path: '/*', latencyMs: 150, count: 1_000_000 });
     const killed = await runScript(
       ['--phone', '+15125201234', '--prefix', 'Killed'],
       envPath,

@@ -1,7 +1,18 @@
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configWarnings, loadConfig, loadSetupConfig } from '../../src/config.js';
 
 const environmentId = '2f6b3a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+/** A complete relying-party configuration for real PingOne. */
+const PINGONE_ENV = {
+  PINGONE_ENVIRONMENT_ID: environmentId,
+  PINGONE_CLIENT_ID: 'client',
+  PINGONE_CLIENT_SECRET: 'secret',
+  PINGONE_USERNAME: 'alice',
+  PINGONE_TEMPLATE_VARIANT: 'v1',
+  PINGONE_POLICY_NAME: 'Policy',
+  SESSION_SECRET: 'x'.repeat(32),
+};
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -30,14 +41,8 @@ describe('loadConfig', () => {
 
   it('reads a complete PingOne configuration', () => {
     const config = loadConfig({
-      PINGONE_ENVIRONMENT_ID: environmentId,
+      ...PINGONE_ENV,
       PINGONE_REGION: 'eu',
-      PINGONE_CLIENT_ID: 'client',
-      PINGONE_CLIENT_SECRET: 'secret',
-      PINGONE_USERNAME: 'alice',
-      PINGONE_TEMPLATE_VARIANT: 'v1',
-      PINGONE_POLICY_NAME: 'Policy',
-      SESSION_SECRET: 'x'.repeat(32),
       BASE_URL: 'https://bank.example/',
       APPROVAL_UI: 'hosted',
     });
@@ -73,7 +78,7 @@ describe('loadConfig', () => {
 
   it('validates LOG_LEVEL and LOG_FORMAT, pretty in development and JSON in production', () => {
     expect(loadConfig({}).logFormat).toBe('pretty');
-    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: '1' }).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' })).toMatchObject({
       logFormat: 'json',
       logLevel: 'debug',
@@ -188,11 +193,103 @@ describe('TRUST_PROXY', () => {
     expect(problems[0]).toContain('"true", "10.0.0.0/33", "proxy"');
   });
 
+  it('refuses more hops than a real chain: any client would pick its own address', () => {
+    expect(loadConfig({ TRUST_PROXY: '5' }).trustProxy).toBe(5);
+    const [problem] = problemsOf(() => loadConfig({ TRUST_PROXY: '99' }));
+    expect(problem).toMatch(/TRUST_PROXY=99 counts more proxies than any real chain \(at most 5\)/);
+  });
+
+  it('refuses subnets that take in the internet, /0 included, and names each', () => {
+    for (const everyone of ['0.0.0.0/0', '::/0', '0.0.0.0/0.0.0.0', '::ffff:0:0/96', '0.0.0.0/1']) {
+      const problems = problemsOf(() => loadConfig({ TRUST_PROXY: `loopback, ${everyone}` }));
+      expect(problems, everyone).toHaveLength(1);
+      expect(problems[0], everyone).toContain(`"${everyone}" takes in addresses on the internet`);
+    }
+    expect(loadConfig({ TRUST_PROXY: 'fc00::/7' }).trustProxy).toEqual(['fc00::/7']);
+  });
+
+  it('accepts only what Express accepts (a netmask with holes passed, then threw at start)', () => {
+    for (const value of ['2', 'loopback, 10.0.0.0/8', '192.168.1.1/255.255.255.0', 'fd00::/8']) {
+      const { trustProxy } = loadConfig({ TRUST_PROXY: value });
+      expect(() => express().set('trust proxy', trustProxy), value).not.toThrow();
+    }
+    const problems = problemsOf(() =>
+      loadConfig({ TRUST_PROXY: '10.0.0.0/8, 1.2.3.4/255.0.255.0' }),
+    );
+    expect(problems).toEqual([expect.stringContaining('"1.2.3.4/255.0.255.0" is not')]);
+  });
+
   it('warns when BASE_URL is https and no proxy is trusted', () => {
     expect(configWarnings(loadConfig({ BASE_URL: 'https://bank.example' }))).toHaveLength(1);
     expect(
       configWarnings(loadConfig({ BASE_URL: 'https://bank.example', TRUST_PROXY: 'loopback' })),
     ).toEqual([]);
     expect(configWarnings(loadConfig({ BASE_URL: 'http://localhost:3000' }))).toEqual([]);
+  });
+});
+
+describe('production (NODE_ENV=production)', () => {
+  const production = { NODE_ENV: 'production' };
+  const pingone = {
+    ...production,
+    ...PINGONE_ENV,
+    BASE_URL: 'https://bank.example',
+    TRUST_PROXY: 'loopback',
+  };
+
+  it('never becomes the demo by accident: one problem naming the settings, or DEMO=1', () => {
+    for (const env of [production, { ...production, PINGONE_ENVIRONMENT_ID: ' ' }]) {
+      const problems = problemsOf(() => loadConfig(env));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^NODE_ENV=production without PINGONE_ENVIRONMENT_ID/);
+      expect(problems[0]).toContain('PINGONE_CLIENT_SECRET, PINGONE_USERNAME');
+      expect(problems[0]).toContain('DEMO=1');
+    }
+    expect(loadConfig({ ...production, DEMO: 'on' })).toMatchObject({ mode: 'embedded' });
+    const [problem] = problemsOf(() => loadConfig({ DEMO: 'maybe' }));
+    expect(problem).toBe('DEMO must be on or off (got "maybe")');
+  });
+
+  it('binds the emulator to loopback unless EMULATOR_HOST says otherwise, whatever HOST is', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).emulatorHost).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0', EMULATOR_HOST: '0.0.0.0' }).emulatorHost).toBe('0.0.0.0');
+  });
+
+  it('refuses plain-http PingOne hosts off this machine (the client secret in clear)', () => {
+    for (const key of ['PINGONE_API_URL', 'PINGONE_AUTH_URL']) {
+      const [problem] = problemsOf(() => loadConfig({ ...pingone, [key]: 'http://p1.example' }));
+      expect(problem).toMatch(new RegExp(`^${key} is plain http to another machine`));
+    }
+    for (const url of ['http://127.0.0.1:3001', 'http://localhost:3001', 'http://[::1]:3001']) {
+      expect(loadConfig({ ...pingone, PINGONE_AUTH_URL: url }).pingone?.authUrl).toBe(url);
+    }
+    const demo = { ...pingone, PINGONE_AUTH_URL: 'http://emulator:3001', DEMO: '1' };
+    expect(loadConfig(demo).pingone?.authUrl).toBe('http://emulator:3001');
+    const development = { ...pingone, NODE_ENV: '', PINGONE_AUTH_URL: 'http://p1' };
+    expect(loadConfig(development).mode).toBe('pingone');
+  });
+
+  it('refuses a plain-http BASE_URL unless it is this machine or a demo', () => {
+    const [problem] = problemsOf(() => loadConfig({ ...pingone, BASE_URL: 'http://bank.example' }));
+    expect(problem).toMatch(/^BASE_URL is plain http \(http:\/\/bank.example\)/);
+    for (const BASE_URL of ['http://localhost:3000', 'http://127.0.0.1:8080']) {
+      expect(loadConfig({ ...pingone, BASE_URL }).baseUrl).toBe(BASE_URL);
+    }
+    expect(loadConfig({ ...pingone, BASE_URL: 'http://bank.example', DEMO: '1' }).demo).toBe(true);
+  });
+
+  it('lists its refusals together with the other problems', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ ...pingone, BASE_URL: 'http://bank.example', PORT: 'x', TRUST_PROXY: '99' }),
+    );
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'TRUST_PROXY=99', 'BASE_URL']);
+  });
+
+  it('warns loudly about the inspector with real PingOne, not in a demo or outside production', () => {
+    const [warning] = configWarnings(loadConfig({ ...pingone, INSPECTOR: 'on' }));
+    expect(warning).toMatch(/^INSPECTOR is on with real PingOne in production/);
+    expect(configWarnings(loadConfig({ ...pingone, INSPECTOR: 'on', DEMO: '1' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ ...pingone, INSPECTOR: 'on', NODE_ENV: '' }))).toEqual([]);
+    expect(configWarnings(loadConfig(pingone))).toEqual([]);
   });
 });

@@ -1,0 +1,60 @@
+import type { RequestHandler } from 'express';
+import type { ApprovalStore } from '../approval/approval-store.js';
+import type { Logger } from '../log.js';
+
+/**
+ * While the store stays down, one log line per this interval: an orchestrator probing every
+ * second must not bury the logs in copies of one line.
+ */
+export const HEALTH_LOG_INTERVAL_MS = 60_000;
+
+export interface HealthCheckOptions {
+  approvals: Pick<ApprovalStore, 'health'>;
+  logger: Logger;
+  mode: string;
+  ui: string;
+  now: () => Date;
+}
+
+/**
+ * `GET /healthz`: 200 when the session and approval store answers, 503 when not (the image's
+ * HEALTHCHECK and a readiness probe read only the status). Anyone can ask, so the answer says
+ * which store and whether it works, never why not: a store's error text names files, hosts and
+ * versions. The reason goes to the log.
+ */
+export function healthCheck(options: HealthCheckOptions): RequestHandler {
+  const { logger, now } = options;
+  let lastLoggedAt: number | undefined;
+  let suppressed = 0;
+  return async (_req, res) => {
+    const store = await options.approvals.health().catch((error: unknown) => ({
+      ok: false,
+      kind: 'unknown',
+      detail: error instanceof Error ? error.message : String(error),
+    }));
+    if (!store.ok) {
+      const at = now().getTime();
+      if (lastLoggedAt === undefined || at - lastLoggedAt >= HEALTH_LOG_INTERVAL_MS) {
+        logger.warn(
+          { event: 'health.store', kind: store.kind, detail: store.detail, suppressed },
+          'healthz: the session and approval store does not answer',
+        );
+        lastLoggedAt = at;
+        suppressed = 0;
+      } else {
+        suppressed += 1;
+      }
+    } else if (lastLoggedAt !== undefined) {
+      logger.info({ event: 'health.store', kind: store.kind, suppressed }, 'healthz: store back');
+      lastLoggedAt = undefined;
+      suppressed = 0;
+    }
+    res.set('Cache-Control', 'no-store');
+    res.status(store.ok ? 200 : 503).json({
+      status: store.ok ? 'ok' : 'degraded',
+      mode: options.mode,
+      ui: options.ui,
+      store: { ok: store.ok, kind: store.kind },
+    });
+  };
+}
