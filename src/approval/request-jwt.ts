@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { templateVariables } from './sms-text.js';
 import type { Transfer } from './transfer.js';
 
 export interface RequestJwtInput {
@@ -14,13 +15,6 @@ export interface RequestJwtInput {
   now: Date;
   /** Short: PingOne requires `exp` on a login_hint_token, at most a few minutes ahead. */
   lifetimeSeconds?: number;
-}
-
-/** What PingOne writes into the SMS template (`${sum}`, `${currency}`, `${recipient}`). */
-export function templateVariables(
-  transfer: Pick<RequestJwtInput['transfer'], 'amount' | 'currency' | 'payee'>,
-) {
-  return { sum: transfer.amount, currency: transfer.currency, recipient: transfer.payee };
 }
 
 /**
