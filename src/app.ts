@@ -29,7 +29,7 @@ import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient, createTokenClient } from './pingone/flow.js';
 import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
-import { SMS_CODE_LIFETIME_MINUTES } from './provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
 import { useViews } from './view-engine.js';
@@ -158,6 +158,7 @@ export function createApp(deps: AppDeps): Express {
           : {}),
       })
     : undefined;
+  const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
   const ctx: ApprovalContext = {
     settings,
     urls,
@@ -176,6 +177,7 @@ export function createApp(deps: AppDeps): Express {
     claims: deps.counterStore
       ? new SharedFlowClaims(deps.counterStore('flow-claims'))
       : new LocalFlowClaims(now),
+    smsLimits,
     // The longest another request may take to finish a flow: otp.check, resume and token.
     raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
     logger,

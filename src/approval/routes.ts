@@ -127,7 +127,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   router.post('/approvals', noStore, options.smsRateLimit, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
-    const parsed = parseTransfer(req.body);
+    const parsed = parseTransfer(req.body, ctx.smsLimits);
     if (!parsed.ok) {
       if (wantsJson(req)) throw new ValidationError(parsed.errors);
       return renderForm(req, res, 400, parsed.values, parsed.errors);

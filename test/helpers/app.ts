@@ -20,6 +20,8 @@ export interface TestAppOptions {
   timeoutMs?: number;
   deps?: Partial<AppDeps>;
   baseUrl?: string;
+  /** More settings, as the environment would give them (SMS_MAX_SEGMENTS, …). */
+  env?: Record<string, string>;
 }
 
 export interface TestApp {
@@ -56,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PINGONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
     ...LOAD_TEST_LIMITS,
     OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    ...options.env,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
   config.pingone = local.settings;
