@@ -7,6 +7,7 @@ import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
+import { smsPreviewRoute } from './approval/sms-preview.js';
 import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
@@ -231,6 +232,8 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
+  // Before the session: measuring the SMS of a form being typed reads and stores nothing.
+  app.get('/approvals/sms-preview', smsPreviewRoute(smsLimits));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
     sessionMiddleware({
