@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import session from 'express-session';
 import { formatTime } from '../src/app.js';
-import { DEMO_TRANSFER, FROM_ACCOUNT } from '../src/approval/transfer.js';
+import { smsPreviewView } from '../src/approval/sms-preview.js';
+import { DEMO_TRANSFER, FROM_ACCOUNT, PAYEE_MAX } from '../src/approval/transfer.js';
+import { DEFAULT_SMS_MAX_SEGMENTS } from '../src/config.js';
 import { securityHelmet } from '../src/http/security-headers.js';
-import { SMS_CODE_LIFETIME_MINUTES } from '../src/provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from '../src/provisioning/desired.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 import type { Yardstick } from './yardstick-process.js';
@@ -115,6 +117,11 @@ async function start(config: YardstickConfig): Promise<number> {
         currencies: ['EUR'],
         fromAccount: FROM_ACCOUNT,
         notice: undefined,
+        payeeMax: PAYEE_MAX,
+        sms: smsPreviewView(DEMO_TRANSFER, {
+          maxSegments: DEFAULT_SMS_MAX_SEGMENTS,
+          otpLength: SMS_OTP_LENGTH,
+        }),
       },
       `<form method="post" action="/approvals">${field(state)}</form>`,
     );

@@ -7,6 +7,7 @@ import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
+import { smsPreviewRoute } from './approval/sms-preview.js';
 import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { verifyCsrf } from './http/csrf.js';
@@ -30,7 +31,7 @@ import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient, createTokenClient } from './pingone/flow.js';
 import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
-import { SMS_CODE_LIFETIME_MINUTES } from './provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
 import { useViews } from './view-engine.js';
@@ -159,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
           : {}),
       })
     : undefined;
+  const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
   const ctx: ApprovalContext = {
     settings,
     urls,
@@ -177,6 +179,7 @@ export function createApp(deps: AppDeps): Express {
     claims: deps.counterStore
       ? new SharedFlowClaims(deps.counterStore('flow-claims'))
       : new LocalFlowClaims(now),
+    smsLimits,
     // The longest another request may take to finish a flow: otp.check, resume and token.
     raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
     logger,
@@ -226,6 +229,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Before the session: measuring the SMS of a form being typed reads and stores nothing.
+  app.get('/approvals/sms-preview', smsPreviewRoute(smsLimits));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   app.use(
     sessionMiddleware({

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SMS_MAX_SEGMENTS,
   defaultBaseUrl,
   type AppConfig,
   type Env,
@@ -28,6 +29,15 @@ import { readEnvFile } from './env-file.js';
 export * from './config/app-config.js';
 export { ConfigError } from './config/config-error.js';
 export * from './config/setup-config.js';
+
+/** `SMS_MAX_SEGMENTS`: carriers join up to about ten parts reliably, and each is billed. */
+function parseSmsMaxSegments(p: Problems, value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SMS_MAX_SEGMENTS;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1 && n <= 10) return n;
+  p.add(`SMS_MAX_SEGMENTS must be a whole number of SMS parts 1-10 (got "${value}")`);
+  return DEFAULT_SMS_MAX_SEGMENTS;
+}
 
 /**
  * Validates the relying party's settings. Without `PINGONE_ENVIRONMENT_ID` the app runs in
@@ -65,6 +75,7 @@ export function loadConfig(env: Env): AppConfig {
     rateLimits: {},
     redisTimeoutMs: parseMs(p, env, 'REDIS_TIMEOUT_MS'),
     trustProxy: parseTrustProxy(p, str(env, 'TRUST_PROXY')),
+    smsMaxSegments: parseSmsMaxSegments(p, str(env, 'SMS_MAX_SEGMENTS')),
   };
   for (const action of ['sms', 'code'] as const) {
     const limits = parseLimits(p, env, action);

@@ -7,13 +7,17 @@ export interface TransferInput {
   payee: string;
 }
 
-/** A transfer nobody else in the run has: its payee picks out its own SMS in a shared outbox. */
+/**
+ * A transfer nobody else in the run has: its payee picks out its own SMS in a shared outbox.
+ * The tag is letters and the index grouped by thousands: the app refuses a payee with as many
+ * digits in a row as the code has.
+ */
 export function uniqueTransfer(index: number): TransferInput {
-  const tag = randomBytes(4).toString('hex');
+  const tag = String.fromCharCode(...randomBytes(8).map((b) => 97 + (b % 26)));
   return {
     amount: `${1 + (index % 9000)}.${String(index % 100).padStart(2, '0')}`,
     currency: 'EUR',
-    payee: `Payee ${tag} ${index} Ltd`,
+    payee: `Payee ${tag} ${index.toLocaleString('en')} Ltd`,
   };
 }
 

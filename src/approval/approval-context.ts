@@ -5,6 +5,7 @@ import type { FlowClient, TokenClient } from '../pingone/flow.js';
 import type { PingOneUrls } from '../pingone/urls.js';
 import type { FlowClaims } from './session-state.js';
 import type { ApprovalObserver } from './approval-observer.js';
+import type { SmsLimits } from './transfer.js';
 
 /** What the approval routes need; built once by createApp. */
 export interface ApprovalContext {
@@ -17,6 +18,8 @@ export interface ApprovalContext {
   tokens: TokenClient;
   approvals: ApprovalStore;
   claims: FlowClaims;
+  /** What the transaction SMS may be: a payee that makes it longer is refused on the form. */
+  smsLimits: SmsLimits;
   /** How long the loser of a race waits for the winner's outcome (awaitOutcome). */
   raceWaitMs: number;
   logger: Logger;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { templateVariables } from './sms-text.js';
 import type { Transfer } from './transfer.js';
 
 export interface RequestJwtInput {
@@ -19,13 +20,6 @@ export interface RequestJwtInput {
    * §6.1), so a browser carrying the hosted redirect cannot drop it.
    */
   maxAge?: number;
-}
-
-/** What PingOne writes into the SMS template (`${sum}`, `${currency}`, `${recipient}`). */
-export function templateVariables(
-  transfer: Pick<RequestJwtInput['transfer'], 'amount' | 'currency' | 'payee'>,
-) {
-  return { sum: transfer.amount, currency: transfer.currency, recipient: transfer.payee };
 }
 
 /**

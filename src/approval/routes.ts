@@ -23,9 +23,11 @@ import {
   CURRENCIES,
   DEMO_TRANSFER,
   FROM_ACCOUNT,
+  PAYEE_MAX,
   parseTransfer,
   transferHash,
 } from './transfer.js';
+import { smsPreviewView } from './sms-preview.js';
 
 export interface ApprovalRoutesOptions {
   /** Applied to starting an approval and "send a new code": each texts a code. */
@@ -90,6 +92,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       currencies: CURRENCIES,
       fromAccount: FROM_ACCOUNT,
       notice: noticeText(req.query.notice),
+      payeeMax: PAYEE_MAX,
+      sms: smsPreviewView(values, ctx.smsLimits),
     });
   };
 
@@ -127,7 +131,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   router.post('/approvals', noStore, options.smsRateLimit, (async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
-    const parsed = parseTransfer(req.body);
+    const parsed = parseTransfer(req.body, ctx.smsLimits);
     if (!parsed.ok) {
       if (wantsJson(req)) throw new ValidationError(parsed.errors);
       return renderForm(req, res, 400, parsed.values, parsed.errors);

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
 import type { FieldErrors } from '../errors.js';
+import { SMS_OTP_LENGTH } from '../provisioning/desired.js';
+import { normalizePayee, payeeProblem } from './payee-text.js';
+import { codeWords, smsPreview, type SmsTransfer } from './sms-text.js';
 
 /** A transfer as the user typed it, after validation and normalization. */
 export interface Transfer {
@@ -18,7 +22,27 @@ export type Currency = (typeof CURRENCIES)[number];
 export const FROM_ACCOUNT = 'Everyday account •••• 4821';
 
 export const MAX_AMOUNT = 1_000_000;
+/**
+ * A SEPA creditor name's length, counted in UTF-16 units as the form's `maxlength` counts
+ * them, so that the browser and the server stop at the same place.
+ */
 export const PAYEE_MAX = 70;
+
+/** What the SMS around the payee allows; the defaults are what setup provisions. */
+export interface SmsLimits {
+  /** The most parts the transaction SMS may take. */
+  maxSegments: number;
+  /** The device policy's code length. */
+  otpLength: number;
+}
+
+const DEFAULT_LIMITS: SmsLimits = {
+  maxSegments: DEFAULT_SMS_MAX_SEGMENTS,
+  otpLength: SMS_OTP_LENGTH,
+};
+const CODE_WORDS = codeWords();
+/** The longest amount the form takes. */
+export const LONGEST_AMOUNT = `${MAX_AMOUNT}.00`;
 
 export const DEMO_TRANSFER = {
   amount: '250.00',
@@ -36,14 +60,45 @@ function field(body: unknown, name: string): string {
 }
 
 /**
- * Validates the approve form. Every rule is checked on the server whatever the browser did:
- * the amount is what PingOne puts into the SMS, so it must be exactly what the user approves.
+ * How many characters from the end the payee must lose for the SMS to fit `limits`; 0 when it
+ * fits.
  */
-export function parseTransfer(body: unknown): TransferResult {
+function overflow(transfer: SmsTransfer, limits: SmsLimits): number {
+  const chars = [...transfer.payee];
+  let cut = 0;
+  const fits = (payee: string) =>
+    smsPreview({ ...transfer, payee }, limits.otpLength).segments <= limits.maxSegments;
+  while (cut < chars.length && !fits(chars.slice(0, chars.length - cut).join(''))) cut++;
+  return cut;
+}
+
+/** Why the payee (normalized) of `transfer` cannot be texted; undefined when it can. */
+function payeeError(transfer: SmsTransfer, limits: SmsLimits): string | undefined {
+  const { payee } = transfer;
+  if (!payee) return 'Enter who receives the money.';
+  if (payee.length > PAYEE_MAX) return `Use at most ${PAYEE_MAX} characters.`;
+  const problem = payeeProblem(payee, { otpLength: limits.otpLength, codeWords: CODE_WORDS });
+  if (problem) return problem;
+  const sms = smsPreview(transfer, limits.otpLength);
+  if (sms.segments <= limits.maxSegments) return undefined;
+  const cut = overflow(transfer, limits);
+  const why = sms.outside ? `: “${sms.outside}” is not in the GSM alphabet` : '';
+  return (
+    `With this payee the SMS takes ${sms.segments} messages (${sms.encoding}${why}); at most ` +
+    `${limits.maxSegments} are sent. Shorten it by ${cut} ${cut === 1 ? 'character' : 'characters'}.`
+  );
+}
+
+/**
+ * Validates the approve form. Every rule is checked on the server whatever the browser did:
+ * the amount and the payee are what PingOne puts into the SMS, so they must be exactly what
+ * the user approves, and read the same on the page, in the SMS and in the record.
+ */
+export function parseTransfer(body: unknown, limits: SmsLimits = DEFAULT_LIMITS): TransferResult {
   const values = {
     amount: field(body, 'amount').trim(),
     currency: field(body, 'currency').trim().toUpperCase(),
-    payee: field(body, 'payee').trim(),
+    payee: normalizePayee(field(body, 'payee')),
   };
   const errors: FieldErrors = {};
 
@@ -64,12 +119,15 @@ export function parseTransfer(body: unknown): TransferResult {
     errors.currency = `Choose one of ${CURRENCIES.join(', ')}.`;
   }
 
-  const payeeLength = [...values.payee].length;
-  if (payeeLength === 0) errors.payee = 'Enter who receives the money.';
-  else if (payeeLength > PAYEE_MAX) errors.payee = `Use at most ${PAYEE_MAX} characters.`;
-  else if (/\p{C}/u.test(values.payee)) errors.payee = 'Use printable characters only.';
-  // The payee is substituted into PingOne's SMS template; a placeholder in it must not be.
-  else if (values.payee.includes('${')) errors.payee = 'The sequence "${" is not allowed.';
+  const payee = values.payee;
+  // While the amount or currency is wrong, the SMS is measured with the longest one.
+  const smsTransfer = {
+    amount: amount || LONGEST_AMOUNT,
+    currency: errors.currency ? 'EUR' : values.currency,
+    payee,
+  };
+  const payeeWrong = payeeError(smsTransfer, limits);
+  if (payeeWrong) errors.payee = payeeWrong;
 
   if (Object.keys(errors).length) return { ok: false, errors, values };
   return {
@@ -77,7 +135,7 @@ export function parseTransfer(body: unknown): TransferResult {
     transfer: {
       amount,
       currency: values.currency as Currency,
-      payee: values.payee,
+      payee,
       fromAccount: FROM_ACCOUNT,
     },
   };

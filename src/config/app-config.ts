@@ -9,6 +9,9 @@ export type Env = Record<string, string | undefined>;
 export function defaultBaseUrl(port: number): string {
   return `http://localhost:${port}`;
 }
+/** What the transaction SMS may cost by default (`SMS_MAX_SEGMENTS`): each part is billed. */
+export const DEFAULT_SMS_MAX_SEGMENTS = 2;
+
 /** A reserved-for-fiction number; embedded mode only. */
 export const EMBEDDED_PHONE = '+15555550100';
 
@@ -79,4 +82,6 @@ export interface AppConfig {
    * proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
    */
   trustProxy: false | number | string[];
+  /** `SMS_MAX_SEGMENTS`: a payee that would make the transaction SMS longer is refused. */
+  smsMaxSegments: number;
 }

@@ -1,6 +1,7 @@
 import type { ApprovalEvent, ObservedRequest } from '../approval/approval-observer.js';
 import { wrongCodeInfo } from '../approval/outcome.js';
 import { maskPhone, phoneOf } from '../approval/phone.js';
+import { smsPreview } from '../approval/sms-text.js';
 import { FLOW_STATUS, type CookieJar } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
 import type { InspectorOptions } from './inspector-options.js';
@@ -87,7 +88,7 @@ export function approvalSteps(
               now: now(),
             }),
           );
-        if (options.mode !== 'embedded') return void sms({});
+        if (options.mode !== 'embedded') return void sms({ measure: smsPreview(event.transfer) });
         return readSms(event.transfer).then(sms);
       }
       case 'code-checked': {

@@ -1,20 +1,12 @@
-import { templateVariables } from '../approval/request-jwt.js';
 import type { PendingTransfer } from '../approval/session-state.js';
-import { TEMPLATE_CONTENT } from '../provisioning/desired.js';
+import { measureSms, type SmsMeasure } from '../approval/sms-encoding.js';
+import { transferSms } from '../approval/sms-text.js';
 import type { InspectorOptions } from './inspector-options.js';
 import { maskCode } from './redact.js';
 
 export type SmsReader = (
   transfer: PendingTransfer | undefined,
-) => Promise<{ text?: string; unreadable?: string }>;
-
-/** The SMS PingOne renders for `transfer`: the provisioned template, pi.template's variables. */
-function transactionText(transfer: PendingTransfer, otp: string): string {
-  const values: Record<string, string> = { ...templateVariables(transfer), OTP: otp };
-  return TEMPLATE_CONTENT.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (whole, name: string) =>
-    Object.hasOwn(values, name) ? values[name]! : whole,
-  );
-}
+) => Promise<{ text?: string; measure?: SmsMeasure; unreadable?: string }>;
 
 export function createSmsReader(
   options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint' | 'smsTimeoutMs'>,
@@ -26,9 +18,7 @@ export function createSmsReader(
    * Messages that match differ in their code alone, which the timeline masks; none that match
    * means nothing is shown rather than another person's transfer.
    */
-  return async function readSms(
-    transfer: PendingTransfer | undefined,
-  ): Promise<{ text?: string; unreadable?: string }> {
+  return async function readSms(transfer: PendingTransfer | undefined): ReturnType<SmsReader> {
     if (!options.smsOutboxUrl) return {};
     if (!transfer) return { unreadable: 'no transfer to match the message to' };
     const url = new URL(options.smsOutboxUrl);
@@ -44,10 +34,12 @@ export function createSmsReader(
         (m) =>
           typeof m.text === 'string' &&
           typeof m.otp === 'string' &&
-          m.text === transactionText(transfer, m.otp),
+          m.text === transferSms(transfer, m.otp),
       );
       if (!mine) return { unreadable: 'no message with this transfer’s text' };
-      return { text: maskCode(mine.text as string, mine.otp as string) };
+      const text = mine.text as string;
+      // Measured before masking: the mask is not in the GSM alphabet, the code's digits are.
+      return { text: maskCode(text, mine.otp as string), measure: measureSms(text) };
     } catch (error) {
       return { unreadable: error instanceof Error ? error.name : 'failed' };
     }

@@ -1,3 +1,4 @@
+import type { SmsMeasure } from '../approval/sms-encoding.js';
 import type { AuthorizeParams, PingOneFlow } from '../pingone/flow.js';
 import { DOCS } from './doc-links.js';
 import { decodeJwtForDisplay, shorten } from './redact.js';
@@ -168,38 +169,53 @@ export interface SmsFacts {
   text?: string;
   /** Embedded mode: why the outbox could not be read. */
   unreadable?: string;
+  /**
+   * How the SMS travels: measured on the emulator's message, or on the provisioned template
+   * filled with the transfer when only PingOne sees the message.
+   */
+  measure?: SmsMeasure;
   now: Date;
+}
+
+function travelFields(m: SmsMeasure): Array<[string, string]> {
+  const unit = m.encoding === 'GSM-7' ? 'septets' : 'UTF-16 units';
+  return [
+    ['encoding', m.outside ? `${m.encoding} (“${m.outside}” is not in GSM-7)` : m.encoding],
+    ['length', `${m.length} ${unit}, ${m.perSegment} per segment`],
+    ['segments', String(m.segments)],
+  ];
 }
 
 /** What PingOne texted: its text in embedded mode (code masked), only where it went otherwise. */
 export function smsStep(f: SmsFacts): StepDraft {
   const to = f.maskedPhone ?? 'the user’s SMS device';
+  const travel = f.measure ? travelFields(f.measure) : [];
   const sections: TraceSection[] = [];
   if (f.text !== undefined) {
     sections.push({
       title: 'The SMS (from the emulator’s outbox, code masked)',
-      fields: [
-        ['to', to],
-        ['text', f.text],
-      ],
+      fields: [['to', to], ['text', f.text], ...travel],
       note: 'The transaction template’s ${sum}, ${currency} and ${recipient} come from the request JWT’s pi.template; ${OTP} is the code.',
     });
   } else {
     sections.push({
       title: 'The SMS',
-      fields: [['to', to]],
+      fields: [['to', to], ...travel],
       note:
         f.mode === 'embedded'
           ? `The emulator’s outbox could not be read (${f.unreadable ?? 'no message'}).`
-          : 'PingOne fills the transaction template with pi.template’s variables and the code, and texts it. The relying party never sees the message or the code.',
+          : 'PingOne fills the transaction template with pi.template’s variables and the code, and texts it. The relying party never sees the message or the code; encoding and segments are those of the template setup provisions, filled with this transfer.',
     });
   }
+  const parts = f.measure
+    ? ` · ${f.measure.encoding} · ${f.measure.segments} ${f.measure.segments === 1 ? 'segment' : 'segments'}`
+    : '';
   return {
     kind: 'sms',
     from: 'pingone',
     to: 'you',
     title: 'SMS with the transfer and the code',
-    request: `SMS to ${to}`,
+    request: `SMS to ${to}${parts}`,
     ok: true,
     at: f.now.toISOString(),
     summary:

@@ -11,6 +11,9 @@ const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });
 /** How long a texted code works (step 14's SMS lifetime); the code page tells the user. */
 export const SMS_CODE_LIFETIME_MINUTES = 5;
 
+/** How many digits the texted code has (step 14); the approve page measures the SMS with it. */
+export const SMS_OTP_LENGTH = 6;
+
 /**
  * A disabled method that sends a code (email, voice), with the settings the spec requires:
  * the Terraform provider's defaults (30 minutes, 3 failures, no cool-down, 6 digits).
@@ -47,7 +50,7 @@ export function desiredDevicePolicy(name: string): DeviceAuthenticationPolicyBod
       otp: {
         lifeTime: MINUTES(SMS_CODE_LIFETIME_MINUTES),
         failure: { count: 3, coolDown: MINUTES(0) },
-        otpLength: 6,
+        otpLength: SMS_OTP_LENGTH,
       },
     },
     email: offlineMethodOff(),

@@ -236,6 +236,7 @@ export {
   devicePolicyDrift,
   repairedDevicePolicy,
   SMS_CODE_LIFETIME_MINUTES,
+  SMS_OTP_LENGTH,
 } from './desired-device-policy.js';
 
 /** Digits only, for comparing phone numbers PingOne may reformat (`+1.512…`, `+1 (512)…`). */

@@ -9,6 +9,8 @@ export interface SelfCheckItem {
   name: string;
   ok: boolean;
   detail?: string;
+  /** What the check measured (the SMS's encoding and segments), pass or fail. */
+  report?: string;
 }
 
 export interface SelfCheckResult {
@@ -29,11 +31,12 @@ export async function selfCheck(
   const reads = new Map(rows.map((row) => [row.step, once(() => row.check!.read(plan))]));
   const found = await Promise.all(rows.map((r) => plan.found(r.step)));
   const checks = rows.flatMap((row, i) =>
-    row
-      .check!.items(found[i], input)
-      .map(([name, ok, detail]): SelfCheckItem =>
-        detail && !ok ? { name, ok, detail } : { name, ok },
-      ),
+    row.check!.items(found[i], input).map(([name, ok, detail, report]): SelfCheckItem => ({
+      name,
+      ok,
+      ...(detail && !ok ? { detail } : {}),
+      ...(report ? { report } : {}),
+    })),
   );
   return { ok: checks.every((c) => c.ok), checks };
 }

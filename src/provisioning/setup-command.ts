@@ -176,6 +176,9 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
       `  client id ${result.settings.clientId}, user ${result.settings.username}, policy ${result.settings.policyName}`,
     );
     if (config.showSecrets) progress(`  client secret ${result.settings.clientSecret}`);
+    for (const c of result.selfCheck?.checks.filter((x) => x.report) ?? []) {
+      progress(`  ${c.name}: ${c.report}`);
+    }
   }
 
   if (config.json) {

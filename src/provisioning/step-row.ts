@@ -63,6 +63,8 @@ export interface SelfCheckInput {
   username: string;
   userId: string;
   phone: string;
+  /** `SMS_MAX_SEGMENTS`, when known: what the transaction SMS may take. */
+  smsMaxSegments?: number;
 }
 
 /** What the self-check sees: PingOne, what the run made, and what other rows' checks read. */
@@ -72,8 +74,11 @@ export interface CheckPlan {
   found<T>(n: number): Promise<T>;
 }
 
-/** One condition: its name, whether it holds, and (when it does not) why. */
-export type CheckItem = [name: string, ok: boolean, detail?: string];
+/**
+ * One condition: its name, whether it holds, (when it does not) why, and what it measured when
+ * that is worth reading either way.
+ */
+export type CheckItem = [name: string, ok: boolean, detail?: string, report?: string];
 
 export interface Check<T = never> {
   read(plan: CheckPlan): Promise<T>;

@@ -120,6 +120,49 @@ describe('the embedded demo in a browser', () => {
     }
   });
 
+  it('the SMS preview follows the form as it is typed and says why a payee cannot go', async () => {
+    const context = await launchBrowser({ width: 1280, height: 900 });
+    try {
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      await page.goto(stack.url);
+      const facts = page.locator('#sms-preview-facts');
+      const text = page.locator('#sms-preview-text');
+      // Rendered by the server: there before any script ran.
+      expect(await facts.textContent()).toBe('GSM-7 · 51 of 160 characters · 1 SMS');
+
+      await page.fill('#payee', 'Zoë Müller GmbH');
+      await expect
+        .poll(() => facts.textContent(), { timeout: 5000 })
+        .toBe('UCS-2 (“ë” is not in the GSM alphabet) · 51 of 70 characters · 1 SMS');
+      expect(await text.textContent()).toBe('Approve 250.00 EUR to Zoë Müller GmbH? Code: ••••••');
+
+      await page.fill('#payee', 'Przedsiębiorstwo Handlowo-Usługowe Żółć Sp. z o.o.');
+      await page.fill('#amount', '1000');
+      await expect
+        .poll(() => facts.textContent(), { timeout: 5000 })
+        .toBe(
+          'UCS-2 (“ę” is not in the GSM alphabet) · 87 characters, up to 67 in each part · 2 SMS',
+        );
+      await shot(page, '08-sms-preview');
+
+      await page.fill('#payee', 'Bob \u3164?');
+      await expect
+        .poll(() => facts.textContent(), { timeout: 5000 })
+        .toContain('(U+3164, an invisible Hangul filler)');
+      expect(await text.textContent()).toBe('This transfer cannot be sent as it is:');
+
+      // Sent anyway: the form says the same, by the field, and keeps what was typed.
+      await Promise.all([page.waitForLoadState(), page.click('button[type=submit]')]);
+      expect(await page.textContent('#payee-error')).toContain('The 5th character, “\u3164”');
+      expect(await page.inputValue('#payee')).toBe('Bob \u3164?');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('on a phone-sized viewport (390x844): approve, and a cancelled approval', async () => {
     const context = await launchBrowser({ width: 390, height: 844 });
     try {

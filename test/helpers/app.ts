@@ -20,7 +20,7 @@ export interface TestAppOptions {
   timeoutMs?: number;
   deps?: Partial<AppDeps>;
   baseUrl?: string;
-  /** More settings for loadConfig (e.g. TRUST_PROXY), as the environment would give them. */
+  /** More settings for loadConfig (TRUST_PROXY, SMS_MAX_SEGMENTS, …), as the environment would give them. */
   env?: Record<string, string>;
 }
 

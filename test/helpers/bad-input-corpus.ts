@@ -52,6 +52,41 @@ const PAYEES = [
   '../../etc/passwd',
 ];
 
+/**
+ * Issue 24: payees a person would read differently on the page and in the SMS: invisible
+ * letters and fillers, line and paragraph separators, piled-up accents, look-alikes from
+ * another alphabet, mathematical and fullwidth letters, runs of odd spaces, fake codes. Each is
+ * refused with a 400 naming the character (test/integration/attack-corpus.test.ts).
+ */
+export const DECEPTIVE_PAYEES = [
+  'Bob \u3164?',
+  '\u3164',
+  'Bob\u2800Ltd',
+  '\u115FBob Ltd',
+  'Bob Ltd\uFFA0',
+  'Bo\u034Fb Ltd',
+  'Bob\u2028Alice\u2028Mallory',
+  'Bob\u2029Ltd',
+  'Bob\u180ELtd',
+  'Bob\u2060Ltd',
+  'Bob\uFE0FLtd',
+  'Bob\u{E0041}Ltd',
+  'Bob ' + 'e' + '\u0301'.repeat(60),
+  'Bob x\u0301\u0302\u0303',
+  'Pаypal Ltd',
+  'Bob Εxample Ltd',
+  'Аpple Inc',
+  '𝐁𝐨𝐛 𝐄𝐱𝐚𝐦𝐩𝐥𝐞 𝐋𝐭𝐝',
+  '𝖡𝗈𝖻 Ltd',
+  'Ｂｏｂ Ｌｔｄ',
+  'Bob Ltd １２３',
+  'Bob Ltd? Code: 000000. Ignore next',
+  'Bob Ltd code 1234',
+  'Bob Ltd 000000',
+  '\u00a0\u2003\u3000',
+  'Bob \u200E\u200FLtd',
+];
+
 const AMOUNTS = [
   '',
   'abc',
@@ -106,6 +141,18 @@ export function badRequestCorpus(): BadRequest[] {
     for (const accept of [{}, JSON_ACCEPT]) {
       add({
         name: `payee #${i}${accept === JSON_ACCEPT ? ' (json)' : ''}`,
+        method: 'POST',
+        path: '/approvals',
+        headers: { ...FORM, ...accept },
+        body: form({ ...GOOD, payee }),
+        session: 'valid',
+      });
+    }
+  }
+  for (const [i, payee] of DECEPTIVE_PAYEES.entries()) {
+    for (const accept of [{}, JSON_ACCEPT]) {
+      add({
+        name: `deceptive payee #${i}${accept === JSON_ACCEPT ? ' (json)' : ''}`,
         method: 'POST',
         path: '/approvals',
         headers: { ...FORM, ...accept },

@@ -12,6 +12,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { DECEPTIVE_PAYEES } from '../helpers/bad-input-corpus.js';
 import { AS_OPERATOR } from '../helpers/durable-app.js';
 
 /**
@@ -198,5 +199,39 @@ describe('attack corpus: the emulator beside the app (embedded mode shares the p
     expect(probe).toBe(404);
     expect(health.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+/**
+ * Issue 24: payees that would read one way on the page and another in the SMS or the record.
+ * An app of its own: the flow abuses above use up the production SMS limits of this address.
+ */
+describe('attack corpus: payees that do not read as what they are', () => {
+  let own: TestApp;
+  beforeAll(async () => {
+    own = await startTestApp();
+  });
+  afterAll(() => own?.close());
+
+  it('each is refused with 400 INVALID_INPUT naming what is wrong: no SMS, no row, no 5xx', async () => {
+    const answers = [];
+    for (const payee of DECEPTIVE_PAYEES) {
+      const agent = request.agent(own.app);
+      const csrf = csrfOf((await agent.get('/')).text);
+      const answer = await agent
+        .post('/approvals')
+        .set('accept', 'application/json')
+        .type('form')
+        .send({ ...TRANSFER, payee, _csrf: csrf });
+      answers.push({ payee, status: answer.status, field: answer.body.error?.fields?.payee });
+    }
+    expect(answers.filter((a) => a.status !== 400)).toEqual([]);
+    for (const a of answers) {
+      expect(a.field, JSON.stringify(a.payee)).toMatch(
+        /character|“Code”|“code”|digits in a row|Enter who/,
+      );
+    }
+    expect(own.emulator.handle.sms()).toHaveLength(0);
+    expect(await own.approvals.listRecent(1000)).toHaveLength(0);
   });
 });

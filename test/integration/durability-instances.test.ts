@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));
-const PAYEE = /Payee [0-9a-f]{8} \d+ Ltd/g;
+const PAYEE = /Payee [a-z]{8} [\d,]+ Ltd/g;
 
 /** Every client saw its own transfer approved, and the store holds exactly those, once each. */
 async function expectOwnApprovals(runs: ApprovalRun[], store: ApprovalStore, before: number) {

@@ -121,6 +121,12 @@ describe('inspector: the happy path', () => {
     expect(
       field(stepOf(trace, 'sms'), 'The SMS (from the emulator’s outbox, code masked)', 'to'),
     ).toBe('•••• 0100');
+    // How the emulator's message travels, measured on its text (the code's digits, not the mask).
+    const smsSection = 'The SMS (from the emulator’s outbox, code masked)';
+    expect(field(stepOf(trace, 'sms'), smsSection, 'encoding')).toBe('GSM-7');
+    expect(field(stepOf(trace, 'sms'), smsSection, 'length')).toBe('51 septets, 160 per segment');
+    expect(field(stepOf(trace, 'sms'), smsSection, 'segments')).toBe('1');
+    expect(stepOf(trace, 'sms').request).toBe('SMS to •••• 0100 · GSM-7 · 1 segment');
 
     const otpCheck = stepOf(trace, 'otp.check');
     expect(otpCheck).toMatchObject({ ok: true, response: '200 COMPLETED' });
@@ -461,6 +467,12 @@ describe('inspector: on and off', () => {
     expect(code.text).not.toContain('Approve 250.00 EUR');
     const trace = await traceOfTransfer(agent);
     expect(trace.mode).toBe('pingone');
+    // Not the message (only PingOne sees it) but the provisioned template with this transfer.
+    const sms = stepOf(trace, 'sms');
+    expect(sms.request).toBe('SMS to •••• 0100 · GSM-7 · 1 segment');
+    expect(field(sms, 'The SMS', 'encoding')).toBe('GSM-7');
+    expect(field(sms, 'The SMS', 'segments')).toBe('1');
+    expect(code.text).toContain('SMS to •••• 0100 · GSM-7 · 1 segment');
   });
 });
 

@@ -76,6 +76,17 @@ describe('loadConfig', () => {
     expect(problems.length).toBeGreaterThanOrEqual(9);
   });
 
+  it('reads SMS_MAX_SEGMENTS (default 2) and refuses what is not 1-10 parts', () => {
+    expect(loadConfig({}).smsMaxSegments).toBe(2);
+    expect(loadConfig({ SMS_MAX_SEGMENTS: '1' }).smsMaxSegments).toBe(1);
+    expect(loadConfig({ SMS_MAX_SEGMENTS: '10' }).smsMaxSegments).toBe(10);
+    for (const bad of ['0', '11', '1.5', 'two']) {
+      expect(problemsOf(() => loadConfig({ SMS_MAX_SEGMENTS: bad }))).toEqual([
+        `SMS_MAX_SEGMENTS must be a whole number of SMS parts 1-10 (got "${bad}")`,
+      ]);
+    }
+  });
+
   it('validates LOG_LEVEL and LOG_FORMAT, pretty in development and JSON in production', () => {
     expect(loadConfig({}).logFormat).toBe('pretty');
     expect(loadConfig({ NODE_ENV: 'production', DEMO: '1' }).logFormat).toBe('json');

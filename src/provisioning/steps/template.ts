@@ -5,11 +5,13 @@ import {
   readTransactionContent,
   updateTransactionContent,
   writableFields,
+  type DeviceAuthenticationPolicy,
   type TemplateContent,
 } from '../../pingone/management.js';
 import {
   desiredTemplateContent,
   sameText,
+  SMS_OTP_LENGTH,
   TEMPLATE_CONTENT,
   TEMPLATE_DELIVERY,
   TEMPLATE_LOCALE,
@@ -17,6 +19,7 @@ import {
 } from '../desired.js';
 import { ensure, oldest } from '../ensure.js';
 import type { Held, StepRow } from '../step-row.js';
+import { templateFit } from '../template-fit.js';
 
 export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
   step: 9,
@@ -35,17 +38,30 @@ export const templateContent: StepRow<Held<TemplateContent> | undefined> = {
     remove: deleteTransactionContent,
   },
   check: {
-    read: ({ ctx }) => listTransactionContents(ctx),
-    items: (contents: TemplateContent[], { templateContentId }) => {
+    // The device policy (step 14) says how long the code is, which the SMS's length counts.
+    read: async ({ ctx, found }) => ({
+      contents: await listTransactionContents(ctx),
+      policies: await found<DeviceAuthenticationPolicy[]>(14),
+    }),
+    items: (
+      {
+        contents,
+        policies,
+      }: { contents: TemplateContent[]; policies: DeviceAuthenticationPolicy[] },
+      { templateContentId, devicePolicyId, smsMaxSegments },
+    ) => {
       const content = contents.find((c) => c.id === templateContentId);
       const text = content?.content ?? '';
       const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
+      const otpLength =
+        policies.find((p) => p.id === devicePolicyId)?.sms?.otp?.otpLength ?? SMS_OTP_LENGTH;
       return [
         [
           'transaction template content has ${OTP} and the variables',
           !!content && missing.length === 0,
           content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
         ],
+        templateFit(text, otpLength, smsMaxSegments),
       ];
     },
   },

@@ -1,0 +1,39 @@
+import { smsPreview } from '../approval/sms-text.js';
+import { LONGEST_AMOUNT, PAYEE_MAX } from '../approval/transfer.js';
+import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
+import type { CheckItem } from './step-row.js';
+
+/**
+ * The self-check of the template's length: its content, as PingOne holds it, filled with the
+ * longest transfer the form accepts, in GSM-7 (a Latin payee without other letters) and in
+ * UCS-2 (one letter outside GSM-7 is enough). The GSM-7 one must fit the limit, or no payee of
+ * full length could be sent at all; the UCS-2 one is reported with how long such a payee may
+ * be, because the form refuses what goes beyond.
+ */
+export function templateFit(
+  content: string,
+  otpLength: number,
+  limit = DEFAULT_SMS_MAX_SEGMENTS,
+): CheckItem {
+  const longest = (letter: string, length = PAYEE_MAX) =>
+    smsPreview(
+      { amount: LONGEST_AMOUNT, currency: 'EUR', payee: letter.repeat(length) },
+      otpLength,
+      content,
+    );
+  const gsm = longest('W');
+  const ucs = longest('Ł');
+  let ucsMax = PAYEE_MAX;
+  while (ucsMax > 0 && longest('Ł', ucsMax).segments > limit) ucsMax--;
+  const parts = (n: number) => `${n} ${n === 1 ? 'segment' : 'segments'}`;
+  const report =
+    `GSM-7 ${gsm.length} septets, ${parts(gsm.segments)}; ` +
+    `UCS-2 ${ucs.length} units, ${parts(ucs.segments)}; limit ${parts(limit)}` +
+    (ucsMax < PAYEE_MAX ? ` (a payee outside GSM-7 may have ${ucsMax} characters)` : '');
+  return [
+    `transaction SMS with the longest transfer fits ${parts(limit)}`,
+    gsm.segments <= limit,
+    report,
+    report,
+  ];
+}
