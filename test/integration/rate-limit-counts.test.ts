@@ -1,15 +1,11 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { createStores } from '../../src/store/create-stores.js';
 import { otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
-import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
+import { appsOnOneEmulator } from '../helpers/emulator-apps.js';
 
 /**
  * Issue 24, item 3: the limits count only requests that text a code (a start or "send a new
@@ -25,32 +21,13 @@ const LIMITS = {
   TRUST_PROXY: 'loopback',
 };
 
-let pingone: ProvisionedEmulator;
-const closers: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-});
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await pingone?.emulator.close();
-});
-
-const sent = () => pingone.emulator.handle.sms(pingone.phone).length;
-const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));
+const apps = appsOnOneEmulator();
+const sent = () => apps.pingone.emulator.handle.sms(apps.pingone.phone).length;
+const otpFor = otpFromOutbox(() => apps.pingone.emulator.handle.sms(apps.pingone.phone));
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
-async function instance(
-  env: Record<string, string> = {},
-  deps: Partial<AppDeps> = {},
-): Promise<ListeningApp> {
-  const stores = await createStores({ kind: 'memory' });
-  const app = await listenApp({ ...pingone.env, ...LIMITS, ...env }, stores, deps);
-  closers.push(
-    () => stores.close(),
-    () => app.close(),
-  );
-  return app;
+function instance(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}) {
+  return apps.app({ ...LIMITS, ...env }, { deps });
 }
 
 /** A POST with no cookie and no CSRF token, as a script sends it. */
@@ -192,17 +169,10 @@ describe('the keys', () => {
     const stores = await createStores({ kind: 'memory' });
     // The seam a bank wires its signed-in customer into; here a header stands for that.
     const approvalSubject = (req: { get(name: string): string | undefined }) =>
-      req.get('x-customer') ?? pingone.env.PINGONE_USERNAME!;
-    const app = await listenApp(
-      { ...pingone.env, ...LIMITS, RATE_LIMIT_SMS: '100/100/2' },
-      stores,
-      {
-        approvalSubject,
-      },
-    );
-    closers.push(
-      () => stores.close(),
-      () => app.close(),
+      req.get('x-customer') ?? apps.pingone.env.PINGONE_USERNAME!;
+    const app = await apps.app(
+      { ...LIMITS, RATE_LIMIT_SMS: '100/100/2' },
+      { stores, deps: { approvalSubject } },
     );
     // Customer one, by username: approved once (its record names PingOne's id for the user).
     const first = await start(app.url, '198.51.100.1', 400);

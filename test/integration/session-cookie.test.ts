@@ -2,48 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_ABSOLUTE_TIMEOUT_MS } from '../../src/approval/session-lifetime.js';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
 import { otpFromOutbox, startApproval, uniqueTransfer } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
-import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
+import { startProvisionedEmulator } from '../../scripts/soak/provisioned-emulator.js';
+import { appsOnOneEmulator } from '../helpers/emulator-apps.js';
 
 /**
  * Issue 24, item 4: the session cookie on the wire (`__Host-` over https, a browser-session
  * cookie), its absolute lifetime beside the idle timeout (an injected clock), and the first
  * page's signed form cookie, which stores nothing.
  */
-let pingone: ProvisionedEmulator;
-const closers: Array<() => Promise<void>> = [];
+const apps = appsOnOneEmulator();
+const sms = () => apps.pingone.emulator.handle.sms(apps.pingone.phone);
+const otpFor = otpFromOutbox(sms);
 
-beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-});
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  await pingone?.emulator.close();
-});
-
-const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));
-
-async function instance(
-  env: Record<string, string>,
-  stores?: Stores,
-  now?: () => Date,
-): Promise<ListeningApp> {
-  const own = stores ?? (await createStores({ kind: 'memory' }));
-  const app = await listenApp({ ...pingone.env, ...env }, own, now ? { now } : {});
-  closers.push(
-    () => own.close(),
-    () => app.close(),
-  );
-  return app;
+function instance(env: Record<string, string>, stores?: Stores, now?: () => Date) {
+  return apps.app(env, { ...(stores ? { stores } : {}), ...(now ? { deps: { now } } : {}) });
 }
 
 /** The Set-Cookie header named `name`, split into its attributes (lower-cased names). */
@@ -58,13 +36,8 @@ describe('the session cookie', () => {
   it('over https: __Host-txa.sid, Secure, Path=/, no Domain, no Expires or Max-Age', async () => {
     // PingOne must know the https redirect URI: an emulator provisioned for it.
     const bank = await startProvisionedEmulator({ baseUrl: 'https://bank.example' });
-    closers.push(() => bank.emulator.close());
-    const stores = await createStores({ kind: 'memory' });
-    const app = await listenApp({ ...bank.env, TRUST_PROXY: 'loopback' }, stores);
-    closers.push(
-      () => stores.close(),
-      () => app.close(),
-    );
+    apps.onClose(() => bank.emulator.close());
+    const app = await instance({ ...bank.env, TRUST_PROXY: 'loopback' });
     const bankOtp = otpFromOutbox(() => bank.emulator.handle.sms(bank.phone));
     const https = { 'x-forwarded-proto': 'https' };
     const browser = new Browser(app.url);
@@ -151,7 +124,7 @@ describe('the absolute lifetime', () => {
   it('and the SQLite row goes with it', async () => {
     clock = Date.now();
     const dataDir = mkdtempSync(join(tmpdir(), 'txa-absolute-'));
-    closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    apps.onClose(async () => rmSync(dataDir, { recursive: true, force: true }));
     const stores = await createStores({ kind: 'sqlite', dataDir, now: () => clock });
     const { seen, late } = await keptBusy(stores);
     expect(seen).toEqual([200, 200, 200, 200]);
@@ -169,7 +142,7 @@ describe('the absolute lifetime', () => {
 describe('the first page stores nothing', () => {
   it('over plain HTTP with an https BASE_URL: no cookie, no row, and its form says "session expired"', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'txa-plain-'));
-    closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    apps.onClose(async () => rmSync(dataDir, { recursive: true, force: true }));
     const stores = await createStores({ kind: 'sqlite', dataDir });
     const app = await instance({ BASE_URL: 'https://bank.example' }, stores);
     const visitors = Array.from({ length: 200 }, () => new Browser(app.url));
@@ -197,7 +170,7 @@ describe('the first page stores nothing', () => {
     const theirs = new Browser(app.url);
     const myForm = await mine.get('/');
     const theirForm = await theirs.get('/');
-    const before = pingone.emulator.handle.sms(pingone.phone).length;
+    const before = sms().length;
     // Their token with my cookie: a forgery (403), nothing texted.
     const foreign = await mine.post('/approvals', {
       ...uniqueTransfer(5),
@@ -221,7 +194,7 @@ describe('the first page stores nothing', () => {
       _csrf: csrfOf(myForm.text),
     });
     expect(late.location).toBe('/?notice=session-expired');
-    expect(pingone.emulator.handle.sms(pingone.phone)).toHaveLength(before);
+    expect(sms()).toHaveLength(before);
     // The same browser, back on the form: a fresh cookie, and its form works.
     const fresh = await mine.get('/');
     const started = await mine.post('/approvals', {
