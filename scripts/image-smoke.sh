@@ -268,7 +268,8 @@ if want two; then
     -f "$HERE/image/services.Containerfile" "$HERE/image" >"$W/services.log" 2>&1 ||
     { tail -20 "$W/services.log"; }
   check "stand-in redis/nginx image" podman image exists "$SERVICES"
-  podman network create "$NAME" >/dev/null
+  # compose.yaml's network: a fixed subnet, nginx at a fixed address, TRUST_PROXY naming it.
+  podman network create --subnet 172.30.80.0/24 --ip-range 172.30.80.0/25 "$NAME" >/dev/null
   podman volume create "$NAME-setup" >/dev/null
   on_net=(--network "$NAME")
   BASE_URL=http://localhost:$P_LB
@@ -291,7 +292,9 @@ if want two; then
   # engine (`docker run --env-file`, which takes values literally): both must read it the same.
   podman run --rm -v "$NAME-setup:/app/data:ro" --entrypoint cat "$IMAGE" /app/data/app.env >"$W/app.env"
   # DEMO=1 as in compose.yaml: production refuses the emulator's plain-http address otherwise.
-  shared=(--network-alias app -e REDIS_URL=redis://redis:6379 -e BASE_URL="$BASE_URL" -e INSPECTOR=on -e DEMO=1)
+  LB_IP=172.30.80.200
+  shared=(--network-alias app -e REDIS_URL=redis://redis:6379 -e BASE_URL="$BASE_URL" -e INSPECTOR=on
+    -e DEMO=1 -e TRUST_PROXY=$LB_IP)
   podman run -d --name "$NAME-app1" "${on_net[@]}" "${shared[@]}" -p "127.0.0.1:$P_APP1:3000" \
     -v "$NAME-setup:/app/data:ro" "$IMAGE" \
     node --env-file=/app/data/app.env --max-old-space-size=1024 dist/src/server.js >/dev/null
@@ -299,7 +302,7 @@ if want two; then
     --env-file "$W/app.env" "$IMAGE" >/dev/null
   wait_200 "http://127.0.0.1:$P_APP1/healthz" 90 && wait_200 "http://127.0.0.1:$P_APP2/healthz" 90
   check "both instances healthy" test $? -eq 0
-  podman run -d --name "$NAME-lb" "${on_net[@]}" -p "127.0.0.1:$P_LB:8080" \
+  podman run -d --name "$NAME-lb" "${on_net[@]}" --ip "$LB_IP" -p "127.0.0.1:$P_LB:8080" \
     -v "$HERE/image/nginx.conf:/etc/nginx/conf.d/default.conf:ro" "$SERVICES" nginx -g 'daemon off;' >/dev/null
   wait_200 "http://127.0.0.1:$P_LB/healthz" 30
   check "nginx in front answers" test $? -eq 0

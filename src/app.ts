@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import type { Store } from 'express-session';
 import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
 import { smsPreviewRoute } from './approval/sms-preview.js';
+import { SESSION_IDLE_TIMEOUT_MS } from './approval/session-lifetime.js';
 import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
-import { verifyCsrf } from './http/csrf.js';
+import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { healthCheck } from './http/health-check.js';
 import { rejectMalformedPath } from './http/malformed-path.js';
@@ -56,6 +57,13 @@ export interface AppDeps {
   flowsBearer?: () => Promise<string>;
   /** Retries of safe PingOne calls (tests turn them down). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Whom an approval is for: the request JWT's `sub` (PingOne's user id or username) and the
+   * key of the per-user rate limits. Default: the configured PINGONE_USERNAME, the demo's one
+   * user. A bank wires its signed-in customer in here (from its own session or token), and
+   * every customer then gets an SMS allowance of their own (docs/rate-limits.md).
+   */
+  approvalSubject?: (req: Request) => string;
   /** Limits on sending codes and checking them, over config's (tests lower or lift them). */
   rateLimits?: RateLimitOverrides;
   /**
@@ -161,8 +169,10 @@ export function createApp(deps: AppDeps): Express {
       })
     : undefined;
   const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
+  const subjectOf = deps.approvalSubject ?? (() => settings.username);
   const ctx: ApprovalContext = {
     settings,
+    subjectOf,
     urls,
     ui: config.approvalUi,
     redirectUri,
@@ -238,6 +248,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
       secure: https,
       logger,
+      now,
     }),
   );
   if (secrets) {
@@ -252,18 +263,26 @@ export function createApp(deps: AppDeps): Express {
       next();
     });
   }
-  app.use(verifyCsrf);
+  const csrf = csrfProtection({
+    secret: sessionSecret,
+    secure: https,
+    lifetimeMs: SESSION_IDLE_TIMEOUT_MS,
+    now,
+  });
+  app.use(csrf.verify);
   // A browser's own approvals (from its session), or all of them for the operator's token.
   app.use(approvalHistoryRoutes(deps.approvals, config.operatorToken));
   if (inspector) app.use(inspector.middleware, inspector.routes);
   const limits = rateLimits({
     limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
-    username: settings.username,
+    subjectOf,
+    environmentId: settings.environmentId,
     logger,
     ...(deps.counterStore ? { store: deps.counterStore } : {}),
   });
   app.use(
     approvalRoutes(ctx, {
+      formToken: csrf.formToken,
       smsRateLimit: limits.sms,
       codeRateLimit: limits.code,
       ...(deps.emulatorPhoneUrl ? { phoneUrl: deps.emulatorPhoneUrl } : {}),

@@ -8,6 +8,7 @@ import {
 import { Problems } from './config/config-error.js';
 import {
   parseBool,
+  parseEnvironmentLimit,
   parseLimits,
   parseLogFormat,
   parseLogLevel,
@@ -81,6 +82,9 @@ export function loadConfig(env: Env): AppConfig {
     const limits = parseLimits(p, env, action);
     if (limits) config.rateLimits[action] = limits;
   }
+  const environmentBudget = parseEnvironmentLimit(p, env);
+  if (environmentBudget)
+    config.rateLimits.sms = { ...config.rateLimits.sms, environment: environmentBudget };
   const operatorToken = str(env, 'OPERATOR_TOKEN');
   if (operatorToken) {
     if (operatorToken.length < 32) p.add('OPERATOR_TOKEN must be at least 32 characters');

@@ -28,11 +28,13 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /**
- * Rate limits high enough for a load generator: many approvals from one address for one user
- * are what the limits exist to stop (src/http/rate-limit.ts), and not what a soak measures.
+ * Rate limits high enough for a load generator: many approvals from one address for one user,
+ * all through one environment, are what the limits exist to stop (src/http/rate-limit.ts), and
+ * not what a soak measures.
  */
 export const LOAD_TEST_LIMITS = {
   RATE_LIMIT_SMS: '1000000/1000000/1000000',
+  RATE_LIMIT_SMS_ENVIRONMENT: '1000000',
   RATE_LIMIT_CODE: '1000000/1000000/1000000',
 };
 

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { ApprovalStore } from './approval-store.js';
 import type { RelyingPartySettings } from '../config.js';
 import type { Logger } from '../log.js';
@@ -10,6 +11,8 @@ import type { SmsLimits } from './transfer.js';
 /** What the approval routes need; built once by createApp. */
 export interface ApprovalContext {
   settings: RelyingPartySettings;
+  /** Whom the request's approval is for: the request JWT's `sub` (AppDeps.approvalSubject). */
+  subjectOf(req: Request): string;
   urls: PingOneUrls;
   ui: 'own' | 'hosted';
   /** `BASE_URL/callback`: sent on authorize and token in both modes (docs/pingone-contract.md §9). */

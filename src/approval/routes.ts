@@ -5,10 +5,10 @@ import { csrfToken } from '../http/csrf.js';
 import { wantsJson } from '../http/negotiate.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
-import { awaitOutcome } from './await-outcome.js';
+import { afterOtherRequest } from './after-other-request.js';
 import { checkCode } from './check-code.js';
 import { noticeText, startOver } from './notices.js';
-import { renewFinishedSession } from './session-lifetime.js';
+import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
   regenerateSession,
@@ -26,13 +26,16 @@ import {
   PAYEE_MAX,
   parseTransfer,
   transferHash,
+  type Transfer,
 } from './transfer.js';
 import { smsPreviewView } from './sms-preview.js';
 
 export interface ApprovalRoutesOptions {
-  /** Applied to starting an approval and "send a new code": each texts a code. */
+  /** The CSRF token of a form page (src/http/csrf.ts): stateless until there is a session. */
+  formToken: (req: Request, res: Response) => string;
+  /** Mounted right before a start or "send a new code" texts a code. */
   smsRateLimit: RequestHandler[];
-  /** Applied to code submissions. */
+  /** Mounted right before a well-formed code for a live flow is checked. */
   codeRateLimit: RequestHandler[];
   /** Embedded mode: the emulator's phone page. */
   phoneUrl?: string;
@@ -53,30 +56,6 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
   const router = Router();
   const own = ctx.ui === 'own';
 
-  /**
-   * Where to send a request that found this transfer's flow taken by another request (a double
-   * submit, another instance, a code racing "send a new code"): after that request's outcome.
-   * `lostClaim`: this request saw the flow but another claimed it first. Undefined when no
-   * other request holds the flow.
-   */
-  const afterOtherRequest = async (
-    req: Request,
-    transfer: PendingTransfer,
-    lostClaim?: string,
-  ): Promise<string | undefined> => {
-    const busy = req.session.busy;
-    let waitMs: number;
-    if (lostClaim !== undefined) waitMs = ctx.raceWaitMs;
-    else if (busy?.transferId === transfer.id)
-      waitMs = Date.parse(busy.at) + ctx.raceWaitMs - ctx.now().getTime();
-    else return undefined;
-    const outcome = await awaitOutcome(ctx, req, transfer.id, lostClaim, Math.max(0, waitMs));
-    if (outcome === 'open') return '/approvals/otp';
-    if (outcome !== 'unknown' || lostClaim !== undefined) return '/approvals/result';
-    // Nobody finished it in the time any request could take: its process died mid-flow.
-    return startOver(busy?.accepted ? 'interrupted-accepted' : 'interrupted');
-  };
-
   const renderForm = (
     req: Request,
     res: Response,
@@ -86,7 +65,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
   ) => {
     res.status(status).render('approve', {
       title: 'Approve a transfer',
-      csrfToken: csrfToken(req),
+      csrfToken: options.formToken(req, res),
       values,
       errors,
       currencies: CURRENCIES,
@@ -112,37 +91,44 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     });
   };
 
-  router.get('/', noStore, (async (req, res) => {
+  router.get('/', noStore, (req, res) => {
     renewFinishedSession(req);
-    if (!req.session.csrfToken) {
-      // Stored before its CSRF token goes out: with the store down the person gets the 503 page
-      // now rather than a "session expired" after filling in the form.
-      csrfToken(req);
-      req.session.browserId ??= randomUUID();
-      await saveSession(req);
-    }
     // After an interrupted approval the same transfer is offered again, one click away.
     const interrupted = /^interrupted/.test(String(req.query.notice)) && req.session.transfer;
     const values = interrupted
       ? { amount: interrupted.amount, currency: interrupted.currency, payee: interrupted.payee }
       : { ...DEMO_TRANSFER };
+    // Nothing is stored for a visitor who only looks: the token is stateless until the form is
+    // sent (docs/durability.md, "Sessions do not pile up").
     renderForm(req, res, 200, values);
-  }) as Handler);
+  });
 
-  router.post('/approvals', noStore, options.smsRateLimit, (async (req, res) => {
+  /**
+   * The checks a start passes before it counts against the SMS limits: a session or the first
+   * page's form cookie (the CSRF check), and a valid form. Anything else texts nothing.
+   */
+  const startable: RequestHandler = (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const parsed = parseTransfer(req.body, ctx.smsLimits);
-    if (!parsed.ok) {
-      if (wantsJson(req)) throw new ValidationError(parsed.errors);
-      return renderForm(req, res, 400, parsed.values, parsed.errors);
+    if (parsed.ok) {
+      res.locals.transfer = parsed.transfer;
+      return next();
     }
-    // A new flow gets a new session id (session fixation) and a new CSRF token.
+    if (wantsJson(req)) throw new ValidationError(parsed.errors);
+    renderForm(req, res, 400, parsed.values, parsed.errors);
+  };
+
+  router.post('/approvals', noStore, startable, options.smsRateLimit, (async (req, res) => {
+    const parsed = res.locals.transfer as Transfer;
+    // The session is created here, once the form was sent: a new session id (session
+    // fixation) and a new CSRF token.
     await regenerateSession(req);
+    beginSessionLifetime(req, ctx.now());
     const id = randomUUID();
     const transfer: PendingTransfer = {
-      ...parsed.transfer,
+      ...parsed,
       id,
-      hash: transferHash(id, parsed.transfer),
+      hash: transferHash(id, parsed),
       createdAt: ctx.now().toISOString(),
     };
     req.session.transfer = transfer;
@@ -153,17 +139,24 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     redirect(res, await startFlow(ctx, req, transfer));
   }) as Handler);
 
-  router.post('/approvals/resend', noStore, options.smsRateLimit, (async (req, res) => {
+  /** A resend counts only for a pending transfer of this session that is not approved yet. */
+  const resendable: RequestHandler = async (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
     if (!transfer) return redirect(res, startOver('no-approval'));
     if (await ctx.approvals.get(transfer.id)) return redirect(res, '/approvals/result');
+    res.locals.transfer = transfer;
+    next();
+  };
+
+  router.post('/approvals/resend', noStore, resendable, options.smsRateLimit, (async (req, res) => {
+    const transfer = res.locals.transfer as PendingTransfer;
     // The flow it replaces is consumed: its code can no longer be used here. If a code check
     // holds it right now, its outcome decides: no new SMS for a transfer being approved.
     const seen = req.session.flow;
     const replaced = await consumeFlow(req, ctx.claims, ctx.now());
     if (!replaced) {
-      const next = await afterOtherRequest(req, transfer, seen?.claimId);
+      const next = await afterOtherRequest(ctx, req, transfer, seen?.claimId);
       if (next && !next.startsWith('/?notice=interrupted')) return redirect(res, next);
       if (await ctx.approvals.get(transfer.id)) return redirect(res, '/approvals/result');
     }
@@ -187,7 +180,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     if (!transfer) return redirect(res, startOver('no-approval'));
     if (!flow && seen) {
       // A code check holds the flow: cancelling now could contradict its approval.
-      return redirect(res, (await afterOtherRequest(req, transfer, seen.claimId))!);
+      return redirect(res, (await afterOtherRequest(ctx, req, transfer, seen.claimId))!);
     }
     await settle(ctx, req, transfer, 'declined');
     redirect(res, '/approvals/result');
@@ -200,7 +193,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       if (req.session.result) return redirect(res, '/approvals/result');
       const pending = pendingTransfer(req);
-      const next = pending && (await afterOtherRequest(req, pending));
+      const next = pending && (await afterOtherRequest(ctx, req, pending));
       return redirect(res, next ?? startOver('no-approval'));
     }
     // Approved by a request that raced a "send a new code": the new flow is not needed.
@@ -208,30 +201,53 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderOtp(req, res, 200);
   }) as Handler);
 
-  router.post('/approvals/otp', noStore, options.codeRateLimit, (async (req, res) => {
+  /**
+   * No flow for this code (or not any more): being used by another request (another instance,
+   * a double click; `mayWait`, and `lostClaim` when this request saw the flow but lost it),
+   * already used (second tab, back button), or never started here.
+   */
+  const withoutLiveFlow = async (
+    req: Request,
+    res: Response,
+    mayWait: boolean,
+    lostClaim?: string,
+  ) => {
+    const pending = mayWait && pendingTransfer(req);
+    const next = pending && (await afterOtherRequest(ctx, req, pending, lostClaim));
+    if (next) return redirect(res, next);
+    const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
+    if (decided || req.session.result) return redirect(res, '/approvals/result');
+    redirect(res, startOver('no-approval'));
+  };
+
+  /** A code counts only when it is well-formed and this session has a flow waiting for it. */
+  const checkable: RequestHandler = async (req, res, next) => {
     if (!own)
       throw new ModeError('The code form is not used in hosted mode: PingOne shows its own page.');
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const otp = typeof req.body?.otp === 'string' ? req.body.otp.trim() : '';
+    const flow = req.session.flow;
     if (!OTP_PATTERN.test(otp)) {
-      if (!req.session.flow) return redirect(res, startOver('no-approval'));
+      if (!flow) return redirect(res, startOver('no-approval'));
       if (wantsJson(req))
         throw new ValidationError({ otp: 'Enter the code from the SMS: 6 to 10 digits.' });
       return renderOtp(req, res, 400, 'Enter the code from the SMS: 6 to 10 digits.');
     }
+    if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
+      return withoutLiveFlow(req, res, !flow);
+    }
+    res.locals.otp = otp;
+    next();
+  };
+
+  router.post('/approvals/otp', noStore, checkable, options.codeRateLimit, (async (req, res) => {
     const seen = req.session.flow;
     const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const transfer = flow && pendingTransfer(req, flow.transferId);
-    if (!flow || flow.ui !== 'own' || !transfer || transfer.hash !== flow.transferHash) {
-      // Being used by another request (another instance, a double click): show its outcome.
-      const pending = !flow && pendingTransfer(req);
-      const next = pending && (await afterOtherRequest(req, pending, seen?.claimId));
-      if (next) return redirect(res, next);
-      // Already used (double click, second tab, back button) or never started here.
-      const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
-      if (decided || req.session.result) return redirect(res, '/approvals/result');
-      return redirect(res, startOver('no-approval'));
+    if (!flow || !transfer || transfer.hash !== flow.transferHash) {
+      return withoutLiveFlow(req, res, !flow, seen?.claimId);
     }
+    const otp = res.locals.otp as string;
     const outcome = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
     if (outcome.kind === 'redirect') return redirect(res, outcome.location);
     const left = outcome.attemptsLeft;
@@ -256,7 +272,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     if (!record && !result) {
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
       const pending = pendingTransfer(req);
-      const next = pending && (await afterOtherRequest(req, pending));
+      const next = pending && (await afterOtherRequest(ctx, req, pending));
       if (next) return redirect(res, next);
       return redirect(res, startOver('no-approval'));
     }

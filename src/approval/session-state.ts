@@ -93,17 +93,20 @@ export function saveSession(req: Request): Promise<void> {
 }
 
 /**
- * A new session id (session fixation) with nothing of the old session but the browser id, which
- * the rate limits count by: a new id must not give a browser a fresh allowance.
+ * A new session id (session fixation) with nothing of the old session but what outlives a flow:
+ * the browser id, which the rate limits count by (a new id must not give a browser a fresh
+ * allowance; before there is a session, the form cookie's), the session's creation time (its
+ * absolute lifetime), and the browser's approvals.
  */
 export function regenerateSession(req: Request): Promise<void> {
-  const browserId = req.session.browserId ?? randomUUID();
-  const approvedIds = req.session.approvedIds;
+  const browserId = req.session.browserId ?? req.browserId ?? randomUUID();
+  const { approvedIds, createdAt } = req.session;
   return new Promise((resolve, reject) =>
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.browserId = browserId;
       if (approvedIds) req.session.approvedIds = approvedIds;
+      if (createdAt !== undefined) req.session.createdAt = createdAt;
       resolve();
     }),
   );

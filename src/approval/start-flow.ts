@@ -33,7 +33,7 @@ export async function startFlow(
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     audience: ctx.urls.issuer,
-    subject: settings.username,
+    subject: ctx.subjectOf(req),
     templateVariant: settings.templateVariant,
     transfer,
     now: ctx.now(),

@@ -70,7 +70,10 @@ export interface AppConfig {
   timeoutMs: number;
   /** SQLite store: how often expired sessions are deleted. */
   sessionPruneIntervalMs: number;
-  /** `RATE_LIMIT_SMS` / `RATE_LIMIT_CODE`: counts per browser/address/user over the defaults. */
+  /**
+   * `RATE_LIMIT_SMS` / `RATE_LIMIT_CODE`: counts per browser/address/user over the defaults;
+   * `RATE_LIMIT_SMS_ENVIRONMENT`: the SMS budget of the whole environment.
+   */
   rateLimits: RateLimitOverrides;
   /** `OPERATOR_TOKEN`: a bearer token that lets an operator list every approval. */
   operatorToken?: string;

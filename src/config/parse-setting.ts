@@ -1,5 +1,5 @@
 import type { LimitedAction } from '../errors.js';
-import { actionLimits } from '../http/rate-limit.js';
+import { actionLimits, environmentLimit } from '../http/rate-limit.js';
 import { REGIONS, type Env, type Region } from './app-config.js';
 import type { Problems } from './config-error.js';
 
@@ -115,4 +115,17 @@ export function parseLimits(p: Problems, env: Env, action: LimitedAction) {
     return undefined;
   }
   return actionLimits(action, counts as [number, number, number]);
+}
+
+/** RATE_LIMIT_SMS_ENVIRONMENT: the codes texted through the environment an hour, by everyone. */
+export function parseEnvironmentLimit(p: Problems, env: Env) {
+  const key = 'RATE_LIMIT_SMS_ENVIRONMENT';
+  const value = str(env, key);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    p.add(`${key} must be a whole number of codes an hour, e.g. 300 (got "${value}")`);
+    return undefined;
+  }
+  return environmentLimit(n);
 }

@@ -5,12 +5,14 @@ import {
   type ApprovalStore,
   type StoreHealth,
 } from '../approval/approval-store.js';
+import { sessionRowTtlMs } from '../approval/session-lifetime.js';
 import { connectRedisClient } from './connect-redis-client.js';
 import { openSqliteDatabase, sqliteFile } from './open-sqlite-database.js';
 import { RedisApprovalStore } from './redis-approval-store.js';
 import { redisClock } from './redis-clock.js';
 import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
+import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
 import { walSync } from './wal-sync.js';
@@ -34,10 +36,13 @@ export interface CreateStoresOptions {
   /** Overrides the choice made from `redisUrl` / `dataDir`. */
   kind?: StoreKind;
   /**
-   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own (default one
-   * day). express-session's MemoryStore keeps such a session until the process ends.
+   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own (the app's
+   * browser-session cookie). Default: read from the session, its idle timeout cut short by its
+   * absolute lifetime (src/approval/session-lifetime.ts). express-session's MemoryStore keeps
+   * such a session until the process ends; the session middleware still ends it at its
+   * absolute lifetime.
    */
-  sessionTtlMs?: number;
+  sessionTtlMs?: SessionTtl;
   logger?: StoreLogger;
   /** Prefix of every Redis key (default `txa:`); lets several apps or tests share one server. */
   redisKeyPrefix?: string;
@@ -47,11 +52,9 @@ export interface CreateStoresOptions {
   redisCommandTimeoutMs?: number;
   /** How often the SQLite store deletes expired sessions (default 10 min). */
   sqlitePruneIntervalMs?: number;
-  /** Injectable clock for session expiry in SQLite (tests). */
+  /** Injectable clock for session expiry in SQLite and the Redis TTLs (tests). */
   now?: () => number;
 }
-
-const DAY_MS = 24 * 60 * 60_000;
 
 function chooseKind(options: CreateStoresOptions): StoreKind {
   if (options.kind) return options.kind;
@@ -73,7 +76,8 @@ function onlyOnce(fn: () => Promise<void>): () => Promise<void> {
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
   const kind = chooseKind(options);
-  const ttlMs = options.sessionTtlMs ?? DAY_MS;
+  const ttlMs = options.sessionTtlMs ?? sessionRowTtlMs;
+  const now = options.now ?? Date.now;
 
   if (kind === 'redis') {
     if (!options.redisUrl) throw new TypeError('createStores: kind "redis" needs redisUrl');
@@ -103,7 +107,11 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       sessionStore: new RedisStore({
         client,
         prefix: `${prefix}sess:`,
-        ttl: Math.ceil(ttlMs / 1000),
+        // connect-redis takes a function of the session; a result of zero or less deletes it.
+        ttl: (data) => {
+          const at = now();
+          return Math.ceil((sessionExpiresAt(data, at, ttlMs) - at) / 1000);
+        },
       }),
       approvals,
       health: () => approvals.health(),

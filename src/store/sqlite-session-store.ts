@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import { sessionExpiresAt } from './session-expiry.js';
+import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
 import { retryWhileBusy } from './sqlite-busy.js';
 import type { StoreLogger } from './store-logger.js';
 
 export interface SqliteSessionStoreOptions {
-  /** Lifetime of a session whose cookie has no expiry of its own. */
-  ttlMs: number;
+  /** Lifetime of a session whose cookie has no expiry of its own, fixed or read from it. */
+  ttlMs: SessionTtl;
   /** How often expired rows are deleted; they are never served in between. */
   pruneIntervalMs?: number;
   /** Injectable clock (tests). */
@@ -61,7 +61,7 @@ function prepareStatements(db: Database.Database) {
  * factory shares it with the approval records), so `close()` only stops the pruning timer.
  */
 export class SqliteSessionStore extends session.Store {
-  private readonly ttlMs: number;
+  private readonly ttlMs: SessionTtl;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
   private readonly statements: ReturnType<typeof prepareStatements>;

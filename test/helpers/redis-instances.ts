@@ -1,3 +1,4 @@
+import type { AppDeps } from '../../src/app.js';
 import { sharedRateLimitStores } from '../../src/http/rate-limit-store.js';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import {
@@ -23,6 +24,7 @@ export interface RedisInstances {
 export async function startRedisInstances(
   count: number,
   env: Record<string, string> = {},
+  deps: Partial<AppDeps> = {},
 ): Promise<RedisInstances> {
   const pingone = await startProvisionedEmulator();
   const redis = await startRedisServer();
@@ -41,7 +43,10 @@ export async function startRedisInstances(
       () => counters.close(),
       () => s.close(),
     );
-    const app = await listenApp({ ...pingone.env, ...env }, s, { counterStore: counters.store });
+    const app = await listenApp({ ...pingone.env, ...env }, s, {
+      ...deps,
+      counterStore: counters.store,
+    });
     apps.push(app);
     closers.unshift(() => app.close());
   }

@@ -22,7 +22,8 @@ async function cookieOf(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}/`, { headers });
   await res.arrayBuffer();
   expect(res.status).toBe(200);
-  return res.headers.getSetCookie().find((c) => c.startsWith('txa.sid='));
+  // The first page's cookie is the signed form cookie (no session yet), __Host- over https.
+  return res.headers.getSetCookie().find((c) => c.startsWith('__Host-txa.form='));
 }
 
 async function withApp(

@@ -235,3 +235,52 @@ describe('attack corpus: payees that do not read as what they are', () => {
     expect(await own.approvals.listRecent(1000)).toHaveLength(0);
   });
 });
+
+/**
+ * Cookieless floods (issue 24): posts with no session and no CSRF token text nothing, so they
+ * must not count against anyone's limits either; the first page stores nothing for them. An app
+ * of its own, with the production limits, so that the blocks above do not share its counters.
+ */
+describe('attack corpus: cookieless floods', () => {
+  let flood: TestApp;
+  beforeAll(async () => {
+    flood = await startTestApp({ deps: { rateLimits: DEFAULT_RATE_LIMITS } });
+  });
+  afterAll(() => flood?.close());
+
+  it('100 cookieless GET / set no session cookie', async () => {
+    for (let i = 0; i < 100; i++) {
+      const page = await request(flood.app).get('/');
+      expect(page.status).toBe(200);
+      expect(String(page.headers['set-cookie'])).not.toContain('txa.sid=');
+    }
+  });
+
+  it('40 cookieless starts and 80 cookieless codes cost the real browser nothing', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const start = await request(flood.app)
+        .post('/approvals')
+        .type('form')
+        .send({ ...TRANSFER, payee: `Flood ${i} Ltd` });
+      statuses.push(start.status);
+    }
+    for (let i = 0; i < 80; i++) {
+      const code = await request(flood.app)
+        .post('/approvals/otp')
+        .type('form')
+        .send({ otp: '123456' });
+      statuses.push(code.status);
+    }
+    expect(statuses.every((s) => s === 303)).toBe(true);
+    expect(flood.emulator.handle.sms()).toHaveLength(0);
+
+    const agent = request.agent(flood.app);
+    const start = await submitTransfer(agent, { ...TRANSFER, payee: 'After The Flood Ltd' });
+    expect(start.headers.location).toBe('/approvals/otp');
+    const done = await submitCode(agent, latestOtp(flood.emulator));
+    expect(done.headers.location).toBe('/approvals/result');
+    const rows = await flood.approvals.listRecent(1000);
+    expect(rows.map((r) => r.payee)).toEqual(['After The Flood Ltd']);
+  });
+});

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from '../../scripts/soak/app-process.js';
-import { Browser } from '../../scripts/soak/browser.js';
+import { Browser, csrfOf } from '../../scripts/soak/browser.js';
+import { TRANSFER } from '../helpers/app.js';
 import { startSqliteAppProcess, type SqliteAppProcess } from '../helpers/sqlite-app-process.js';
 
 /**
@@ -71,7 +72,7 @@ describe('a path with a broken percent-encoding', () => {
 });
 
 describe('requests without a cookie', () => {
-  it('404, 403-style and 400 pages write no session row; the approve page writes one', async () => {
+  it('404, 403-style, 400 pages and the approve page itself write no session row', async () => {
     const before = sessionRows();
     const cookies: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -90,11 +91,25 @@ describe('requests without a cookie', () => {
     }
     expect(sessionRows()).toBe(before);
     expect(cookies.filter(Boolean)).toEqual([]);
+  });
 
-    // The count can move: a page with a form needs its CSRF token, so it stores a session.
-    const visitor = new Browser(app.url);
-    expect((await visitor.get('/')).status).toBe(200);
-    expect(visitor.cookieHeader()).toContain('txa.sid=');
+  it('300 first visits to the form: 0 session rows; only sending the form stores one', async () => {
+    const before = sessionRows();
+    const visitors = Array.from({ length: 300 }, () => new Browser(app.url));
+    const forms = [];
+    for (const visitor of visitors) forms.push(await visitor.get('/'));
+    expect(forms.every((page) => page.status === 200)).toBe(true);
+    // The signed form cookie, and no session cookie.
+    expect(visitors[0]!.cookieHeader()).toMatch(/^txa\.form=[^;]+$/);
+    expect(sessionRows()).toBe(before);
+
+    // The same form, sent: the session is created now, with its own cookie.
+    const started = await visitors[0]!.post('/approvals', {
+      ...TRANSFER,
+      _csrf: csrfOf(forms[0]!.text),
+    });
+    expect(started.location).toBe('/approvals/otp');
+    expect(visitors[0]!.cookieHeader()).toContain('txa.sid=');
     expect(sessionRows()).toBe(before + 1);
   });
 });

@@ -91,10 +91,19 @@ describe('Redis lost at runtime', () => {
     expect(JSON.parse(json.text)).toEqual({
       error: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining('try again') },
     });
-    const fresh = await new Browser(app.url).get('/');
-    // A first visit too: its new session could not be stored, so no form with a dead CSRF token.
-    expect(fresh.status).toBe(503);
-    expect(fresh.text).toContain('STORE_UNAVAILABLE');
+    // A first visit needs no store (its CSRF token is stateless); sending its form does, and
+    // answers 503 before anything is texted.
+    const visitor = new Browser(app.url);
+    const fresh = await visitor.get('/');
+    expect(fresh.status).toBe(200);
+    const texted = pingone.emulator.handle.sms(pingone.phone).length;
+    const sent = await visitor.post('/approvals', {
+      ...uniqueTransfer(9),
+      _csrf: csrfOf(fresh.text),
+    });
+    expect(sent.status).toBe(503);
+    expect(sent.text).toContain('STORE_UNAVAILABLE');
+    expect(pingone.emulator.handle.sms(pingone.phone)).toHaveLength(texted);
     const down = await health(app.url);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'degraded', store: { ok: false, kind: 'redis' } });
@@ -174,11 +183,14 @@ describe('SQLite store unusable under a running app', () => {
     const app = await listenApp(pingone.env, sqlite);
     try {
       const browser = new Browser(app.url);
-      expect((await browser.get('/')).status).toBe(200);
+      expect((await startApproval(browser, uniqueTransfer(4))).status).toBe(200);
+      const visitor = new Browser(app.url);
+      const form = await visitor.get('/');
       // What a shutdown in progress or a lost file handle looks like to the request handlers.
       await sqlite.close();
       for (const page of [
         await browser.get('/'),
+        await visitor.post('/approvals', { ...uniqueTransfer(5), _csrf: csrfOf(form.text) }),
         await new Browser(app.url).get('/approvals', AS_OPERATOR),
       ]) {
         expect(page.status).toBe(503);

@@ -105,12 +105,20 @@ describe('a frozen redis-server (SIGSTOP)', () => {
     expect(failed.text).toContain('STORE_UNAVAILABLE');
     expect(failed.ms).toBeLessThan(3_000 + DEADLINE_MS + 5_000);
 
-    // Readiness says so instead of hanging; a new visitor gets the 503 page.
+    // Readiness says so instead of hanging; a new visitor gets the form (it needs no store),
+    // and sending it the 503 page.
     const health = await healthz();
     expect(health.status).toBe(503);
     expect(health.ms).toBeLessThan(DEADLINE_MS + 3_000);
+    const visitor = new Browser(app.url);
+    const form = await visitor.request('GET', '/', { signal: AbortSignal.timeout(GIVE_UP_MS) });
+    expect(form.status).toBe(200);
     const fresh = await timed(() =>
-      new Browser(app.url).request('GET', '/', { signal: AbortSignal.timeout(GIVE_UP_MS) }),
+      visitor.request('POST', '/approvals', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...uniqueTransfer(3), _csrf: csrfOf(form.text) }).toString(),
+        signal: AbortSignal.timeout(GIVE_UP_MS),
+      }),
     );
     expect(fresh.status).toBe(503);
     expect(fresh.text).toContain('STORE_UNAVAILABLE');

@@ -103,6 +103,27 @@ describe('Redis stores', () => {
       expect(ttl).toBeLessThanOrEqual(7_200_000);
     });
 
+    it('by default get their TTL from the session: idle timeout, decided, absolute lifetime', async () => {
+      const prefix = `${redis.keyPrefix}ttl3:`;
+      const sessions = sessionsOf(await openStores(prefix));
+      const ttl = (sid: string) => inspector.pTTL(`${prefix}sess:${sid}`);
+      await sessions.set('active', sessionData({ flow: 'f' }));
+      await sessions.set('decided', sessionData({ result: 'r', idleTimeoutMs: 300_000 }));
+      await sessions.set('old', sessionData({ flow: 'f', createdAt: Date.now() - 7_140_000 }));
+      await sessions.set('too-old', sessionData({ flow: 'f', createdAt: Date.now() - 7_200_000 }));
+      expect(await ttl('active')).toBeGreaterThan(1_790_000);
+      expect(await ttl('active')).toBeLessThanOrEqual(1_800_000);
+      expect(await ttl('decided')).toBeGreaterThan(290_000);
+      expect(await ttl('decided')).toBeLessThanOrEqual(300_000);
+      // A minute of its absolute lifetime left; the other none, so it is not stored at all.
+      expect(await ttl('old')).toBeGreaterThan(50_000);
+      expect(await ttl('old')).toBeLessThanOrEqual(61_000);
+      expect(await inspector.exists(`${prefix}sess:too-old`)).toBe(0);
+      // A touch rolls the idle timeout, within the absolute lifetime.
+      await sessions.touch('decided', sessionData({ result: 'r' }));
+      expect(await ttl('decided')).toBeGreaterThan(1_790_000);
+    });
+
     it('live longer after a touch', async () => {
       const prefix = `${redis.keyPrefix}touch:`;
       const sessions = sessionsOf(await openStores(prefix));

@@ -45,6 +45,8 @@ describe('a SQLite file locked by another process', () => {
     const browser = new Browser(app.url);
     const form = await browser.get('/');
     expect(form.status).toBe(200);
+    const visitor = new Browser(app.url);
+    const visitorForm = await visitor.get('/');
 
     const lock = await holdSqliteLock(running.file);
     try {
@@ -52,9 +54,13 @@ describe('a SQLite file locked by another process', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expectAliveWithoutStack();
 
-      // A new visitor needs a session row; meanwhile, the loop serves /healthz and assets.
+      // The form needs no store: its CSRF token is stateless.
+      expect((await new Browser(app.url).get('/')).status).toBe(200);
+      // Sending it needs a session row; meanwhile, the loop serves /healthz and assets.
       const [page, health, asset] = await Promise.all([
-        timed(() => new Browser(app.url).get('/')),
+        timed(() =>
+          visitor.post('/approvals', { ...uniqueTransfer(3), _csrf: csrfOf(visitorForm.text) }),
+        ),
         timed(async () => {
           await new Promise((resolve) => setTimeout(resolve, 50));
           return status(`${app.url}/healthz`);

@@ -155,6 +155,32 @@ describe('SQLite stores', () => {
       expect(await sessions.length()).toBe(0);
     });
 
+    it('by default live their idle timeout (5 minutes once decided), never past their absolute lifetime, and roll on a touch', async () => {
+      const sessions = sessionsOf(await openStores());
+      await sessions.set('active', sessionData({ flow: 'f' }));
+      await sessions.set('decided', sessionData({ result: 'r', idleTimeoutMs: 300_000 }));
+      // Created 1 h 50 min ago: 10 minutes of its absolute lifetime left.
+      await sessions.set('old', sessionData({ flow: 'f', createdAt: clock - 6_600_000 }));
+      await sessions.set('too-old', sessionData({ flow: 'f', createdAt: clock - 7_200_000 }));
+      expect(await sessions.get('too-old')).toBeFalsy();
+      clock += 299_999;
+      expect(await sessions.get('decided')).toBeTruthy();
+      clock += 1;
+      expect(await sessions.get('decided')).toBeFalsy();
+      // A touch 25 minutes in gives the active session its 30 minutes again, the old one not.
+      clock += 1_200_000;
+      await sessions.touch('active', sessionData({ flow: 'f' }));
+      await sessions.touch(
+        'old',
+        sessionData({ flow: 'f', createdAt: clock - 1_500_000 - 6_600_000 }),
+      );
+      clock += 600_000;
+      expect(await sessions.get('active')).toMatchObject({ flow: 'f' });
+      expect(await sessions.get('old')).toBeFalsy();
+      clock += 1_799_999;
+      expect(await sessions.get('active')).toBeFalsy();
+    });
+
     it("expire at the cookie's own expiry when it has one", async () => {
       const sessions = sessionsOf(await openStores({ sessionTtlMs: 1_000 }));
       await sessions.set('sid-1', sessionData({ flow: 'f' }, new Date(clock + 60_000)));

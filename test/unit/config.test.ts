@@ -126,6 +126,36 @@ describe('loadConfig', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('reads the counts per browser/address/user and the environment budget apart', () => {
+    const config = loadConfig({
+      RATE_LIMIT_SMS: '3/9/27',
+      RATE_LIMIT_SMS_ENVIRONMENT: '120',
+      RATE_LIMIT_CODE: '4/8/16',
+    });
+    expect(config.rateLimits.sms).toEqual({
+      browser: { limit: 3, windowMs: 900_000 },
+      address: { limit: 9, windowMs: 900_000 },
+      user: { limit: 27, windowMs: 3_600_000 },
+      environment: { limit: 120, windowMs: 3_600_000 },
+    });
+    expect(config.rateLimits.code?.environment).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT_SMS_ENVIRONMENT: '50' }).rateLimits.sms).toEqual({
+      environment: { limit: 50, windowMs: 3_600_000 },
+    });
+  });
+
+  it('names a bad environment budget with the other problems', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ RATE_LIMIT_SMS_ENVIRONMENT: 'lots', RATE_LIMIT_CODE: '1/2' }),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('RATE_LIMIT_CODE must be three whole numbers'),
+      'RATE_LIMIT_SMS_ENVIRONMENT must be a whole number of codes an hour, e.g. 300 (got "lots")',
+    ]);
+  });
+});
+
 describe('loadSetupConfig', () => {
   const env = {
     PINGONE_ENVIRONMENT_ID: environmentId,
