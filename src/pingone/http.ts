@@ -2,8 +2,9 @@
  * The one way this project calls PingOne: management, worker token, authorize, flows, resume,
  * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo.
  *
- * Every call goes out through the platform's `fetch` (or the one a test injects) with a deadline
- * per attempt, PingOne's error body parsed into a {@link PingOneError}, retries with backoff for
+ * Every call goes out through the platform's `fetch` (our own JSON calls through
+ * json-transport.ts, the one tuning; a test injects its own fetch for both) with a deadline per
+ * attempt, PingOne's error body parsed into a {@link PingOneError}, retries with backoff for
  * 429/502/503/504, timeouts and network errors (honouring `Retry-After` up to a cap) when the
  * call is safe to repeat (GET and PUT; a POST only when the caller says so), and one event per
  * attempt on the `pingone.call` diagnostics channel (src/pingone/call-events.ts) for the logs,
@@ -42,6 +43,7 @@ import {
   truncateHeader,
   withQuery,
 } from './wire.js';
+import { requestJson, type Answer } from './json-transport.js';
 import { workflowStepOf } from './workflow-step-of.js';
 
 export {
@@ -77,7 +79,8 @@ interface Outgoing {
 
 /** One attempt's outcome: an answer (maybe an error status), or no answer and an error. */
 interface Attempt {
-  response?: Response;
+  /** The platform's Response on openid-client's calls. */
+  response?: Answer;
   /** The body, when read. */
   text?: string;
   error?: PingOneError;
@@ -88,7 +91,8 @@ let clients = 0;
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const send = options.fetch ?? fetch;
+  const sendOurs = options.fetch ?? requestJson;
+  const sendFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -106,11 +110,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const signal = out.signal ? AbortSignal.any([deadline.signal, out.signal]) : deadline.signal;
     calls += 1;
     try {
+      const send = out.readBody ? sendOurs : sendFetch;
       const response = await send(url, { ...init, redirect: 'manual', signal });
       const failed = response.status >= 400;
       const done: Attempt = { response, attempts: attempt };
       if (out.readBody) done.text = await response.text();
-      else if (failed) done.text = await response.clone().text();
+      else if (failed) done.text = await (response as Response).clone().text();
       if (failed) {
         const body = parseBody(done.text ?? '', response.headers.get('content-type'));
         done.error = new PingOneError({
@@ -185,7 +190,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (done.response) return done;
         throw done.error;
       }
-      if (done.response && !done.response.bodyUsed) await done.response.body?.cancel();
+      if (!out.readBody) await (done.response as Response | undefined)?.body?.cancel();
       await sleep(delay);
       if (out.signal?.aborted) throw done.error;
     }
@@ -242,7 +247,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           signal: init.signal ?? undefined,
         },
       );
-      return done.response!;
+      return done.response as Response;
     },
   };
 }

@@ -85,7 +85,7 @@ async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/`;
 }
 
-/** Whether sequential calls shared sockets (fetch's pool may open a second, then alternate). */
+/** Whether sequential calls shared sockets (undici's pool may open a second, then alternate). */
 function reusedConnections(calls: Seen[]): boolean {
   return new Set(calls.map((call) => call.remotePort)).size < calls.length;
 }
@@ -95,7 +95,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('createHttpClient over the platform’s fetch, on a real socket', () => {
+describe('createHttpClient’s own calls on a real socket (json-transport.ts, the default)', () => {
   const http = createHttpClient({ timeoutMs: 500, retry: { maxAttempts: 1 } });
 
   it('answers status, every Set-Cookie and the parsed JSON body', async () => {
@@ -171,5 +171,15 @@ describe('createHttpClient over the platform’s fetch, on a real socket', () =>
       expect((error as PingOneError).code, path).toBe('TIMEOUT');
       expect(performance.now() - started, path).toBeLessThan(1_000);
     }
+  });
+});
+
+describe('createHttpClient’s fetch (openid-client’s) on a real socket', () => {
+  it('is the platform’s fetch: its Response comes back whole, every header kept', async () => {
+    const http = createHttpClient({ retry: { maxAttempts: 1 } });
+    const res = await http.fetch('jwks', `${base}/json`, { method: 'GET' });
+    expect(res).toBeInstanceOf(Response);
+    expect(res.headers.getSetCookie()).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
+    expect(await res.json()).toEqual({ echo: '' });
   });
 });
