@@ -71,8 +71,11 @@ interface Outgoing {
   transactionId?: string | undefined;
   requestId?: string | undefined;
   idempotent: boolean;
-  /** Read the whole body inside the deadline (ours), or hand the Response on unread (openid-client's). */
-  readBody: boolean;
+  /**
+   * Our own call (through json-transport.ts, its body read inside the deadline), or
+   * openid-client's (the platform's Response, handed on unread).
+   */
+  ours: boolean;
   /** The caller's own deadline (openid-client's), on top of ours. */
   signal?: AbortSignal | undefined;
 }
@@ -110,11 +113,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const signal = out.signal ? AbortSignal.any([deadline.signal, out.signal]) : deadline.signal;
     calls += 1;
     try {
-      const send = out.readBody ? sendOurs : sendFetch;
+      const send = out.ours ? sendOurs : sendFetch;
       const response = await send(url, { ...init, redirect: 'manual', signal });
       const failed = response.status >= 400;
       const done: Attempt = { response, attempts: attempt };
-      if (out.readBody) done.text = await response.text();
+      if (out.ours) done.text = await response.text();
       else if (failed) done.text = await (response as Response).clone().text();
       if (failed) {
         const body = parseBody(done.text ?? '', response.headers.get('content-type'));
@@ -190,7 +193,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (done.response) return done;
         throw done.error;
       }
-      if (!out.readBody) await (done.response as Response | undefined)?.body?.cancel();
+      if (!out.ours) await (done.response as Response | undefined)?.body?.cancel();
       await sleep(delay);
       if (out.signal?.aborted) throw done.error;
     }
@@ -213,7 +216,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           transactionId: call.transactionId,
           requestId: call.requestId,
           idempotent: call.idempotent ?? (call.method === 'GET' || call.method === 'PUT'),
-          readBody: true,
+          ours: true,
         },
       );
       const response = done.response!;
@@ -243,7 +246,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           transactionId: scope?.transactionId,
           requestId: scope?.requestId,
           idempotent: method === 'GET' || method === 'PUT',
-          readBody: false,
+          ours: false,
           signal: init.signal ?? undefined,
         },
       );
