@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { createTransport } from '../src/pingone/transport.js';
+import { onCall } from '../src/pingone/call-events.js';
+import { createHttpClient as createPingOneClient } from '../src/pingone/http.js';
 import { TSX_IMPORT } from './emulator-child.js';
 import { createHttpClient, CookieJar } from './http-client.js';
 import { sampleProcess } from './proc-stats.js';
@@ -16,15 +17,15 @@ import { round } from './stats.js';
  * What one request costs on this machine before any of the app's own work: the CPU per
  * request of a bare node:http server, of Express, Express + helmet, and Express + helmet +
  * express-session + an EJS page (the app's stack), and the CPU per outbound call of the global
- * fetch and of src/pingone/transport.ts (undici's `request`, what src/pingone/http.ts sends
- * every PingOne call through). An approval is 5 pages and 4 PingOne calls, so these
- * figures bound from below what `npm run bench` can reach with this stack.
+ * fetch alone and of the app's one PingOne call path over it (src/pingone/http.ts: deadline,
+ * error body, event). An approval is 5 pages and 4 PingOne calls, so these figures bound from
+ * below what `npm run bench` can reach with this stack.
  *
  *   npx tsx bench/floor.ts [--requests N]
  */
 
 const SERVERS = ['node:http', 'express', 'express+helmet', 'express+helmet+session+ejs'] as const;
-const CALLERS = ['fetch', 'transport'] as const;
+const CALLERS = ['fetch', 'call path'] as const;
 type Kind = (typeof SERVERS)[number] | (typeof CALLERS)[number];
 
 const CLIENTS = 16;
@@ -86,12 +87,15 @@ async function child(kind: Kind, requests: number, target: string | undefined): 
     process.on('disconnect', () => process.exit(0));
     return;
   }
-  const send = createTransport();
+  const pingone = createPingOneClient();
+  // The app always listens (its log lines): the events are built as they are there.
+  if (kind === 'call path') onCall(undefined, () => {});
   const init = { method: 'POST', headers: {}, body: '{"otp":"123456"}' };
   const once =
     kind === 'fetch'
       ? async () => (await fetch(target!, init)).text()
-      : async () => (await send(target!, init)).text;
+      : async () =>
+          (await pingone.call({ step: 'otp.check', method: 'POST', url: target!, json: {} })).body;
   for (let i = 0; i < 300; i++) await once();
   const before = process.cpuUsage();
   let sent = 0;

@@ -4,11 +4,20 @@ import { buildRequestJwt } from '../src/approval/request-jwt.js';
 import type { Currency } from '../src/approval/transfer.js';
 import { createTokenClient } from '../src/pingone/flow/token-client.js';
 import { createHttpClient } from '../src/pingone/http.js';
-import { sendToPingOne } from '../src/pingone/transport.js';
+import { requestJson } from '../src/pingone/json-transport.js';
 import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
 import { CookieJar } from './http-client.js';
 import { authorizeRequest, tokenRequest } from './pingone-requests.js';
+
+/** The app's transport for its own PingOne calls (src/pingone/json-transport.ts), body read. */
+async function sendToPingOne(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) {
+  const res = await requestJson(url, init);
+  return { status: res.status, text: await res.text(), setCookies: res.headers.getSetCookie() };
+}
 
 /** What the bench sends a yardstick process over IPC. */
 export interface YardstickConfig {

@@ -10,6 +10,10 @@ export interface CallEvent {
   client: number;
   /** What the call does: `authorize`, `otp.check`, `resume`, `token`, `jwks`, `create application`… */
   step: string;
+  /** The number of the workflow step the call belongs to (src/pingone/workflow-steps.ts). */
+  workflowStep?: number;
+  /** That step's name in the table: `otp.check`, `SMS device`… */
+  workflowStepName?: string;
   method: string;
   /** Without the query string. */
   url: string;

@@ -1,20 +1,16 @@
-import type { FetchLike } from './transport.js';
-
-export type { FetchLike } from './transport.js';
+/** The shape of the platform's `fetch`: what every PingOne call goes out through. */
+export type FetchLike = typeof fetch;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** PingOne's vendor content types (a flow call with plain JSON gets 415). */
 export const VENDOR_TYPES = {
   passwordSet: 'application/vnd.pingidentity.password.set+json',
   otpCheck: 'application/vnd.pingidentity.otp.check+json',
-  deviceSelect: 'application/vnd.pingidentity.device.select+json',
-  usernamePasswordCheck: 'application/vnd.pingidentity.usernamePassword.check+json',
-  sessionReset: 'application/vnd.pingidentity.session.reset+json',
 } as const;
 
 /** One PingOne request. Exactly one of `json` / `form` / neither carries the body. */
 export interface PingOneCall {
-  /** What this call does, in words; it names the call in errors and `onCall` reports. */
+  /** What this call does, in words; it names the call in errors and on the call's event. */
   step: string;
   method: HttpMethod;
   url: string;
@@ -22,26 +18,22 @@ export interface PingOneCall {
   query?: Record<string, string | undefined>;
   /**
    * `auth` (the `auth.pingone.*` host): `Accept: *\/*` (a strict JSON Accept gets 406 there).
-   * `api` (default): `Accept: application/json`. Both never follow redirects.
+   * `api` (default): `Accept: application/json`. Neither follows redirects.
    */
   host?: 'api' | 'auth';
   bearer?: string;
-  /** HTTP Basic (client_secret_basic). */
+  /** HTTP Basic (client_secret_basic) from the raw id and secret. */
   basic?: { username: string; password: string };
   /** A JSON body, sent with `contentType` (default `application/json`). */
   json?: unknown;
   /** An `application/x-www-form-urlencoded` body. */
-  form?: Record<string, string | undefined> | URLSearchParams;
+  form?: Record<string, string | undefined>;
   /** A vendor type such as {@link VENDOR_TYPES}.otpCheck for a JSON body. */
   contentType?: string;
   /** The `Cookie` header to replay (name=value pairs joined by `; `). */
   cookie?: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
   /** `X-Ping-External-Transaction-ID` (≤100 chars) to find the call in PingOne's audit log. */
   transactionId?: string;
-  /** `X-Ping-External-Session-ID` (≤100 chars). */
-  sessionId?: string;
   /** Our own request id (`X-Request-Id`) this call serves; reported, never sent. */
   requestId?: string | undefined;
   /**
@@ -51,10 +43,6 @@ export interface PingOneCall {
   idempotent?: boolean;
   /** Error statuses returned as a response instead of thrown (e.g. 404 on a read). */
   okStatus?: number[];
-  /** Overrides the client's timeout for this call. */
-  timeoutMs?: number;
-  /** Aborts the call (and its retries). */
-  signal?: AbortSignal;
 }
 
 export interface PingOneResponse<T = unknown> {
@@ -81,25 +69,15 @@ export interface RetryPolicy {
 }
 
 export interface HttpClientOptions {
-  /** Replaces the transport (tests record or alter what crosses the wire through it). */
-  fetch?: FetchLike;
+  /** Replaces the platform's fetch (tests record or alter what crosses the wire through it). */
+  fetch?: FetchLike | undefined;
   /** Per attempt, headers and body included (default 10 s). */
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Default `X-Ping-External-Transaction-ID` of every call. */
-  transactionId?: string;
+  timeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
   /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Injectable for tests: a number in [0, 1) for the backoff jitter. */
-  random?: () => number;
-}
-
-/** The ids a call made for openid-client carries: the approval it serves. */
-export interface FetchContext {
-  /** Names each call from its URL (`token`, `jwks`, `userinfo`…). */
-  step(url: string): string;
-  transactionId?: string | undefined;
-  requestId?: string | undefined;
+  random?: (() => number) | undefined;
 }
 
 export interface HttpClient {
@@ -108,11 +86,12 @@ export interface HttpClient {
   /** Sends one call (retrying when allowed); throws {@link PingOneError} on status ≥ 400. */
   call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>>;
   /**
-   * The same path as openid-client's `customFetch`: deadlines, retries of GETs, one event per
-   * attempt. Error statuses come back as a Response (openid-client reads them); a timeout or a
-   * network failure rejects with a {@link PingOneError}.
+   * openid-client's `customFetch` on the same path, for a call named `step`: the ids of the
+   * approval from {@link callScope}, a deadline, retries of GETs, one event per attempt. The
+   * platform's Response comes back as it is, error statuses included (openid-client reads
+   * them); no answer at all rejects with a {@link PingOneError}.
    */
-  fetchFor(context: FetchContext): FetchLike;
+  fetch(step: string, url: string, init: RequestInit): Promise<Response>;
   /** HTTP attempts made so far by this client, retries included. */
   readonly calls: number;
 }

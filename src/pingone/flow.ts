@@ -4,7 +4,6 @@
  */
 export {
   authorizeResponseFromJson,
-  authorizeResponseFromUrl,
   createFlowClient,
   type AuthorizeParams,
   type FlowCallContext,

@@ -1,10 +1,12 @@
 /**
  * The one way this project calls PingOne: management, worker token, authorize, flows, resume,
- * discovery, token, JWKS and userinfo.
+ * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo.
  *
- * Every call gets a timeout, PingOne's error body parsed into a {@link PingOneError}, retries with
- * backoff for 429/502/503/504, timeouts and network errors (honouring `Retry-After`) when the call
- * is safe to repeat (GET and PUT; a POST only when the caller says so), and one event per
+ * Every call goes out through the platform's `fetch` (our own JSON calls through
+ * json-transport.ts, the one tuning; a test injects its own fetch for both) with a deadline per
+ * attempt, PingOne's error body parsed into a {@link PingOneError}, retries with backoff for
+ * 429/502/503/504, timeouts and network errors (honouring `Retry-After` up to a cap) when the
+ * call is safe to repeat (GET and PUT; a POST only when the caller says so), and one event per
  * attempt on the `pingone.call` diagnostics channel (src/pingone/call-events.ts) for the logs,
  * the inspector and the benchmark. It never logs or throws a header or a body.
  *
@@ -23,15 +25,14 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
 import { callsObserved, publishCall, urlTemplate, type CallEvent } from './call-events.js';
+import { callScope } from './call-scope.js';
 import type {
-  FetchContext,
   HttpClient,
   HttpClientOptions,
   PingOneCall,
   PingOneResponse,
   RetryPolicy,
 } from './call-types.js';
-import { sendToPingOne, type FetchLike, type HttpAnswer, type HttpSend } from './transport.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 import {
   buildRequest,
@@ -39,10 +40,11 @@ import {
   parseBody,
   parseRetryAfter,
   redactUrl,
-  sendThrough,
   truncateHeader,
   withQuery,
 } from './wire.js';
+import { requestJson, type Answer } from './json-transport.js';
+import { workflowStepOf } from './workflow-step-of.js';
 
 export {
   PingOneError,
@@ -62,19 +64,29 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 30_000,
 };
 
-/** What openid-client reads of an answer; the rest of the headers stay behind. */
-const RESPONSE_HEADERS = ['content-type', 'www-authenticate', 'dpop-nonce', 'retry-after'];
-
-class TimeoutSignal extends Error {
-  constructor() {
-    super('timeout');
-    this.name = 'TimeoutError';
-  }
+/** What the call path needs to know of a request beyond fetch's own arguments. */
+interface Outgoing {
+  step: string;
+  method: string;
+  transactionId?: string | undefined;
+  requestId?: string | undefined;
+  idempotent: boolean;
+  /**
+   * Our own call (through json-transport.ts, its body read inside the deadline), or
+   * openid-client's (the platform's Response, handed on unread).
+   */
+  ours: boolean;
+  /** The caller's own deadline (openid-client's), on top of ours. */
+  signal?: AbortSignal | undefined;
 }
 
-interface Answered {
-  answer: HttpAnswer;
-  body: unknown;
+/** One attempt's outcome: an answer (maybe an error status), or no answer and an error. */
+interface Attempt {
+  /** The platform's Response on openid-client's calls. */
+  response?: Answer;
+  /** The body, when read. */
+  text?: string;
+  error?: PingOneError;
   attempts: number;
 }
 
@@ -82,72 +94,51 @@ let clients = 0;
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const send: HttpSend = options.fetch ? sendThrough(options.fetch) : sendToPingOne;
-  const defaultTimeout = options.timeoutMs ?? 10_000;
+  const sendOurs = options.fetch ?? requestJson;
+  const sendFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
   const id = ++clients;
   let calls = 0;
 
-  async function attemptOnce(
-    call: PingOneCall,
-    url: string,
-    safeUrl: string,
-    attempt: number,
-    anyStatus: boolean,
-  ): Promise<{ answered?: Answered; error?: PingOneError }> {
-    const { headers, body } = buildRequest(call, options.transactionId);
-    const controller = new AbortController();
-    const timeoutMs = call.timeoutMs ?? defaultTimeout;
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), timeoutMs);
-    const onCallerAbort = () => controller.abort(call.signal?.reason);
-    call.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const base = { step: call.step, method: call.method, url: safeUrl };
+  async function attemptOnce(url: string, init: RequestInit, out: Outgoing, attempt: number) {
+    const base = { step: out.step, method: out.method, url: redactUrl(url), attempts: attempt };
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('timeout', 'TimeoutError')),
+      timeoutMs,
+    );
+    const signal = out.signal ? AbortSignal.any([deadline.signal, out.signal]) : deadline.signal;
     calls += 1;
     try {
-      const answer = await send(url, {
-        method: call.method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
-      const parsed = parseBody(answer.text, answer.header('content-type'));
-      const error =
-        answer.status < 400
-          ? undefined
-          : new PingOneError({
-              ...base,
-              status: answer.status,
-              ...parseErrorBody(parsed),
-              attempts: attempt,
-              retryAfterMs: parseRetryAfter(answer.header('retry-after')),
-            });
-      if (!error || anyStatus || call.okStatus?.includes(answer.status)) {
-        return { answered: { answer, body: parsed, attempts: attempt }, ...(error && { error }) };
+      const send = out.ours ? sendOurs : sendFetch;
+      const response = await send(url, { ...init, redirect: 'manual', signal });
+      const failed = response.status >= 400;
+      const done: Attempt = { response, attempts: attempt };
+      if (out.ours) done.text = await response.text();
+      else if (failed) done.text = await (response as Response).clone().text();
+      if (failed) {
+        const body = parseBody(done.text ?? '', response.headers.get('content-type'));
+        done.error = new PingOneError({
+          ...base,
+          status: response.status,
+          ...parseErrorBody(body),
+          retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+        });
       }
-      return { error };
+      return done;
     } catch (cause) {
-      // The caller's own deadline (openid-client's AbortSignal.timeout) is a timeout too.
-      const reason = controller.signal.reason as { name?: unknown } | undefined;
-      const timedOut = reason instanceof TimeoutSignal || reason?.name === 'TimeoutError';
-      const aborted = !timedOut && call.signal?.aborted === true;
-      const code = timedOut
-        ? LOCAL_ERROR_CODES.timeout
-        : aborted
-          ? 'ABORTED'
-          : LOCAL_ERROR_CODES.network;
-      const description = timedOut
-        ? `no answer within ${timeoutMs} ms`
-        : aborted
-          ? 'the call was cancelled'
-          : networkDescription(cause);
-      return {
-        error: new PingOneError({ ...base, code, description, attempts: attempt, cause }),
-      };
+      const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
+      const [code, description] = timedOut
+        ? [LOCAL_ERROR_CODES.timeout, `no answer within ${timeoutMs} ms`]
+        : signal.aborted
+          ? ['ABORTED', 'the call was cancelled']
+          : [LOCAL_ERROR_CODES.network, networkDescription(cause)];
+      return { error: new PingOneError({ ...base, code, description, cause }), attempts: attempt };
     } finally {
       clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -155,7 +146,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const retryable =
       idempotent &&
       err.code !== 'ABORTED' &&
-      (err.status === undefined ? true : RETRY_STATUSES.has(err.status));
+      (err.status === undefined || RETRY_STATUSES.has(err.status));
     if (!retryable || attempt >= policy.maxAttempts) return undefined;
     if (err.retryAfterMs !== undefined) {
       return err.retryAfterMs <= policy.maxRetryAfterMs ? err.retryAfterMs : undefined;
@@ -164,42 +155,47 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     return Math.round(backoff * (0.5 + random() / 2));
   }
 
-  /** Sends a call, retrying what is safe to retry; one event per attempt. */
-  async function run(call: PingOneCall, anyStatus = false): Promise<Answered> {
-    const url = withQuery(call.url, call.query);
+  function publish(out: Outgoing, url: string, done: Attempt, ms: number, willRetry: boolean) {
     const safeUrl = redactUrl(url);
-    const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'PUT');
-    const sentId = call.transactionId ?? options.transactionId;
+    const event: CallEvent = {
+      client: id,
+      step: out.step,
+      method: out.method,
+      url: safeUrl,
+      template: urlTemplate(safeUrl),
+      durationMs: Math.round(ms),
+      attempt: done.attempts,
+      willRetry,
+    };
+    const step = workflowStepOf(out.step, out.method, safeUrl);
+    if (step) {
+      event.workflowStep = step.step;
+      event.workflowStepName = step.name;
+    }
+    const status = done.response?.status ?? done.error?.status;
+    if (status !== undefined) event.status = status;
+    if (done.error?.pingoneErrorId) event.pingoneErrorId = done.error.pingoneErrorId;
+    if (done.error) event.errorCode = done.error.code;
+    if (out.transactionId) event.transactionId = truncateHeader(out.transactionId);
+    if (out.requestId) event.requestId = out.requestId;
+    publishCall(event);
+  }
+
+  /** The one call path: attempts until one may be answered, one event each. */
+  async function exchange(url: string, init: RequestInit, out: Outgoing): Promise<Attempt> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const { answered, error } = await attemptOnce(call, url, safeUrl, attempt, anyStatus);
-      // An error status handed back as an answer (openid-client's calls) is retried the same way.
-      const delay = error ? delayBefore(error, idempotent, attempt) : undefined;
-      if (callsObserved()) {
-        const event: CallEvent = {
-          client: id,
-          step: call.step,
-          method: call.method,
-          url: safeUrl,
-          template: urlTemplate(safeUrl),
-          durationMs: Math.round(performance.now() - started),
-          attempt,
-          willRetry: delay !== undefined,
-        };
-        const status = answered?.answer.status ?? error?.status;
-        if (status !== undefined) event.status = status;
-        if (error?.pingoneErrorId) event.pingoneErrorId = error.pingoneErrorId;
-        if (error) event.errorCode = error.code;
-        if (sentId) event.transactionId = truncateHeader(sentId);
-        if (call.requestId) event.requestId = call.requestId;
-        publishCall(event);
-      }
+      const done = await attemptOnce(url, init, out, attempt);
+      const delay = done.error ? delayBefore(done.error, out.idempotent, attempt) : undefined;
+      if (callsObserved())
+        publish(out, url, done, performance.now() - started, delay !== undefined);
       if (delay === undefined) {
-        if (answered) return answered;
-        throw error!;
+        if (done.response) return done;
+        throw done.error;
       }
+      if (!out.ours) await (done.response as Response | undefined)?.body?.cancel();
       await sleep(delay);
-      if (call.signal?.aborted) throw error!;
+      if (out.signal?.aborted) throw done.error;
     }
   }
 
@@ -208,45 +204,53 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     get calls() {
       return calls;
     },
+
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
-      const { answer, body, attempts } = await run(call);
+      const { headers, body } = buildRequest(call);
+      const done = await exchange(
+        withQuery(call.url, call.query),
+        { method: call.method, headers, ...(body !== undefined && { body }) },
+        {
+          step: call.step,
+          method: call.method,
+          transactionId: call.transactionId,
+          requestId: call.requestId,
+          idempotent: call.idempotent ?? (call.method === 'GET' || call.method === 'PUT'),
+          ours: true,
+        },
+      );
+      const response = done.response!;
+      if (done.error && !call.okStatus?.includes(response.status)) throw done.error;
       return {
-        status: answer.status,
-        body: body as T,
-        setCookies: answer.setCookies,
-        location: answer.header('location') ?? undefined,
-        attempts,
+        status: response.status,
+        body: parseBody(done.text ?? '', response.headers.get('content-type')) as T,
+        setCookies: response.headers.getSetCookie(),
+        location: response.headers.get('location') ?? undefined,
+        attempts: done.attempts,
       };
     },
-    fetchFor(context: FetchContext) {
-      return (async (input: string | URL | Request, init: RequestInit = {}) => {
-        const url = input instanceof Request ? input.url : String(input);
-        const method = (init.method ?? 'GET').toUpperCase() as PingOneCall['method'];
-        const body = init.body;
-        if (body !== undefined && body !== null && !(body instanceof URLSearchParams)) {
-          throw new TypeError('fetchFor sends URLSearchParams bodies only');
-        }
-        const { answer } = await run(
-          {
-            step: context.step(url),
-            host: 'auth',
-            method,
-            url,
-            headers: Object.fromEntries(new Headers(init.headers)),
-            ...(body ? { form: body } : {}),
-            transactionId: context.transactionId,
-            requestId: context.requestId,
-            ...(init.signal ? { signal: init.signal } : {}),
-          },
-          true,
-        );
-        const headers = new Headers();
-        for (const name of RESPONSE_HEADERS) {
-          const value = answer.header(name);
-          if (value !== null) headers.set(name, value);
-        }
-        return new Response(answer.text || null, { status: answer.status, headers });
-      }) as FetchLike;
+
+    async fetch(step, url, init) {
+      const scope = callScope.getStore();
+      const method = (init.method ?? 'GET').toUpperCase();
+      const headers = new Headers(init.headers);
+      if (scope?.transactionId) {
+        headers.set('X-Ping-External-Transaction-ID', truncateHeader(scope.transactionId));
+      }
+      const done = await exchange(
+        url,
+        { ...init, headers },
+        {
+          step,
+          method,
+          transactionId: scope?.transactionId,
+          requestId: scope?.requestId,
+          idempotent: method === 'GET' || method === 'PUT',
+          ours: false,
+          signal: init.signal ?? undefined,
+        },
+      );
+      return done.response as Response;
     },
   };
 }

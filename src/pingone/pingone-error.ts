@@ -39,17 +39,17 @@ export interface PingOneErrorInit {
   /** The URL without its query (queries may carry tokens). */
   url: string;
   /** HTTP status; absent for timeouts and network errors. */
-  status?: number;
+  status?: number | undefined;
   code: string;
   /** PingOne's `message` or OAuth's `error_description`, or our own description. */
-  description?: string;
+  description?: string | undefined;
   details?: PingOneErrorDetail[];
   /** PingOne's error `id`: quote it to Ping support. */
-  pingoneErrorId?: string;
+  pingoneErrorId?: string | undefined;
   /** How many attempts were made, retries included. */
   attempts?: number;
   /** `Retry-After` of the last answer, in milliseconds. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
@@ -66,11 +66,11 @@ export class PingOneError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: PingOneErrorInit) {
-    const where = `${init.step}: ${init.method} ${init.url}`;
     const what = init.status === undefined ? init.code : `${init.status} ${init.code}`;
     const why = init.description ? ` - ${init.description}` : '';
     const id = init.pingoneErrorId ? ` (PingOne error id ${init.pingoneErrorId})` : '';
-    super(`${where} failed: ${what}${why}${id}`, init.cause ? { cause: init.cause } : undefined);
+    const message = `${init.step}: ${init.method} ${init.url} failed: ${what}${why}${id}`;
+    super(message, init.cause ? { cause: init.cause } : undefined);
     this.name = 'PingOneError';
     this.step = init.step;
     this.method = init.method;
@@ -99,17 +99,19 @@ export class PingOneError extends Error {
 
   /** A plain object for JSON logs and `--json` output; holds nothing secret. */
   toJSON(): Record<string, unknown> {
+    const { name, step, method, url, status, code, description, details } = this;
+    const { pingoneErrorId, attempts } = this;
     return {
-      name: this.name,
-      step: this.step,
-      method: this.method,
-      url: this.url,
-      status: this.status,
-      code: this.code,
-      description: this.description,
-      details: this.details,
-      pingoneErrorId: this.pingoneErrorId,
-      attempts: this.attempts,
+      name,
+      step,
+      method,
+      url,
+      status,
+      code,
+      description,
+      details,
+      pingoneErrorId,
+      attempts,
     };
   }
 }
@@ -118,9 +120,7 @@ export function isPingOneError(error: unknown): error is PingOneError {
   return error instanceof PingOneError;
 }
 
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
-}
+const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
 function asDetails(value: unknown): PingOneErrorDetail[] {
   if (!Array.isArray(value)) return [];
@@ -128,12 +128,10 @@ function asDetails(value: unknown): PingOneErrorDetail[] {
     .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
     .map((d) => {
       const detail: PingOneErrorDetail = {};
-      const code = asString(d.code);
-      const target = asString(d.target);
-      const message = asString(d.message);
-      if (code) detail.code = code;
-      if (target) detail.target = target;
-      if (message) detail.message = message;
+      for (const key of ['code', 'target', 'message'] as const) {
+        const value = text(d[key]);
+        if (value) detail[key] = value;
+      }
       if (typeof d.innerError === 'object' && d.innerError !== null) {
         detail.innerError = d.innerError as Record<string, unknown>;
       }
@@ -148,26 +146,17 @@ function asDetails(value: unknown): PingOneErrorDetail[] {
 export function parseErrorBody(
   body: unknown,
 ): Pick<PingOneErrorInit, 'code' | 'description' | 'details' | 'pingoneErrorId'> {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const b = body as Record<string, unknown>;
-    const code = asString(b.code);
-    if (code) {
-      const out: ReturnType<typeof parseErrorBody> = { code, details: asDetails(b.details) };
-      const description = asString(b.message);
-      const id = asString(b.id);
-      if (description) out.description = description;
-      if (id) out.pingoneErrorId = id;
-      return out;
-    }
-    const oauth = asString(b.error);
-    if (oauth) {
-      const out: ReturnType<typeof parseErrorBody> = { code: oauth, details: [] };
-      const description = asString(b.error_description);
-      const id = asString(b.id);
-      if (description) out.description = description;
-      if (id) out.pingoneErrorId = id;
-      return out;
-    }
-  }
-  return { code: LOCAL_ERROR_CODES.http, details: [] };
+  const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const pingone = text(b.code);
+  const code = pingone ?? text(b.error);
+  if (!code) return { code: LOCAL_ERROR_CODES.http, details: [] };
+  const out: ReturnType<typeof parseErrorBody> = {
+    code,
+    details: pingone ? asDetails(b.details) : [],
+  };
+  const description = text(pingone ? b.message : b.error_description);
+  const id = text(b.id);
+  if (description) out.description = description;
+  if (id) out.pingoneErrorId = id;
+  return out;
 }

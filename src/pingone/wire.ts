@@ -1,15 +1,11 @@
 /** How a call is put on the wire and read back: the pieces src/pingone/http.ts assembles. */
-import type { FetchLike, HttpSend } from './transport.js';
 import type { PingOneCall } from './call-types.js';
 
 /** The URL without its query or fragment: safe to log. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return url.replace(/[?#].*$/, '');
-  }
+  if (!URL.canParse(url)) return url.replace(/[?#].*$/, '');
+  const { origin, pathname } = new URL(url);
+  return origin + pathname;
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
@@ -34,28 +30,9 @@ export function withQuery(url: string, query: PingOneCall['query']): string {
   return `${url}${url.includes('?') ? '&' : '?'}${encoded.join('&')}`;
 }
 
-function getSetCookies(headers: Headers): string[] {
-  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
-  const joined = headers.get('set-cookie');
-  return joined ? [joined] : [];
-}
-
-/** A `fetch` as an {@link HttpSend}. */
-export function sendThrough(fetchLike: FetchLike): HttpSend {
-  return async (url, init) => {
-    const res = await fetchLike(url, { ...init, redirect: 'manual' });
-    const text = await res.text();
-    return {
-      status: res.status,
-      header: (name) => res.headers.get(name),
-      setCookies: getSetCookies(res.headers),
-      text,
-    };
-  };
-}
-
+/** PingOne reads at most 100 characters of its `X-Ping-External-*` headers. */
 export function truncateHeader(value: string): string {
-  return value.length > 100 ? value.slice(0, 100) : value;
+  return value.slice(0, 100);
 }
 
 /**
@@ -71,7 +48,11 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
 }
 
-export function buildRequest(call: PingOneCall, defaultTransactionId: string | undefined) {
+/** The headers and body of a {@link PingOneCall}. */
+export function buildRequest(call: PingOneCall): {
+  headers: Record<string, string>;
+  body?: string;
+} {
   const headers: Record<string, string> = {
     Accept: call.host === 'auth' ? '*/*' : 'application/json',
   };
@@ -81,30 +62,23 @@ export function buildRequest(call: PingOneCall, defaultTransactionId: string | u
     body = JSON.stringify(call.json);
   } else if (call.form !== undefined) {
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    const params =
-      call.form instanceof URLSearchParams
-        ? call.form
-        : new URLSearchParams(
-            Object.entries(call.form).filter((e): e is [string, string] => e[1] !== undefined),
-          );
-    body = params.toString();
+    const fields = Object.entries(call.form).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    );
+    body = new URLSearchParams(fields).toString();
   }
   if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
-  if (call.basic)
+  if (call.basic) {
     headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
-  if (call.cookie) headers.Cookie = call.cookie;
-  const transactionId = call.transactionId ?? defaultTransactionId;
-  if (transactionId) headers['X-Ping-External-Transaction-ID'] = truncateHeader(transactionId);
-  if (call.sessionId) headers['X-Ping-External-Session-ID'] = truncateHeader(call.sessionId);
-  // A caller's header replaces ours whatever its case (openid-client's are lower case).
-  for (const [name, value] of Object.entries(call.headers ?? {})) {
-    const ours = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
-    if (ours !== undefined) delete headers[ours];
-    headers[name] = value;
   }
-  return { headers, body };
+  if (call.cookie) headers.Cookie = call.cookie;
+  if (call.transactionId) {
+    headers['X-Ping-External-Transaction-ID'] = truncateHeader(call.transactionId);
+  }
+  return body === undefined ? { headers } : { headers, body };
 }
 
+/** JSON when the body is JSON, else its text; undefined when empty. */
 export function parseBody(text: string, contentType: string | null): unknown {
   if (!text) return undefined;
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
@@ -116,8 +90,8 @@ export function parseBody(text: string, contentType: string | null): unknown {
   }
 }
 
+/** `network error (ECONNREFUSED)`: fetch puts the system error in its TypeError's `cause`. */
 export function networkDescription(cause: unknown): string {
-  // fetch and the node transport wrap the system error (ECONNREFUSED, ENOTFOUND…) in `cause`.
   const inner = (cause as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = typeof inner?.code === 'string' ? inner.code : undefined;
   return code ? `network error (${code})` : 'network error';

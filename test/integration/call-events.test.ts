@@ -47,6 +47,9 @@ describe('pingone.call: one event per call, from the one call path', () => {
     // The token call goes through openid-client and still carries the approval it serves.
     for (const e of flowCalls) expect(e.transactionId, e.step).toBe(approval!.transferId);
     expect(flowCalls.every((e) => typeof e.requestId === 'string')).toBe(true);
+    // Each names its step of Ping's workflow, by number and name (src/pingone/workflow-steps.ts).
+    const numbered = new Set(mine.map((e) => `${e.workflowStep} ${e.workflowStepName}`));
+    expect([...numbered].sort()).toEqual(['16 authorize', '17 otp.check', '18 resume', '19 token']);
     const otp = mine.find((e) => e.step === 'otp.check')!;
     expect(otp).toMatchObject({ method: 'POST', status: 200, attempt: 1, willRetry: false });
     expect(otp.template).toMatch(/\/\{id\}\/flows\/\{id\}$/);
@@ -93,6 +96,58 @@ describe('pingone.call: one event per call, from the one call path', () => {
     expect(jwks.map((e) => [e.status, e.willRetry])).toEqual([
       [503, true],
       [503, false],
+    ]);
+  });
+
+  it('two approvals at once: each token call names its own transfer and request (AsyncLocalStorage)', async () => {
+    const events = listen();
+    t = await startTestApp();
+    const first = request.agent(t.app);
+    const second = request.agent(t.app);
+    await submitTransfer(first);
+    const firstOtp = latestOtp(t.emulator);
+    await submitTransfer(second);
+    const secondOtp = latestOtp(t.emulator);
+    const done = await Promise.all([submitCode(first, firstOtp), submitCode(second, secondOtp)]);
+    expect(done.map((res) => res.headers.location)).toEqual([
+      '/approvals/result',
+      '/approvals/result',
+    ]);
+    const transfers = new Set((await t.approvals.listRecent(2)).map((a) => a.transferId));
+    expect(transfers.size).toBe(2);
+    const tokens = events.filter((e) => e.step === 'token');
+    expect(new Set(tokens.map((e) => e.transactionId))).toEqual(transfers);
+    // Each token call's request is the one whose otp.check named the same transfer.
+    for (const token of tokens) {
+      const check = events.find(
+        (e) => e.step === 'otp.check' && e.transactionId === token.transactionId,
+      );
+      expect(token.requestId).toBe(check!.requestId);
+    }
+  });
+
+  it('discovery runs once for every approval, and again after it failed', async () => {
+    const events = listen();
+    t = await startTestApp();
+    const env = t.config.pingone!.environmentId;
+    const path = `/${env}/as/.well-known/openid-configuration`;
+    t.emulator.handle.addFault({ path, method: 'GET', status: 503, count: 1 });
+    const approve = async () => {
+      const agent = request.agent(t!.app);
+      await submitTransfer(agent);
+      return submitCode(agent, latestOtp(t!.emulator));
+    };
+    const failed = await approve();
+    // PingOne's 5xx: the PINGONE_ERROR page (src/approval/outcome.ts).
+    expect(failed.status).toBe(502);
+    expect(failed.text).toContain('Nothing was recorded');
+    for (let i = 0; i < 2; i++)
+      expect((await approve()).headers.location).toBe('/approvals/result');
+    expect(await t.approvals.listRecent(10)).toHaveLength(2);
+    const discoveries = events.filter((e) => e.step === 'discovery');
+    expect(discoveries.map((e) => [e.status, e.workflowStep])).toEqual([
+      [503, 19],
+      [200, 19],
     ]);
   });
 });

@@ -84,60 +84,28 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
   };
 }
 
-function unexpected(
-  step: string,
-  method: string,
-  url: string,
-  status: number,
-  description: string,
-) {
-  return new PingOneError({
-    step,
-    method,
-    url,
-    status,
-    code: LOCAL_ERROR_CODES.unexpectedResponse,
-    description,
-  });
+function unexpected(step: string, method: string, url: string, status: number, why: string) {
+  const code = LOCAL_ERROR_CODES.unexpectedResponse;
+  return new PingOneError({ step, method, url, status, code, description: why });
 }
 
 function asFlow(res: PingOneResponse, step: string, method: string, url: string): PingOneFlow {
   const body = res.body as Partial<PingOneFlow> | undefined;
-  if (
-    res.status !== 200 ||
-    typeof body !== 'object' ||
-    body === null ||
-    typeof body.id !== 'string' ||
-    typeof body.status !== 'string'
-  ) {
+  const isFlow = typeof body?.id === 'string' && typeof body.status === 'string';
+  if (res.status !== 200 || !isFlow) {
     throw unexpected(step, method, url, res.status, 'the answer is not a flow object');
   }
   return body as PingOneFlow;
 }
 
-/** Reads `code`, `state`, `iss` from a redirect URL's query (a resume 302). */
-export function authorizeResponseFromUrl(location: string): AuthorizeResponse | undefined {
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return undefined;
-  }
-  const code = url.searchParams.get('code');
-  if (!code) return undefined;
-  const response: AuthorizeResponse = { code };
-  const state = url.searchParams.get('state');
-  const iss = url.searchParams.get('iss');
-  if (state) response.state = state;
-  if (iss) response.iss = iss;
-  return response;
-}
-
-/** Reads an `authorizeResponse` object (resume JSON, or a COMPLETED flow that carries it). */
+/**
+ * `code`, `state` and `iss` of an authorization response: resume's JSON `authorizeResponse`, one
+ * a COMPLETED flow already carries, or the query of a redirect.
+ */
 export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.code !== 'string' || !v.code) return undefined;
+  const v = (value instanceof URLSearchParams ? Object.fromEntries(value) : value) as
+    Record<string, unknown> | undefined;
+  if (typeof v?.code !== 'string' || !v.code) return undefined;
   const response: AuthorizeResponse = { code: v.code };
   if (typeof v.state === 'string') response.state = v.state;
   if (typeof v.iss === 'string') response.iss = v.iss;
@@ -146,95 +114,83 @@ export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | u
 
 /**
  * PingOne's redirect-less flow API, steps 16–18 of "Create an MFA Transaction Approval using
- * SMS", on top of the shared HTTP client (timeouts, typed errors, no redirects followed).
+ * SMS", on the one call path (timeouts, typed errors, no redirects followed).
  *
  * @see PingOne docs, "Authorize (Transaction Approval)", "Flows", "Check One-Time Password (OTP)"
  */
 export function createFlowClient(options: FlowClientOptions): FlowClient {
   const { urls, http } = options;
   const now = options.now ?? (() => new Date());
-  const bearer = async () => (options.flowsBearer ? await options.flowsBearer() : undefined);
   /** A call on the auth host, carrying the flow's cookies and the approval's ids. */
   const flowCall = (
-    step: string,
-    method: 'GET' | 'POST',
-    url: string,
     context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
-    call: Partial<PingOneCall>,
-  ) =>
-    http.call({
-      step,
+    call: Omit<PingOneCall, 'host'>,
+  ) => {
+    const cookie = context.cookies && cookieHeader(context.cookies);
+    const { transactionId, requestId } = context;
+    return http.call({
       host: 'auth',
-      method,
-      url,
-      ...(context.cookies ? { cookie: cookieHeader(context.cookies) } : {}),
-      transactionId: context.transactionId,
-      requestId: context.requestId,
+      ...(cookie && { cookie }),
+      transactionId,
+      requestId,
       ...call,
     });
+  };
 
   return {
     async authorize(params, context) {
-      const res = await flowCall('authorize', 'GET', urls.authorize, context, {
-        query: authorizeQuery(params, 'pi.flow'),
-        // Each authorize sends an SMS: never repeated behind the user's back.
+      const url = urls.authorize;
+      const query = authorizeQuery(params, 'pi.flow');
+      // Each authorize sends an SMS: never repeated behind the user's back.
+      const res = await flowCall(context, {
+        step: 'authorize',
+        method: 'GET',
+        url,
+        query,
         idempotent: false,
       });
-      const flow = asFlow(res, 'authorize', 'GET', urls.authorize);
+      const flow = asFlow(res, 'authorize', 'GET', url);
       return { flow, cookies: mergeSetCookies({}, res.setCookies, now()) };
     },
 
     async checkOtp(flowId, otp, context) {
       const url = urls.flow(flowId);
-      const token = await bearer();
-      const res = await flowCall('otp.check', 'POST', url, context, {
+      const bearer = await options.flowsBearer?.();
+      const res = await flowCall(context, {
+        step: 'otp.check',
+        method: 'POST',
+        url,
         json: { otp },
         contentType: VENDOR_TYPES.otpCheck,
-        ...(token ? { bearer: token } : {}),
+        ...(bearer && { bearer }),
       });
       const flow = asFlow(res, 'otp.check', 'POST', url);
       return { flow, cookies: mergeSetCookies(context.cookies, res.setCookies, now()) };
     },
 
     async resume(flowId, context) {
-      const res = await flowCall('resume', 'GET', urls.resume, context, { query: { flowId } });
+      const url = urls.resume;
+      const res = await flowCall(context, {
+        step: 'resume',
+        method: 'GET',
+        url,
+        query: { flowId },
+      });
       const cookies = mergeSetCookies(context.cookies, res.setCookies, now());
       // pi.flow answers JSON with `authorizeResponse`; a redirect mode answers 302 + Location.
-      const fromJson =
-        res.status === 200
-          ? authorizeResponseFromJson(
-              (res.body as { authorizeResponse?: unknown } | undefined)?.authorizeResponse,
-            )
-          : undefined;
-      const fromLocation =
-        res.status >= 300 && res.status < 400 && res.location
-          ? authorizeResponseFromUrl(new URL(res.location, urls.resume).toString())
-          : undefined;
-      const response = fromJson ?? fromLocation;
-      if (!response && res.location) {
-        // A redirect with `error=access_denied` (and friends) instead of a code.
-        const error = new URL(res.location, urls.resume).searchParams.get('error');
-        if (error) {
-          throw new PingOneError({
-            step: 'resume',
-            method: 'GET',
-            url: urls.resume,
-            status: res.status,
-            code: error,
-            description: 'PingOne redirected with an error instead of a code',
-          });
-        }
+      const redirect = res.status >= 300 && res.status < 400 && res.location;
+      const query = redirect ? new URL(redirect, url).searchParams : undefined;
+      const body = res.status === 200 ? (res.body as { authorizeResponse?: unknown }) : undefined;
+      const response = authorizeResponseFromJson(query ?? body?.authorizeResponse);
+      if (response) return { response, cookies };
+      // A redirect with `error=access_denied` (and friends) instead of a code.
+      const code = query?.get('error');
+      if (code) {
+        const description = 'PingOne redirected with an error instead of a code';
+        const { status } = res;
+        throw new PingOneError({ step: 'resume', method: 'GET', url, status, code, description });
       }
-      if (!response) {
-        throw unexpected(
-          'resume',
-          'GET',
-          urls.resume,
-          res.status,
-          'no authorization code in the answer',
-        );
-      }
-      return { response, cookies };
+      throw unexpected('resume', 'GET', url, res.status, 'no authorization code in the answer');
     },
 
     authorizeUrl(params) {

@@ -1,4 +1,5 @@
 import { onCall, urlTemplate, type CallEvent } from '../../../src/pingone/call-events.js';
+import { callScope } from '../../../src/pingone/call-scope.js';
 import { describe, expect, it } from 'vitest';
 import {
   createHttpClient,
@@ -34,6 +35,12 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'content-type': 'application/json', ...headers },
   });
 
+/** A fetch that never answers; it rejects with the reason its signal aborts with. */
+const hang = ((_: unknown, init?: RequestInit) =>
+  new Promise<Response>((_resolve, reject) => {
+    init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+  })) as typeof fetch;
+
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
 /** Collects the client's `pingone.call` events. */
@@ -45,13 +52,14 @@ function watched(http: HttpClient, into: CallEvent[]): HttpClient {
 describe('createHttpClient', () => {
   it('sends JSON with Accept application/json and a bearer token on management calls', async () => {
     const { fn, seen } = scriptedFetch([json(201, { id: 'a1' })]);
-    const http = createHttpClient({ fetch: fn, transactionId: 'tx-1' });
+    const http = createHttpClient({ fetch: fn });
     const res = await http.call<{ id: string }>({
       step: 'create application',
       method: 'POST',
       url: 'https://api.pingone.eu/v1/environments/e/applications',
       bearer: 'tok',
       json: { name: 'x' },
+      transactionId: 'tx-1',
     });
     expect(res.status).toBe(201);
     expect(res.body.id).toBe('a1');
@@ -79,7 +87,7 @@ describe('createHttpClient', () => {
       json: { otp: '123456' },
       contentType: VENDOR_TYPES.otpCheck,
       cookie: 'ST=a; ST-NO-SS=b',
-      sessionId: 's'.repeat(150),
+      transactionId: 't'.repeat(150),
     });
     expect(res.status).toBe(302);
     expect(res.location).toBe('https://rp.example/cb?code=c');
@@ -88,7 +96,7 @@ describe('createHttpClient', () => {
     expect(sent.Accept).toBe('*/*');
     expect(sent['Content-Type']).toBe('application/vnd.pingidentity.otp.check+json');
     expect(sent.Cookie).toBe('ST=a; ST-NO-SS=b');
-    expect(sent['X-Ping-External-Session-ID']).toHaveLength(100);
+    expect(sent['X-Ping-External-Transaction-ID']).toHaveLength(100);
   });
 
   it('sends client_secret_basic and a form body', async () => {
@@ -278,11 +286,7 @@ describe('createHttpClient', () => {
   });
 
   it('times out a call that does not answer and reports TIMEOUT', async () => {
-    const hang = (_: unknown, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-      });
-    const http = createHttpClient({ fetch: hang as typeof fetch, timeoutMs: 20, ...noSleep });
+    const http = createHttpClient({ fetch: hang, timeoutMs: 20, ...noSleep });
     const e = (await http
       .call({ step: 's', method: 'POST', url: 'https://x/y' })
       .catch((x: unknown) => x)) as PingOneError;
@@ -325,30 +329,39 @@ describe('parseRetryAfter and redactUrl', () => {
   });
 });
 
-describe('fetchFor (openid-client’s customFetch on the same path)', () => {
-  const context = { step: () => 'token', transactionId: 'tx-9', requestId: 'req-9' };
+describe('fetch (openid-client’s customFetch on the same path)', () => {
+  const scope = { transactionId: 'tx-9', requestId: 'req-9' };
 
-  it('hands back error statuses as a Response, with one event naming the approval', async () => {
+  it('hands back the platform’s own Response, error statuses included, with one event naming the approval', async () => {
     const reports: CallEvent[] = [];
-    const { fn, seen } = scriptedFetch([
-      json(400, { error: 'invalid_grant', id: 'e-1' }, { 'www-authenticate': 'Basic' }),
-    ]);
+    const answer = json(
+      400,
+      { error: 'invalid_grant', id: 'e-1' },
+      { 'www-authenticate': 'Basic', 'x-other': 'kept' },
+    );
+    const { fn, seen } = scriptedFetch([answer]);
     const http = watched(createHttpClient({ fetch: fn }), reports);
-    const res = await http.fetchFor(context)('https://auth.x/env/as/token', {
-      method: 'POST',
-      headers: { accept: 'application/json', authorization: 'Basic abc' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c' }),
-    });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('www-authenticate')).toBe('Basic');
+    const res = await callScope.run(scope, () =>
+      http.fetch('token', 'https://auth.x/env/as/token', {
+        method: 'POST',
+        headers: { accept: 'application/json', authorization: 'Basic abc' },
+        body: 'grant_type=authorization_code&code=c',
+      }),
+    );
+    expect(res).toBe(answer);
     expect(await res.json()).toEqual({ error: 'invalid_grant', id: 'e-1' });
     const sent = new Headers(seen[0]!.init.headers);
     expect(sent.get('accept')).toBe('application/json');
+    expect(sent.get('authorization')).toBe('Basic abc');
     expect(sent.get('x-ping-external-transaction-id')).toBe('tx-9');
-    expect(seen[0]!.init.body).toBe('grant_type=authorization_code&code=c');
+    expect(seen[0]!.init).toMatchObject({
+      redirect: 'manual',
+      body: 'grant_type=authorization_code&code=c',
+    });
     expect(reports).toEqual([
       expect.objectContaining({
         step: 'token',
+        workflowStep: 19,
         status: 400,
         errorCode: 'invalid_grant',
         pingoneErrorId: 'e-1',
@@ -359,17 +372,76 @@ describe('fetchFor (openid-client’s customFetch on the same path)', () => {
     ]);
   });
 
+  it('retries a GET on 503 and answers the second Response', async () => {
+    const second = json(200, { keys: [] });
+    const { fn, seen } = scriptedFetch([json(503, { code: 'UNEXPECTED_ERROR' }), second]);
+    const http = createHttpClient({ fetch: fn, ...noSleep });
+    const res = await http.fetch('jwks', 'https://auth.x/env/as/jwks', { method: 'GET' });
+    expect(res).toBe(second);
+    expect(seen).toHaveLength(2);
+  });
+
   it('rejects a network failure with a PingOneError; never repeats a POST', async () => {
     const { fn, seen } = scriptedFetch([
       new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }),
     ]);
     const http = createHttpClient({ fetch: fn, ...noSleep });
     const e = (await http
-      .fetchFor(context)('https://auth.x/env/as/token', { method: 'POST' })
+      .fetch('token', 'https://auth.x/env/as/token', { method: 'POST' })
       .catch((err: unknown) => err)) as PingOneError;
     expect(e).toBeInstanceOf(PingOneError);
     expect(e.code).toBe('NETWORK_ERROR');
     expect(seen).toHaveLength(1);
+  });
+
+  it('a deadline of the caller (openid-client’s timeout) is a TIMEOUT too', async () => {
+    const http = createHttpClient({ fetch: hang, timeoutMs: 10_000, ...noSleep });
+    const e = (await http
+      .fetch('token', 'https://auth.x/env/as/token', {
+        method: 'POST',
+        signal: AbortSignal.timeout(20),
+      })
+      .catch((err: unknown) => err)) as PingOneError;
+    expect(e.code).toBe('TIMEOUT');
+  });
+});
+
+describe('workflow steps on the events', () => {
+  it('names each call’s step from WORKFLOW_STEPS: by its name, else by method and path', async () => {
+    const reports: CallEvent[] = [];
+    const answers = Array.from({ length: 6 }, () => json(200, {}));
+    const { fn } = scriptedFetch(answers);
+    const http = watched(createHttpClient({ fetch: fn }), reports);
+    const env = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+    const calls = [
+      { step: 'worker token', method: 'POST', url: `https://auth.x/${env}/as/token` },
+      {
+        step: 'create application',
+        method: 'POST',
+        url: `https://api.x/v1/environments/${env}/applications`,
+      },
+      {
+        step: 'read users',
+        method: 'GET',
+        url: `https://api.x/v1/environments/${env}/users/u1/devices`,
+      },
+      { step: 'otp.check', method: 'POST', url: `https://auth.x/${env}/flows/f1` },
+      { step: 'token', method: 'POST', url: `https://auth.x/${env}/as/token` },
+      {
+        step: 'something else',
+        method: 'GET',
+        url: `https://api.x/v1/environments/${env}/nowhere`,
+      },
+    ] as const;
+    for (const call of calls) await http.call({ ...call, idempotent: false });
+    expect(reports.map((r) => [r.workflowStep, r.workflowStepName])).toEqual([
+      [0, 'worker token'],
+      [1, 'application'],
+      [15, 'SMS device'],
+      [17, 'otp.check'],
+      [19, 'token'],
+      [undefined, undefined],
+    ]);
   });
 });
 

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, PingOneError } from '../../../src/pingone/http.js';
-import { createTransport } from '../../../src/pingone/transport.js';
 
 interface Seen {
   method: string;
@@ -40,6 +39,11 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       return;
     case '/slow':
       setTimeout(() => res.end('late'), 2_000).unref();
+      return;
+    case '/stall':
+      // The headers and a first part, then nothing: the deadline covers the body too.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
       return;
     case '/half':
       // Promises more body than it sends, then drops the connection.
@@ -91,54 +95,32 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('the transport (what src/pingone/http.ts sends every call through)', () => {
-  const send = createTransport();
-  const get = { method: 'GET', headers: {} };
+describe('createHttpClient’s own calls on a real socket (json-transport.ts, the default)', () => {
+  const http = createHttpClient({ timeoutMs: 500, retry: { maxAttempts: 1 } });
 
-  it('answers status, headers by any case, every Set-Cookie and the body text', async () => {
-    const answer = await send(`${base}/json`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{"a":1}',
-    });
-    expect(answer.status).toBe(200);
-    expect(answer.header('Content-Type')).toBe('application/json');
-    expect(answer.header('x-missing')).toBeNull();
-    expect(answer.setCookies).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
-    expect(JSON.parse(answer.text)).toEqual({ echo: '{"a":1}', type: 'application/json' });
+  it('answers status, every Set-Cookie and the parsed JSON body', async () => {
+    const res = await http.call({ step: 's', method: 'POST', url: `${base}/json`, json: { a: 1 } });
+    expect(res.status).toBe(200);
+    expect(res.setCookies).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
+    expect(res.body).toEqual({ echo: '{"a":1}', type: 'application/json' });
   });
 
   it('never follows a redirect; one Set-Cookie is a list of one', async () => {
-    const moved = await send(`${base}/redirect`, get);
+    const moved = await http.call({
+      step: 's',
+      host: 'auth',
+      method: 'GET',
+      url: `${base}/redirect`,
+    });
     expect(moved.status).toBe(302);
-    expect(moved.header('location')).toBe('https://example.invalid/callback?code=c');
+    expect(moved.location).toBe('https://example.invalid/callback?code=c');
     expect(moved.setCookies).toEqual(['ST=moved; Path=/']);
     expect(seen.at(-1)!.url).toBe('/redirect');
   });
 
-  it('rejects an abort with its reason: before the call, while waiting, on a timeout', async () => {
-    const reason = new Error('stop');
-    await expect(send(`${base}/slow`, { ...get, signal: AbortSignal.abort(reason) })).rejects.toBe(
-      reason,
-    );
-    const controller = new AbortController();
-    const pending = send(`${base}/slow`, { ...get, signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 50);
-    await expect(pending).rejects.toBe(reason);
-    await expect(
-      send(`${base}/slow`, { ...get, signal: AbortSignal.timeout(50) }),
-    ).rejects.toMatchObject({
-      name: 'TimeoutError',
-    });
-  });
-
-  it('keeps the connection alive and sends the body with its length', async () => {
+  it('sends a form body with its length and keeps the connection alive', async () => {
     for (let i = 0; i < 4; i++) {
-      await send(`${base}/json`, {
-        method: 'post',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ a: 'b c' }).toString(),
-      });
+      await http.call({ step: 's', method: 'POST', url: `${base}/json`, form: { a: 'b c' } });
     }
     const calls = seen.slice(-4);
     expect(calls[0]).toMatchObject({ method: 'POST', body: 'a=b+c' });
@@ -146,18 +128,26 @@ describe('the transport (what src/pingone/http.ts sends every call through)', ()
     expect(reusedConnections(calls)).toBe(true);
   });
 
-  it('a refused connection and a cut body are TypeErrors with the system error as cause', async () => {
-    const refused = await send(await refusedUrl(), get).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(TypeError);
-    expect((refused as TypeError).cause).toMatchObject({ code: 'ECONNREFUSED' });
-    const cut = await send(`${base}/half`, get).catch((e: unknown) => e);
-    expect(cut).toBeInstanceOf(TypeError);
+  it('an empty answer has no body', async () => {
+    const res = await http.call({ step: 's', method: 'DELETE', url: `${base}/empty` });
+    expect(res).toMatchObject({ status: 204, body: undefined });
   });
-});
 
-describe('createHttpClient over the transport (the default transport)', () => {
-  it('parses PingOne’s error body, Retry-After and the status from a real socket', async () => {
-    const http = createHttpClient({ retry: { maxAttempts: 1 } });
+  it('a refused connection and a cut body are NETWORK_ERRORs naming the system error', async () => {
+    const refused = (await http
+      .call({ step: 's', method: 'GET', url: await refusedUrl() })
+      .catch((e: unknown) => e)) as PingOneError;
+    expect(refused).toMatchObject({
+      code: 'NETWORK_ERROR',
+      description: 'network error (ECONNREFUSED)',
+    });
+    const cut = await http
+      .call({ step: 's', method: 'GET', url: `${base}/half` })
+      .catch((e: unknown) => e);
+    expect(cut).toMatchObject({ code: 'NETWORK_ERROR' });
+  });
+
+  it('parses PingOne’s error body, Retry-After and the status', async () => {
     const error = await http
       .call({ step: 'otp.check', method: 'POST', url: `${base}/error`, json: {} })
       .catch((e: unknown) => e);
@@ -170,12 +160,26 @@ describe('createHttpClient over the transport (the default transport)', () => {
     });
   });
 
-  it('times out a call that gets no answer, as a TIMEOUT PingOneError', async () => {
-    const http = createHttpClient({ timeoutMs: 50, retry: { maxAttempts: 1 } });
-    const error = await http
-      .call({ step: 'resume', method: 'GET', url: `${base}/slow` })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PingOneError);
-    expect((error as PingOneError).code).toBe('TIMEOUT');
+  it('times out a call that gets no answer, and one whose body never ends, within the deadline', async () => {
+    const quick = createHttpClient({ timeoutMs: 50, retry: { maxAttempts: 1 } });
+    for (const path of ['/slow', '/stall']) {
+      const started = performance.now();
+      const error = await quick
+        .call({ step: 'resume', method: 'GET', url: `${base}${path}` })
+        .catch((e: unknown) => e);
+      expect(error, path).toBeInstanceOf(PingOneError);
+      expect((error as PingOneError).code, path).toBe('TIMEOUT');
+      expect(performance.now() - started, path).toBeLessThan(1_000);
+    }
+  });
+});
+
+describe('createHttpClient’s fetch (openid-client’s) on a real socket', () => {
+  it('is the platform’s fetch: its Response comes back whole, every header kept', async () => {
+    const http = createHttpClient({ retry: { maxAttempts: 1 } });
+    const res = await http.fetch('jwks', `${base}/json`, { method: 'GET' });
+    expect(res).toBeInstanceOf(Response);
+    expect(res.headers.getSetCookie()).toEqual(['ST=one; Path=/env/', 'ST-NO-SS=two; Path=/env/']);
+    expect(await res.json()).toEqual({ echo: '' });
   });
 });

@@ -1,0 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The approval a PingOne call serves. openid-client makes its calls through one shared
+ * `customFetch` and hands it nothing about the exchange it serves, so the token step runs inside
+ * a scope that this fetch reads back (src/pingone/http.ts).
+ */
+export interface CallScope {
+  /** Sent as `X-Ping-External-Transaction-ID`: the transfer being approved. */
+  transactionId?: string | undefined;
+  /** The app's own request id, on the call's event. */
+  requestId?: string | undefined;
+  /** Given the token endpoint's JSON answer, checked or not (the inspector decodes it). */
+  onTokenResponse?: ((status: number, body: Record<string, unknown>) => void) | undefined;
+}
+
+export const callScope = new AsyncLocalStorage<CallScope>();
