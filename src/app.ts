@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Store } from 'express-session';
 import type { ApprovalStore } from './approval/approval-store.js';
 import type { ApprovalContext } from './approval/approval-context.js';
+import { onApprovalEvent } from './approval/approval-events.js';
 import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
 import { smsPreviewRoute } from './approval/sms-preview.js';
@@ -26,9 +27,8 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
 import { storeFailure } from './http/store-failure.js';
-import { createInspector } from './inspector/inspector.js';
-import type { TraceStore } from './inspector/trace-store.js';
 import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
+import { logApprovalEvent } from './log-approval-event.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient, createTokenClient } from './pingone/flow.js';
 import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
@@ -73,12 +73,16 @@ export interface AppDeps {
   counterStore?: RateLimitStoreFactory;
   /** How long the loser of a race waits for the winner (default 3 × PINGONE_TIMEOUT_MS). */
   raceWaitMs?: number;
-  /** The inspector's finished traces (default: in this process; shared in Redis when scaled out). */
-  traceStore?: TraceStore;
   /**
-   * Aborted when the app is retired: it stops observing PingOne calls (its log lines, the
-   * inspector). The channel is the process's, so a host that builds several apps in one process
-   * (tests, a reload) would otherwise keep every one of them subscribed.
+   * Mounted after the session, the CSRF check and the history routes, right before the approval
+   * routes: each sees every request with its session, may answer routes of its own, and calls
+   * `next()` for the rest. server.ts mounts the inspector here; the app knows nothing of it.
+   */
+  extensions?: RequestHandler[];
+  /**
+   * Aborted when the app is retired: its log lines stop listening to the PingOne call and
+   * approval channels. The channels are the process's, so a host that builds several apps in one
+   * process (tests, a reload) would otherwise keep every one of them subscribed.
    */
   signal?: AbortSignal;
 }
@@ -137,40 +141,16 @@ export function createApp(deps: AppDeps): Express {
     retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
   });
   onCall(http.id, logPingOneCall(logger), deps.signal);
+  onApprovalEvent(http.id, logApprovalEvent(logger), deps.signal);
   // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
   const workerTokens = settings.worker
     ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
     : undefined;
   const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
-  // The inspector (on by default in embedded mode) records each step of an approval for the
-  // timeline; off, nothing of it is built and nobody observes the approvals.
-  const inspector = config.inspector
-    ? createInspector({
-        client: http.id,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-        mode: config.mode,
-        ui: config.approvalUi,
-        urls,
-        clientId: settings.clientId,
-        clientSecret: settings.clientSecret,
-        username: settings.username,
-        policyName: settings.policyName,
-        redirectUri,
-        approvals: deps.approvals,
-        ...(deps.traceStore ? { store: deps.traceStore } : {}),
-        now,
-        flowsBearer: Boolean(flowsBearer),
-        ...(deps.userId ? { userId: deps.userId } : {}),
-        ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
-        // Embedded mode only: the emulator's outbox sits next to its phone page.
-        ...(config.mode === 'embedded' && deps.emulatorPhoneUrl
-          ? { smsOutboxUrl: new URL('sms', deps.emulatorPhoneUrl).href }
-          : {}),
-      })
-    : undefined;
   const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
   const subjectOf = deps.approvalSubject ?? (() => settings.username);
   const ctx: ApprovalContext = {
+    client: http.id,
     settings,
     subjectOf,
     urls,
@@ -192,11 +172,9 @@ export function createApp(deps: AppDeps): Express {
     smsLimits,
     // The longest another request may take to finish a flow: otp.check, resume and token.
     raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
-    logger,
     now,
     ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
     ...(deps.userId ? { userId: deps.userId } : {}),
-    ...(inspector ? { observer: inspector } : {}),
   };
 
   const app = express();
@@ -272,7 +250,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.verify);
   // A browser's own approvals (from its session), or all of them for the operator's token.
   app.use(approvalHistoryRoutes(deps.approvals, config.operatorToken));
-  if (inspector) app.use(inspector.middleware, inspector.routes);
+  for (const extension of deps.extensions ?? []) app.use(extension);
   const limits = rateLimits({
     limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
     subjectOf,

@@ -12,8 +12,10 @@ import {
   type AppConfig,
 } from './config.js';
 import { startEmulator } from './emulator/index.js';
-import { RedisTraceStore } from './inspector/trace-store.js';
+import { createInspector } from './inspector/inspector.js';
+import { RedisTraceStore, type TraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
+import { onCall, type CallEvent } from './pingone/call-events.js';
 import { provisionLocal } from './provisioning/provision-local.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient } from './store/connect-redis-client.js';
@@ -103,7 +105,7 @@ async function sharedTraceStore(redisUrl: string, timeoutMs: number, logger: Log
  */
 export async function startStack(options: StartOptions): Promise<RunningStack> {
   let config = options.config;
-  const extraDeps: Partial<AppDeps> = {};
+  let traceStore: TraceStore | undefined;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
   const stores =
@@ -130,7 +132,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     if (config.inspector && config.redisUrl && stores.kind === 'redis') {
       const shared = await sharedTraceStore(config.redisUrl, config.redisTimeoutMs, logger);
       closeTraces = shared.close;
-      extraDeps.traceStore = shared.store;
+      traceStore = shared.store;
     }
   } catch (error) {
     await closeStores();
@@ -150,7 +152,8 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  const extra: Partial<AppDeps> = { ...extraDeps };
+  const extra: Partial<AppDeps> = {};
+  let setupCalls: CallEvent[] | undefined;
   // Aborted once the last request is answered: the app stops observing PingOne calls.
   const retired = new AbortController();
   let closeEmulator: (() => Promise<void>) | undefined;
@@ -167,12 +170,18 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
+      // Steps 1–15 as the inspector's first row shows them: this emulator's calls only.
+      const calls: CallEvent[] = [];
+      const stopCollecting = onCall(undefined, (call) => {
+        if (call.url.startsWith(`${emulator.url}/`)) calls.push(call);
+      });
       const local = await provisionLocal(emulator, {
         username: EMBEDDED_USERNAME,
         prefix: DEFAULT_PREFIX,
         redirectUri: `${config.baseUrl}/callback`,
         timeoutMs: config.timeoutMs,
-      });
+      }).finally(stopCollecting);
+      setupCalls = calls;
       config = {
         ...config,
         // Embedded mode needs no SESSION_SECRET: the emulator, and so every flow, lives only
@@ -184,6 +193,23 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       extra.phoneHint = EMBEDDED_PHONE;
       extra.userId = local.userId;
     }
+    // The inspector (on by default in embedded mode) only listens; the app mounts it.
+    const inspector =
+      config.inspector &&
+      createInspector({
+        mode: config.mode,
+        ui: config.approvalUi,
+        approvals: stores.approvals,
+        signal: retired.signal,
+        flowsBearer: Boolean(config.pingone?.worker),
+        ...(traceStore && { store: traceStore }),
+        ...(setupCalls && { setupCalls }),
+        ...(extra.phoneHint && { phoneHint: extra.phoneHint }),
+        ...(extra.emulatorPhoneUrl && {
+          smsOutboxUrl: new URL('sms', extra.emulatorPhoneUrl).href,
+        }),
+        ...(options.deps?.now && { now: options.deps.now }),
+      });
     const app = createApp({
       config,
       approvals: stores.approvals,
@@ -191,6 +217,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       logger,
       signal: retired.signal,
       ...(limitStores ? { counterStore: limitStores.store } : {}),
+      ...(inspector && { extensions: [inspector] }),
       ...extra,
       ...options.deps,
     });

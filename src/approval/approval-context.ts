@@ -1,15 +1,16 @@
 import type { Request } from 'express';
 import type { ApprovalStore } from './approval-store.js';
 import type { RelyingPartySettings } from '../config.js';
-import type { Logger } from '../log.js';
 import type { FlowClient, TokenClient } from '../pingone/flow.js';
 import type { PingOneUrls } from '../pingone/urls.js';
+import { publishApproval, type EventBody } from './approval-events.js';
 import type { FlowClaims } from './session-state.js';
-import type { ApprovalObserver } from './approval-observer.js';
 import type { SmsLimits } from './transfer.js';
 
 /** What the approval routes need; built once by createApp. */
 export interface ApprovalContext {
+  /** The app's PingOne client id (`HttpClient.id`): names the app on its approval events. */
+  client: number;
   settings: RelyingPartySettings;
   /** Whom the request's approval is for: the request JWT's `sub` (AppDeps.approvalSubject). */
   subjectOf(req: Request): string;
@@ -23,14 +24,21 @@ export interface ApprovalContext {
   claims: FlowClaims;
   /** What the transaction SMS may be: a payee that makes it longer is refused on the form. */
   smsLimits: SmsLimits;
-  /** How long the loser of a race waits for the winner's outcome (awaitOutcome). */
+  /** How long the loser of a race waits for the winner's outcome (afterOtherRequest). */
   raceWaitMs: number;
-  logger: Logger;
   now: () => Date;
   /** Where the code goes, when the app knows (embedded mode's phone). */
   phoneHint?: string;
   /** The user's PingOne id when known ahead (embedded mode); else learned from the flow. */
   userId?: string;
-  /** Told what happened (the inspector, INSPECTOR on); absent when nobody listens. */
-  observer?: ApprovalObserver;
+}
+
+/** Tells whoever listens (approval-events.ts) what just happened to `transferId` in this request. */
+export function tell(
+  ctx: ApprovalContext,
+  req: Request,
+  transferId: string,
+  build: () => EventBody,
+): void {
+  publishApproval({ client: ctx.client, transferId, requestId: req.id }, build);
 }

@@ -1,47 +1,77 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { ApprovalRecord } from './approval-store.js';
+import { auditFields } from '../http/audit-fields.js';
 import {
   IdTokenRejectedError,
   type AuthorizeResponse,
   type VerifiedIdToken,
 } from '../pingone/flow.js';
 import { isPingOneError } from '../pingone/http.js';
-import { auditFields } from '../http/audit-fields.js';
-import type { PingOneStep } from '../errors.js';
-import type { ApprovalContext } from './approval-context.js';
-import { observe, observedRequest, type TokenVerdict } from './approval-observer.js';
+import { tell, type ApprovalContext } from './approval-context.js';
+import type { TokenCheck, TokenChecked } from './approval-events.js';
+import type { ApprovalRecord } from './approval-store.js';
 import { freshnessProblem, MAX_AGE_SECONDS } from './freshness.js';
-import { triageFailure } from './outcome.js';
+import { pingoneFailed } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
+type Expected = TokenChecked['expected'];
+
 /** Why an ID token that passed openid-client's checks is still not evidence for this approval. */
-function subjectProblem(
-  ctx: ApprovalContext,
-  flow: FlowState,
+function ourCheck(
+  expected: Expected,
   claims: VerifiedIdToken,
-): string | undefined {
-  const expectedSub = flow.userId ?? ctx.userId;
-  if (expectedSub) {
-    if (claims.sub !== expectedSub) return `sub ${claims.sub} is not the user of this flow`;
-  } else if (claims.preferred_username !== undefined) {
-    if (claims.preferred_username.toLowerCase() !== ctx.settings.username.toLowerCase()) {
-      return 'preferred_username is not the configured user';
+): { check: TokenCheck; reason: string } | undefined {
+  if (expected.sub) {
+    if (claims.sub !== expected.sub) {
+      return { check: 'sub', reason: `sub ${claims.sub} is not the user of this flow` };
     }
-  } else {
-    return 'the subject cannot be tied to the configured user (no user id known)';
+  } else if (claims.preferred_username === undefined) {
+    const reason = 'the subject cannot be tied to the configured user (no user id known)';
+    return { check: 'sub', reason };
+  } else if (claims.preferred_username.toLowerCase() !== expected.username.toLowerCase()) {
+    return { check: 'sub', reason: 'preferred_username is not the configured user' };
   }
-  if (claims.acr !== ctx.settings.policyName) {
-    return `acr ${claims.acr ?? '(none)'} is not the policy ${ctx.settings.policyName}`;
+  if (claims.acr !== expected.acr) {
+    return {
+      check: 'acr',
+      reason: `acr ${claims.acr ?? '(none)'} is not the policy ${expected.acr}`,
+    };
   }
-  return undefined;
+  const stale = freshnessProblem(expected.notBefore, claims.auth_time);
+  return stale ? { check: 'auth_time', reason: stale } : undefined;
+}
+
+function recordOf(ctx: ApprovalContext, transfer: PendingTransfer, claims: VerifiedIdToken) {
+  const { sub, iss, aud, acr, amr, auth_time, sid, jti, idTokenSha256 } = claims;
+  const record: ApprovalRecord = {
+    transferId: transfer.id,
+    approvalId: randomUUID(),
+    amount: transfer.amount,
+    currency: transfer.currency,
+    payee: transfer.payee,
+    fromAccount: transfer.fromAccount,
+    transferHash: transfer.hash,
+    approvedAt: ctx.now().toISOString(),
+    evidence: {
+      sub,
+      iss,
+      aud,
+      ...(acr && { acr }),
+      ...(amr && { amr }),
+      ...(auth_time !== undefined && { authTime: auth_time }),
+      ...(sid && { sid }),
+      ...(jti && { jti }),
+      ...(idTokenSha256 && { idTokenSha256 }),
+    },
+  };
+  return record;
 }
 
 /**
- * The authorization response is in hand: exchange the code, validate the ID token, check that
- * it names our user and our MFA policy and an authentication made for this flow, and only then
- * record the approval, once per transfer.
+ * Step 19 and what makes it evidence: the authorization response is in hand; exchange the code,
+ * let openid-client validate the ID token, check that it names our user and our MFA policy and
+ * an authentication made for this flow, and only then record the approval, once per transfer.
  */
 export async function finishFlow(
   ctx: ApprovalContext,
@@ -50,29 +80,38 @@ export async function finishFlow(
   transfer: PendingTransfer,
   response: AuthorizeResponse,
 ): Promise<void> {
-  const log = { transferId: transfer.id };
-  const inspect = (verdict: Omit<TokenVerdict, 'flow' | 'transfer' | 'response'>) =>
-    ctx.observer?.tokenChecked(observedRequest(req), { flow, transfer, response, ...verdict });
+  const expected: Expected = {
+    iss: ctx.urls.issuer,
+    aud: ctx.settings.clientId,
+    username: ctx.settings.username,
+    acr: ctx.settings.policyName,
+    notBefore: flow.startedAt,
+    ...((flow.userId ?? ctx.userId) && { sub: flow.userId ?? ctx.userId }),
+  };
+  const refuse = async (
+    failed: { check: TokenCheck; reason: string },
+    claims?: VerifiedIdToken,
+  ) => {
+    tell(ctx, req, transfer.id, () => ({
+      kind: 'token-checked',
+      step: 19,
+      verdict: 'rejected',
+      failedCheck: failed.check,
+      reason: failed.reason,
+      expected,
+      ...(claims && { claims: withoutSid(claims) }),
+    }));
+    const mismatch = failed.check === 'state';
+    await settle(ctx, req, transfer, 'failed', {
+      reason: mismatch ? 'answer-mismatch' : 'token-rejected',
+      step: mismatch ? 18 : 19,
+    });
+  };
+
   // `state` is echoed by some PingOne answers and not others (docs/pingone-contract.md §9): checked when present.
   if (response.state !== undefined && response.state !== flow.state) {
-    req.log.warn(
-      { ...log, event: 'flow.state_mismatch' },
-      'state in the authorization response does not match',
-    );
-    inspect({ stateMismatch: true });
-    await settle(ctx, req, transfer, 'failed', {
-      reason: 'The answer from PingOne did not belong to this approval.',
-    });
-    return;
+    return refuse({ check: 'state', reason: 'the answer carried another flow’s state' });
   }
-
-  const told = {
-    kind: 'token',
-    code: response.code,
-    codeVerifier: flow.codeVerifier,
-    redirectUri: flow.redirectUri,
-  } as const;
-  let answer: { status: number; body: Record<string, unknown> } | undefined;
   let claims: VerifiedIdToken;
   try {
     claims = await ctx.tokens.exchange({
@@ -83,79 +122,50 @@ export async function finishFlow(
       redirectUri: flow.redirectUri,
       transactionId: transfer.id,
       requestId: req.id,
-      needUsername: !(flow.userId ?? ctx.userId),
+      needUsername: expected.sub === undefined,
       maxAge: MAX_AGE_SECONDS,
-      // Read only for an observer (the inspector decodes it); never kept.
-      ...(ctx.observer && { onTokenResponse: (status, body) => (answer = { status, body }) }),
     });
-    observe(ctx.observer, req, () => ({ ...told, ...(answer && { answer }) }));
   } catch (error) {
-    // A token that failed our checks came with a 200: the token call itself went well.
-    observe(ctx.observer, req, () => ({
-      ...told,
-      ...(answer && { answer }),
-      ...(error instanceof IdTokenRejectedError ? {} : { error }),
-    }));
     if (error instanceof IdTokenRejectedError) {
-      req.log.warn({ ...log, reason: error.reason, event: 'token.rejected' }, 'ID token rejected');
-      inspect({ rejected: error.reason });
-      await settle(ctx, req, transfer, 'failed', {
-        reason: 'PingOne’s answer did not pass our checks.',
-      });
-      return;
+      return refuse({ check: 'openid-client', reason: error.reason });
     }
-    if (!isPingOneError(error)) throw error;
-    req.log.warn({ ...log, err: error, event: 'token.failed' }, 'token exchange failed');
-    const step: PingOneStep =
-      error.step === 'discovery' || error.step === 'userinfo' ? error.step : 'token';
-    const failure = triageFailure(step, error);
-    if (failure.kind === 'unavailable') throw failure.error;
-    await settle(ctx, req, transfer, failure.kind, {
-      reason: 'PingOne did not issue tokens for this approval.',
-      pingoneErrorId: error.pingoneErrorId,
-    });
-    return;
+    const call =
+      isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo')
+        ? error.step
+        : 'token';
+    return pingoneFailed(ctx, req, transfer, call, error);
   }
+  const problem = ourCheck(expected, claims);
+  if (problem) return refuse(problem, claims);
 
-  const problem =
-    subjectProblem(ctx, flow, claims) ?? freshnessProblem(flow.startedAt, claims.auth_time);
-  if (problem) {
-    req.log.warn({ ...log, reason: problem, event: 'token.rejected' }, 'ID token rejected');
-    inspect({ claims, problem });
-    await settle(ctx, req, transfer, 'failed', {
-      reason: 'PingOne’s answer did not pass our checks.',
-    });
-    return;
-  }
+  tell(ctx, req, transfer.id, () => ({
+    kind: 'token-checked',
+    step: 19,
+    verdict: 'accepted',
+    expected,
+    claims: withoutSid(claims),
+  }));
+  const record = recordOf(ctx, transfer, claims);
+  const created = await ctx.approvals.createIfAbsent(record).catch((error: unknown) => {
+    tell(ctx, req, transfer.id, () => ({
+      kind: 'settled',
+      outcome: 'failed',
+      reason: 'store-failure',
+    }));
+    throw error;
+  });
+  tell(ctx, req, transfer.id, () => ({
+    kind: 'recorded',
+    created,
+    audit: auditFields(req),
+    ...(created && { approvalId: record.approvalId }),
+  }));
+  await settle(ctx, req, transfer, created ? 'approved' : 'already-approved', {
+    reason: created ? 'recorded' : 'already-recorded',
+  });
+}
 
-  inspect({ claims });
-  const record: ApprovalRecord = {
-    transferId: transfer.id,
-    approvalId: randomUUID(),
-    amount: transfer.amount,
-    currency: transfer.currency,
-    payee: transfer.payee,
-    fromAccount: transfer.fromAccount,
-    transferHash: transfer.hash,
-    approvedAt: ctx.now().toISOString(),
-    evidence: { sub: claims.sub, iss: claims.iss, aud: claims.aud },
-  };
-  if (claims.acr) record.evidence.acr = claims.acr;
-  if (claims.amr) record.evidence.amr = claims.amr;
-  if (claims.auth_time !== undefined) record.evidence.authTime = claims.auth_time;
-  if (claims.sid) record.evidence.sid = claims.sid;
-  if (claims.jti) record.evidence.jti = claims.jti;
-  if (claims.idTokenSha256) record.evidence.idTokenSha256 = claims.idTokenSha256;
-  const created = await ctx.approvals.createIfAbsent(record);
-  req.log.info(
-    {
-      ...log,
-      approvalId: record.approvalId,
-      created,
-      ...auditFields(req),
-      event: 'approval.recorded',
-    },
-    created ? 'approval recorded' : 'transfer was already approved',
-  );
-  await settle(ctx, req, transfer, created ? 'approved' : 'already-approved');
+function withoutSid(claims: VerifiedIdToken): Omit<VerifiedIdToken, 'sid'> {
+  const { sid: _sid, ...rest } = claims;
+  return rest;
 }

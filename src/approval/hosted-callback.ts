@@ -1,8 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ModeError } from '../errors.js';
 import { sameSecret } from '../http/same-secret.js';
-import type { ApprovalContext } from './approval-context.js';
-import { observe } from './approval-observer.js';
+import { tell, type ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
 import { startOver } from './notices.js';
 import { holding, pendingTransfer, redirect } from './route-helpers.js';
@@ -45,21 +44,32 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
     const error = typeof req.query.error === 'string' ? req.query.error : undefined;
     const code = typeof req.query.code === 'string' ? req.query.code : undefined;
     if (error || !code) {
-      req.log.info(
-        { transferId: transfer.id, oauthError: error, event: 'callback.error' },
-        'PingOne returned an error',
-      );
-      await settle(ctx, req, transfer, error === 'access_denied' ? 'declined' : 'failed', {
-        reason:
-          error === 'access_denied'
-            ? 'The approval was declined at PingOne.'
-            : 'PingOne did not approve.',
+      const declined = error === 'access_denied';
+      tell(ctx, req, transfer.id, () => ({
+        kind: 'pingone-failed',
+        step: 18,
+        call: 'callback',
+        transient: false,
+        // OAuth's error codes are short words: anything else from the URL is not repeated.
+        pingone: {
+          code: error === undefined ? 'no code' : /^[\w.-]{1,64}$/.test(error) ? error : 'invalid',
+        },
+      }));
+      await settle(ctx, req, transfer, declined ? 'declined' : 'failed', {
+        reason: declined ? 'declined-at-pingone' : 'pingone-refused',
+        step: 18,
       });
       return redirect(res, '/approvals/result');
     }
     const response: { code: string; state: string; iss?: string } = { code, state };
     if (typeof req.query.iss === 'string') response.iss = req.query.iss;
-    observe(ctx.observer, req, () => ({ kind: 'callback', response }));
+    tell(ctx, req, transfer.id, () => ({
+      kind: 'resumed',
+      step: 18,
+      via: 'callback',
+      stateEchoed: true,
+      ...(response.iss && { iss: response.iss }),
+    }));
     await holding(req, () => finishFlow(ctx, req, flow, transfer, response));
     redirect(res, '/approvals/result');
   };

@@ -1,5 +1,10 @@
+import type { Request } from 'express';
 import { PingOneUnavailableError, type PingOneStep } from '../errors.js';
-import { LOCAL_ERROR_CODES, type PingOneError } from '../pingone/http.js';
+import { isPingOneError, LOCAL_ERROR_CODES, type PingOneError } from '../pingone/http.js';
+import { tell, type ApprovalContext } from './approval-context.js';
+import { pingoneFailure, type ApprovalStep } from './approval-events.js';
+import type { PendingTransfer } from './session-state.js';
+import { settle } from './settle.js';
 
 /**
  * PingOne could not answer usefully (down, slow, limiting, 5xx): a 502/503 page that names the
@@ -36,13 +41,16 @@ export type FailureOutcome =
   { kind: 'unavailable'; error: PingOneUnavailableError } | { kind: 'expired' | 'failed' };
 
 /**
- * The one triage of a PingOne failure during an approval: transient (down, slow, limiting) →
- * unavailable, the flow forgotten → expired, anything else → failed. Only a flow can expire:
- * before authorize answers there is none, so a 404 there is a refusal like any other.
+ * The triage of a PingOne failure during an approval: transient (down, slow, limiting) →
+ * unavailable, the flow forgotten or its code expired → expired, anything else → failed. Only a
+ * flow can expire: before authorize answers there is none, so a 404 there is a refusal like any
+ * other.
  */
 export function triageFailure(step: PingOneStep, error: PingOneError): FailureOutcome {
   if (error.transient) return { kind: 'unavailable', error: unavailable(step, error) };
-  return { kind: step !== 'authorize' && isExpiredFlow(error) ? 'expired' : 'failed' };
+  if (step === 'authorize') return { kind: 'failed' };
+  const expired = isExpiredFlow(error) || (step === 'otp.check' && wrongCodeInfo(error)?.expired);
+  return { kind: expired ? 'expired' : 'failed' };
 }
 
 /** A 400 of otp.check: wrong code; `locked` when PingOne said no attempts are left. */
@@ -62,4 +70,55 @@ export function wrongCodeInfo(
     return { locked: remaining <= 0, attemptsLeft: Math.max(0, remaining) };
   }
   return { locked: false };
+}
+
+/** The workflow step each call of an approval belongs to (src/pingone/workflow-steps.ts). */
+const WORKFLOW_STEP: Record<PingOneStep, ApprovalStep> = {
+  authorize: 16,
+  'otp.check': 17,
+  resume: 18,
+  token: 19,
+  discovery: 19,
+  userinfo: 19,
+};
+
+/**
+ * Every PingOne failure of an approval ends here: told, then triaged. Transient: `putBack` keeps
+ * the flow for another try (when the same flow can continue) and the 502/503 page is thrown;
+ * otherwise the approval settles as expired or failed. Anything that is not a PingOne failure is
+ * rethrown as it is.
+ */
+export async function pingoneFailed(
+  ctx: ApprovalContext,
+  req: Request,
+  transfer: PendingTransfer,
+  call: PingOneStep,
+  error: unknown,
+  putBack?: () => Promise<void>,
+): Promise<void> {
+  if (!isPingOneError(error)) throw error;
+  const step = WORKFLOW_STEP[call];
+  const failure = triageFailure(call, error);
+  tell(ctx, req, transfer.id, () => ({
+    kind: 'pingone-failed',
+    step,
+    call,
+    transient: failure.kind === 'unavailable',
+    pingone: pingoneFailure(error),
+  }));
+  if (failure.kind === 'unavailable') {
+    await putBack?.();
+    throw failure.error;
+  }
+  const reason =
+    failure.kind === 'failed'
+      ? 'pingone-refused'
+      : isExpiredFlow(error)
+        ? 'flow-expired'
+        : 'code-expired';
+  await settle(ctx, req, transfer, failure.kind, {
+    reason,
+    step,
+    ...(error.pingoneErrorId && { pingoneErrorId: error.pingoneErrorId }),
+  });
 }

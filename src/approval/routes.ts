@@ -182,7 +182,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       // A code check holds the flow: cancelling now could contradict its approval.
       return redirect(res, (await afterOtherRequest(ctx, req, transfer, seen.claimId))!);
     }
-    await settle(ctx, req, transfer, 'declined');
+    await settle(ctx, req, transfer, 'declined', { reason: 'cancelled' });
     redirect(res, '/approvals/result');
   }) as Handler);
 

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { ApprovalContext } from './approval-context.js';
-import { observedRequest } from './approval-observer.js';
+import { tell, type ApprovalContext } from './approval-context.js';
+import type { ApprovalStep, SettleReason } from './approval-events.js';
 import { shortenFinishedSession } from './session-lifetime.js';
 import {
   REMEMBERED_APPROVALS,
@@ -14,13 +14,48 @@ import {
 /** Outcomes after which "send a new code" still makes sense for the same transfer. */
 const KEEPS_TRANSFER: ReadonlySet<Outcome> = new Set(['expired', 'failed']);
 
+/** Why the approval ended, as the `settled` event tells it. */
+export interface Ending {
+  reason: SettleReason;
+  step?: ApprovalStep;
+  pingoneErrorId?: string;
+  flowStatus?: string;
+}
+
+const REFUSED_AT: Record<ApprovalStep, string> = {
+  16: 'PingOne refused to start the approval.',
+  17: 'PingOne refused the code check.',
+  18: 'PingOne did not give back an authorization code.',
+  19: 'PingOne did not issue tokens for this approval.',
+};
+
+/** The sentence the result page adds to "not approved", in the person's words. */
+function resultReason(ending: Ending): string | undefined {
+  switch (ending.reason) {
+    case 'pingone-refused':
+      return ending.step && REFUSED_AT[ending.step];
+    case 'unexpected-status':
+      return ending.step === 16
+        ? `PingOne answered ${ending.flowStatus} instead of sending a code.`
+        : `PingOne answered ${ending.flowStatus}.`;
+    case 'declined-at-pingone':
+      return 'The approval was declined at PingOne.';
+    case 'answer-mismatch':
+      return 'The answer from PingOne did not belong to this approval.';
+    case 'token-rejected':
+      return 'PingOne’s answer did not pass our checks.';
+    default:
+      return undefined;
+  }
+}
+
 /** Ends a flow: the result page will show `outcome`; the flow state is already consumed. */
 export async function settle(
   ctx: ApprovalContext,
   req: Request,
   transfer: PendingTransfer,
   outcome: Outcome,
-  details: { reason?: string; pingoneErrorId?: string | undefined } = {},
+  ending: Ending,
 ): Promise<void> {
   const result: ResultState = {
     transferId: transfer.id,
@@ -28,8 +63,9 @@ export async function settle(
     transfer,
     at: ctx.now().toISOString(),
   };
-  if (details.reason) result.reason = details.reason;
-  if (details.pingoneErrorId) result.pingoneErrorId = details.pingoneErrorId;
+  const reason = resultReason(ending);
+  if (reason) result.reason = reason;
+  if (ending.pingoneErrorId) result.pingoneErrorId = ending.pingoneErrorId;
   if (!KEEPS_TRANSFER.has(outcome)) await rotateSession(req);
   req.session.result = result;
   if (outcome === 'approved' || outcome === 'already-approved') {
@@ -43,8 +79,7 @@ export async function settle(
   }
   delete req.session.flow;
   delete req.session.busy;
-  // Before the save: the trace's last step goes into the same session write.
-  await ctx.observer?.settled(observedRequest(req), transfer, result);
+  // Before the save: a subscriber that keeps its record in the session writes it with this.
+  tell(ctx, req, transfer.id, () => ({ kind: 'settled', outcome, ...ending }));
   await saveSession(req);
-  req.log.info({ transferId: transfer.id, outcome, event: 'flow.settled' }, `approval ${outcome}`);
 }

@@ -1,21 +1,38 @@
 import { createHash } from 'node:crypto';
-import { observe } from './approval-observer.js';
-import * as oidc from 'openid-client';
 import type { Request } from 'express';
-import { isPingOneError } from '../pingone/http.js';
-import { FLOW_STATUS, type FlowStep } from '../pingone/flow.js';
-import type { ApprovalContext } from './approval-context.js';
-import { triageFailure } from './outcome.js';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import * as oidc from 'openid-client';
+import {
+  FLOW_STATUS,
+  type AuthorizeParams,
+  type FlowStep,
+  type PingOneFlow,
+} from '../pingone/flow.js';
+import { tell, type ApprovalContext } from './approval-context.js';
 import { MAX_AGE_SECONDS } from './freshness.js';
-import { maskPhone, phoneOf } from './phone.js';
+import { pingoneFailed } from './outcome.js';
 import { buildRequestJwt } from './request-jwt.js';
 import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
+const RESULT = '/approvals/result';
+const SCOPE = 'openid profile';
+
+/** All but the last four digits masked: the page says where the code went, not the number. */
+function maskPhone(phone: string | undefined): string | undefined {
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  return digits.length < 4 ? undefined : `•••• ${digits.slice(-4)}`;
+}
+
+/** The number PingOne sent the code to: the selected device's, else the first with a phone. */
+function phoneOf(flow: PingOneFlow): string | undefined {
+  return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
+}
+
 /**
- * Starts a PingOne flow for the session's transfer and answers where the browser goes next:
- * our code form (pi.flow) or PingOne's own page (hosted). A new PKCE verifier, state and nonce
- * every time, so a "send a new code" cannot be confused with the flow it replaces.
+ * Step 16: starts a PingOne flow for the session's transfer and answers where the browser goes
+ * next: our code form (pi.flow) or PingOne's own page (hosted). A new PKCE verifier, state and
+ * nonce every time, so a "send a new code" cannot be confused with the flow it replaces.
  */
 export async function startFlow(
   ctx: ApprovalContext,
@@ -23,105 +40,103 @@ export async function startFlow(
   transfer: PendingTransfer,
 ): Promise<string> {
   const { settings } = ctx;
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  // RFC 7636 §4.2 S256, the same value as oidc.calculatePKCECodeChallenge, computed without a
-  // WebCrypto job: `npm run bench` measured that round trip at ~2% of the app's CPU.
-  const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
-  const requestJwt = await buildRequestJwt({
+  const params: AuthorizeParams = {
     clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    audience: ctx.urls.issuer,
-    subject: ctx.subjectOf(req),
-    templateVariant: settings.templateVariant,
-    transfer,
-    now: ctx.now(),
-    maxAge: MAX_AGE_SECONDS,
-  });
-  const params = {
-    clientId: settings.clientId,
-    requestJwt,
+    requestJwt: await buildRequestJwt({
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      audience: ctx.urls.issuer,
+      subject: ctx.subjectOf(req),
+      templateVariant: settings.templateVariant,
+      transfer,
+      now: ctx.now(),
+      maxAge: MAX_AGE_SECONDS,
+    }),
     redirectUri: ctx.redirectUri,
-    state,
-    nonce,
-    codeChallenge,
+    state: oidc.randomState(),
+    nonce: oidc.randomNonce(),
+    // RFC 7636 §4.2 S256, the value oidc.calculatePKCECodeChallenge gives, without a WebCrypto job.
+    codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     acrValues: settings.policyName,
     maxAge: MAX_AGE_SECONDS,
+    scope: SCOPE,
   };
-  const base: Omit<FlowState, 'claimId'> = {
+  const flow: Omit<FlowState, 'claimId'> = {
     ui: ctx.ui,
     transferId: transfer.id,
     transferHash: transfer.hash,
     flowId: '',
     cookies: {},
-    state,
-    nonce,
+    state: params.state,
+    nonce: params.nonce,
     codeVerifier,
     redirectUri: ctx.redirectUri,
     startedAt: ctx.now().toISOString(),
     wrongCodes: 0,
   };
+  tell(ctx, req, transfer.id, () => ({
+    kind: 'started',
+    step: 16,
+    responseMode: ctx.ui === 'hosted' ? 'query' : 'pi.flow',
+    transfer: {
+      amount: transfer.amount,
+      currency: transfer.currency,
+      payee: transfer.payee,
+      fromAccount: transfer.fromAccount,
+      hash: transfer.hash,
+    },
+    authorize: {
+      client_id: params.clientId,
+      redirect_uri: params.redirectUri,
+      scope: SCOPE,
+      acr_values: params.acrValues,
+      max_age: params.maxAge,
+    },
+    requestObject: {
+      header: decodeProtectedHeader(params.requestJwt),
+      claims: decodeJwt(params.requestJwt),
+    },
+  }));
 
   if (ctx.ui === 'hosted') {
     const url = ctx.flows.authorizeUrl(params).toString();
-    observe(ctx.observer, req, () => ({
-      kind: 'started',
-      transfer,
-      params,
-      responseMode: 'query',
-    }));
-    storeFlow(req, base);
+    storeFlow(req, flow);
     await saveSession(req);
-    req.log.info({ transferId: transfer.id, event: 'flow.redirect' }, 'redirecting to PingOne');
     return url;
   }
 
-  observe(ctx.observer, req, () => ({
-    kind: 'started',
-    transfer,
-    params,
-    responseMode: 'pi.flow',
-  }));
   let step: FlowStep;
   try {
     step = await ctx.flows.authorize(params, { transactionId: transfer.id, requestId: req.id });
   } catch (error) {
-    observe(ctx.observer, req, () => ({ kind: 'authorized', transfer, params, error }));
-    if (!isPingOneError(error)) throw error;
-    req.log.warn(
-      { transferId: transfer.id, err: error, event: 'flow.authorize_failed' },
-      'authorize failed',
-    );
-    const failure = triageFailure('authorize', error);
-    if (failure.kind === 'unavailable') throw failure.error;
-    await settle(ctx, req, transfer, failure.kind, {
-      reason: 'PingOne refused to start the approval.',
-      pingoneErrorId: error.pingoneErrorId,
-    });
-    return '/approvals/result';
+    await pingoneFailed(ctx, req, transfer, 'authorize', error);
+    return RESULT;
   }
-  const { flow } = step;
-  // Awaited: the inspector may read the SMS into the trace before the session is saved.
-  await observe(ctx.observer, req, () => ({ kind: 'authorized', transfer, params, ...step }));
-  if (flow.status !== FLOW_STATUS.otpRequired) {
-    req.log.warn(
-      { transferId: transfer.id, flowStatus: flow.status, event: 'flow.unexpected_status' },
-      'authorize did not ask for a code',
-    );
+  const answer = step.flow;
+  if (answer.status !== FLOW_STATUS.otpRequired) {
     await settle(ctx, req, transfer, 'failed', {
-      reason: `PingOne answered ${flow.status} instead of sending a code.`,
+      reason: 'unexpected-status',
+      step: 16,
+      flowStatus: answer.status,
     });
-    return '/approvals/result';
+    return RESULT;
   }
-  const state_: Omit<FlowState, 'claimId'> = { ...base, flowId: flow.id, cookies: step.cookies };
-  const userId = flow._embedded?.user?.id;
-  if (userId) state_.userId = userId;
-  if (typeof flow.expiresAt === 'string') state_.expiresAt = flow.expiresAt;
-  const masked = maskPhone(phoneOf(flow) ?? ctx.phoneHint);
-  if (masked) state_.maskedPhone = masked;
-  storeFlow(req, state_);
+  const started: Omit<FlowState, 'claimId'> = { ...flow, flowId: answer.id, cookies: step.cookies };
+  const userId = answer._embedded?.user?.id;
+  if (userId) started.userId = userId;
+  if (typeof answer.expiresAt === 'string') started.expiresAt = answer.expiresAt;
+  const masked = maskPhone(phoneOf(answer) ?? ctx.phoneHint);
+  if (masked) started.maskedPhone = masked;
+  tell(ctx, req, transfer.id, () => ({
+    kind: 'sms-sent',
+    step: 16,
+    cookieNames: Object.keys(step.cookies),
+    ...(masked && { maskedPhone: masked }),
+    ...(started.expiresAt && { expiresAt: started.expiresAt }),
+    ...(userId && { userId }),
+  }));
+  storeFlow(req, started);
   await saveSession(req);
-  req.log.info({ transferId: transfer.id, event: 'flow.started' }, 'PingOne sent the code');
   return '/approvals/otp';
 }

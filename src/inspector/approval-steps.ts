@@ -1,182 +1,146 @@
-import type { ApprovalEvent, ObservedRequest } from '../approval/approval-observer.js';
-import { wrongCodeInfo } from '../approval/outcome.js';
-import { maskPhone, phoneOf } from '../approval/phone.js';
+import type { ApprovalEvent, EventOf, PingOneFailure } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
-import { FLOW_STATUS, type CookieJar } from '../pingone/flow.js';
-import { isPingOneError } from '../pingone/http.js';
+import { describeChecks } from './checks.js';
+import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
 import type { InspectorOptions } from './inspector-options.js';
 import type { Recorder, RequestScope } from './recorder.js';
-import type { SmsReader } from './sms-outbox.js';
-import {
-  authorizeStep,
-  callbackStep,
-  codeSubmitStep,
-  httpFacts,
-  otpCheckStep,
-  resumeStep,
-  smsStep,
-  summarizeTokenResponse,
-  tokenStep,
-} from './steps.js';
+import { resultStep } from './result-steps.js';
+import { authorizeStep, smsStep, startStep } from './start-steps.js';
+import { httpFacts } from './step-parts.js';
+import { checksStep, tokenStep } from './token-steps.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 
 /**
- * The approval core's events as trace steps: one step per PingOne call, with its HTTP facts
- * taken from the `pingone.call` events the same request collected.
+ * The approval core's events as trace steps, one per thing that crossed the wire: a PingOne
+ * step's row is drawn when its answer is known (success, failure, or the status that settled
+ * the approval), with its HTTP facts from the `pingone.call` events the same request collected.
  */
 export function approvalSteps(
   rec: Recorder,
-  options: Pick<InspectorOptions, 'urls' | 'mode' | 'phoneHint' | 'flowsBearer' | 'clientId'>,
-  readSms: SmsReader,
-): (at: ObservedRequest, event: ApprovalEvent) => Promise<void> | undefined {
-  const { scope, record, keep, begin, now } = rec;
-  const { urls } = options;
-  const calls = (s: RequestScope, step: string) => s.reports.filter((r) => r.step === step);
-  const cookies = (jar: CookieJar | undefined) => Object.values(jar ?? {});
+  options: Pick<InspectorOptions, 'mode' | 'flowsBearer'>,
+): (event: ApprovalEvent) => void {
+  const { scope, record, now } = rec;
 
-  return (at, event) => {
+  const draw = (s: RequestScope, step: number, answer: AnswerOf) => {
+    if (s.drawn.has(step)) return;
+    s.drawn.add(step);
+    const http = httpFacts(s.calls.filter((c) => c.step === CALL_OF[step]));
+    if (step === 16 && s.started) {
+      record(s, authorizeStep({ started: s.started, ...answer, http, now: now() }));
+    } else if (step === 17) {
+      record(s, codeSubmitStep(now()));
+      const bearer = options.flowsBearer ?? false;
+      record(s, otpCheckStep({ ...answer, bearer, http, now: now() }));
+    } else if (step === 18 && answer.call === 'callback') {
+      record(s, callbackStep(s.resumed, answer.failure?.code, now()));
+    } else if (step === 18) {
+      record(s, resumeStep(s.resumed, answer.failure, http, now()));
+    } else if (step === 19) {
+      const sideCalls = s.calls.filter((c) => SIDE_CALLS.has(c.step));
+      record(s, tokenStep({ ...answer, http, sideCalls, now: now() }));
+    }
+  };
+
+  return (event) => {
     const s = scope.getStore();
-    if (!s) return undefined;
-    const add = (draft: Parameters<typeof record>[2]) => record(s, at.session, draft);
+    if (!s) return;
     switch (event.kind) {
       case 'started': {
-        keep(s, event.params.requestJwt);
-        begin(s, event.transfer.id);
+        s.started = event;
+        const { resend } = rec.begin(s, event);
+        record(s, startStep(event.transfer, resend, now()));
         if (event.responseMode === 'query') {
-          add(
-            authorizeStep({
-              params: event.params,
-              url: urls.authorize,
-              transactionId: event.transfer.id,
-              responseMode: 'query',
-              now: now(),
-            }),
-          );
+          s.drawn.add(16);
+          record(s, authorizeStep({ started: event, now: now() }));
         }
-        return undefined;
+        return;
       }
-      case 'authorized': {
-        keep(s, ...cookies(event.cookies));
-        const facts = {
-          params: event.params,
-          url: urls.authorize,
-          transactionId: event.transfer.id,
-          responseMode: 'pi.flow' as const,
-          http: httpFacts('GET', urls.authorize, calls(s, 'authorize')),
-          now: now(),
-        };
-        if (!event.flow) {
-          add(authorizeStep({ ...facts, error: event.error }));
-          return undefined;
+      case 'sms-sent': {
+        draw(s, 16, { answer: event });
+        const { maskedPhone } = event;
+        const trace = s.session().trace;
+        if (options.mode === 'embedded') {
+          // Its text is read from the emulator's outbox when the step is shown.
+          const step = smsStep({
+            mode: 'embedded',
+            unreadable: 'not read yet',
+            at: now().toISOString(),
+          });
+          record(s, { ...step, outbox: maskedPhone ? { maskedPhone } : {} });
+        } else if (trace?.transfer) {
+          const measure = smsPreview(trace.transfer);
+          const at = now().toISOString();
+          record(s, smsStep({ mode: 'pingone', measure, at, ...(maskedPhone && { maskedPhone }) }));
         }
-        add(
-          authorizeStep({
-            ...facts,
-            flow: event.flow,
-            cookieNames: Object.keys(event.cookies ?? {}),
-          }),
-        );
-        if (event.flow.status !== FLOW_STATUS.otpRequired) return undefined;
-        const masked = maskPhone(phoneOf(event.flow) ?? options.phoneHint);
-        const sms = (text: Awaited<ReturnType<SmsReader>>) =>
-          add(
-            smsStep({
-              mode: options.mode,
-              ...(masked ? { maskedPhone: masked } : {}),
-              ...text,
-              now: now(),
-            }),
-          );
-        if (options.mode !== 'embedded') return void sms({ measure: smsPreview(event.transfer) });
-        return readSms(event.transfer).then(sms);
+        return;
       }
-      case 'code-checked': {
-        keep(s, event.otp, ...cookies(event.sent), ...cookies(event.cookies));
-        add(codeSubmitStep(event.otp.length, now()));
-        const url = urls.flow(event.flowId);
-        const facts = {
-          flowId: event.flowId,
-          url,
-          codeLength: event.otp.length,
-          cookieNames: Object.keys(event.sent),
-          transactionId: event.transactionId,
-          bearer: options.flowsBearer ?? false,
-          http: httpFacts('POST', url, calls(s, 'otp.check')),
-          now: now(),
-        };
-        if (event.flow) {
-          keep(s, event.flow.authorizeResponse?.code);
-          const next = event.cookies ?? {};
-          const rotated = Object.keys(next).filter((name) => next[name] !== event.sent[name]);
-          add(otpCheckStep({ ...facts, flow: event.flow, rotatedCookies: rotated }));
-          return undefined;
-        }
-        const info = isPingOneError(event.error) ? wrongCodeInfo(event.error) : undefined;
-        const left = info?.attemptsLeft;
-        add(
-          otpCheckStep({
-            ...facts,
-            error: event.error,
-            ...(left !== undefined && { attemptsLeft: left }),
-          }),
-        );
-        return undefined;
+      case 'code-wrong':
+        return draw(s, 17, {
+          flowStatus: event.pingone ? undefined : 'OTP_REQUIRED',
+          failure: event.pingone,
+          attemptsLeft: event.attemptsLeft,
+        });
+      case 'code-accepted':
+        return draw(s, 17, { flowStatus: 'COMPLETED', carriesResponse: event.carriesResponse });
+      case 'resumed':
+        s.resumed = event;
+        if (event.via !== 'flow') draw(s, 18, { call: event.via });
+        return;
+      case 'token-checked': {
+        if (event.failedCheck !== 'state') draw(s, 19, { checked: event });
+        const transferHash = s.started?.transfer.hash;
+        const { checks, verdict, ok } = describeChecks(event, {
+          ...(transferHash && { transferHash }),
+          stateEchoed: s.resumed?.stateEchoed ?? false,
+        });
+        record(s, checksStep(checks, verdict, ok, now()));
+        return;
       }
-      case 'resumed': {
-        keep(s, ...cookies(event.sent), ...cookies(event.cookies), event.response?.code);
-        const facts = {
-          flowId: event.flowId,
-          url: urls.resume,
-          cookieNames: Object.keys(event.sent),
-          http: httpFacts('GET', urls.resume, calls(s, 'resume')),
-          now: now(),
-        };
-        add(
-          resumeStep(
-            event.response
-              ? { ...facts, response: event.response }
-              : { ...facts, error: event.error },
-          ),
-        );
-        return undefined;
+      case 'recorded': {
+        const trace = s.session().trace;
+        if (trace && event.approvalId) trace.approvalId = event.approvalId;
+        return;
       }
-      case 'callback': {
-        keep(s, event.response.code);
-        add(callbackStep({ ...event.response }, now()));
-        return undefined;
-      }
-      case 'token': {
-        keep(s, event.code, event.codeVerifier);
-        const answer = event.answer;
-        for (const name of ['access_token', 'id_token', 'refresh_token']) {
-          const value = answer?.body[name];
-          if (typeof value === 'string') keep(s, value);
-        }
-        const response = answer && summarizeTokenResponse(answer.status, answer.body);
-        if (response?.idToken) s.idToken = response.idToken;
-        const sideCalls = s.reports
-          .filter((r) => SIDE_CALLS.has(r.step))
-          .map((r) => ({
-            method: r.method,
-            url: r.url,
-            durationMs: r.durationMs,
-            ...(r.status !== undefined && { status: r.status }),
-          }));
-        add(
-          tokenStep({
-            url: urls.token,
-            clientId: options.clientId,
-            redirectUri: event.redirectUri,
-            sideCalls,
-            http: httpFacts('POST', urls.token, calls(s, 'token')),
-            ...(response && { response }),
-            ...(event.error !== undefined && { error: event.error }),
+      case 'pingone-failed':
+        return draw(s, event.step, { failure: event.pingone, call: event.call });
+      case 'settled': {
+        if (event.step && event.flowStatus) draw(s, event.step, { flowStatus: event.flowStatus });
+        const trace = s.session().trace;
+        if (!trace || trace.transferId !== event.transferId) return;
+        trace.outcome = event.outcome;
+        record(
+          s,
+          resultStep({
+            outcome: event.outcome,
+            reason: event.reason,
+            request: s.line,
+            ...(event.pingoneErrorId && { pingoneErrorId: event.pingoneErrorId }),
+            ...(trace.approvalId && { approvalId: trace.approvalId }),
             now: now(),
           }),
         );
-        return undefined;
+        return;
       }
     }
   };
+}
+
+/** The call whose `pingone.call` events give each workflow step's HTTP facts. */
+const CALL_OF: Record<number, string> = {
+  16: 'authorize',
+  17: 'otp.check',
+  18: 'resume',
+  19: 'token',
+};
+
+/** What a PingOne step's row says about its answer. */
+interface AnswerOf {
+  answer?: EventOf<'sms-sent'>;
+  checked?: EventOf<'token-checked'>;
+  flowStatus?: string | undefined;
+  carriesResponse?: boolean;
+  failure?: PingOneFailure | undefined;
+  attemptsLeft?: number | undefined;
+  call?: string;
 }

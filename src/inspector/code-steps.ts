@@ -1,22 +1,23 @@
-import type { AuthorizeResponse, PingOneFlow } from '../pingone/flow.js';
-import { isPingOneError } from '../pingone/http.js';
+import type { PingOneFailure, Resumed } from '../approval/approval-events.js';
 import { DOCS } from './doc-links.js';
-import { elided, shorten } from './redact.js';
 import {
   answerLabel,
-  cookieField,
   errorSection,
-  flowSummary,
-  OTP_TYPE,
-  path,
+  failureText,
+  pingoneStep,
   traceError,
   type Http,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-/** Browser → us: the code form. The code itself is never kept. */
-export function codeSubmitStep(codeLength: number, now: Date): StepDraft {
+/** The code as every step shows it: a mask of a fixed length, whatever was typed. */
+const MASK = '••••••';
+const OTP_TYPE = 'application/vnd.pingidentity.otp.check+json';
+const REPLAYED = 'PingOne’s cookies from step 16, replayed (values kept on the server, not shown)';
+
+/** Browser → us: the code form. */
+export function codeSubmitStep(now: Date): StepDraft {
   return {
     kind: 'browser',
     from: 'you',
@@ -25,12 +26,12 @@ export function codeSubmitStep(codeLength: number, now: Date): StepDraft {
     request: 'POST /approvals/otp',
     ok: true,
     at: now.toISOString(),
-    summary: `otp=${'•'.repeat(codeLength)} goes to our server, never from the browser to PingOne.`,
+    summary: `otp=${MASK} goes to our server, never from the browser to PingOne.`,
     sections: [
       {
         title: 'Form fields',
         fields: [
-          ['otp', `${'•'.repeat(codeLength)} (${codeLength} digits, not shown)`],
+          ['otp', `${MASK} (not shown)`],
           ['_csrf', '(checked, not shown)'],
         ],
         note: 'The flow state is taken out of the session before it is used: a double click, a second tab or the back button finds nothing to continue.',
@@ -40,153 +41,139 @@ export function codeSubmitStep(codeLength: number, now: Date): StepDraft {
 }
 
 export interface OtpCheckFacts {
-  flowId: string;
-  url: string;
-  codeLength: number;
-  cookieNames: string[];
-  bearer: boolean;
-  transactionId: string;
-  http?: Http;
-  flow?: PingOneFlow;
-  rotatedCookies?: string[];
-  error?: unknown;
+  /** The flow's new status (`COMPLETED`, or `OTP_REQUIRED` again). */
+  flowStatus?: string;
+  carriesResponse?: boolean;
+  failure?: PingOneFailure;
   attemptsLeft?: number;
+  bearer: boolean;
+  http?: Http;
   now: Date;
 }
 
 /** Step 17: otp.check on the flows API. */
 export function otpCheckStep(f: OtpCheckFacts): StepDraft {
-  const error = f.error === undefined ? undefined : traceError(f.error);
+  const error = f.failure && traceError(f.failure);
   const headers: Array<[string, string]> = [
     ['Content-Type', OTP_TYPE],
     ['Accept', '*/*'],
-    cookieField(f.cookieNames, 'replayed'),
-    ['X-Ping-External-Transaction-ID', f.transactionId],
+    ['Cookie', REPLAYED],
+    ['X-Ping-External-Transaction-ID', 'the transfer id'],
   ];
   if (f.bearer) headers.push(['Authorization', 'Bearer (worker token, not shown)']);
   const sections: TraceSection[] = [
     { title: 'Request headers', fields: headers },
-    { title: 'Request body', json: { otp: '•'.repeat(f.codeLength) } },
+    { title: 'Request body', json: { otp: MASK } },
   ];
-  if (f.flow) {
-    sections.push({ title: 'Response: the flow object', json: flowSummary(f.flow) });
-    if (f.rotatedCookies?.length) {
-      sections.push({
-        title: 'Response: cookies',
-        fields: [cookieField(f.rotatedCookies, 'rotated by PingOne')],
-      });
-    }
+  if (f.flowStatus) {
+    sections.push({ title: 'Response: the flow object', json: { status: f.flowStatus } });
   }
-  if (error) {
-    const details = isPingOneError(f.error) && f.error.details.length ? f.error.details : undefined;
-    sections.push(errorSection(error, details));
-  }
-  const wrong = error && error.status === 400;
-  const draft: StepDraft = {
-    kind: 'otp.check',
-    from: 'rp',
-    to: 'pingone',
-    title: 'otp.check',
-    request: `POST ${path(f.url).replace(f.flowId, shorten(f.flowId))}`,
-    response: answerLabel(f.http, error, f.flow?.status ?? ''),
-    ok: !error,
-    at: f.now.toISOString(),
-    summary: error
-      ? wrong
-        ? `Wrong code${f.attemptsLeft !== undefined ? `: ${f.attemptsLeft} ${f.attemptsLeft === 1 ? 'attempt' : 'attempts'} left` : ''}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`
-        : `PingOne failed: ${error.code}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`
-      : `Flow ${f.flow?.status ?? ''}${f.flow?.authorizeResponse ? ': the answer already carries the authorization response' : ''}`,
-    sections,
-    doc: DOCS.otpCheck,
-  };
-  if (f.http) draft.http = { ...f.http, url: f.url.replace(f.flowId, shorten(f.flowId)) };
-  if (error) draft.error = error;
+  if (f.failure) sections.push(errorSection(f.failure));
+  const wrong =
+    f.attemptsLeft !== undefined || error?.status === 400 || f.flowStatus === 'OTP_REQUIRED';
+  const left = f.attemptsLeft;
+  const summary = wrong
+    ? `Wrong code${left !== undefined ? `: ${left} ${left === 1 ? 'attempt' : 'attempts'} left` : ''}${error?.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`
+    : error
+      ? `PingOne failed: ${failureText(error)}`
+      : `Flow ${f.flowStatus ?? ''}${f.carriesResponse ? ': the answer already carries the authorization response' : ''}`;
+  const draft = pingoneStep(
+    {
+      kind: 'otp.check',
+      workflowStep: 17,
+      title: 'otp.check',
+      request: 'POST …/flows/{flowId}',
+      response: answerLabel(f.http, error, f.flowStatus ?? ''),
+      summary,
+      sections,
+      doc: DOCS.otpCheck,
+    },
+    f.http,
+    error,
+    f.now,
+  );
+  // A 200 that still wants a code is as wrong as a 400.
+  if (wrong) draft.ok = false;
   return draft;
 }
 
-export interface ResumeFacts {
-  flowId: string;
-  url: string;
-  cookieNames: string[];
-  http?: Http;
-  response?: AuthorizeResponse;
-  error?: unknown;
-  now: Date;
-}
-
-/** Step 18: resume the COMPLETED flow into the authorization response. */
-export function resumeStep(f: ResumeFacts): StepDraft {
-  const error = f.error === undefined ? undefined : traceError(f.error);
+/** Step 18: resume the completed flow into the authorization response. */
+export function resumeStep(
+  answer: Resumed | undefined,
+  failure: PingOneFailure | undefined,
+  http: Http | undefined,
+  now: Date,
+): StepDraft {
+  const error = failure && traceError(failure);
   const sections: TraceSection[] = [
     {
       title: 'Request',
       fields: [
-        ['flowId', `${shorten(f.flowId)} (shortened)`],
-        cookieField(f.cookieNames, 'replayed'),
+        ['flowId', 'the completed flow (not shown)'],
+        ['Cookie', REPLAYED],
         ['Accept', '*/*'],
       ],
     },
   ];
-  if (f.response) {
+  if (answer) {
     sections.push({
       title:
-        f.http?.status !== undefined && f.http.status >= 300
+        http?.status !== undefined && http.status >= 300
           ? 'Response: 302 Location (redirect)'
           : 'Response: authorizeResponse',
       fields: [
-        [
-          'code',
-          `${elided(f.response.code, 'one-time, exchanged at the token endpoint, not shown')}`,
-        ],
-        ['state', f.response.state ? `${shorten(f.response.state)} (echoed)` : '(not echoed)'],
-        ...(f.response.iss ? ([['iss', f.response.iss]] as Array<[string, string]>) : []),
+        ['code', 'present (one-time, exchanged at the token endpoint, not shown)'],
+        ['state', answer.stateEchoed ? 'echoed (equal to ours, not shown)' : '(not echoed)'],
+        ...(answer.iss ? ([['iss', answer.iss]] as Array<[string, string]>) : []),
       ],
     });
   }
-  if (error) sections.push(errorSection(error));
-  const draft: StepDraft = {
-    kind: 'resume',
-    from: 'rp',
-    to: 'pingone',
-    title: 'resume',
-    request: `GET ${path(f.url)}`,
-    response: answerLabel(f.http, error, 'code'),
-    ok: !error,
-    at: f.now.toISOString(),
-    summary: error
-      ? `PingOne did not resume: ${error.code}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`
-      : 'PingOne turned the completed flow into an authorization code.',
-    sections,
-    doc: DOCS.resume,
-  };
-  if (f.http) draft.http = { ...f.http, url: f.url };
-  if (error) draft.error = error;
-  return draft;
+  if (failure) sections.push(errorSection(failure));
+  return pingoneStep(
+    {
+      kind: 'resume',
+      workflowStep: 18,
+      title: 'resume',
+      request: 'GET …/as/resume',
+      response: answerLabel(http, error, 'code'),
+      summary: error
+        ? `PingOne did not resume: ${failureText(error)}`
+        : 'PingOne turned the completed flow into an authorization code.',
+      sections,
+      doc: DOCS.resume,
+    },
+    http,
+    error,
+    now,
+  );
 }
 
-/** Hosted mode: PingOne sends the browser back with the code. */
+/** Hosted mode, step 18: PingOne sends the browser back with the code (or an error). */
 export function callbackStep(
-  query: { code?: string; state?: string; error?: string; iss?: string },
+  answer: Resumed | undefined,
+  oauthError: string | undefined,
   now: Date,
-): StepDraft {
+) {
   const fields: Array<[string, string]> = [
-    ['code', elided(query.code)],
-    ['state', query.state ? `${shorten(query.state)} (shortened)` : '(none)'],
+    ['code', answer ? 'present (not shown)' : '(none)'],
+    ['state', 'equal to this flow’s (checked before the flow was used, not shown)'],
   ];
-  if (query.iss) fields.push(['iss', query.iss]);
-  if (query.error) fields.push(['error', query.error]);
-  return {
+  if (answer?.iss) fields.push(['iss', answer.iss]);
+  if (oauthError) fields.push(['error', oauthError]);
+  const draft: StepDraft = {
     kind: 'callback',
+    workflowStep: 18,
     from: 'pingone',
     to: 'rp',
     title: 'Back from PingOne’s page',
     request: 'GET /callback',
-    ok: !query.error,
+    ok: !oauthError,
     at: now.toISOString(),
-    summary: query.error
-      ? `PingOne answered ${query.error}`
+    summary: oauthError
+      ? `PingOne answered ${oauthError}`
       : 'The browser brings the authorization code back (redirect).',
     sections: [{ title: 'Query parameters', fields }],
     doc: DOCS.resume,
   };
+  return draft;
 }

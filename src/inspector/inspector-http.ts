@@ -1,8 +1,11 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import type { ApprovalRecord } from '../approval/approval-store.js';
 import { NotFoundError } from '../errors.js';
 import type { InspectorOptions } from './inspector-options.js';
 import type { Recorder } from './recorder.js';
+import { readSms, type SmsReading } from './sms-outbox.js';
+import { smsStep } from './start-steps.js';
+import type { StepDraft } from './step-parts.js';
 import { timelineView, type TimelineView } from './timeline-view.js';
 import type { Trace } from './trace.js';
 import type { TraceStore } from './trace-store.js';
@@ -14,16 +17,38 @@ export interface InspectorLocals {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The trace with its SMS steps' text as the emulator's outbox has it. */
+function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
+  if (!reading) return trace;
+  const steps = trace.steps.map((step) => {
+    if (!step.outbox) return step;
+    const { maskedPhone } = step.outbox;
+    const sms = smsStep({
+      mode: 'embedded',
+      ...reading,
+      at: step.at,
+      ...(maskedPhone && { maskedPhone }),
+    });
+    return { ...sms, n: step.n, outbox: step.outbox };
+  });
+  return { ...trace, steps };
+}
+
 /**
  * The inspector's side of HTTP, the only part of it that sees the request: the middleware that
  * opens the request's scope and gives views `inspector.timeline()`, and the trace's JSON route.
  */
 export function inspectorHttp(
   rec: Recorder,
-  options: Pick<InspectorOptions, 'approvals' | 'clientSecret'>,
+  options: InspectorOptions,
   store: TraceStore,
-): { middleware: RequestHandler; routes: Router } {
-  const { scope } = rec;
+  setup: StepDraft,
+): Router {
+  const smsOf = (trace: Trace | undefined): Promise<SmsReading> | undefined =>
+    trace?.transfer && options.mode === 'embedded' && trace.steps.some((s) => s.outbox)
+      ? readSms(options, trace.transfer)
+      : undefined;
+
   const ownedTrace = async (req: Request, id: string): Promise<Trace | undefined> => {
     const own = req.session.trace;
     if (own && (own.transferId === id || own.approvalId === id)) return own;
@@ -33,25 +58,13 @@ export function inspectorHttp(
     if (!transferId) return undefined;
     const record = await options.approvals.get(transferId);
     if (!record || (record.approvalId !== id && record.transferId !== id)) return undefined;
-    return store.get(record.approvalId);
+    return store.get(record.transferId);
   };
-
-  const routes = Router();
-  routes.get('/approvals/:id/trace.json', async (req, res) => {
-    const id = req.params.id;
-    const trace = UUID.test(id) ? await ownedTrace(req, id) : undefined;
-    // Someone else's approval, a finished session or a made-up id all look the same: 404.
-    if (!trace) throw new NotFoundError();
-    res.set('Cache-Control', 'no-store');
-    res.set('Content-Disposition', `inline; filename="approval-trace-${id}.json"`);
-    res.type('application/json').send(JSON.stringify(trace, null, 2));
-  });
 
   /**
    * The finished approval's trace from the store, read before the page renders (views call
-   * `timeline()` synchronously), only for the result page (the one view that shows a finished
-   * approval), and only when the session has no copy of its own: another instance finished it,
-   * or the session's copy was lost.
+   * `timeline()` synchronously), only for the result page, and only when the session has no
+   * copy of its own: another instance finished it, or the session's copy was lost.
    */
   const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
     if (req.method !== 'GET' || req.path !== '/approvals/result') return undefined;
@@ -60,41 +73,42 @@ export function inspectorHttp(
     return ownedTrace(req, transferId).catch(() => undefined);
   };
 
-  const locals = (req: Request, stored: Trace | undefined): InspectorLocals => ({
+  const locals = (
+    req: Request,
+    stored: Trace | undefined,
+    sms: SmsReading | undefined,
+  ): InspectorLocals => ({
     timeline(record) {
       const own = req.session.trace;
-      let trace: Trace | undefined;
-      if (record) {
-        trace =
-          own?.transferId === record.transferId
-            ? own
-            : stored?.transferId === record.transferId
-              ? stored
-              : undefined;
-      } else {
-        const current =
-          req.session.flow?.transferId ??
+      const current = record
+        ? record.transferId
+        : (req.session.flow?.transferId ??
           req.session.result?.transferId ??
-          req.session.transfer?.id;
-        if (own && own.transferId === current) trace = own;
-      }
-      return trace && trace.steps.length ? timelineView(trace) : undefined;
+          req.session.transfer?.id);
+      const trace = [own, stored].find((t) => t && t.transferId === current);
+      return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
     },
   });
 
-  const middleware: RequestHandler = (req, res, next) => {
-    void storedResultTrace(req).then((stored) => {
-      res.locals.inspector = locals(req, stored);
-      scope.run(
-        {
-          session: () => req.session,
-          reports: [],
-          secrets: new Set([options.clientSecret]),
-        },
-        next,
-      );
-    });
-  };
+  const router = Router();
+  router.use(async (req, res, next) => {
+    const stored = await storedResultTrace(req);
+    const sms = await smsOf(req.session.trace ?? stored);
+    res.locals.inspector = locals(req, stored, sms);
+    const line = `${req.method} ${req.path}`;
+    rec.scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
+  });
 
-  return { middleware, routes };
+  router.get('/approvals/:id/trace.json', async (req, res) => {
+    const id = req.params.id;
+    const trace = UUID.test(id) ? await ownedTrace(req, id) : undefined;
+    // Someone else's approval, a finished session or a made-up id all look the same: 404.
+    if (!trace) throw new NotFoundError();
+    res.set('Cache-Control', 'no-store');
+    res.set('Content-Disposition', `inline; filename="approval-trace-${id}.json"`);
+    const shown = withSms(trace, await smsOf(trace));
+    res.type('application/json').send(JSON.stringify(shown, null, 2));
+  });
+
+  return router;
 }

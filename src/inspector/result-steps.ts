@@ -1,9 +1,11 @@
-import { type StepDraft } from './step-parts.js';
+import type { Settled } from '../approval/approval-events.js';
+import type { StepDraft } from './step-parts.js';
 
 export interface ResultFacts {
   outcome: string;
+  reason: Settled['reason'];
+  /** The request the result answered: `POST /approvals/otp`. */
   request: string;
-  reason?: string;
   pingoneErrorId?: string;
   approvalId?: string;
   now: Date;
@@ -22,10 +24,10 @@ const OUTCOME_TEXT: Record<string, string> = {
 export function resultStep(f: ResultFacts): StepDraft {
   const fields: Array<[string, string]> = [
     ['outcome', f.outcome],
+    ['reason', f.reason],
     ['answering', f.request],
   ];
   if (f.approvalId) fields.push(['approval id', f.approvalId]);
-  if (f.reason) fields.push(['reason', f.reason]);
   if (f.pingoneErrorId) fields.push(['PingOne error id', f.pingoneErrorId]);
   const ok = f.outcome === 'approved' || f.outcome === 'already-approved';
   return {

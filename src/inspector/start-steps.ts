@@ -1,30 +1,20 @@
+import type { PingOneFailure, SmsSent, Started } from '../approval/approval-events.js';
 import type { SmsMeasure } from '../approval/sms-encoding.js';
-import type { AuthorizeParams, PingOneFlow } from '../pingone/flow.js';
 import { DOCS } from './doc-links.js';
-import { decodeJwtForDisplay, shorten } from './redact.js';
 import {
   answerLabel,
-  cookieField,
   errorSection,
-  flowSummary,
-  path,
+  failureText,
+  pingoneStep,
+  shorten,
   traceError,
   type Http,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-export interface TransferFacts {
-  id: string;
-  hash: string;
-  amount: string;
-  currency: string;
-  payee: string;
-  fromAccount: string;
-}
-
 /** Browser → us: the transfer form, or "send a new code" for the same transfer. */
-export function startStep(transfer: TransferFacts, resend: boolean, now: Date): StepDraft {
+export function startStep(transfer: Started['transfer'], resend: boolean, now: Date): StepDraft {
   return {
     kind: 'browser',
     from: 'you',
@@ -44,7 +34,6 @@ export function startStep(transfer: TransferFacts, resend: boolean, now: Date): 
           ['currency', transfer.currency],
           ['payee', transfer.payee],
           ['from', transfer.fromAccount],
-          ['transfer id', transfer.id],
           ['transfer hash (SHA-256)', shorten(transfer.hash, 10, 6)],
         ],
       },
@@ -59,113 +48,120 @@ export function startStep(transfer: TransferFacts, resend: boolean, now: Date): 
   };
 }
 
-function requestJwtSections(jwt: string): TraceSection[] {
-  const decoded = decodeJwtForDisplay(jwt);
-  if (!decoded) return [];
-  return [
-    {
-      title: 'request JWT: header',
-      json: decoded.header,
-      note: 'HS256: signed with the application’s client secret. The same JWT is sent as login_hint_token: its sub names the user.',
-    },
-    {
-      title: 'request JWT: claims',
-      json: decoded.claims,
-      note: `pi.template.variables fill \${sum}, \${currency} and \${recipient} in the SMS template. Signature ${decoded.signature}.`,
-    },
-  ];
-}
-
 export interface AuthorizeFacts {
-  params: AuthorizeParams;
-  url: string;
-  transactionId: string;
-  responseMode: 'pi.flow' | 'query';
+  started: Started;
+  /** pi.flow's answer: the flow asked for the code. */
+  answer?: SmsSent;
+  /** pi.flow's answer: another flow status. */
+  flowStatus?: string;
+  failure?: PingOneFailure;
   http?: Http;
-  flow?: PingOneFlow;
-  cookieNames?: string[];
-  error?: unknown;
   now: Date;
 }
 
+const NOT_SHOWN = 'a fresh random value, kept in the session, not shown';
+
 /** Step 16: authorize, server to server (pi.flow) or through the browser (hosted page). */
 export function authorizeStep(f: AuthorizeFacts): StepDraft {
-  const p = f.params;
-  const error = f.error === undefined ? undefined : traceError(f.error);
+  const { authorize: a, requestObject, responseMode } = f.started;
   const sections: TraceSection[] = [
     {
       title: 'Request: query parameters',
       fields: [
-        ['client_id', p.clientId],
+        ['client_id', a.client_id],
         ['response_type', 'code'],
-        ['response_mode', f.responseMode],
-        ['scope', p.scope ?? 'openid profile'],
-        ['redirect_uri', p.redirectUri],
-        ['state', `${shorten(p.state)} (shortened)`],
-        ['nonce', `${shorten(p.nonce)} (shortened)`],
-        [
-          'code_challenge',
-          `${shorten(p.codeChallenge)} (S256 of the PKCE verifier, which stays here)`,
-        ],
+        ['response_mode', responseMode],
+        ['scope', a.scope],
+        ['redirect_uri', a.redirect_uri],
+        ['state', NOT_SHOWN],
+        ['nonce', NOT_SHOWN],
+        ['code_challenge', 'S256 of the PKCE verifier, which stays on the server'],
         ['code_challenge_method', 'S256'],
-        ['acr_values', p.acrValues],
-        ['max_age', `${p.maxAge} (authenticate the person now, not from an earlier sign-on)`],
+        ['acr_values', a.acr_values],
+        ['max_age', `${a.max_age} (authenticate the person now, not from an earlier sign-on)`],
         ['request', 'a signed JWT (decoded below)'],
         ['login_hint_token', 'the same JWT'],
       ],
     },
-    ...requestJwtSections(p.requestJwt),
+    {
+      title: 'request JWT: header',
+      json: requestObject.header,
+      note: 'HS256: signed with the application’s client secret. The same JWT is sent as login_hint_token: its sub names the user.',
+    },
+    {
+      title: 'request JWT: claims',
+      json: requestObject.claims,
+      note: 'pi.template.variables fill ${sum}, ${currency} and ${recipient} in the SMS template. The signature is not shown.',
+    },
   ];
-  if (f.responseMode === 'pi.flow') {
+  const hosted = responseMode === 'query';
+  if (!hosted) {
     sections.push({
       title: 'Request headers',
       fields: [
         ['Accept', '*/*'],
-        ['X-Ping-External-Transaction-ID', f.transactionId],
+        ['X-Ping-External-Transaction-ID', 'the transfer id'],
       ],
     });
   }
-  if (f.flow) {
-    sections.push({
-      title: 'Response: the flow object',
-      json: flowSummary(f.flow),
-      note: 'pi.flow answers 200 with a flow instead of a redirect. OTP_REQUIRED: the sign-on policy’s SMS action chose the user’s device and PingOne sent the code.',
-    });
-    sections.push({
-      title: 'Response: cookies',
-      fields: [
-        cookieField(f.cookieNames ?? [], 'set by PingOne, replayed on every later flow call'),
-      ],
-    });
+  const status = f.answer ? 'OTP_REQUIRED' : f.flowStatus;
+  if (f.answer) {
+    const flow = {
+      status,
+      ...(f.answer.expiresAt && { expiresAt: f.answer.expiresAt }),
+      ...(f.answer.userId && { _embedded: { user: { id: f.answer.userId } } }),
+    };
+    const names = f.answer.cookieNames;
+    sections.push(
+      {
+        title: 'Response: the flow object',
+        json: flow,
+        note: 'pi.flow answers 200 with a flow instead of a redirect. OTP_REQUIRED: the sign-on policy’s SMS action chose the user’s device and PingOne sent the code.',
+      },
+      {
+        title: 'Response: cookies',
+        fields: [
+          [
+            'Cookie',
+            names.length
+              ? `${names.join(', ')} (set by PingOne, replayed on every later flow call; values not shown)`
+              : '(none)',
+          ],
+        ],
+      },
+    );
+  } else if (status) {
+    sections.push({ title: 'Response: the flow object', json: { status } });
   }
-  if (error) sections.push(errorSection(error));
-  const hosted = f.responseMode === 'query';
-  const draft: StepDraft = {
-    kind: 'authorize',
-    from: hosted ? 'you' : 'rp',
-    to: 'pingone',
-    title: hosted ? 'authorize (redirect to PingOne’s page)' : 'authorize (pi.flow)',
-    request: `GET ${path(f.url)}`,
-    ok: !error,
-    at: f.now.toISOString(),
-    summary: error
-      ? `PingOne refused or failed: ${error.code}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`
-      : hosted
-        ? 'The browser is sent to PingOne with the signed request; PingOne shows its own code page.'
-        : `PingOne started flow ${shorten(f.flow?.id)}: ${f.flow?.status ?? ''}`,
-    sections,
-    doc: DOCS.authorize,
-  };
-  if (!hosted) draft.response = answerLabel(f.http, error, f.flow?.status ?? '');
-  if (f.http) draft.http = { ...f.http, url: f.url };
-  if (error) draft.error = error;
+  const error = f.failure && traceError(f.failure);
+  if (f.failure) sections.push(errorSection(f.failure));
+  const draft = pingoneStep(
+    {
+      kind: 'authorize',
+      workflowStep: 16,
+      title: hosted ? 'authorize (redirect to PingOne’s page)' : 'authorize (pi.flow)',
+      request: 'GET …/as/authorize',
+      summary: error
+        ? `PingOne refused or failed: ${failureText(error)}`
+        : hosted
+          ? 'The browser is sent to PingOne with the signed request; PingOne shows its own code page.'
+          : `PingOne started a flow: ${status ?? ''}`,
+      sections,
+      doc: DOCS.authorize,
+    },
+    f.http,
+    error,
+    f.now,
+  );
+  if (hosted) draft.from = 'you';
+  else draft.response = answerLabel(f.http, error, status ?? '');
   return draft;
 }
 
 export interface SmsFacts {
   mode: 'embedded' | 'pingone';
   maskedPhone?: string;
-  /** Embedded mode: the emulator's message, its code already masked. */
+  /** Embedded mode: the emulator's message, its code masked. */
   text?: string;
   /** Embedded mode: why the outbox could not be read. */
   unreadable?: string;
@@ -174,7 +170,7 @@ export interface SmsFacts {
    * filled with the transfer when only PingOne sees the message.
    */
   measure?: SmsMeasure;
-  now: Date;
+  at: string;
 }
 
 function travelFields(m: SmsMeasure): Array<[string, string]> {
@@ -190,23 +186,21 @@ function travelFields(m: SmsMeasure): Array<[string, string]> {
 export function smsStep(f: SmsFacts): StepDraft {
   const to = f.maskedPhone ?? 'the user’s SMS device';
   const travel = f.measure ? travelFields(f.measure) : [];
-  const sections: TraceSection[] = [];
-  if (f.text !== undefined) {
-    sections.push({
-      title: 'The SMS (from the emulator’s outbox, code masked)',
-      fields: [['to', to], ['text', f.text], ...travel],
-      note: 'The transaction template’s ${sum}, ${currency} and ${recipient} come from the request JWT’s pi.template; ${OTP} is the code.',
-    });
-  } else {
-    sections.push({
-      title: 'The SMS',
-      fields: [['to', to], ...travel],
-      note:
-        f.mode === 'embedded'
-          ? `The emulator’s outbox could not be read (${f.unreadable ?? 'no message'}).`
-          : 'PingOne fills the transaction template with pi.template’s variables and the code, and texts it. The relying party never sees the message or the code; encoding and segments are those of the template setup provisions, filled with this transfer.',
-    });
-  }
+  const section: TraceSection =
+    f.text !== undefined
+      ? {
+          title: 'The SMS (from the emulator’s outbox, code masked)',
+          fields: [['to', to], ['text', f.text], ...travel],
+          note: 'The transaction template’s ${sum}, ${currency} and ${recipient} come from the request JWT’s pi.template; ${OTP} is the code.',
+        }
+      : {
+          title: 'The SMS',
+          fields: [['to', to], ...travel],
+          note:
+            f.mode === 'embedded'
+              ? `The emulator’s outbox could not be read (${f.unreadable ?? 'no message'}).`
+              : 'PingOne fills the transaction template with pi.template’s variables and the code, and texts it. The relying party never sees the message or the code; encoding and segments are those of the template setup provisions, filled with this transfer.',
+        };
   const parts = f.measure
     ? ` · ${f.measure.encoding} · ${f.measure.segments} ${f.measure.segments === 1 ? 'segment' : 'segments'}`
     : '';
@@ -217,12 +211,9 @@ export function smsStep(f: SmsFacts): StepDraft {
     title: 'SMS with the transfer and the code',
     request: `SMS to ${to}${parts}`,
     ok: true,
-    at: f.now.toISOString(),
-    summary:
-      f.text !== undefined
-        ? f.text
-        : `Sent to ${to}; its text stays between PingOne and the phone.`,
-    sections,
+    at: f.at,
+    summary: f.text ?? `Sent to ${to}; its text stays between PingOne and the phone.`,
+    sections: [section],
     doc: DOCS.workflow,
   };
 }

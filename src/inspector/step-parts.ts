@@ -1,102 +1,91 @@
-import type { PingOneFlow } from '../pingone/flow.js';
+import type { PingOneFailure } from '../approval/approval-events.js';
 import type { CallEvent } from '../pingone/call-events.js';
-import { isPingOneError } from '../pingone/http.js';
-import { elided, shorten } from './redact.js';
 import type { TraceError, TraceSection, TraceStep } from './trace.js';
 
-/**
- * What the builders of trace steps share (steps.ts lists them). Each builder takes only what is
- * safe to show, or shows a value through shorten()/elided(); none of them copies a secret,
- * cookie value, code or raw token.
- */
+/** What the step builders share. Each takes event metadata only: there is nothing to hide. */
 
 export type StepDraft = Omit<TraceStep, 'n'>;
 export type Http = NonNullable<TraceStep['http']>;
 
-export const OTP_TYPE = 'application/vnd.pingidentity.otp.check+json';
+/** A per-flow handle's first and last characters: enough to match it across steps. */
+export function shorten(value: string | undefined, head = 6, tail = 4): string {
+  if (value === undefined || value === '') return '—';
+  return value.length <= head + tail + 1 ? value : `${value.slice(0, head)}…${value.slice(-tail)}`;
+}
 
-/** HTTP facts from the call's events (the last attempt wins; retries are counted). */
-export function httpFacts(method: string, url: string, reports: readonly CallEvent[]): Http {
-  const last = reports[reports.length - 1];
-  const http: Http = { method, url, durationMs: reports.reduce((s, r) => s + r.durationMs, 0) };
-  if (last?.status !== undefined) http.status = last.status;
+/**
+ * HTTP facts from a call's `pingone.call` events (the last attempt wins; retries are counted).
+ * A flow id with its cookies continues the flow: the URL shows where it goes, not which one.
+ */
+export function httpFacts(reports: readonly CallEvent[]): Http | undefined {
+  const last = reports.at(-1);
+  if (!last) return undefined;
+  const http: Http = {
+    method: last.method,
+    url: last.url.replace(/\/flows\/[^/]+/, '/flows/{flowId}'),
+    durationMs: reports.reduce((s, r) => s + r.durationMs, 0),
+  };
+  if (last.status !== undefined) http.status = last.status;
   if (reports.length > 1) http.attempts = reports.length;
   return http;
 }
 
-/** What PingOne said when a call failed, without anything of the request. */
-export function traceError(error: unknown): TraceError {
-  if (isPingOneError(error)) {
-    const out: TraceError = { code: error.code };
-    if (error.status !== undefined) out.status = error.status;
-    if (error.pingoneErrorId) out.pingoneErrorId = error.pingoneErrorId;
-    if (error.description) out.description = error.description;
-    const detail = error.details.find((d) => d.code)?.code;
-    if (detail) out.detail = detail;
-    return out;
-  }
-  return { code: 'FAILED', description: error instanceof Error ? error.name : 'failed' };
+/** What PingOne said when a call failed. */
+export function traceError(failure: PingOneFailure): TraceError {
+  const { code, status, detail, pingoneErrorId } = failure;
+  return {
+    code,
+    ...(status !== undefined && { status }),
+    ...(detail && { detail }),
+    ...(pingoneErrorId && { pingoneErrorId }),
+  };
 }
 
-export function errorSection(error: TraceError, details?: unknown): TraceSection {
+export function errorSection(failure: PingOneFailure): TraceSection {
+  const error = traceError(failure);
   const fields: Array<[string, string]> = [['code', error.code]];
   if (error.status !== undefined) fields.unshift(['HTTP status', String(error.status)]);
   if (error.detail) fields.push(['detail', error.detail]);
   if (error.pingoneErrorId) fields.push(['PingOne error id', error.pingoneErrorId]);
-  if (error.description) fields.push(['message', error.description]);
   const section: TraceSection = { title: 'PingOne’s error', fields };
-  if (details !== undefined) section.json = details;
+  if (failure.details) section.json = failure.details;
   return section;
 }
 
-export function answerLabel(
-  http: Http | undefined,
-  error: TraceError | undefined,
-  ok: string,
-): string {
+/** "400 INVALID_OTP", "200 COMPLETED": the return arrow's label. */
+export function answerLabel(http: Http | undefined, error: TraceError | undefined, ok: string) {
   if (error) return `${error.status ?? 'no answer'} ${error.detail ?? error.code}`;
   return `${http?.status ?? ''} ${ok}`.trim();
 }
 
+/** A failure in one clause: "INVALID_REQUEST (error id e4…)". */
+export function failureText(error: TraceError): string {
+  return `${error.code}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`;
+}
+
+/** "/{envId}/as/authorize" → "…/as/authorize": the environment id is in the full URL. */
 export function path(url: string): string {
   try {
-    const parts = new URL(url).pathname.split('/');
-    // "/{envId}/as/authorize" → "…/as/authorize": the environment id is in the full URL below.
-    return `…/${parts.slice(2).join('/')}`;
+    return `…/${new URL(url).pathname.split('/').slice(2).join('/')}`;
   } catch {
     return url;
   }
 }
 
-export function cookieField(names: readonly string[], verb: string): [string, string] {
-  return [
-    'Cookie',
-    names.length ? `${names.join(', ')} (${verb}; values kept on the server, not shown)` : '(none)',
-  ];
-}
-
-/** The parts of a flow object worth reading, with its ids shortened and any code elided. */
-export function flowSummary(flow: PingOneFlow): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: shorten(flow.id), status: flow.status };
-  if (typeof flow.expiresAt === 'string') out.expiresAt = flow.expiresAt;
-  if (typeof flow.resumeUrl === 'string') {
-    out.resumeUrl = flow.resumeUrl.split(flow.id).join(shorten(flow.id));
-  }
-  if (flow._links) out._links = Object.keys(flow._links);
-  const user = flow._embedded?.user;
-  if (user) {
-    out._embedded = {
-      user: {
-        ...(user.id ? { id: user.id } : {}),
-        ...(user.username ? { username: user.username } : {}),
-      },
-    };
-  }
-  if (flow.authorizeResponse) {
-    out.authorizeResponse = {
-      code: elided(flow.authorizeResponse.code),
-      ...(flow.authorizeResponse.state ? { state: shorten(flow.authorizeResponse.state) } : {}),
-    };
-  }
-  return out;
+/** The fields every PingOne step shares: the call, its answer, the error and the page. */
+export function pingoneStep(
+  draft: Omit<StepDraft, 'from' | 'to' | 'ok' | 'at'>,
+  http: Http | undefined,
+  error: TraceError | undefined,
+  now: Date,
+): StepDraft {
+  return {
+    from: 'rp',
+    to: 'pingone',
+    ok: !error,
+    at: now.toISOString(),
+    ...draft,
+    ...(http && { http }),
+    ...(error && { error }),
+  };
 }

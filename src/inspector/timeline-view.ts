@@ -1,8 +1,14 @@
+import type { StepDraft } from './step-parts.js';
 import type { Lane, Trace, TraceStep } from './trace.js';
 
 /** A trace step as the timeline partial draws it: everything precomputed, EJS only prints. */
 export interface TimelineRow {
+  /** The row's place in the list (the anchor `#step-n`); 0 for the setup row. */
   n: number;
+  /** The workflow's step, "16"–"19", or "1–15" for setup; empty for our own steps. */
+  badge: string;
+  /** How a screen reader says the badge. */
+  badgeLabel: string;
   kind: TraceStep['kind'];
   title: string;
   summary: string;
@@ -48,6 +54,14 @@ function meta(step: TraceStep): string {
   return `${step.at.slice(11, 19)} UTC`;
 }
 
+function badgeOf(step: TraceStep): Pick<TimelineRow, 'badge' | 'badgeLabel'> {
+  if (step.kind === 'setup') return { badge: '1–15', badgeLabel: 'Workflow steps 1 to 15' };
+  if (step.workflowStep !== undefined) {
+    return { badge: String(step.workflowStep), badgeLabel: `Workflow step ${step.workflowStep}` };
+  }
+  return { badge: '', badgeLabel: 'Our own step' };
+}
+
 export function timelineRow(step: TraceStep): TimelineRow {
   const a = ORDER[step.from];
   const b = ORDER[step.to];
@@ -55,6 +69,7 @@ export function timelineRow(step: TraceStep): TimelineRow {
   const span = a === b ? 'self' : (`${lanes[0]}-${lanes[1]}` as TimelineRow['span']);
   const row: TimelineRow = {
     n: step.n,
+    ...badgeOf(step),
     kind: step.kind,
     title: step.title,
     summary: step.summary,
@@ -79,9 +94,10 @@ export function timelineRow(step: TraceStep): TimelineRow {
   return row;
 }
 
-export function timelineView(trace: Trace): TimelineView {
+/** The approval's rows after the setup row (steps 1–15, made before any approval). */
+export function timelineView(trace: Trace, setup: StepDraft): TimelineView {
   return {
-    rows: trace.steps.map(timelineRow),
+    rows: [{ ...setup, n: 0 }, ...trace.steps].map(timelineRow),
     jsonUrl: `/approvals/${encodeURIComponent(trace.approvalId ?? trace.transferId)}/trace.json`,
     omitted: trace.omitted ?? 0,
     finished: trace.outcome !== undefined,

@@ -1,14 +1,15 @@
 /**
  * The inspector's record of one approval: the steps the relying party took, as they crossed the
  * wire between the browser, this server and PingOne. It is built for people learning the
- * transaction-approval workflow and for support tickets, so it holds only what is safe to show:
- * no secret, OTP, cookie value, authorization code, PKCE verifier or raw token (redact.ts).
+ * transaction-approval workflow and for support tickets, from the `approval.event` and
+ * `pingone.call` channels, which carry no secret, code, cookie value or token to begin with.
  */
 
 /** The three lifelines of the sequence: the person (browser and phone), us, PingOne. */
 export type Lane = 'you' | 'rp' | 'pingone';
 
 export type StepKind =
+  | 'setup'
   | 'browser'
   | 'authorize'
   | 'sms'
@@ -34,12 +35,13 @@ export interface TraceError {
   detail?: string;
   status?: number;
   pingoneErrorId?: string;
-  description?: string;
 }
 
 export interface TraceStep {
   /** 1-based position in the whole approval (kept when older steps are dropped). */
   n: number;
+  /** The workflow's step number (16–19) for PingOne's steps; absent for our own. */
+  workflowStep?: number;
   kind: StepKind;
   from: Lane;
   to: Lane;
@@ -59,6 +61,8 @@ export interface TraceStep {
   sections: TraceSection[];
   /** The PingOne documentation page of this step. */
   doc?: { title: string; href: string };
+  /** An SMS step whose text is read from the emulator's outbox when shown: where it went. */
+  outbox?: { maskedPhone?: string };
 }
 
 export interface Trace {
@@ -70,6 +74,8 @@ export interface Trace {
   mode: 'embedded' | 'pingone';
   ui: 'own' | 'hosted';
   startedAt: string;
+  /** What the SMS says about the transfer: the emulator's message is matched by it. */
+  transfer?: { amount: string; currency: string; payee: string };
   outcome?: string;
   steps: TraceStep[];
   /** Steps dropped to keep the session small (the oldest after the first). */

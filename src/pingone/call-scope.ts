@@ -10,8 +10,6 @@ export interface CallScope {
   transactionId?: string | undefined;
   /** The app's own request id, on the call's event. */
   requestId?: string | undefined;
-  /** Given the token endpoint's JSON answer, checked or not (the inspector decodes it). */
-  onTokenResponse?: ((status: number, body: Record<string, unknown>) => void) | undefined;
 }
 
 export const callScope = new AsyncLocalStorage<CallScope>();

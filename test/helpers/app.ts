@@ -5,6 +5,7 @@ import { createApp, type AppDeps } from '../../src/app.js';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
 import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
+import { createInspector, type InspectorOptions } from '../../src/inspector/inspector.js';
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
@@ -22,6 +23,8 @@ export interface TestAppOptions {
   baseUrl?: string;
   /** More settings for loadConfig (TRUST_PROXY, SMS_MAX_SEGMENTS, …), as the environment would give them. */
   env?: Record<string, string>;
+  /** Over the inspector's options (it is mounted when the config has it on, as server.ts does). */
+  inspector?: Partial<InspectorOptions>;
 }
 
 export interface TestApp {
@@ -71,6 +74,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const approvals = new MemoryApprovalStore();
   const retired = new AbortController();
+  const inspector =
+    config.inspector &&
+    createInspector({
+      mode: config.mode,
+      ui: config.approvalUi,
+      approvals: options.deps?.approvals ?? approvals,
+      signal: retired.signal,
+      phoneHint: EMBEDDED_PHONE,
+      smsOutboxUrl: `${emulator.url}/__emulator/sms`,
+      ...options.inspector,
+    });
   const app = createApp({
     config,
     approvals,
@@ -80,6 +94,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulatorPhoneUrl: `${emulator.url}/__emulator/phone`,
     // Retries would hide injected faults; one attempt each, and no real waiting.
     retry: { maxAttempts: 1 },
+    ...(inspector && { extensions: [inspector] }),
     ...options.deps,
   });
   return {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { createApp } from '../../src/app.js';
+import { createInspector } from '../../src/inspector/inspector.js';
 import { RedisTraceStore } from '../../src/inspector/trace-store.js';
 import { newTrace } from '../../src/inspector/trace.js';
 import { connectRedisClient, type RedisClient } from '../../src/store/connect-redis-client.js';
@@ -52,7 +53,8 @@ describe('the result page on another instance', () => {
     const sessions = new session.MemoryStore();
     const approvals = new MemoryApprovalStore();
     const t = await startTestApp({
-      deps: { traceStore: traces, sessionStore: sessions, approvals },
+      deps: { sessionStore: sessions, approvals },
+      inspector: { store: traces },
     });
     try {
       const agent = request.agent(t.app);
@@ -74,11 +76,17 @@ describe('the result page on another instance', () => {
         sessions.set(sid, data, (error) => (error ? reject(error) : resolve())),
       );
       // Another instance: same settings, sessions and approvals, its own connection to Redis.
+      const inspector = createInspector({
+        mode: t.config.mode,
+        ui: t.config.approvalUi,
+        approvals,
+        store: new RedisTraceStore(clients[1]!, redis.keyPrefix),
+      });
       const other = createApp({
         config: t.config,
         approvals,
         sessionStore: sessions,
-        traceStore: new RedisTraceStore(clients[1]!, redis.keyPrefix),
+        extensions: [inspector],
         logger: createLogger({ level: 'silent' }),
       });
       const page = await request(other).get('/approvals/result').set('Cookie', cookie);

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { callScope, type CallScope } from '../call-scope.js';
+import { callScope } from '../call-scope.js';
 import { basicAuthorization, type HttpClient } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
 import { verifiedClaims, type VerifiedIdToken } from './id-token-claims.js';
@@ -39,7 +39,6 @@ export interface CodeExchange {
    * it against this age (with its clock tolerance).
    */
   maxAge?: number;
-  onTokenResponse?: CallScope['onTokenResponse'];
 }
 
 export interface TokenClient {
@@ -73,20 +72,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     return 'token';
   }
 
-  const customFetch: client.CustomFetch = async (url, init) => {
-    const step = stepOf(url);
-    const response = await http.fetch(step, url, init as RequestInit);
-    const report = callScope.getStore()?.onTokenResponse;
-    if (report && step === 'token') {
-      const body = (await response
-        .clone()
-        .json()
-        .catch(() => undefined)) as unknown;
-      if (typeof body === 'object' && body)
-        report(response.status, body as Record<string, unknown>);
-    }
-    return response;
-  };
+  const customFetch: client.CustomFetch = (url, init) =>
+    http.fetch(stepOf(url), url, init as RequestInit);
 
   function configuration(): Promise<client.Configuration> {
     configured ??= client
@@ -156,8 +143,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   return {
     exchange(request) {
-      const { transactionId, requestId, onTokenResponse } = request;
-      return callScope.run({ transactionId, requestId, onTokenResponse }, () => exchange(request));
+      const { transactionId, requestId } = request;
+      return callScope.run({ transactionId, requestId }, () => exchange(request));
     },
   };
 }

@@ -1,8 +1,6 @@
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { describeChecks } from '../../../src/inspector/checks.js';
-import { decodeJwtForDisplay, maskCode, scrub, shorten } from '../../../src/inspector/redact.js';
-import { summarizeTokenResponse } from '../../../src/inspector/steps.js';
+import { shorten } from '../../../src/inspector/step-parts.js';
 import {
   MAX_STEPS,
   MAX_STRING,
@@ -11,69 +9,14 @@ import {
   newTrace,
 } from '../../../src/inspector/trace.js';
 import { MemoryTraceStore } from '../../../src/inspector/trace-store.js';
-import { transferHash } from '../../../src/approval/transfer.js';
-import type { FlowState, PendingTransfer } from '../../../src/approval/session-state.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 
-async function jwt(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode('k'.repeat(32)));
-}
-
-describe('redact', () => {
-  it('masks the code in the SMS text, and digit runs when the code is unknown, but not amounts', () => {
-    expect(maskCode('Approve 250.00 EUR to Bob? Code: 482913', '482913')).toBe(
-      'Approve 250.00 EUR to Bob? Code: ••••••',
-    );
-    expect(maskCode('Approve 1000000.00 EUR? Code: 48291377', undefined)).toBe(
-      'Approve 1000000.00 EUR? Code: ••••••••',
-    );
-  });
-
+describe('shorten', () => {
   it('shortens handles to head…tail and leaves short values alone', () => {
     expect(shorten('abcdefghijklmnop')).toBe('abcdef…mnop');
     expect(shorten('short')).toBe('short');
     expect(shorten(undefined)).toBe('—');
-  });
-
-  it('decodes a JWT with its signature elided and nonce/sid shortened; not a JWT → undefined', async () => {
-    const token = await jwt({ sub: 'u1', nonce: 'n'.repeat(43), sid: 's'.repeat(36) });
-    const decoded = decodeJwtForDisplay(token)!;
-    expect(decoded.header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(decoded.claims).toEqual({ sub: 'u1', nonce: 'nnnnnn…nnnn', sid: 'ssssss…ssss' });
-    expect(JSON.stringify(decoded)).not.toContain(token.split('.')[2]);
-    expect(decodeJwtForDisplay('opaque-token')).toBeUndefined();
-    expect(decodeJwtForDisplay('a.b.c')).toBeUndefined();
-  });
-
-  it('scrubs known secrets from every string, at any depth, and ignores too-short ones', () => {
-    const out = scrub(
-      { a: 'x SECRET1 y', b: [{ c: 'SECRET1' }], n: 123456, short: 'abc' },
-      new Set(['SECRET1', 'abc']),
-    );
-    expect(out).toEqual({ a: 'x [redacted] y', b: [{ c: '[redacted]' }], n: 123456, short: 'abc' });
-  });
-
-  it('summarizes a token response without keeping a token', async () => {
-    const id = await jwt({ sub: 'u1', acr: 'policy' });
-    const summary = summarizeTokenResponse(200, {
-      access_token: 'opaque-access-token-value',
-      id_token: id,
-      refresh_token: 'refresh-token-value',
-      token_type: 'Bearer',
-      expires_in: 3600,
-    });
-    expect(summary.idToken!.claims).toEqual({ sub: 'u1', acr: 'policy' });
-    const text = JSON.stringify(summary);
-    for (const secret of ['opaque-access-token-value', 'refresh-token-value', id]) {
-      expect(text).not.toContain(secret);
-    }
-    expect(summarizeTokenResponse(400, { error: 'invalid_grant', id: 'x' }).error).toEqual({
-      error: 'invalid_grant',
-      id: 'x',
-    });
   });
 });
 
@@ -130,142 +73,104 @@ describe('trace caps', () => {
   });
 });
 
-describe('describeChecks', () => {
-  const transfer: PendingTransfer = {
-    id: 'tr-1',
-    amount: '10.00',
-    currency: 'EUR',
-    payee: 'Bob',
-    fromAccount: 'acc',
-    hash: '',
-    createdAt: NOW.toISOString(),
-  };
-  transfer.hash = transferHash(transfer.id, transfer);
-  const flow = {
-    transferHash: transfer.hash,
-    state: 'state-value-0123456789',
-    nonce: 'nonce-value-0123456789',
-    userId: 'user-1',
-    startedAt: new Date(NOW.getTime() - 30_000).toISOString(),
-  } as FlowState;
-  const expect_ = {
-    issuer: 'https://auth.example/env/as',
-    clientId: 'client-1',
-    policyName: 'SMS policy',
+describe('describeChecks (from the token-checked event)', () => {
+  const base = { kind: 'token-checked', step: 19 } as const;
+  const expected = {
+    iss: 'https://auth.example/env/as',
+    aud: 'client-1',
+    sub: 'user-1',
     username: 'demo',
+    acr: 'SMS policy',
+    notBefore: new Date(NOW.getTime() - 30_000).toISOString(),
   };
-  const idToken = (claims: Record<string, unknown>) => ({
-    header: { alg: 'RS256', kid: 'k1' },
-    claims: {
-      iss: expect_.issuer,
-      aud: 'client-1',
-      exp: NOW.getTime() / 1000 + 60,
-      nonce: shorten(flow.nonce),
-      sub: 'user-1',
-      acr: 'SMS policy',
-      ...claims,
-    },
-    signature: '(elided)',
-  });
-  const marks = (checks: Array<{ name: string; ok: boolean | undefined }>) =>
-    Object.fromEntries(checks.map((c) => [c.name, c.ok]));
-  /** What finishFlow read from an ID token that passed openid-client's checks. */
-  const accepted = (authTime: number) => ({
+  const claims = (authTime: number) => ({
     sub: 'user-1',
     acr: 'SMS policy',
-    iss: expect_.issuer,
+    iss: expected.iss,
     aud: 'client-1',
     auth_time: authTime,
+    idTokenSha256: 'h'.repeat(43),
   });
+  const before = { transferHash: 'a'.repeat(64), stateEchoed: false };
+  const marks = (checks: Array<{ name: string; ok: boolean | undefined }>) =>
+    Object.fromEntries(checks.map((c) => [c.name, c.ok]));
+  const ALL = ['signature', 'iss', 'aud', 'exp', 'nonce', 'sub', 'acr', 'auth_time'];
 
-  it('all passed: every check ticked, state not echoed is "not checked"', () => {
+  it('accepted: every check ticked; a state PingOne did not echo is "not checked"', () => {
     const r = describeChecks(
-      {
-        flow,
-        transfer,
-        response: { code: 'c' },
-        claims: accepted(NOW.getTime() / 1000 - 10),
-      },
-      expect_,
-      idToken({}),
-      NOW,
+      { ...base, verdict: 'accepted', expected, claims: claims(NOW.getTime() / 1000 - 10) },
+      before,
     );
     expect(r.ok).toBe(true);
     expect(marks(r.checks)).toEqual({
       'transfer hash': true,
       state: undefined,
-      signature: true,
-      iss: true,
-      aud: true,
-      exp: true,
-      nonce: true,
-      sub: true,
-      acr: true,
-      auth_time: true,
+      ...Object.fromEntries(ALL.map((n) => [n, true])),
     });
+    expect(r.checks.find((c) => c.name === 'iss')!.detail).toContain(expected.iss);
   });
 
-  it('an auth_time from before the flow started: marked, and the verdict is finishFlow’s problem', () => {
-    const stale = NOW.getTime() / 1000 - 3600;
+  it('our auth_time check refused it: marked, and the verdict is the core’s reason', () => {
+    const reason = 'auth_time is 3570 s before this flow started';
     const r = describeChecks(
       {
-        flow,
-        transfer,
-        response: { code: 'c' },
-        claims: accepted(stale),
-        problem: 'auth_time is 3570 s before this flow started',
+        ...base,
+        verdict: 'rejected',
+        failedCheck: 'auth_time',
+        reason,
+        expected,
+        claims: claims(NOW.getTime() / 1000 - 3600),
       },
-      expect_,
-      idToken({ auth_time: stale }),
-      NOW,
+      { ...before, stateEchoed: true },
     );
     expect(r.ok).toBe(false);
-    expect(marks(r.checks)).toMatchObject({ acr: true, auth_time: false });
-    expect(r.verdict).toBe('Refused: auth_time is 3570 s before this flow started');
+    expect(marks(r.checks)).toMatchObject({ state: true, sub: true, acr: true, auth_time: false });
+    expect(r.verdict).toBe(`Refused: ${reason}`);
   });
 
-  it('a token refused by openid-client: the failing claim is marked, the verdict quotes the reason', () => {
+  it('openid-client refused it: its checks are not confirmed, ours not reached, the reason quoted', () => {
     const r = describeChecks(
-      { flow, transfer, response: { code: 'c', state: flow.state }, rejected: 'unexpected nonce' },
-      expect_,
-      idToken({ nonce: 'other…nonc' }),
-      NOW,
+      {
+        ...base,
+        verdict: 'rejected',
+        failedCheck: 'openid-client',
+        reason: 'unexpected nonce',
+        expected,
+      },
+      before,
     );
-    expect(r.ok).toBe(false);
     expect(marks(r.checks)).toMatchObject({
-      state: true,
-      nonce: false,
-      iss: true,
       signature: undefined,
+      nonce: undefined,
+      sub: undefined,
+      auth_time: undefined,
     });
+    expect(r.checks.find((c) => c.name === 'sub')!.detail).toBe('not reached');
     expect(r.verdict).toBe('Refused by openid-client: unexpected nonce');
   });
 
-  it('a wrong sub (finishFlow’s problem) and a state mismatch', () => {
+  it('a wrong sub stops our checks there; a state mismatch stops everything', () => {
     const wrongSub = describeChecks(
       {
-        flow,
-        transfer,
-        response: { code: 'c' },
-        claims: { sub: 'someone', acr: 'SMS policy', iss: expect_.issuer, aud: 'client-1' },
-        problem: 'sub someone is not the user of this flow',
+        ...base,
+        verdict: 'rejected',
+        failedCheck: 'sub',
+        reason: 'sub someone is not the user of this flow',
+        expected,
+        claims: { ...claims(0), sub: 'someone' },
       },
-      expect_,
-      idToken({ sub: 'someone' }),
-      NOW,
+      before,
     );
-    expect(wrongSub.ok).toBe(false);
-    expect(marks(wrongSub.checks)).toMatchObject({ sub: false, acr: true });
+    expect(marks(wrongSub.checks)).toMatchObject({ nonce: true, sub: false, acr: undefined });
     const mismatch = describeChecks(
-      { flow, transfer, response: { code: 'c', state: 'other' }, stateMismatch: true },
-      expect_,
-      undefined,
-      NOW,
+      { ...base, verdict: 'rejected', failedCheck: 'state', reason: 'another state', expected },
+      before,
     );
     expect(marks(mismatch.checks)).toMatchObject({
       state: false,
       signature: undefined,
       sub: undefined,
     });
+    expect(mismatch.verdict).toBe('Refused: the answer did not belong to this approval.');
   });
 });
