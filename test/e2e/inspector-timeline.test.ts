@@ -74,11 +74,21 @@ describe('the inspector timeline in a browser', () => {
       await page.selectOption('#currency', 'GBP');
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
       expect(await page.textContent('.inspector h2')).toContain('so far');
-      expect(await page.locator('.tl-step').count()).toBe(3);
+      // The setup row (closed), then the approval's first three steps.
+      expect(await page.locator('.tl-step').count()).toBe(4);
+      const setup = page.locator('.tl-step.tl-setup');
+      expect(await setup.locator('.tl-title').textContent()).toBe('Setup: steps 1–15');
+      expect(await setup.locator('.tl-body').isVisible()).toBe(false);
+      await setup.locator('summary').click();
+      // The embedded start-up's own calls, by workflow step.
+      const setupBody = await setup.locator('.tl-body').textContent();
+      expect(setupBody).toContain('15 SMS device');
+      expect(setupBody).toMatch(/POST \S*\/applications 201/);
+      await setup.locator('summary').click();
       // The SMS step, opened: its text with the code masked.
-      await page.click('.tl-step:nth-child(3) summary');
-      expect(await page.isVisible('.tl-step:nth-child(3) .tl-body')).toBe(true);
-      expect(await page.textContent('.tl-step:nth-child(3) .tl-body')).toContain(
+      await page.click('.tl-step:nth-child(4) summary');
+      expect(await page.isVisible('.tl-step:nth-child(4) .tl-body')).toBe(true);
+      expect(await page.textContent('.tl-step:nth-child(4) .tl-body')).toContain(
         'Approve 42.50 GBP to Alice Smith? Code: ••••••',
       );
       await shot(page, 'code-with-timeline');
@@ -112,6 +122,7 @@ describe('the inspector timeline in a browser', () => {
       expect(await page.textContent('h1')).toContain('Transfer approved');
       const titles = await page.locator('.tl-title').allTextContents();
       expect(titles).toEqual([
+        'Setup: steps 1–15',
         'Approve the transfer',
         'authorize (pi.flow)',
         'SMS with the transfer and the code',
@@ -124,9 +135,12 @@ describe('the inspector timeline in a browser', () => {
         'Our checks',
         'Approved',
       ]);
+      // The workflow's numbers on PingOne's rows; our own rows carry none.
+      const badges = await page.locator('.tl-n > span[aria-hidden]').allTextContents();
+      expect(badges).toEqual(['1–15', '', '16', '', '', '17', '', '17', '18', '19', '', '']);
       // Every step is closed until asked; the token step opens on a click (no script involved).
       expect(await page.locator('.tl-step details[open]').count()).toBe(0);
-      const token = page.locator('.tl-step', { hasText: 'POST …/as/token' });
+      const token = page.locator('.tl-step:not(.tl-setup)', { hasText: 'POST …/as/token' });
       expect(await token.locator('.tl-body').isVisible()).toBe(false);
       await token.locator('summary').click();
       expect(await token.locator('details').getAttribute('open')).not.toBeNull();
@@ -175,7 +189,10 @@ describe('the inspector timeline in a browser', () => {
       expect(await authorize.locator('.tl-body').isVisible()).toBe(true);
       const scrollWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
       expect(await scrollWidth()).toBeLessThanOrEqual(390);
-      await page.locator('.tl-step', { hasText: 'POST …/as/token' }).locator('summary').click();
+      await page
+        .locator('.tl-step:not(.tl-setup)', { hasText: 'POST …/as/token' })
+        .locator('summary')
+        .click();
       await shot(page, 'mobile-result-with-timeline');
       await page.setViewportSize({ width: 360, height: 780 });
       expect(await scrollWidth()).toBeLessThanOrEqual(360);

@@ -45,7 +45,18 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  // The approval core tells what happened through its own ApprovalObserver; it must work, and
+  // The inspector only subscribes (approval.event, pingone.call): the composition root mounts
+  // it as one of the app's extensions, and nothing else in src/ knows it exists.
+  it('only server.ts imports the inspector from src/', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.includes(`${join('src', 'inspector')}`))
+      .filter((file) => !file.endsWith(join('src', 'server.ts')))
+      .filter((file) => importsOf(file).some((spec) => /(^|\/)inspector\//.test(spec)))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
+
+  // The approval core tells what happened on its approval.event channel; it must work, and
   // be understood, without knowing that an inspector exists.
   it('src/approval imports nothing from src/inspector', () => {
     const approvalDir = join(root, 'src/approval');
@@ -63,7 +74,7 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  // The inspector learns what happened from the approval core's observer calls and its own
+  // The inspector learns what happened from the approval core's events and its own
   // request scope; only its HTTP side (middleware, trace route) sees the express request.
   it('src/inspector reads nothing from req outside inspector-http.ts', () => {
     const inspectorDir = join(root, 'src/inspector');
