@@ -50,6 +50,18 @@ describe('createLogger', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('redacts the bindings of a child logger too (pino’s redact applies to them, as to each line)', () => {
+    const { logger, lines } = capture();
+    logger
+      .child({ flow: { cookies: { ST: 'child-cookie-value' } }, otp: '246813' })
+      .info({ res: { 'set-cookie': ['ST=set-cookie-value'] } }, 'child');
+    const text = lines.join('');
+    for (const secret of ['child-cookie-value', '246813', 'set-cookie-value']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ otp: '[redacted]', msg: 'child' });
+  });
+
   it('keeps PingOne’s own `code` and `state` one level down, and changes nothing it was given', () => {
     const { logger, lines } = capture();
     const given = { answer: { code: 'INVALID_DATA', state: 'OTP_REQUIRED' }, code: 'auth-code' };
