@@ -6,7 +6,7 @@ import express, { type Request, type Response } from 'express';
 import session from 'express-session';
 import { formatTime } from '../src/app.js';
 import { DEMO_TRANSFER, FROM_ACCOUNT } from '../src/approval/transfer.js';
-import { securityHelmet } from '../src/http/security-headers.js';
+import { securityHeaders } from '../src/http/security-headers.js';
 import { SMS_CODE_LIFETIME_MINUTES } from '../src/provisioning/desired.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
@@ -52,8 +52,8 @@ async function start(config: YardstickConfig): Promise<number> {
     formatTime,
     codeLifetimeMinutes: SMS_CODE_LIFETIME_MINUTES,
   });
-  // helmet as a sample would use it, once per response (the app builds its headers once).
-  if (level >= 2) app.use(securityHelmet({ https: false }));
+  // The app's helmet settings, run per response as the app runs them.
+  if (level >= 2) app.use(securityHeaders({ https: false }));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   if (level >= 2) {
     app.use(

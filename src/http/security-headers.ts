@@ -1,6 +1,4 @@
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 
 /**
  * Helmet with a strict Content-Security-Policy: scripts and styles only from our own origin,
@@ -8,35 +6,7 @@ import type { RequestHandler } from 'express';
  * Chromium applies `form-action` to the redirects of a form submission, so the issuer's origin
  * is allowed there (and only there, only in that mode).
  */
-export function securityHeaders(options: {
-  formActionOrigins?: string[];
-  https: boolean;
-}): RequestHandler {
-  const headers = Object.entries(headersOf(securityHelmet(options)));
-  // The same headers on every response, built once (helmet rebuilds them per request; `npm run
-  // bench` counts five pages an approval).
-  return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
-}
-
-/** What a helmet middleware sets, read off one run against a recording response. */
-function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string> {
-  const set: Record<string, string> = {};
-  const res = {
-    setHeader: (name: string, value: string) => void (set[name] = String(value)),
-    removeHeader: (name: string) => void delete set[name],
-  } as unknown as ServerResponse;
-  let done = false;
-  middleware({} as IncomingMessage, res, () => (done = true));
-  // helmet answers synchronously; anything else would be a helmet this project was not built on.
-  if (!done) throw new Error('helmet did not finish synchronously');
-  return set;
-}
-
-/** The same settings as a plain helmet middleware (the bench's yardsticks run it per request). */
-export function securityHelmet(options: { formActionOrigins?: string[]; https: boolean }) {
+export function securityHeaders(options: { formActionOrigins?: string[]; https: boolean }) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
