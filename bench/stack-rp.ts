@@ -1,4 +1,3 @@
-import { useViews } from '../src/view-engine.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +43,8 @@ async function start(config: YardstickConfig): Promise<number> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  useViews(app, fileURLToPath(new URL('../views/', import.meta.url)));
+  app.set('views', fileURLToPath(new URL('../views/', import.meta.url)));
+  app.set('view engine', 'ejs');
   Object.assign(app.locals, {
     mode: 'pingone',
     ui: 'own',

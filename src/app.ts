@@ -32,7 +32,6 @@ import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/ht
 import { SMS_CODE_LIFETIME_MINUTES } from './provisioning/desired.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
-import { useViews } from './view-engine.js';
 
 export interface AppDeps {
   /** With `pingone` filled (embedded mode: from provision()'s settings). */
@@ -195,7 +194,8 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-Proto decides whether a request counts as https (and so gets the secure cookie):
   // believed only from the proxies TRUST_PROXY names, never from whoever connects.
   app.set('trust proxy', config.trustProxy);
-  useViews(app, projectDir('views'));
+  app.set('views', projectDir('views'));
+  app.set('view engine', 'ejs');
   app.locals.mode = config.mode;
   app.locals.ui = config.approvalUi;
   app.locals.issuer = urls.issuer;
