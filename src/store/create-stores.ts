@@ -6,14 +6,13 @@ import {
   type StoreHealth,
 } from '../approval/approval-store.js';
 import { connectRedisClient } from './connect-redis-client.js';
-import { openSqliteDatabase, sqliteFile } from './open-sqlite-database.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore } from './redis-approval-store.js';
 import { redisClock } from './redis-clock.js';
 import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
-import { walSync } from './wal-sync.js';
 
 export type StoreKind = StoreHealth['kind'];
 
@@ -113,11 +112,8 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
-    // One connection for both: sessions and approvals commit at NORMAL, and an approval's insert
-    // then waits for the WAL's fsync off the event loop (wal-sync.ts). A session lost to a power
-    // cut is a flow the person starts again; an approval reported as recorded is never lost.
+    // One connection for both: each commit is on disk before it returns (synchronous = FULL).
     const db = openSqliteDatabase(options.dataDir);
-    const wal = walSync(sqliteFile(options.dataDir));
     const sessionStore = new SqliteSessionStore(db, {
       ttlMs,
       ...(options.sqlitePruneIntervalMs !== undefined && {
@@ -126,7 +122,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       ...(options.now && { now: options.now }),
       ...(options.logger && { logger: options.logger }),
     });
-    const approvals = new SqliteApprovalStore(db, wal.sync);
+    const approvals = new SqliteApprovalStore(db);
     return {
       kind,
       sessionStore,
@@ -134,7 +130,6 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       health: () => approvals.health(),
       close: onlyOnce(async () => {
         sessionStore.close();
-        await wal.close();
         db.close();
       }),
     };
