@@ -28,6 +28,7 @@ describe('createLogger', () => {
         },
         tokens: { access_token: 'access-token-value', id_token: 'id-token-value' },
         req: { headers: { cookie: 'txa.sid=session-value' }, body: { otp: '654321' } },
+        upstream: { cookies: { ST: 'any-holder-cookie' }, headers: { cookie: 'ST=any-header' } },
         transferId: 'kept-visible',
       },
       'careless',
@@ -43,6 +44,8 @@ describe('createLogger', () => {
       'id-token-value',
       'session-value',
       '654321',
+      'any-holder-cookie',
+      'any-header',
     ]) {
       expect(text).not.toContain(secret);
     }
