@@ -112,9 +112,13 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
-    // One connection for both: each commit is on disk before it returns (synchronous = FULL).
-    const db = openSqliteDatabase(options.dataDir);
-    const sessionStore = new SqliteSessionStore(db, {
+    // An approval's commit is on disk before it returns (FULL). Sessions get a connection of
+    // their own at NORMAL, because an fsync in every session write costs more per approval than
+    // the benchmark allows (docs/performance.md); a session lost to a power cut is a flow the
+    // person starts again.
+    const db = openSqliteDatabase(options.dataDir, 'FULL');
+    const sessionDb = openSqliteDatabase(options.dataDir, 'NORMAL');
+    const sessionStore = new SqliteSessionStore(sessionDb, {
       ttlMs,
       ...(options.sqlitePruneIntervalMs !== undefined && {
         pruneIntervalMs: options.sqlitePruneIntervalMs,
@@ -130,6 +134,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       health: () => approvals.health(),
       close: onlyOnce(async () => {
         sessionStore.close();
+        sessionDb.close();
         db.close();
       }),
     };

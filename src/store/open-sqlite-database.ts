@@ -88,9 +88,15 @@ function narrowIfOwned(path: string, mode: number): void {
 
 /**
  * Opens (creating folder and file on first start, folder 0700 and files 0600) the SQLite
- * database in `dataDir`, in WAL mode, with the schema brought up to date.
+ * database in `dataDir`, in WAL mode, with the schema brought up to date. `synchronous` is the
+ * connection's (https://www.sqlite.org/pragma.html#pragma_synchronous): at FULL each commit
+ * syncs the WAL before it returns, so it survives a power cut; at NORMAL it survives a crash of
+ * the process, and the WAL is synced at checkpoints.
  */
-export function openSqliteDatabase(dataDir: string): Database.Database {
+export function openSqliteDatabase(
+  dataDir: string,
+  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+): Database.Database {
   const file = resolve(dataDir, SQLITE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
@@ -98,10 +104,7 @@ export function openSqliteDatabase(dataDir: string): Database.Database {
     // Startup may wait for a lock (nothing is served yet); requests may not (below).
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
-    // FULL: in WAL mode each commit syncs the WAL before it returns, so an approval the page
-    // reports as recorded survives a power cut, not only a crash of the process
-    // (https://www.sqlite.org/pragma.html#pragma_synchronous).
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

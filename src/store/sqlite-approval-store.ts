@@ -67,8 +67,8 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
 }
 
 /**
- * Approval records in SQLite. The database handle belongs to the store factory (it also holds
- * the sessions), so `close()` leaves it open; `Stores.close()` closes it.
+ * Approval records in SQLite. The database handle belongs to the store factory, so `close()`
+ * leaves it open; `Stores.close()` closes it.
  */
 export class SqliteApprovalStore implements ApprovalStore {
   private readonly statements: ReturnType<typeof prepareStatements>;

@@ -58,7 +58,7 @@ function prepareStatements(db: Database.Database) {
 
 /**
  * express-session's `Store` on SQLite. The database handle belongs to the caller (the store
- * factory shares it with the approval records), so `close()` only stops the pruning timer.
+ * factory), so `close()` only stops the pruning timer.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly ttlMs: number;

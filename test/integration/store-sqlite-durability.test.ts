@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/approval/approval-store.js';
+import { createStores } from '../../src/store/create-stores.js';
 import { SQLITE_FILE_NAME, openSqliteDatabase } from '../../src/store/open-sqlite-database.js';
 import { SqliteApprovalStore } from '../../src/store/sqlite-approval-store.js';
 
@@ -34,15 +35,30 @@ function record(transferId: string): ApprovalRecord {
   };
 }
 
+// https://www.sqlite.org/pragma.html#pragma_synchronous: 2 is FULL, 1 is NORMAL (the WAL synced
+// only at checkpoints: a commit could be lost to a power cut).
+const FULL = 2;
+const NORMAL = 1;
+
 describe('an approval is on disk before createIfAbsent answers', () => {
-  it('the store’s connection runs WAL mode at synchronous = FULL, which syncs the WAL at each commit', () => {
+  it('the approvals’ connection runs WAL mode at synchronous = FULL, which syncs the WAL at each commit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqlite-durable-'));
     dirs.push(dir);
-    const db = openIn(dir);
+    const stores = await createStores({ kind: 'sqlite', dataDir: dir });
+    cleanups.push(() => void stores.close());
+    // The store's own connection (private: nothing else should reach it).
+    const db = (stores.approvals as unknown as { db: Database.Database }).db;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    // https://www.sqlite.org/pragma.html#pragma_synchronous: 2 is FULL (NORMAL, 1, syncs the WAL
-    // only at checkpoints: a commit could be lost to a power cut).
-    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+  });
+
+  it('opens at FULL unless told NORMAL (the sessions’ connection)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqlite-durable-'));
+    dirs.push(dir);
+    expect(openIn(dir).pragma('synchronous', { simple: true })).toBe(FULL);
+    const sessions = openSqliteDatabase(dir, 'NORMAL');
+    cleanups.push(() => sessions.close());
+    expect(sessions.pragma('synchronous', { simple: true })).toBe(NORMAL);
   });
 
   it('answers once the row is committed: another connection reads it at once, and a second insert is refused', async () => {
