@@ -72,8 +72,7 @@ export interface AppDeps {
   signal?: AbortSignal;
 }
 
-// Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
-// which `npm run bench` measured as the most expensive part of rendering the result page.
+// Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call.
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -81,7 +80,7 @@ const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** "28 Nov 2026, 12:54:32 UTC" for pages: the server does not know the reader's time zone. */
+/** Day, month, year and time in UTC for pages: the server does not know the reader's time zone. */
 export function formatTime(value: string | number | undefined): string {
   if (value === undefined) return '—';
   const date = new Date(typeof value === 'number' ? value * 1000 : value);
