@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   };
   writeFileSync(join(RESULTS, name), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'compare-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`Wrote bench/results/${name}`);
+  console.log(`Wrote ${join(RESULTS, name)}`);
   return failures ? 1 : 0;
 }
 

@@ -529,7 +529,7 @@ async function main(): Promise<number> {
   const name = `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(join(RESULTS, name), json);
   writeFileSync(join(RESULTS, 'latest.json'), json);
-  console.log(`\nWrote bench/results/${name} and bench/results/latest.json`);
+  console.log(`\nWrote ${join(RESULTS, name)} and ${join(RESULTS, 'latest.json')}`);
   const failed = (baseline?.failures ?? 0) + app.failures;
   if (failed) {
     console.error(

@@ -27,7 +27,7 @@ export async function startFlow(
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
   // RFC 7636 §4.2 S256, the same value as oidc.calculatePKCECodeChallenge, computed without a
-  // WebCrypto job: `npm run bench` measured that round trip at ~2% of the app's CPU.
+  // WebCrypto job and its round trip through the thread pool.
   const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
   const requestJwt = await buildRequestJwt({
     clientId: settings.clientId,
