@@ -7,7 +7,7 @@ import session from 'express-session';
 import { formatTime } from '../src/app.js';
 import { DEMO_TRANSFER, FROM_ACCOUNT } from '../src/approval/transfer.js';
 import { securityHelmet } from '../src/http/security-headers.js';
-import { SMS_CODE_LIFETIME_MINUTES } from '../src/provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES } from '../src/provisioning/steps/device.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 import type { Yardstick } from './yardstick-process.js';

@@ -1,6 +1,6 @@
 import { templateVariables } from '../approval/request-jwt.js';
 import type { PendingTransfer } from '../approval/session-state.js';
-import { TEMPLATE_CONTENT } from '../provisioning/desired.js';
+import { TEMPLATE_CONTENT } from '../provisioning/steps/template-content.js';
 import type { InspectorOptions } from './inspector-options.js';
 import { maskCode } from './redact.js';
 
