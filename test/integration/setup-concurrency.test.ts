@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { provision, type ProvisionInput } from '../../src/provisioning/provision.js';
+import { provision } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
-import { maxInFlight, sequentialDepth } from './setup-helpers.js';
+import { maxInFlight, provisionInput, sequentialDepth } from './setup-helpers.js';
 
 let emu: RunningEmulator;
 beforeEach(async () => {
@@ -12,21 +12,7 @@ afterEach(async () => {
   await emu.close();
 });
 
-function input(): ProvisionInput {
-  return {
-    location: {
-      environmentId: emu.environmentId,
-      region: 'com',
-      apiUrl: emu.apiUrl,
-      authUrl: emu.authUrl,
-    },
-    worker: emu.worker,
-    phone: '+15125201234',
-    username: 'concurrency-demo',
-    redirectUri: 'http://localhost:3000/callback',
-    prefix: 'Concurrency',
-  };
-}
+const input = () => provisionInput(emu, { username: 'concurrency-demo', prefix: 'Concurrency' });
 
 describe('provision: independent calls run concurrently', () => {
   it('keeps the first run within 10 sequential round trips and the second within 5, reads only', async () => {
