@@ -8,7 +8,7 @@ import { smsPreviewView } from '../src/approval/sms-preview.js';
 import { DEMO_TRANSFER, FROM_ACCOUNT, PAYEE_MAX } from '../src/approval/transfer.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../src/config.js';
 import { securityHeaders } from '../src/http/security-headers.js';
-import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from '../src/provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from '../src/provisioning/steps/device.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 import type { Yardstick } from './yardstick-process.js';

@@ -32,7 +32,7 @@ import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient, createTokenClient } from './pingone/flow.js';
 import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
-import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/steps/device.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
 
