@@ -1,7 +1,6 @@
 import { smsPreview } from '../approval/sms-text.js';
 import { LONGEST_AMOUNT, PAYEE_MAX } from '../approval/transfer.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
-import type { SelfCheckItem } from './self-check.js';
 
 /**
  * The self-check of the template's length: its content, as PingOne holds it, filled with the
@@ -14,7 +13,7 @@ export function templateFit(
   content: string,
   otpLength: number,
   limit = DEFAULT_SMS_MAX_SEGMENTS,
-): SelfCheckItem {
+): { name: string; ok: boolean; detail?: string; report: string } {
   const longest = (letter: string, length = PAYEE_MAX) =>
     smsPreview(
       { amount: LONGEST_AMOUNT, currency: 'EUR', payee: letter.repeat(length) },
