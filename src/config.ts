@@ -16,6 +16,7 @@ import {
   str,
 } from './config/parse-setting.js';
 import { parseLocation, parseWorker } from './config/pingone-location.js';
+import { parseMetrics, parseTracing } from './config/telemetry-config.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
 
@@ -78,6 +79,10 @@ export function loadConfig(env: Env): AppConfig {
     config.redisUrl = redisUrl;
   }
   config.inspector = parseBool(p, 'INSPECTOR', str(env, 'INSPECTOR'), config.mode === 'embedded');
+  const metrics = parseMetrics(p, env, port);
+  if (metrics) config.metrics = metrics;
+  const tracing = parseTracing(p, env);
+  if (tracing) config.tracing = tracing;
 
   if (environmentId) {
     const location = parseLocation(p, env, environmentId);

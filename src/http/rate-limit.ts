@@ -7,6 +7,7 @@ import {
   type Store,
 } from 'express-rate-limit';
 import { TooManyRequestsError, type LimitedAction } from '../errors.js';
+import { rateLimitedChannel, type RateLimitedEvent } from './rate-limit-events.js';
 
 /** Requests allowed per window and key. */
 export interface Limit {
@@ -132,6 +133,7 @@ export function rateLimits(options: RateLimitOptions): Record<LimitedAction, Req
           const resetAt = info?.resetTime?.getTime() ?? Date.now() + windowMs;
           const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
           req.log?.warn({ event: 'rate.limited', action, scope, retryAfter }, 'rate limited');
+          rateLimitedChannel.publish({ action, scope } satisfies RateLimitedEvent);
           next(new TooManyRequestsError(retryAfter, action));
         },
       });

@@ -13,6 +13,7 @@ import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
+import { publishStoreOps } from './store-ops.js';
 import { walSync } from './wal-sync.js';
 
 export type StoreKind = StoreHealth['kind'];
@@ -72,6 +73,10 @@ function onlyOnce(fn: () => Promise<void>): () => Promise<void> {
  * when the chosen backend cannot be opened or reached.
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
+  return publishStoreOps(await openStores(options));
+}
+
+async function openStores(options: CreateStoresOptions): Promise<Stores> {
   const kind = chooseKind(options);
   const ttlMs = options.sessionTtlMs ?? DAY_MS;
 
