@@ -91,6 +91,8 @@ export function parseTracing(p: Problems, env: Env): TracingConfig | undefined {
     str(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') === undefined
       ? parseMs(p, env, 'OTEL_EXPORTER_OTLP_TIMEOUT')
       : parseMs(p, env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT');
+  const samplerRatio = parseRatio(p, str(env, 'OTEL_TRACES_SAMPLER_ARG'));
+  const exportDelayMs = parseMs(p, env, 'OTEL_BSP_SCHEDULE_DELAY');
   if (!url || disabled) return undefined;
   return {
     url,
@@ -99,7 +101,7 @@ export function parseTracing(p: Problems, env: Env): TracingConfig | undefined {
     serviceName: str(env, 'OTEL_SERVICE_NAME') ?? named ?? DEFAULT_SERVICE_NAME,
     resourceAttributes,
     sampler: sampler as TracingConfig['sampler'],
-    samplerRatio: parseRatio(p, str(env, 'OTEL_TRACES_SAMPLER_ARG')),
-    exportDelayMs: parseMs(p, env, 'OTEL_BSP_SCHEDULE_DELAY'),
+    samplerRatio,
+    exportDelayMs,
   };
 }

@@ -10,7 +10,7 @@ import { onCall } from '../pingone/call-events.js';
 import { callStep, type StepCallEvent } from './call-step.js';
 import { nowMs, requestTraceOf } from './request-trace.js';
 
-/** `https://auth.pingone.com/{id}/as/authorize` → its host and its path template. */
+/** `https://host/{id}/as/authorize` (an event's template) → its host and its path template. */
 function splitTemplate(template: string): { host: string; path: string } {
   const hostStart = template.indexOf('//') + 2;
   const pathStart = template.indexOf('/', hostStart);
