@@ -13,19 +13,89 @@ export interface StoreOpEvent {
 
 export const storeOpChannel = diagnostics_channel.channel('store.op');
 
-const SESSION_OPS = new Set(['get', 'set', 'destroy', 'touch']);
-const APPROVAL_OPS = new Set(['createIfAbsent', 'get', 'listRecent', 'health']);
+type Method = (...args: unknown[]) => unknown;
 
 function publish(backend: StoreOpEvent['backend'], op: string, started: number, ok: boolean) {
   const event: StoreOpEvent = { backend, op, durationMs: performance.now() - started, ok };
   storeOpChannel.publish(event);
 }
 
+/** A session store method timed until its callback (express-session's calls all pass one). */
+function timedCallback(
+  backend: StoreOpEvent['backend'],
+  op: string,
+  method: Method,
+  target: object,
+) {
+  return (...args: unknown[]) => {
+    const callback = args.at(-1);
+    if (!storeOpChannel.hasSubscribers || typeof callback !== 'function') {
+      return method.apply(target, args);
+    }
+    const started = performance.now();
+    args[args.length - 1] = (error: unknown, ...rest: unknown[]) => {
+      publish(backend, op, started, !error);
+      return (callback as Method)(error, ...rest);
+    };
+    return method.apply(target, args);
+  };
+}
+
+/** An approval store method timed until its promise settles. */
+function timedPromise(
+  backend: StoreOpEvent['backend'],
+  op: string,
+  method: Method,
+  target: object,
+) {
+  return (...args: unknown[]) => {
+    const result = method.apply(target, args) as Promise<unknown>;
+    if (!storeOpChannel.hasSubscribers) return result;
+    const started = performance.now();
+    return result.then(
+      (value) => {
+        publish(backend, op, started, true);
+        return value;
+      },
+      (error: unknown) => {
+        publish(backend, op, started, false);
+        throw error;
+      },
+    );
+  };
+}
+
 /**
- * The stores as `createStores` hands them out: each operation of the session store (its
- * callback) and of the approval store (its promise) published on `store.op` when anyone listens.
- * The one place that sees every store call of every backend; unobserved, a call goes straight
- * through.
+ * `target` with the methods named in `ops` timed by `timed`; everything else, and every write,
+ * goes to `target` itself. The wrappers are made once, on first use.
+ */
+function observed<T extends object>(
+  target: T,
+  prefix: string,
+  ops: readonly string[],
+  timed: typeof timedCallback,
+  backend: StoreOpEvent['backend'],
+): T {
+  const wrappers = new Map<PropertyKey, Method>();
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function' || !ops.includes(property as string)) return value;
+      let wrapper = wrappers.get(property);
+      if (!wrapper) {
+        wrapper = timed(backend, `${prefix}.${String(property)}`, value as Method, object);
+        wrappers.set(property, wrapper);
+      }
+      return wrapper;
+    },
+  });
+}
+
+/**
+ * The stores as `createStores` hands them out: each operation of the session store (until its
+ * callback) and of the approval store (until its promise settles) published on `store.op` when
+ * anyone listens. The one place that sees every store call of every backend; unobserved, a call
+ * goes straight through.
  */
 export function publishStoreOps<
   S extends {
@@ -34,45 +104,21 @@ export function publishStoreOps<
     approvals: ApprovalStore;
   },
 >(stores: S): S {
-  const { kind } = stores;
-  const sessionStore = new Proxy(stores.sessionStore, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || !SESSION_OPS.has(property)) return value;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const callback = args.at(-1);
-        if (!storeOpChannel.hasSubscribers || typeof callback !== 'function') {
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        }
-        const started = performance.now();
-        args[args.length - 1] = (error: unknown, ...rest: unknown[]) => {
-          publish(kind, `session.${property}`, started, !error);
-          return (callback as (...a: unknown[]) => unknown)(error, ...rest);
-        };
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  const approvals = new Proxy(stores.approvals, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || !APPROVAL_OPS.has(property)) return value;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const call = () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        if (!storeOpChannel.hasSubscribers) return call();
-        const started = performance.now();
-        try {
-          const result = await call();
-          publish(kind, `approval.${property}`, started, true);
-          return result;
-        } catch (error) {
-          publish(kind, `approval.${property}`, started, false);
-          throw error;
-        }
-      };
-    },
-  });
-  return { ...stores, sessionStore, approvals };
+  return {
+    ...stores,
+    sessionStore: observed(
+      stores.sessionStore,
+      'session',
+      ['get', 'set', 'destroy', 'touch'],
+      timedCallback,
+      stores.kind,
+    ),
+    approvals: observed(
+      stores.approvals,
+      'approval',
+      ['createIfAbsent', 'get', 'listRecent', 'health'],
+      timedPromise,
+      stores.kind,
+    ),
+  };
 }

@@ -50,8 +50,6 @@ function traceparent(): { header: string; traceId: string; spanId: string } {
   return { header: `00-${traceId}-${spanId}-01`, traceId, spanId };
 }
 
-const payee = () => `Payee ${randomBytes(4).toString('hex')} Ltd`;
-
 function otpFor(text: string): string {
   const message = pingone.emulator.handle.sms().find((m) => m.text.includes(text));
   if (!message) throw new Error(`no SMS names ${text}`);
@@ -59,17 +57,24 @@ function otpFor(text: string): string {
   return message.otp;
 }
 
-/** GET /, then POST /approvals with `header` as its traceparent; answers the code page. */
-async function start(browser: Browser, to: string, header: string) {
+/**
+ * A new browser: GET /, then POST /approvals for a payee of its own with a fresh traceparent;
+ * answers the code page with what the test needs to go on.
+ */
+async function start() {
+  const browser = new Browser(app.url);
+  const to = `Payee ${randomBytes(4).toString('hex')} Ltd`;
+  secrets.add(to);
+  const first = traceparent();
   const form = await browser.get('/');
   const started = await browser.post(
     '/approvals',
     { amount: '250.00', currency: 'EUR', payee: to, _csrf: csrfOf(form.text) },
-    { traceparent: header },
+    { traceparent: first.header },
   );
   expect(started.location).toBe('/approvals/otp');
   for (const value of browser.cookieHeader().split('; ')) secrets.add(value.split('=')[1]!);
-  return browser.get('/approvals/otp');
+  return { browser, to, first, codePage: await browser.get('/approvals/otp') };
 }
 
 /** The trace `traceId` once its spans stopped changing: `count` request spans and their calls. */
@@ -108,11 +113,7 @@ function steps(calls: ReceivedSpan[]): number[] {
 
 describe('traces over OTLP/HTTP', () => {
   it('an approval is one trace: the incoming traceparent continued, a later one a link', async () => {
-    const browser = new Browser(app.url);
-    const to = payee();
-    secrets.add(to);
-    const first = traceparent();
-    const codePage = await start(browser, to, first.header);
+    const { browser, to, first, codePage } = await start();
     const later = traceparent();
     const submitted = await browser.post(
       '/approvals/otp',
@@ -148,11 +149,7 @@ describe('traces over OTLP/HTTP', () => {
   });
 
   it('a wrong code: otp.check twice, the first an error with its status', async () => {
-    const browser = new Browser(app.url);
-    const to = payee();
-    secrets.add(to);
-    const first = traceparent();
-    const codePage = await start(browser, to, first.header);
+    const { browser, to, first, codePage } = await start();
     const otp = otpFor(to);
     const wrong = otp === '000000' ? '111111' : '000000';
     secrets.add(wrong);
@@ -178,11 +175,7 @@ describe('traces over OTLP/HTTP', () => {
   });
 
   it('a PingOne failure: the failing step is an error span with PingOne’s error id', async () => {
-    const browser = new Browser(app.url);
-    const to = payee();
-    secrets.add(to);
-    const first = traceparent();
-    const codePage = await start(browser, to, first.header);
+    const { browser, to, first, codePage } = await start();
     const errorId = `trace-test-${randomBytes(4).toString('hex')}`;
     pingone.emulator.handle.addFault({
       method: 'POST',
