@@ -35,7 +35,7 @@ describe('alert rules', () => {
     const exported = new Set<string>();
     for (const metric of await createMetrics().registry.getMetricsAsJSON()) {
       exported.add(metric.name);
-      if (metric.type === 'histogram') {
+      if (String(metric.type) === 'histogram') {
         for (const suffix of ['_bucket', '_sum', '_count']) exported.add(metric.name + suffix);
       }
     }
