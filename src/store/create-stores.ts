@@ -15,6 +15,7 @@ import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import type { StoreLogger } from './store-logger.js';
+import { publishStoreOps } from './store-ops.js';
 
 export type StoreKind = StoreHealth['kind'];
 
@@ -74,6 +75,10 @@ function onlyOnce(fn: () => Promise<void>): () => Promise<void> {
  * when the chosen backend cannot be opened or reached.
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
+  return publishStoreOps(await openStores(options));
+}
+
+async function openStores(options: CreateStoresOptions): Promise<Stores> {
   const kind = chooseKind(options);
   const ttlMs = options.sessionTtlMs ?? sessionRowTtlMs;
   const now = options.now ?? Date.now;
