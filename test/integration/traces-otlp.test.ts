@@ -133,6 +133,19 @@ describe('traces over OTLP/HTTP', () => {
     ]);
     expect(steps(calls)).toEqual([16, 17, 18, 19]);
     expect(calls[0]!.name).toBe('pingone 16 authorize');
+    // Every call of the approval reached PingOne with the trace: its parent is the request served.
+    const requestSpans = new Set(spans.filter((s) => s.kind === SERVER).map((s) => s.spanId));
+    const seen = pingone.emulator.handle
+      .requests()
+      .filter((r) => r.traceparent?.split('-')[1] === first.traceId);
+    expect(seen.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}`)).toEqual(
+      expect.arrayContaining([
+        'GET /{id}/as/authorize',
+        'POST /{id}/flows/{id}',
+        'POST /{id}/as/token',
+      ]),
+    );
+    for (const r of seen) expect(requestSpans.has(r.traceparent!.split('-')[2]!)).toBe(true);
     expect(calls.find((c) => c.name === 'pingone 17 otp.check')?.attributes).toMatchObject({
       'http.request.method': 'POST',
       'http.response.status_code': 200,
