@@ -11,7 +11,7 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # Only the compiled addon is needed at run time: a source build leaves objects, a static library
-# and the SQLite amalgamation (~25 MB) next to it.
+# and the SQLite amalgamation next to it.
 RUN npm ci --omit=dev --no-audit --no-fund \
   && cd node_modules/better-sqlite3 \
   && mv build/Release/better_sqlite3.node /tmp/ \
@@ -54,6 +54,6 @@ HEALTHCHECK --interval=15s --timeout=5s --retries=4 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself is PID 1 (no npm, no shell): SIGTERM reaches the server, which stops taking
 # connections, lets in-flight requests finish, closes the stores and exits 0.
-# A 1 GB old-space limit (the live heap is ~25 MB) makes V8 collect before the heap is 4x the
-# live size: RSS grows ~10 MB instead of ~55 MB over 10,000 approvals (npm run bench -- --soak).
+# A 1 GB old-space limit, far above the live heap, makes V8 collect before the heap balloons, so
+# RSS stays flat over a long soak (figures: docs/performance.md, Heap).
 CMD ["node", "--max-old-space-size=1024", "dist/src/server.js"]

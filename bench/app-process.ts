@@ -37,6 +37,8 @@ export interface AppProcessOptions {
   cpuProfDir?: string;
   /** More node options for the app (e.g. `--heapsnapshot-signal=SIGUSR2`). */
   nodeArgs?: string[];
+  /** More settings, as the image would get them with `-e` (e.g. METRICS_PORT). */
+  env?: Record<string, string>;
   /**
    * The package whose build and Dockerfile to run (`npm run bench:compare` builds two): this
    * repository by default.
@@ -96,6 +98,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       PINGONE_USERNAME: s.username,
       PINGONE_TEMPLATE_VARIANT: s.templateVariant,
       PINGONE_POLICY_NAME: s.policyName,
+      ...options.env,
     },
   });
   // The runner may die on an error: never leave the app behind.

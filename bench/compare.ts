@@ -27,6 +27,8 @@ approvals/s with a 95% interval over the rounds.
   --clients N      virtual clients (default 16)
   --warmup N       approvals before each measurement (default: bench/run.ts's)
   --log-level L    the app's LOG_LEVEL (default info)
+  --app-env K=V    one more setting for both builds, repeatable (METRICS_PORT=0: the change with
+                   metrics on against a base that has none or ignores the setting)
 
 Writes bench/results/compare-<time>.json. Exit 0 when every run succeeded, 1 when one failed,
 2 on bad flags.`;
@@ -100,6 +102,7 @@ async function main(): Promise<number> {
       clients: { type: 'string' },
       warmup: { type: 'string' },
       'log-level': { type: 'string' },
+      'app-env': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -119,6 +122,7 @@ async function main(): Promise<number> {
     ...(values.clients ? ['--clients', values.clients] : []),
     ...(values.warmup ? ['--warmup', values.warmup] : []),
     ...['--log-level', values['log-level'] ?? 'info'],
+    ...(values['app-env'] ?? []).flatMap((pair) => ['--app-env', pair]),
     '--skip-baseline',
   ];
 
@@ -181,7 +185,7 @@ async function main(): Promise<number> {
   };
   writeFileSync(join(RESULTS, name), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'compare-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`Wrote bench/results/${name}`);
+  console.log(`Wrote ${join(RESULTS, name)}`);
   return failures ? 1 : 0;
 }
 

@@ -201,7 +201,7 @@ async function main(): Promise<number> {
   const name = `ladder-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(join(RESULTS, name), json);
   writeFileSync(join(RESULTS, 'latest.json'), json);
-  console.log(`\nWrote bench/results/${name} and bench/results/latest.json`);
+  console.log(`\nWrote ${join(RESULTS, name)} and ${join(RESULTS, 'latest.json')}`);
   return 0;
 }
 

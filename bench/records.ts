@@ -208,7 +208,7 @@ async function main(): Promise<number> {
     }
   }
   writeFileSync(join(RESULTS, 'records-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log('\nWrote bench/results/records-latest.json');
+  console.log(`\nWrote ${join(RESULTS, 'records-latest.json')}`);
   return 0;
 }
 

@@ -38,6 +38,8 @@ const USAGE = `Usage: npm run bench -- [options]
                      express, session (+ helmet, express-session), views (+ the EJS views),
                      stack (+ openid-client); see bench/bare-rp.ts and bench/stack-rp.ts
   --app-node-args S  more node options for the app, space-separated (e.g. --max-old-space-size=256)
+  --app-env K=V      one more setting in the app's environment, repeatable (e.g. METRICS_PORT=0
+                     for metrics on an ephemeral port, OTEL_EXPORTER_OTLP_ENDPOINT=URL for traces)
   --app-dir DIR      run the build in DIR (its dist/ and Dockerfile) instead of this one's;
                      implies --built (npm run bench:compare uses it)
   -h, --help
@@ -61,6 +63,7 @@ interface Options {
   logLevel: string;
   cpuProf: boolean;
   appNodeArgs: string[];
+  appEnv: Record<string, string>;
   appDir?: string;
   yardstick?: Yardstick;
 }
@@ -78,6 +81,7 @@ function parseOptions(): Options | undefined {
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'app-node-args': { type: 'string' },
+      'app-env': { type: 'string', multiple: true },
       'app-dir': { type: 'string' },
       yardstick: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -88,9 +92,15 @@ function parseOptions(): Options | undefined {
   if (values.yardstick !== undefined) {
     if (!(YARDSTICKS as readonly string[]).includes(values.yardstick))
       throw new Error(`--yardstick must be one of ${YARDSTICKS.join(', ')}`);
-    if (values['cpu-prof'] || values['app-node-args'] || values.built || values['app-dir'])
+    if (
+      values['cpu-prof'] ||
+      values['app-node-args'] ||
+      values['app-env'] ||
+      values.built ||
+      values['app-dir']
+    )
       throw new Error(
-        '--built, --app-dir, --cpu-prof and --app-node-args are for the app, not a yardstick',
+        '--built, --app-dir, --cpu-prof, --app-node-args and --app-env are for the app, not a yardstick',
       );
   }
   const count = (name: string, value: string | undefined, fallback: number, min: number) => {
@@ -116,6 +126,13 @@ function parseOptions(): Options | undefined {
     logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,
     appNodeArgs: (values['app-node-args'] ?? '').split(/\s+/).filter(Boolean),
+    appEnv: Object.fromEntries(
+      (values['app-env'] ?? []).map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--app-env must be KEY=VALUE (got "${pair}")`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
     ...(values['app-dir'] !== undefined ? { appDir: resolve(values['app-dir']) } : {}),
     ...(values.yardstick !== undefined ? { yardstick: values.yardstick as Yardstick } : {}),
   };
@@ -412,6 +429,7 @@ async function main(): Promise<number> {
           logLevel: opts.logLevel,
           built: opts.built,
           nodeArgs: opts.appNodeArgs,
+          env: opts.appEnv,
           ...(opts.appDir ? { appDir: opts.appDir } : {}),
           ...(opts.cpuProf ? { cpuProfDir: RESULTS } : {}),
         });
@@ -529,7 +547,7 @@ async function main(): Promise<number> {
   const name = `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(join(RESULTS, name), json);
   writeFileSync(join(RESULTS, 'latest.json'), json);
-  console.log(`\nWrote bench/results/${name} and bench/results/latest.json`);
+  console.log(`\nWrote ${join(RESULTS, name)} and ${join(RESULTS, 'latest.json')}`);
   const failed = (baseline?.failures ?? 0) + app.failures;
   if (failed) {
     console.error(

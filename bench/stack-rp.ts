@@ -1,4 +1,3 @@
-import { useViews } from '../src/view-engine.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +7,8 @@ import { formatTime } from '../src/app.js';
 import { smsPreviewView } from '../src/approval/sms-preview.js';
 import { DEMO_TRANSFER, FROM_ACCOUNT, PAYEE_MAX } from '../src/approval/transfer.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../src/config.js';
-import { securityHelmet } from '../src/http/security-headers.js';
-import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from '../src/provisioning/desired.js';
+import { securityHeaders } from '../src/http/security-headers.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from '../src/provisioning/steps/device.js';
 import { serveYardstick } from './yardstick-child.js';
 import { yardstickPingOne, type YardstickConfig, type YardstickFlow } from './yardstick-pingone.js';
 import type { Yardstick } from './yardstick-process.js';
@@ -46,7 +45,8 @@ async function start(config: YardstickConfig): Promise<number> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  useViews(app, fileURLToPath(new URL('../views/', import.meta.url)));
+  app.set('views', fileURLToPath(new URL('../views/', import.meta.url)));
+  app.set('view engine', 'ejs');
   Object.assign(app.locals, {
     mode: 'pingone',
     ui: 'own',
@@ -54,8 +54,8 @@ async function start(config: YardstickConfig): Promise<number> {
     formatTime,
     codeLifetimeMinutes: SMS_CODE_LIFETIME_MINUTES,
   });
-  // helmet as a sample would use it, once per response (the app builds its headers once).
-  if (level >= 2) app.use(securityHelmet({ https: false }));
+  // The app's helmet settings, run per response as the app runs them.
+  if (level >= 2) app.use(securityHeaders({ https: false }));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
   if (level >= 2) {
     app.use(

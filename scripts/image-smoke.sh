@@ -268,8 +268,10 @@ if want two; then
     -f "$HERE/image/services.Containerfile" "$HERE/image" >"$W/services.log" 2>&1 ||
     { tail -20 "$W/services.log"; }
   check "stand-in redis/nginx image" podman image exists "$SERVICES"
-  # compose.yaml's network: a fixed subnet, nginx at a fixed address, TRUST_PROXY naming it.
-  podman network create --subnet 172.30.80.0/24 --ip-range 172.30.80.0/25 "$NAME" >/dev/null
+  # compose.yaml's network: a fixed subnet, nginx at a fixed address, TRUST_PROXY naming it. No
+  # --ip-range here: with Podman's CNI backend a requested --ip must lie inside the range
+  # (Docker's, in compose.yaml, takes one outside it); dynamic addresses start at .2 either way.
+  podman network create --subnet 172.30.80.0/24 "$NAME" >/dev/null
   podman volume create "$NAME-setup" >/dev/null
   on_net=(--network "$NAME")
   BASE_URL=http://localhost:$P_LB
@@ -306,6 +308,7 @@ if want two; then
     -v "$HERE/image/nginx.conf:/etc/nginx/conf.d/default.conf:ro" "$SERVICES" nginx -g 'daemon off;' >/dev/null
   wait_200 "http://127.0.0.1:$P_LB/healthz" 30
   check "nginx in front answers" test $? -eq 0
+  rm -f "$W/phone.html"
   code=$(curl -s --max-time 10 -o "$W/phone.html" -w '%{http_code}' "http://127.0.0.1:$P_LB/__emulator/phone")
   check "the simulated phone through nginx ($code)" grep -q 'Messages' "$W/phone.html"
 

@@ -32,10 +32,9 @@ import { logApprovalEvent } from './log-approval-event.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient, createTokenClient } from './pingone/flow.js';
 import { createHttpClient, type FetchLike, type RetryPolicy } from './pingone/http.js';
-import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/desired.js';
+import { SMS_CODE_LIFETIME_MINUTES, SMS_OTP_LENGTH } from './provisioning/steps/device.js';
 import { pingoneUrls } from './pingone/urls.js';
 import { createWorkerTokenSource } from './pingone/worker-token.js';
-import { useViews } from './view-engine.js';
 
 export interface AppDeps {
   /** With `pingone` filled (embedded mode: from provision()'s settings). */
@@ -87,8 +86,7 @@ export interface AppDeps {
   signal?: AbortSignal;
 }
 
-// Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call,
-// which `npm run bench` measured as the most expensive part of rendering the result page.
+// Built once: toLocaleDateString with options builds a new Intl.DateTimeFormat on every call.
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -96,7 +94,7 @@ const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** "28 Nov 2026, 12:54:32 UTC" for pages: the server does not know the reader's time zone. */
+/** Day, month, year and time in UTC for pages: the server does not know the reader's time zone. */
 export function formatTime(value: string | number | undefined): string {
   if (value === undefined) return '—';
   const date = new Date(typeof value === 'number' ? value * 1000 : value);
@@ -187,7 +185,8 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-Proto decides whether a request counts as https (and so gets the secure cookie):
   // believed only from the proxies TRUST_PROXY names, never from whoever connects.
   app.set('trust proxy', config.trustProxy);
-  useViews(app, projectDir('views'));
+  app.set('views', projectDir('views'));
+  app.set('view engine', 'ejs');
   app.locals.mode = config.mode;
   app.locals.ui = config.approvalUi;
   app.locals.issuer = urls.issuer;

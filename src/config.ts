@@ -19,6 +19,7 @@ import {
 } from './config/parse-setting.js';
 import { parseLocation, parseWorker } from './config/pingone-location.js';
 import { productionProblems } from './config/production-problems.js';
+import { parseMetrics, parseTracing } from './config/telemetry-config.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
 
@@ -98,6 +99,10 @@ export function loadConfig(env: Env): AppConfig {
     config.redisUrl = redisUrl;
   }
   config.inspector = parseBool(p, 'INSPECTOR', str(env, 'INSPECTOR'), config.mode === 'embedded');
+  const metrics = parseMetrics(p, env, port);
+  if (metrics) config.metrics = metrics;
+  const tracing = parseTracing(p, env);
+  if (tracing) config.tracing = tracing;
 
   if (environmentId) {
     const location = parseLocation(p, env, environmentId);

@@ -22,6 +22,7 @@ import { connectRedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
+import { startTelemetry, type Telemetry } from './telemetry/start-telemetry.js';
 import { trackConnections } from './track-connections.js';
 import { announce, explainConfigError } from './announce.js';
 
@@ -56,6 +57,8 @@ export interface RunningStack {
   phoneUrl?: string;
   /** Where sessions and approvals live: `sqlite`, `redis` or `memory`. */
   storeKind: StoreKind;
+  /** `http://host:port/metrics` when METRICS_PORT is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -122,12 +125,16 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   // With REDIS_URL every instance counts against the same rate limits and shows the same traces.
   let limitStores: SharedRateLimitStores | undefined;
   let closeTraces = async () => {};
+  let telemetry: Telemetry | undefined;
   const closeStores = async () => {
+    await telemetry?.close();
     await closeTraces();
     await limitStores?.close();
     await closeOwnStores();
   };
   try {
+    // Metrics and traces (when configured) observe from the first request on.
+    telemetry = await startTelemetry(config);
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
     if (config.inspector && config.redisUrl && stores.kind === 'redis') {
       const shared = await sharedTraceStore(config.redisUrl, config.redisTimeoutMs, logger);
@@ -141,6 +148,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   const server = createServer();
   const connections = trackConnections(server);
   let handler: RequestListener = answerStarting;
+  if (telemetry.metricsUrl) logger.info({ url: telemetry.metricsUrl }, 'metrics listening');
   server.on('request', (req, res) => handler(req, res));
   let address: AddressInfo;
   try {
@@ -221,7 +229,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       ...extra,
       ...options.deps,
     });
-    handler = app;
+    handler = telemetry.serve(app);
   } catch (error) {
     await connections.close();
     await closeEmulator?.();
@@ -234,6 +242,7 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
     config,
     ...(emulatorUrl ? { emulatorUrl, phoneUrl: `${emulatorUrl}/__emulator/phone` } : {}),
     storeKind: stores.kind,
+    ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
     async close() {
       // In-flight requests finish before the stores they write to are closed.
       await connections.close();

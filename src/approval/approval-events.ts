@@ -1,4 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import type { PingOneStep } from '../errors.js';
 import type { VerifiedIdToken } from '../pingone/flow.js';
 import type { PingOneError } from '../pingone/http.js';
 import type { Outcome } from './session-state.js';
@@ -162,26 +163,37 @@ export interface Recorded {
 export interface PingOneFailed {
   kind: 'pingone-failed';
   step: ApprovalStep;
-  /** The call that failed: `authorize`, `otp.check`, `resume`, `token`, `discovery`, `userinfo`. */
-  call: string;
+  /** The call that failed; `callback` is PingOne's error brought back by the browser (hosted). */
+  call: PingOneStep | 'callback';
   transient: boolean;
   pingone: PingOneFailure;
 }
 
-/** Why an approval ended as it did. */
+/**
+ * Why an approval ended as it did: a closed set, spelled as the `reason` label of
+ * `txapproval_approvals_refused_total` and the alert rules spell it (docs/operations.md).
+ */
 export type SettleReason =
+  /** Approved: the record was written by this request, or by an earlier one. */
   | 'recorded'
-  | 'already-recorded'
+  | 'already_recorded'
+  /** Declined: by the person on our code page, or at PingOne (hosted mode). */
   | 'cancelled'
-  | 'declined-at-pingone'
+  | 'declined_at_pingone'
+  /** Too many wrong codes (PingOne's count, or our own bound). */
   | 'locked'
-  | 'flow-expired'
-  | 'code-expired'
-  | 'pingone-refused'
-  | 'unexpected-status'
-  | 'answer-mismatch'
-  | 'token-rejected'
-  | 'store-failure';
+  /** PingOne forgot the flow, or the code ran out. */
+  | 'flow_expired'
+  | 'code_expired'
+  /** PingOne refused a call, or answered a status the flow does not allow. */
+  | 'pingone_refused'
+  | 'unexpected_status'
+  /** The authorization response carried another flow's `state`. */
+  | 'answer_mismatch'
+  /** The ID token failed openid-client's checks or ours. */
+  | 'token_rejected'
+  /** The approval could not be recorded: the request answers 503 and nothing is approved. */
+  | 'store_failure';
 
 /** The approval ended; the result page shows it. */
 export interface Settled {

@@ -66,7 +66,7 @@ export async function checkCode(
       return wrongCode(ctx, req, current, transfer, { locked: false });
     default:
       await settle(ctx, req, transfer, 'failed', {
-        reason: 'unexpected-status',
+        reason: 'unexpected_status',
         step: 17,
         flowStatus: step.flow.status,
       });

@@ -103,7 +103,7 @@ export async function finishFlow(
     }));
     const mismatch = failed.check === 'state';
     await settle(ctx, req, transfer, 'failed', {
-      reason: mismatch ? 'answer-mismatch' : 'token-rejected',
+      reason: mismatch ? 'answer_mismatch' : 'token_rejected',
       step: mismatch ? 18 : 19,
     });
   };
@@ -150,7 +150,7 @@ export async function finishFlow(
     tell(ctx, req, transfer.id, () => ({
       kind: 'settled',
       outcome: 'failed',
-      reason: 'store-failure',
+      reason: 'store_failure',
     }));
     throw error;
   });
@@ -161,7 +161,7 @@ export async function finishFlow(
     ...(created && { approvalId: record.approvalId }),
   }));
   await settle(ctx, req, transfer, created ? 'approved' : 'already-approved', {
-    reason: created ? 'recorded' : 'already-recorded',
+    reason: created ? 'recorded' : 'already_recorded',
   });
 }
 

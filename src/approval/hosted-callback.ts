@@ -56,7 +56,7 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
         },
       }));
       await settle(ctx, req, transfer, declined ? 'declined' : 'failed', {
-        reason: declined ? 'declined-at-pingone' : 'pingone-refused',
+        reason: declined ? 'declined_at_pingone' : 'pingone_refused',
         step: 18,
       });
       return redirect(res, '/approvals/result');

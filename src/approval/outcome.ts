@@ -112,10 +112,10 @@ export async function pingoneFailed(
   }
   const reason =
     failure.kind === 'failed'
-      ? 'pingone-refused'
+      ? 'pingone_refused'
       : isExpiredFlow(error)
-        ? 'flow-expired'
-        : 'code-expired';
+        ? 'flow_expired'
+        : 'code_expired';
   await settle(ctx, req, transfer, failure.kind, {
     reason,
     step,

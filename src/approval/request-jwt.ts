@@ -52,7 +52,7 @@ let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
 
 /**
  * The secret as a WebCrypto key, imported once: given raw bytes, jose imports them again on
- * every signature (`npm run bench` profile).
+ * every signature.
  */
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (cachedKey?.secret !== secret) {

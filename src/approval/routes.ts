@@ -135,7 +135,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     csrfToken(req);
     // Not saved here: startFlow saves once the flow is in the session, and on any failure the
     // end of the request saves the transfer (a retry page needs it). One write fewer per
-    // approval (`npm run bench`).
+    // approval.
     redirect(res, await startFlow(ctx, req, transfer));
   }) as Handler);
 

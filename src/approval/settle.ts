@@ -32,17 +32,17 @@ const REFUSED_AT: Record<ApprovalStep, string> = {
 /** The sentence the result page adds to "not approved", in the person's words. */
 function resultReason(ending: Ending): string | undefined {
   switch (ending.reason) {
-    case 'pingone-refused':
+    case 'pingone_refused':
       return ending.step && REFUSED_AT[ending.step];
-    case 'unexpected-status':
+    case 'unexpected_status':
       return ending.step === 16
         ? `PingOne answered ${ending.flowStatus} instead of sending a code.`
         : `PingOne answered ${ending.flowStatus}.`;
-    case 'declined-at-pingone':
+    case 'declined_at_pingone':
       return 'The approval was declined at PingOne.';
-    case 'answer-mismatch':
+    case 'answer_mismatch':
       return 'The answer from PingOne did not belong to this approval.';
-    case 'token-rejected':
+    case 'token_rejected':
       return 'PingOne’s answer did not pass our checks.';
     default:
       return undefined;

@@ -1,4 +1,5 @@
-import { SMS_OTP_LENGTH, TEMPLATE_CONTENT } from '../provisioning/desired.js';
+import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
+import { TEMPLATE_CONTENT } from '../provisioning/steps/template-content.js';
 import { measureSms, type SmsMeasure } from './sms-encoding.js';
 
 /** The transfer fields PingOne writes into the SMS. */

@@ -56,7 +56,8 @@ export async function startFlow(
     redirectUri: ctx.redirectUri,
     state: oidc.randomState(),
     nonce: oidc.randomNonce(),
-    // RFC 7636 §4.2 S256, the value oidc.calculatePKCECodeChallenge gives, without a WebCrypto job.
+    // RFC 7636 §4.2 S256, the value oidc.calculatePKCECodeChallenge gives, without a WebCrypto
+    // job and its round trip through the thread pool.
     codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     acrValues: settings.policyName,
     maxAge: MAX_AGE_SECONDS,
@@ -116,7 +117,7 @@ export async function startFlow(
   const answer = step.flow;
   if (answer.status !== FLOW_STATUS.otpRequired) {
     await settle(ctx, req, transfer, 'failed', {
-      reason: 'unexpected-status',
+      reason: 'unexpected_status',
       step: 16,
       flowStatus: answer.status,
     });

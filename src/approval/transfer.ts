@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
 import type { FieldErrors } from '../errors.js';
-import { SMS_OTP_LENGTH } from '../provisioning/desired.js';
+import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
 import { normalizePayee, payeeProblem } from './payee-text.js';
 import { codeWords, smsPreview, type SmsTransfer } from './sms-text.js';
 

@@ -87,4 +87,41 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   /** `SMS_MAX_SEGMENTS`: a payee that would make the transaction SMS longer is refused. */
   smsMaxSegments: number;
+  /** `METRICS_PORT`: Prometheus metrics on a listener of their own; unset, none. */
+  metrics?: MetricsConfig;
+  /** `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT`: traces exported over OTLP/HTTP; unset, no SDK at all. */
+  tracing?: TracingConfig;
+}
+
+/** The metrics listener: never the app's own, so /metrics is not public by accident. */
+export interface MetricsConfig {
+  port: number;
+  /** `METRICS_HOST`, 127.0.0.1 by default. */
+  host: string;
+}
+
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/** The standard `OTEL_*` settings this app reads (docs/operations.md, Traces). */
+export interface TracingConfig {
+  /** The traces endpoint itself: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or the base + `/v1/traces`. */
+  url: string;
+  /** `OTEL_EXPORTER_OTLP_(TRACES_)HEADERS`: often a backend's API key, so never logged. */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  serviceName: string;
+  /** `OTEL_RESOURCE_ATTRIBUTES`, `service.name` aside. */
+  resourceAttributes: Record<string, string>;
+  sampler: (typeof TRACE_SAMPLERS)[number];
+  /** `OTEL_TRACES_SAMPLER_ARG`: the ratio of the `traceidratio` samplers. */
+  samplerRatio: number;
+  /** `OTEL_BSP_SCHEDULE_DELAY`: how long finished spans wait to be exported together. */
+  exportDelayMs: number;
 }

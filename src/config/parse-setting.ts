@@ -90,6 +90,10 @@ const MS_SETTINGS = {
   // Finished sessions expire after minutes (session-lifetime.ts): prune about as often.
   SESSION_PRUNE_INTERVAL_MS: { fallback: 60_000, min: 100, max: 86_400_000 },
   REDIS_TIMEOUT_MS: { fallback: 5_000, min: 100, max: 60_000 },
+  // The OpenTelemetry specification's defaults.
+  OTEL_EXPORTER_OTLP_TIMEOUT: { fallback: 10_000, min: 100, max: 120_000 },
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: { fallback: 10_000, min: 100, max: 120_000 },
+  OTEL_BSP_SCHEDULE_DELAY: { fallback: 5_000, min: 0, max: 600_000 },
 };
 
 export function parseMs(p: Problems, env: Env, key: keyof typeof MS_SETTINGS): number {

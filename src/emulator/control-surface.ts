@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { Context } from './context.js';
 import type { Faults } from './faults.js';
-import { EMULATOR_CSS, EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { EMULATOR_CSS } from './html.js';
 import { invalidData } from './p1-error.js';
-import { PHONE_SCRIPT, PHONE_SCRIPT_PATH } from './phone-script.js';
+import { phonePage } from './phone-page.js';
+import { PHONE_SCRIPT } from './phone-script.js';
 import type { RequestLog } from './request-log.js';
 
 /** `/__emulator/*`: what PingOne does not have — the SMS outbox, the phone page, faults, the request log, the clock. */
@@ -17,32 +18,10 @@ export function controlSurface(ctx: Context, faults: Faults, requests: RequestLo
 
   r.get('/phone', (req, res) => {
     const to = toOf(req.query.to);
-    const messages = ctx.outbox.list(to);
-    const items = messages.length
-      ? messages
-          .map(
-            (m) =>
-              `<li class="sms" data-key="${escapeHtml(`${m.sentAt}|${m.to}`)}"><span class="meta">To ${escapeHtml(m.to)} · ${escapeHtml(m.sentAt)}</span><span class="text">${escapeHtml(m.text)}</span></li>`,
-          )
-          .join('\n')
-      : '<li class="empty">No messages yet</li>';
-    const self = `/__emulator/phone${to ? `?to=${encodeURIComponent(to)}` : ''}`;
-    const source = `/__emulator/sms${to ? `?to=${encodeURIComponent(to)}` : ''}`;
-    const body = `<main class="phone"><h1>Messages${to ? ` for ${escapeHtml(to)}` : ''}</h1>
-<p class="phone-controls"><a href="${escapeHtml(self)}">Check for new messages</a>
-<button type="button" id="live-toggle" hidden>Pause auto-update</button></p>
-<ul class="inbox" id="inbox" aria-live="polite" aria-relevant="additions" data-source="${escapeHtml(source)}">
-${items}
-</ul></main>`;
     res
       .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
       .type('html')
-      .send(
-        page('Phone — PingOne emulator', body, {
-          cssHref: EMULATOR_CSS_PATH,
-          scriptHref: PHONE_SCRIPT_PATH,
-        }),
-      );
+      .send(phonePage(ctx.outbox.list(to), to, ctx.clock.now()));
   });
 
   r.get('/assets/emulator.css', (_req, res) => {

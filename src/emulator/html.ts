@@ -32,7 +32,9 @@ export const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';
 /**
  * The stylesheet of the phone and sign-on pages, served as a file. Widths are capped rather than
  * fixed so that both pages reflow at 320 CSS px (WCAG 1.4.10); greys are dark enough for AA
- * contrast on their backgrounds; focus is a solid 3 px ring (WCAG 2.4.7, 1.4.11).
+ * contrast on their backgrounds, the dimmed messages' included; the current code is told apart
+ * by its words and a solid frame, not by colour alone (WCAG 1.4.1); focus is a solid 3 px ring
+ * (WCAG 2.4.7, 1.4.11).
  */
 export const EMULATOR_CSS = `:root { font-family: system-ui, sans-serif; color: #1d1d1f; background: #eef1f5; }
 body { margin: 0; padding: 2rem 1rem; display: flex; justify-content: center; }
@@ -43,9 +45,14 @@ a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid 
 .phone-controls { display: flex; flex-wrap: wrap; justify-content: center; align-items: center; gap: .5rem 1rem; margin: 0 0 1rem; font-size: .85rem; }
 .phone-controls button { font: inherit; padding: .35rem .75rem; min-height: 24px; border: 1px solid #767676; border-radius: 1rem; background: #fff; color: #1d1d1f; cursor: pointer; }
 .inbox { list-style: none; margin: 0; padding: 0; }
-.sms { background: #e9e9eb; border-radius: 1.1rem; padding: .6rem .9rem; margin: 0 0 .75rem; }
-.sms .meta { display: block; font-size: .7rem; color: #4f4f4f; margin-bottom: .25rem; overflow-wrap: anywhere; }
-.sms .text { white-space: pre-wrap; word-break: break-word; }
+.phone-note { font-size: .85rem; text-align: center; color: #4f4f4f; margin: 0 0 .5rem; }
+.sms { background: #f4f4f6; color: #4f4f4f; border: 1px dashed #8a8a8e; border-radius: 1.1rem; padding: .6rem .9rem; margin: 0 0 .75rem; }
+.sms[data-status="current"] { background: #e6f4ea; color: #1d1d1f; border: 2px solid #1e6b34; }
+.sms .status { display: inline-block; font-size: .75rem; font-weight: 700; padding: .05rem .55rem; margin-bottom: .3rem; border: 1px solid currentColor; border-radius: .75rem; }
+.sms[data-status="current"] .status { background: #1e6b34; border-color: #1e6b34; color: #fff; }
+.sms .meta { display: block; font-size: .75rem; color: #4f4f4f; margin-bottom: .25rem; overflow-wrap: anywhere; }
+.sms .when { display: block; }
+.sms .text { display: block; white-space: pre-wrap; word-break: break-word; }
 .empty { text-align: center; color: #595959; }
 .signon { box-sizing: border-box; width: 100%; max-width: 24rem; background: #fff; border-radius: .75rem; padding: 2rem; box-shadow: 0 .5rem 1.5rem rgba(0,0,0,.12); }
 .signon h1 { font-size: 1.25rem; margin-top: 0; }

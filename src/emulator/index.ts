@@ -13,13 +13,13 @@ import { managementRouter } from './management-router.js';
 import { notFound } from './p1-error.js';
 import { createRequestLog, type RequestRecord } from './request-log.js';
 import { createSigningKey } from './signing-key.js';
-import { createSmsOutbox, type SmsMessage } from './sms-outbox.js';
+import { createSmsOutbox, type ListedSms } from './sms-outbox.js';
 import { createSsoSessions } from './sso-sessions.js';
 import { createStore } from './store.js';
 import { createTokenRegistry } from './token-registry.js';
 
 export type { FaultRule } from './faults.js';
-export type { SmsMessage } from './sms-outbox.js';
+export type { ListedSms, SmsMessage, SmsStatus } from './sms-outbox.js';
 export type { RequestRecord } from './request-log.js';
 export type { Variants } from './context.js';
 
@@ -42,8 +42,8 @@ export interface EmulatorOptions {
 
 /** What tests use to look inside and steer the emulator. */
 export interface EmulatorHandle {
-  /** Newest first; `to` filters. */
-  sms(to?: string): SmsMessage[];
+  /** Newest first, each with the status the phone page shows; `to` filters. */
+  sms(to?: string): ListedSms[];
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   requests(): RequestRecord[];

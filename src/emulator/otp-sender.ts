@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import {
+  AMR_OTP,
   DEFAULT_OTP,
   MFA_NOT_ENABLED_ANSWER,
   NO_DEVICE_ANSWER,
@@ -8,6 +9,7 @@ import {
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
 import { answerError, P1Error } from './p1-error.js';
+import type { CodeFate } from './sms-outbox.js';
 import { find, list, type Doc, type Environment } from './store.js';
 
 /** The SMS settings of a device authentication policy (docs/pingone-contract.md §4 step 14, §7). */
@@ -51,18 +53,33 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const settings = otpSettings(env, action, device);
   const value = Array.from({ length: settings.length }, () => String(randomInt(10))).join('');
   const now = ctx.clock.now();
-  flow.otp = {
+  const otp = {
     value,
     deviceId: device.id,
     expiresAt: now + settings.lifetimeMs,
     remaining: settings.failureCount,
   };
-  ctx.outbox.send({
-    to: String(device.phone),
-    text: renderTemplate(flow.smsTemplate.content, flow.smsTemplate.variables, value),
-    otp: value,
-    sentAt: new Date(now).toISOString(),
-  });
+  flow.otp = otp;
+  ctx.outbox.send(
+    {
+      to: String(device.phone),
+      text: renderTemplate(flow.smsTemplate.content, flow.smsTemplate.variables, value),
+      otp: value,
+      sentAt: new Date(now).toISOString(),
+    },
+    () => codeFate(flow, otp, ctx.clock.now()),
+  );
+}
+
+/**
+ * Read from the flow and its code as otp.check left them: the outbox keeps both after the flow
+ * has dropped the code and the registry the flow.
+ */
+function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeFate {
+  if (flow.amr.includes(AMR_OTP)) return 'used';
+  if (otp.remaining <= 0) return 'locked';
+  const over = now >= Math.min(otp.expiresAt, flow.expiresAt) || flow.status === 'FAILED';
+  return over ? 'expired' : 'waiting';
 }
 
 /** Fills `${name}` with the `pi.template` variables and `${OTP}` / `${otp}` with the code. */

@@ -7,6 +7,8 @@ export interface RequestRecord {
   startedAt: number;
   endedAt?: number;
   status?: number;
+  /** The W3C trace context the caller sent, if any: a traced relying party propagates one. */
+  traceparent?: string;
 }
 
 export interface RequestLog {
@@ -24,6 +26,8 @@ export function createRequestLog(max = 5000): RequestLog {
     middleware(req, res, next) {
       if (req.path.startsWith('/__emulator/')) return next();
       const record: RequestRecord = { method: req.method, path: req.path, startedAt: hrMs() };
+      const traceparent = req.get('traceparent');
+      if (traceparent) record.traceparent = traceparent;
       records.push(record);
       if (records.length > max) records.shift();
       const end = (): void => {

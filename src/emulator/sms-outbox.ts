@@ -6,24 +6,54 @@ export interface SmsMessage {
   sentAt: string;
 }
 
+/** What became of a code, as the flow it was sent for knows it. */
+export type CodeFate = 'waiting' | 'used' | 'expired' | 'locked';
+
+/**
+ * What the phone shows beside a message, so that a presenter never types a stale code: the
+ * newest code to a number that its flow still waits for is `current`, an older one still waiting
+ * is `replaced`, and a code its flow is done with says why.
+ */
+export type SmsStatus = 'current' | 'replaced' | Exclude<CodeFate, 'waiting'>;
+
+/** The words the phone page shows for each status (its script uses the same). */
+export const SMS_STATUS_TEXT: Record<SmsStatus, string> = {
+  current: 'Current code',
+  replaced: 'Replaced by a newer code',
+  used: 'Used: code accepted',
+  expired: 'Expired',
+  locked: 'Locked: too many wrong codes',
+};
+
+export interface ListedSms extends SmsMessage {
+  status: SmsStatus;
+}
+
 export interface SmsOutbox {
-  send(message: SmsMessage): void;
+  /** `fate` is asked each time the outbox is listed (without it, the code is always waiting). */
+  send(message: SmsMessage, fate?: () => CodeFate): void;
   /** Newest first; `to` filters on the exact number. */
-  list(to?: string): SmsMessage[];
+  list(to?: string): ListedSms[];
 }
 
 /** Keeps the last `max` messages so a long-running demo does not grow without bound. */
 export function createSmsOutbox(max = 500): SmsOutbox {
-  const messages: SmsMessage[] = [];
+  const sent: Array<{ message: SmsMessage; fate: () => CodeFate }> = [];
   return {
-    send(message) {
-      messages.unshift(message);
-      if (messages.length > max) messages.length = max;
+    send(message, fate = () => 'waiting') {
+      sent.unshift({ message: { ...message }, fate });
+      if (sent.length > max) sent.length = max;
     },
     list(to) {
-      return (to === undefined ? messages : messages.filter((m) => m.to === to)).map((m) => ({
-        ...m,
-      }));
+      const numbersSeen = new Set<string>();
+      const listed = sent.map(({ message, fate }): ListedSms => {
+        const newest = !numbersSeen.has(message.to);
+        numbersSeen.add(message.to);
+        const known = fate();
+        const status = known !== 'waiting' ? known : newest ? 'current' : 'replaced';
+        return { ...message, status };
+      });
+      return to === undefined ? listed : listed.filter((m) => m.to === to);
     },
   };
 }

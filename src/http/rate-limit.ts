@@ -8,6 +8,7 @@ import {
 } from 'express-rate-limit';
 import { TooManyRequestsError, type LimitedAction } from '../errors.js';
 import { auditFields } from './audit-fields.js';
+import { rateLimitedChannel, type RateLimitedEvent } from './rate-limit-events.js';
 
 /** Requests allowed per window and key. */
 export interface Limit {
@@ -155,6 +156,7 @@ export function rateLimits(options: RateLimitOptions): Record<LimitedAction, Req
             { event: 'rate.limited', action, scope, retryAfter, ...auditFields(req) },
             'rate limited',
           );
+          rateLimitedChannel.publish({ action, scope } satisfies RateLimitedEvent);
           next(new TooManyRequestsError(retryAfter, action));
         },
       });

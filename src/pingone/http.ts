@@ -8,7 +8,9 @@
  * 429/502/503/504, timeouts and network errors (honouring `Retry-After` up to a cap) when the
  * call is safe to repeat (GET and PUT; a POST only when the caller says so), and one event per
  * attempt on the `pingone.call` diagnostics channel (src/pingone/call-events.ts) for the logs,
- * the inspector and the benchmark. It never logs or throws a header or a body.
+ * the inspector and the benchmark, and the W3C `traceparent` of the request it serves when a
+ * tracing SDK runs (OpenTelemetry's API is a no-op without one). It never logs or throws a
+ * header or a body.
  *
  * @example
  * ```ts
@@ -24,6 +26,7 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
+import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
 import { callsObserved, publishCall, urlTemplate, type CallEvent } from './call-events.js';
 import { callScope } from './call-scope.js';
 import type {
@@ -91,6 +94,10 @@ interface Attempt {
 }
 
 let clients = 0;
+
+const headersSetter: TextMapSetter<Headers> = {
+  set: (headers, key, value) => headers.set(key, value),
+};
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
@@ -207,6 +214,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
       const { headers, body } = buildRequest(call);
+      propagation.inject(context.active(), headers);
       const done = await exchange(
         withQuery(call.url, call.query),
         { method: call.method, headers, ...(body !== undefined && { body }) },
@@ -237,6 +245,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (scope?.transactionId) {
         headers.set('X-Ping-External-Transaction-ID', truncateHeader(scope.transactionId));
       }
+      propagation.inject(context.active(), headers, headersSetter);
       const done = await exchange(
         url,
         { ...init, headers },

@@ -4,9 +4,9 @@
  * provisioning (`npm run setup`, the embedded start-up), 16–19 are every approval. Step 0 is the
  * worker token the management calls need.
  *
- * One table for everyone: provisioning reports its steps by these numbers, every call event
- * names the step its call belongs to, the inspector and the metrics count by it, and the step map
- * in the docs is generated from it.
+ * One table for everyone: provisioning reports its steps by these numbers and names, every
+ * call it makes is one of its step's `calls` (test/integration/setup-step-calls.test.ts), and
+ * the step map in the docs is generated from it (`npm run docs:steps`).
  *
  * A call is `METHOD path`; management paths are relative to the management base (`…/v1`), auth
  * paths to the auth host; `{…}` stands for an id.
@@ -29,6 +29,7 @@ export const WORKFLOW_STEPS = [
     calls: [
       `GET ${ENV}/applications`,
       `POST ${ENV}/applications`,
+      `GET ${ENV}/applications/{appID}`,
       `PUT ${ENV}/applications/{appID}`,
       `DELETE ${ENV}/applications/{appID}`,
     ],
@@ -38,7 +39,7 @@ export const WORKFLOW_STEPS = [
   { step: 4, name: 'profile scope', calls: [`GET ${ENV}/resources/{resourceID}/scopes`] },
   {
     step: 5,
-    name: 'grant',
+    name: 'openid grant',
     calls: [
       `GET ${ENV}/applications/{appID}/grants`,
       `POST ${ENV}/applications/{appID}/grants`,
@@ -60,6 +61,7 @@ export const WORKFLOW_STEPS = [
     calls: [
       `GET ${ENV}/signOnPolicies/{policyID}/actions`,
       `POST ${ENV}/signOnPolicies/{policyID}/actions`,
+      `GET ${ENV}/signOnPolicies/{policyID}/actions/{actionID}`,
       `PUT ${ENV}/signOnPolicies/{policyID}/actions/{actionID}`,
     ],
   },
@@ -73,10 +75,11 @@ export const WORKFLOW_STEPS = [
   },
   {
     step: 9,
-    name: 'transaction SMS template',
+    name: 'template content',
     calls: [
       `GET ${ENV}/templates/transaction/contents`,
       `POST ${ENV}/templates/transaction/contents`,
+      `GET ${ENV}/templates/transaction/contents/{contentID}`,
       `PUT ${ENV}/templates/transaction/contents/{contentID}`,
       `DELETE ${ENV}/templates/transaction/contents/{contentID}`,
     ],
@@ -96,22 +99,27 @@ export const WORKFLOW_STEPS = [
     calls: [
       `GET ${ENV}/users`,
       `POST ${ENV}/users`,
-      `PUT ${ENV}/users/{userID}`,
+      `PATCH ${ENV}/users/{userID}`,
       `DELETE ${ENV}/users/{userID}`,
     ],
   },
-  { step: 12, name: 'password', calls: [`PUT ${ENV}/users/{userID}/password`] },
+  {
+    step: 12,
+    name: 'user password',
+    calls: [`GET ${ENV}/users/{userID}/password`, `PUT ${ENV}/users/{userID}/password`],
+  },
   {
     step: 13,
-    name: 'MFA enabled',
+    name: 'user MFA',
     calls: [`GET ${ENV}/users/{userID}/mfaEnabled`, `PUT ${ENV}/users/{userID}/mfaEnabled`],
   },
   {
     step: 14,
-    name: 'device authentication policy',
+    name: 'device policy',
     calls: [
       `GET ${ENV}/deviceAuthenticationPolicies`,
       `POST ${ENV}/deviceAuthenticationPolicies`,
+      `GET ${ENV}/deviceAuthenticationPolicies/{policyID}`,
       `PUT ${ENV}/deviceAuthenticationPolicies/{policyID}`,
       `DELETE ${ENV}/deviceAuthenticationPolicies/{policyID}`,
     ],

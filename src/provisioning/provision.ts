@@ -1,44 +1,41 @@
 /**
- * The idempotent provisioning plan that `npm run setup` and the embedded emulator mode both run:
+ * The idempotent provisioning that `npm run setup` and the embedded emulator mode both run:
  * steps 1–15 of "Create an MFA Transaction Approval using SMS", each object found by name (all
  * names share a prefix), reused, repaired when it drifted, created only when missing; then a
  * self-check that reads everything back. `teardown` removes what carries the prefix.
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
-import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { createHttpClient, PingOneError, type RetryPolicy } from '../pingone/http.js';
-import { createManagementContext } from '../pingone/management.js';
-import { desiredNames, type DesiredNames } from './desired.js';
-import { runPlan } from './plan.js';
+import type { PingOneLocation } from '../config.js';
+import type { DesiredNames } from './desired-names.js';
+import { ProvisionError } from './provision-error.js';
+import { allSteps, runStep, type StepReport } from './run-step.js';
 import { selfCheck, type SelfCheckResult } from './self-check.js';
-import { StepRunner, type StepReport } from './step-runner.js';
-import { runTeardown } from './teardown.js';
+import { createSetupContext, type ProvisionContext, type SetupInput } from './setup-context.js';
+import { enableMfa, ensurePopulation, ensureUser, setPassword } from './steps/user.js';
+import {
+  ensureApplication,
+  ensureGrant,
+  findOpenidResource,
+  findProfileScope,
+  readApplicationSecret,
+} from './steps/application.js';
+import { ensureDevicePolicy, ensureSmsDevice } from './steps/device.js';
+import {
+  ensureMfaAction,
+  ensurePolicyAssignment,
+  ensureSignOnPolicy,
+} from './steps/sign-on-policy.js';
+import { ensureTemplateContent } from './steps/template-content.js';
 
-export type { StepReport, StepOutcome } from './step-runner.js';
+export type { StepReport, StepOutcome } from './run-step.js';
 export type { SelfCheckResult, SelfCheckItem } from './self-check.js';
-export { desiredNames, TEMPLATE_CONTENT, type DesiredNames } from './desired.js';
+export { desiredNames, type DesiredNames } from './desired-names.js';
+export { TEMPLATE_CONTENT } from './steps/template-content.js';
+export { ProvisionError } from './provision-error.js';
+export { teardown, type TeardownInput, type TeardownResult } from './teardown.js';
 
-/** What provisioning and teardown both need: where PingOne is, the worker, the prefix. */
-interface PlanInput {
-  location: PingOneLocation;
-  worker: WorkerCredentials;
-  /** Every object's name starts with it; the template variant derives from it. */
-  prefix: string;
-  /** Reads only: reports what would be created, repaired or deleted. */
-  dryRun?: boolean;
-  fetch?: typeof fetch;
-  /** Per call (default 10 s). */
-  timeoutMs?: number;
-  /** Called as each step ends, for progress output. */
-  onStep?: (s: StepReport) => void;
-  /** Retry tuning (tests shorten the waits). */
-  retry?: Partial<RetryPolicy>;
-  /** Injectable wait for retries and re-reads (tests). */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-export interface ProvisionInput extends PlanInput {
+export interface ProvisionInput extends SetupInput {
   /** The demo user's mobile number, `+` and digits. */
   phone: string;
   username: string;
@@ -71,24 +68,6 @@ export interface ProvisionResult {
   names: DesiredNames;
 }
 
-/** A failed step: carries the steps so far and the PingOne error that stopped the run. */
-export class ProvisionError extends Error {
-  readonly code = 'PROVISIONING_FAILED';
-  constructor(
-    override readonly cause: unknown,
-    readonly steps: StepReport[],
-    readonly calls: number,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-    this.name = 'ProvisionError';
-  }
-
-  /** The PingOne error that stopped the run, when it was one. */
-  get pingoneError(): PingOneError | undefined {
-    return this.cause instanceof PingOneError ? this.cause : undefined;
-  }
-}
-
 /** The env file lines setup owns. The API/auth URLs only when overridden (emulator, proxy). */
 export function envValuesFor(
   location: PingOneLocation,
@@ -108,112 +87,85 @@ export function envValuesFor(
   return values;
 }
 
-function clientFor(input: PlanInput) {
-  const http = createHttpClient({
-    fetch: input.fetch,
-    timeoutMs: input.timeoutMs,
-    retry: input.retry,
-    sleep: input.sleep,
-  });
-  return {
-    http,
-    ctx: createManagementContext({ location: input.location, worker: input.worker, http }),
-  };
-}
-
 /**
  * Provisions (or checks, with `dryRun`) one PingOne environment for the SMS transaction approval.
  * Idempotent: a second run against an unchanged environment makes only reads.
  *
+ * The 15 steps run in three rounds, side by side within a round and in workflow order in the
+ * code, so that a run is as many round trips deep as its rounds need, not as its steps.
+ *
  * @throws {ProvisionError} when a step fails (after the steps running beside it have ended).
  */
 export async function provision(input: ProvisionInput): Promise<ProvisionResult> {
-  const { http, ctx } = clientFor(input);
-  const names = desiredNames(input.prefix);
-  const steps = new StepRunner(input.onStep);
-  const dryRun = input.dryRun ?? false;
+  const { phone, username, redirectUri } = input;
+  const ctx: ProvisionContext = { ...createSetupContext(input), phone, username, redirectUri };
   try {
-    const plan = await runPlan(ctx, steps, {
-      names,
-      phone: input.phone,
-      username: input.username,
-      redirectUri: input.redirectUri,
-      dryRun,
-      ...(input.sleep ? { sleep: input.sleep } : {}),
-    });
+    // Steps 1, 3, 6, 9, 10 and 14 need nothing that another step makes.
+    const [application, openid, policy, template, population, devicePolicy] = await allSteps([
+      ensureApplication(ctx),
+      findOpenidResource(ctx),
+      ensureSignOnPolicy(ctx),
+      ensureTemplateContent(ctx),
+      ensurePopulation(ctx),
+      ensureDevicePolicy(ctx),
+    ]);
+    // Steps 2, 4, 7, 8 and 11 live under those, or point at them.
+    const [clientSecret, profile, , , user] = await allSteps([
+      readApplicationSecret(ctx, application),
+      findProfileScope(ctx, openid),
+      ensureMfaAction(ctx, policy, devicePolicy),
+      ensurePolicyAssignment(ctx, application, policy),
+      ensureUser(ctx, population),
+    ]);
+    // Steps 5, 12, 13 and 15 need the profile scope or the user.
+    await allSteps([
+      ensureGrant(ctx, application, openid, profile),
+      setPassword(ctx, user),
+      enableMfa(ctx, user),
+      ensureSmsDevice(ctx, user, devicePolicy),
+    ]);
+
     const settings: ProvisionSettings = {
-      clientId: plan.application?.id ?? '',
-      clientSecret: plan.clientSecret,
-      username: input.username,
-      userId: plan.user?.id ?? '',
-      templateVariant: names.templateVariant,
-      policyName: names.policyName,
+      clientId: application?.value.id ?? '',
+      clientSecret,
+      username,
+      userId: user?.value.id ?? '',
+      templateVariant: ctx.names.templateVariant,
+      policyName: ctx.names.policyName,
     };
-    let check: SelfCheckResult | undefined;
-    if (!dryRun) {
-      check = await steps.run('self-check', async () => {
-        const result = await selfCheck(ctx, {
-          applicationId: settings.clientId,
-          redirectUri: input.redirectUri,
-          openidResourceId: plan.openidResourceId ?? '',
-          scopeIds: plan.scopeIds,
-          policyId: plan.policy?.id ?? '',
-          devicePolicyId: plan.devicePolicy?.id ?? '',
-          templateContentId: plan.templateContent?.id ?? '',
-          username: input.username,
-          userId: settings.userId,
-          phone: input.phone,
+    const check = ctx.dryRun
+      ? undefined
+      : await runStep(ctx, { name: 'self-check' }, async () => {
+          const result = await selfCheck(ctx.api, {
+            applicationId: settings.clientId,
+            redirectUri,
+            openidResourceId: openid.id,
+            scopeIds: [profile.id],
+            policyId: policy?.value.id ?? '',
+            devicePolicyId: devicePolicy?.value.id ?? '',
+            templateContentId: template?.value.id ?? '',
+            username,
+            userId: settings.userId,
+            phone,
+          });
+          const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
+          return result.ok
+            ? { value: result, outcome: 'passed', detail: `${result.checks.length} checks` }
+            : { value: result, outcome: 'failed', detail: `failed: ${failed.join('; ')}` };
         });
-        const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
-        return result.ok
-          ? { value: result, outcome: 'passed' as const, detail: `${result.checks.length} checks` }
-          : { value: result, outcome: 'failed' as const, detail: `failed: ${failed.join('; ')}` };
-      });
-    }
-    const changed = steps.reports.some((r) => r.outcome === 'created' || r.outcome === 'repaired');
     const result: ProvisionResult = {
-      ok: dryRun ? true : check?.ok === true,
-      dryRun,
+      ok: ctx.dryRun || check?.ok === true,
+      dryRun: ctx.dryRun,
       settings,
       envValues: envValuesFor(input.location, settings),
-      steps: steps.reports,
-      calls: http.calls,
-      changed,
-      names,
+      steps: ctx.reports,
+      calls: ctx.api.http.calls,
+      changed: ctx.reports.some((r) => r.outcome === 'created' || r.outcome === 'repaired'),
+      names: ctx.names,
     };
     if (check) result.selfCheck = check;
     return result;
   } catch (error) {
-    throw new ProvisionError(error, steps.reports, http.calls);
+    throw new ProvisionError(error, ctx.reports, ctx.api.http.calls);
   }
-}
-
-export type TeardownInput = PlanInput;
-
-export interface TeardownResult {
-  steps: StepReport[];
-  calls: number;
-  /** True when something was deleted. */
-  changed: boolean;
-}
-
-/**
- * Deletes every object whose name carries the prefix (and the users of its population), in
- * dependency order. Running it again finds nothing and deletes nothing.
- *
- * @throws {ProvisionError} when a deletion fails.
- */
-export async function teardown(input: TeardownInput): Promise<TeardownResult> {
-  const { http, ctx } = clientFor(input);
-  const steps = new StepRunner(input.onStep);
-  try {
-    await runTeardown(ctx, steps, desiredNames(input.prefix), input.dryRun ?? false);
-  } catch (error) {
-    throw new ProvisionError(error, steps.reports, http.calls);
-  }
-  return {
-    steps: steps.reports,
-    calls: http.calls,
-    changed: steps.reports.some((r) => r.outcome === 'deleted'),
-  };
 }

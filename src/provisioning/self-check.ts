@@ -1,9 +1,29 @@
 import type { ManagementContext } from '../pingone/management.js';
-import { once } from './step-runner.js';
-import { SETUP_STEPS } from './steps/index.js';
-import type { CheckPlan, SelfCheckInput } from './step-row.js';
+import { samePhone } from './same-phone.js';
+import { listApplications, listGrants } from './steps/application.js';
+import { isActive, listDevicePolicies, listDevices } from './steps/device.js';
+import { listActions, listAssignments, mfaActionOf } from './steps/sign-on-policy.js';
+import { listTransactionContents, TEMPLATE_VARIABLES } from './steps/template-content.js';
+import { SMS_OTP_LENGTH } from './steps/device.js';
+import { findUser } from './steps/user.js';
+import { templateFit } from './template-fit.js';
 
-export type { SelfCheckInput } from './step-row.js';
+/** What the run made (or found), by id, and what it was asked for. */
+export interface SelfCheckInput {
+  applicationId: string;
+  redirectUri: string;
+  openidResourceId: string;
+  /** The scope ids the grant must hold (profile). */
+  scopeIds: string[];
+  policyId: string;
+  devicePolicyId: string;
+  templateContentId: string;
+  username: string;
+  userId: string;
+  phone: string;
+  /** `SMS_MAX_SEGMENTS`, when known: what the transaction SMS may take. */
+  smsMaxSegments?: number;
+}
 
 export interface SelfCheckItem {
   name: string;
@@ -18,25 +38,79 @@ export interface SelfCheckResult {
   checks: SelfCheckItem[];
 }
 
+const item = (name: string, ok: boolean, detail?: string): SelfCheckItem =>
+  detail && !ok ? { name, ok, detail } : { name, ok };
+
 /**
- * Reads the provisioned objects back (each row's read, concurrently, reads only) and checks what
- * makes the approval flow work, rather than trusting the answers of the writes.
+ * Reads the provisioned objects back (reads only, side by side) and checks what makes the
+ * approval flow work, rather than trusting the answers of the writes.
  */
 export async function selfCheck(
-  ctx: ManagementContext,
+  api: ManagementContext,
   input: SelfCheckInput,
 ): Promise<SelfCheckResult> {
-  const rows = SETUP_STEPS.filter((r) => r.check);
-  const plan: CheckPlan = { ctx, input, found: <T>(n: number) => reads.get(n)!() as Promise<T> };
-  const reads = new Map(rows.map((row) => [row.step, once(() => row.check!.read(plan))]));
-  const found = await Promise.all(rows.map((r) => plan.found(r.step)));
-  const checks = rows.flatMap((row, i) =>
-    row.check!.items(found[i], input).map(([name, ok, detail, report]): SelfCheckItem => ({
-      name,
-      ok,
-      ...(detail && !ok ? { detail } : {}),
-      ...(report ? { report } : {}),
-    })),
+  const [apps, grants, actions, assignments, contents, user, policies, devices] = await Promise.all(
+    [
+      listApplications(api),
+      listGrants(api, input.applicationId),
+      listActions(api, input.policyId),
+      listAssignments(api, input.applicationId),
+      listTransactionContents(api),
+      findUser(api, input.username),
+      listDevicePolicies(api),
+      listDevices(api, input.userId),
+    ],
   );
+
+  const app = apps.find((a) => a.id === input.applicationId);
+  const grant = grants.find((g) => g.resource?.id === input.openidResourceId);
+  const granted = new Set((grant?.scopes ?? []).map((s) => s.id));
+  const mfa = mfaActionOf(actions);
+  const content = contents.find((c) => c.id === input.templateContentId);
+  const text = content?.content ?? '';
+  const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
+  const devicePolicy = policies.find((p) => p.id === input.devicePolicyId);
+  const smsDevice = devices.find(
+    (d) => d.type === 'SMS' && isActive(d) && samePhone(d.phone, input.phone),
+  );
+
+  const checks = [
+    item('application exists and is enabled', !!app && app.enabled !== false),
+    item(
+      'application has the redirect URI',
+      !!app?.redirectUris?.includes(input.redirectUri),
+      `expected ${input.redirectUri}`,
+    ),
+    item(
+      'application allows the authorization code grant',
+      !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
+    ),
+    item(
+      'application has the openid grant',
+      !!grant && input.scopeIds.every((id) => granted.has(id)),
+    ),
+    item('policy has an MFA action', !!mfa),
+    item('MFA action has SMS enabled', !!mfa && mfa.sms?.enabled !== false),
+    item('MFA action blocks users without a device', !!mfa && mfa.noDevicesMode !== 'BYPASS'),
+    item(
+      'MFA action points at the device policy',
+      mfa?.deviceAuthenticationPolicy?.id === input.devicePolicyId,
+    ),
+    item(
+      'sign-on policy is assigned to the application',
+      assignments.some((a) => a.signOnPolicy?.id === input.policyId),
+    ),
+    item(
+      'transaction template content has ${OTP} and the variables',
+      !!content && missing.length === 0,
+      content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
+    ),
+    item('user exists', user?.id === input.userId),
+    item('user has MFA enabled', user?.mfaEnabled === true),
+    // The device policy says how long the code is, which the SMS's length counts.
+    templateFit(text, devicePolicy?.sms?.otp?.otpLength ?? SMS_OTP_LENGTH, input.smsMaxSegments),
+    item('device policy has SMS enabled', devicePolicy?.sms?.enabled === true),
+    item('user has an ACTIVE SMS device for the phone', !!smsDevice),
+  ];
   return { ok: checks.every((c) => c.ok), checks };
 }

@@ -19,7 +19,7 @@ Options:
   --teardown           delete everything carrying the prefix
   --json               print one JSON result on stdout (progress goes to stderr)
   --show-secrets       include the application's secret in --json output
-  --steps              print which function does each of steps 1-15, and exit
+  --steps              print the workflow's 19 steps, their calls and code, and exit
   --help               this text
 
 Environment (or the env file): PINGONE_ENVIRONMENT_ID, PINGONE_REGION (com, ca, eu, com.au,

@@ -1,26 +1,54 @@
-import { SETUP_STEPS } from './steps/index.js';
-import type { StepRow } from './step-row.js';
+import { WORKFLOW_STEPS, type WorkflowStepNumber } from '../pingone/workflow-steps.js';
 
-const START = '<!-- step map: generated from SETUP_STEPS by `npm run docs:steps` -->';
+const START = '<!-- step map: generated from WORKFLOW_STEPS by `npm run docs:steps` -->';
 const END = '<!-- end of step map -->';
-
-const names = (fns: StepRow['find'] | undefined) =>
-  fns?.length ? fns.map((f) => `\`${f.name}\``).join(', ') : '';
+const ENV = '/environments/{envID}';
 
 /**
- * The step -> function map as a Markdown table, generated from the rows so that it cannot drift
- * from the code. Rows live in src/provisioning/steps/, the functions in
- * src/pingone/management/ (calls) and src/provisioning/desired.ts (bodies, drift).
+ * The function that does each step, and its file (from the repository root). Each of steps
+ * 1–15 is the one provisioning function that reports it; test/unit/pingone/step-map.test.ts
+ * holds every row to its source, so a moved or renamed function fails the test.
  */
-export function stepMap(rows: readonly StepRow[] = SETUP_STEPS): string {
+export const STEP_CODE: Record<WorkflowStepNumber, readonly [fn: string, file: string]> = {
+  0: ['createWorkerTokenSource', 'src/pingone/worker-token.ts'],
+  1: ['ensureApplication', 'src/provisioning/steps/application.ts'],
+  2: ['readApplicationSecret', 'src/provisioning/steps/application.ts'],
+  3: ['findOpenidResource', 'src/provisioning/steps/application.ts'],
+  4: ['findProfileScope', 'src/provisioning/steps/application.ts'],
+  5: ['ensureGrant', 'src/provisioning/steps/application.ts'],
+  6: ['ensureSignOnPolicy', 'src/provisioning/steps/sign-on-policy.ts'],
+  7: ['ensureMfaAction', 'src/provisioning/steps/sign-on-policy.ts'],
+  8: ['ensurePolicyAssignment', 'src/provisioning/steps/sign-on-policy.ts'],
+  9: ['ensureTemplateContent', 'src/provisioning/steps/template-content.ts'],
+  10: ['ensurePopulation', 'src/provisioning/steps/user.ts'],
+  11: ['ensureUser', 'src/provisioning/steps/user.ts'],
+  12: ['setPassword', 'src/provisioning/steps/user.ts'],
+  13: ['enableMfa', 'src/provisioning/steps/user.ts'],
+  14: ['ensureDevicePolicy', 'src/provisioning/steps/device.ts'],
+  15: ['ensureSmsDevice', 'src/provisioning/steps/device.ts'],
+  16: ['startFlow', 'src/approval/start-flow.ts'],
+  17: ['checkCode', 'src/approval/check-code.ts'],
+  18: ['resume', 'src/approval/resume.ts'],
+  19: ['finishFlow', 'src/approval/finish-flow.ts'],
+};
+
+/**
+ * The workflow's steps as a Markdown table (step, name, calls, the code that makes them),
+ * generated from `WORKFLOW_STEPS` so that the docs cannot drift from the code. Links are
+ * relative to docs/.
+ */
+export function stepMap(): string {
+  const call = (c: string) => `\`${c.replace(` ${ENV}`, ' ')}\``;
   return [
-    '| step | name | find | build | compare | create | update | teardown |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.step} | ${r.name}${r.read ? ' (read)' : ''} | ` +
-        `${[r.find, r.build, r.compare, r.create, r.update, r.teardown && [r.teardown.remove]].map(names).join(' | ')} |`,
-    ),
+    `Management calls are below \`https://api.pingone.{tld}/v1${ENV}\`, the others below ` +
+      '`https://auth.pingone.{tld}`; `{…ID}` stands for an id.',
+    '',
+    '| step | name | calls | code |',
+    '|---|---|---|---|',
+    ...WORKFLOW_STEPS.map(({ step, name, calls }) => {
+      const [fn, file] = STEP_CODE[step];
+      return `| ${step} | ${name} | ${calls.map(call).join('<br>')} | \`${fn}\` in [${file}](../${file}) |`;
+    }),
   ].join('\n');
 }
 

@@ -1,45 +1,125 @@
-import type { ManagementContext } from '../pingone/management.js';
-import type { DesiredNames } from './desired.js';
-import { once, type StepResult, type StepRunner } from './step-runner.js';
-import { SETUP_STEPS } from './steps/index.js';
-import type { StepRow, TeardownPlan } from './step-row.js';
+import {
+  apiPath,
+  listAll,
+  remove,
+  type ManagementContext,
+  type TemplateContent,
+  type User,
+} from '../pingone/management.js';
+import { allNamed } from './find-or-create.js';
+import { ProvisionError } from './provision-error.js';
+import { allSteps, readStep, runStep, type StepLine, type StepReport } from './run-step.js';
+import { createSetupContext, type SetupContext, type SetupInput } from './setup-context.js';
+import { listApplications } from './steps/application.js';
+import { listDevicePolicies } from './steps/device.js';
+import { listPopulations } from './steps/user.js';
+import { listSignOnPolicies } from './steps/sign-on-policy.js';
+import { listTransactionContents, sameText, TEMPLATE_DELIVERY } from './steps/template-content.js';
+
+export type TeardownInput = SetupInput;
+
+export interface TeardownResult {
+  steps: StepReport[];
+  calls: number;
+  /** True when something was deleted. */
+  changed: boolean;
+}
+
+/** Step `line` backwards: deletes what was found for it (a dry run only counts it). */
+function removeFound(
+  ctx: SetupContext,
+  line: StepLine,
+  found: { id: string }[],
+  what: string,
+  path: (id: string) => string,
+): Promise<void> {
+  return runStep(ctx, line, async () => {
+    const count = `${found.length}`;
+    if (!found.length) return { value: undefined, outcome: 'absent' };
+    if (ctx.dryRun) return { value: undefined, outcome: 'would-delete', detail: count };
+    await Promise.all(found.map((o) => remove(ctx.api, what, path(o.id))));
+    return { value: undefined, outcome: 'deleted', detail: found.length > 1 ? count : undefined };
+  });
+}
+
+/** `GET /users?filter=population.id eq "…"`: the users of one population (checked here too). */
+async function usersIn(api: ManagementContext, populationId: string): Promise<User[]> {
+  const users = await listAll<User>(api, 'list population users', '/users', 'users', {
+    filter: `population.id eq "${populationId}"`,
+  });
+  return users.filter((u) => u.population?.id === populationId);
+}
 
 /**
- * Deletes everything that carries the prefix: the table's rows backwards, each row that deletes
- * waiting only for the rows whose objects point at its own (`after`), so the application, the
- * users and the template content go first, then the sign-on policy and the population, the
- * device policy last.
+ * Deletes every object whose name carries the prefix (and the users of its population), each
+ * after what points at it. Running it again finds nothing and deletes nothing.
+ *
+ * @throws {ProvisionError} when a deletion fails.
  */
-export async function runTeardown(
-  ctx: ManagementContext,
-  steps: StepRunner,
-  names: DesiredNames,
-  dryRun: boolean,
-  rows: readonly StepRow[] = SETUP_STEPS,
-): Promise<void> {
-  const deleting = [...rows].reverse().filter((r) => r.teardown);
-  const plan: TeardownPlan = { ctx, names, found: (n) => found.get(n)!() };
-  const found = new Map(
-    deleting.map(({ step, teardown }) => [step, once(() => teardown!.find(plan))]),
-  );
-  const deleted = new Map<number, () => Promise<undefined>>();
-  for (const { step, name, teardown: t } of deleting) {
-    const run = async (ready: () => void): Promise<StepResult<undefined>> => {
-      const [items] = await Promise.all([
-        plan.found(step),
-        ...(t!.after ?? []).map((n) => deleted.get(n)!()),
-      ]);
-      ready();
-      if (!items.length) return { value: undefined, outcome: 'absent' };
-      const count = `${items.length}`;
-      if (dryRun) return { value: undefined, outcome: 'would-delete', detail: count };
-      await Promise.all(items.map((i) => t!.remove(ctx, i.id)));
-      return { value: undefined, outcome: 'deleted', detail: items.length > 1 ? count : undefined };
-    };
-    deleted.set(
-      step,
-      once(() => steps.run(t!.name ?? name, run)),
+export async function teardown(input: TeardownInput): Promise<TeardownResult> {
+  const ctx = createSetupContext(input);
+  const { api, names } = ctx;
+  const ourContent = (c: TemplateContent) =>
+    sameText(c.variant, names.templateVariant) && sameText(c.deliveryMethod, TEMPLATE_DELIVERY);
+  try {
+    const [apps, contents, policies, populations, devicePolicies] = await allSteps([
+      readStep(ctx, 1, async () => allNamed(await listApplications(api), names.applicationName)),
+      readStep(ctx, 9, async () => (await listTransactionContents(api)).filter(ourContent)),
+      readStep(ctx, 6, async () => allNamed(await listSignOnPolicies(api), names.policyName)),
+      readStep(ctx, 10, async () => allNamed(await listPopulations(api), names.populationName)),
+      readStep(ctx, 14, async () =>
+        allNamed(await listDevicePolicies(api), names.devicePolicyName),
+      ),
+    ]);
+    // Every user of our population; a user outside it (given with --username) is left alone.
+    const users = await readStep(ctx, 11, async () =>
+      (await Promise.all(populations.map((p) => usersIn(api, p.id)))).flat(),
     );
+    // Nothing of ours points at these. The application's grants and policy assignment go with
+    // it, the users' devices, passwords and MFA with them.
+    await allSteps([
+      removeFound(ctx, 1, apps, 'delete application', (id) => apiPath`/applications/${id}`),
+      removeFound(
+        ctx,
+        { step: 11, name: 'users' },
+        users,
+        'delete user',
+        (id) => apiPath`/users/${id}`,
+      ),
+      removeFound(
+        ctx,
+        9,
+        contents,
+        'delete template content',
+        (id) => apiPath`/templates/transaction/contents/${id}`,
+      ),
+    ]);
+    // No application is assigned the policy (its MFA action goes with it), no user is in the
+    // population any more.
+    await allSteps([
+      removeFound(
+        ctx,
+        6,
+        policies,
+        'delete sign-on policy',
+        (id) => apiPath`/signOnPolicies/${id}`,
+      ),
+      removeFound(ctx, 10, populations, 'delete population', (id) => apiPath`/populations/${id}`),
+    ]);
+    // Last: the MFA action and the users' devices pointed at it.
+    await removeFound(
+      ctx,
+      14,
+      devicePolicies,
+      'delete device policy',
+      (id) => apiPath`/deviceAuthenticationPolicies/${id}`,
+    );
+  } catch (error) {
+    throw new ProvisionError(error, ctx.reports, ctx.api.http.calls);
   }
-  await steps.settle(deleting.map((r) => deleted.get(r.step)!()));
+  return {
+    steps: ctx.reports,
+    calls: ctx.api.http.calls,
+    changed: ctx.reports.some((r) => r.outcome === 'deleted'),
+  };
 }

@@ -1,7 +1,6 @@
 import { smsPreview } from '../approval/sms-text.js';
 import { LONGEST_AMOUNT, PAYEE_MAX } from '../approval/transfer.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
-import type { CheckItem } from './step-row.js';
 
 /**
  * The self-check of the template's length: its content, as PingOne holds it, filled with the
@@ -14,7 +13,7 @@ export function templateFit(
   content: string,
   otpLength: number,
   limit = DEFAULT_SMS_MAX_SEGMENTS,
-): CheckItem {
+): { name: string; ok: boolean; detail?: string; report: string } {
   const longest = (letter: string, length = PAYEE_MAX) =>
     smsPreview(
       { amount: LONGEST_AMOUNT, currency: 'EUR', payee: letter.repeat(length) },
@@ -30,10 +29,7 @@ export function templateFit(
     `GSM-7 ${gsm.length} septets, ${parts(gsm.segments)}; ` +
     `UCS-2 ${ucs.length} units, ${parts(ucs.segments)}; limit ${parts(limit)}` +
     (ucsMax < PAYEE_MAX ? ` (a payee outside GSM-7 may have ${ucsMax} characters)` : '');
-  return [
-    `transaction SMS with the longest transfer fits ${parts(limit)}`,
-    gsm.segments <= limit,
-    report,
-    report,
-  ];
+  const ok = gsm.segments <= limit;
+  const name = `transaction SMS with the longest transfer fits ${parts(limit)}`;
+  return ok ? { name, ok, report } : { name, ok, detail: report, report };
 }

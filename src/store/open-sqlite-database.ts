@@ -86,27 +86,25 @@ function narrowIfOwned(path: string, mode: number): void {
     chmodSync(path, mode);
 }
 
-export function sqliteFile(dataDir: string): string {
-  return resolve(dataDir, SQLITE_FILE_NAME);
-}
-
 /**
  * Opens (creating folder and file on first start, folder 0700 and files 0600) the SQLite
- * database in `dataDir`, in WAL mode, with the schema brought up to date.
+ * database in `dataDir`, in WAL mode, with the schema brought up to date. `synchronous` is the
+ * connection's (https://www.sqlite.org/pragma.html#pragma_synchronous): at FULL each commit
+ * syncs the WAL before it returns, so it survives a power cut; at NORMAL it survives a crash of
+ * the process, and the WAL is synced at checkpoints.
  */
-export function openSqliteDatabase(dataDir: string): Database.Database {
-  const file = sqliteFile(dataDir);
+export function openSqliteDatabase(
+  dataDir: string,
+  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+): Database.Database {
+  const file = resolve(dataDir, SQLITE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
     restrictModes(dataDir, file);
     // Startup may wait for a lock (nothing is served yet); requests may not (below).
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
-    // NORMAL: a commit is safe against a crash of the process, and the WAL is synced at each
-    // checkpoint (https://www.sqlite.org/pragma.html#pragma_synchronous). An approval must also
-    // survive a power cut: its insert waits for an fsync of the WAL off the event loop
-    // (wal-sync.ts) instead of FULL's fsync inside every commit, on the loop.
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

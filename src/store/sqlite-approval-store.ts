@@ -67,28 +67,22 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
 }
 
 /**
- * Approval records in SQLite. The database handle belongs to the store factory (it also holds
- * the sessions), so `close()` leaves it open; `Stores.close()` closes it.
+ * Approval records in SQLite. The database handle belongs to the store factory, so `close()`
+ * leaves it open; `Stores.close()` closes it.
  */
 export class SqliteApprovalStore implements ApprovalStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
-  /** `durable`: resolves once what was committed is on disk (wal-sync.ts). */
-  constructor(
-    private readonly db: Database.Database,
-    private readonly durable: () => Promise<void>,
-  ) {
+  constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
   }
 
   // A locked file (another process writing, a backup) is retried without blocking the loop,
-  // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer. The answer
-  // waits for the disk either way: a request that lost the race to a concurrent one must not
-  // show "approved" before the winner's row survives a power cut.
+  // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer. The
+  // insert returns once its commit is on disk (synchronous = FULL, open-sqlite-database.ts).
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
     const row = { ...toRow(record), approved_at_ms: approvalTimeMs(record) };
     const result = await whileBusy(() => this.statements.insert.run(row));
-    await this.durable();
     return result.changes === 1;
   }
 

@@ -18,13 +18,6 @@ export interface SqliteSessionStoreOptions {
 
 type Callback<T> = (err: unknown, value?: T) => void;
 
-/**
- * How long, and for how many sessions, a write is remembered to skip the same write again. The
- * store assumes it is the file's only writer of sessions, as one instance is (several use Redis).
- */
-const RECENT_WRITE_MS = 2_000;
-const RECENT_WRITES = 256;
-
 interface SessionRow {
   sid: string;
   sess: string;
@@ -41,7 +34,7 @@ function prepareStatements(db: Database.Database) {
     ),
     // Skips the write when it would extend the session by less than a tenth of its remaining
     // life (at most a minute): express-session touches on every unmodified request, and each
-    // page view would otherwise cost a SQLite write (`npm run bench` profile).
+    // page view would otherwise cost a SQLite write.
     touch: db.prepare<[string, number, string, number, number, number]>(
       `UPDATE sessions SET sess = json_set(sess, '$.cookie', json(?)), expires_at = ?
      WHERE sid = ? AND expires_at > ? AND ? - expires_at >= ?`,
@@ -58,7 +51,7 @@ function prepareStatements(db: Database.Database) {
 
 /**
  * express-session's `Store` on SQLite. The database handle belongs to the caller (the store
- * factory shares it with the approval records), so `close()` only stops the pruning timer.
+ * factory), so `close()` only stops the pruning timer.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly ttlMs: SessionTtl;
@@ -67,15 +60,9 @@ export class SqliteSessionStore extends session.Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
   /**
    * The expiry this process last wrote per session: a touch that would not move it by enough
-   * is skipped before reaching SQLite (five touches per approval in `npm run bench`).
+   * is skipped before reaching SQLite.
    */
   private readonly written = new Map<string, number>();
-  /**
-   * What this process wrote per session in the last seconds. express-session saves again at the
-   * end of a response whose session id changed (regenerate) even when an explicit save has just
-   * written the same data: two of the six session writes of an approval (`npm run bench`).
-   */
-  private readonly recent = new Map<string, { json: string; at: number }>();
 
   constructor(db: Database.Database, options: SqliteSessionStoreOptions) {
     super();
@@ -122,26 +109,10 @@ export class SqliteSessionStore extends session.Store {
         this.statements.destroy.run(sid);
         this.forget(sid);
       } else {
-        const json = JSON.stringify(data);
-        const last = this.recent.get(sid);
-        // Same data, so the same cookie expiry; a session without one keeps the row's expiry
-        // of moments ago (its lifetime counts from then).
-        if (last && now - last.at < RECENT_WRITE_MS && last.json === json) return;
-        this.statements.upsert.run(sid, json, expiresAt);
+        this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
         this.written.set(sid, expiresAt);
-        this.remember(sid, json, now);
       }
     });
-  }
-
-  private remember(sid: string, json: string, now: number): void {
-    this.recent.delete(sid);
-    this.recent.set(sid, { json, at: now });
-    // Oldest first (insertion order): only the last moments' writes are kept.
-    for (const [id, entry] of this.recent) {
-      if (now - entry.at < RECENT_WRITE_MS && this.recent.size <= RECENT_WRITES) break;
-      this.recent.delete(id);
-    }
   }
 
   // Like MemoryStore, a touch stores the refreshed cookie too, so a rolling expiry is kept.
@@ -163,10 +134,7 @@ export class SqliteSessionStore extends session.Store {
         expiresAt,
         worthWriting,
       );
-      if (changes) {
-        this.written.set(sid, expiresAt);
-        this.recent.delete(sid);
-      }
+      if (changes) this.written.set(sid, expiresAt);
     });
   }
 
@@ -179,7 +147,6 @@ export class SqliteSessionStore extends session.Store {
 
   private forget(sid: string): void {
     this.written.delete(sid);
-    this.recent.delete(sid);
   }
 
   override length(callback: Callback<number>): void {
@@ -200,7 +167,6 @@ export class SqliteSessionStore extends session.Store {
     this.answer(callback, () => {
       this.statements.clear.run();
       this.written.clear();
-      this.recent.clear();
     });
   }
 
@@ -211,7 +177,7 @@ export class SqliteSessionStore extends session.Store {
   // The SQLite calls are synchronous, and so is the answer when the file is not locked. That is
   // what lets express-session send each page in one write: when a save or touch at the end of a
   // response answers later, it writes the head and all but the last byte first and the last
-  // byte after the answer (two writes and two TCP segments for every page; `npm run bench`).
+  // byte after the answer (two writes and two TCP segments for every page).
   // A locked file is retried after short waits that leave the loop free (sqlite-busy.ts). A
   // callback that throws is not answered twice: its error goes up to the caller.
   private answer<T>(callback: Callback<T> | (() => void) | undefined, work: () => T): void {

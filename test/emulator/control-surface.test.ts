@@ -40,7 +40,7 @@ describe('GET /__emulator/sms and /__emulator/phone', () => {
       text: `Approve 9.99 USD to <Mallory>? Code: ${all.body[0].otp}`,
     });
     expect(Date.parse(all.body[0].sentAt)).toBeGreaterThanOrEqual(Date.parse(all.body[1].sentAt));
-    expect(Object.keys(all.body[0]).sort()).toEqual(['otp', 'sentAt', 'text', 'to']);
+    expect(Object.keys(all.body[0]).sort()).toEqual(['otp', 'sentAt', 'status', 'text', 'to']);
     const mine = await call(`${em.url}/__emulator/sms?to=${encodeURIComponent(PHONE)}`);
     expect(mine.body).toEqual(all.body);
     const nobody = await call(`${em.url}/__emulator/sms?to=%2B19999999999`);

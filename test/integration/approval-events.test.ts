@@ -131,7 +131,7 @@ describe('approval.event', () => {
     expect(events[1]).toMatchObject({ step: 16, call: 'authorize', transient: false });
     expect(events[2]).toMatchObject({
       outcome: 'failed',
-      reason: 'pingone-refused',
+      reason: 'pingone_refused',
       step: 16,
       pingoneErrorId: errorId,
     });

@@ -9,29 +9,13 @@ import {
   wrongCode,
   type TestApp,
 } from '../helpers/app.js';
+import { bodyRecordingFetch, cookieValue, wireSecrets } from '../helpers/wire-secrets.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-/** What the app sent to PingOne in request bodies (the recorder keeps headers and answers only). */
-function bodyRecordingFetch(inner: typeof fetch) {
-  const bodies: { url: string; body: string }[] = [];
-  const fetchImpl: typeof fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (typeof init?.body === 'string') bodies.push({ url, body: init.body });
-    else if (init?.body instanceof URLSearchParams)
-      bodies.push({ url, body: init.body.toString() });
-    return inner(input, init);
-  };
-  return { fetch: fetchImpl, bodies };
-}
-
-function cookieValue(setCookie: string): string {
-  return setCookie.split(';')[0]!.split('=').slice(1).join('=');
-}
 
 describe('logs', () => {
   it('over an approval and two failures: no secret, OTP, cookie, code, verifier, token or request JWT', async () => {
@@ -76,33 +60,7 @@ describe('logs', () => {
       ['session cookie, decoded', decodeURIComponent(sessionCookie)],
       ['second session cookie', secondCookie],
     ]);
-    for (const call of recorder.calls) {
-      for (const c of call.responseHeaders?.getSetCookie() ?? [])
-        secrets.set(`PingOne cookie from ${call.url}`, cookieValue(c));
-      for (const pair of (call.requestHeaders.cookie ?? '').split(/;\s*/).filter(Boolean))
-        secrets.set(`cookie sent to ${call.url}`, pair.split('=').slice(1).join('='));
-      const authorization = call.requestHeaders.authorization;
-      if (authorization) secrets.set(`Authorization to ${call.url}`, authorization.split(' ')[1]!);
-      const url = new URL(call.url);
-      for (const key of ['request', 'login_hint_token', 'state', 'nonce']) {
-        const value = url.searchParams.get(key);
-        if (value) secrets.set(`${key} (authorize)`, value);
-      }
-      if (call.url.endsWith('/as/token') && call.responseText) {
-        const body = JSON.parse(call.responseText) as Record<string, string>;
-        secrets.set('access token', body.access_token!);
-        secrets.set('ID token', body.id_token!);
-        if (body.refresh_token) secrets.set('refresh token', body.refresh_token);
-      }
-      if (call.url.includes('/as/resume') && call.responseText) {
-        const resumed = JSON.parse(call.responseText) as { authorizeResponse: { code: string } };
-        secrets.set('authorization code', resumed.authorizeResponse.code);
-      }
-    }
-    const tokenRequest = sent.bodies.find((b) => b.url.endsWith('/as/token'));
-    const form = new URLSearchParams(tokenRequest?.body);
-    secrets.set('PKCE verifier', form.get('code_verifier')!);
-    secrets.set('code (token request)', form.get('code')!);
+    for (const [name, value] of wireSecrets(recorder.calls, sent.bodies)) secrets.set(name, value);
     expect([...secrets.keys()]).toEqual(
       expect.arrayContaining([
         'access token',

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { desiredDevicePolicy, desiredNames } from '../../src/provisioning/desired.js';
+import { desiredNames } from '../../src/provisioning/desired-names.js';
+import { desiredDevicePolicy } from '../../src/provisioning/steps/device.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
   adminCall,

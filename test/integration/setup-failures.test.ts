@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { provision } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
-import { listNamed, setup, setupEnv, tempEnvPath } from './setup-helpers.js';
+import { listNamed, provisionInput, setup, setupEnv, tempEnvPath } from './setup-helpers.js';
 
 const PHONE = '+15125201234';
 const PREFIX = 'FailTest';
@@ -238,21 +238,15 @@ describe('setup: interrupted runs finish without duplicates', () => {
     // is unknown to the client: it reads the applications again before any second POST.
     // (The case "landed, answer lost" is covered by the createOnce unit test.)
     emu.handle.addFault({ method: 'POST', path: `${envPrefix()}/applications`, latencyMs: 300 });
-    const result = await provision({
-      location: {
-        environmentId: emu.environmentId,
-        region: 'com',
-        apiUrl: emu.apiUrl,
-        authUrl: emu.authUrl,
-      },
-      worker: emu.worker,
-      phone: PHONE,
-      username: 'fail-demo',
-      redirectUri: 'http://localhost:3000/callback',
-      prefix: PREFIX,
-      timeoutMs: 150,
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 400))),
-    });
+    const result = await provision(
+      provisionInput(emu, {
+        phone: PHONE,
+        username: 'fail-demo',
+        prefix: PREFIX,
+        timeoutMs: 150,
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 400))),
+      }),
+    );
     expect(result.ok).toBe(true);
     const appCalls = emu.handle
       .requests()

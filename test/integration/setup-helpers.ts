@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { ProvisionInput } from '../../src/provisioning/provision.js';
 import { runSetup, type SetupIo } from '../../src/provisioning/setup-command.js';
 
 /** The process environment setup would see for this emulator. */
@@ -13,6 +14,25 @@ export function setupEnv(emu: RunningEmulator, extra: Record<string, string> = {
     PINGONE_WORKER_CLIENT_ID: emu.worker.clientId,
     PINGONE_WORKER_CLIENT_SECRET: emu.worker.clientSecret,
     ...extra,
+  };
+}
+
+/** What `provision()` needs to provision this emulator, with a demo user and a redirect URI. */
+export function provisionInput(
+  emu: RunningEmulator,
+  input: Pick<ProvisionInput, 'prefix' | 'username'> & Partial<ProvisionInput>,
+): ProvisionInput {
+  return {
+    location: {
+      environmentId: emu.environmentId,
+      region: 'com',
+      apiUrl: emu.apiUrl,
+      authUrl: emu.authUrl,
+    },
+    worker: emu.worker,
+    phone: '+15125201234',
+    redirectUri: 'http://localhost:3000/callback',
+    ...input,
   };
 }
 

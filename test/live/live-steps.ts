@@ -8,16 +8,12 @@
 import { expect, it } from 'vitest';
 import { basicAuthorization, createHttpClient, type FetchLike } from '../../src/pingone/http.js';
 import {
+  apiPath,
   createManagementContext,
-  listApplications,
-  listDeviceAuthenticationPolicies,
-  listSignOnPolicies,
-  listSignOnPolicyActions,
-  readApplication,
-  readDeviceAuthenticationPolicy,
-  updateApplication,
-  updateDeviceAuthenticationPolicy,
+  send,
   writableFields,
+  type Application,
+  type DeviceAuthenticationPolicy,
   type ManagementContext,
 } from '../../src/pingone/management.js';
 import {
@@ -26,13 +22,19 @@ import {
   type ProvisionInput,
   type ProvisionSettings,
 } from '../../src/provisioning/provision.js';
+import { desiredNames } from '../../src/provisioning/desired-names.js';
+import { listApplications } from '../../src/provisioning/steps/application.js';
 import {
   desiredDevicePolicy,
-  desiredNames,
   devicePolicyDrift,
-  mfaActionDrift,
+  listDevicePolicies,
   repairedDevicePolicy,
-} from '../../src/provisioning/desired.js';
+} from '../../src/provisioning/steps/device.js';
+import {
+  listActions,
+  listSignOnPolicies,
+  mfaActionDrift,
+} from '../../src/provisioning/steps/sign-on-policy.js';
 import { pingoneUrls } from '../../src/pingone/urls.js';
 
 export interface LiveTarget {
@@ -48,6 +50,16 @@ function management(t: LiveTarget): ManagementContext {
   });
   return createManagementContext({ location: t.input.location, worker: t.input.worker, http });
 }
+
+const readApplication = (ctx: ManagementContext, id: string) =>
+  send<Application>(ctx, 'read application', 'GET', apiPath`/applications/${id}`);
+const readDevicePolicy = (ctx: ManagementContext, id: string) =>
+  send<DeviceAuthenticationPolicy>(
+    ctx,
+    'read device policy',
+    'GET',
+    apiPath`/deviceAuthenticationPolicies/${id}`,
+  );
 
 const notOk = (steps: { name: string; outcome: string; detail?: string | undefined }[]) =>
   steps.filter((s) => s.outcome === 'failed').map((s) => `${s.name}: ${s.detail ?? ''}`);
@@ -65,9 +77,7 @@ export async function firstRunAndReadBack(t: LiveTarget): Promise<ProvisionSetti
 
   const ctx = management(t);
   const names = desiredNames(t.input.prefix);
-  const policy = (await listDeviceAuthenticationPolicies(ctx)).find(
-    (p) => p.name === names.devicePolicyName,
-  );
+  const policy = (await listDevicePolicies(ctx)).find((p) => p.name === names.devicePolicyName);
   expect(policy, 'device policy not found by name').toBeDefined();
   t.log(
     `[live] device policy read back: newDeviceNotification=${String(policy!.newDeviceNotification)} ` +
@@ -84,7 +94,7 @@ export async function firstRunAndReadBack(t: LiveTarget): Promise<ProvisionSetti
   expect(devicePolicyDrift(policy!)).toEqual([]);
 
   const signOn = (await listSignOnPolicies(ctx)).find((p) => p.name === names.policyName);
-  const action = (await listSignOnPolicyActions(ctx, signOn!.id)).find(
+  const action = (await listActions(ctx, signOn!.id)).find(
     (a) => a.type === 'MULTI_FACTOR_AUTHENTICATION',
   );
   t.log(`[live] MFA action read back: ${JSON.stringify({ ...action, _links: undefined })}`);
@@ -167,21 +177,25 @@ export async function repairKeepsWhatPingOneHolds(t: LiveTarget): Promise<void> 
   const app = (await listApplications(ctx)).find((a) => a.name === names.applicationName);
   const before = await readApplication(ctx, app!.id);
   const theirs = 'https://live-probe.invalid/callback';
-  await updateApplication(ctx, app!.id, {
-    ...(writableFields(before) as typeof before),
+  await send(ctx, 'update application', 'PUT', apiPath`/applications/${app!.id}`, {
+    ...writableFields(before),
     redirectUris: [theirs],
   });
-  const policy = (await listDeviceAuthenticationPolicies(ctx)).find(
-    (p) => p.name === names.devicePolicyName,
+  const policy = (await listDevicePolicies(ctx)).find((p) => p.name === names.devicePolicyName);
+  const current = await readDevicePolicy(ctx, policy!.id);
+  await send(
+    ctx,
+    'update device policy',
+    'PUT',
+    apiPath`/deviceAuthenticationPolicies/${policy!.id}`,
+    {
+      ...repairedDevicePolicy(current, desiredDevicePolicy(names.devicePolicyName)),
+      newDeviceNotification: 'EMAIL_THEN_SMS',
+    },
   );
-  const current = await readDeviceAuthenticationPolicy(ctx, policy!.id);
-  await updateDeviceAuthenticationPolicy(ctx, policy!.id, {
-    ...repairedDevicePolicy(current, desiredDevicePolicy(names.devicePolicyName)),
-    newDeviceNotification: 'EMAIL_THEN_SMS',
-  });
   // Whether PingOne echoes the field decides what setup can see: a drift it cannot read is no
   // drift (docs/pingone-contract.md §10), so the policy is then left alone.
-  const echoed = (await readDeviceAuthenticationPolicy(ctx, policy!.id)).newDeviceNotification;
+  const echoed = (await readDevicePolicy(ctx, policy!.id)).newDeviceNotification;
   t.log(
     `[live] newDeviceNotification after setting EMAIL_THEN_SMS reads back as ${String(echoed)}`,
   );
@@ -204,7 +218,7 @@ export async function repairKeepsWhatPingOneHolds(t: LiveTarget): Promise<void> 
   );
   expect(lost, 'fields the repair dropped').toEqual([]);
   expect(after.redirectUris).toEqual(expect.arrayContaining([theirs, t.input.redirectUri]));
-  const repaired = await readDeviceAuthenticationPolicy(ctx, policy!.id);
+  const repaired = await readDevicePolicy(ctx, policy!.id);
   if (echoed !== undefined) expect(repaired.newDeviceNotification).toBe('NONE');
   expect(repaired.sms?.enabled).toBe(true);
 }

@@ -90,6 +90,23 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  // Metrics and traces only subscribe to the observation channels: the core must work, and be
+  // read, without them; the composition root alone starts them.
+  it('only server.ts imports src/telemetry', () => {
+    const telemetryDir = join(root, 'src/telemetry');
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => !file.startsWith(telemetryDir))
+      .filter((file) => !file.endsWith(join('src', 'server.ts')))
+      .filter((file) =>
+        importsOf(file).some(
+          (spec) => spec.startsWith('.') && resolve(file, '..', spec).startsWith(telemetryDir),
+        ),
+      )
+      .map((file) => relative(root, file));
+    expect(sourceFiles(telemetryDir).length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+
   it('process.env is read only in src/config.ts', () => {
     const offenders = sourceFiles(join(root, 'src'))
       .filter((file) => !file.endsWith(join('src', 'config.ts')))

@@ -41,10 +41,12 @@ describe('compose.yaml trusts exactly its proxy', () => {
   });
 
   it("scripts/image-smoke.sh's two-instance run uses the same network, address and setting", () => {
-    const { lb, subnet, range } = network();
+    const { lb, subnet } = network();
     expect(one(smoke, /LB_IP=(\S+)/)).toBe(lb);
     expect(one(smoke, /network create --subnet (\S+) /)).toBe(subnet);
-    expect(one(smoke, /--ip-range (\S+) /)).toBe(range);
+    // Podman's CNI backend refuses a requested --ip outside --ip-range (Docker takes it), so the
+    // smoke's network has no range: its few containers are handed .2, .3, … and never lb's.
+    expect(smoke).not.toMatch(/--ip-range/);
     expect(smoke).toMatch(/-e TRUST_PROXY=\$LB_IP/);
     expect(smoke).toMatch(/"\$NAME-lb" "\$\{on_net\[@\]\}" --ip "\$LB_IP"/);
   });

@@ -1,6 +1,7 @@
 /**
  * PingOne management resources as they cross the wire (camelCase, PingOne's names), reduced to
- * the fields this project reads or writes. Unknown fields are kept by the index signature.
+ * the fields this project reads or writes; the index signature keeps the rest, so that a
+ * repair can send back what it read (docs/pingone-contract.md §10).
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/
  */
@@ -18,43 +19,31 @@ export interface PingOneResource {
   [key: string]: unknown;
 }
 
-export interface Application extends PingOneResource {
+/** The objects found by name: resources, scopes, sign-on policies, populations. */
+export interface NamedResource extends PingOneResource {
   name: string;
   description?: string;
-  enabled?: boolean;
   type?: string;
+}
+
+export type ApiResource = NamedResource;
+export type Scope = NamedResource;
+export type SignOnPolicy = NamedResource;
+export type Population = NamedResource;
+
+export interface Application extends NamedResource {
+  enabled?: boolean;
   protocol?: string;
   grantTypes?: string[];
   responseTypes?: string[];
   redirectUris?: string[];
-  postLogoutRedirectUris?: string[];
   tokenEndpointAuthMethod?: string;
   pkceEnforcement?: string;
-}
-
-export interface ApplicationSecret {
-  secret: string;
-  previous?: { secret?: string; expiresAt?: string };
-}
-
-export interface ApiResource extends PingOneResource {
-  name: string;
-  type?: string;
-}
-
-export interface Scope extends PingOneResource {
-  name: string;
 }
 
 export interface Grant extends PingOneResource {
   resource: Ref;
   scopes: Ref[];
-}
-
-export interface SignOnPolicy extends PingOneResource {
-  name: string;
-  description?: string;
-  default?: boolean;
 }
 
 /**
@@ -83,19 +72,18 @@ export interface TemplateContent extends PingOneResource {
   content?: string;
 }
 
-export interface Population extends PingOneResource {
-  name: string;
-  description?: string;
-}
-
 export interface User extends PingOneResource {
   username: string;
   email?: string;
   mobilePhone?: string;
   mfaEnabled?: boolean;
-  enabled?: boolean;
   population?: Ref;
-  account?: { status?: string };
+}
+
+export interface Device extends PingOneResource {
+  type: string;
+  status?: string;
+  phone?: string;
 }
 
 /** A `duration` + `timeUnit` pair (`MINUTES` or `SECONDS` for OTP settings). */
@@ -154,10 +142,4 @@ export interface DeviceAuthenticationPolicy extends PingOneResource {
   voice?: Partial<OfflineMethodSettings>;
   mobile?: Partial<DeviceMethodSettings>;
   totp?: Partial<DeviceMethodSettings>;
-}
-
-export interface Device extends PingOneResource {
-  type: string;
-  status?: string;
-  phone?: string;
 }

@@ -1,166 +1,185 @@
 import {
-  deleteApplication,
-  createApplication,
-  createGrant,
-  listApplications,
-  listGrants,
-  listResources,
-  listScopes,
-  readApplication,
-  readApplicationSecret,
-  updateApplication,
-  updateGrant,
+  apiPath,
+  listAll,
+  send,
+  writableFields,
+  type ApiResource,
   type Application,
   type Grant,
+  type ManagementContext,
+  type Scope,
 } from '../../pingone/management.js';
-import {
-  applicationDrift,
-  desiredApplication,
-  desiredGrant,
-  repairedApplication,
-} from '../desired.js';
-import { allNamed, createMissing, ensure, named } from '../ensure.js';
-import type { Held, StepRow } from '../step-row.js';
+import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import { readStep, runStep } from '../run-step.js';
+import type { Found, ProvisionContext } from '../setup-context.js';
 
-type App = Held<Application> | undefined;
+/** `GET /applications`: every application of the environment. */
+export function listApplications(api: ManagementContext): Promise<Application[]> {
+  return listAll(api, 'list applications', '/applications', 'applications');
+}
 
-export const application: StepRow<App> = {
-  step: 1,
-  name: 'application',
-  find: [listApplications],
-  build: [desiredApplication, repairedApplication],
-  compare: [applicationDrift],
-  create: [createApplication],
-  update: [readApplication, updateApplication],
-  teardown: {
-    // Its grants and policy assignments go with it.
-    find: ({ ctx, names }) => allNamed(ctx, listApplications, names.applicationName),
-    remove: deleteApplication,
-  },
-  check: {
-    read: ({ ctx }) => listApplications(ctx),
-    items: (apps: Application[], { applicationId, redirectUri }) => {
-      const app = apps.find((a) => a.id === applicationId);
-      return [
-        ['application exists and is enabled', !!app && app.enabled !== false],
-        [
-          'application has the redirect URI',
-          !!app?.redirectUris?.includes(redirectUri),
-          `expected ${redirectUri}`,
-        ],
-        [
-          'application allows the authorization code grant',
-          !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
-        ],
-      ];
-    },
-  },
-  run: async (plan) => {
-    const { ctx, names, redirectUri } = plan;
-    return ensure(plan, {
-      find: named(plan, listApplications, names.applicationName),
-      create: () => createApplication(ctx, desiredApplication(names.applicationName, redirectUri)),
+/** `GET /applications/{id}/grants`. */
+export function listGrants(api: ManagementContext, applicationId: string): Promise<Grant[]> {
+  return listAll(api, 'list grants', apiPath`/applications/${applicationId}/grants`, 'grants');
+}
+
+/** Step 1's body: a web application for the authorization code flow with PKCE. */
+export function desiredApplication(name: string, redirectUri: string): Omit<Application, 'id'> {
+  return {
+    name,
+    description: 'Created by npm run setup',
+    enabled: true,
+    type: 'WEB_APP',
+    protocol: 'OPENID_CONNECT',
+    grantTypes: ['AUTHORIZATION_CODE'],
+    responseTypes: ['CODE'],
+    redirectUris: [redirectUri],
+    tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
+    pkceEnforcement: 'S256_REQUIRED',
+  };
+}
+
+/** What breaks the flow in an existing application, in words; empty when it works. */
+export function applicationDrift(app: Application, redirectUri: string): string[] {
+  const drift: string[] = [];
+  if (app.enabled === false) drift.push('disabled');
+  if (!app.redirectUris?.includes(redirectUri)) drift.push(`redirect URI ${redirectUri} missing`);
+  if (app.grantTypes && !app.grantTypes.includes('AUTHORIZATION_CODE')) {
+    drift.push('authorization_code grant type missing');
+  }
+  if (app.responseTypes && !app.responseTypes.includes('CODE'))
+    drift.push('code response type missing');
+  if (app.tokenEndpointAuthMethod && app.tokenEndpointAuthMethod !== 'CLIENT_SECRET_BASIC') {
+    drift.push(`token endpoint auth method is ${app.tokenEndpointAuthMethod}`);
+  }
+  return drift;
+}
+
+/**
+ * The repair of an application read back whole. A PingOne PUT replaces the application, so
+ * every field we do not own (signing, jwks, corsSettings, token lifetimes, …) goes back as read;
+ * ours are added to, never narrowed: our redirect URI, grant and response type join the
+ * existing ones, an existing PKCE setting stays.
+ */
+export function repairedApplication(
+  current: Application,
+  name: string,
+  redirectUri: string,
+): Omit<Application, 'id'> {
+  const fresh = desiredApplication(name, redirectUri);
+  const union = (have: string[] | undefined, want: string) => [...new Set([...(have ?? []), want])];
+  return {
+    ...writableFields(current),
+    name,
+    description: current.description ?? fresh.description,
+    enabled: true,
+    type: current.type ?? fresh.type,
+    protocol: current.protocol ?? fresh.protocol,
+    grantTypes: union(current.grantTypes, 'AUTHORIZATION_CODE'),
+    responseTypes: union(current.responseTypes, 'CODE'),
+    redirectUris: union(current.redirectUris, redirectUri),
+    tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
+    pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
+  } as Omit<Application, 'id'>;
+}
+
+/**
+ * Step 1: the web application; its id is the OAuth `client_id`. Found by name, repaired when
+ * it no longer serves the flow, created when missing.
+ */
+export function ensureApplication(ctx: ProvisionContext): Promise<Found<Application> | undefined> {
+  const { api, names, redirectUri } = ctx;
+  const body = desiredApplication(names.applicationName, redirectUri);
+  return runStep(ctx, 1, () =>
+    findOrCreate(ctx, {
+      find: async () => oldest(allNamed(await listApplications(api), names.applicationName)),
+      create: () => send<Application>(api, 'create application', 'POST', '/applications', body),
       drift: (app) => applicationDrift(app, redirectUri),
       // A PUT replaces the application: start from all of it, as PingOne has it now.
-      update: async (app) =>
-        updateApplication(
-          ctx,
-          app.id,
-          repairedApplication(
-            await readApplication(ctx, app.id),
-            names.applicationName,
-            redirectUri,
-          ),
-        ),
-    });
-  },
-};
+      repair: async (app) => {
+        const path = apiPath`/applications/${app.id}`;
+        const current = await send<Application>(api, 'read application', 'GET', path);
+        const repaired = repairedApplication(current, names.applicationName, redirectUri);
+        return send(api, 'update application', 'PUT', path, repaired);
+      },
+    }),
+  );
+}
 
-export const secret: StepRow<string> = {
-  step: 2,
-  name: 'application secret',
-  read: true,
-  find: [readApplicationSecret],
-  run: async (plan) => {
-    const app = await plan.need<App>(1);
-    const value = app ? (await readApplicationSecret(plan.ctx, app.value.id)).secret : '';
-    return { value, outcome: 'reused' };
-  },
-};
+/**
+ * Step 2: the application's secret, which signs the request JWT and authenticates the relying
+ * party at the token endpoint. Empty in a dry run that would create the application.
+ */
+export function readApplicationSecret(
+  ctx: ProvisionContext,
+  app: Found<Application> | undefined,
+): Promise<string> {
+  return readStep(ctx, 2, async () => {
+    if (!app) return '';
+    const path = apiPath`/applications/${app.value.id}/secret`;
+    return (await send<{ secret: string }>(ctx.api, 'read application secret', 'GET', path)).secret;
+  });
+}
 
-export const openidResource: StepRow<string> = {
-  step: 3,
-  name: 'openid resource',
-  read: true,
-  find: [listResources],
-  run: async ({ ctx }) => {
-    const resource = (await listResources(ctx)).find(
-      (r) => r.type === 'OPENID_CONNECT' || r.name === 'openid',
-    );
-    if (!resource)
-      throw new Error('the environment has no OPENID_CONNECT resource (named "openid")');
-    return { value: resource.id, outcome: 'reused' };
-  },
-};
+/** Step 3: the environment's OpenID Connect resource (named `openid`); every one has it. */
+export function findOpenidResource(ctx: ProvisionContext): Promise<ApiResource> {
+  return readStep(ctx, 3, async () => {
+    const all = await listAll<ApiResource>(ctx.api, 'list resources', '/resources', 'resources');
+    const openid = all.find((r) => r.type === 'OPENID_CONNECT' || r.name === 'openid');
+    if (!openid) throw new Error('the environment has no OPENID_CONNECT resource (named "openid")');
+    return openid;
+  });
+}
 
-export const profileScope: StepRow<string[]> = {
-  step: 4,
-  name: 'profile scope',
-  read: true,
-  find: [listScopes],
-  run: async (plan) => {
-    const scopes = await listScopes(plan.ctx, await plan.need<string>(3));
-    // Ping's workflow grants the `profile` scope of the openid resource; `openid` itself is
-    // implied for an OIDC application.
+/**
+ * Step 4: the `profile` scope of the openid resource, which the grant gives the application.
+ * `openid` is asked for at authorize and does not belong in the grant
+ * (docs/pingone-contract.md §4).
+ */
+export function findProfileScope(ctx: ProvisionContext, openid: ApiResource): Promise<Scope> {
+  return readStep(ctx, 4, async () => {
+    const path = apiPath`/resources/${openid.id}/scopes`;
+    const scopes = await listAll<Scope>(ctx.api, 'list scopes', path, 'scopes');
     const profile = scopes.find((s) => s.name === 'profile');
     if (!profile) throw new Error('the openid resource has no "profile" scope');
-    return { value: [profile.id], outcome: 'reused' };
-  },
-};
+    return profile;
+  });
+}
 
-export const grant: StepRow<undefined> = {
-  step: 5,
-  name: 'openid grant',
-  find: [listGrants],
-  build: [desiredGrant],
-  create: [createGrant],
-  update: [updateGrant],
-  check: {
-    read: ({ ctx, input }) => listGrants(ctx, input.applicationId),
-    items: (grants: Grant[], { openidResourceId, scopeIds }) => {
-      const grant = grants.find((g) => g.resource?.id === openidResourceId);
-      const granted = new Set((grant?.scopes ?? []).map((s) => s.id));
-      return [
-        ['application has the openid grant', !!grant && scopeIds.every((id) => granted.has(id))],
-      ];
-    },
-  },
-  run: async (plan, ready) => {
-    const { ctx, dryRun } = plan;
-    const app = await plan.need<App>(1);
-    ready();
-    // The app's grants are read while the openid resource and its scopes are looked up.
-    const [grants, resourceId, scopeIds] = await Promise.all([
-      !app || app.fresh ? Promise.resolve([]) : listGrants(ctx, app.value.id),
-      plan.need<string>(3),
-      plan.need<string[]>(4),
-    ]);
-    if (!app) return { value: undefined, outcome: 'would-create' };
-    const existing = grants.find((g) => g.resource?.id === resourceId);
-    if (!existing) {
-      return createMissing(plan, app.fresh, {
-        find: async () =>
-          (await listGrants(ctx, app.value.id)).find((g) => g.resource?.id === resourceId),
-        create: () => createGrant(ctx, app.value.id, desiredGrant(resourceId, scopeIds)),
-        detail: 'grant was missing',
-      });
-    }
-    const have = new Set((existing.scopes ?? []).map((s) => s.id));
-    if (scopeIds.every((id) => have.has(id))) return { value: undefined, outcome: 'reused' };
-    const detail = 'profile scope missing';
-    if (dryRun) return { value: undefined, outcome: 'would-repair', detail };
-    const scopes = [...new Set([...have, ...scopeIds])];
-    await updateGrant(ctx, app.value.id, existing.id, desiredGrant(resourceId, scopes));
-    return { value: undefined, outcome: 'repaired', detail };
-  },
-};
+/** Step 5's body: the openid resource with the scopes the application may ask for. */
+export function desiredGrant(
+  resourceId: string,
+  scopeIds: string[],
+): Pick<Grant, 'resource' | 'scopes'> {
+  return { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
+}
+
+/** Step 5: the application's grant of the openid resource, with the `profile` scope. */
+export function ensureGrant(
+  ctx: ProvisionContext,
+  app: Found<Application> | undefined,
+  openid: ApiResource,
+  profile: Scope,
+): Promise<Found<Grant> | undefined> {
+  const { api } = ctx;
+  const scopesOf = (g: Grant) => new Set((g.scopes ?? []).map((s) => s.id));
+  return runStep(ctx, 5, async () => {
+    if (!app) return WOULD_CREATE;
+    const grants = apiPath`/applications/${app.value.id}/grants`;
+    const body = desiredGrant(openid.id, [profile.id]);
+    return findOrCreate(ctx, {
+      parents: [app],
+      find: async () =>
+        (await listGrants(api, app.value.id)).find((g) => g.resource?.id === openid.id),
+      create: () => send<Grant>(api, 'create grant', 'POST', grants, body),
+      drift: (g) => (scopesOf(g).has(profile.id) ? [] : ['profile scope missing']),
+      // Widened, never narrowed: scopes someone else granted stay.
+      repair: (g) => {
+        const path = apiPath`/applications/${app.value.id}/grants/${g.id}`;
+        const widened = desiredGrant(openid.id, [...scopesOf(g), profile.id]);
+        return send(api, 'update grant', 'PUT', path, widened);
+      },
+      missing: () => 'grant was missing',
+    });
+  });
+}

@@ -28,6 +28,7 @@ describe('createLogger', () => {
         },
         tokens: { access_token: 'access-token-value', id_token: 'id-token-value' },
         req: { headers: { cookie: 'txa.sid=session-value' }, body: { otp: '654321' } },
+        upstream: { cookies: { ST: 'any-holder-cookie' }, headers: { cookie: 'ST=any-header' } },
         transferId: 'kept-visible',
       },
       'careless',
@@ -43,11 +44,25 @@ describe('createLogger', () => {
       'id-token-value',
       'session-value',
       '654321',
+      'any-holder-cookie',
+      'any-header',
     ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('kept-visible');
     expect(text).toContain('[redacted]');
+  });
+
+  it('redacts the bindings of a child logger too (pino’s redact applies to them, as to each line)', () => {
+    const { logger, lines } = capture();
+    logger
+      .child({ flow: { cookies: { ST: 'child-cookie-value' } }, otp: '246813' })
+      .info({ res: { 'set-cookie': ['ST=set-cookie-value'] } }, 'child');
+    const text = lines.join('');
+    for (const secret of ['child-cookie-value', '246813', 'set-cookie-value']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ otp: '[redacted]', msg: 'child' });
   });
 
   it('keeps PingOne’s own `code` and `state` one level down, and changes nothing it was given', () => {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { desiredNames } from '../../../src/provisioning/desired-names.js';
+import { samePhone } from '../../../src/provisioning/same-phone.js';
 import {
   applicationDrift,
-  desiredNames,
-  mfaActionDrift,
-  randomPassword,
   repairedApplication,
+} from '../../../src/provisioning/steps/application.js';
+import {
+  mfaActionDrift,
   repairedMfaAction,
-  samePhone,
-  TEMPLATE_CONTENT,
-} from '../../../src/provisioning/desired.js';
+} from '../../../src/provisioning/steps/sign-on-policy.js';
+import { TEMPLATE_CONTENT } from '../../../src/provisioning/steps/template-content.js';
+import { randomPassword } from '../../../src/provisioning/steps/user.js';
 
 describe('desiredNames', () => {
   it('derives every name from the prefix, with no space in the acr or the variant', () => {

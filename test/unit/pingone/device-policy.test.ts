@@ -3,7 +3,7 @@ import {
   desiredDevicePolicy,
   devicePolicyDrift,
   repairedDevicePolicy,
-} from '../../../src/provisioning/desired.js';
+} from '../../../src/provisioning/steps/device.js';
 
 // The required paths of Ping's MFA spec, schema DeviceAuthenticationPolicy (docs/pingone-contract.md §4, step 14).
 const SENT_CODE = [

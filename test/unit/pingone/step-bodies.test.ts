@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { mfaEnabledBody, passwordSetBody } from '../../../src/pingone/management.js';
+import { desiredNames } from '../../../src/provisioning/desired-names.js';
 import {
-  desiredApplication,
-  desiredDevicePolicy,
-  desiredGrant,
-  desiredMfaAction,
-  desiredNames,
-  desiredPolicyAssignment,
   desiredPopulation,
-  desiredSignOnPolicy,
-  desiredSmsDevice,
-  desiredTemplateContent,
   desiredUser,
-} from '../../../src/provisioning/desired.js';
+  mfaEnabledBody,
+  passwordSetBody,
+} from '../../../src/provisioning/steps/user.js';
+import { desiredApplication, desiredGrant } from '../../../src/provisioning/steps/application.js';
+import { desiredDevicePolicy, desiredSmsDevice } from '../../../src/provisioning/steps/device.js';
+import {
+  desiredMfaAction,
+  desiredPolicyAssignment,
+  desiredSignOnPolicy,
+} from '../../../src/provisioning/steps/sign-on-policy.js';
+import { desiredTemplateContent } from '../../../src/provisioning/steps/template-content.js';
 
 // Required fields of each step's schema in Ping's management and MFA specs (the Go SDK's
 // pingone-management.yml and pingone-mfa.yml; docs/pingone-contract.md §4).

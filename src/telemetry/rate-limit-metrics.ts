@@ -1,0 +1,12 @@
+import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit-events.js';
+import type { Metrics } from './create-metrics.js';
+import { subscribe } from './subscribe.js';
+
+/** Counts the requests the rate limits refuse until `signal` aborts. */
+export function countRateLimited(metrics: Metrics, signal: AbortSignal): void {
+  subscribe<RateLimitedEvent>(
+    rateLimitedChannel,
+    (event) => metrics.rateLimited.inc({ action: event.action, scope: event.scope }),
+    signal,
+  );
+}

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createContextKey,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { core } from '@opentelemetry/sdk-node';
+import type { SessionData } from 'express-session';
+
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * The W3C `traceparent` of the request that started the session's approval: the approval's
+     * later requests (the code page, the code, the result) become spans of the same trace.
+     */
+    approvalTrace?: string;
+  }
+}
+
+/** Requests that continue the session's approval; `POST /approvals` always starts a new one. */
+const APPROVAL_STEPS = new Set([
+  '/approvals/otp',
+  '/approvals/result',
+  '/approvals/resend',
+  '/approvals/cancel',
+  '/callback',
+]);
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const w3c = new core.W3CTraceContextPropagator();
+const KEY = createContextKey('txapproval request trace');
+
+type SessionRequest = IncomingMessage & { session?: Partial<SessionData> };
+
+/** Milliseconds since the epoch, below the millisecond: what `startTime` and `end` take. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** The path with the ids of `/approvals/{id}/…` replaced, without the query string. */
+function routeOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path
+    .split('/')
+    .map((segment) => (ID.test(segment) ? '{id}' : segment))
+    .join('/');
+}
+
+/**
+ * The span of one inbound request, made when it is first needed: by then the session is read,
+ * and a request of an approval in progress becomes a child of the request that started it. The
+ * request's own incoming `traceparent` is then a link; for any other request it is the parent.
+ */
+export class RequestTrace {
+  readonly #start = nowMs();
+  readonly #route: string;
+  #span: Span | undefined;
+  #joined = false;
+
+  constructor(
+    private readonly req: SessionRequest,
+    private readonly tracer: Tracer,
+    private readonly incoming: Context,
+  ) {
+    this.#route = routeOf(req.url);
+  }
+
+  span(): Span {
+    if (this.#span) return this.#span;
+    const method = this.req.method ?? 'GET';
+    const stored = APPROVAL_STEPS.has(this.#route) ? this.req.session?.approvalTrace : undefined;
+    const approval = stored
+      ? trace.getSpanContext(
+          w3c.extract(ROOT_CONTEXT, { traceparent: stored }, defaultTextMapGetter),
+        )
+      : undefined;
+    const remote = trace.getSpanContext(this.incoming);
+    const links: Link[] = approval && remote ? [{ context: remote }] : [];
+    this.#joined = approval !== undefined;
+    this.#span = this.tracer.startSpan(
+      `${method} ${this.#route}`,
+      {
+        kind: SpanKind.SERVER,
+        startTime: this.#start,
+        links,
+        attributes: { 'http.request.method': method },
+      },
+      approval ? trace.setSpanContext(ROOT_CONTEXT, approval) : this.incoming,
+    );
+    return this.#span;
+  }
+
+  /**
+   * This request starts an approval (its flow): the approval's later requests join its trace.
+   * Kept in the session, saved with the flow, so that another instance continues it too.
+   */
+  startsApproval(): void {
+    const span = this.span();
+    const session = this.req.session;
+    if (this.#joined || !session) return;
+    const carrier: Record<string, string> = {};
+    w3c.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    if (carrier.traceparent) session.approvalTrace = carrier.traceparent;
+  }
+
+  end(res: ServerResponse): void {
+    const span = this.span();
+    const status = res.statusCode;
+    span.setAttribute('http.response.status_code', status);
+    // An unknown path names no route: the span keeps the method alone (OpenTelemetry's HTTP
+    // conventions), so that a scan of random paths makes no new span names.
+    if (status === 404) span.updateName(this.req.method ?? 'GET');
+    else span.setAttribute('http.route', this.#route);
+    if (status >= 500) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    if (!res.writableFinished) span.setAttribute('txapproval.aborted', true);
+    span.end();
+  }
+}
+
+export function withRequestTrace(ctx: Context, scope: RequestTrace): Context {
+  return ctx.setValue(KEY, scope);
+}
+
+/** The request being served in `ctx`, if any. */
+export function requestTraceOf(ctx: Context): RequestTrace | undefined {
+  return ctx.getValue(KEY) as RequestTrace | undefined;
+}

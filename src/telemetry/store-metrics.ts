@@ -1,0 +1,15 @@
+import { storeOpChannel, type StoreOpEvent } from '../store/store-ops.js';
+import type { Metrics } from './create-metrics.js';
+import { subscribe } from './subscribe.js';
+
+/** Times every session and approval store operation until `signal` aborts. */
+export function timeStoreOps(metrics: Metrics, signal: AbortSignal): void {
+  subscribe<StoreOpEvent>(
+    storeOpChannel,
+    (event) => {
+      const labels = { backend: event.backend, op: event.op, outcome: event.ok ? 'ok' : 'error' };
+      metrics.storeSeconds.observe(labels, event.durationMs / 1000);
+    },
+    signal,
+  );
+}

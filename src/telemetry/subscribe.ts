@@ -1,0 +1,22 @@
+import type { Channel } from 'node:diagnostics_channel';
+
+/**
+ * Calls `listener` for every message on `channel` until `signal` aborts. A listener's error is
+ * swallowed: Node would rethrow it as uncaught, and watching must never take the process down.
+ */
+export function subscribe<T>(
+  channel: Channel,
+  listener: (message: T) => void,
+  signal: AbortSignal,
+): void {
+  if (signal.aborted) return;
+  const handler = (message: unknown) => {
+    try {
+      listener(message as T);
+    } catch {
+      // See above.
+    }
+  };
+  channel.subscribe(handler);
+  signal.addEventListener('abort', () => channel.unsubscribe(handler), { once: true });
+}
