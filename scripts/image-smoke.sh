@@ -269,8 +269,8 @@ if want two; then
     { tail -20 "$W/services.log"; }
   check "stand-in redis/nginx image" podman image exists "$SERVICES"
   # compose.yaml's network: a fixed subnet, nginx at a fixed address, TRUST_PROXY naming it. No
-  # --ip-range here: with Podman's CNI backend a requested --ip must lie inside the range
-  # (Docker's, in compose.yaml, takes one outside it); dynamic addresses start at .2 either way.
+  # address range here: with Podman's CNI backend a requested --ip must lie inside it (Docker's,
+  # for compose.yaml, takes one outside it); dynamic addresses start at .2 either way.
   podman network create --subnet 172.30.80.0/24 "$NAME" >/dev/null
   podman volume create "$NAME-setup" >/dev/null
   on_net=(--network "$NAME")

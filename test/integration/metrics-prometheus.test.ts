@@ -2,7 +2,6 @@
  * Metrics as an operator gets them: Debian's Prometheus scrapes the real server process every
  * second during an approval, and the counters are read back through Prometheus's query API.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
@@ -11,13 +10,14 @@ import {
   startProvisionedEmulator,
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
+import { uniquePayee } from '../helpers/unique-payee.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
 
 let pingone: ProvisionedEmulator;
 let app: AppProcess;
 let prometheus: PrometheusServer;
 let metricsUrl: string;
-const payee = `Payee ${randomBytes(4).toString('hex')} Ltd`;
+const payee = uniquePayee();
 
 beforeAll(async () => {
   pingone = await startProvisionedEmulator();

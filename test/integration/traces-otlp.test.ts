@@ -11,6 +11,7 @@ import {
   startProvisionedEmulator,
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
+import { uniquePayee } from '../helpers/unique-payee.js';
 import {
   startOtlpReceiver,
   type OtlpReceiver,
@@ -63,7 +64,7 @@ function otpFor(text: string): string {
  */
 async function start() {
   const browser = new Browser(app.url);
-  const to = `Payee ${randomBytes(4).toString('hex')} Ltd`;
+  const to = uniquePayee();
   secrets.add(to);
   const first = traceparent();
   const form = await browser.get('/');
