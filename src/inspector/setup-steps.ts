@@ -26,7 +26,7 @@ export function setupStep(calls: readonly CallEvent[] | undefined, at: Date): St
     from: 'rp',
     to: 'pingone',
     title: 'Setup: steps 1–15',
-    request: count ? `${count} management calls at start-up` : 'npm run setup',
+    request: count ? `${count} calls at start-up` : 'npm run setup',
     ok: true,
     at: at.toISOString(),
     summary: count

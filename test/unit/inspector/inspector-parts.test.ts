@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeChecks } from '../../../src/inspector/checks.js';
+import { setupStep } from '../../../src/inspector/setup-steps.js';
+import type { CallEvent } from '../../../src/pingone/call-events.js';
 import { shorten } from '../../../src/inspector/step-parts.js';
 import {
   MAX_STEPS,
@@ -172,5 +174,51 @@ describe('describeChecks (from the token-checked event)', () => {
       sub: undefined,
     });
     expect(mismatch.verdict).toBe('Refused: the answer did not belong to this approval.');
+  });
+});
+
+describe('setupStep (the timeline’s first row)', () => {
+  const call = (workflowStep: number, method: string, path: string, status = 200): CallEvent => ({
+    client: 1,
+    step: 'management',
+    workflowStep,
+    method,
+    url: `http://127.0.0.1:1/v1/environments/env-1/${path}`,
+    template: '',
+    status,
+    durationMs: 1,
+    attempt: 1,
+    willRetry: false,
+  });
+
+  it('embedded: the start-up’s calls listed by workflow step, runtime steps left out', () => {
+    const row = setupStep(
+      [
+        call(15, 'POST', 'users/u-1/devices', 201),
+        call(1, 'GET', 'applications'),
+        call(1, 'POST', 'applications', 201),
+        call(16, 'GET', 'as/authorize'),
+      ],
+      NOW,
+    );
+    expect(row).toMatchObject({
+      kind: 'setup',
+      title: 'Setup: steps 1–15',
+      request: '3 calls at start-up',
+    });
+    expect(row.sections[0]!.fields).toEqual([
+      [
+        '1 application',
+        'GET …/environments/env-1/applications 200 · POST …/environments/env-1/applications 201',
+      ],
+      ['15 SMS device', 'POST …/environments/env-1/users/u-1/devices 201'],
+    ]);
+  });
+
+  it('real PingOne: provisioned earlier by npm run setup, nothing listed', () => {
+    const row = setupStep(undefined, NOW);
+    expect(row.request).toBe('npm run setup');
+    expect(row.summary).toMatch(/^Provisioned earlier by `npm run setup`/);
+    expect(row.sections).toEqual([]);
   });
 });
