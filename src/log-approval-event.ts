@@ -75,7 +75,8 @@ function lineOf(e: ApprovalEvent): Line | undefined {
       return failedLine(e);
     case 'settled':
       return [
-        'info',
+        // PingOne answered what the flow does not allow: someone should look at the tenant.
+        e.reason === 'unexpected_status' ? 'warn' : 'info',
         'flow.settled',
         `approval ${e.outcome}`,
         {

@@ -63,3 +63,43 @@ describe('audit trail: wrong codes and recorded approvals name the client', () =
     expect(events(t, 'approval.recorded')).toEqual([]);
   });
 });
+
+describe('the approval’s own lines (an approval.event subscriber)', () => {
+  it('one approval: flow.started, otp.wrong, approval.recorded, flow.settled, each with reqId and transferId', async () => {
+    t = await startTestApp();
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    const otp = latestOtp(t.emulator);
+    await submitCode(agent, wrongCode(otp));
+    await submitCode(agent, otp);
+    const [settled] = events(t, 'flow.settled');
+    expect(settled).toMatchObject({ level: 30, outcome: 'approved', reason: 'recorded' });
+    for (const name of ['flow.started', 'otp.wrong', 'approval.recorded', 'flow.settled']) {
+      const [line] = events(t, name);
+      expect(line, name).toMatchObject({
+        reqId: expect.any(String),
+        transferId: settled!.transferId,
+      });
+    }
+  });
+
+  it('authorize answering a status other than OTP_REQUIRED: flow.settled at warn, with the status', async () => {
+    t = await startTestApp();
+    t.emulator.handle.addFault({
+      path: `/${t.emulator.environmentId}/as/authorize`,
+      status: 200,
+      body: { id: 'f1', status: 'MFA_REQUIRED' },
+    });
+    const agent = request.agent(t.app);
+    expect((await submitTransfer(agent)).headers.location).toBe('/approvals/result');
+    expect(events(t, 'flow.settled')).toEqual([
+      expect.objectContaining({
+        level: 40,
+        outcome: 'failed',
+        reason: 'unexpected_status',
+        workflowStep: 16,
+        flowStatus: 'MFA_REQUIRED',
+      }),
+    ]);
+  });
+});
