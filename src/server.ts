@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -6,17 +5,16 @@ import { createApp, type AppDeps } from './app.js';
 import {
   ConfigError,
   configWarnings,
-  DEFAULT_PREFIX,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
   type AppConfig,
 } from './config.js';
+import { provisionEmbedded } from './embedded-pingone.js';
 import { startEmulator } from './emulator/index.js';
 import { createInspector } from './inspector/inspector.js';
 import { RedisTraceStore, type TraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import { onCall, type CallEvent } from './pingone/call-events.js';
-import { provisionLocal } from './provisioning/provision-local.js';
+import type { CallEvent } from './pingone/call-events.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
@@ -25,9 +23,6 @@ import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-l
 import { startTelemetry, type Telemetry } from './telemetry/start-telemetry.js';
 import { trackConnections } from './track-connections.js';
 import { announce, explainConfigError } from './announce.js';
-
-/** The demo user of embedded mode (the emulator's PingOne environment is created per start). */
-export const EMBEDDED_USERNAME = 'txapproval-demo';
 
 export interface StartOptions {
   config: AppConfig;
@@ -178,28 +173,12 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       });
       closeEmulator = () => emulator.close();
       emulatorUrl = emulator.url;
-      // Steps 1–15 as the inspector's first row shows them: this emulator's calls only.
-      const calls: CallEvent[] = [];
-      const stopCollecting = onCall(undefined, (call) => {
-        if (call.url.startsWith(`${emulator.url}/`)) calls.push(call);
-      });
-      const local = await provisionLocal(emulator, {
-        username: EMBEDDED_USERNAME,
-        prefix: DEFAULT_PREFIX,
-        redirectUri: `${config.baseUrl}/callback`,
-        timeoutMs: config.timeoutMs,
-      }).finally(stopCollecting);
-      setupCalls = calls;
-      config = {
-        ...config,
-        // Embedded mode needs no SESSION_SECRET: the emulator, and so every flow, lives only
-        // as long as this process.
-        sessionSecret: config.sessionSecret || randomBytes(32).toString('hex'),
-        pingone: local.settings,
-      };
+      const embedded = await provisionEmbedded(emulator, config);
+      config = embedded.config;
+      setupCalls = embedded.setupCalls;
       extra.emulatorPhoneUrl = `${emulator.url}/__emulator/phone`;
       extra.phoneHint = EMBEDDED_PHONE;
-      extra.userId = local.userId;
+      extra.userId = embedded.userId;
     }
     // The inspector (on by default in embedded mode) only listens; the app mounts it.
     const inspector =

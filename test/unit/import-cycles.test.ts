@@ -89,3 +89,16 @@ describe('src/ has no import cycles', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('file size', () => {
+  // A file a reader takes in at once: a longer one holds two concepts, which want two files.
+  it('no file in src/ is over 300 lines', () => {
+    const long = sourceFiles(src)
+      .map(
+        (file) =>
+          [relative(root, file), readFileSync(file, 'utf8').split('\n').length - 1] as const,
+      )
+      .filter(([, lines]) => lines > 300);
+    expect(long).toEqual([]);
+  });
+});
