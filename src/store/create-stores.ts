@@ -8,8 +8,7 @@ import {
 import { sessionRowTtlMs } from '../approval/session-lifetime.js';
 import { connectRedisClient } from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
-import { RedisApprovalStore } from './redis-approval-store.js';
-import { redisClock } from './redis-clock.js';
+import { RedisApprovalStore, redisClock } from './redis-approval-store.js';
 import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
