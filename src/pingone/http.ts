@@ -86,12 +86,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   async function attemptOnce(url: string, init: RequestInit, out: Outgoing, attempt: number) {
     const base = { step: out.step, method: out.method, url: redactUrl(url), attempts: attempt };
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException('timeout', 'TimeoutError')),
-      timeoutMs,
-    );
-    const signal = out.signal ? AbortSignal.any([deadline.signal, out.signal]) : deadline.signal;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = out.signal ? AbortSignal.any([deadline, out.signal]) : deadline;
     calls += 1;
     try {
       const send = out.ours ? sendOurs : sendFetch;
@@ -118,8 +114,6 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           ? ['ABORTED', 'the call was cancelled']
           : [LOCAL_ERROR_CODES.network, networkDescription(cause)];
       return { error: new PingOneError({ ...base, code, description, cause }), attempts: attempt };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
