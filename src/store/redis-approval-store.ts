@@ -5,7 +5,6 @@ import {
   type ApprovalStore,
   type StoreHealth,
 } from '../approval/approval-store.js';
-import { approvalTimeMs } from './approval-time.js';
 import type { RedisClient } from './connect-redis-client.js';
 import { withinDeadline } from './redis-deadline.js';
 import type { StoreLogger } from './store-logger.js';
@@ -107,7 +106,7 @@ export class RedisApprovalStore implements ApprovalStore {
       keys: [this.recordKey(record.transferId), this.indexKey],
       arguments: [
         JSON.stringify(record),
-        String(approvalTimeMs(record)),
+        String(Date.parse(record.approvedAt)),
         record.transferId,
         String(serverDeadline),
       ],
