@@ -1,15 +1,14 @@
 /**
  * The AppError family: every failure a user can cause or meet has a status, a stable `code`
- * (for JSON clients and tests), and a message written for the person reading the page. One
- * error handler (src/http/error-handler.ts) renders them; anything else is a 500 whose details
- * stay in the log.
+ * and a message for the person reading the page. One error handler (src/http/error-handler.ts)
+ * renders them; anything else is a 500 whose details stay in the log.
  */
 
 /** The PingOne calls of one approval, named on failure pages so a person knows what failed. */
 export type PingOneStep = 'discovery' | 'authorize' | 'otp.check' | 'resume' | 'token' | 'userinfo';
 
 export interface AppErrorOptions {
-  /** PingOne's error `id` (its support reference), when PingOne answered with one. */
+  /** PingOne's error `id` (its support reference). */
   pingoneErrorId?: string;
   step?: PingOneStep;
   /** Seconds, sent as `Retry-After`. */
@@ -18,8 +17,6 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  /** False: the message is for the log only and the page shows a generic one. */
-  readonly expose: boolean = true;
   readonly pingoneErrorId?: string;
   readonly step?: PingOneStep;
   readonly retryAfter?: number;
@@ -92,6 +89,16 @@ export class ModeError extends AppError {
   }
 }
 
+const UNAVAILABLE = {
+  PINGONE_TIMEOUT: (what: string) =>
+    `PingOne did not answer in time while ${what}. Nothing was approved.`,
+  PINGONE_RATE_LIMITED: (what: string) =>
+    `PingOne is limiting requests right now (${what}). Nothing was approved; wait a moment and try again.`,
+  PINGONE_UNREACHABLE: (what: string) =>
+    `PingOne could not be reached while ${what}. Nothing was approved.`,
+  PINGONE_ERROR: (what: string) => `PingOne failed while ${what}. Nothing was approved.`,
+};
+
 /**
  * PingOne could not be reached, was too slow, limited us (429) or failed (5xx). Nothing was
  * recorded; the page names the step and PingOne's error id and offers a retry.
@@ -99,11 +106,11 @@ export class ModeError extends AppError {
 export class PingOneUnavailableError extends AppError {
   constructor(
     status: 502 | 503,
-    code: 'PINGONE_UNREACHABLE' | 'PINGONE_TIMEOUT' | 'PINGONE_RATE_LIMITED' | 'PINGONE_ERROR',
+    code: keyof typeof UNAVAILABLE,
     step: PingOneStep,
     options: Omit<AppErrorOptions, 'step'> = {},
   ) {
-    super(status, code, unavailableMessage(code, step), { ...options, step });
+    super(status, code, UNAVAILABLE[code](STEP_NAMES[step]), { ...options, step });
   }
 }
 
@@ -119,18 +126,4 @@ const STEP_NAMES: Record<PingOneStep, string> = {
 /** A human name for a step, for pages and logs. */
 export function stepName(step: PingOneStep): string {
   return STEP_NAMES[step];
-}
-
-function unavailableMessage(code: string, step: PingOneStep): string {
-  const what = STEP_NAMES[step];
-  switch (code) {
-    case 'PINGONE_TIMEOUT':
-      return `PingOne did not answer in time while ${what}. Nothing was approved.`;
-    case 'PINGONE_RATE_LIMITED':
-      return `PingOne is limiting requests right now (${what}). Nothing was approved; wait a moment and try again.`;
-    case 'PINGONE_UNREACHABLE':
-      return `PingOne could not be reached while ${what}. Nothing was approved.`;
-    default:
-      return `PingOne failed while ${what}. Nothing was approved.`;
-  }
 }

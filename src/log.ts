@@ -4,9 +4,6 @@ import type { CallEvent } from './pingone/call-events.js';
 
 export type { Logger } from 'pino';
 
-/** `json`: one JSON object per line (production, log shippers); `pretty`: pino-pretty (development). */
-export type LogFormat = 'json' | 'pretty';
-
 /**
  * Fields whose values are replaced with "[redacted]", at the top of a line and one level down.
  * The app never logs bodies, but a careless `logger.info({ flow })` must still not leak a
@@ -39,23 +36,17 @@ const SECRET_FIELDS = [
   'headers',
 ];
 
-/** The objects of this app that hold such fields: the flow state, its session, tokens, settings. */
-const SECRET_HOLDERS = ['flow', 'session', 'tokens', 'settings', 'pingone', 'req', 'res'];
-
 /**
- * pino's `redact` paths. `code` and `state` only at the top (an authorization code, OAuth's
- * state): one level down they are PingOne's (an error's code, a flow's state). Below a holder
- * the paths are spelled out, and only HTTP's shapes are wildcards (under any name), because
- * pino's documentation notes that wildcard paths cost more than explicit ones on every line.
+ * pino's `redact` paths: each field at the top of a line and one level down. `code` and `state`
+ * only at the top (an authorization code, OAuth's state): one level down they are PingOne's (an
+ * error's code, a flow's state).
  */
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
   'code',
   'state',
   'sessionSecret',
-  ...SECRET_HOLDERS.flatMap((holder) => SECRET_FIELDS.map((field) => `${holder}.${field}`)),
-  '*.cookies',
-  '*.headers',
   '*["set-cookie"]',
 ];
 
@@ -96,59 +87,36 @@ const MIN_SECRET_LENGTH = 6;
  * redaction by path cannot see a secret inside an upstream error's message.
  */
 export class SecretValues {
-  /** Each value with its spellings (raw, JSON-escaped, URL-encoded), longest first. */
+  /** Each value's spellings (raw, JSON-escaped, URL-encoded). */
   private readonly fixed = new Map<string, string[]>();
-  private readonly live = new Map<string, { count: number; spellings: string[] }>();
+  /** One entry per request holding values, released when it ends. */
+  private readonly live = new Set<string[]>();
 
   add(value: string | undefined): void {
-    if (!value || value.length < MIN_SECRET_LENGTH) return;
-    this.fixed.set(value, spellingsOf(value));
+    if (value && value.length >= MIN_SECRET_LENGTH) this.fixed.set(value, spellingsOf(value));
   }
 
   hold(values: Iterable<string | undefined>): () => void {
-    const held = [...values].filter(
-      (v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH,
+    const spellings = [...values].flatMap((v) =>
+      typeof v === 'string' && v.length >= MIN_SECRET_LENGTH ? spellingsOf(v) : [],
     );
-    if (!held.length) return () => undefined;
-    for (const v of held) {
-      const entry = this.live.get(v);
-      if (entry) entry.count += 1;
-      else this.live.set(v, { count: 1, spellings: spellingsOf(v) });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      for (const v of held) {
-        const entry = this.live.get(v);
-        if (entry && --entry.count <= 0) this.live.delete(v);
-      }
-    };
+    this.live.add(spellings);
+    return () => void this.live.delete(spellings);
   }
 
-  /**
-   * The line with every spelling of every secret replaced. Only the spellings found are sorted
-   * (longest first, so that a secret containing another is replaced whole): holding and
-   * releasing a request's values costs nothing until a line is written.
-   */
+  /** The line with every spelling found replaced, longest first (a secret may contain another). */
   scrub(line: string): string {
-    let found: string[] | undefined;
-    const look = (spellings: string[]) => {
-      for (const spelling of spellings) if (line.includes(spelling)) (found ??= []).push(spelling);
-    };
-    for (const spellings of this.fixed.values()) look(spellings);
-    for (const entry of this.live.values()) look(entry.spellings);
-    if (!found) return line;
+    const found = [...this.fixed.values(), ...this.live].flat().filter((s) => line.includes(s));
     let out = line;
-    for (const value of found.sort((a, b) => b.length - a.length))
+    for (const value of found.sort((a, b) => b.length - a.length)) {
       out = out.replaceAll(value, '[redacted]');
+    }
     return out;
   }
 }
 
 function spellingsOf(value: string): string[] {
-  const all = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]);
-  return [...all].sort((a, b) => b.length - a.length);
+  return [...new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])];
 }
 
 const secretsByLogger = new WeakMap<object, SecretValues>();
@@ -163,7 +131,7 @@ export interface LoggerOptions {
   /** Where lines go (tests pass a stream that captures them); stdout by default. */
   destination?: DestinationStream;
   /** Default `json`. `pretty` needs pino-pretty (a devDependency): without it, JSON. */
-  format?: LogFormat;
+  format?: 'json' | 'pretty';
 }
 
 /**
@@ -189,9 +157,7 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
 /**
  * The app's logger: JSON lines (or pino-pretty in development), secret fields redacted by pino's
  * `redact` paths, secret values scrubbed from the written line (`hooks.streamWrite`, with the
- * values createApp tells SecretValues), bodies never serialized. Lines written while serving a
- * request carry its id (`reqId`): they are written through `req.log` (src/http/request-id.ts),
- * and PingOne call lines through the call's `requestId`.
+ * values createApp tells SecretValues), bodies never serialized.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new SecretValues();
@@ -212,9 +178,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * A `pingone.call` subscriber (src/pingone/call-events.ts): one line per attempt with the step, status, duration,
- * PingOne's error `id` and the `X-Ping-External-Transaction-ID` sent, which is what PingOne
- * support asks for and what finds the call in PingOne's audit log. Failed attempts are warnings.
+ * A `pingone.call` subscriber: one line per attempt with the step, status, duration, PingOne's
+ * error `id` and the `X-Ping-External-Transaction-ID` sent, which PingOne support asks for.
+ * Failed attempts are warnings.
  */
 export function logPingOneCall(logger: Logger): (report: CallEvent) => void {
   return (report) => {

@@ -3,14 +3,11 @@ import type { Request } from 'express';
 /** Enough of a user agent to tell browsers and scripts apart; the rest only grows log lines. */
 const USER_AGENT_MAX = 200;
 
-/** Who sent a request, for the audit lines (wrong codes, recorded approvals, refusals). */
-export interface AuditFields {
-  /** `req.ip`: the client's address as `trust proxy` resolved it, not a raw forwarded header. */
-  clientAddress: string | undefined;
-  userAgent: string | undefined;
-}
-
-export function auditFields(req: Request): AuditFields {
+/**
+ * Who sent a request, for the audit lines (wrong codes, recorded approvals, refusals): `req.ip`
+ * is the client's address as `trust proxy` resolved it, not a raw forwarded header.
+ */
+export function auditFields(req: Request) {
   const agent = req.get('user-agent');
   // Cut by code point, so a truncated agent never ends in half a surrogate pair.
   const userAgent =

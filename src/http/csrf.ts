@@ -35,17 +35,6 @@ export function csrfToken(req: Request): string {
   return req.session.csrfToken;
 }
 
-export interface Csrf {
-  /** Middleware after the session's: checks the token of every unsafe request. */
-  verify: RequestHandler;
-  /**
-   * The token for a page with a form: the session's when there is a session; before that a
-   * stateless one bound to the signed form cookie (set on this response), so that a visitor
-   * who only looks at the first page leaves nothing in the store.
-   */
-  formToken(req: Request, res: Response): string;
-}
-
 /**
  * CSRF protection (OWASP CSRF cheat sheet): a synchronizer token in the session once there is
  * one, and before that a signed double-submit cookie (form-cookie.ts). A POST that matches
@@ -54,8 +43,9 @@ export interface Csrf {
  * say "your session expired" instead of a 403 for something a timeout caused. Such a request
  * can change nothing: it has no flow state.
  */
-export function csrfProtection(options: FormCookieOptions): Csrf {
+export function csrfProtection(options: FormCookieOptions) {
   const cookie = new FormCookie(options);
+  /** Middleware after the session's: checks the token of every unsafe request. */
   const verify: RequestHandler = (req, _res, next) => {
     const cookieId = cookie.read(req);
     req.browserId = req.session?.browserId ?? cookieId;
@@ -77,6 +67,11 @@ export function csrfProtection(options: FormCookieOptions): Csrf {
     req.log?.warn({ event: 'csrf.failed', ...auditFields(req) }, 'CSRF token refused');
     next(new CsrfError());
   };
+  /**
+   * The token for a page with a form: the session's when there is a session; before that a
+   * stateless one bound to the signed form cookie (set on this response), so that a visitor
+   * who only looks at the first page leaves nothing in the store.
+   */
   const formToken = (req: Request, res: Response): string => {
     if (req.session.csrfToken) return req.session.csrfToken;
     const id = cookie.issue(req, res, cookie.read(req));

@@ -8,21 +8,19 @@ import type { Logger } from '../log.js';
  */
 export const HEALTH_LOG_INTERVAL_MS = 60_000;
 
-export interface HealthCheckOptions {
-  approvals: Pick<ApprovalStore, 'health'>;
-  logger: Logger;
-  mode: string;
-  ui: string;
-  now: () => Date;
-}
-
 /**
  * `GET /healthz`: 200 when the session and approval store answers, 503 when not (the image's
  * HEALTHCHECK and a readiness probe read only the status). Anyone can ask, so the answer says
  * which store and whether it works, never why not: a store's error text names files, hosts and
  * versions. The reason goes to the log.
  */
-export function healthCheck(options: HealthCheckOptions): RequestHandler {
+export function healthCheck(options: {
+  approvals: Pick<ApprovalStore, 'health'>;
+  logger: Logger;
+  mode: string;
+  ui: string;
+  now: () => Date;
+}): RequestHandler {
   const { logger, now } = options;
   let lastLoggedAt: number | undefined;
   let suppressed = 0;

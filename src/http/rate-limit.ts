@@ -39,18 +39,15 @@ const SCOPES: readonly Scope[] = ['browser', 'address', 'user', 'environment'];
 const MINUTE = 60_000;
 
 /** The windows are fixed; the counts are settings (RATE_LIMIT_SMS, RATE_LIMIT_CODE). */
-export const RATE_LIMIT_WINDOWS: Record<
-  LimitedAction,
-  Record<'browser' | 'address' | 'user', number>
-> = {
+const RATE_LIMIT_WINDOWS = {
   sms: { browser: 15 * MINUTE, address: 15 * MINUTE, user: 60 * MINUTE },
   code: { browser: MINUTE, address: MINUTE, user: MINUTE },
-};
+} satisfies Record<LimitedAction, Record<'browser' | 'address' | 'user', number>>;
 
 /** The environment's SMS budget (RATE_LIMIT_SMS_ENVIRONMENT) is counted by the hour. */
 const ENVIRONMENT_WINDOW_MS = 60 * MINUTE;
 
-/** The limits of `action` with these browser/address/user counts, over its fixed windows. */
+/** The limits of `action` with these browser/address/user counts. */
 export function actionLimits(
   action: LimitedAction,
   [browser, address, user]: readonly [number, number, number],

@@ -6,26 +6,10 @@ import type { Logger } from '../log.js';
 export interface SessionMiddlewareOptions {
   secret: string;
   store?: Store;
-  /** Cookie `secure` flag and `__Host-` name: BASE_URL is https. */
+  /** BASE_URL is https. */
   secure: boolean;
   logger: Logger;
-  /** The clock the absolute lifetime is measured with (tests inject one). */
   now?: () => Date;
-}
-
-/**
- * The session cookie's name. Over https it carries the `__Host-` prefix, which browsers accept
- * only with `Secure`, `Path=/` and no `Domain` (RFC 6265bis §4.1.3.2): no other host, not even
- * a sibling subdomain, can set or overwrite it, so nobody can plant a session id in the browser.
- */
-export function sessionCookieName(secure: boolean): string {
-  return secure ? '__Host-txa.sid' : 'txa.sid';
-}
-
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err) : resolve())),
-  );
 }
 
 /**
@@ -39,7 +23,9 @@ function regenerate(req: Request): Promise<void> {
 export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
   const now = options.now ?? (() => new Date());
   const handler = session({
-    name: sessionCookieName(options.secure),
+    // `__Host-` over https: browsers accept it only with `Secure`, `Path=/` and no `Domain`
+    // (RFC 6265bis §4.1.3.2), so no other host, not even a sibling subdomain, can plant one.
+    name: options.secure ? '__Host-txa.sid' : 'txa.sid',
     secret: options.secret,
     store: options.store ?? new MemoryStore(),
     resave: false,
@@ -80,5 +66,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
 async function expireIfTooOld(req: Request, now: number): Promise<void> {
   if (!req.session || !pastAbsoluteLifetime(req.session, now)) return;
   req.log?.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');
-  await regenerate(req);
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
 }

@@ -10,9 +10,8 @@ export interface CallEvent {
   client: number;
   /** What the call does: `authorize`, `otp.check`, `resume`, `token`, `jwks`, `create application`… */
   step: string;
-  /** The number of the workflow step the call belongs to (src/pingone/workflow-steps.ts). */
+  /** The number and name of the workflow step the call belongs to (workflow-steps.ts). */
   workflowStep?: number;
-  /** That step's name in the table: `otp.check`, `SMS device`… */
   workflowStepName?: string;
   method: string;
   /** Without the query string. */
@@ -27,7 +26,6 @@ export interface CallEvent {
   errorCode?: string;
   /** 1 for the first try. */
   attempt: number;
-  /** True when another attempt follows this one. */
   willRetry: boolean;
   /** The `X-Ping-External-Transaction-ID` sent: the transfer (approval) the call belongs to. */
   transactionId?: string;
@@ -36,6 +34,7 @@ export interface CallEvent {
 }
 
 export const CALL_CHANNEL = 'pingone.call';
+
 const channel = diagnostics_channel.channel(CALL_CHANNEL);
 
 export function publishCall(event: CallEvent): void {

@@ -1,4 +1,3 @@
-/** The shape of the platform's `fetch`: what every PingOne call goes out through. */
 export type FetchLike = typeof fetch;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -17,20 +16,19 @@ export interface PingOneCall {
   /** Appended to `url`; undefined values are left out. Never reported. */
   query?: Record<string, string | undefined>;
   /**
-   * `auth` (the `auth.pingone.*` host): `Accept: *\/*` (a strict JSON Accept gets 406 there).
-   * `api` (default): `Accept: application/json`. Neither follows redirects.
+   * `auth` (the `auth.pingone.*` host) sends `Accept: *\/*` (a strict JSON Accept gets 406
+   * there); `api` (default) sends `Accept: application/json`.
    */
   host?: 'api' | 'auth';
   bearer?: string;
   /** HTTP Basic (client_secret_basic) from the raw id and secret. */
   basic?: { username: string; password: string };
-  /** A JSON body, sent with `contentType` (default `application/json`). */
   json?: unknown;
   /** An `application/x-www-form-urlencoded` body. */
   form?: Record<string, string | undefined>;
-  /** A vendor type such as {@link VENDOR_TYPES}.otpCheck for a JSON body. */
+  /** The type of a `json` body (default `application/json`), e.g. {@link VENDOR_TYPES}.otpCheck. */
   contentType?: string;
-  /** The `Cookie` header to replay (name=value pairs joined by `; `). */
+  /** The `Cookie` header to replay. */
   cookie?: string;
   /** `X-Ping-External-Transaction-ID` (≤100 chars) to find the call in PingOne's audit log. */
   transactionId?: string;
@@ -49,9 +47,8 @@ export interface PingOneResponse<T = unknown> {
   status: number;
   /** Parsed JSON when the body is JSON, else the text, or undefined when empty. */
   body: T;
-  /** Every `Set-Cookie` header, unparsed. */
   setCookies: string[];
-  /** The `Location` header (redirects are never followed). */
+  /** Redirects are never followed. */
   location: string | undefined;
   /** 1 + the number of retries it took. */
   attempts: number;
@@ -74,9 +71,8 @@ export interface HttpClientOptions {
   /** Per attempt, headers and body included (default 10 s). */
   timeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
-  /** Injectable for tests. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
-  /** Injectable for tests: a number in [0, 1) for the backoff jitter. */
+  /** A number in [0, 1) for the backoff jitter. */
   random?: (() => number) | undefined;
 }
 
@@ -87,11 +83,11 @@ export interface HttpClient {
   call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>>;
   /**
    * openid-client's `customFetch` on the same path, for a call named `step`: the ids of the
-   * approval from {@link callScope}, a deadline, retries of GETs, one event per attempt. The
-   * platform's Response comes back as it is, error statuses included (openid-client reads
-   * them); no answer at all rejects with a {@link PingOneError}.
+   * approval from `callScope`, a deadline, retries of GETs, one event per attempt. Error
+   * statuses come back as the platform's Response (openid-client reads them); no answer at all
+   * rejects with a {@link PingOneError}.
    */
   fetch(step: string, url: string, init: RequestInit): Promise<Response>;
-  /** HTTP attempts made so far by this client, retries included. */
+  /** HTTP attempts made so far, retries included. */
   readonly calls: number;
 }

@@ -1,27 +1,12 @@
 /**
  * The one way this project calls PingOne: management, worker token, authorize, flows, resume,
- * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo.
- *
- * Every call goes out through the platform's `fetch` (our own JSON calls through
- * json-transport.ts, the one tuning; a test injects its own fetch for both) with a deadline per
- * attempt, PingOne's error body parsed into a {@link PingOneError}, retries with backoff for
- * 429/502/503/504, timeouts and network errors (honouring `Retry-After` up to a cap) when the
- * call is safe to repeat (GET and PUT; a POST only when the caller says so), and one event per
- * attempt on the `pingone.call` diagnostics channel (src/pingone/call-events.ts) for the logs,
- * the inspector and the benchmark, and the W3C `traceparent` of the request it serves when a
- * tracing SDK runs (OpenTelemetry's API is a no-op without one). It never logs or throws a
- * header or a body.
- *
- * @example
- * ```ts
- * const http = createHttpClient({ timeoutMs: 10_000 });
- * const res = await http.call<Flow>({
- *   step: 'otp.check', host: 'auth', method: 'POST', url: urls.flow(flowId),
- *   json: { otp }, contentType: VENDOR_TYPES.otpCheck, cookie: 'ST=…; ST-NO-SS=…',
- * });
- * res.setCookies;   // every Set-Cookie, to replay on the next flow call
- * res.location;     // the Location of a 302 (calls never follow redirects)
- * ```
+ * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo. Each attempt has
+ * a deadline; an error body becomes a {@link PingOneError}; 429/502/503/504, timeouts and
+ * network errors are retried with backoff (honouring `Retry-After` up to a cap) when the call
+ * is safe to repeat (GET and PUT; a POST only when the caller says so); and each attempt is one
+ * event on the `pingone.call` channel (call-events.ts). Calls carry the W3C `traceparent` of the
+ * request they serve when a tracing SDK runs (OpenTelemetry's API is a no-op without one). It
+ * never logs or throws a header or a body.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
@@ -47,7 +32,7 @@ import {
   withQuery,
 } from './wire.js';
 import { requestJson, type Answer } from './json-transport.js';
-import { workflowStepOf } from './workflow-step-of.js';
+import { workflowStepOf } from './workflow-steps.js';
 
 export {
   PingOneError,
@@ -55,7 +40,6 @@ export {
   LOCAL_ERROR_CODES,
   parseErrorBody,
 } from './pingone-error.js';
-export type { PingOneErrorDetail } from './pingone-error.js';
 export * from './call-types.js';
 export { basicAuthorization, parseRetryAfter, redactUrl, withQuery } from './wire.js';
 
@@ -67,7 +51,6 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 30_000,
 };
 
-/** What the call path needs to know of a request beyond fetch's own arguments. */
 interface Outgoing {
   step: string;
   method: string;
@@ -76,18 +59,15 @@ interface Outgoing {
   idempotent: boolean;
   /**
    * Our own call (through json-transport.ts, its body read inside the deadline), or
-   * openid-client's (the platform's Response, handed on unread).
+   * openid-client's (the platform's Response, handed on unread, with its own signal).
    */
   ours: boolean;
-  /** The caller's own deadline (openid-client's), on top of ours. */
   signal?: AbortSignal | undefined;
 }
 
 /** One attempt's outcome: an answer (maybe an error status), or no answer and an error. */
 interface Attempt {
-  /** The platform's Response on openid-client's calls. */
   response?: Answer;
-  /** The body, when read. */
   text?: string;
   error?: PingOneError;
   attempts: number;
@@ -112,12 +92,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   async function attemptOnce(url: string, init: RequestInit, out: Outgoing, attempt: number) {
     const base = { step: out.step, method: out.method, url: redactUrl(url), attempts: attempt };
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException('timeout', 'TimeoutError')),
-      timeoutMs,
-    );
-    const signal = out.signal ? AbortSignal.any([deadline.signal, out.signal]) : deadline.signal;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = out.signal ? AbortSignal.any([deadline, out.signal]) : deadline;
     calls += 1;
     try {
       const send = out.ours ? sendOurs : sendFetch;
@@ -144,8 +120,6 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           ? ['ABORTED', 'the call was cancelled']
           : [LOCAL_ERROR_CODES.network, networkDescription(cause)];
       return { error: new PingOneError({ ...base, code, description, cause }), attempts: attempt };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -22,14 +22,13 @@ import { createWorkerTokenSource, type TokenSource } from './worker-token.js';
 
 export * from './management/types.js';
 
-/** What every management call needs: the HTTP client, the environment's URLs and a token. */
 export interface ManagementContext {
   http: HttpClient;
   urls: PingOneUrls;
   token: TokenSource;
 }
 
-/** Builds a {@link ManagementContext} with a worker token source for `location`. */
+/** A {@link ManagementContext} with a worker token source for `location`. */
 export function createManagementContext(options: {
   location: PingOneLocation;
   worker: WorkerCredentials;
@@ -140,14 +139,8 @@ export async function send<T>(
 export async function remove(ctx: ManagementContext, step: string, path: string): Promise<boolean> {
   const url = `${ctx.urls.environment}${path}`;
   // Repeating a DELETE is harmless: a second one answers 404, which counts as done.
-  const res = await managementCall(ctx, {
-    step,
-    method: 'DELETE',
-    url,
-    okStatus: [404],
-    idempotent: true,
-  });
-  return res.status !== 404;
+  const call = { step, url, okStatus: [404], idempotent: true };
+  return (await managementCall(ctx, { ...call, method: 'DELETE' })).status !== 404;
 }
 
 /** Fields PingOne sets itself: it answers with them, but a PUT body does not carry them. */

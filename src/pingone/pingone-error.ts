@@ -18,11 +18,9 @@ export interface PingOneErrorDetail {
 
 /**
  * Our own codes for failures PingOne did not describe. PingOne's codes (`INVALID_DATA`,
- * `ACCESS_FAILED`, `NOT_FOUND`, `REQUEST_LIMITED`, …) and OAuth's (`invalid_client`, …) are kept
- * as PingOne sent them.
+ * `NOT_FOUND`, `REQUEST_LIMITED`, …) and OAuth's (`invalid_client`, …) are kept as sent.
  */
 export const LOCAL_ERROR_CODES = {
-  /** No answer within the timeout. */
   timeout: 'TIMEOUT',
   /** Connection refused, reset, DNS failure, TLS failure. */
   network: 'NETWORK_ERROR',
@@ -38,7 +36,7 @@ export interface PingOneErrorInit {
   method: string;
   /** The URL without its query (queries may carry tokens). */
   url: string;
-  /** HTTP status; absent for timeouts and network errors. */
+  /** Absent for timeouts and network errors. */
   status?: number | undefined;
   code: string;
   /** PingOne's `message` or OAuth's `error_description`, or our own description. */
@@ -46,12 +44,26 @@ export interface PingOneErrorInit {
   details?: PingOneErrorDetail[];
   /** PingOne's error `id`: quote it to Ping support. */
   pingoneErrorId?: string | undefined;
-  /** How many attempts were made, retries included. */
+  /** Retries included. */
   attempts?: number;
   /** `Retry-After` of the last answer, in milliseconds. */
   retryAfterMs?: number | undefined;
   cause?: unknown;
 }
+
+/** The fields of a PingOneError that `toJSON` gives out: nothing secret. */
+const JSON_FIELDS = [
+  'name',
+  'step',
+  'method',
+  'url',
+  'status',
+  'code',
+  'description',
+  'details',
+  'pingoneErrorId',
+  'attempts',
+] as const;
 
 export class PingOneError extends Error {
   readonly step: string;
@@ -97,22 +109,9 @@ export class PingOneError extends Error {
     return this.status === 429 || this.status >= 500;
   }
 
-  /** A plain object for JSON logs and `--json` output; holds nothing secret. */
+  /** For JSON logs and `--json` output. */
   toJSON(): Record<string, unknown> {
-    const { name, step, method, url, status, code, description, details } = this;
-    const { pingoneErrorId, attempts } = this;
-    return {
-      name,
-      step,
-      method,
-      url,
-      status,
-      code,
-      description,
-      details,
-      pingoneErrorId,
-      attempts,
-    };
+    return Object.fromEntries(JSON_FIELDS.map((field) => [field, this[field]]));
   }
 }
 
@@ -141,7 +140,7 @@ function asDetails(value: unknown): PingOneErrorDetail[] {
 
 /**
  * Reads an error body: PingOne's `{id, code, message, details}` or OAuth's
- * `{error, error_description}`; anything else gives `HTTP_ERROR` with the status.
+ * `{error, error_description}`; anything else gives `HTTP_ERROR`.
  */
 export function parseErrorBody(
   body: unknown,
@@ -150,13 +149,10 @@ export function parseErrorBody(
   const pingone = text(b.code);
   const code = pingone ?? text(b.error);
   if (!code) return { code: LOCAL_ERROR_CODES.http, details: [] };
-  const out: ReturnType<typeof parseErrorBody> = {
+  return {
     code,
     details: pingone ? asDetails(b.details) : [],
+    description: text(pingone ? b.message : b.error_description),
+    pingoneErrorId: text(b.id),
   };
-  const description = text(pingone ? b.message : b.error_description);
-  const id = text(b.id);
-  if (description) out.description = description;
-  if (id) out.pingoneErrorId = id;
-  return out;
 }

@@ -36,19 +36,13 @@ export function truncateHeader(value: string): string {
 }
 
 /**
- * The `Authorization` value for client_secret_basic, built from the raw client id and secret
- * (RFC 7617), byte for byte what Ping's examples and Postman collection send. RFC 6749 §2.3.1
- * would form-urlencode both first (openid-client turns every `-` of the UUID client id into
- * `%2D`), and nothing published says whether PingOne decodes that. PingOne's client ids and
- * secrets use only letters, digits and `-._~`, which read the same decoded or not, so these
- * bytes work either way. Both the worker token and the code exchange use it.
- * See docs/pingone-contract.md §6.19.
+ * client_secret_basic from the raw client id and secret (RFC 7617), byte for byte what Ping's
+ * examples send, not RFC 6749 §2.3.1's form-urlencoded pair (docs/pingone-contract.md §6.19).
  */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
 }
 
-/** The headers and body of a {@link PingOneCall}. */
 export function buildRequest(call: PingOneCall): {
   headers: Record<string, string>;
   body?: string;

@@ -1,6 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { redactRedisUrl, scrubRedisSecrets } from './redact-redis-url.js';
+import { withinDeadline } from './redis-deadline.js';
 import type { StoreLogger } from './store-logger.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
@@ -83,29 +83,15 @@ export async function connectRedisClient(
   client.on('ready', () => {
     if (!lost) return;
     lost = false;
-    (options.logger?.info ?? options.logger?.warn)?.call(
-      options.logger,
-      { redis: safeUrl },
-      'Redis connection restored',
-    );
+    options.logger?.info({ redis: safeUrl }, 'Redis connection restored');
   });
 
-  const deadline = new AbortController();
-  const timedOut = delay(connectTimeoutMs + 250, undefined, { signal: deadline.signal }).then(
-    () => {
-      throw unavailable(`no answer within ${connectTimeoutMs} ms`);
-    },
-    () => undefined,
-  );
+  // A server that accepts the connection but is not Redis (or is stuck) answers no PING.
+  const connected = client.connect().then(() => client.ping());
   try {
-    await Promise.race([
-      (async () => {
-        await client.connect();
-        // A server that accepts the connection but is not Redis (or is stuck) answers nothing.
-        await client.ping();
-      })(),
-      timedOut,
-    ]);
+    await withinDeadline(connected, connectTimeoutMs + 250, () =>
+      unavailable(`no answer within ${connectTimeoutMs} ms`),
+    );
   } catch (err) {
     try {
       client.destroy();
@@ -118,8 +104,6 @@ export async function connectRedisClient(
       err && typeof err === 'object' && 'originalError' in err ? err.originalError : undefined;
     if (own instanceof StoreUnavailableError) throw own;
     throw unavailable(reasonOf(err, redisUrl), err);
-  } finally {
-    deadline.abort();
   }
   started = true;
   return client;

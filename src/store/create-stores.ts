@@ -8,8 +8,7 @@ import {
 import { sessionRowTtlMs } from '../approval/session-lifetime.js';
 import { connectRedisClient } from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
-import { RedisApprovalStore } from './redis-approval-store.js';
-import { redisClock } from './redis-clock.js';
+import { RedisApprovalStore, redisClock } from './redis-approval-store.js';
 import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
 import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
@@ -36,11 +35,8 @@ export interface CreateStoresOptions {
   /** Overrides the choice made from `redisUrl` / `dataDir`. */
   kind?: StoreKind;
   /**
-   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own (the app's
-   * browser-session cookie). Default: read from the session, its idle timeout cut short by its
-   * absolute lifetime (src/approval/session-lifetime.ts). express-session's MemoryStore keeps
-   * such a session until the process ends; the session middleware still ends it at its
-   * absolute lifetime.
+   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own. Default: its
+   * idle timeout cut short by its absolute lifetime (src/approval/session-lifetime.ts).
    */
   sessionTtlMs?: SessionTtl;
   logger?: StoreLogger;
@@ -52,7 +48,7 @@ export interface CreateStoresOptions {
   redisCommandTimeoutMs?: number;
   /** How often the SQLite store deletes expired sessions (default 10 min). */
   sqlitePruneIntervalMs?: number;
-  /** Injectable clock for session expiry in SQLite and the Redis TTLs (tests). */
+  /** The clock of session expiry in SQLite and of the Redis TTLs. */
   now?: () => number;
 }
 

@@ -5,11 +5,47 @@ import {
   type ApprovalStore,
   type StoreHealth,
 } from '../approval/approval-store.js';
-import { approvalTimeMs } from './approval-time.js';
 import type { RedisClient } from './connect-redis-client.js';
-import type { RedisClock } from './redis-clock.js';
-import { withinDeadline } from './within-deadline.js';
+import { withinDeadline } from './redis-deadline.js';
+import type { StoreLogger } from './store-logger.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
+
+/** The Redis server's clock as seen from here, in epoch ms: it checks an approval's deadline. */
+export interface RedisClock {
+  now(): number;
+}
+
+async function measureOffset(client: RedisClient, deadlineMs: number): Promise<number> {
+  const before = Date.now();
+  const [seconds, micros] = await withinDeadline(client.time(), deadlineMs);
+  const after = Date.now();
+  const server = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  // The server read its clock about halfway through the round trip.
+  return server - (before + after) / 2;
+}
+
+/**
+ * Measures the offset between our clock and the server's once at start and again after each
+ * reconnect (a failover may land on another host). An app host whose clock is minutes off
+ * would otherwise refuse every approval, or accept late ones.
+ */
+export async function redisClock(
+  client: RedisClient,
+  options: { deadlineMs: number; logger?: StoreLogger },
+): Promise<RedisClock> {
+  let offset = await measureOffset(client, options.deadlineMs);
+  client.on('ready', () => {
+    measureOffset(client, options.deadlineMs).then(
+      (measured) => (offset = measured),
+      (err: unknown) =>
+        options.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'could not read the Redis clock after reconnecting; keeping the last offset',
+        ),
+    );
+  });
+  return { now: () => Date.now() + offset };
+}
 
 // One script, so the record and its index entry are written together or not at all: a racing
 // duplicate finds the key taken and adds nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
@@ -70,7 +106,7 @@ export class RedisApprovalStore implements ApprovalStore {
       keys: [this.recordKey(record.transferId), this.indexKey],
       arguments: [
         JSON.stringify(record),
-        String(approvalTimeMs(record)),
+        String(Date.parse(record.approvedAt)),
         record.transferId,
         String(serverDeadline),
       ],

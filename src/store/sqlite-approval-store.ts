@@ -5,7 +5,6 @@ import type {
   ApprovalStore,
   StoreHealth,
 } from '../approval/approval-store.js';
-import { approvalTimeMs } from './approval-time.js';
 import { whileBusy } from './sqlite-busy.js';
 
 /** Each column of the approvals table and the record field it holds (`evidence` as JSON). */
@@ -81,7 +80,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer. The
   // insert returns once its commit is on disk (synchronous = FULL, open-sqlite-database.ts).
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    const row = { ...toRow(record), approved_at_ms: approvalTimeMs(record) };
+    const row = { ...toRow(record), approved_at_ms: Date.parse(record.approvedAt) };
     const result = await whileBusy(() => this.statements.insert.run(row));
     return result.changes === 1;
   }

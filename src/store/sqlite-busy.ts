@@ -11,10 +11,10 @@ export const SQLITE_BUSY_TIMEOUT_MS = 20;
  * All of them together (with an attempt's own busy timeout) make the most a request waits before
  * it gets 503 STORE_UNAVAILABLE, about 1 s.
  */
-export const SQLITE_BUSY_RETRY_DELAYS_MS: readonly number[] = [25, 50, 100, 200, 250, 250];
+const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
 
 /** SQLITE_BUSY (another connection holds the lock) or SQLITE_LOCKED, with extended codes. */
-export function isSqliteBusy(error: unknown): boolean {
+function isSqliteBusy(error: unknown): boolean {
   return (
     error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(String(error.code))
   );
@@ -25,17 +25,13 @@ export function isSqliteBusy(error: unknown): boolean {
  * for more than one short busy timeout. The answer comes synchronously when the first attempt
  * succeeds (the common case, and what keeps express-session's response in one write).
  */
-export function retryWhileBusy<T>(
-  work: () => T,
-  done: (error: unknown, value?: T) => void,
-  delays: readonly number[] = SQLITE_BUSY_RETRY_DELAYS_MS,
-): void {
+export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
   const attempt = (index: number): void => {
     let value: T;
     try {
       value = work();
     } catch (error) {
-      const delay = delays[index];
+      const delay = RETRY_DELAYS_MS[index];
       if (delay !== undefined && isSqliteBusy(error)) {
         setTimeout(() => attempt(index + 1), delay);
         return;

@@ -107,7 +107,7 @@ export class SqliteSessionStore extends session.Store {
       const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
       if (expiresAt <= now) {
         this.statements.destroy.run(sid);
-        this.forget(sid);
+        this.written.delete(sid);
       } else {
         this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
         this.written.set(sid, expiresAt);
@@ -141,12 +141,8 @@ export class SqliteSessionStore extends session.Store {
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.answer(callback, () => {
       this.statements.destroy.run(sid);
-      this.forget(sid);
+      this.written.delete(sid);
     });
-  }
-
-  private forget(sid: string): void {
-    this.written.delete(sid);
   }
 
   override length(callback: Callback<number>): void {

@@ -14,78 +14,62 @@ export interface StoreOpEvent {
 export const storeOpChannel = diagnostics_channel.channel('store.op');
 
 type Method = (...args: unknown[]) => unknown;
+/** Calls the method, and `settled(ok)` once it has finished. */
+type Timing = (method: Method, args: unknown[], settled: (ok: boolean) => void) => unknown;
 
-function publish(backend: StoreOpEvent['backend'], op: string, started: number, ok: boolean) {
-  const event: StoreOpEvent = { backend, op, durationMs: performance.now() - started, ok };
-  storeOpChannel.publish(event);
-}
-
-/** A session store method timed until its callback (express-session's calls all pass one). */
-function timedCallback(
-  backend: StoreOpEvent['backend'],
-  op: string,
-  method: Method,
-  target: object,
-) {
-  return (...args: unknown[]) => {
-    const callback = args.at(-1);
-    if (!storeOpChannel.hasSubscribers || typeof callback !== 'function') {
-      return method.apply(target, args);
-    }
-    const started = performance.now();
-    args[args.length - 1] = (error: unknown, ...rest: unknown[]) => {
-      publish(backend, op, started, !error);
-      return (callback as Method)(error, ...rest);
-    };
-    return method.apply(target, args);
+/** A session store method times until its callback (express-session's calls all pass one). */
+const untilCallback: Timing = (method, args, settled) => {
+  const callback = args.at(-1);
+  if (typeof callback !== 'function') return method(...args);
+  args[args.length - 1] = (error: unknown, ...rest: unknown[]) => {
+    settled(!error);
+    return (callback as Method)(error, ...rest);
   };
-}
+  return method(...args);
+};
 
-/** An approval store method timed until its promise settles. */
-function timedPromise(
-  backend: StoreOpEvent['backend'],
-  op: string,
-  method: Method,
-  target: object,
-) {
-  return (...args: unknown[]) => {
-    const result = method.apply(target, args) as Promise<unknown>;
-    if (!storeOpChannel.hasSubscribers) return result;
-    const started = performance.now();
-    return result.then(
-      (value) => {
-        publish(backend, op, started, true);
-        return value;
-      },
-      (error: unknown) => {
-        publish(backend, op, started, false);
-        throw error;
-      },
-    );
-  };
-}
+/** An approval store method times until its promise settles. */
+const untilSettled: Timing = (method, args, settled) =>
+  (method(...args) as Promise<unknown>).then(
+    (value) => {
+      settled(true);
+      return value;
+    },
+    (error: unknown) => {
+      settled(false);
+      throw error;
+    },
+  );
 
 /**
- * `target` with the methods named in `ops` timed by `timed`; everything else, and every write,
- * goes to `target` itself. The wrappers are made once, on first use.
+ * `target` with the methods named in `ops` timed; everything else goes to `target` itself, and
+ * so does every call while nobody listens. The wrappers are made once, on first use.
  */
 function observed<T extends object>(
   target: T,
   prefix: string,
   ops: readonly string[],
-  timed: typeof timedCallback,
+  timing: Timing,
   backend: StoreOpEvent['backend'],
 ): T {
   const wrappers = new Map<PropertyKey, Method>();
+  const wrap = (name: string, method: Method) => {
+    const op = `${prefix}.${name}`;
+    return (...args: unknown[]) => {
+      if (!storeOpChannel.hasSubscribers) return method.apply(target, args);
+      const started = performance.now();
+      return timing(method.bind(target), args, (ok) => {
+        const event: StoreOpEvent = { backend, op, durationMs: performance.now() - started, ok };
+        storeOpChannel.publish(event);
+      });
+    };
+  };
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function' || !ops.includes(property as string)) return value;
       let wrapper = wrappers.get(property);
-      if (!wrapper) {
-        wrapper = timed(backend, `${prefix}.${String(property)}`, value as Method, object);
-        wrappers.set(property, wrapper);
-      }
+      if (!wrapper) wrappers.set(property, (wrapper = wrap(property as string, value as Method)));
       return wrapper;
     },
   });
@@ -94,8 +78,7 @@ function observed<T extends object>(
 /**
  * The stores as `createStores` hands them out: each operation of the session store (until its
  * callback) and of the approval store (until its promise settles) published on `store.op` when
- * anyone listens. The one place that sees every store call of every backend; unobserved, a call
- * goes straight through.
+ * anyone listens. The one place that sees every store call of every backend.
  */
 export function publishStoreOps<
   S extends {
@@ -104,21 +87,11 @@ export function publishStoreOps<
     approvals: ApprovalStore;
   },
 >(stores: S): S {
+  const sessionOps = ['get', 'set', 'destroy', 'touch'];
+  const approvalOps = ['createIfAbsent', 'get', 'listRecent', 'health'];
   return {
     ...stores,
-    sessionStore: observed(
-      stores.sessionStore,
-      'session',
-      ['get', 'set', 'destroy', 'touch'],
-      timedCallback,
-      stores.kind,
-    ),
-    approvals: observed(
-      stores.approvals,
-      'approval',
-      ['createIfAbsent', 'get', 'listRecent', 'health'],
-      timedPromise,
-      stores.kind,
-    ),
+    sessionStore: observed(stores.sessionStore, 'session', sessionOps, untilCallback, stores.kind),
+    approvals: observed(stores.approvals, 'approval', approvalOps, untilSettled, stores.kind),
   };
 }

@@ -4,7 +4,6 @@ import {
   VENDOR_TYPES,
   type HttpClient,
   type PingOneCall,
-  type PingOneResponse,
 } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
 import { cookieHeader, mergeSetCookies, type CookieJar } from './cookies.js';
@@ -52,19 +51,7 @@ export interface FlowCallContext {
   requestId?: string | undefined;
 }
 
-export interface FlowClient {
-  /** Step 16 in pi.flow mode: starts the flow; PingOne texts the code. */
-  authorize(params: AuthorizeParams, context: Omit<FlowCallContext, 'cookies'>): Promise<FlowStep>;
-  /** Step 17: `otp.check`. Throws PingOneError for a wrong code (400 `INVALID_OTP`) and the rest. */
-  checkOtp(flowId: string, otp: string, context: FlowCallContext): Promise<FlowStep>;
-  /** Step 18: resume a COMPLETED flow into the authorization response (JSON or 302). */
-  resume(
-    flowId: string,
-    context: FlowCallContext,
-  ): Promise<{ response: AuthorizeResponse; cookies: CookieJar }>;
-  /** The browser redirect of `APPROVAL_UI=hosted` (response_mode=query). */
-  authorizeUrl(params: AuthorizeParams): URL;
-}
+export type FlowClient = ReturnType<typeof createFlowClient>;
 
 function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'query') {
   return {
@@ -84,18 +71,11 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
   };
 }
 
-function unexpected(step: string, method: string, url: string, status: number, why: string) {
-  const code = LOCAL_ERROR_CODES.unexpectedResponse;
-  return new PingOneError({ step, method, url, status, code, description: why });
-}
+type CallName = Pick<PingOneCall, 'step' | 'method' | 'url'>;
 
-function asFlow(res: PingOneResponse, step: string, method: string, url: string): PingOneFlow {
-  const body = res.body as Partial<PingOneFlow> | undefined;
-  const isFlow = typeof body?.id === 'string' && typeof body.status === 'string';
-  if (res.status !== 200 || !isFlow) {
-    throw unexpected(step, method, url, res.status, 'the answer is not a flow object');
-  }
-  return body as PingOneFlow;
+function unexpected({ step, method, url }: CallName, status: number, description: string) {
+  const code = LOCAL_ERROR_CODES.unexpectedResponse;
+  return new PingOneError({ step, method, url, status, code, description });
 }
 
 /**
@@ -118,11 +98,11 @@ export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | u
  *
  * @see PingOne docs, "Authorize (Transaction Approval)", "Flows", "Check One-Time Password (OTP)"
  */
-export function createFlowClient(options: FlowClientOptions): FlowClient {
+export function createFlowClient(options: FlowClientOptions) {
   const { urls, http } = options;
   const now = options.now ?? (() => new Date());
   /** A call on the auth host, carrying the flow's cookies and the approval's ids. */
-  const flowCall = (
+  const send = (
     context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
     call: Omit<PingOneCall, 'host'>,
   ) => {
@@ -136,50 +116,60 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
       ...call,
     });
   };
+  /** A call answered by the flow object, and the cookie jar after it. */
+  const flowStep = async (
+    context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
+    call: Omit<PingOneCall, 'host'>,
+  ): Promise<FlowStep> => {
+    const res = await send(context, call);
+    const body = res.body as Partial<PingOneFlow> | undefined;
+    if (res.status !== 200 || typeof body?.id !== 'string' || typeof body.status !== 'string') {
+      throw unexpected(call, res.status, 'the answer is not a flow object');
+    }
+    const cookies = mergeSetCookies(context.cookies ?? {}, res.setCookies, now());
+    return { flow: body as PingOneFlow, cookies };
+  };
 
   return {
-    async authorize(params, context) {
-      const url = urls.authorize;
-      const query = authorizeQuery(params, 'pi.flow');
+    /** Step 16 in pi.flow mode: starts the flow; PingOne texts the code. */
+    async authorize(
+      params: AuthorizeParams,
+      context: Omit<FlowCallContext, 'cookies'>,
+    ): Promise<FlowStep> {
       // Each authorize sends an SMS: never repeated behind the user's back.
-      const res = await flowCall(context, {
+      return flowStep(context, {
         step: 'authorize',
         method: 'GET',
-        url,
-        query,
+        url: urls.authorize,
+        query: authorizeQuery(params, 'pi.flow'),
         idempotent: false,
       });
-      const flow = asFlow(res, 'authorize', 'GET', url);
-      return { flow, cookies: mergeSetCookies({}, res.setCookies, now()) };
     },
 
-    async checkOtp(flowId, otp, context) {
-      const url = urls.flow(flowId);
+    /** Step 17: `otp.check`. Throws PingOneError for a wrong code (400 `INVALID_OTP`) and the rest. */
+    async checkOtp(flowId: string, otp: string, context: FlowCallContext): Promise<FlowStep> {
       const bearer = await options.flowsBearer?.();
-      const res = await flowCall(context, {
+      return flowStep(context, {
         step: 'otp.check',
         method: 'POST',
-        url,
+        url: urls.flow(flowId),
         json: { otp },
         contentType: VENDOR_TYPES.otpCheck,
         ...(bearer && { bearer }),
       });
-      const flow = asFlow(res, 'otp.check', 'POST', url);
-      return { flow, cookies: mergeSetCookies(context.cookies, res.setCookies, now()) };
     },
 
-    async resume(flowId, context) {
-      const url = urls.resume;
-      const res = await flowCall(context, {
-        step: 'resume',
-        method: 'GET',
-        url,
-        query: { flowId },
-      });
+    /** Step 18: resume a COMPLETED flow into the authorization response (JSON or 302). */
+    async resume(
+      flowId: string,
+      context: FlowCallContext,
+    ): Promise<{ response: AuthorizeResponse; cookies: CookieJar }> {
+      const call = { step: 'resume', method: 'GET', url: urls.resume } as const;
+      const res = await send(context, { ...call, query: { flowId } });
       const cookies = mergeSetCookies(context.cookies, res.setCookies, now());
       // pi.flow answers JSON with `authorizeResponse`; a redirect mode answers 302 + Location.
       const redirect = res.status >= 300 && res.status < 400 && res.location;
-      const query = redirect ? new URL(redirect, url).searchParams : undefined;
+      const query = redirect ? new URL(redirect, call.url).searchParams : undefined;
       const body = res.status === 200 ? (res.body as { authorizeResponse?: unknown }) : undefined;
       const response = authorizeResponseFromJson(query ?? body?.authorizeResponse);
       if (response) return { response, cookies };
@@ -187,13 +177,13 @@ export function createFlowClient(options: FlowClientOptions): FlowClient {
       const code = query?.get('error');
       if (code) {
         const description = 'PingOne redirected with an error instead of a code';
-        const { status } = res;
-        throw new PingOneError({ step: 'resume', method: 'GET', url, status, code, description });
+        throw new PingOneError({ ...call, status: res.status, code, description });
       }
-      throw unexpected('resume', 'GET', url, res.status, 'no authorization code in the answer');
+      throw unexpected(call, res.status, 'no authorization code in the answer');
     },
 
-    authorizeUrl(params) {
+    /** The browser redirect of `APPROVAL_UI=hosted` (response_mode=query). */
+    authorizeUrl(params: AuthorizeParams): URL {
       const url = new URL(urls.authorize);
       for (const [key, value] of Object.entries(authorizeQuery(params, 'query'))) {
         url.searchParams.set(key, value);

@@ -12,22 +12,20 @@ export class IdTokenRejectedError extends Error {
   }
 }
 
-/** The error and its causes, e.g. "OAUTH_INVALID_RESPONSE: … <- signature verification failed". */
-function describe(error: unknown): string {
-  const parts: string[] = [];
+/** The error and up to three of its causes, outermost first. */
+function* causes(error: unknown): Generator<Error> {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${code}: ${e.message}` : e.message);
+    yield e;
   }
-  return parts.length ? parts.join(' <- ') : String(error);
 }
 
-/** Our call path's own failure (timeout, network), which openid-client wraps in a ClientError. */
-function ownFailure(error: unknown): PingOneError | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (e instanceof PingOneError) return e;
-  }
-  return undefined;
+/** The error and its causes, e.g. "OAUTH_INVALID_RESPONSE: … <- signature verification failed". */
+function describe(error: unknown): string {
+  const parts = [...causes(error)].map((e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${e.message}` : e.message;
+  });
+  return parts.length ? parts.join(' <- ') : String(error);
 }
 
 /**
@@ -42,7 +40,8 @@ export async function triage(
   error: unknown,
   prefix = '',
 ): Promise<PingOneError | IdTokenRejectedError> {
-  const own = ownFailure(error);
+  // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
+  const own = [...causes(error)].find((e) => e instanceof PingOneError);
   if (own) return own;
   const base = { step, method, url, cause: error };
   if (error instanceof client.ResponseBodyError) {
