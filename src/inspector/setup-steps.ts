@@ -1,4 +1,4 @@
-import { workflowStep, type WorkflowStepNumber } from '../pingone/workflow-steps.js';
+import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import { DOCS } from './doc-links.js';
 import { path, type StepDraft } from './step-parts.js';
@@ -17,7 +17,7 @@ export function setupStep(calls: readonly CallEvent[] | undefined, at: Date): St
   const fields = [...byStep.entries()]
     .sort(([a], [b]) => a - b)
     .map(([n, list]): [string, string] => [
-      `${n} ${workflowStep(n as WorkflowStepNumber).name}`,
+      `${n} ${WORKFLOW_STEPS[n]!.name}`,
       list.map((c) => `${c.method} ${path(c.url)} ${c.status ?? 'no answer'}`).join(' · '),
     ]);
   const count = [...byStep.values()].reduce((sum, list) => sum + list.length, 0);
