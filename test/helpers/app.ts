@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { onTestFinished } from 'vitest';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
@@ -10,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
 import { provisionLocal } from '../../src/provisioning/provision-local.js';
+import { forFile } from './for-file.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
 export const TEST_USERNAME = 'txapproval-test';
@@ -109,6 +111,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return emulator.close();
     },
   };
+}
+
+/** Inside a test: a fresh app (as startTestApp), closed when the test finishes. */
+export async function appForTest(options: TestAppOptions = {}): Promise<TestApp> {
+  const t = await startTestApp(options);
+  onTestFinished(() => t.close());
+  return t;
+}
+
+/** At a test file's top level: one app for all its tests, closed after them. */
+export function appForFile(options: TestAppOptions = {}): Promise<TestApp> {
+  return forFile(
+    () => startTestApp(options),
+    (t) => t.close(),
+  );
 }
 
 export type Agent = ReturnType<typeof request.agent>;

@@ -1,10 +1,10 @@
-import { afterAll } from 'vitest';
 import {
   startEmulator,
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../src/emulator/index.js';
 import { provision, type Provisioned } from '../emulator/fixture.js';
+import { forFile } from './for-file.js';
 
 /** A fresh emulator on an ephemeral loopback port; close it in afterAll/afterEach. */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -27,37 +27,16 @@ export async function startProvisionedTestEmulator(
   }
 }
 
-/** How long a file's emulator may take to start and be provisioned (no hook timeout covers it). */
-const FILE_EMULATOR_DEADLINE_MS = 30_000;
-
 /**
  * For the top level of a test file: `const { em, p } = await emulatorForFile();` starts and
- * provisions one emulator while the file is collected and closes it after the file's tests, so
- * every test and helper of the file reads `em` and `p` as plain constants.
+ * provisions one emulator while the file is collected and closes it after the file's tests.
  */
-export async function emulatorForFile(
+export function emulatorForFile(
   options: EmulatorOptions = {},
   provisionOptions: ProvisionOptions = {},
 ): Promise<{ em: RunningEmulator; p: Provisioned }> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error('the emulator was not started and provisioned in time')),
-      FILE_EMULATOR_DEADLINE_MS,
-    );
-  });
-  const started = startProvisionedTestEmulator(options, provisionOptions);
-  try {
-    const running = await Promise.race([started, deadline]);
-    afterAll(() => running.em.close());
-    return running;
-  } catch (error) {
-    void started.then(
-      ({ em }) => em.close(),
-      () => {},
-    );
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  return forFile(
+    () => startProvisionedTestEmulator(options, provisionOptions),
+    ({ em }) => em.close(),
+  );
 }

@@ -1,24 +1,17 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   csrfOf,
   latestOtp,
-  startTestApp,
   submitCode,
   submitTransfer,
   wrongCode,
-  type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 describe('POST /approvals: the form', () => {
   it('answers 400 with the form, field errors and the typed values; PingOne is not called', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const res = await submitTransfer(agent, {
       amount: '12.345',
@@ -36,7 +29,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('gives JSON clients {error: {code, message, fields}}', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const page = await agent.get('/');
     const res = await agent
@@ -52,7 +45,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('refuses a wrong CSRF token with a 403 page (and JSON for JSON clients)', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await agent.get('/');
     const res = await agent
@@ -73,7 +66,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('sends a POST without a session (expired, or a foreign cookie) back to the start with an explanation', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app)
       .post('/approvals')
       .type('form')
@@ -95,7 +88,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('sends the code page and the result page without a flow back to the start', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     for (const path of ['/approvals/otp', '/approvals/result']) {
       const res = await request(t.app).get(path);
       expect(res.status).toBe(303);
@@ -106,7 +99,7 @@ describe('POST /approvals: the form', () => {
 
 describe('POST /approvals/otp: codes', () => {
   it('a wrong code re-renders with 422 and the attempts left; the right one then approves', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const otp = latestOtp(t.emulator);
@@ -129,7 +122,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('a code that is not 6-10 digits is a 400 on the same form; the flow stays usable', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const bad = await submitCode(agent, '12ab');
@@ -140,7 +133,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('too many wrong codes: not approved, locked, nothing recorded', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const otp = latestOtp(t.emulator);
@@ -160,7 +153,7 @@ describe('POST /approvals/otp: codes', () => {
   it('a flow PingOne forgot (404) says the code expired, keeps the transfer, and a new code approves it', async () => {
     // The app's clock moves with the emulator's: its request JWTs and token checks stay current.
     let offset = 0;
-    t = await startTestApp({ deps: { now: () => new Date(Date.now() + offset) } });
+    const t = await appForTest({ deps: { now: () => new Date(Date.now() + offset) } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const stale = latestOtp(t.emulator);
@@ -184,7 +177,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('a code past its lifetime is "expired" too, with a new code offered', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const otp = latestOtp(t.emulator);
@@ -197,7 +190,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('"send a new code" starts a new flow; the old code no longer works', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const old = latestOtp(t.emulator);
@@ -216,7 +209,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('cancel: not approved (declined), and the flow is gone', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const page = await agent.get('/approvals/otp');
@@ -237,7 +230,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('limits code submissions per browser (429 page with Retry-After)', async () => {
-    t = await startTestApp({
+    const t = await appForTest({
       deps: { rateLimits: { code: { browser: { limit: 2, windowMs: 60_000 } } } },
     });
     const agent = request.agent(t.app);
@@ -255,7 +248,7 @@ describe('POST /approvals/otp: codes', () => {
 
 describe('unknown routes', () => {
   it('answer a 404 page, or JSON for JSON clients', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const page = await request(t.app).get('/no/such/page');
     expect(page.status).toBe(404);
     expect(page.text).toContain('Page not found');
@@ -265,7 +258,7 @@ describe('unknown routes', () => {
   });
 
   it('/callback is not served in own mode', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app).get('/callback?code=x&state=y');
     expect(res.status).toBe(404);
     expect(res.text).toContain('NOT_AVAILABLE_IN_MODE');
