@@ -5,16 +5,15 @@ import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
-import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
+import type { RunningEmulator, Variants } from '../../src/emulator/index.js';
 import { createInspector, type InspectorOptions } from '../../src/inspector/inspector.js';
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
-import { provisionLocal } from '../../src/provisioning/provision-local.js';
+import { startProvisionedEmulator } from '../../scripts/soak/provisioned-emulator.js';
 import { forFile } from './for-file.js';
 
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
-export const TEST_USERNAME = 'txapproval-test';
 
 export interface TestAppOptions {
   approvalUi?: 'own' | 'hosted';
@@ -41,22 +40,14 @@ export interface TestApp {
 }
 
 /**
- * A real emulator on an ephemeral port, provisioned with the same plan `npm run setup` runs,
- * and the app built on it in-process (supertest drives it; nothing listens for the app).
+ * A real emulator on an ephemeral port, provisioned with the same plan `npm run setup` runs
+ * (startProvisionedEmulator), and the app built on it in-process (supertest drives it; nothing
+ * listens for the app).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    variants: options.variants ?? {},
-    onError: () => {},
-  });
   const baseUrl = options.baseUrl ?? TEST_BASE_URL;
-  const local = await provisionLocal(emulator, {
-    username: TEST_USERNAME,
-    prefix: 'TxTest',
-    redirectUri: `${baseUrl}/callback`,
-  });
+  const pingone = await startProvisionedEmulator({ baseUrl, variants: options.variants ?? {} });
+  const { emulator } = pingone;
   const config = loadConfig({
     BASE_URL: baseUrl,
     APPROVAL_UI: options.approvalUi ?? 'own',
@@ -66,7 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
-  config.pingone = local.settings;
+  config.pingone = pingone.relyingParty;
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -104,7 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     approvals,
     config,
-    userId: local.userId,
+    userId: pingone.userId,
     logs,
     close: () => {
       retired.abort();
