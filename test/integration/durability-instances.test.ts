@@ -11,10 +11,7 @@ import {
   type ApprovalRun,
 } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 
@@ -24,7 +21,7 @@ import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.
  * any request; a real redis-server (started by the helper on a free loopback port) holds
  * sessions and approvals.
  */
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let redis: RedisTestServer;
 const stores: Stores[] = [];
 const apps: ListeningApp[] = [];
@@ -34,7 +31,6 @@ let approvalsA: ApprovalStore;
 let dataDir: string;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   redis = await startRedisServer();
   for (let i = 0; i < 2; i++) {
     const s = await createStores({
@@ -54,7 +50,6 @@ afterAll(async () => {
   for (const app of apps) await app.close();
   for (const s of stores) await s.close();
   await redis?.stop();
-  await pingone?.emulator.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
