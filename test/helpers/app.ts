@@ -13,6 +13,19 @@ import { TEST_OPERATOR_TOKEN } from './durable-app.js';
 import { startProvisionedEmulator } from '../../scripts/soak/provisioned-emulator.js';
 import { forFile } from './for-file.js';
 
+/*
+ * The entry point for a test's set-up. Every starter below puts a real emulator on an ephemeral
+ * loopback port, provisions it with the real setup code (startProvisionedEmulator) and closes
+ * what it started; pick by what the test needs:
+ * - the app in-process, driven by supertest: appForTest (one test) or appForFile (the file);
+ * - apps listening on loopback ports over one emulator: pingoneForFile and appsOnOneEmulator
+ *   (emulator-apps.ts), listenApp (durable-app.ts); behind a load balancer on one Redis:
+ *   startRedisInstances (redis-instances.ts);
+ * - the app as its own process (restarts, kill -9): startSqliteAppProcess, startAppProcess;
+ * - the whole demo stack in a browser: demoStackForFile (browser.ts);
+ * - the emulator alone, provisioned by the emulator tests' fixture: emulatorForFile (emulator.ts).
+ * At a file's top level the `…ForFile` starters are awaited once (for-file.ts).
+ */
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
 
 export interface TestAppOptions {
