@@ -168,6 +168,13 @@ export async function submitCode(agent: Agent, otp: string) {
     .send({ otp, _csrf: csrfOf(page.text) });
 }
 
+/** A browser (agent) on `t` that has submitted TRANSFER, and the code PingOne texted it. */
+export async function startedApproval(t: TestApp): Promise<{ agent: Agent; otp: string }> {
+  const agent = request.agent(t.app);
+  await submitTransfer(agent);
+  return { agent, otp: latestOtp(t.emulator) };
+}
+
 /** A code that is certainly not the one sent. */
 export function wrongCode(otp: string): string {
   return otp === '000000' ? '111111' : '000000';

@@ -4,6 +4,7 @@ import {
   appForTest,
   csrfOf,
   latestOtp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
@@ -100,9 +101,7 @@ describe('POST /approvals: the form', () => {
 describe('POST /approvals/otp: codes', () => {
   it('a wrong code re-renders with 422 and the attempts left; the right one then approves', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     const wrong = await submitCode(agent, wrongCode(otp));
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('That code is not right');
@@ -134,9 +133,7 @@ describe('POST /approvals/otp: codes', () => {
 
   it('too many wrong codes: not approved, locked, nothing recorded', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const last = await submitCode(agent, wrongCode(otp));
@@ -178,9 +175,7 @@ describe('POST /approvals/otp: codes', () => {
 
   it('a code past its lifetime is "expired" too, with a new code offered', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     t.emulator.handle.advanceTime(6 * 60 * 1000);
     await submitCode(agent, otp);
     const result = await agent.get('/approvals/result');
@@ -233,9 +228,7 @@ describe('POST /approvals/otp: codes', () => {
     const t = await appForTest({
       deps: { rateLimits: { code: { browser: { limit: 2, windowMs: 60_000 } } } },
     });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const limited = await submitCode(agent, otp);

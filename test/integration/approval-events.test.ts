@@ -5,6 +5,7 @@ import {
   appForTest,
   csrfOf,
   latestOtp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
@@ -24,9 +25,7 @@ describe('approval.event', () => {
   it('one approval with a wrong code: every event in order, with its step, transfer and request', async () => {
     const t = await appForTest();
     const events = listen();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const done = await submitCode(agent, otp);
     expect(done.headers.location).toBe('/approvals/result');

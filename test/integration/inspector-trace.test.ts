@@ -8,6 +8,7 @@ import {
   appForTest,
   csrfOf,
   latestOtp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
@@ -209,9 +210,7 @@ describe('inspector: the happy path', () => {
 describe('inspector: a wrong code', () => {
   it('shows the failed otp.check with attempts left, then the right code on the same flow', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     const wrong = await submitCode(agent, wrongCode(otp));
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('<li class="tl-step tl-bad"');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   appForTest,
   latestOtp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
@@ -61,9 +62,7 @@ describe('audit trail: wrong codes and recorded approvals name the client', () =
 describe('the approval’s own lines (an approval.event subscriber)', () => {
   it('one approval: flow.started, otp.wrong, approval.recorded, flow.settled, each with reqId and transferId', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     await submitCode(agent, wrongCode(otp));
     await submitCode(agent, otp);
     const [settled] = events(t, 'flow.settled');

@@ -4,6 +4,7 @@ import {
   appForTest,
   latestOtp,
   recordingFetch,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
@@ -91,9 +92,7 @@ describe('logs', () => {
 
   it('an upstream error whose message holds the OTP and the client secret is logged without them', async () => {
     const t = await appForTest();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     const clientSecret = t.config.pingone!.clientSecret;
     // PingOne (or a proxy in front of it) echoing what it was sent, in fields no path names.
     t.emulator.handle.addFault({
