@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningStack } from '../../src/server.js';
+import { describe, expect, it } from 'vitest';
 import {
+  demoStackForFile,
   latestCode,
   launchBrowser,
-  removeBrowserProfiles,
+  screenshot,
   startDemoStack,
   watchPage,
 } from '../helpers/browser.js';
@@ -16,22 +13,7 @@ import {
  * app) in-process on ephemeral ports, driven by Debian's Chromium. Screenshots of every page go
  * to test-results/screenshots/.
  */
-const SHOTS = join('test-results', 'screenshots');
-let stack: RunningStack;
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startDemoStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  removeBrowserProfiles();
-});
+const stack = await demoStackForFile();
 
 describe('the embedded demo in a browser', () => {
   it('approve a transfer: a wrong code, then the right one, read from the emulator phone', async () => {
@@ -42,19 +24,19 @@ describe('the embedded demo in a browser', () => {
       await page.goto(stack.url);
       await expect(page.locator('h1')).toBeDefined();
       expect(await page.textContent('h1')).toContain('Send money');
-      await shot(page, '01-approve');
+      await screenshot(page, '01-approve');
 
       await page.fill('#payee', 'Alice Smith');
       await page.fill('#amount', '42.5');
       await page.selectOption('#currency', 'GBP');
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
       expect(await page.textContent('.summary')).toContain('42.50 GBP');
-      await shot(page, '02-code');
+      await screenshot(page, '02-code');
 
       const phone = await context.newPage();
       await phone.goto(stack.phoneUrl!);
       expect(await phone.textContent('body')).toContain('42.50');
-      await shot(phone, '03-emulator-phone');
+      await screenshot(phone, '03-emulator-phone');
       await phone.close();
 
       const code = await latestCode(stack);
@@ -64,7 +46,7 @@ describe('the embedded demo in a browser', () => {
         page.click('form[action="/approvals/otp"] button'),
       ]);
       expect(await page.textContent('.alert')).toContain('attempts left');
-      await shot(page, '04-wrong-code');
+      await screenshot(page, '04-wrong-code');
 
       await page.fill('#otp', code);
       await Promise.all([
@@ -73,7 +55,7 @@ describe('the embedded demo in a browser', () => {
       ]);
       expect(await page.textContent('h1')).toContain('Transfer approved');
       expect(await page.textContent('.evidence')).toContain('otp');
-      await shot(page, '05-approved');
+      await screenshot(page, '05-approved');
 
       // Going back to the code form cannot approve again: the flow was consumed.
       await page.goto(`${stack.url}/approvals/otp`);
@@ -99,7 +81,7 @@ describe('the embedded demo in a browser', () => {
       expect(await page.textContent('.error-page')).toContain(
         '7d3c0e8e-5d1b-4b7e-9d55-1f0e2f6d4a21',
       );
-      await shot(page, '06-pingone-failed');
+      await screenshot(page, '06-pingone-failed');
       await Promise.all([
         page.waitForURL('**/approvals/otp'),
         page.click('form[action="/approvals/resend"] button'),
@@ -113,7 +95,7 @@ describe('the embedded demo in a browser', () => {
 
       await page.goto(`${stack.url}/no-such-page`);
       expect(await page.textContent('h1')).toContain('Page not found');
-      await shot(page, '07-not-found');
+      await screenshot(page, '07-not-found');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -144,7 +126,7 @@ describe('the embedded demo in a browser', () => {
         .toBe(
           'UCS-2 (“ę” is not in the GSM alphabet) · 87 characters, up to 67 in each part · 2 SMS',
         );
-      await shot(page, '08-sms-preview');
+      await screenshot(page, '08-sms-preview');
 
       await page.fill('#payee', 'Bob \u3164?');
       await expect
@@ -169,18 +151,18 @@ describe('the embedded demo in a browser', () => {
       const page = await context.newPage();
       const problems = watchPage(page);
       await page.goto(stack.url);
-      await shot(page, 'mobile-01-approve');
+      await screenshot(page, 'mobile-01-approve');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(390);
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
-      await shot(page, 'mobile-02-code');
+      await screenshot(page, 'mobile-02-code');
       await page.fill('#otp', await latestCode(stack));
       await Promise.all([
         page.waitForURL('**/approvals/result'),
         page.click('form[action="/approvals/otp"] button'),
       ]);
       expect(await page.textContent('h1')).toContain('Transfer approved');
-      await shot(page, 'mobile-03-approved');
+      await screenshot(page, 'mobile-03-approved');
 
       await page.goto(stack.url);
       await Promise.all([page.waitForURL('**/approvals/otp'), page.click('button[type=submit]')]);
@@ -189,7 +171,7 @@ describe('the embedded demo in a browser', () => {
         page.click('form[action="/approvals/cancel"] button'),
       ]);
       expect(await page.textContent('h1')).toContain('Transfer not approved');
-      await shot(page, 'mobile-04-not-approved');
+      await screenshot(page, 'mobile-04-not-approved');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -209,14 +191,14 @@ describe('hosted mode in a browser (APPROVAL_UI=hosted)', () => {
         page.waitForURL(`${hosted.emulatorUrl}/**`),
         page.click('button[type=submit]'),
       ]);
-      await shot(page, 'hosted-01-pingone-page');
+      await screenshot(page, 'hosted-01-pingone-page');
       await page.fill('#otp', await latestCode(hosted));
       await Promise.all([
         page.waitForURL(`${hosted.url}/approvals/result`),
         page.click('button[type=submit]'),
       ]);
       expect(await page.textContent('h1')).toContain('Transfer approved');
-      await shot(page, 'hosted-02-approved');
+      await screenshot(page, 'hosted-02-approved');
       expect(problems).toEqual([]);
     } finally {
       await context.close();

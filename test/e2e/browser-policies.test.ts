@@ -1,20 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningStack } from '../../src/server.js';
-import { launchBrowser, removeBrowserProfiles, startDemoStack } from '../helpers/browser.js';
+import { demoStackForFile, launchBrowser } from '../helpers/browser.js';
 
 /**
  * What the security headers make a browser do, read in Debian's Chromium from the real server
  * stack: no framing by anyone (the CSP and X-Frame-Options agree), and none of the powerful
  * features the pages never use.
  */
-let stack: RunningStack;
+const stack = await demoStackForFile();
 let framer: Server;
 let framerUrl: string;
 
 beforeAll(async () => {
-  stack = await startDemoStack();
   // Another origin that tries to frame the approve page (clickjacking).
   framer = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
@@ -26,8 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => framer?.close(resolve));
-  await stack?.close();
-  removeBrowserProfiles();
 });
 
 describe('the pages in a browser', () => {

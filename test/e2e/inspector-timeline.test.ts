@@ -1,13 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningStack } from '../../src/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  DOCS_SHOTS,
+  SHOTS,
+  demoStackForFile,
   latestCode,
   launchBrowser,
-  removeBrowserProfiles,
-  startDemoStack,
+  screenshot,
   watchPage,
 } from '../helpers/browser.js';
 
@@ -17,17 +18,12 @@ import {
  * 360-390 px phone, and gives the README its screenshots. They go to test-results/screenshots/;
  * with UPDATE_SCREENSHOTS=1 also to docs/screenshots/ (committed, linked from the README).
  */
-const SHOTS = join('test-results', 'screenshots');
-const DOCS_SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots') : undefined;
-let stack: RunningStack;
+const stack = await demoStackForFile();
 
 /** The pictures the README and docs/walkthrough.md show. */
 const FOR_DOCS = new Set(['approve', 'code-and-phone', 'result-with-timeline', 'mobile-timeline']);
 
-async function shot(page: Page, name: string): Promise<void> {
-  const buffer = await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  if (DOCS_SHOTS && FOR_DOCS.has(name)) writeFileSync(join(DOCS_SHOTS, `${name}.png`), buffer);
-}
+const shot = (page: Page, name: string) => screenshot(page, name, FOR_DOCS.has(name));
 
 /** The code page and the emulator's phone side by side, as one picture for the README. */
 async function sideBySide(context: BrowserContext, left: Buffer, right: Buffer, name: string) {
@@ -48,16 +44,8 @@ async function sideBySide(context: BrowserContext, left: Buffer, right: Buffer, 
   await page.close();
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
-  stack = await startDemoStack();
+beforeAll(() => {
   expect(stack.config.inspector).toBe(true); // on by default in embedded mode
-});
-
-afterAll(async () => {
-  await stack?.close();
-  removeBrowserProfiles();
 });
 
 describe('the inspector timeline in a browser', () => {

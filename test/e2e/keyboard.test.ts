@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningStack } from '../../src/server.js';
+import { describe, expect, it } from 'vitest';
 import {
+  DOCS_SHOTS,
+  SHOTS,
+  demoStackForFile,
   latestCode,
   launchBrowser,
-  removeBrowserProfiles,
-  startDemoStack,
   watchPage,
 } from '../helpers/browser.js';
 
@@ -17,19 +17,7 @@ import {
  * The picture of the focus on the code page goes to test-results/screenshots/, and with
  * UPDATE_SCREENSHOTS=1 to docs/screenshots/ (the README shows it).
  */
-const SHOTS = join('test-results', 'screenshots');
-const DOCS_SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots') : undefined;
-let stack: RunningStack;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startDemoStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  removeBrowserProfiles();
-});
+const stack = await demoStackForFile();
 
 interface Focused {
   /** The element's id, or its text when it has none. */

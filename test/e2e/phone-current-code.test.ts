@@ -1,19 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { launchBrowser, removeBrowserProfiles, watchPage } from '../helpers/browser.js';
-import { startTestEmulator } from '../helpers/emulator.js';
 import {
-  approve,
-  authorize,
-  flowCall,
-  lastOtp,
-  provision,
-  requestJwt,
-  VARIANT,
-  type Provisioned,
-} from '../emulator/fixture.js';
+  DOCS_SHOTS,
+  SHOTS,
+  launchBrowser,
+  removeBrowserProfiles,
+  watchPage,
+} from '../helpers/browser.js';
+import { emulatorForFile } from '../helpers/emulator.js';
+import { approve, authorize, flowCall, lastOtp, requestJwt, VARIANT } from '../emulator/fixture.js';
 import { auditPage, newAuditLog } from './a11y-audit.js';
 
 /**
@@ -21,23 +17,15 @@ import { auditPage, newAuditLog } from './a11y-audit.js';
  * newer code arrives, without a reload, and says how long ago each came, kept fresh. Its picture
  * goes to test-results/screenshots/phone.png, and with UPDATE_SCREENSHOTS=1 to docs/screenshots/.
  */
-const SHOTS = join('test-results', 'screenshots');
-const DOCS_SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots') : undefined;
 const MINUTE = 60_000;
 
-let em: RunningEmulator;
-let p: Provisioned;
+const { em, p } = await emulatorForFile();
 
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-  em = await startTestEmulator();
-  p = await provision(em);
 });
 
-afterAll(async () => {
-  await em?.close();
-  removeBrowserProfiles();
-});
+afterAll(removeBrowserProfiles);
 
 function transfer(sum: string, recipient: string) {
   return requestJwt(em, p, {

@@ -1,7 +1,6 @@
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, startTestEmulator } from '../helpers/emulator.js';
 import {
   addLoginPolicy,
   authorize,
@@ -19,17 +18,9 @@ import {
   requestJwt,
   resume,
   type CallResult,
-  type Provisioned,
 } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 
 /** pi.flow authorize errors use PingOne's error body (docs/pingone-contract.md §2.1). */
 function expectRefused(res: CallResult, target: string) {

@@ -1,24 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import {
-  authorize,
-  call,
-  management,
-  PHONE,
-  provision,
-  requestJwt,
-  type Provisioned,
-} from './fixture.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorForFile } from '../helpers/emulator.js';
+import { authorize, call, management, PHONE, requestJwt } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 afterEach(() => em.handle.clearFaults());
 
 describe('GET /__emulator/sms and /__emulator/phone', () => {

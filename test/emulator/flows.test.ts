@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { emulatorForFile, startTestEmulator } from '../helpers/emulator.js';
 import {
   authorize,
   call,
@@ -14,14 +14,7 @@ import {
   type Provisioned,
 } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 
 const flowUrl = (id: string) => `${em.authUrl}/${em.environmentId}/flows/${id}`;
 

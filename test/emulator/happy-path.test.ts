@@ -1,7 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from '../helpers/emulator.js';
 import {
   authorize,
   call,
@@ -10,21 +9,13 @@ import {
   lastOtp,
   PHONE,
   POLICY_NAME,
-  provision,
   redeem,
   resume,
-  type Provisioned,
 } from './fixture.js';
 
-describe('the whole workflow over HTTP (steps 0–19)', () => {
-  let em: RunningEmulator;
-  let p: Provisioned;
-  beforeAll(async () => {
-    em = await startTestEmulator();
-    p = await provision(em);
-  });
-  afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 
+describe('the whole workflow over HTTP (steps 0–19)', () => {
   it('authorize → SMS → otp.check → resume → token → ID token verified with the JWKS', async () => {
     const started = await authorize(em, p);
     expect(started.res.text).toContain('OTP_REQUIRED');

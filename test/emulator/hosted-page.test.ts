@@ -1,25 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import {
-  authorize,
-  call,
-  cookiesOf,
-  lastOtp,
-  provision,
-  redeem,
-  REDIRECT_URI,
-  type Provisioned,
-} from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, startTestEmulator } from '../helpers/emulator.js';
+import { authorize, call, cookiesOf, lastOtp, provision, redeem, REDIRECT_URI } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 
 /** A browser: follows the emulator's own redirects, keeping its cookies, until it leaves for redirect_uri. */
 function post(url: string, cookies: string, form: Record<string, string>) {

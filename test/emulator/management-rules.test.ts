@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { MANAGEMENT_RULES } from '../../src/emulator/management-rules.js';
 import { validateManagementBody } from '../../src/emulator/validate-management-body.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import { fullDevicePolicy, management, provision, type Provisioned } from './fixture.js';
+import { emulatorForFile } from '../helpers/emulator.js';
+import { fullDevicePolicy, management } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-let m: ReturnType<typeof management>;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-  m = management(em, p.token);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
+const m = management(em, p.token);
 
 /**
  * The step-14 body that src/pingone sent until issue 12 (desiredDevicePolicy on main): SMS in

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import { call, management, provision, workerToken, type Provisioned } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, startTestEmulator } from '../helpers/emulator.js';
+import { call, management, provision, workerToken } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-let m: ReturnType<typeof management>;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-  m = management(em, p.token);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
+const m = management(em, p.token);
 
 const tokenUrl = () => `${em.authUrl}/${em.environmentId}/as/token`;
 

@@ -1,7 +1,6 @@
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from '../helpers/emulator.js';
 import {
   authorize,
   call,
@@ -9,19 +8,10 @@ import {
   flowCall,
   lastOtp,
   openIdClientConfig,
-  provision,
   REDIRECT_URI,
-  type Provisioned,
 } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator({ variants: { resumeRedirectsInPiFlow: true } });
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile({ variants: { resumeRedirectsInPiFlow: true } });
 
 describe('a standard OIDC client against the emulator', () => {
   it('openid-client discovers, redeems the code and verifies the signed ID token', async () => {

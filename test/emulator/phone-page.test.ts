@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { startProvisionedTestEmulator } from '../helpers/emulator.js';
 import {
   approve,
   authorize,
@@ -9,7 +9,6 @@ import {
   lastOtp,
   management,
   PHONE,
-  provision,
   requestJwt,
   type Provisioned,
 } from './fixture.js';
@@ -24,10 +23,9 @@ let em: RunningEmulator;
 let p: Provisioned;
 
 beforeEach(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
+  ({ em, p } = await startProvisionedTestEmulator());
+  return () => em.close();
 });
-afterEach(() => em.close());
 
 interface Listed {
   to: string;

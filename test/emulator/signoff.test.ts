@@ -1,18 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import { approve, call, management, provision, redeem, type Provisioned } from './fixture.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emulatorForFile } from '../helpers/emulator.js';
+import { approve, call, management, redeem } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
+const { em, p } = await emulatorForFile();
 let idToken: string;
 const LOGGED_OUT = 'http://127.0.0.1:3000/signed-out';
 
 beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
   const m = management(em, p.token);
   const app = (await m.get(`/applications/${p.appId}`)).body;
   const put = await m.put(`/applications/${p.appId}`, {
@@ -23,7 +19,6 @@ beforeAll(async () => {
   const { code, verifier } = await approve(em, p);
   idToken = (await redeem(em, p, code, verifier)).body.id_token as string;
 });
-afterAll(() => em.close());
 
 async function endSessionEndpoint(): Promise<string> {
   const discovery = await call(

@@ -1,14 +1,13 @@
 import { decodeJwt } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { startProvisionedTestEmulator } from '../helpers/emulator.js';
 import {
   approve,
   authorize,
   cookiesOf,
   flowCall,
   lastOtp,
-  provision,
   redeem,
   requestJwt,
   resume,
@@ -34,10 +33,9 @@ describe('SSO sessions: a completed flow signs the person on, as PingOne does (d
   let p: Provisioned;
   // One emulator per test: each moves the emulator's clock past the fixture's JWT lifetimes.
   beforeEach(async () => {
-    em = await startTestEmulator();
-    p = await provision(em);
+    ({ em, p } = await startProvisionedTestEmulator());
+    return () => em.close();
   });
-  afterEach(() => em.close());
 
   it('without max_age or prompt=login: the next authorize completes at once, no SMS, the old auth_time', async () => {
     const session = await signedOn(em, p);
@@ -124,10 +122,11 @@ describe('variant ignoreReauthentication: a tenant that answers from the session
   let em: RunningEmulator;
   let p: Provisioned;
   beforeAll(async () => {
-    em = await startTestEmulator({ variants: { ignoreReauthentication: true } });
-    p = await provision(em);
+    ({ em, p } = await startProvisionedTestEmulator({
+      variants: { ignoreReauthentication: true },
+    }));
+    return () => em.close();
   });
-  afterAll(() => em.close());
 
   it('max_age=0 and prompt=login still complete at once with the old auth_time', async () => {
     const session = await signedOn(em, p);

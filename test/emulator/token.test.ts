@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, startTestEmulator } from '../helpers/emulator.js';
 import {
   approve,
   authorize,
@@ -11,17 +10,9 @@ import {
   provision,
   redeem,
   resume,
-  type Provisioned,
 } from './fixture.js';
 
-let em: RunningEmulator;
-let p: Provisioned;
-
-beforeAll(async () => {
-  em = await startTestEmulator();
-  p = await provision(em);
-});
-afterAll(() => em.close());
+const { em, p } = await emulatorForFile();
 
 describe('POST /{env}/as/token authorization_code', () => {
   it('codes are single use', async () => {

@@ -1,18 +1,32 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { onTestFinished } from 'vitest';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import { EMBEDDED_PHONE, loadConfig, type AppConfig } from '../../src/config.js';
-import { startEmulator, type RunningEmulator, type Variants } from '../../src/emulator/index.js';
+import type { RunningEmulator, Variants } from '../../src/emulator/index.js';
 import { createInspector, type InspectorOptions } from '../../src/inspector/inspector.js';
 import { createLogger } from '../../src/log.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
 import { TEST_OPERATOR_TOKEN } from './durable-app.js';
-import { provisionLocal } from '../../src/provisioning/provision-local.js';
+import { startProvisionedEmulator } from '../../scripts/soak/provisioned-emulator.js';
+import { forFile } from './for-file.js';
 
+/*
+ * The entry point for a test's set-up. Every starter below puts a real emulator on an ephemeral
+ * loopback port, provisions it with the real setup code (startProvisionedEmulator) and closes
+ * what it started; pick by what the test needs:
+ * - the app in-process, driven by supertest: appForTest (one test) or appForFile (the file);
+ * - apps listening on loopback ports over one emulator: pingoneForFile and appsOnOneEmulator
+ *   (emulator-apps.ts), listenApp (durable-app.ts); behind a load balancer on one Redis:
+ *   startRedisInstances (redis-instances.ts);
+ * - the app as its own process (restarts, kill -9): startSqliteAppProcess, startAppProcess;
+ * - the whole demo stack in a browser: demoStackForFile (browser.ts);
+ * - the emulator alone, provisioned by the emulator tests' fixture: emulatorForFile (emulator.ts).
+ * At a file's top level the `…ForFile` starters are awaited once (for-file.ts).
+ */
 export const TEST_BASE_URL = 'http://127.0.0.1:3999';
-export const TEST_USERNAME = 'txapproval-test';
 
 export interface TestAppOptions {
   approvalUi?: 'own' | 'hosted';
@@ -39,22 +53,14 @@ export interface TestApp {
 }
 
 /**
- * A real emulator on an ephemeral port, provisioned with the same plan `npm run setup` runs,
- * and the app built on it in-process (supertest drives it; nothing listens for the app).
+ * A real emulator on an ephemeral port, provisioned with the same plan `npm run setup` runs
+ * (startProvisionedEmulator), and the app built on it in-process (supertest drives it; nothing
+ * listens for the app).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    variants: options.variants ?? {},
-    onError: () => {},
-  });
   const baseUrl = options.baseUrl ?? TEST_BASE_URL;
-  const local = await provisionLocal(emulator, {
-    username: TEST_USERNAME,
-    prefix: 'TxTest',
-    redirectUri: `${baseUrl}/callback`,
-  });
+  const pingone = await startProvisionedEmulator({ baseUrl, variants: options.variants ?? {} });
+  const { emulator } = pingone;
   const config = loadConfig({
     BASE_URL: baseUrl,
     APPROVAL_UI: options.approvalUi ?? 'own',
@@ -64,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   config.sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
-  config.pingone = local.settings;
+  config.pingone = pingone.relyingParty;
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -102,13 +108,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     approvals,
     config,
-    userId: local.userId,
+    userId: pingone.userId,
     logs,
     close: () => {
       retired.abort();
       return emulator.close();
     },
   };
+}
+
+/** Inside a test: a fresh app (as startTestApp), closed when the test finishes. */
+export async function appForTest(options: TestAppOptions = {}): Promise<TestApp> {
+  const t = await startTestApp(options);
+  onTestFinished(() => t.close());
+  return t;
+}
+
+/** At a test file's top level: one app for all its tests, closed after them. */
+export function appForFile(options: TestAppOptions = {}): Promise<TestApp> {
+  return forFile(
+    () => startTestApp(options),
+    (t) => t.close(),
+  );
 }
 
 export type Agent = ReturnType<typeof request.agent>;
@@ -145,6 +166,13 @@ export async function submitCode(agent: Agent, otp: string) {
     .post('/approvals/otp')
     .type('form')
     .send({ otp, _csrf: csrfOf(page.text) });
+}
+
+/** A browser (agent) on `t` that has submitted TRANSFER, and the code PingOne texted it. */
+export async function startedApproval(t: TestApp): Promise<{ agent: Agent; otp: string }> {
+  const agent = request.agent(t.app);
+  await submitTransfer(agent);
+  return { agent, otp: latestOtp(t.emulator) };
 }
 
 /** A code that is certainly not the one sent. */

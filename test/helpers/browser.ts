@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startStack, type RunningStack, type StartOptions } from '../../src/server.js';
 import { LOAD_TEST_LIMITS } from '../../scripts/soak/app-process.js';
+import { forFile } from './for-file.js';
 
 const profiles: string[] = [];
 
@@ -90,4 +91,33 @@ export async function latestCode(stack: RunningStack): Promise<string> {
   const messages = (await res.json()) as Array<{ otp: string }>;
   if (!messages[0]) throw new Error('no SMS in the emulator outbox');
   return messages[0].otp;
+}
+
+/** Every page picture goes here; the ones the docs show also to DOCS_SHOTS (UPDATE_SCREENSHOTS=1). */
+export const SHOTS = join('test-results', 'screenshots');
+export const DOCS_SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots') : undefined;
+
+/** A full-page picture to SHOTS/name.png, and to DOCS_SHOTS when it is one the docs show. */
+export async function screenshot(page: Page, name: string, forDocs = false): Promise<void> {
+  const buffer = await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (DOCS_SHOTS && forDocs) writeFileSync(join(DOCS_SHOTS, `${name}.png`), buffer);
+}
+
+/**
+ * At a browser test file's top level: the demo stack (startDemoStack) for all its tests, with
+ * the screenshot folders made; after them it closes and the browsers' profiles are deleted.
+ */
+export function demoStackForFile(env: Record<string, string> = {}): Promise<RunningStack> {
+  return forFile(
+    () => {
+      mkdirSync(SHOTS, { recursive: true });
+      if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
+      return startDemoStack(env);
+    },
+    async (stack) => {
+      await stack.close();
+      removeBrowserProfiles();
+    },
+  );
 }

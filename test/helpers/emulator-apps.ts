@@ -6,6 +6,7 @@ import {
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
 import { listenApp, type ListeningApp } from './durable-app.js';
+import { forFile } from './for-file.js';
 
 export interface EmulatorApps {
   readonly pingone: ProvisionedEmulator;
@@ -50,4 +51,17 @@ export function appsOnOneEmulator(): EmulatorApps {
       closers.push(close);
     },
   };
+}
+
+/**
+ * At a test file's top level: one provisioned emulator (startProvisionedEmulator) for all its
+ * tests, closed after them (after the file's own afterAll hooks, which run first).
+ */
+export function pingoneForFile(
+  options: Parameters<typeof startProvisionedEmulator>[0] = {},
+): Promise<ProvisionedEmulator> {
+  return forFile(
+    () => startProvisionedEmulator(options),
+    (pingone) => pingone.emulator.close(),
+  );
 }

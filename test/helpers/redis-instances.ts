@@ -6,6 +6,7 @@ import {
   type ProvisionedEmulator,
 } from '../../scripts/soak/provisioned-emulator.js';
 import { listenApp, type ListeningApp } from './durable-app.js';
+import { forFile } from './for-file.js';
 import { startRedisServer, type RedisTestServer } from './redis-server.js';
 
 export interface RedisInstances {
@@ -61,4 +62,14 @@ export async function startRedisInstances(
       await pingone.emulator.close();
     },
   };
+}
+
+/** At a test file's top level: startRedisInstances for all its tests, closed after them. */
+export function redisInstancesForFile(
+  ...args: Parameters<typeof startRedisInstances>
+): Promise<RedisInstances> {
+  return forFile(
+    () => startRedisInstances(...args),
+    (stack) => stack.close(),
+  );
 }

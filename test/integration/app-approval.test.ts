@@ -1,23 +1,17 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TRANSFER,
+  appForTest,
   latestOtp,
   recordingFetch,
-  startTestApp,
   submitCode,
   submitTransfer,
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
 import { AS_OPERATOR } from '../helpers/durable-app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 async function approve(app: TestApp) {
   const agent = request.agent(app.app);
@@ -33,7 +27,7 @@ async function approve(app: TestApp) {
 
 describe('own code form (pi.flow): the happy path', () => {
   it('GET / shows the transfer form with demo values, a CSRF field and a strict CSP', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app).get('/');
     expect(res.status).toBe(200);
     expect(res.text).toContain('name="amount"');
@@ -55,7 +49,7 @@ describe('own code form (pi.flow): the happy path', () => {
 
   it('texts the transfer, takes the code, validates the ID token and records one approval', async () => {
     const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ deps: { fetch: recorder.fetch } });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     expect(started.status).toBe(303);
@@ -140,7 +134,7 @@ describe('own code form (pi.flow): the happy path', () => {
 
   it('replays the PingOne cookies and follows their rotation on every step', async () => {
     const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ deps: { fetch: recorder.fetch } });
     await approve(t);
     const jarAfter = (call: (typeof recorder.calls)[number]) =>
       call.responseHeaders!.getSetCookie().map((c) => c.split(';')[0]!);
@@ -163,7 +157,7 @@ describe('own code form (pi.flow): the happy path', () => {
     ['resume not echoing state', { echoStateOnResume: false }],
   ])('approves with %s', async (_name, variants) => {
     const recorder = recordingFetch();
-    t = await startTestApp({ variants, deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ variants, deps: { fetch: recorder.fetch } });
     const { result } = await approve(t);
     expect(result.text).toContain('Transfer approved');
     expect(await t.approvals.listRecent(10)).toHaveLength(1);
@@ -180,7 +174,7 @@ describe('own code form (pi.flow): the happy path', () => {
 
   it('sends a worker bearer token on /flows calls only when configured (PINGONE_FLOWS_BEARER)', async () => {
     const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ deps: { fetch: recorder.fetch } });
     // Same emulator, now with the worker configured for /flows.
     const { createApp } = await import('../../src/app.js');
     const { createLogger } = await import('../../src/log.js');
@@ -200,7 +194,7 @@ describe('own code form (pi.flow): the happy path', () => {
   });
 
   it('a double-submitted code approves exactly once', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const page = await agent.get('/approvals/otp');
@@ -215,7 +209,7 @@ describe('own code form (pi.flow): the happy path', () => {
   });
 
   it('replaying the code, the back button and a second tab cannot approve twice', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const page = await agent.get('/approvals/otp');
@@ -237,7 +231,7 @@ describe('own code form (pi.flow): the happy path', () => {
   });
 
   it('GET /healthz reports the mode and the store', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -251,7 +245,7 @@ describe('own code form (pi.flow): the happy path', () => {
 
 describe('GET /healthz', () => {
   it('answers 503 when the approval store is not healthy', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const { createApp } = await import('../../src/app.js');
     const { MemoryApprovalStore } = await import('../../src/approval/approval-store.js');
     const broken = new MemoryApprovalStore();
@@ -269,7 +263,7 @@ describe('GET /healthz', () => {
 
 describe('behind an https BASE_URL', () => {
   it('trusts the configured proxy, marks the session cookie Secure and sends HSTS', async () => {
-    t = await startTestApp({ baseUrl: 'https://bank.example' });
+    const t = await appForTest({ baseUrl: 'https://bank.example' });
     const { createApp } = await import('../../src/app.js');
     const { createLogger } = await import('../../src/log.js');
     const app = createApp({
@@ -285,9 +279,9 @@ describe('behind an https BASE_URL', () => {
   });
 });
 
-async function approveFor(agent: Agent, payee: string) {
+async function approveFor(t: TestApp, agent: Agent, payee: string) {
   await submitTransfer(agent, { amount: '12.00', currency: 'EUR', payee });
-  return submitCode(agent, latestOtp(t!.emulator));
+  return submitCode(agent, latestOtp(t.emulator));
 }
 
 const payees = (res: request.Response) =>
@@ -295,11 +289,11 @@ const payees = (res: request.Response) =>
 
 describe('GET /approvals', () => {
   it('shows a browser its own approvals only; nothing without a cookie; all for the operator', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const alice = request.agent(t.app);
     const bob = request.agent(t.app);
-    await approveFor(alice, 'Alice Payee Ltd');
-    await approveFor(bob, 'Bob Payee Ltd');
+    await approveFor(t, alice, 'Alice Payee Ltd');
+    await approveFor(t, bob, 'Bob Payee Ltd');
     const json = { accept: 'application/json' };
     expect(payees(await alice.get('/approvals').set(json))).toEqual(['Alice Payee Ltd']);
     expect(payees(await bob.get('/approvals').set(json))).toEqual(['Bob Payee Ltd']);
@@ -322,7 +316,7 @@ describe('GET /approvals', () => {
   });
 
   it('pages the operator through every approval with `next`; a forged cursor is a 400', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const base = Date.UTC(2026, 10, 29, 9, 0, 0);
     for (let i = 0; i < 45; i++) {
       await t.approvals.createIfAbsent({
@@ -362,7 +356,7 @@ describe('GET /approvals', () => {
 
 describe('session id', () => {
   it('is rotated when the approval completes: the id used during the flow stops working', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     const during = /txa\.sid=([^;]+)/.exec(String(started.headers['set-cookie']))![1]!;

@@ -1,24 +1,18 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   csrfOf,
   latestOtp,
-  startTestApp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
-  type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 describe('POST /approvals: the form', () => {
   it('answers 400 with the form, field errors and the typed values; PingOne is not called', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const res = await submitTransfer(agent, {
       amount: '12.345',
@@ -36,7 +30,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('gives JSON clients {error: {code, message, fields}}', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const page = await agent.get('/');
     const res = await agent
@@ -52,7 +46,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('refuses a wrong CSRF token with a 403 page (and JSON for JSON clients)', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await agent.get('/');
     const res = await agent
@@ -73,7 +67,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('sends a POST without a session (expired, or a foreign cookie) back to the start with an explanation', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app)
       .post('/approvals')
       .type('form')
@@ -95,7 +89,7 @@ describe('POST /approvals: the form', () => {
   });
 
   it('sends the code page and the result page without a flow back to the start', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     for (const path of ['/approvals/otp', '/approvals/result']) {
       const res = await request(t.app).get(path);
       expect(res.status).toBe(303);
@@ -106,10 +100,8 @@ describe('POST /approvals: the form', () => {
 
 describe('POST /approvals/otp: codes', () => {
   it('a wrong code re-renders with 422 and the attempts left; the right one then approves', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     const wrong = await submitCode(agent, wrongCode(otp));
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('That code is not right');
@@ -129,7 +121,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('a code that is not 6-10 digits is a 400 on the same form; the flow stays usable', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const bad = await submitCode(agent, '12ab');
@@ -140,10 +132,8 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('too many wrong codes: not approved, locked, nothing recorded', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const last = await submitCode(agent, wrongCode(otp));
@@ -160,7 +150,7 @@ describe('POST /approvals/otp: codes', () => {
   it('a flow PingOne forgot (404) says the code expired, keeps the transfer, and a new code approves it', async () => {
     // The app's clock moves with the emulator's: its request JWTs and token checks stay current.
     let offset = 0;
-    t = await startTestApp({ deps: { now: () => new Date(Date.now() + offset) } });
+    const t = await appForTest({ deps: { now: () => new Date(Date.now() + offset) } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const stale = latestOtp(t.emulator);
@@ -184,10 +174,8 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('a code past its lifetime is "expired" too, with a new code offered', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     t.emulator.handle.advanceTime(6 * 60 * 1000);
     await submitCode(agent, otp);
     const result = await agent.get('/approvals/result');
@@ -197,7 +185,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('"send a new code" starts a new flow; the old code no longer works', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const old = latestOtp(t.emulator);
@@ -216,7 +204,7 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('cancel: not approved (declined), and the flow is gone', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const page = await agent.get('/approvals/otp');
@@ -237,12 +225,10 @@ describe('POST /approvals/otp: codes', () => {
   });
 
   it('limits code submissions per browser (429 page with Retry-After)', async () => {
-    t = await startTestApp({
+    const t = await appForTest({
       deps: { rateLimits: { code: { browser: { limit: 2, windowMs: 60_000 } } } },
     });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const limited = await submitCode(agent, otp);
@@ -255,7 +241,7 @@ describe('POST /approvals/otp: codes', () => {
 
 describe('unknown routes', () => {
   it('answer a 404 page, or JSON for JSON clients', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const page = await request(t.app).get('/no/such/page');
     expect(page.status).toBe(404);
     expect(page.text).toContain('Page not found');
@@ -265,7 +251,7 @@ describe('unknown routes', () => {
   });
 
   it('/callback is not served in own mode', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app).get('/callback?code=x&state=y');
     expect(res.status).toBe(404);
     expect(res.text).toContain('NOT_AVAILABLE_IN_MODE');

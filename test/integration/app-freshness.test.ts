@@ -1,24 +1,18 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  TRANSFER,
+  appForTest,
   completeHostedSignOn,
   csrfOf,
   latestOtp,
   recordingFetch,
-  startTestApp,
   submitCode,
   submitTransfer,
-  TRANSFER,
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 /** The app's clock and the emulator's, moved together (request JWTs and token checks stay current). */
 function movingClock() {
@@ -63,7 +57,7 @@ function tokenRejections(app: TestApp) {
 describe('freshness: an approval rests on an authentication made for it', () => {
   it('authorize sends max_age=0, in the query and inside the signed request object', async () => {
     const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ deps: { fetch: recorder.fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const authorize = recorder.calls.find((c) => c.url.includes('/as/authorize'))!;
@@ -78,7 +72,7 @@ describe('freshness: an approval rests on an authentication made for it', () => 
 
   it('hosted: a second approval in the same browser needs a new code, although PingOne’s session cookie is sent', async () => {
     const clock = movingClock();
-    t = await startTestApp({ approvalUi: 'hosted', deps: { now: clock.now } });
+    const t = await appForTest({ approvalUi: 'hosted', deps: { now: clock.now } });
     const { agent, browserAtPingOne } = await approveHostedOnce(t);
 
     clock.advance(t, 60_000);
@@ -95,7 +89,7 @@ describe('freshness: an approval rests on an authentication made for it', () => 
 
   it('hosted, PingOne answering from the earlier sign-on anyway: the old auth_time is refused, nothing recorded', async () => {
     const clock = movingClock();
-    t = await startTestApp({
+    const t = await appForTest({
       approvalUi: 'hosted',
       variants: { ignoreReauthentication: true },
       deps: { now: clock.now },
@@ -124,7 +118,7 @@ describe('freshness: an approval rests on an authentication made for it', () => 
   });
 
   it('own form: the server never sends PingOne’s session cookies to authorize, so each approval texts a code', async () => {
-    t = await startTestApp({ variants: { ignoreReauthentication: true } });
+    const t = await appForTest({ variants: { ignoreReauthentication: true } });
     const agent = request.agent(t.app);
     for (const payee of [TRANSFER.payee, 'Second Payee Ltd']) {
       const started = await submitTransfer(agent, { ...TRANSFER, payee });

@@ -1,22 +1,18 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryApprovalStore } from '../../src/approval/approval-store.js';
 import type { StoreHealth } from '../../src/approval/approval-store.js';
 import { HEALTH_LOG_INTERVAL_MS } from '../../src/http/health-check.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { appForFile } from '../helpers/app.js';
 
 /** What a failing SQLite file says: a path on the server, which no visitor should learn. */
 const DETAIL = 'SQLITE_CANTOPEN: unable to open /srv/bank/data/store.sqlite';
 
-let t: TestApp;
 let health: StoreHealth = { ok: false, kind: 'sqlite', detail: DETAIL };
 let clock = Date.parse('2026-12-01T12:00:00Z');
-beforeAll(async () => {
-  const approvals = new MemoryApprovalStore();
-  approvals.health = async () => health;
-  t = await startTestApp({ deps: { approvals, now: () => new Date(clock) } });
-});
-afterAll(() => t?.close());
+const approvals = new MemoryApprovalStore();
+approvals.health = async () => health;
+const t = await appForFile({ deps: { approvals, now: () => new Date(clock) } });
 
 const healthLines = () =>
   t.logs

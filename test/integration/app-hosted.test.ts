@@ -1,23 +1,16 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   completeHostedSignOn,
   csrfOf,
   latestOtp,
-  startTestApp,
   submitTransfer,
-  type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => {
   it('redirects to authorize (response_mode=query), and GET /callback approves once', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     expect(started.status).toBe(303);
@@ -54,7 +47,7 @@ describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => 
   });
 
   it('a callback with a foreign state or without a session never approves', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     const callback = await completeHostedSignOn(started.headers.location!, latestOtp, t.emulator);
@@ -76,7 +69,7 @@ describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => 
   });
 
   it('GET /callback with a wrong or missing state leaves the flow intact: the real redirect then approves once', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     // Links any site can make the browser follow while PingOne's page is open.
@@ -105,7 +98,7 @@ describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => 
   });
 
   it('PingOne answering error=access_denied is "not approved"', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     const state = new URL(started.headers.location!).searchParams.get('state');
@@ -116,7 +109,7 @@ describe('APPROVAL_UI=hosted: PingOne collects the code on its own page', () => 
   });
 
   it('the code form is not served in hosted mode', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const res = await request(t.app).get('/approvals/otp');
     expect(res.status).toBe(404);
   });

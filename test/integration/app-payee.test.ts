@@ -1,26 +1,13 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { measureSms } from '../../src/approval/sms-encoding.js';
-import {
-  csrfOf,
-  latestOtp,
-  startTestApp,
-  submitCode,
-  submitTransfer,
-  type TestApp,
-} from '../helpers/app.js';
+import { appForTest, csrfOf, latestOtp, submitCode, submitTransfer } from '../helpers/app.js';
 
 /**
  * The payee over HTTP, against the real emulator: what the form refuses (and keeps for the
  * person to correct), what the SMS, the pages and the record carry when it is accepted, and the
  * SMS preview the approve page shows before anything is sent.
  */
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
 const TRANSFER = { amount: '250.00', currency: 'EUR' };
 const POLISH = 'Przedsiębiorstwo Handlowo-Usługowe Żółć Sp. z o.o.';
 
@@ -36,7 +23,7 @@ function formOf(html: string) {
 
 describe('POST /approvals: the payee', () => {
   it('refuses an invisible filler on the form, naming it and where, and keeps the field', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const res = await submitTransfer(agent, { ...TRANSFER, payee: 'Bob \u3164?' });
     expect(res.status).toBe(400);
@@ -58,7 +45,7 @@ describe('POST /approvals: the payee', () => {
     ['a fake code', 'Bob Ltd? Code: 000000. Ignore next', 'the word “Code”'],
     ['as many digits as the code', 'Bob Ltd 000000', '6 or more digits in a row'],
   ])('refuses %s, for a JSON client as {error: {code, fields}}', async (_, payee, message) => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const csrf = csrfOf((await agent.get('/')).text);
     const res = await agent
@@ -73,7 +60,7 @@ describe('POST /approvals: the payee', () => {
   });
 
   it('sends, shows and records the normalized payee: NFC, one space for every run', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     const typed = '\u00a0Zoe\u0308\u2003\u2003Mu\u0308ller   GmbH\u3000';
     const payee = 'Zoë Müller GmbH';
@@ -90,17 +77,16 @@ describe('POST /approvals: the payee', () => {
   });
 
   it('SMS_MAX_SEGMENTS=1 refuses a payee that needs a second SMS part; the default 2 sends it', async () => {
-    t = await startTestApp({ env: { SMS_MAX_SEGMENTS: '1' } });
-    const one = await submitTransfer(request.agent(t.app), { ...TRANSFER, payee: POLISH });
+    const narrow = await appForTest({ env: { SMS_MAX_SEGMENTS: '1' } });
+    const one = await submitTransfer(request.agent(narrow.app), { ...TRANSFER, payee: POLISH });
     expect(one.status).toBe(400);
     expect(formOf(one.text).fieldError).toBe(
       'With this payee the SMS takes 2 messages (UCS-2: “ę” is not in the GSM alphabet); at most 1 are sent. Shorten it by 16 characters.',
     );
     expect(formOf(one.text).value).toBe(POLISH);
-    expect(t.emulator.handle.sms()).toHaveLength(0);
-    await t.close();
+    expect(narrow.emulator.handle.sms()).toHaveLength(0);
 
-    t = await startTestApp();
+    const t = await appForTest();
     expect(
       (await submitTransfer(request.agent(t.app), { ...TRANSFER, payee: POLISH })).status,
     ).toBe(303);
@@ -112,7 +98,7 @@ describe('POST /approvals: the payee', () => {
 
 describe('the SMS preview: how the SMS will travel, before it is sent', () => {
   it('GET / shows the demo transfer’s SMS, encoding, length and segments, without script', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const page = await request(t.app).get('/');
     expect(page.text).toContain(
       '<p class="sms-preview-text" id="sms-preview-text">Approve 250.00 EUR to Bob Example Ltd? Code: ••••••</p>',
@@ -126,7 +112,7 @@ describe('the SMS preview: how the SMS will travel, before it is sent', () => {
   });
 
   it('the form re-rendered for another field shows no preview until the whole transfer can go', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await submitTransfer(request.agent(t.app), {
       amount: 'abc',
       currency: 'EUR',
@@ -143,7 +129,7 @@ describe('the SMS preview: how the SMS will travel, before it is sent', () => {
   });
 
   it('GET /approvals/sms-preview measures with the form’s own rules, and stores no session', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const ok = await request(t.app)
       .get('/approvals/sms-preview')
       .query({ ...TRANSFER, payee: 'Zoë Müller GmbH' })

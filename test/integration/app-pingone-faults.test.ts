@@ -1,14 +1,14 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.js';
 import {
+  appForFile,
+  appForTest,
   csrfOf,
   latestOtp,
-  startTestApp,
   submitCode,
   submitTransfer,
   type Agent,
-  type TestApp,
 } from '../helpers/app.js';
 
 /**
@@ -16,15 +16,9 @@ import {
  * 502/503 page that names the step and PingOne's error id, records nothing, and the retry it
  * offers works once PingOne is back.
  */
-let t: TestApp;
-beforeAll(async () => {
-  // A per-call timeout short enough that latency faults trip it without long waits, and long
-  // enough that a healthy call on two busy cores (the whole suite in parallel) never does.
-  t = await startTestApp({ timeoutMs: 1_000 });
-});
-afterAll(async () => {
-  await t.close();
-});
+// A per-call timeout short enough that latency faults trip it without long waits, and long
+// enough that a healthy call on two busy cores (the whole suite in parallel) never does.
+const t = await appForFile({ timeoutMs: 1_000 });
 
 type Step = 'authorize' | 'otp.check' | 'resume' | 'token';
 
@@ -194,24 +188,20 @@ describe('PingOne faults: a 502/503 page naming the step, nothing recorded, the 
 
 describe('retries', () => {
   it('a single 503 on resume (a safe GET) is retried behind the page; authorize (sends an SMS) is not', async () => {
-    const app = await startTestApp({ deps: { retry: { maxAttempts: 2, baseDelayMs: 1 } } });
-    try {
-      const env = app.emulator.environmentId;
-      const agent = request.agent(app.app);
-      app.emulator.handle.addFault({ path: `/${env}/as/authorize`, status: 503, count: 1 });
-      expect((await submitTransfer(agent)).status).toBe(502);
-      expect(app.emulator.handle.sms()).toHaveLength(0);
+    const app = await appForTest({ deps: { retry: { maxAttempts: 2, baseDelayMs: 1 } } });
+    const env = app.emulator.environmentId;
+    const agent = request.agent(app.app);
+    app.emulator.handle.addFault({ path: `/${env}/as/authorize`, status: 503, count: 1 });
+    expect((await submitTransfer(agent)).status).toBe(502);
+    expect(app.emulator.handle.sms()).toHaveLength(0);
 
-      const fresh = request.agent(app.app);
-      await submitTransfer(fresh);
-      app.emulator.handle.addFault({ path: `/${env}/as/resume`, status: 503, count: 1 });
-      const res = await submitCode(fresh, latestOtp(app.emulator));
-      expect(res.headers.location).toBe('/approvals/result');
-      expect((await fresh.get('/approvals/result')).text).toContain('Transfer approved');
-      const resumes = app.emulator.handle.requests().filter((r) => r.path.endsWith('/as/resume'));
-      expect(resumes.map((r) => r.status)).toEqual([503, 200]);
-    } finally {
-      await app.close();
-    }
+    const fresh = request.agent(app.app);
+    await submitTransfer(fresh);
+    app.emulator.handle.addFault({ path: `/${env}/as/resume`, status: 503, count: 1 });
+    const res = await submitCode(fresh, latestOtp(app.emulator));
+    expect(res.headers.location).toBe('/approvals/result');
+    expect((await fresh.get('/approvals/result')).text).toContain('Transfer approved');
+    const resumes = app.emulator.handle.requests().filter((r) => r.path.endsWith('/as/resume'));
+    expect(resumes.map((r) => r.status)).toEqual([503, 200]);
   });
 });

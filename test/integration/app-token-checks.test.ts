@@ -1,20 +1,13 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   latestOtp,
   recordingFetch,
-  startTestApp,
   submitCode,
   submitTransfer,
-  type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 /** Replaces a JSON response body, keeping status and headers (tampering with what PingOne said). */
 async function rewriteJson(
@@ -40,7 +33,7 @@ describe('token and ID token checks', () => {
           .sign(privateKey);
       });
     };
-    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const res = await submitCode(agent, latestOtp(t.emulator));
@@ -62,7 +55,7 @@ describe('token and ID token checks', () => {
         if (embedded?.user) embedded.user.id = '00000000-0000-4000-8000-000000000000';
       });
     };
-    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     await submitCode(agent, latestOtp(t.emulator));
@@ -80,7 +73,7 @@ describe('token and ID token checks', () => {
         (body.authorizeResponse as { code: string }).code = 'not-a-real-code';
       });
     };
-    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     await submitCode(agent, latestOtp(t.emulator));
@@ -108,7 +101,7 @@ describe('token and ID token checks', () => {
       }
       return recordingFetch().fetch(input, init);
     };
-    t = await startTestApp({ deps: { fetch: literalServer } });
+    const t = await appForTest({ deps: { fetch: literalServer } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     await submitCode(agent, latestOtp(t.emulator));

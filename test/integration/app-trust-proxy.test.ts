@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAppProcess } from '../../scripts/soak/app-process.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 
 /**
  * BASE_URL https, the app itself on plain HTTP (as behind a TLS-terminating proxy, or by
  * mistake without one). The app as its own process, JSON logs.
  */
-let pingone: ProvisionedEmulator;
-
-beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-});
-afterAll(async () => {
-  await pingone?.emulator.close();
-});
+const pingone = await pingoneForFile();
 
 async function cookieOf(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}/`, { headers });

@@ -1,41 +1,31 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { onApprovalEvent, type ApprovalEvent } from '../../src/approval/approval-events.js';
 import {
+  appForTest,
   csrfOf,
   latestOtp,
-  startTestApp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
-  type TestApp,
 } from '../helpers/app.js';
 
 /**
  * The approval core's `approval.event` channel, heard as any subscriber hears it, over real
  * approvals against the emulator: what happened, in order, with the workflow's step numbers.
  */
-let t: TestApp | undefined;
-let stop: (() => void) | undefined;
-afterEach(async () => {
-  stop?.();
-  await t?.close();
-  t = undefined;
-});
-
 function listen(): ApprovalEvent[] {
   const events: ApprovalEvent[] = [];
-  stop = onApprovalEvent(undefined, (event) => events.push(event));
+  onTestFinished(onApprovalEvent(undefined, (event) => events.push(event)));
   return events;
 }
 
 describe('approval.event', () => {
   it('one approval with a wrong code: every event in order, with its step, transfer and request', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const events = listen();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const { agent, otp } = await startedApproval(t);
     expect((await submitCode(agent, wrongCode(otp))).status).toBe(422);
     const done = await submitCode(agent, otp);
     expect(done.headers.location).toBe('/approvals/result');
@@ -82,7 +72,7 @@ describe('approval.event', () => {
   });
 
   it('a subscriber that throws fails neither the approval nor the process', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const events = listen();
     const off = onApprovalEvent(undefined, () => {
       throw new Error('a broken subscriber');
@@ -99,7 +89,7 @@ describe('approval.event', () => {
   });
 
   it('PingOne failing: pingone-failed at its step; transient settles nothing, a refusal settles failed', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const events = listen();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
@@ -138,7 +128,7 @@ describe('approval.event', () => {
   });
 
   it('cancelled on the code page: settled declined, reason cancelled', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const events = listen();
     const agent = request.agent(t.app);
     await submitTransfer(agent);

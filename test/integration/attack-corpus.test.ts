@@ -1,16 +1,15 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../src/http/rate-limit.js';
 import {
   TRANSFER,
+  appForFile,
   csrfOf,
   latestOtp,
-  startTestApp,
   submitCode,
   submitTransfer,
   wrongCode,
   type Agent,
-  type TestApp,
 } from '../helpers/app.js';
 import { DECEPTIVE_PAYEES } from '../helpers/bad-input-corpus.js';
 import { AS_OPERATOR } from '../helpers/durable-app.js';
@@ -21,11 +20,7 @@ import { AS_OPERATOR } from '../helpers/durable-app.js';
  * production rate limits here. Each case says what must hold: no approval that PingOne did not
  * give, no second approval, no SMS for nothing, no one else's data, never a 5xx.
  */
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ deps: { rateLimits: DEFAULT_RATE_LIMITS } });
-});
-afterAll(() => t?.close());
+const t = await appForFile({ deps: { rateLimits: DEFAULT_RATE_LIMITS } });
 
 const sent = () => t.emulator.handle.sms().length;
 const recorded = async (payee: string) =>
@@ -206,13 +201,8 @@ describe('attack corpus: the emulator beside the app (embedded mode shares the p
  * Issue 24: payees that would read one way on the page and another in the SMS or the record.
  * An app of its own: the flow abuses above use up the production SMS limits of this address.
  */
+const own = await appForFile();
 describe('attack corpus: payees that do not read as what they are', () => {
-  let own: TestApp;
-  beforeAll(async () => {
-    own = await startTestApp();
-  });
-  afterAll(() => own?.close());
-
   it('each is refused with 400 INVALID_INPUT naming what is wrong: no SMS, no row, no 5xx', async () => {
     const answers = [];
     for (const payee of DECEPTIVE_PAYEES) {
@@ -241,13 +231,8 @@ describe('attack corpus: payees that do not read as what they are', () => {
  * must not count against anyone's limits either; the first page stores nothing for them. An app
  * of its own, with the production limits, so that the blocks above do not share its counters.
  */
+const flood = await appForFile({ deps: { rateLimits: DEFAULT_RATE_LIMITS } });
 describe('attack corpus: cookieless floods', () => {
-  let flood: TestApp;
-  beforeAll(async () => {
-    flood = await startTestApp({ deps: { rateLimits: DEFAULT_RATE_LIMITS } });
-  });
-  afterAll(() => flood?.close());
-
   it('100 cookieless GET / set no session cookie', async () => {
     for (let i = 0; i < 100; i++) {
       const page = await request(flood.app).get('/');

@@ -1,33 +1,24 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { onCall, type CallEvent } from '../../src/pingone/call-events.js';
 import {
+  appForTest,
   latestOtp,
   recordingFetch,
-  startTestApp,
   submitCode,
   submitTransfer,
-  type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-let stop: (() => void) | undefined;
-afterEach(async () => {
-  stop?.();
-  await t?.close();
-  t = undefined;
-});
 
 function listen(): CallEvent[] {
   const events: CallEvent[] = [];
-  stop = onCall(undefined, (event) => events.push(event));
+  onTestFinished(onCall(undefined, (event) => events.push(event)));
   return events;
 }
 
 describe('pingone.call: one event per call, from the one call path', () => {
   it('an approval publishes authorize, otp.check, resume, discovery, token and jwks, each naming the transfer', async () => {
     const events = listen();
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     const done = await submitCode(agent, latestOtp(t.emulator));
@@ -71,7 +62,7 @@ describe('pingone.call: one event per call, from the one call path', () => {
       body.authorizeResponse.code = 'not-a-real-code';
       return Response.json(body, { status: 200, headers: response.headers });
     };
-    t = await startTestApp({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     await submitCode(agent, latestOtp(t.emulator));
@@ -83,7 +74,7 @@ describe('pingone.call: one event per call, from the one call path', () => {
   it('a JWKS that PingOne cannot serve fails the token step as PingOne’s fault, retried once, nothing recorded', async () => {
     const events = listen();
     // The app's own retry policy (the test helper turns retries off).
-    t = await startTestApp({ deps: { retry: { maxAttempts: 2, baseDelayMs: 10 } } });
+    const t = await appForTest({ deps: { retry: { maxAttempts: 2, baseDelayMs: 10 } } });
     const env = t.config.pingone!.environmentId;
     t.emulator.handle.addFault({ path: `/${env}/as/jwks`, method: 'GET', status: 503, count: 2 });
     const agent = request.agent(t.app);
@@ -101,7 +92,7 @@ describe('pingone.call: one event per call, from the one call path', () => {
 
   it('two approvals at once: each token call names its own transfer and request (AsyncLocalStorage)', async () => {
     const events = listen();
-    t = await startTestApp();
+    const t = await appForTest();
     const first = request.agent(t.app);
     const second = request.agent(t.app);
     await submitTransfer(first);
@@ -128,7 +119,7 @@ describe('pingone.call: one event per call, from the one call path', () => {
 
   it('discovery runs once for every approval, and again after it failed', async () => {
     const events = listen();
-    t = await startTestApp();
+    const t = await appForTest();
     const env = t.config.pingone!.environmentId;
     const path = `/${env}/as/.well-known/openid-configuration`;
     t.emulator.handle.addFault({ path, method: 'GET', status: 503, count: 1 });

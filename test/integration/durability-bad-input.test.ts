@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { XSS_PAYLOADS, badRequestCorpus, type BadRequest } from '../helpers/bad-input-corpus.js';
 import { AS_OPERATOR, listenApp, type ListeningApp } from '../helpers/durable-app.js';
 
@@ -16,13 +13,12 @@ import { AS_OPERATOR, listenApp, type ListeningApp } from '../helpers/durable-ap
  * A generated corpus of malformed and hostile requests against one instance on the SQLite store:
  * no 5xx, no stack trace, no payload reflected unescaped, and no approval recorded by any of it.
  */
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let stores: Stores;
 let app: ListeningApp;
 let dataDir: string;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   dataDir = mkdtempSync(join(tmpdir(), 'txa-bad-input-'));
   stores = await createStores({ kind: 'sqlite', dataDir });
   app = await listenApp(pingone.env, stores);
@@ -31,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await stores?.close();
-  await pingone?.emulator.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -10,10 +10,7 @@ import {
   uniqueTransfer,
 } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { AS_OPERATOR, listenApp, type ListeningApp } from '../helpers/durable-app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -23,14 +20,13 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
  * authorize, otp.check, resume and token) is test/integration/app-pingone-faults.test.ts; here:
  * Redis lost at runtime, and a PingOne fault whose retry lands on the other instance.
  */
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let redis: RedisTestServer;
 let proxy: TcpProxy;
 const stores: Stores[] = [];
 const apps: ListeningApp[] = [];
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   redis = await startRedisServer({ own: true });
   proxy = await startTcpProxy(Number(new URL(redis.url).port));
   for (let i = 0; i < 2; i++) {
@@ -49,7 +45,6 @@ afterAll(async () => {
   for (const s of stores) await s.close();
   await proxy?.close();
   await redis?.stop();
-  await pingone?.emulator.close();
 });
 
 const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));

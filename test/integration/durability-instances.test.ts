@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalStore } from '../../src/approval/approval-store.js';
-import { createStores, type Stores } from '../../src/store/create-stores.js';
+import { createStores } from '../../src/store/create-stores.js';
 import {
   approveTransfer,
   otpFromOutbox,
@@ -11,12 +11,8 @@ import {
   type ApprovalRun,
 } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { redisInstancesForFile } from '../helpers/redis-instances.js';
 import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
-import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 
 /**
  * Several instances behind a load balancer: two in-process apps, each with its own Redis
@@ -24,37 +20,16 @@ import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.
  * any request; a real redis-server (started by the helper on a free loopback port) holds
  * sessions and approvals.
  */
-let pingone: ProvisionedEmulator;
-let redis: RedisTestServer;
-const stores: Stores[] = [];
-const apps: ListeningApp[] = [];
-let a: ListeningApp;
-let b: ListeningApp;
-let approvalsA: ApprovalStore;
+const { pingone, stores, apps } = await redisInstancesForFile(2);
+const [a, b] = apps as [ListeningApp, ListeningApp];
+const approvalsA = stores[0]!.approvals;
 let dataDir: string;
 
-beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
-  redis = await startRedisServer();
-  for (let i = 0; i < 2; i++) {
-    const s = await createStores({
-      kind: 'redis',
-      redisUrl: redis.url,
-      redisKeyPrefix: redis.keyPrefix,
-    });
-    stores.push(s);
-    apps.push(await listenApp(pingone.env, s));
-  }
-  [a, b] = apps as [ListeningApp, ListeningApp];
-  approvalsA = stores[0]!.approvals;
+beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'txa-instances-'));
 });
 
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  for (const s of stores) await s.close();
-  await redis?.stop();
-  await pingone?.emulator.close();
+afterAll(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

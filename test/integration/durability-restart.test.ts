@@ -7,24 +7,19 @@ import { approveTransfer, otpFromOutbox, uniqueTransfer } from '../../scripts/so
 import { freePort } from '../../scripts/free-port.js';
 import { startAppProcess, spawnApp } from '../../scripts/soak/app-process.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 
 /**
  * The app as its own process (`node --import tsx src/server.ts`) in PingOne mode, pointed at an
  * emulator that lives in the test process: killing the app (SIGKILL, no shutdown code) loses
  * nothing that the SQLite file in DATA_DIR holds, and PingOne's flow lives on at the emulator.
  */
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let dataDir: string;
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   dataDir = mkdtempSync(join(tmpdir(), 'txa-restart-'));
 });
 afterAll(async () => {
-  await pingone?.emulator.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

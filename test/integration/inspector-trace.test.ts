@@ -1,30 +1,24 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createInspector } from '../../src/inspector/inspector.js';
 import type { Trace, TraceStep } from '../../src/inspector/trace.js';
 import { createLogger } from '../../src/log.js';
 import {
+  appForTest,
   csrfOf,
   latestOtp,
-  startTestApp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
   type Agent,
-  type TestApp,
 } from '../helpers/app.js';
 
 /**
  * The inspector (on by default in embedded mode): the timeline on the code and result pages and
  * `GET /approvals/:id/trace.json`, against the real emulator.
  */
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
 async function traceOf(agent: Agent, id: string): Promise<Trace> {
   const res = await agent.get(`/approvals/${id}/trace.json`);
   expect(res.status).toBe(200);
@@ -42,7 +36,7 @@ const field = (step: TraceStep, title: string, name: string) =>
 
 describe('inspector: the happy path', () => {
   it('records every step, shows the timeline on the code and result pages, and serves trace.json', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     expect((await submitTransfer(agent)).status).toBe(303);
 
@@ -182,7 +176,7 @@ describe('inspector: the happy path', () => {
   });
 
   it('never serves a trace to another session, for an unknown id or a malformed one (404)', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const owner = request.agent(t.app);
     await submitTransfer(owner);
     await submitCode(owner, latestOtp(t.emulator));
@@ -215,10 +209,8 @@ describe('inspector: the happy path', () => {
 
 describe('inspector: a wrong code', () => {
   it('shows the failed otp.check with attempts left, then the right code on the same flow', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     const wrong = await submitCode(agent, wrongCode(otp));
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('<li class="tl-step tl-bad"');
@@ -269,7 +261,7 @@ async function traceOfTransfer(agent: Agent): Promise<Trace> {
 
 describe('inspector: PingOne faults', () => {
   it('authorize refused (400): the result page’s timeline shows the failing step with PingOne’s error id', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const errorId = 'e4000000-0000-4000-8000-000000000400';
     t.emulator.handle.addFault({
       path: `/${t.emulator.environmentId}/as/authorize`,
@@ -296,7 +288,7 @@ describe('inspector: PingOne faults', () => {
   });
 
   it('otp.check failing (500): the 502 page, then trace.json shows the failed step, then the retry', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const errorId = 'e5000000-0000-4000-8000-000000000500';
     const agent = request.agent(t.app);
     await submitTransfer(agent);
@@ -333,7 +325,7 @@ describe('inspector: PingOne faults', () => {
   });
 
   it('a resend after a failure continues the same trace with a new flow', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = request.agent(t.app);
     t.emulator.handle.addFault({
       path: `/${t.emulator.environmentId}/as/authorize`,
@@ -369,7 +361,7 @@ describe('inspector: never a secret, OTP, cookie or raw token', () => {
       });
       return res;
     };
-    t = await startTestApp({ deps: { fetch: recording } });
+    const t = await appForTest({ deps: { fetch: recording } });
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
     const sessionCookie = String(started.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
@@ -436,7 +428,7 @@ describe('inspector: never a secret, OTP, cookie or raw token', () => {
 
 describe('inspector: on and off', () => {
   it('INSPECTOR=off: no timeline and no stylesheet on the pages, trace.json is 404', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const app = createApp({
       config: { ...t.config, inspector: false },
       approvals: t.approvals,
@@ -457,7 +449,7 @@ describe('inspector: on and off', () => {
   });
 
   it('real PingOne mode with INSPECTOR=on: the SMS step shows only the masked number, never its text', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const app = createApp({
       config: { ...t.config, mode: 'pingone', inspector: true },
       approvals: t.approvals,
@@ -486,7 +478,7 @@ describe('inspector: on and off', () => {
 
 describe('inspector: hosted mode (APPROVAL_UI=hosted)', () => {
   it('records the redirect to PingOne, the callback, the token and the checks', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const { completeHostedSignOn } = await import('../helpers/app.js');
     const agent = request.agent(t.app);
     const started = await submitTransfer(agent);
@@ -507,7 +499,7 @@ describe('inspector: hosted mode (APPROVAL_UI=hosted)', () => {
 
 describe('inspector: parallel approvals on one phone', () => {
   it('10 approvals at once: each code page and trace.json show its own amount and payee', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const app = t;
     const transfers = Array.from({ length: 10 }, (_, i) => ({
       amount: `${100 + i}.00`,

@@ -1,20 +1,15 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   latestOtp,
-  startTestApp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 const LONG_AGENT = `AuditBrowser/1.0 (${'x'.repeat(300)})`;
 
@@ -31,7 +26,7 @@ function browser(app: TestApp, forwardedFor: string): Agent {
 
 describe('audit trail: wrong codes and recorded approvals name the client', () => {
   it('behind a trusted proxy: clientAddress is the forwarded client, userAgent is cut to 200', async () => {
-    t = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+    const t = await appForTest({ env: { TRUST_PROXY: 'loopback' } });
     const agent = browser(t, '203.0.113.7');
     expect((await submitTransfer(agent)).headers.location).toBe('/approvals/otp');
     const otp = latestOtp(t.emulator);
@@ -49,7 +44,7 @@ describe('audit trail: wrong codes and recorded approvals name the client', () =
   });
 
   it('without TRUST_PROXY a client’s X-Forwarded-For is not believed; the locking code is logged too', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agent = browser(t, '198.51.100.9');
     expect((await submitTransfer(agent)).headers.location).toBe('/approvals/otp');
     const otp = latestOtp(t.emulator);
@@ -66,10 +61,8 @@ describe('audit trail: wrong codes and recorded approvals name the client', () =
 
 describe('the approval’s own lines (an approval.event subscriber)', () => {
   it('one approval: flow.started, otp.wrong, approval.recorded, flow.settled, each with reqId and transferId', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     await submitCode(agent, wrongCode(otp));
     await submitCode(agent, otp);
     const [settled] = events(t, 'flow.settled');
@@ -84,7 +77,7 @@ describe('the approval’s own lines (an approval.event subscriber)', () => {
   });
 
   it('authorize answering a status other than OTP_REQUIRED: flow.settled at warn, with the status', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     t.emulator.handle.addFault({
       path: `/${t.emulator.environmentId}/as/authorize`,
       status: 200,

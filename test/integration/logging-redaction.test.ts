@@ -1,27 +1,21 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  appForTest,
   latestOtp,
   recordingFetch,
-  startTestApp,
+  startedApproval,
   submitCode,
   submitTransfer,
   wrongCode,
-  type TestApp,
 } from '../helpers/app.js';
 import { bodyRecordingFetch, cookieValue, wireSecrets } from '../helpers/wire-secrets.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 describe('logs', () => {
   it('over an approval and two failures: no secret, OTP, cookie, code, verifier, token or request JWT', async () => {
     const recorder = recordingFetch();
     const sent = bodyRecordingFetch(recorder.fetch);
-    t = await startTestApp({ deps: { fetch: sent.fetch } });
+    const t = await appForTest({ deps: { fetch: sent.fetch } });
     const agent = request.agent(t.app);
 
     // An approval with a wrong code first (a failure PingOne answers 400 to).
@@ -97,10 +91,8 @@ describe('logs', () => {
   });
 
   it('an upstream error whose message holds the OTP and the client secret is logged without them', async () => {
-    t = await startTestApp();
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const otp = latestOtp(t.emulator);
+    const t = await appForTest();
+    const { agent, otp } = await startedApproval(t);
     const clientSecret = t.config.pingone!.clientSecret;
     // PingOne (or a proxy in front of it) echoing what it was sent, in fields no path names.
     t.emulator.handle.addFault({
@@ -134,7 +126,7 @@ describe('logs', () => {
 
   it('every flow and token call of one approval carries X-Ping-External-Transaction-ID = the transfer id, and so does its log line', async () => {
     const recorder = recordingFetch();
-    t = await startTestApp({ deps: { fetch: recorder.fetch } });
+    const t = await appForTest({ deps: { fetch: recorder.fetch } });
     const agent = request.agent(t.app);
     await submitTransfer(agent);
     await submitCode(agent, latestOtp(t.emulator));

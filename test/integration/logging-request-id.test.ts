@@ -1,16 +1,10 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { csrfOf, startTestApp, type TestApp } from '../helpers/app.js';
+import { appForTest, csrfOf, type TestApp } from '../helpers/app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 function lines(app: TestApp): Record<string, unknown>[] {
   return app.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -29,7 +23,7 @@ function capture() {
 
 describe('X-Request-Id', () => {
   it('GET /healthz without one: a fresh UUID, echoed and on the request line', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const res = await request(t.app).get('/healthz');
     const id = res.headers['x-request-id'];
     expect(id).toMatch(UUID);
@@ -42,7 +36,7 @@ describe('X-Request-Id', () => {
   });
 
   it('a sane incoming id (a load balancer’s, up to 64 of A-Z a-z 0-9 . _ : -) is kept; a longer or odd one is replaced', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const kept = await request(t.app).get('/').set('X-Request-Id', 'lb-7f3a9c:01');
     expect(kept.headers['x-request-id']).toBe('lb-7f3a9c:01');
     const longest = `a${'1'.repeat(63)}`;
@@ -72,7 +66,7 @@ describe('X-Request-Id', () => {
 
   it('an app whose signal aborted stops observing PingOne calls; its pages still work', async () => {
     const retired = new AbortController();
-    const app = (t = await startTestApp({ deps: { signal: retired.signal } }));
+    const app = await appForTest({ deps: { signal: retired.signal } });
     const approve = async () => {
       const agent = request.agent(app.app);
       const form = await agent.get('/');
@@ -95,7 +89,7 @@ describe('X-Request-Id', () => {
   });
 
   it('POST /approvals: the PingOne call lines carry the id of the request they served, two at once', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const agents = [request.agent(t.app), request.agent(t.app)];
     const pages = await Promise.all(agents.map((a) => a.get('/')));
     const answers = await Promise.all(

@@ -6,21 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { uniquePayee } from '../helpers/unique-payee.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
 
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let app: AppProcess;
 let prometheus: PrometheusServer;
 let metricsUrl: string;
 const payee = uniquePayee();
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   const metricsPort = await freePort();
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   app = await startAppProcess({
@@ -65,7 +61,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prometheus?.stop();
   await app?.stop();
-  await pingone?.emulator.close();
 });
 
 const byStep = (series: Array<{ metric: Record<string, string>; value: number }>) =>

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalStore } from '../../src/approval/approval-store.js';
+import { describe, expect, it } from 'vitest';
 import { otpFromOutbox, uniqueTransfer } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf, type Page } from '../../scripts/soak/browser.js';
 import type { ListeningApp } from '../helpers/durable-app.js';
-import { startRedisInstances, type RedisInstances } from '../helpers/redis-instances.js';
+import { redisInstancesForFile } from '../helpers/redis-instances.js';
 
 /**
  * Races (issue 13, defect 7), over two instances sharing a real redis-server: whichever request
  * loses must show the true outcome, and nothing may text a code or offer a code form for a
  * transfer that is already approved.
  */
-let stack: RedisInstances;
-let a: ListeningApp;
-let b: ListeningApp;
-let approvals: ApprovalStore;
-
-beforeAll(async () => {
-  stack = await startRedisInstances(2);
-  [a, b] = stack.apps as [ListeningApp, ListeningApp];
-  approvals = stack.stores[0]!.approvals;
-});
-
-afterAll(() => stack?.close());
+const stack = await redisInstancesForFile(2);
+const [a, b] = stack.apps as [ListeningApp, ListeningApp];
+const approvals = stack.stores[0]!.approvals;
 
 const sms = () => stack.pingone.emulator.handle.sms(stack.pingone.phone);
 const otpFor = otpFromOutbox(sms);

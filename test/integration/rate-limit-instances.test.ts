@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueTransfer } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import { startRedisInstances, type RedisInstances } from '../helpers/redis-instances.js';
+import { redisInstancesForFile, type RedisInstances } from '../helpers/redis-instances.js';
 
 /**
  * Issue 24, item 3: two instances on one redis-server count against the same address, user and
@@ -17,13 +17,9 @@ const ENV = {
   RATE_LIMIT_SMS_ENVIRONMENT: '7',
 };
 
-let stack: RedisInstances;
-beforeAll(async () => {
-  stack = await startRedisInstances(2, ENV, {
-    approvalSubject: (req: Request) => req.get('x-customer') ?? stack.pingone.env.PINGONE_USERNAME!,
-  });
-}, 60_000);
-afterAll(() => stack?.close());
+const stack: RedisInstances = await redisInstancesForFile(2, ENV, {
+  approvalSubject: (req: Request) => req.get('x-customer') ?? stack.pingone.env.PINGONE_USERNAME!,
+});
 
 let n = 0;
 /** A fresh browser: the form from one instance, sent to the other. */

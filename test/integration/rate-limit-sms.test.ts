@@ -6,10 +6,7 @@ import {
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { uniqueTransfer } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 
@@ -20,21 +17,19 @@ import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.
  */
 const LIMITS = { RATE_LIMIT_SMS: '5/20/30', RATE_LIMIT_CODE: '10/30/60' };
 
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let redis: RedisTestServer;
 const closers: Array<() => Promise<void>> = [];
 
 const sent = () => pingone.emulator.handle.sms(pingone.phone).length;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   redis = await startRedisServer();
 });
 
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
   await redis?.stop();
-  await pingone?.emulator.close();
 });
 
 async function memoryInstance(env: Record<string, string> = {}): Promise<ListeningApp> {

@@ -1,12 +1,6 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { appForTest, type TestApp } from '../helpers/app.js';
 
 const CSP = [
   "default-src 'self'",
@@ -47,7 +41,7 @@ async function everyKindOfResponse(app: TestApp['app']) {
 
 describe('security headers (helmet, per response)', () => {
   it('over http: the strict CSP and helmet’s headers on every kind of response, no HSTS', async () => {
-    t = await startTestApp();
+    const t = await appForTest();
     const responses = await everyKindOfResponse(t.app);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 404, 303, 200]);
     for (const res of responses) {
@@ -59,7 +53,7 @@ describe('security headers (helmet, per response)', () => {
   });
 
   it('with an https BASE_URL: HSTS for a year and upgrade-insecure-requests', async () => {
-    t = await startTestApp({ baseUrl: 'https://bank.example' });
+    const t = await appForTest({ baseUrl: 'https://bank.example' });
     for (const res of await everyKindOfResponse(t.app)) {
       expect(res.headers['content-security-policy']).toBe(`${CSP};upgrade-insecure-requests`);
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
@@ -68,7 +62,7 @@ describe('security headers (helmet, per response)', () => {
   });
 
   it('in hosted mode: form-action also allows the issuer, whose page the approve form redirects to', async () => {
-    t = await startTestApp({ approvalUi: 'hosted' });
+    const t = await appForTest({ approvalUi: 'hosted' });
     const res = await request(t.app).get('/');
     const origin = new URL(t.emulator.url).origin;
     expect(res.headers['content-security-policy']).toContain(`form-action 'self' ${origin}`);

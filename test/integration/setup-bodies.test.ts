@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { desiredNames } from '../../src/provisioning/desired-names.js';
 import { desiredDevicePolicy } from '../../src/provisioning/steps/device.js';
@@ -21,9 +21,7 @@ const names = desiredNames(PREFIX);
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 describe('setup bodies on the wire', () => {

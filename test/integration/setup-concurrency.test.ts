@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { provision } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
@@ -7,9 +7,7 @@ import { maxInFlight, provisionInput, sequentialDepth } from './setup-helpers.js
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 const input = () => provisionInput(emu, { username: 'concurrency-demo', prefix: 'Concurrency' });

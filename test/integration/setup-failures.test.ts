@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { provision } from '../../src/provisioning/provision.js';
 import { startTestEmulator } from '../helpers/emulator.js';
@@ -11,9 +11,7 @@ const ARGS = ['--phone', PHONE, '--prefix', PREFIX];
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 const envPrefix = () => `/v1/environments/${emu.environmentId}`;

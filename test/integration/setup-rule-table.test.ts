@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { MANAGEMENT_RULES, type ManagementResource } from '../../src/emulator/management-rules.js';
 import { validateManagementBody } from '../../src/emulator/validate-management-body.js';
@@ -46,9 +46,7 @@ const writesOf = (calls: WireCall[]) =>
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 describe('setup bodies against the emulator rule table', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { listNamed, setupEnv, tempEnvPath } from './setup-helpers.js';
@@ -11,9 +11,7 @@ const SCRIPT = new URL('../../scripts/setup.ts', import.meta.url).pathname;
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 interface Spawned {

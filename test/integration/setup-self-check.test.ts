@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { recordingFetch, setup, setupEnv, tempEnvPath } from './setup-helpers.js';
@@ -8,9 +8,7 @@ const ARGS = ['--phone', '+15125201234', '--prefix', 'CheckTest'];
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 describe('the self-check reads back what the table rows check', () => {

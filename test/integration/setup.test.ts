@@ -1,5 +1,5 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
@@ -18,9 +18,7 @@ const ARGS = ['--phone', PHONE, '--prefix', PREFIX];
 let emu: RunningEmulator;
 beforeEach(async () => {
   emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await emu.close();
+  return () => emu.close();
 });
 
 const writes = () =>

@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppProcess } from '../../scripts/soak/app-process.js';
 import { Browser } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
 
 /**
@@ -15,17 +12,15 @@ import { SQLITE_FILE_NAME } from '../../src/store/open-sqlite-database.js';
  * read it. The app runs as its own process with the usual umask 022, which would leave new files
  * 0644 in a 0755 folder.
  */
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let root: string;
 const oldUmask = process.umask(0o022);
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   root = mkdtempSync(join(tmpdir(), 'txa-modes-'));
 });
 afterAll(async () => {
   process.umask(oldUmask);
-  await pingone?.emulator.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

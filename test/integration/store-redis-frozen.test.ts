@@ -6,10 +6,7 @@ import {
   uniqueTransfer,
 } from '../../scripts/soak/approve.js';
 import { Browser, csrfOf, type Page } from '../../scripts/soak/browser.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { createStores, type Stores } from '../../src/store/create-stores.js';
 import { listenApp, type ListeningApp } from '../helpers/durable-app.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
@@ -23,14 +20,13 @@ const DEADLINE_MS = 1_500;
 /** A request that hangs fails the test here instead of at vitest's timeout. */
 const GIVE_UP_MS = 20_000;
 
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let redis: RedisTestServer;
 let stores: Stores;
 let app: ListeningApp;
 let frozen = false;
 
 beforeAll(async () => {
-  pingone = await startProvisionedEmulator();
   redis = await startRedisServer({ own: true });
   stores = await createStores({
     kind: 'redis',
@@ -46,7 +42,6 @@ afterAll(async () => {
   await app?.close();
   await stores?.close();
   await redis?.stop();
-  await pingone?.emulator.close();
 });
 
 const otpFor = otpFromOutbox(() => pingone.emulator.handle.sms(pingone.phone));

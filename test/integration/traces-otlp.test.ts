@@ -7,10 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
-import {
-  startProvisionedEmulator,
-  type ProvisionedEmulator,
-} from '../../scripts/soak/provisioned-emulator.js';
+import { pingoneForFile } from '../helpers/emulator-apps.js';
 import { uniquePayee } from '../helpers/unique-payee.js';
 import {
   startOtlpReceiver,
@@ -23,14 +20,13 @@ const CLIENT = 3;
 const ERROR = 2;
 
 let receiver: OtlpReceiver;
-let pingone: ProvisionedEmulator;
+const pingone = await pingoneForFile();
 let app: AppProcess;
 /** Every code and cookie the test saw: none may reach a span. */
 const secrets = new Set<string>();
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  pingone = await startProvisionedEmulator();
   app = await startAppProcess({
     ...pingone.env,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -41,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await pingone?.emulator.close();
   await receiver?.close();
 });
 
