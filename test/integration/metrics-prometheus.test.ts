@@ -6,15 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
+import { startApproval, uniqueTransfer } from '../../scripts/soak/approve.js';
 import { pingoneForFile } from '../helpers/emulator-apps.js';
-import { uniquePayee } from '../helpers/unique-payee.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
 
 const pingone = await pingoneForFile();
 let app: AppProcess;
 let prometheus: PrometheusServer;
 let metricsUrl: string;
-const payee = uniquePayee();
+const transfer = uniqueTransfer(1);
+const { payee } = transfer;
 
 beforeAll(async () => {
   const metricsPort = await freePort();
@@ -29,15 +30,7 @@ beforeAll(async () => {
   await prometheus.waitFor('up{job="txapproval"}', (s) => s[0]?.value === 1);
 
   const browser = new Browser(app.url);
-  const form = await browser.get('/');
-  const started = await browser.post('/approvals', {
-    amount: '250.00',
-    currency: 'EUR',
-    payee,
-    _csrf: csrfOf(form.text),
-  });
-  expect(started.location).toBe('/approvals/otp');
-  const codePage = await browser.get('/approvals/otp');
+  const codePage = await startApproval(browser, transfer);
   const otp = pingone.emulator.handle.sms().find((m) => m.text.includes(payee))!.otp;
   const wrong = await browser.post('/approvals/otp', {
     otp: otp === '000000' ? '111111' : '000000',
@@ -50,9 +43,8 @@ beforeAll(async () => {
   expect(result.status).toBe(200);
   const again = await browser.get('/');
   const refused = await browser.post('/approvals', {
+    ...transfer,
     amount: '251.00',
-    currency: 'EUR',
-    payee,
     _csrf: csrfOf(again.text),
   });
   expect(refused.status).toBe(429);

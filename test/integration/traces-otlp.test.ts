@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, csrfOf } from '../../scripts/soak/browser.js';
 import { startAppProcess, type AppProcess } from '../../scripts/soak/app-process.js';
+import { uniqueTransfer } from '../../scripts/soak/approve.js';
 import { pingoneForFile } from '../helpers/emulator-apps.js';
-import { uniquePayee } from '../helpers/unique-payee.js';
 import {
   startOtlpReceiver,
   type OtlpReceiver,
@@ -24,6 +24,8 @@ const pingone = await pingoneForFile();
 let app: AppProcess;
 /** Every code and cookie the test saw: none may reach a span. */
 const secrets = new Set<string>();
+/** Approvals started so far: each gets a payee of its own. */
+let approvals = 0;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -59,7 +61,7 @@ function otpFor(text: string): string {
  */
 async function start() {
   const browser = new Browser(app.url);
-  const to = uniquePayee();
+  const to = uniqueTransfer(++approvals).payee;
   secrets.add(to);
   const first = traceparent();
   const form = await browser.get('/');
