@@ -4,7 +4,7 @@ import { buildRequestJwt } from '../src/approval/request-jwt.js';
 import type { Currency } from '../src/approval/transfer.js';
 import { createTokenClient } from '../src/pingone/flow/token-client.js';
 import { createHttpClient } from '../src/pingone/http.js';
-import { requestJson } from '../src/pingone/json-transport.js';
+import { requestJson } from '../src/pingone/wire.js';
 import type { ProvisionSettings } from '../src/provisioning/provision.js';
 import { pingoneUrls } from '../src/pingone/urls.js';
 import { CookieJar } from './http-client.js';

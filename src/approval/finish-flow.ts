@@ -6,7 +6,7 @@ import {
   type AuthorizeResponse,
   type VerifiedIdToken,
 } from '../pingone/flow.js';
-import { isPingOneError } from '../pingone/http.js';
+import { isPingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import type { TokenCheck, TokenChecked } from './approval-events.js';
 import type { ApprovalRecord } from './approval-store.js';

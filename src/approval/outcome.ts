@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { PingOneUnavailableError, type PingOneStep } from '../errors.js';
-import { isPingOneError, LOCAL_ERROR_CODES, type PingOneError } from '../pingone/http.js';
+import { isPingOneError, LOCAL_ERROR_CODES, type PingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailure, type ApprovalStep } from './approval-events.js';
 import type { PendingTransfer } from './session-state.js';

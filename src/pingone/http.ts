@@ -1,47 +1,109 @@
 /**
  * The one way this project calls PingOne: management, worker token, authorize, flows, resume,
- * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo. Each attempt has
- * a deadline; an error body becomes a {@link PingOneError}; 429/502/503/504, timeouts and
- * network errors are retried with backoff (honouring `Retry-After` up to a cap) when the call
- * is safe to repeat (GET and PUT; a POST only when the caller says so); and each attempt is one
- * event on the `pingone.call` channel (call-events.ts). Calls carry the W3C `traceparent` of the
- * request they serve when a tracing SDK runs (OpenTelemetry's API is a no-op without one). It
- * never logs or throws a header or a body.
+ * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo. Each attempt has a
+ * deadline; an error body becomes a {@link PingOneError}; 429/502/503/504, timeouts and network
+ * errors are retried with backoff (honouring `Retry-After` up to a cap) when the call is safe to
+ * repeat; each attempt is one event on the `pingone.call` channel (call-events.ts). Calls carry
+ * the W3C `traceparent` when a tracing SDK runs. It never logs or throws a header or a body.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
 import { callsObserved, publishCall, urlTemplate, type CallEvent } from './call-events.js';
-import { callScope } from './call-scope.js';
-import type {
-  HttpClient,
-  HttpClientOptions,
-  PingOneCall,
-  PingOneResponse,
-  RetryPolicy,
-} from './call-types.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 import {
-  buildRequest,
+  basicAuthorization,
+  definedPairs,
   networkDescription,
   parseBody,
   parseRetryAfter,
   redactUrl,
-  truncateHeader,
+  requestJson,
   withQuery,
+  type Answer,
 } from './wire.js';
-import { requestJson, type Answer } from './json-transport.js';
 import { workflowStepOf } from './workflow-steps.js';
 
-export {
-  PingOneError,
-  isPingOneError,
-  LOCAL_ERROR_CODES,
-  parseErrorBody,
-} from './pingone-error.js';
-export * from './call-types.js';
-export { basicAuthorization, parseRetryAfter, redactUrl, withQuery } from './wire.js';
+export type FetchLike = typeof fetch;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** PingOne's vendor content types (a flow call with plain JSON gets 415). */
+export const VENDOR_TYPES = {
+  passwordSet: 'application/vnd.pingidentity.password.set+json',
+  otpCheck: 'application/vnd.pingidentity.otp.check+json',
+} as const;
+
+/** One PingOne request. Exactly one of `json` / `form` / neither carries the body. */
+export interface PingOneCall {
+  /** What this call does, in words; it names the call in errors and on its event. */
+  step: string;
+  method: HttpMethod;
+  url: string;
+  /** Appended to `url`, undefined values left out. Never reported. */
+  query?: Record<string, string | undefined>;
+  /** `auth` sends `Accept: *\/*` (a strict JSON Accept gets 406 on the auth host). */
+  host?: 'api' | 'auth';
+  bearer?: string;
+  /** client_secret_basic from the raw id and secret. */
+  basic?: { username: string; password: string };
+  json?: unknown;
+  form?: Record<string, string | undefined>;
+  /** The type of a `json` body (default `application/json`). */
+  contentType?: string;
+  cookie?: string;
+  /** `X-Ping-External-Transaction-ID`, to find the call in PingOne's audit log. */
+  transactionId?: string;
+  /** The app's request id this call serves: reported, never sent. */
+  requestId?: string | undefined;
+  /**
+   * Default: true for GET and PUT. A POST is repeated only by callers that first read back to
+   * prove it did not land.
+   */
+  idempotent?: boolean;
+  /** Error statuses returned as a response instead of thrown (e.g. 404 on a read). */
+  okStatus?: number[];
+}
+
+export interface PingOneResponse<T = unknown> {
+  status: number;
+  /** Parsed JSON when the body is JSON, else the text, or undefined when empty. */
+  body: T;
+  setCookies: string[];
+  /** Redirects are never followed. */
+  location: string | undefined;
+  attempts: number;
+}
+
+export interface RetryPolicy {
+  /** The first attempt included. */
+  maxAttempts: number;
+  /** Doubled per retry, with jitter, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A longer `Retry-After` is not waited for: the call fails at once. */
+  maxRetryAfterMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Replaces the platform's fetch (tests record or alter what crosses the wire through it). */
+  fetch?: FetchLike | undefined;
+  /** Per attempt, headers and body included. */
+  timeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** In [0, 1), for the backoff jitter. */
+  random?: (() => number) | undefined;
+}
+
+export type HttpClient = ReturnType<typeof createHttpClient>;
+
+/**
+ * The approval a call serves. openid-client hands its `customFetch` nothing about the exchange,
+ * so the token step runs inside this scope and the fetch reads it back.
+ */
+export const callScope = new AsyncLocalStorage<Pick<PingOneCall, 'transactionId' | 'requestId'>>();
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const DEFAULT_RETRY: RetryPolicy = {
@@ -50,22 +112,17 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 4_000,
   maxRetryAfterMs: 30_000,
 };
+/** PingOne reads at most 100 characters of its `X-Ping-External-*` headers. */
+const truncateHeader = (value: string) => value.slice(0, 100);
 
-interface Outgoing {
-  step: string;
+interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'requestId'> {
   method: string;
-  transactionId?: string | undefined;
-  requestId?: string | undefined;
   idempotent: boolean;
-  /**
-   * Our own call (through json-transport.ts, its body read inside the deadline), or
-   * openid-client's (the platform's Response, handed on unread, with its own signal).
-   */
+  /** Ours (body read inside the deadline) or openid-client's (its Response handed on unread). */
   ours: boolean;
   signal?: AbortSignal | undefined;
 }
 
-/** One attempt's outcome: an answer (maybe an error status), or no answer and an error. */
 interface Attempt {
   response?: Answer;
   text?: string;
@@ -80,7 +137,7 @@ const headersSetter: TextMapSetter<Headers> = {
 };
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
-export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+export function createHttpClient(options: HttpClientOptions = {}) {
   const sendOurs = options.fetch ?? requestJson;
   const sendFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -138,27 +195,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   function publish(out: Outgoing, url: string, done: Attempt, ms: number, willRetry: boolean) {
     const safeUrl = redactUrl(url);
+    const { step, method, transactionId, requestId } = out;
     const event: CallEvent = {
       client: id,
-      step: out.step,
-      method: out.method,
+      step,
+      method,
       url: safeUrl,
       template: urlTemplate(safeUrl),
       durationMs: Math.round(ms),
       attempt: done.attempts,
       willRetry,
     };
-    const step = workflowStepOf(out.step, out.method, safeUrl);
-    if (step) {
-      event.workflowStep = step.step;
-      event.workflowStepName = step.name;
+    const workflow = workflowStepOf(step, method, safeUrl);
+    if (workflow) {
+      event.workflowStep = workflow.step;
+      event.workflowStepName = workflow.name;
     }
     const status = done.response?.status ?? done.error?.status;
     if (status !== undefined) event.status = status;
     if (done.error?.pingoneErrorId) event.pingoneErrorId = done.error.pingoneErrorId;
     if (done.error) event.errorCode = done.error.code;
-    if (out.transactionId) event.transactionId = truncateHeader(out.transactionId);
-    if (out.requestId) event.requestId = out.requestId;
+    if (transactionId) event.transactionId = truncateHeader(transactionId);
+    if (requestId) event.requestId = requestId;
     publishCall(event);
   }
 
@@ -181,22 +239,40 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   return {
+    /** Names this client's calls on the `pingone.call` channel. */
     id,
+    /** HTTP attempts made so far, retries included. */
     get calls() {
       return calls;
     },
 
+    /** Sends one call (retrying when allowed); throws {@link PingOneError} on status ≥ 400. */
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
-      const { headers, body } = buildRequest(call);
+      const headers: Record<string, string> = {
+        Accept: call.host === 'auth' ? '*/*' : 'application/json',
+      };
+      let body: string | undefined;
+      if (call.json !== undefined) {
+        headers['Content-Type'] = call.contentType ?? 'application/json';
+        body = JSON.stringify(call.json);
+      } else if (call.form !== undefined) {
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(definedPairs(call.form)).toString();
+      }
+      if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
+      if (call.basic) {
+        headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
+      }
+      if (call.cookie) headers.Cookie = call.cookie;
+      if (call.transactionId) {
+        headers['X-Ping-External-Transaction-ID'] = truncateHeader(call.transactionId);
+      }
       propagation.inject(context.active(), headers);
       const done = await exchange(
         withQuery(call.url, call.query),
         { method: call.method, headers, ...(body !== undefined && { body }) },
         {
-          step: call.step,
-          method: call.method,
-          transactionId: call.transactionId,
-          requestId: call.requestId,
+          ...call,
           idempotent: call.idempotent ?? (call.method === 'GET' || call.method === 'PUT'),
           ours: true,
         },
@@ -212,7 +288,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       };
     },
 
-    async fetch(step, url, init) {
+    /**
+     * openid-client's `customFetch` on the same path, for a call named `step`: the approval's ids
+     * from `callScope`. Error statuses come back as the platform's Response (openid-client reads
+     * them); no answer at all rejects with a {@link PingOneError}.
+     */
+    async fetch(step: string, url: string, init: RequestInit): Promise<Response> {
       const scope = callScope.getStore();
       const method = (init.method ?? 'GET').toUpperCase();
       const headers = new Headers(init.headers);
@@ -224,10 +305,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         url,
         { ...init, headers },
         {
+          ...scope,
           step,
           method,
-          transactionId: scope?.transactionId,
-          requestId: scope?.requestId,
           idempotent: method === 'GET' || method === 'PUT',
           ours: false,
           signal: init.signal ?? undefined,

@@ -8,15 +8,14 @@
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
+import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
 import {
-  LOCAL_ERROR_CODES,
-  PingOneError,
   type HttpClient,
   type HttpMethod,
   type PingOneCall,
   type PingOneResponse,
-  withQuery,
 } from './http.js';
+import { withQuery } from './wire.js';
 import { pingoneUrls, type PingOneUrls } from './urls.js';
 import { createWorkerTokenSource, type TokenSource } from './worker-token.js';
 

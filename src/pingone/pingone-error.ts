@@ -1,14 +1,11 @@
 /**
- * The one error type for every failed PingOne call, management or auth host.
- *
- * It keeps what PingOne said (status, `code`, `details`, the error `id` support asks for, or the
- * OAuth `error`/`error_description` pair of the token endpoint) and never the request: no
- * header, body, token, cookie or secret ends up in it.
+ * The one error type for every failed PingOne call. It keeps what PingOne said (status, `code`,
+ * `details`, the error `id` support asks for, or OAuth's `error`/`error_description`) and never
+ * the request: no header, body, token, cookie or secret.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  */
 
-/** One entry of PingOne's `details` array. */
 export interface PingOneErrorDetail {
   code?: string;
   target?: string;
@@ -16,42 +13,33 @@ export interface PingOneErrorDetail {
   innerError?: Record<string, unknown>;
 }
 
-/**
- * Our own codes for failures PingOne did not describe. PingOne's codes (`INVALID_DATA`,
- * `NOT_FOUND`, `REQUEST_LIMITED`, …) and OAuth's (`invalid_client`, …) are kept as sent.
- */
+/** Our codes for failures PingOne did not describe; PingOne's and OAuth's are kept as sent. */
 export const LOCAL_ERROR_CODES = {
   timeout: 'TIMEOUT',
-  /** Connection refused, reset, DNS failure, TLS failure. */
   network: 'NETWORK_ERROR',
   /** An error status whose body is not PingOne's error shape (a proxy page, an empty body). */
   http: 'HTTP_ERROR',
-  /** A success status whose body is not what the caller needs (not JSON, a field missing). */
+  /** A success status whose body is not what the caller needs. */
   unexpectedResponse: 'UNEXPECTED_RESPONSE',
 } as const;
 
 export interface PingOneErrorInit {
-  /** What we were doing, in words (`create application`), for the message and the logs. */
+  /** What we were doing, in words (`create application`). */
   step: string;
   method: string;
-  /** The URL without its query (queries may carry tokens). */
+  /** Without its query (queries may carry tokens). */
   url: string;
-  /** Absent for timeouts and network errors. */
   status?: number | undefined;
   code: string;
-  /** PingOne's `message` or OAuth's `error_description`, or our own description. */
   description?: string | undefined;
   details?: PingOneErrorDetail[];
-  /** PingOne's error `id`: quote it to Ping support. */
   pingoneErrorId?: string | undefined;
-  /** Retries included. */
   attempts?: number;
-  /** `Retry-After` of the last answer, in milliseconds. */
   retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
-/** The fields of a PingOneError that `toJSON` gives out: nothing secret. */
+/** What `toJSON` gives out: nothing secret. */
 const JSON_FIELDS = [
   'name',
   'step',
@@ -96,7 +84,6 @@ export class PingOneError extends Error {
     this.retryAfterMs = init.retryAfterMs;
   }
 
-  /** True when `details` holds an entry with this code (`INVALID_OTP`, `UNIQUENESS_VIOLATION`…). */
   hasDetail(code: string): boolean {
     return this.details.some((d) => d.code === code);
   }
@@ -109,7 +96,6 @@ export class PingOneError extends Error {
     return this.status === 429 || this.status >= 500;
   }
 
-  /** For JSON logs and `--json` output. */
   toJSON(): Record<string, unknown> {
     return Object.fromEntries(JSON_FIELDS.map((field) => [field, this[field]]));
   }
@@ -120,23 +106,6 @@ export function isPingOneError(error: unknown): error is PingOneError {
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-
-function asDetails(value: unknown): PingOneErrorDetail[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
-    .map((d) => {
-      const detail: PingOneErrorDetail = {};
-      for (const key of ['code', 'target', 'message'] as const) {
-        const value = text(d[key]);
-        if (value) detail[key] = value;
-      }
-      if (typeof d.innerError === 'object' && d.innerError !== null) {
-        detail.innerError = d.innerError as Record<string, unknown>;
-      }
-      return detail;
-    });
-}
 
 /**
  * Reads an error body: PingOne's `{id, code, message, details}` or OAuth's
@@ -149,9 +118,22 @@ export function parseErrorBody(
   const pingone = text(b.code);
   const code = pingone ?? text(b.error);
   if (!code) return { code: LOCAL_ERROR_CODES.http, details: [] };
+  const details = pingone && Array.isArray(b.details) ? b.details : [];
   return {
     code,
-    details: pingone ? asDetails(b.details) : [],
+    details: details
+      .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
+      .map((d) => {
+        const detail: PingOneErrorDetail = {};
+        for (const key of ['code', 'target', 'message'] as const) {
+          const value = text(d[key]);
+          if (value) detail[key] = value;
+        }
+        if (typeof d.innerError === 'object' && d.innerError !== null) {
+          detail.innerError = d.innerError as Record<string, unknown>;
+        }
+        return detail;
+      }),
     description: text(pingone ? b.message : b.error_description),
     pingoneErrorId: text(b.id),
   };

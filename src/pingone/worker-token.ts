@@ -1,5 +1,6 @@
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { LOCAL_ERROR_CODES, PingOneError, type HttpClient } from './http.js';
+import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
+import { type HttpClient } from './http.js';
 import { pingoneUrls } from './urls.js';
 
 /** Hands out a valid bearer token for the management API. */

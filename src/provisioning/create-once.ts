@@ -1,4 +1,4 @@
-import { PingOneError } from '../pingone/http.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 
 export interface CreateOnceOptions<T> {
   /** Reads PingOne for the object the create would make. */

@@ -1,4 +1,4 @@
-import { PingOneError } from '../pingone/http.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 import type { StepReport } from './run-step.js';
 
 /** A failed step: carries the steps so far and the error that stopped the run. */

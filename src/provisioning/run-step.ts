@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PingOneError } from '../pingone/http.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 import { WORKFLOW_STEPS, type WorkflowStepNumber } from '../pingone/workflow-steps.js';
 
 export type StepOutcome =

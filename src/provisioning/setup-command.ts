@@ -1,6 +1,6 @@
 import { ConfigError, loadSetupConfig, type Env, type SetupConfig } from '../config.js';
 import { readEnvFile, updateEnvFile } from '../env-file.js';
-import { PingOneError } from '../pingone/http.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 import {
   provision,
   ProvisionError,

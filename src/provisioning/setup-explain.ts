@@ -1,5 +1,5 @@
 import type { PingOneLocation } from '../config.js';
-import { LOCAL_ERROR_CODES, PingOneError } from '../pingone/http.js';
+import { LOCAL_ERROR_CODES, PingOneError } from '../pingone/pingone-error.js';
 
 /**
  * The PingOne role each management call needs. Built-in roles, per PingOne Role Permissions:

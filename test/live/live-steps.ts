@@ -6,7 +6,8 @@
  * PingOne"). Secrets never appear in them.
  */
 import { expect, it } from 'vitest';
-import { basicAuthorization, createHttpClient, type FetchLike } from '../../src/pingone/http.js';
+import { basicAuthorization } from '../../src/pingone/wire.js';
+import { createHttpClient, type FetchLike } from '../../src/pingone/http.js';
 import {
   apiPath,
   createManagementContext,

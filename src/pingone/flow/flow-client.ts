@@ -1,10 +1,5 @@
-import {
-  LOCAL_ERROR_CODES,
-  PingOneError,
-  VENDOR_TYPES,
-  type HttpClient,
-  type PingOneCall,
-} from '../http.js';
+import { LOCAL_ERROR_CODES, PingOneError } from '../pingone-error.js';
+import { VENDOR_TYPES, type HttpClient, type PingOneCall } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
 import { cookieHeader, mergeSetCookies, type CookieJar } from './cookies.js';
 import type { AuthorizeResponse, PingOneFlow } from './types.js';

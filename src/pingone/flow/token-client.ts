@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
-import { callScope } from '../call-scope.js';
-import { basicAuthorization, type HttpClient } from '../http.js';
+import { callScope } from '../http.js';
+import { basicAuthorization } from '../wire.js';
+import { type HttpClient } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
 import { verifiedClaims, type VerifiedIdToken } from './id-token-claims.js';
 import { IdTokenRejectedError, triage } from './token-errors.js';

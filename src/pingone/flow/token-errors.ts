@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
-import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody, parseRetryAfter } from '../http.js';
+import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from '../pingone-error.js';
+import { parseRetryAfter } from '../wire.js';
 
 /** The token exchange failed a check: not approved. `reason` is for logs, never for pages. */
 export class IdTokenRejectedError extends Error {

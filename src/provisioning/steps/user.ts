@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { isPingOneError, VENDOR_TYPES } from '../../pingone/http.js';
+import { isPingOneError } from '../../pingone/pingone-error.js';
+import { VENDOR_TYPES } from '../../pingone/http.js';
 import {
   apiPath,
   listAll,

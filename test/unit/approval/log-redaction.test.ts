@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
-import { PingOneError } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
 
 function capture() {
   const lines: string[] = [];

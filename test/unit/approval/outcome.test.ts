@@ -5,7 +5,7 @@ import {
   unavailable,
   wrongCodeInfo,
 } from '../../../src/approval/outcome.js';
-import { PingOneError } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
 
 const base = { step: 'otp.check', method: 'POST', url: 'http://p1/env/flows/f' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PingOneError } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
 import { createOnce } from '../../../src/provisioning/create-once.js';
 
 const err = (status: number | undefined, code: string, details: PingOneError['details'] = []) =>

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, PingOneError } from '../../../src/pingone/http.js';
+import { createHttpClient } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
 
 interface Seen {
   method: string;

@@ -1,14 +1,9 @@
 import { onCall, urlTemplate, type CallEvent } from '../../../src/pingone/call-events.js';
-import { callScope } from '../../../src/pingone/call-scope.js';
+import { callScope } from '../../../src/pingone/http.js';
 import { describe, expect, it } from 'vitest';
-import {
-  createHttpClient,
-  PingOneError,
-  parseRetryAfter,
-  redactUrl,
-  VENDOR_TYPES,
-  type HttpClient,
-} from '../../../src/pingone/http.js';
+import { createHttpClient, VENDOR_TYPES, type HttpClient } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
+import { parseRetryAfter, redactUrl } from '../../../src/pingone/wire.js';
 
 interface Seen {
   url: string;

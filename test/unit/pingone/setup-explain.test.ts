@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PingOneError } from '../../../src/pingone/http.js';
+import { PingOneError } from '../../../src/pingone/pingone-error.js';
 import { explainFailure, roleFor } from '../../../src/provisioning/setup-explain.js';
 
 const location = { environmentId: '11111111-1111-4111-8111-111111111111', region: 'eu' as const };
