@@ -10,7 +10,7 @@ import { pingoneUrls } from '../src/pingone/urls.js';
 import { CookieJar } from './http-client.js';
 import { authorizeRequest, tokenRequest } from './pingone-requests.js';
 
-/** The app's transport for its own PingOne calls (src/pingone/json-transport.ts), body read. */
+/** The app's transport for its own PingOne calls (src/pingone/wire.ts), body read. */
 async function sendToPingOne(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },

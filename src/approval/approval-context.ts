@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { ApprovalStore } from './approval-store.js';
 import type { RelyingPartySettings } from '../config.js';
-import type { FlowClient, TokenClient } from '../pingone/flow.js';
+import type { FlowClient } from '../pingone/flow/flow-client.js';
+import type { TokenClient } from '../pingone/flow/token-client.js';
 import type { PingOneUrls } from '../pingone/urls.js';
 import { publishApproval, type EventBody } from './approval-events.js';
 import type { FlowClaims } from './session-state.js';

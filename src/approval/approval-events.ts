@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { PingOneStep } from '../errors.js';
-import type { VerifiedIdToken } from '../pingone/flow.js';
+import type { VerifiedIdToken } from '../pingone/flow/token-client.js';
 import type { PingOneError } from '../pingone/pingone-error.js';
 import type { Outcome } from './session-state.js';
 

@@ -1,6 +1,10 @@
 import type { Request } from 'express';
 import { auditFields } from '../http/audit-fields.js';
-import { FLOW_STATUS, authorizeResponseFromJson, type FlowStep } from '../pingone/flow.js';
+import {
+  FLOW_STATUS,
+  authorizeResponseFromJson,
+  type FlowStep,
+} from '../pingone/flow/flow-client.js';
 import { isPingOneError, type PingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailure } from './approval-events.js';

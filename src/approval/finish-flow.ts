@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { auditFields } from '../http/audit-fields.js';
-import {
-  IdTokenRejectedError,
-  type AuthorizeResponse,
-  type VerifiedIdToken,
-} from '../pingone/flow.js';
+import { IdTokenRejectedError, type VerifiedIdToken } from '../pingone/flow/token-client.js';
+import { type AuthorizeResponse } from '../pingone/flow/flow-client.js';
 import { isPingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import type { TokenCheck, TokenChecked } from './approval-events.js';

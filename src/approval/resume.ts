@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AuthorizeResponse } from '../pingone/flow.js';
+import type { AuthorizeResponse } from '../pingone/flow/flow-client.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailed } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';

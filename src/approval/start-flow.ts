@@ -7,7 +7,7 @@ import {
   type AuthorizeParams,
   type FlowStep,
   type PingOneFlow,
-} from '../pingone/flow.js';
+} from '../pingone/flow/flow-client.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { MAX_AGE_SECONDS } from './freshness.js';
 import { pingoneFailed } from './outcome.js';

@@ -1,39 +1,36 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 
 /**
- * One attempt of one PingOne call, published by the one call path (src/pingone/http.ts) on the
- * `pingone.call` diagnostics channel. Logs, the inspector and the benchmark subscribe; nothing
- * wraps a client to see its calls. It holds no header, body, query or secret.
+ * One attempt of one PingOne call, published by src/pingone/http.ts on the `pingone.call`
+ * channel. Logs, the inspector and the benchmark subscribe; nothing wraps a client to see its
+ * calls. It holds no header, body, query or secret.
  */
 export interface CallEvent {
   /** The client that made the call: a process may hold several apps (tests, the bench). */
   client: number;
-  /** What the call does: `authorize`, `otp.check`, `resume`, `token`, `jwks`, `create application`… */
+  /** `authorize`, `otp.check`, `resume`, `token`, `jwks`, `create application`… */
   step: string;
-  /** The number and name of the workflow step the call belongs to (workflow-steps.ts). */
   workflowStep?: number;
   workflowStepName?: string;
   method: string;
   /** Without the query string. */
   url: string;
-  /** `url` with its ids replaced by `{id}`: one name per endpoint, for counting and timing. */
+  /** `url` with its ids replaced by `{id}`: one name per endpoint. */
   template: string;
-  /** Absent when no answer came (timeout, network error). */
+  /** Absent when no answer came. */
   status?: number;
   durationMs: number;
   pingoneErrorId?: string;
-  /** On a failed attempt: PingOne's `code`, OAuth's `error`, or one of LOCAL_ERROR_CODES. */
+  /** PingOne's `code`, OAuth's `error`, or one of LOCAL_ERROR_CODES. */
   errorCode?: string;
-  /** 1 for the first try. */
   attempt: number;
   willRetry: boolean;
-  /** The `X-Ping-External-Transaction-ID` sent: the transfer (approval) the call belongs to. */
+  /** The `X-Ping-External-Transaction-ID` sent: the transfer the call belongs to. */
   transactionId?: string;
-  /** The id of the app's request the call served. */
   requestId?: string;
 }
 
-export const CALL_CHANNEL = 'pingone.call';
+const CALL_CHANNEL = 'pingone.call';
 
 const channel = diagnostics_channel.channel(CALL_CHANNEL);
 
@@ -48,7 +45,7 @@ export function callsObserved(): boolean {
 
 /**
  * Calls `listener` for every call of `client` (every client's when undefined) until `signal`
- * aborts, if given; returns the unsubscribe function.
+ * aborts; returns the unsubscribe function.
  */
 export function onCall(
   client: number | undefined,

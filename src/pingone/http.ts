@@ -1,71 +1,32 @@
 /**
- * The one way this project calls PingOne: management, worker token, authorize, flows, resume,
- * and (as openid-client's `customFetch`) discovery, token, JWKS and userinfo. Each attempt has a
- * deadline; an error body becomes a {@link PingOneError}; 429/502/503/504, timeouts and network
- * errors are retried with backoff (honouring `Retry-After` up to a cap) when the call is safe to
- * repeat; each attempt is one event on the `pingone.call` channel (call-events.ts). Calls carry
- * the W3C `traceparent` when a tracing SDK runs. It never logs or throws a header or a body.
+ * The one way this project calls PingOne, openid-client's calls included (as its `customFetch`):
+ * a deadline per attempt, the error body as a {@link PingOneError}, retries with backoff (and
+ * `Retry-After` up to a cap) of 429/502/503/504, timeouts and network errors when the call is safe
+ * to repeat, the W3C `traceparent` when a tracing SDK runs, and one event per attempt on the
+ * `pingone.call` channel (call-events.ts). It never logs or throws a header or a body.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
-import { callsObserved, publishCall, urlTemplate, type CallEvent } from './call-events.js';
+import { callsObserved, publishCall, urlTemplate } from './call-events.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 import {
-  basicAuthorization,
-  definedPairs,
+  buildRequest,
   networkDescription,
   parseBody,
   parseRetryAfter,
   redactUrl,
   requestJson,
+  truncateHeader,
   withQuery,
   type Answer,
+  type PingOneCall,
 } from './wire.js';
 import { workflowStepOf } from './workflow-steps.js';
 
 export type FetchLike = typeof fetch;
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** PingOne's vendor content types (a flow call with plain JSON gets 415). */
-export const VENDOR_TYPES = {
-  passwordSet: 'application/vnd.pingidentity.password.set+json',
-  otpCheck: 'application/vnd.pingidentity.otp.check+json',
-} as const;
-
-/** One PingOne request. Exactly one of `json` / `form` / neither carries the body. */
-export interface PingOneCall {
-  /** What this call does, in words; it names the call in errors and on its event. */
-  step: string;
-  method: HttpMethod;
-  url: string;
-  /** Appended to `url`, undefined values left out. Never reported. */
-  query?: Record<string, string | undefined>;
-  /** `auth` sends `Accept: *\/*` (a strict JSON Accept gets 406 on the auth host). */
-  host?: 'api' | 'auth';
-  bearer?: string;
-  /** client_secret_basic from the raw id and secret. */
-  basic?: { username: string; password: string };
-  json?: unknown;
-  form?: Record<string, string | undefined>;
-  /** The type of a `json` body (default `application/json`). */
-  contentType?: string;
-  cookie?: string;
-  /** `X-Ping-External-Transaction-ID`, to find the call in PingOne's audit log. */
-  transactionId?: string;
-  /** The app's request id this call serves: reported, never sent. */
-  requestId?: string | undefined;
-  /**
-   * Default: true for GET and PUT. A POST is repeated only by callers that first read back to
-   * prove it did not land.
-   */
-  idempotent?: boolean;
-  /** Error statuses returned as a response instead of thrown (e.g. 404 on a read). */
-  okStatus?: number[];
-}
-
 export interface PingOneResponse<T = unknown> {
   status: number;
   /** Parsed JSON when the body is JSON, else the text, or undefined when empty. */
@@ -77,7 +38,6 @@ export interface PingOneResponse<T = unknown> {
 }
 
 export interface RetryPolicy {
-  /** The first attempt included. */
   maxAttempts: number;
   /** Doubled per retry, with jitter, up to `maxDelayMs`. */
   baseDelayMs: number;
@@ -87,13 +47,11 @@ export interface RetryPolicy {
 }
 
 export interface HttpClientOptions {
-  /** Replaces the platform's fetch (tests record or alter what crosses the wire through it). */
+  /** Tests record or alter what crosses the wire through it. */
   fetch?: FetchLike | undefined;
-  /** Per attempt, headers and body included. */
   timeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
-  /** In [0, 1), for the backoff jitter. */
   random?: (() => number) | undefined;
 }
 
@@ -112,13 +70,11 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 4_000,
   maxRetryAfterMs: 30_000,
 };
-/** PingOne reads at most 100 characters of its `X-Ping-External-*` headers. */
-const truncateHeader = (value: string) => value.slice(0, 100);
 
 interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'requestId'> {
   method: string;
   idempotent: boolean;
-  /** Ours (body read inside the deadline) or openid-client's (its Response handed on unread). */
+  /** Ours: body read inside the deadline; openid-client's: its Response handed on unread. */
   ours: boolean;
   signal?: AbortSignal | undefined;
 }
@@ -196,7 +152,9 @@ export function createHttpClient(options: HttpClientOptions = {}) {
   function publish(out: Outgoing, url: string, done: Attempt, ms: number, willRetry: boolean) {
     const safeUrl = redactUrl(url);
     const { step, method, transactionId, requestId } = out;
-    const event: CallEvent = {
+    const status = done.response?.status ?? done.error?.status;
+    const workflow = workflowStepOf(step, method, safeUrl);
+    publishCall({
       client: id,
       step,
       method,
@@ -205,19 +163,13 @@ export function createHttpClient(options: HttpClientOptions = {}) {
       durationMs: Math.round(ms),
       attempt: done.attempts,
       willRetry,
-    };
-    const workflow = workflowStepOf(step, method, safeUrl);
-    if (workflow) {
-      event.workflowStep = workflow.step;
-      event.workflowStepName = workflow.name;
-    }
-    const status = done.response?.status ?? done.error?.status;
-    if (status !== undefined) event.status = status;
-    if (done.error?.pingoneErrorId) event.pingoneErrorId = done.error.pingoneErrorId;
-    if (done.error) event.errorCode = done.error.code;
-    if (transactionId) event.transactionId = truncateHeader(transactionId);
-    if (requestId) event.requestId = requestId;
-    publishCall(event);
+      ...(workflow && { workflowStep: workflow.step, workflowStepName: workflow.name }),
+      ...(status !== undefined && { status }),
+      ...(done.error?.pingoneErrorId && { pingoneErrorId: done.error.pingoneErrorId }),
+      ...(done.error && { errorCode: done.error.code }),
+      ...(transactionId && { transactionId: truncateHeader(transactionId) }),
+      ...(requestId && { requestId }),
+    });
   }
 
   /** The one call path: attempts until one may be answered, one event each. */
@@ -248,25 +200,7 @@ export function createHttpClient(options: HttpClientOptions = {}) {
 
     /** Sends one call (retrying when allowed); throws {@link PingOneError} on status ≥ 400. */
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
-      const headers: Record<string, string> = {
-        Accept: call.host === 'auth' ? '*/*' : 'application/json',
-      };
-      let body: string | undefined;
-      if (call.json !== undefined) {
-        headers['Content-Type'] = call.contentType ?? 'application/json';
-        body = JSON.stringify(call.json);
-      } else if (call.form !== undefined) {
-        headers['Content-Type'] = 'application/x-www-form-urlencoded';
-        body = new URLSearchParams(definedPairs(call.form)).toString();
-      }
-      if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
-      if (call.basic) {
-        headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
-      }
-      if (call.cookie) headers.Cookie = call.cookie;
-      if (call.transactionId) {
-        headers['X-Ping-External-Transaction-ID'] = truncateHeader(call.transactionId);
-      }
+      const { headers, body } = buildRequest(call);
       propagation.inject(context.active(), headers);
       const done = await exchange(
         withQuery(call.url, call.query),

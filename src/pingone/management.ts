@@ -9,12 +9,8 @@
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
 import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
-import {
-  type HttpClient,
-  type HttpMethod,
-  type PingOneCall,
-  type PingOneResponse,
-} from './http.js';
+import { type HttpClient, type PingOneResponse } from './http.js';
+import { type HttpMethod, type PingOneCall } from './wire.js';
 import { withQuery } from './wire.js';
 import { pingoneUrls, type PingOneUrls } from './urls.js';
 import { createWorkerTokenSource, type TokenSource } from './worker-token.js';

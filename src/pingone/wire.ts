@@ -1,6 +1,65 @@
 /** How a call is put on the wire and read back: the pieces src/pingone/http.ts assembles. */
 import { Agent, request } from 'undici';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** PingOne's vendor content types (a flow call with plain JSON gets 415). */
+export const VENDOR_TYPES = {
+  passwordSet: 'application/vnd.pingidentity.password.set+json',
+  otpCheck: 'application/vnd.pingidentity.otp.check+json',
+} as const;
+
+/** One PingOne request; `json`, `form` or neither carries the body. */
+export interface PingOneCall {
+  /** What this call does, in words; it names the call in errors and on its event. */
+  step: string;
+  method: HttpMethod;
+  url: string;
+  query?: Record<string, string | undefined>;
+  /** `auth` sends `Accept: *\/*`: a strict JSON Accept gets 406 on the auth host. */
+  host?: 'api' | 'auth';
+  bearer?: string;
+  basic?: { username: string; password: string };
+  json?: unknown;
+  form?: Record<string, string | undefined>;
+  contentType?: string;
+  cookie?: string;
+  /** `X-Ping-External-Transaction-ID`, to find the call in PingOne's audit log. */
+  transactionId?: string;
+  /** Reported, never sent. */
+  requestId?: string | undefined;
+  /** Default: GET and PUT. A POST is repeated only by callers that can prove it did not land. */
+  idempotent?: boolean;
+  /** Error statuses returned instead of thrown (e.g. 404 on a read). */
+  okStatus?: number[];
+}
+
+/** PingOne reads at most 100 characters of its `X-Ping-External-*` headers. */
+export const truncateHeader = (value: string) => value.slice(0, 100);
+
+export function buildRequest(call: PingOneCall) {
+  const headers: Record<string, string> = {
+    Accept: call.host === 'auth' ? '*/*' : 'application/json',
+  };
+  let body: string | undefined;
+  if (call.json !== undefined) {
+    headers['Content-Type'] = call.contentType ?? 'application/json';
+    body = JSON.stringify(call.json);
+  } else if (call.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(definedPairs(call.form)).toString();
+  }
+  if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
+  if (call.basic) {
+    headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
+  }
+  if (call.cookie) headers.Cookie = call.cookie;
+  if (call.transactionId) {
+    headers['X-Ping-External-Transaction-ID'] = truncateHeader(call.transactionId);
+  }
+  return { headers, body };
+}
+
 /** The URL without its query or fragment: safe to log. */
 export function redactUrl(url: string): string {
   if (!URL.canParse(url)) return url.replace(/[?#].*$/, '');
@@ -17,9 +76,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The defined entries of a query or form. */
-export const definedPairs = (fields: Record<string, string | undefined>) =>
-  Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined);
+function definedPairs(fields: Record<string, string | undefined>) {
+  return Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined);
+}
 
 /**
  * Appends `query` to `url` with `%20` for spaces, not the form encoding's `+`, which not every

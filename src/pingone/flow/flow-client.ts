@@ -1,8 +1,79 @@
+import type { HttpClient } from '../http.js';
 import { LOCAL_ERROR_CODES, PingOneError } from '../pingone-error.js';
-import { VENDOR_TYPES, type HttpClient, type PingOneCall } from '../http.js';
 import type { PingOneUrls } from '../urls.js';
-import { cookieHeader, mergeSetCookies, type CookieJar } from './cookies.js';
-import type { AuthorizeResponse, PingOneFlow } from './types.js';
+import { VENDOR_TYPES, type PingOneCall } from '../wire.js';
+
+/**
+ * The parts of PingOne's flow object this client reads. `id`, `status`, `_links`, `resumeUrl`
+ * and `_embedded.user` are documented; the rest is read only when present (docs/pingone-contract.md §6).
+ */
+export interface PingOneFlow {
+  id: string;
+  status: string;
+  resumeUrl?: string;
+  /** Some tenants put the authorization response into the COMPLETED flow already. */
+  authorizeResponse?: AuthorizeResponse;
+  expiresAt?: string;
+  _links?: Record<string, { href?: string } | undefined>;
+  _embedded?: {
+    user?: { id?: string; username?: string };
+    devices?: Array<{ id?: string; type?: string; phone?: string; status?: string }>;
+    [key: string]: unknown;
+  };
+  selectedDevice?: { id?: string; phone?: string };
+  [key: string]: unknown;
+}
+
+export interface AuthorizeResponse {
+  code: string;
+  state?: string;
+  iss?: string;
+}
+
+export const FLOW_STATUS = {
+  otpRequired: 'OTP_REQUIRED',
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+} as const;
+
+/**
+ * PingOne's flow cookies (`ST`, `ST-NO-SS`, …) as name=value pairs. A standard cookie jar would
+ * drop them (their `Path` does not match the next call's), and PingOne may rotate them on any
+ * step, so the latest value of each is kept per flow, server-side, and all are replayed.
+ */
+export type CookieJar = Record<string, string>;
+
+/** Applies `Set-Cookie` headers to a jar: new and rotated values win, expired ones are removed. */
+export function mergeSetCookies(
+  jar: CookieJar,
+  setCookies: readonly string[],
+  now = new Date(),
+): CookieJar {
+  const next: CookieJar = { ...jar };
+  for (const header of setCookies) {
+    const [pair = '', ...attributes] = header.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    if (eq <= 0 || !name) continue;
+    const value = pair.slice(eq + 1).trim();
+    const expired = attributes.some((attribute) => {
+      const [rawKey = '', ...rest] = attribute.split('=');
+      const key = rawKey.trim().toLowerCase();
+      const v = rest.join('=').trim();
+      if (key === 'max-age') return /^-?\d+$/.test(v) && Number(v) <= 0;
+      return key === 'expires' && Date.parse(v) <= now.getTime();
+    });
+    if (value === '' || expired) delete next[name];
+    else next[name] = value;
+  }
+  return next;
+}
+
+/** The `Cookie` header for a jar, or undefined when it is empty. */
+export function cookieHeader(jar: CookieJar): string | undefined {
+  const pairs = Object.entries(jar).map(([name, value]) => `${name}=${value}`);
+  return pairs.length ? pairs.join('; ') : undefined;
+}
 
 /** The authorize request of one approval; the same parameters serve pi.flow and the redirect. */
 export interface AuthorizeParams {
@@ -13,38 +84,25 @@ export interface AuthorizeParams {
   state: string;
   nonce: string;
   codeChallenge: string;
-  /** The sign-on policy name (`acr_values`). */
+  /** The sign-on policy name. */
   acrValues: string;
-  /** `max_age` in seconds: how old PingOne's authentication of the person may be (0: new). */
+  /** In seconds: how old PingOne's authentication of the person may be (0: new). */
   maxAge: number;
   scope?: string;
 }
 
 export interface FlowStep {
   flow: PingOneFlow;
-  /** The cookie jar after this step's `Set-Cookie` headers. */
   cookies: CookieJar;
 }
 
-export interface FlowClientOptions {
-  urls: PingOneUrls;
-  http: HttpClient;
-  /**
-   * A worker access token for `/flows` calls. Ping's sample sends one, Ping's docs show cookies
-   * only (docs/pingone-contract.md §9): sent only when configured.
-   */
-  flowsBearer?: () => Promise<string>;
-  now?: () => Date;
-}
-
-/** Context every call of one flow carries. */
-export interface FlowCallContext {
-  cookies: CookieJar;
-  /** `X-Ping-External-Transaction-ID`: the transfer id, to find the calls in PingOne's audit log. */
+/** What every call of one flow carries: its cookies (none before authorize) and the ids. */
+interface FlowCallContext {
+  cookies?: CookieJar;
   transactionId: string;
-  /** The app's request id the call serves: on the call's log line. */
   requestId?: string | undefined;
 }
+type WithCookies = FlowCallContext & { cookies: CookieJar };
 
 export type FlowClient = ReturnType<typeof createFlowClient>;
 
@@ -66,11 +124,20 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
   };
 }
 
-type CallName = Pick<PingOneCall, 'step' | 'method' | 'url'>;
-
-function unexpected({ step, method, url }: CallName, status: number, description: string) {
+function unexpected(
+  call: Pick<PingOneCall, 'step' | 'method' | 'url'>,
+  status: number,
+  description: string,
+) {
   const code = LOCAL_ERROR_CODES.unexpectedResponse;
-  return new PingOneError({ step, method, url, status, code, description });
+  return new PingOneError({
+    step: call.step,
+    method: call.method,
+    url: call.url,
+    status,
+    code,
+    description,
+  });
 }
 
 /**
@@ -89,20 +156,22 @@ export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | u
 
 /**
  * PingOne's redirect-less flow API, steps 16–18 of "Create an MFA Transaction Approval using
- * SMS", on the one call path (timeouts, typed errors, no redirects followed).
+ * SMS", on the one call path; `flowsBearer` (a worker token for `/flows`) is sent only when
+ * configured: Ping's sample sends one, its docs show cookies only (docs/pingone-contract.md §9).
  *
  * @see PingOne docs, "Authorize (Transaction Approval)", "Flows", "Check One-Time Password (OTP)"
  */
-export function createFlowClient(options: FlowClientOptions) {
+export function createFlowClient(options: {
+  urls: PingOneUrls;
+  http: HttpClient;
+  flowsBearer?: () => Promise<string>;
+  now?: () => Date;
+}) {
   const { urls, http } = options;
   const now = options.now ?? (() => new Date());
   /** A call on the auth host, carrying the flow's cookies and the approval's ids. */
-  const send = (
-    context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
-    call: Omit<PingOneCall, 'host'>,
-  ) => {
-    const cookie = context.cookies && cookieHeader(context.cookies);
-    const { transactionId, requestId } = context;
+  const send = ({ cookies, transactionId, requestId }: FlowCallContext, call: PingOneCall) => {
+    const cookie = cookies && cookieHeader(cookies);
     return http.call({
       host: 'auth',
       ...(cookie && { cookie }),
@@ -112,10 +181,7 @@ export function createFlowClient(options: FlowClientOptions) {
     });
   };
   /** A call answered by the flow object, and the cookie jar after it. */
-  const flowStep = async (
-    context: Omit<FlowCallContext, 'cookies'> & { cookies?: CookieJar },
-    call: Omit<PingOneCall, 'host'>,
-  ): Promise<FlowStep> => {
+  const flowStep = async (context: FlowCallContext, call: PingOneCall): Promise<FlowStep> => {
     const res = await send(context, call);
     const body = res.body as Partial<PingOneFlow> | undefined;
     if (res.status !== 200 || typeof body?.id !== 'string' || typeof body.status !== 'string') {
@@ -127,10 +193,7 @@ export function createFlowClient(options: FlowClientOptions) {
 
   return {
     /** Step 16 in pi.flow mode: starts the flow; PingOne texts the code. */
-    async authorize(
-      params: AuthorizeParams,
-      context: Omit<FlowCallContext, 'cookies'>,
-    ): Promise<FlowStep> {
+    async authorize(params: AuthorizeParams, context: FlowCallContext): Promise<FlowStep> {
       // Each authorize sends an SMS: never repeated behind the user's back.
       return flowStep(context, {
         step: 'authorize',
@@ -142,7 +205,7 @@ export function createFlowClient(options: FlowClientOptions) {
     },
 
     /** Step 17: `otp.check`. Throws PingOneError for a wrong code (400 `INVALID_OTP`) and the rest. */
-    async checkOtp(flowId: string, otp: string, context: FlowCallContext): Promise<FlowStep> {
+    async checkOtp(flowId: string, otp: string, context: WithCookies): Promise<FlowStep> {
       const bearer = await options.flowsBearer?.();
       return flowStep(context, {
         step: 'otp.check',
@@ -157,7 +220,7 @@ export function createFlowClient(options: FlowClientOptions) {
     /** Step 18: resume a COMPLETED flow into the authorization response (JSON or 302). */
     async resume(
       flowId: string,
-      context: FlowCallContext,
+      context: WithCookies,
     ): Promise<{ response: AuthorizeResponse; cookies: CookieJar }> {
       const call = { step: 'resume', method: 'GET', url: urls.resume } as const;
       const res = await send(context, { ...call, query: { flowId } });

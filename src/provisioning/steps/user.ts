@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { isPingOneError } from '../../pingone/pingone-error.js';
-import { VENDOR_TYPES } from '../../pingone/http.js';
+import { VENDOR_TYPES } from '../../pingone/wire.js';
 import {
   apiPath,
   listAll,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cookieHeader, mergeSetCookies } from '../../../src/pingone/flow/cookies.js';
+import { cookieHeader, mergeSetCookies } from '../../../src/pingone/flow/flow-client.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 

@@ -96,7 +96,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('createHttpClient’s own calls on a real socket (json-transport.ts, the default)', () => {
+describe('createHttpClient’s own calls on a real socket (wire.ts, the default)', () => {
   const http = createHttpClient({ timeoutMs: 500, retry: { maxAttempts: 1 } });
 
   it('answers status, every Set-Cookie and the parsed JSON body', async () => {

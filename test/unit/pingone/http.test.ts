@@ -1,7 +1,8 @@
 import { onCall, urlTemplate, type CallEvent } from '../../../src/pingone/call-events.js';
 import { callScope } from '../../../src/pingone/http.js';
 import { describe, expect, it } from 'vitest';
-import { createHttpClient, VENDOR_TYPES, type HttpClient } from '../../../src/pingone/http.js';
+import { createHttpClient, type HttpClient } from '../../../src/pingone/http.js';
+import { VENDOR_TYPES } from '../../../src/pingone/wire.js';
 import { PingOneError } from '../../../src/pingone/pingone-error.js';
 import { parseRetryAfter, redactUrl } from '../../../src/pingone/wire.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDToken } from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { verifiedClaims } from '../../../src/pingone/flow/id-token-claims.js';
+import { verifiedClaims } from '../../../src/pingone/flow/token-client.js';
 
 const base = {
   iss: 'https://auth.pingone.eu/env-1/as',
