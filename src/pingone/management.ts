@@ -1,21 +1,143 @@
 /**
- * PingOne's management API (steps 1–15 of "Create an MFA Transaction Approval using SMS") as
- * four plain operations on a path below `{api}/environments/{env}`: read a whole list, send one
- * request for one object, delete, and build a path. Each provisioning step names its own calls
- * with them (src/provisioning/steps/), so the method and path of every call sit in the step
- * that makes it, as `WORKFLOW_STEPS` lists them.
+ * PingOne's management API (steps 1–15 of the workflow) as plain operations on a path below
+ * `{api}/environments/{env}`: each provisioning step names its own calls with them.
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
+import type { HttpClient, PingOneResponse } from './http.js';
 import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
-import { type HttpClient, type PingOneResponse } from './http.js';
-import { type HttpMethod, type PingOneCall } from './wire.js';
-import { withQuery } from './wire.js';
 import { pingoneUrls, type PingOneUrls } from './urls.js';
+import { withQuery, type HttpMethod, type PingOneCall } from './wire.js';
 import { createWorkerTokenSource, type TokenSource } from './worker-token.js';
 
-export * from './management/types.js';
+/**
+ * The resources as they cross the wire, reduced to the fields this project reads or writes; the
+ * index signature keeps the rest, so that a repair can send back what it read
+ * (docs/pingone-contract.md §10).
+ */
+export interface PingOneResource {
+  id: string;
+  createdAt?: string;
+  [key: string]: unknown;
+}
+
+interface Ref {
+  id: string;
+}
+
+/** The objects found by name. */
+export interface NamedResource extends PingOneResource {
+  name: string;
+}
+
+export type ApiResource = NamedResource;
+export type Scope = NamedResource;
+export type SignOnPolicy = NamedResource;
+export type Population = NamedResource;
+
+export interface Application extends NamedResource {
+  enabled?: boolean;
+  protocol?: string;
+  grantTypes?: string[];
+  responseTypes?: string[];
+  redirectUris?: string[];
+  tokenEndpointAuthMethod?: string;
+  pkceEnforcement?: string;
+}
+
+export interface Grant extends PingOneResource {
+  resource: Ref;
+  scopes: Ref[];
+}
+
+/**
+ * For the MFA type, `sms` and `email` are deprecated in the management spec (the device policy
+ * decides) but still in Ping's workflow: PingOne may answer with or without them.
+ */
+export interface SignOnPolicyAction extends PingOneResource {
+  priority: number;
+  type: string;
+  sms?: { enabled?: boolean };
+  email?: { enabled?: boolean };
+  deviceAuthenticationPolicy?: Ref;
+  noDevicesMode?: string;
+}
+
+export interface SignOnPolicyAssignment extends PingOneResource {
+  priority: number;
+  signOnPolicy: Ref;
+}
+
+export interface TemplateContent extends PingOneResource {
+  locale: string;
+  deliveryMethod: string;
+  variant?: string;
+  content?: string;
+}
+
+export interface User extends PingOneResource {
+  username: string;
+  email?: string;
+  mobilePhone?: string;
+  mfaEnabled?: boolean;
+  population?: Ref;
+}
+
+export interface Device extends PingOneResource {
+  type: string;
+  status?: string;
+  phone?: string;
+}
+
+interface TimePeriod {
+  duration: number;
+  timeUnit: string;
+}
+
+interface OtpFailure {
+  count: number;
+  coolDown: TimePeriod;
+}
+
+/** `sms`, `email`, `voice`: the spec's "offline device" method, a code sent to the user. */
+export interface OfflineMethodSettings {
+  enabled: boolean;
+  otp: { lifeTime: TimePeriod; failure: OtpFailure; otpLength?: number };
+  [key: string]: unknown;
+}
+
+/** `mobile`, `totp`: a code made on the device; only its failure rule is required. */
+export interface DeviceMethodSettings {
+  enabled: boolean;
+  otp: { failure: OtpFailure; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/**
+ * Step 14's body as Ping's MFA spec requires it: every method block, `name`, `default`, and
+ * `forSignOnPolicy` (deprecated, read-only, still required; Ping's SDK sends `false`).
+ * See docs/pingone-contract.md §4, step 14.
+ */
+export interface DeviceAuthenticationPolicyBody {
+  name: string;
+  default: boolean;
+  forSignOnPolicy: false;
+  /** `NONE`, `EMAIL_THEN_SMS` (PingOne's default when absent) or `SMS_THEN_EMAIL`. */
+  newDeviceNotification: string;
+  sms: OfflineMethodSettings;
+  email: OfflineMethodSettings;
+  voice: OfflineMethodSettings;
+  mobile: DeviceMethodSettings;
+  totp: DeviceMethodSettings;
+  fido2?: { enabled: boolean; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** As read back: any block may be missing or partial. */
+export type DeviceAuthenticationPolicy = PingOneResource & { name: string } & {
+  [K in keyof DeviceAuthenticationPolicyBody]?: Partial<DeviceAuthenticationPolicyBody[K]>;
+};
 
 export interface ManagementContext {
   http: HttpClient;
@@ -70,9 +192,6 @@ interface ListPage {
 /**
  * Reads a whole PingOne list: the `_embedded[name]` items of every page, following
  * `_links.next.href` while it stays on the management host (a bearer token never leaves it).
- *
- * @param step what the call does, in words (`list applications`); it names the call in errors
- *   and in events.
  */
 export async function listAll<T>(
   ctx: ManagementContext,
@@ -101,12 +220,7 @@ export async function listAll<T>(
   return items;
 }
 
-/**
- * One request whose answer is one object (a create, a read, an update): its JSON body, or
- * `UNEXPECTED_RESPONSE` when the answer carries none.
- *
- * @param contentType a vendor type such as `VENDOR_TYPES.passwordSet` (default `application/json`).
- */
+/** One request answered by one object: its JSON body, or `UNEXPECTED_RESPONSE` when none. */
 export async function send<T>(
   ctx: ManagementContext,
   step: string,
@@ -138,14 +252,12 @@ export async function remove(ctx: ManagementContext, step: string, path: string)
   return (await managementCall(ctx, { ...call, method: 'DELETE' })).status !== 404;
 }
 
-/** Fields PingOne sets itself: it answers with them, but a PUT body does not carry them. */
+/** Fields PingOne sets itself: a PUT body does not carry them. */
 const READ_ONLY = ['id', '_links', '_embedded', 'environment', 'createdAt', 'updatedAt'] as const;
 
 /**
- * A copy of `resource` without PingOne's read-only fields: the start of a read-modify-write.
- * A PingOne PUT replaces the whole object, so a repair sends back every field it does not mean
- * to change (an application's `signing`, `jwks`, `corsSettings`, …); docs/pingone-contract.md
- * §10.
+ * `resource` without PingOne's read-only fields: a PUT replaces the whole object, so a repair
+ * sends back every field it does not mean to change (docs/pingone-contract.md §10).
  */
 export function writableFields<T extends object>(resource: T): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...(resource as Record<string, unknown>) };

@@ -23,21 +23,10 @@ export const LOCAL_ERROR_CODES = {
   unexpectedResponse: 'UNEXPECTED_RESPONSE',
 } as const;
 
-export interface PingOneErrorInit {
-  /** What we were doing, in words (`create application`). */
-  step: string;
-  method: string;
-  /** Without its query (queries may carry tokens). */
-  url: string;
-  status?: number | undefined;
-  code: string;
-  description?: string | undefined;
-  details?: PingOneErrorDetail[];
-  pingoneErrorId?: string | undefined;
-  attempts?: number;
-  retryAfterMs?: number | undefined;
-  cause?: unknown;
-}
+type Optional =
+  'status' | 'description' | 'details' | 'pingoneErrorId' | 'attempts' | 'retryAfterMs';
+type PingOneErrorInit = Pick<PingOneError, 'step' | 'method' | 'url' | 'code'> &
+  Partial<Pick<PingOneError, Optional>> & { cause?: unknown };
 
 /** What `toJSON` gives out: nothing secret. */
 const JSON_FIELDS = [
@@ -54,8 +43,10 @@ const JSON_FIELDS = [
 ] as const;
 
 export class PingOneError extends Error {
+  /** What we were doing, in words (`create application`). */
   readonly step: string;
   readonly method: string;
+  /** Without its query (queries may carry tokens). */
   readonly url: string;
   readonly status: number | undefined;
   readonly code: string;

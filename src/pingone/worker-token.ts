@@ -3,32 +3,24 @@ import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
 import { type HttpClient } from './http.js';
 import { pingoneUrls } from './urls.js';
 
-/** Hands out a valid bearer token for the management API. */
-export interface TokenSource {
-  /** The cached token, or a fresh one when none is cached or it expires within a minute. */
-  get(): Promise<string>;
-  /** Forgets the cached token (after a 401 from the management host). */
-  invalidate(): void;
-}
+export type TokenSource = ReturnType<typeof createWorkerTokenSource>;
 
 /** Renew this long before expiry. */
 const SKEW_MS = 60_000;
 
 /**
- * A worker (client_credentials) token source: `POST {auth}/{workerEnv}/as/token` with HTTP Basic
- * (client_secret_basic). The token is cached until shortly before it expires and concurrent
- * callers share one request. The worker may live in another environment than the one it manages
- * (an administrators' environment), so the token endpoint is the worker's.
+ * A worker (client_credentials) token source, cached until shortly before it expires, one
+ * request shared by concurrent callers. The worker may live in another environment than the one
+ * it manages (an administrators' environment), so the token endpoint is the worker's.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#post-token-admin-app-client_credentials
  */
 export function createWorkerTokenSource(options: {
-  /** The worker's own environment may differ from `location.environmentId`. */
   location: PingOneLocation;
   worker: WorkerCredentials;
   http: HttpClient;
   now?: () => number;
-}): TokenSource {
+}) {
   const { worker, http } = options;
   const now = options.now ?? Date.now;
   const url = pingoneUrls(options.location).tokenOf(worker.environmentId);
@@ -63,13 +55,14 @@ export function createWorkerTokenSource(options: {
   }
 
   return {
-    get() {
+    get(): Promise<string> {
       if (cached && now() < cached.expiresAt - SKEW_MS) return Promise.resolve(cached.token);
       pending ??= fetchToken().finally(() => {
         pending = undefined;
       });
       return pending;
     },
+    /** After a 401 from the management host. */
     invalidate() {
       cached = undefined;
     },

@@ -1,15 +1,8 @@
 /**
- * The 19 steps of Ping's workflow "Create an MFA Transaction Approval using SMS", in its order,
- * with the PingOne calls each one makes (docs/pingone-contract.md §3, §4, §6). Steps 1–15 are
- * provisioning (`npm run setup`, the embedded start-up), 16–19 are every approval. Step 0 is the
- * worker token the management calls need.
- *
- * One table for everyone: provisioning reports its steps by these numbers and names, every
- * call it makes is one of its step's `calls` (test/integration/setup-step-calls.test.ts), and
- * the step map in the docs is generated from it (`npm run docs:steps`).
- *
- * A call is `METHOD path`; management paths are relative to the management base (`…/v1`), auth
- * paths to the auth host; `{…}` stands for an id.
+ * The 19 steps of Ping's workflow "Create an MFA Transaction Approval using SMS" with the calls
+ * each makes (docs/pingone-contract.md §3, §4, §6): 1–15 provisioning, 16–19 every approval, 0
+ * the worker token. Provisioning reports by it and the docs' step map is generated from it. A
+ * call is `METHOD path`, management paths below `…/v1`, auth paths below the auth host.
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
@@ -156,10 +149,8 @@ let byCall: Array<{ method: string; path: RegExp; step: WorkflowStep }> | undefi
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The workflow step a call belongs to: by the call's name when it is a step's (`otp.check`,
- * `worker token`), else by its method and path against the steps' calls, so that management
- * calls need not name their step twice. The name decides first because one path serves two
- * steps (`/as/token`: steps 0 and 19).
+ * The workflow step of a call: by its name when it is a step's, else by method and path. The
+ * name decides first because one path serves two steps (`/as/token`: steps 0 and 19).
  */
 export function workflowStepOf(
   name: string,

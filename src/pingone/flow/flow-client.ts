@@ -3,24 +3,15 @@ import { LOCAL_ERROR_CODES, PingOneError } from '../pingone-error.js';
 import type { PingOneUrls } from '../urls.js';
 import { VENDOR_TYPES, type PingOneCall } from '../wire.js';
 
-/**
- * The parts of PingOne's flow object this client reads. `id`, `status`, `_links`, `resumeUrl`
- * and `_embedded.user` are documented; the rest is read only when present (docs/pingone-contract.md §6).
- */
+/** The parts of PingOne's flow object this client reads (docs/pingone-contract.md §6). */
 export interface PingOneFlow {
   id: string;
   status: string;
-  resumeUrl?: string;
   /** Some tenants put the authorization response into the COMPLETED flow already. */
   authorizeResponse?: AuthorizeResponse;
   expiresAt?: string;
-  _links?: Record<string, { href?: string } | undefined>;
-  _embedded?: {
-    user?: { id?: string; username?: string };
-    devices?: Array<{ id?: string; type?: string; phone?: string; status?: string }>;
-    [key: string]: unknown;
-  };
-  selectedDevice?: { id?: string; phone?: string };
+  _embedded?: { user?: { id?: string }; devices?: Array<{ phone?: string }> };
+  selectedDevice?: { phone?: string };
   [key: string]: unknown;
 }
 

@@ -82,17 +82,6 @@ async function triage(
   const own = causes(error).find((e) => e instanceof PingOneError);
   if (own) return own;
   const base = { step, method, url, cause: error };
-  if (error instanceof client.ResponseBodyError) {
-    const body = error.cause as { id?: unknown };
-    return new PingOneError({
-      ...base,
-      status: error.status,
-      code: error.error,
-      description: error.error_description ?? describe(error),
-      ...(typeof body.id === 'string' && { pingoneErrorId: body.id }),
-      retryAfterMs: parseRetryAfter(error.response.headers.get('retry-after')),
-    });
-  }
   if (error instanceof client.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0]?.parameters;
     return new PingOneError({
@@ -102,17 +91,24 @@ async function triage(
       description: challenge?.error_description ?? describe(error),
     });
   }
-  // A status the endpoint does not answer with (a 5xx page, a JWKS that is not there), in
-  // PingOne's own error shape (`code`, `message`, `id`) rather than OAuth's.
-  const answer = (error as { cause?: unknown }).cause;
-  if (error instanceof client.ClientError && answer instanceof Response && answer.status >= 400) {
-    const said = parseErrorBody(await answer.json().catch(() => undefined));
+  // OAuth's error body, or a status the endpoint does not answer with (a 5xx page, a JWKS that
+  // is not there) in PingOne's own error shape (`code`, `message`, `id`).
+  const cause = (error as { cause?: unknown }).cause;
+  const response =
+    error instanceof client.ResponseBodyError
+      ? error.response
+      : error instanceof client.ClientError && cause instanceof Response && cause.status >= 400
+        ? cause
+        : undefined;
+  if (response) {
+    const body = response === cause ? await response.json().catch(() => undefined) : cause;
+    const said = parseErrorBody(body);
     return new PingOneError({
       ...base,
-      status: answer.status,
+      status: response.status,
       ...said,
       description: said.description ?? describe(error),
-      retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
   if (step === 'discovery') {
