@@ -37,14 +37,15 @@ export interface PingOneResponse<T = unknown> {
   attempts: number;
 }
 
-export interface RetryPolicy {
-  maxAttempts: number;
+const DEFAULT_RETRY = {
+  maxAttempts: 4,
   /** Doubled per retry, with jitter, up to `maxDelayMs`. */
-  baseDelayMs: number;
-  maxDelayMs: number;
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
   /** A longer `Retry-After` is not waited for: the call fails at once. */
-  maxRetryAfterMs: number;
-}
+  maxRetryAfterMs: 30_000,
+};
+export type RetryPolicy = typeof DEFAULT_RETRY;
 
 export interface HttpClientOptions {
   /** Tests record or alter what crosses the wire through it. */
@@ -64,12 +65,6 @@ export type HttpClient = ReturnType<typeof createHttpClient>;
 export const callScope = new AsyncLocalStorage<Pick<PingOneCall, 'transactionId' | 'requestId'>>();
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 4,
-  baseDelayMs: 250,
-  maxDelayMs: 4_000,
-  maxRetryAfterMs: 30_000,
-};
 
 interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'requestId'> {
   method: string;

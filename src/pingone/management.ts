@@ -22,9 +22,7 @@ export interface PingOneResource {
   [key: string]: unknown;
 }
 
-interface Ref {
-  id: string;
-}
+type Ref = { id: string };
 
 /** The objects found by name. */
 export interface NamedResource extends PingOneResource {
@@ -51,10 +49,7 @@ export interface Grant extends PingOneResource {
   scopes: Ref[];
 }
 
-/**
- * For the MFA type, `sms` and `email` are deprecated in the management spec (the device policy
- * decides) but still in Ping's workflow: PingOne may answer with or without them.
- */
+/** MFA's `sms` and `email` are deprecated in the spec but in Ping's workflow: PingOne may omit them. */
 export interface SignOnPolicyAction extends PingOneResource {
   priority: number;
   type: string;
@@ -90,15 +85,8 @@ export interface Device extends PingOneResource {
   phone?: string;
 }
 
-interface TimePeriod {
-  duration: number;
-  timeUnit: string;
-}
-
-interface OtpFailure {
-  count: number;
-  coolDown: TimePeriod;
-}
+type TimePeriod = { duration: number; timeUnit: string };
+type OtpFailure = { count: number; coolDown: TimePeriod };
 
 /** `sms`, `email`, `voice`: the spec's "offline device" method, a code sent to the user. */
 export interface OfflineMethodSettings {

@@ -6,7 +6,7 @@
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
-export interface WorkflowStep {
+interface WorkflowStep {
   step: number;
   name: string;
   calls: readonly string[];
@@ -144,9 +144,13 @@ export const WORKFLOW_STEPS = [
 export type WorkflowStepNumber = (typeof WORKFLOW_STEPS)[number]['step'];
 
 const byName = new Map<string, WorkflowStep>(WORKFLOW_STEPS.map((step) => [step.name, step]));
-let byCall: Array<{ method: string; path: RegExp; step: WorkflowStep }> | undefined;
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const byCall = WORKFLOW_STEPS.flatMap((step) =>
+  step.calls.map((call) => {
+    const [method, path = ''] = call.split(' ');
+    const pattern = path.replaceAll('.', '\\.').replace(/\{[^}]+\}/g, '[^/]+');
+    return { method, path: new RegExp(`${pattern}$`), step };
+  }),
+);
 
 /**
  * The workflow step of a call: by its name when it is a step's, else by method and path. The
@@ -159,16 +163,6 @@ export function workflowStepOf(
 ): WorkflowStep | undefined {
   const named = byName.get(name);
   if (named) return named;
-  byCall ??= WORKFLOW_STEPS.flatMap((step) =>
-    step.calls.map((call) => {
-      const [verb = '', path = ''] = call.split(' ');
-      const pattern = path
-        .split(/\{[^}]+\}/)
-        .map(escape)
-        .join('[^/]+');
-      return { method: verb, path: new RegExp(`${pattern}$`), step };
-    }),
-  );
   const path = URL.canParse(url) ? new URL(url).pathname : url;
-  return byCall.find((call) => call.method === method && call.path.test(path))?.step;
+  return byCall.find((c) => c.method === method && c.path.test(path))?.step;
 }

@@ -15,11 +15,7 @@ export interface PingOneFlow {
   [key: string]: unknown;
 }
 
-export interface AuthorizeResponse {
-  code: string;
-  state?: string;
-  iss?: string;
-}
+export type AuthorizeResponse = { code: string; state?: string; iss?: string };
 
 export const FLOW_STATUS = {
   otpRequired: 'OTP_REQUIRED',
@@ -82,10 +78,7 @@ export interface AuthorizeParams {
   scope?: string;
 }
 
-export interface FlowStep {
-  flow: PingOneFlow;
-  cookies: CookieJar;
-}
+export type FlowStep = { flow: PingOneFlow; cookies: CookieJar };
 
 /** What every call of one flow carries: its cookies (none before authorize) and the ids. */
 interface FlowCallContext {
@@ -115,20 +108,9 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
   };
 }
 
-function unexpected(
-  call: Pick<PingOneCall, 'step' | 'method' | 'url'>,
-  status: number,
-  description: string,
-) {
+function unexpected({ step, method, url }: PingOneCall, status: number, description: string) {
   const code = LOCAL_ERROR_CODES.unexpectedResponse;
-  return new PingOneError({
-    step: call.step,
-    method: call.method,
-    url: call.url,
-    status,
-    code,
-    description,
-  });
+  return new PingOneError({ step, method, url, status, code, description });
 }
 
 /**

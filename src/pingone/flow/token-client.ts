@@ -6,7 +6,7 @@ import type { PingOneUrls } from '../urls.js';
 import { basicAuthorization, parseRetryAfter } from '../wire.js';
 import type { AuthorizeResponse } from './flow-client.js';
 
-/** The ID token claims the relying party keeps as evidence, read after openid-client validated them. */
+/** The claims kept as evidence, read after openid-client validated them. */
 export interface VerifiedIdToken {
   sub: string;
   acr?: string;
@@ -16,7 +16,7 @@ export interface VerifiedIdToken {
   iss: string;
   aud: string | string[];
   jti?: string;
-  /** When the token has no `jti`: names exactly the token the approval rests on without keeping it. */
+  /** Without a `jti`: names the token the approval rests on without keeping it. */
   idTokenSha256?: string;
   preferred_username?: string;
 }
@@ -71,17 +71,11 @@ function describe(error: unknown): string {
  * ({@link PingOneError}, keeping PingOne's error id), or an answer failed a check
  * ({@link IdTokenRejectedError}). A discovery document that fails a check is PingOne's fault.
  */
-async function triage(
-  step: string,
-  method: string,
-  url: string,
-  error: unknown,
-  prefix = '',
-): Promise<PingOneError | IdTokenRejectedError> {
+async function triage(step: string, url: string, error: unknown) {
   // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
   const own = causes(error).find((e) => e instanceof PingOneError);
   if (own) return own;
-  const base = { step, method, url, cause: error };
+  const base = { step, method: step === 'token' ? 'POST' : 'GET', url, cause: error };
   if (error instanceof client.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0]?.parameters;
     return new PingOneError({
@@ -115,6 +109,7 @@ async function triage(
     const code = LOCAL_ERROR_CODES.unexpectedResponse;
     return new PingOneError({ ...base, code, description: describe(error) });
   }
+  const prefix = step === 'userinfo' ? 'userinfo: ' : '';
   return new IdTokenRejectedError(prefix + describe(error), { cause: error });
 }
 
@@ -197,7 +192,7 @@ export function createTokenClient(options: {
       })
       .catch(async (error: unknown) => {
         configured = undefined; // discovered again by the next approval
-        throw await triage('discovery', 'GET', urls.discovery, error);
+        throw await triage('discovery', urls.discovery, error);
       });
     return configured;
   }
@@ -221,7 +216,7 @@ export function createTokenClient(options: {
         ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
       })
       .catch(async (error: unknown) => {
-        throw await triage('token', 'POST', urls.token, error);
+        throw await triage('token', urls.token, error);
       });
     const claims = tokens.claims();
     if (!claims || !tokens.id_token)
@@ -232,7 +227,7 @@ export function createTokenClient(options: {
         .fetchUserInfo(config, tokens.access_token, claims.sub)
         .catch(async (error: unknown) => {
           const url = endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
-          throw await triage('userinfo', 'GET', url, error, 'userinfo: ');
+          throw await triage('userinfo', url, error);
         });
       if (typeof userinfo.preferred_username === 'string') {
         out.preferred_username = userinfo.preferred_username;
