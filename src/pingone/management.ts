@@ -6,16 +6,12 @@
  */
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
 import type { HttpClient, PingOneResponse } from './http.js';
-import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
+import { PingOneError, unexpectedResponse } from './pingone-error.js';
 import { pingoneUrls, type PingOneUrls } from './urls.js';
 import { withQuery, type HttpMethod, type PingOneCall } from './wire.js';
 import { createWorkerTokenSource, type TokenSource } from './worker-token.js';
 
-/**
- * The resources as they cross the wire, reduced to the fields this project reads or writes; the
- * index signature keeps the rest, so that a repair can send back what it read
- * (docs/pingone-contract.md §10).
- */
+/** The fields we read; the index signature keeps the rest (docs/pingone-contract.md §10). */
 export interface PingOneResource {
   id: string;
   createdAt?: string;
@@ -24,7 +20,6 @@ export interface PingOneResource {
 
 type Ref = { id: string };
 
-/** The objects found by name. */
 export interface NamedResource extends PingOneResource {
   name: string;
 }
@@ -49,7 +44,7 @@ export interface Grant extends PingOneResource {
   scopes: Ref[];
 }
 
-/** MFA's `sms` and `email` are deprecated in the spec but in Ping's workflow: PingOne may omit them. */
+/** MFA's `sms` and `email`: deprecated in the spec, in Ping's workflow; PingOne may omit them. */
 export interface SignOnPolicyAction extends PingOneResource {
   priority: number;
   type: string;
@@ -102,14 +97,11 @@ export interface DeviceMethodSettings {
   [key: string]: unknown;
 }
 
-/**
- * Step 14's body as Ping's MFA spec requires it: every method block, `name`, `default`, and
- * `forSignOnPolicy` (deprecated, read-only, still required; Ping's SDK sends `false`).
- * See docs/pingone-contract.md §4, step 14.
- */
+/** Step 14's body as Ping's MFA spec requires it (docs/pingone-contract.md §4, step 14). */
 export interface DeviceAuthenticationPolicyBody {
   name: string;
   default: boolean;
+  /** Deprecated and read-only, yet required; Ping's SDK sends `false`. */
   forSignOnPolicy: false;
   /** `NONE`, `EMAIL_THEN_SMS` (PingOne's default when absent) or `SMS_THEN_EMAIL`. */
   newDeviceNotification: string;
@@ -133,7 +125,6 @@ export interface ManagementContext {
   token: TokenSource;
 }
 
-/** A {@link ManagementContext} with a worker token source for `location`. */
 export function createManagementContext(options: {
   location: PingOneLocation;
   worker: WorkerCredentials;
@@ -146,10 +137,7 @@ export function createManagementContext(options: {
   };
 }
 
-/**
- * One call to `url`. A 401 is retried once with a fresh token (the cached one may have been
- * revoked); a second 401 is the caller's to explain.
- */
+/** A 401 is retried once with a fresh token: the cached one may have been revoked. */
 async function managementCall<T>(
   ctx: ManagementContext,
   call: Omit<PingOneCall, 'bearer'>,
@@ -164,18 +152,12 @@ async function managementCall<T>(
   }
 }
 
-/**
- * A path below the environment, each interpolated id URL-encoded: the ids come from PingOne's
- * answers, and none of them may turn into another path.
- */
+/** A path below the environment, each id URL-encoded so that none may turn into another path. */
 export function apiPath(parts: TemplateStringsArray, ...ids: string[]): string {
   return parts.reduce((path, part, i) => `${path}${encodeURIComponent(ids[i - 1]!)}${part}`);
 }
 
-interface ListPage {
-  _embedded?: Record<string, unknown>;
-  _links?: { next?: { href?: string } };
-}
+type ListPage = { _embedded?: Record<string, unknown>; _links?: { next?: { href?: string } } };
 
 /**
  * Reads a whole PingOne list: the `_embedded[name]` items of every page, following
@@ -220,14 +202,7 @@ export async function send<T>(
   const url = `${ctx.urls.environment}${path}`;
   const res = await managementCall<unknown>(ctx, { step, method, url, json, contentType });
   if (typeof res.body !== 'object' || res.body === null) {
-    throw new PingOneError({
-      step,
-      method,
-      url,
-      status: res.status,
-      code: LOCAL_ERROR_CODES.unexpectedResponse,
-      description: 'the answer has no JSON body',
-    });
+    throw unexpectedResponse({ step, method, url }, res.status, 'the answer has no JSON body');
   }
   return res.body as T;
 }
@@ -240,12 +215,11 @@ export async function remove(ctx: ManagementContext, step: string, path: string)
   return (await managementCall(ctx, { ...call, method: 'DELETE' })).status !== 404;
 }
 
-/** Fields PingOne sets itself: a PUT body does not carry them. */
 const READ_ONLY = ['id', '_links', '_embedded', 'environment', 'createdAt', 'updatedAt'] as const;
 
 /**
- * `resource` without PingOne's read-only fields: a PUT replaces the whole object, so a repair
- * sends back every field it does not mean to change (docs/pingone-contract.md §10).
+ * A PUT replaces the whole object: a repair sends back all but the read-only fields
+ * (docs/pingone-contract.md §10).
  */
 export function writableFields<T extends object>(resource: T): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...(resource as Record<string, unknown>) };

@@ -1,7 +1,6 @@
 /**
- * The one error type for every failed PingOne call. It keeps what PingOne said (status, `code`,
- * `details`, the error `id` support asks for, or OAuth's `error`/`error_description`) and never
- * the request: no header, body, token, cookie or secret.
+ * Every failed PingOne call: what PingOne said (status, `code`, `details`, the error `id`
+ * support asks for) and never the request: no header, body, token, cookie or secret.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  */
@@ -19,7 +18,6 @@ export const LOCAL_ERROR_CODES = {
   network: 'NETWORK_ERROR',
   /** An error status whose body is not PingOne's error shape (a proxy page, an empty body). */
   http: 'HTTP_ERROR',
-  /** A success status whose body is not what the caller needs. */
   unexpectedResponse: 'UNEXPECTED_RESPONSE',
 } as const;
 
@@ -28,7 +26,7 @@ type Optional =
 type PingOneErrorInit = Pick<PingOneError, 'step' | 'method' | 'url' | 'code'> &
   Partial<Pick<PingOneError, Optional>> & { cause?: unknown };
 
-/** What `toJSON` gives out: nothing secret. */
+/** What `toJSON` gives out. */
 const JSON_FIELDS = [
   'name',
   'step',
@@ -90,6 +88,17 @@ export class PingOneError extends Error {
   toJSON(): Record<string, unknown> {
     return Object.fromEntries(JSON_FIELDS.map((field) => [field, this[field]]));
   }
+}
+
+/** A success status whose body is not what the caller needs. */
+export function unexpectedResponse(
+  { step, method, url }: Pick<PingOneError, 'step' | 'method' | 'url'>,
+  status: number | undefined,
+  description: string,
+  cause?: unknown,
+) {
+  const code = LOCAL_ERROR_CODES.unexpectedResponse;
+  return new PingOneError({ step, method, url, status, code, description, cause });
 }
 
 export function isPingOneError(error: unknown): error is PingOneError {

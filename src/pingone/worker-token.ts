@@ -1,5 +1,5 @@
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { LOCAL_ERROR_CODES, PingOneError } from './pingone-error.js';
+import { unexpectedResponse } from './pingone-error.js';
 import { type HttpClient } from './http.js';
 import { pingoneUrls } from './urls.js';
 
@@ -40,14 +40,12 @@ export function createWorkerTokenSource(options: {
     });
     const token = res.body?.access_token;
     if (typeof token !== 'string' || !token) {
-      throw new PingOneError({
-        step: 'worker token',
-        method: 'POST',
-        url,
-        status: res.status,
-        code: LOCAL_ERROR_CODES.unexpectedResponse,
-        description: 'the token endpoint answered without an access_token',
-      });
+      const description = 'the token endpoint answered without an access_token';
+      throw unexpectedResponse(
+        { step: 'worker token', method: 'POST', url },
+        res.status,
+        description,
+      );
     }
     const expiresIn = typeof res.body.expires_in === 'number' ? res.body.expires_in : 3600;
     cached = { token, expiresAt: now() + expiresIn * 1000 };

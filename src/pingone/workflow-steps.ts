@@ -1,7 +1,7 @@
 /**
  * The 19 steps of Ping's workflow "Create an MFA Transaction Approval using SMS" with the calls
- * each makes (docs/pingone-contract.md §3, §4, §6): 1–15 provisioning, 16–19 every approval, 0
- * the worker token. Provisioning reports by it and the docs' step map is generated from it. A
+ * each makes (docs/pingone-contract.md §3, §4, §6): 1–15 provisioning, 16–19 every approval,
+ * 0 the worker token. Provisioning reports by it and the docs' step map is generated from it. A
  * call is `METHOD path`, management paths below `…/v1`, auth paths below the auth host.
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms

@@ -1,5 +1,5 @@
 import type { HttpClient } from '../http.js';
-import { LOCAL_ERROR_CODES, PingOneError } from '../pingone-error.js';
+import { PingOneError, unexpectedResponse } from '../pingone-error.js';
 import type { PingOneUrls } from '../urls.js';
 import { VENDOR_TYPES, type PingOneCall } from '../wire.js';
 
@@ -24,9 +24,8 @@ export const FLOW_STATUS = {
 } as const;
 
 /**
- * PingOne's flow cookies (`ST`, `ST-NO-SS`, …) as name=value pairs. A standard cookie jar would
- * drop them (their `Path` does not match the next call's), and PingOne may rotate them on any
- * step, so the latest value of each is kept per flow, server-side, and all are replayed.
+ * PingOne's flow cookies (`ST`, …): a standard jar would drop them (their `Path` does not match
+ * the next call's), and PingOne may rotate them, so the latest of each is kept and all replayed.
  */
 export type CookieJar = Record<string, string>;
 
@@ -71,9 +70,8 @@ export interface AuthorizeParams {
   state: string;
   nonce: string;
   codeChallenge: string;
-  /** The sign-on policy name. */
   acrValues: string;
-  /** In seconds: how old PingOne's authentication of the person may be (0: new). */
+  /** Seconds: how old PingOne's authentication of the person may be. */
   maxAge: number;
   scope?: string;
 }
@@ -108,15 +106,7 @@ function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'quer
   };
 }
 
-function unexpected({ step, method, url }: PingOneCall, status: number, description: string) {
-  const code = LOCAL_ERROR_CODES.unexpectedResponse;
-  return new PingOneError({ step, method, url, status, code, description });
-}
-
-/**
- * `code`, `state` and `iss` of an authorization response: resume's JSON `authorizeResponse`, one
- * a COMPLETED flow already carries, or the query of a redirect.
- */
+/** The authorization response from resume's JSON, a COMPLETED flow, or a redirect's query. */
 export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | undefined {
   const v = (value instanceof URLSearchParams ? Object.fromEntries(value) : value) as
     Record<string, unknown> | undefined;
@@ -128,11 +118,9 @@ export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | u
 }
 
 /**
- * PingOne's redirect-less flow API, steps 16–18 of "Create an MFA Transaction Approval using
- * SMS", on the one call path; `flowsBearer` (a worker token for `/flows`) is sent only when
- * configured: Ping's sample sends one, its docs show cookies only (docs/pingone-contract.md §9).
- *
- * @see PingOne docs, "Authorize (Transaction Approval)", "Flows", "Check One-Time Password (OTP)"
+ * PingOne's redirect-less flow API, steps 16–18. `flowsBearer` is sent only when configured:
+ * Ping's sample sends a worker token to `/flows`, its docs show cookies only
+ * (docs/pingone-contract.md §9).
  */
 export function createFlowClient(options: {
   urls: PingOneUrls;
@@ -142,7 +130,6 @@ export function createFlowClient(options: {
 }) {
   const { urls, http } = options;
   const now = options.now ?? (() => new Date());
-  /** A call on the auth host, carrying the flow's cookies and the approval's ids. */
   const send = ({ cookies, transactionId, requestId }: FlowCallContext, call: PingOneCall) => {
     const cookie = cookies && cookieHeader(cookies);
     return http.call({
@@ -153,12 +140,11 @@ export function createFlowClient(options: {
       ...call,
     });
   };
-  /** A call answered by the flow object, and the cookie jar after it. */
   const flowStep = async (context: FlowCallContext, call: PingOneCall): Promise<FlowStep> => {
     const res = await send(context, call);
     const body = res.body as Partial<PingOneFlow> | undefined;
     if (res.status !== 200 || typeof body?.id !== 'string' || typeof body.status !== 'string') {
-      throw unexpected(call, res.status, 'the answer is not a flow object');
+      throw unexpectedResponse(call, res.status, 'the answer is not a flow object');
     }
     const cookies = mergeSetCookies(context.cookies ?? {}, res.setCookies, now());
     return { flow: body as PingOneFlow, cookies };
@@ -177,7 +163,7 @@ export function createFlowClient(options: {
       });
     },
 
-    /** Step 17: `otp.check`. Throws PingOneError for a wrong code (400 `INVALID_OTP`) and the rest. */
+    /** Step 17: `otp.check`; a wrong code throws PingOneError 400 `INVALID_OTP`. */
     async checkOtp(flowId: string, otp: string, context: WithCookies): Promise<FlowStep> {
       const bearer = await options.flowsBearer?.();
       return flowStep(context, {
@@ -210,7 +196,7 @@ export function createFlowClient(options: {
         const description = 'PingOne redirected with an error instead of a code';
         throw new PingOneError({ ...call, status: res.status, code, description });
       }
-      throw unexpected(call, res.status, 'no authorization code in the answer');
+      throw unexpectedResponse(call, res.status, 'no authorization code in the answer');
     },
 
     /** The browser redirect of `APPROVAL_UI=hosted` (response_mode=query). */

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { callScope, type HttpClient } from '../http.js';
-import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from '../pingone-error.js';
+import {
+  LOCAL_ERROR_CODES,
+  PingOneError,
+  parseErrorBody,
+  unexpectedResponse,
+} from '../pingone-error.js';
 import type { PingOneUrls } from '../urls.js';
 import { basicAuthorization, parseRetryAfter } from '../wire.js';
 import type { AuthorizeResponse } from './flow-client.js';
@@ -32,10 +37,7 @@ export class IdTokenRejectedError extends Error {
   }
 }
 
-/**
- * The evidence from validated claims and the compact token they came from. Claims of another
- * type than the one OpenID Connect gives them are left out rather than trusted.
- */
+/** The evidence from validated claims; a claim of another type than OIDC's is left out. */
 export function verifiedClaims(claims: client.IDToken, idToken: string): VerifiedIdToken {
   const out: VerifiedIdToken = { sub: claims.sub, iss: claims.iss, aud: claims.aud };
   if (typeof claims.acr === 'string') out.acr = claims.acr;
@@ -50,7 +52,6 @@ export function verifiedClaims(claims: client.IDToken, idToken: string): Verifie
   return out;
 }
 
-/** The error and up to three of its causes, outermost first. */
 function causes(error: unknown): Error[] {
   const out: Error[] = [];
   for (let e = error; e instanceof Error && out.length < 4; e = e.cause) out.push(e);
@@ -67,9 +68,8 @@ function describe(error: unknown): string {
 }
 
 /**
- * What openid-client threw, sorted by its own error classes: PingOne failed or refused
- * ({@link PingOneError}, keeping PingOne's error id), or an answer failed a check
- * ({@link IdTokenRejectedError}). A discovery document that fails a check is PingOne's fault.
+ * What openid-client threw: PingOne failed or refused ({@link PingOneError}), or an answer failed
+ * a check ({@link IdTokenRejectedError}); a discovery document that fails one is PingOne's fault.
  */
 async function triage(step: string, url: string, error: unknown) {
   // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
@@ -105,42 +105,35 @@ async function triage(step: string, url: string, error: unknown) {
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
-  if (step === 'discovery') {
-    const code = LOCAL_ERROR_CODES.unexpectedResponse;
-    return new PingOneError({ ...base, code, description: describe(error) });
-  }
+  if (step === 'discovery') return unexpectedResponse(base, undefined, describe(error), error);
   const prefix = step === 'userinfo' ? 'userinfo: ' : '';
   return new IdTokenRejectedError(prefix + describe(error), { cause: error });
 }
 
+const rethrow = (step: string, url: string) => async (error: unknown) => {
+  throw await triage(step, url, error);
+};
+
 export interface CodeExchange {
   response: AuthorizeResponse;
-  /** The state this flow sent; checked against a returned one. */
   state: string;
   nonce: string;
   codeVerifier: string;
   redirectUri: string;
-  /** Sent as `X-Ping-External-Transaction-ID`, like the flow calls of the same approval. */
   transactionId: string;
   requestId?: string | undefined;
-  /**
-   * Hosted mode knows no user id ahead: when the ID token carries no `preferred_username`, read
-   * it from userinfo (its `sub` must match the ID token's) to tie the approval to our user.
-   */
+  /** Hosted mode knows no user ahead: without `preferred_username`, read it from userinfo. */
   needUsername?: boolean;
-  /** The `max_age` the authorize request sent: openid-client then requires and checks `auth_time`. */
+  /** The authorize request's `max_age`: openid-client then checks `auth_time`. */
   maxAge?: number;
 }
 
 export type TokenClient = ReturnType<typeof createTokenClient>;
 
 /**
- * The token step with panva's openid-client as its documentation shows: `discovery()` once, its
- * `customFetch` set to our one call path, and the approval's ids carried to that fetch by
- * {@link callScope}. openid-client does not verify an ID token's signature when it comes straight
- * from the token endpoint over TLS (OpenID Connect Core §3.1.3.7 allows skipping it); a relying
- * party that approves money verifies it anyway: `enableNonRepudiationChecks`.
- * `allowInsecureRequests` is set only for an http issuer (the local emulator).
+ * openid-client as its documentation shows: `discovery()` once, `customFetch` set to our call
+ * path. It skips an ID token's signature over TLS (OpenID Connect Core §3.1.3.7); a relying
+ * party that approves money checks it anyway: `enableNonRepudiationChecks`.
  */
 export function createTokenClient(options: {
   urls: PingOneUrls;
@@ -153,7 +146,6 @@ export function createTokenClient(options: {
   let configured: Promise<client.Configuration> | undefined;
   let endpoints: client.ServerMetadata | undefined;
 
-  /** Names openid-client's calls by the endpoints the discovery document gave for them. */
   function stepOf(url: string): string {
     if (!endpoints) return 'discovery';
     if (url === endpoints.jwks_uri) return 'jwks';
@@ -161,11 +153,8 @@ export function createTokenClient(options: {
     return 'token';
   }
 
-  /**
-   * client_secret_basic as PingOne's own examples send it, as openid-client's documented custom
-   * `ClientAuth`: its `ClientSecretBasic` form-urlencodes the id and secret first (RFC 6749
-   * §2.3.1), and whether PingOne decodes them is not documented (docs/pingone-contract.md §6.19).
-   */
+  // client_secret_basic as PingOne's examples send it: openid-client's form-urlencodes the id and
+  // secret (RFC 6749 §2.3.1), which PingOne may not decode (docs/pingone-contract.md §6.19).
   const rawClientSecretBasic: client.ClientAuth = (_server, metadata, _body, headers) => {
     headers.set('authorization', basicAuthorization(metadata.client_id, options.clientSecret));
   };
@@ -190,9 +179,9 @@ export function createTokenClient(options: {
         endpoints = config.serverMetadata();
         return config;
       })
-      .catch(async (error: unknown) => {
+      .catch((error: unknown) => {
         configured = undefined; // discovered again by the next approval
-        throw await triage('discovery', urls.discovery, error);
+        return rethrow('discovery', urls.discovery)(error);
       });
     return configured;
   }
@@ -215,9 +204,7 @@ export function createTokenClient(options: {
         idTokenExpected: true,
         ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
       })
-      .catch(async (error: unknown) => {
-        throw await triage('token', urls.token, error);
-      });
+      .catch(rethrow('token', urls.token));
     const claims = tokens.claims();
     if (!claims || !tokens.id_token)
       throw new IdTokenRejectedError('no ID token in the token response');
@@ -225,10 +212,7 @@ export function createTokenClient(options: {
     if (exchange.needUsername && out.preferred_username === undefined) {
       const userinfo = await client
         .fetchUserInfo(config, tokens.access_token, claims.sub)
-        .catch(async (error: unknown) => {
-          const url = endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
-          throw await triage('userinfo', url, error);
-        });
+        .catch(rethrow('userinfo', endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`));
       if (typeof userinfo.preferred_username === 'string') {
         out.preferred_username = userinfo.preferred_username;
       }
@@ -237,11 +221,7 @@ export function createTokenClient(options: {
   }
 
   return {
-    /**
-     * Step 19: exchanges the code (client_secret_basic + PKCE) and validates the ID token:
-     * signature against the issuer's JWKS, `iss`, `aud`, `exp`, `nonce`. Throws
-     * {@link PingOneError} when PingOne failed or refused, {@link IdTokenRejectedError} when a check failed.
-     */
+    /** Step 19: the code for tokens; the ID token's signature, iss, aud, exp, nonce checked. */
     exchange(request: CodeExchange): Promise<VerifiedIdToken> {
       const { transactionId, requestId } = request;
       return callScope.run({ transactionId, requestId }, () => exchange(request));
