@@ -47,15 +47,6 @@ const DEFAULT_RETRY = {
 };
 export type RetryPolicy = typeof DEFAULT_RETRY;
 
-export interface HttpClientOptions {
-  /** Tests record or alter what crosses the wire through it. */
-  fetch?: FetchLike | undefined;
-  timeoutMs?: number | undefined;
-  retry?: Partial<RetryPolicy> | undefined;
-  sleep?: ((ms: number) => Promise<void>) | undefined;
-  random?: (() => number) | undefined;
-}
-
 export type HttpClient = ReturnType<typeof createHttpClient>;
 
 /**
@@ -88,7 +79,16 @@ const headersSetter: TextMapSetter<Headers> = {
 };
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
-export function createHttpClient(options: HttpClientOptions = {}) {
+export function createHttpClient(
+  options: {
+    /** Tests record or alter what crosses the wire through it. */
+    fetch?: FetchLike | undefined;
+    timeoutMs?: number | undefined;
+    retry?: Partial<RetryPolicy> | undefined;
+    sleep?: ((ms: number) => Promise<void>) | undefined;
+    random?: (() => number) | undefined;
+  } = {},
+) {
   const sendOurs = options.fetch ?? requestJson;
   const sendFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;

@@ -42,35 +42,28 @@ const JSON_FIELDS = [
 
 export class PingOneError extends Error {
   /** What we were doing, in words (`create application`). */
-  readonly step: string;
-  readonly method: string;
+  readonly step!: string;
+  readonly method!: string;
   /** Without its query (queries may carry tokens). */
-  readonly url: string;
+  readonly url!: string;
   readonly status: number | undefined;
-  readonly code: string;
+  readonly code!: string;
   readonly description: string | undefined;
-  readonly details: PingOneErrorDetail[];
+  readonly details: PingOneErrorDetail[] = [];
   readonly pingoneErrorId: string | undefined;
-  readonly attempts: number;
+  readonly attempts: number = 1;
   readonly retryAfterMs: number | undefined;
 
-  constructor(init: PingOneErrorInit) {
+  constructor({ cause, ...init }: PingOneErrorInit) {
     const what = init.status === undefined ? init.code : `${init.status} ${init.code}`;
     const why = init.description ? ` - ${init.description}` : '';
     const id = init.pingoneErrorId ? ` (PingOne error id ${init.pingoneErrorId})` : '';
-    const message = `${init.step}: ${init.method} ${init.url} failed: ${what}${why}${id}`;
-    super(message, init.cause ? { cause: init.cause } : undefined);
+    super(
+      `${init.step}: ${init.method} ${init.url} failed: ${what}${why}${id}`,
+      cause ? { cause } : undefined,
+    );
     this.name = 'PingOneError';
-    this.step = init.step;
-    this.method = init.method;
-    this.url = init.url;
-    this.status = init.status;
-    this.code = init.code;
-    this.description = init.description;
-    this.details = init.details ?? [];
-    this.pingoneErrorId = init.pingoneErrorId;
-    this.attempts = init.attempts ?? 1;
-    this.retryAfterMs = init.retryAfterMs;
+    Object.assign(this, init);
   }
 
   hasDetail(code: string): boolean {

@@ -38,25 +38,23 @@ export interface PingOneCall {
 export const truncateHeader = (value: string) => value.slice(0, 100);
 
 export function buildRequest(call: PingOneCall) {
+  const { json, form, bearer, basic, cookie, transactionId } = call;
+  const contentType =
+    json !== undefined
+      ? (call.contentType ?? 'application/json')
+      : form && 'application/x-www-form-urlencoded';
   const headers: Record<string, string> = {
     Accept: call.host === 'auth' ? '*/*' : 'application/json',
+    ...(contentType && { 'Content-Type': contentType }),
+    ...(bearer && { Authorization: `Bearer ${bearer}` }),
+    ...(basic && { Authorization: basicAuthorization(basic.username, basic.password) }),
+    ...(cookie && { Cookie: cookie }),
+    ...(transactionId && { 'X-Ping-External-Transaction-ID': truncateHeader(transactionId) }),
   };
-  let body: string | undefined;
-  if (call.json !== undefined) {
-    headers['Content-Type'] = call.contentType ?? 'application/json';
-    body = JSON.stringify(call.json);
-  } else if (call.form !== undefined) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(definedPairs(call.form)).toString();
-  }
-  if (call.bearer) headers.Authorization = `Bearer ${call.bearer}`;
-  if (call.basic) {
-    headers.Authorization = basicAuthorization(call.basic.username, call.basic.password);
-  }
-  if (call.cookie) headers.Cookie = call.cookie;
-  if (call.transactionId) {
-    headers['X-Ping-External-Transaction-ID'] = truncateHeader(call.transactionId);
-  }
+  const body =
+    json !== undefined
+      ? JSON.stringify(json)
+      : form && new URLSearchParams(definedPairs(form)).toString();
   return { headers, body };
 }
 
