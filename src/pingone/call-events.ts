@@ -13,11 +13,9 @@ export interface CallEvent {
   workflowStep?: number;
   workflowStepName?: string;
   method: string;
-  /** Without the query string. */
   url: string;
   /** `url` with its ids replaced by `{id}`: one name per endpoint. */
   template: string;
-  /** Absent when no answer came. */
   status?: number;
   durationMs: number;
   pingoneErrorId?: string;

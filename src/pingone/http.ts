@@ -1,9 +1,7 @@
 /**
- * The one way this project calls PingOne, openid-client's calls included (as its `customFetch`):
- * a deadline per attempt, the error body as a {@link PingOneError}, retries with backoff (and
- * `Retry-After` up to a cap) of 429/502/503/504, timeouts and network errors when the call is safe
- * to repeat, the W3C `traceparent` when a tracing SDK runs, and one event per attempt on the
- * `pingone.call` channel (call-events.ts). It never logs or throws a header or a body.
+ * The one way this project calls PingOne, openid-client's calls included: a deadline per
+ * attempt, the error body as a {@link PingOneError}, retries of what is safe to repeat, the W3C
+ * `traceparent`, one event per attempt on `pingone.call`. It never logs a header or a body.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
@@ -29,7 +27,6 @@ import { workflowStepOf } from './workflow-steps.js';
 export type FetchLike = typeof fetch;
 export interface PingOneResponse<T = unknown> {
   status: number;
-  /** Parsed JSON when the body is JSON, else the text, or undefined when empty. */
   body: T;
   setCookies: string[];
   /** Redirects are never followed. */

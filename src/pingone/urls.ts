@@ -3,18 +3,14 @@ import type { PingOneLocation } from '../config.js';
 export type PingOneUrls = ReturnType<typeof pingoneUrls>;
 
 /**
- * Every PingOne address this project uses, for one environment: the hosts from the region
- * (`com`, `ca`, `eu`, `com.au`, `sg`, `asia`), or the overrides (`PINGONE_API_URL`,
- * `PINGONE_AUTH_URL`) used for the emulator and proxies. The only place in the project where a
- * hostname is built.
+ * Every PingOne address of one environment, from the region or the `PINGONE_API_URL` and
+ * `PINGONE_AUTH_URL` overrides: the only place in the project where a hostname is built.
  *
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#top (regions and domains)
  */
 export function pingoneUrls(location: PingOneLocation) {
   const tld = location.region;
-  /** Management base including `/v1`. */
   const api = (location.apiUrl ?? `https://api.pingone.${tld}/v1`).replace(/\/+$/, '');
-  /** Auth host base without the environment id. */
   const auth = (location.authUrl ?? `https://auth.pingone.${tld}`).replace(/\/+$/, '');
   const env = encodeURIComponent(location.environmentId);
   /** The issuer, and the `aud` of the request JWT. */
@@ -28,7 +24,6 @@ export function pingoneUrls(location: PingOneLocation) {
     authorize: `${issuer}/authorize`,
     token: `${issuer}/token`,
     resume: `${issuer}/resume`,
-    /** The prefix of every management call of this environment. */
     environment: `${api}/environments/${env}`,
     flow: (flowId: string) => `${auth}/${env}/flows/${encodeURIComponent(flowId)}`,
     /** The token endpoint of another environment (a worker that lives elsewhere). */

@@ -11,7 +11,7 @@ export const VENDOR_TYPES = {
 
 /** One PingOne request; `json`, `form` or neither carries the body. */
 export interface PingOneCall {
-  /** What this call does, in words; it names the call in errors and on its event. */
+  /** What this call does, in words: it names the call in errors and events. */
   step: string;
   method: HttpMethod;
   url: string;

@@ -1,8 +1,6 @@
 /**
- * The 19 steps of Ping's workflow "Create an MFA Transaction Approval using SMS" with the calls
- * each makes (docs/pingone-contract.md §3, §4, §6): 1–15 provisioning, 16–19 every approval,
- * 0 the worker token. Provisioning reports by it and the docs' step map is generated from it. A
- * call is `METHOD path`, management paths below `…/v1`, auth paths below the auth host.
+ * The steps of Ping's workflow with the calls each makes (docs/pingone-contract.md §3, §4, §6):
+ * 0 worker token, 1–15 provisioning, 16–19 every approval. Management paths are below `…/v1`.
  *
  * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
  */
@@ -14,117 +12,78 @@ interface WorkflowStep {
 
 const ENV = '/environments/{envID}';
 
+/** `api('GET POST /users')`: `GET` and `POST` of `/environments/{envID}/users`. */
+const api = (...groups: string[]) =>
+  groups.flatMap((group) => {
+    const verbs = group.split(' ');
+    const path = verbs.pop()!;
+    return verbs.map((verb) => `${verb} ${ENV}${path}`);
+  });
+
 export const WORKFLOW_STEPS = [
   { step: 0, name: 'worker token', calls: ['POST /{envID}/as/token'] },
   {
     step: 1,
     name: 'application',
-    calls: [
-      `GET ${ENV}/applications`,
-      `POST ${ENV}/applications`,
-      `GET ${ENV}/applications/{appID}`,
-      `PUT ${ENV}/applications/{appID}`,
-      `DELETE ${ENV}/applications/{appID}`,
-    ],
+    calls: api('GET POST /applications', 'GET PUT DELETE /applications/{appID}'),
   },
-  { step: 2, name: 'application secret', calls: [`GET ${ENV}/applications/{appID}/secret`] },
-  { step: 3, name: 'openid resource', calls: [`GET ${ENV}/resources`] },
-  { step: 4, name: 'profile scope', calls: [`GET ${ENV}/resources/{resourceID}/scopes`] },
+  { step: 2, name: 'application secret', calls: api('GET /applications/{appID}/secret') },
+  { step: 3, name: 'openid resource', calls: api('GET /resources') },
+  { step: 4, name: 'profile scope', calls: api('GET /resources/{resourceID}/scopes') },
   {
     step: 5,
     name: 'openid grant',
-    calls: [
-      `GET ${ENV}/applications/{appID}/grants`,
-      `POST ${ENV}/applications/{appID}/grants`,
-      `PUT ${ENV}/applications/{appID}/grants/{grantID}`,
-    ],
+    calls: api(
+      'GET POST /applications/{appID}/grants',
+      'PUT /applications/{appID}/grants/{grantID}',
+    ),
   },
   {
     step: 6,
     name: 'sign-on policy',
-    calls: [
-      `GET ${ENV}/signOnPolicies`,
-      `POST ${ENV}/signOnPolicies`,
-      `DELETE ${ENV}/signOnPolicies/{policyID}`,
-    ],
+    calls: api('GET POST /signOnPolicies', 'DELETE /signOnPolicies/{policyID}'),
   },
   {
     step: 7,
     name: 'MFA action',
-    calls: [
-      `GET ${ENV}/signOnPolicies/{policyID}/actions`,
-      `POST ${ENV}/signOnPolicies/{policyID}/actions`,
-      `GET ${ENV}/signOnPolicies/{policyID}/actions/{actionID}`,
-      `PUT ${ENV}/signOnPolicies/{policyID}/actions/{actionID}`,
-    ],
+    calls: api(
+      'GET POST /signOnPolicies/{policyID}/actions',
+      'GET PUT /signOnPolicies/{policyID}/actions/{actionID}',
+    ),
   },
   {
     step: 8,
     name: 'policy assignment',
-    calls: [
-      `GET ${ENV}/applications/{appID}/signOnPolicyAssignments`,
-      `POST ${ENV}/applications/{appID}/signOnPolicyAssignments`,
-    ],
+    calls: api('GET POST /applications/{appID}/signOnPolicyAssignments'),
   },
   {
     step: 9,
     name: 'template content',
-    calls: [
-      `GET ${ENV}/templates/transaction/contents`,
-      `POST ${ENV}/templates/transaction/contents`,
-      `GET ${ENV}/templates/transaction/contents/{contentID}`,
-      `PUT ${ENV}/templates/transaction/contents/{contentID}`,
-      `DELETE ${ENV}/templates/transaction/contents/{contentID}`,
-    ],
+    calls: api(
+      'GET POST /templates/transaction/contents',
+      'GET PUT DELETE /templates/transaction/contents/{contentID}',
+    ),
   },
   {
     step: 10,
     name: 'population',
-    calls: [
-      `GET ${ENV}/populations`,
-      `POST ${ENV}/populations`,
-      `DELETE ${ENV}/populations/{populationID}`,
-    ],
+    calls: api('GET POST /populations', 'DELETE /populations/{populationID}'),
   },
-  {
-    step: 11,
-    name: 'user',
-    calls: [
-      `GET ${ENV}/users`,
-      `POST ${ENV}/users`,
-      `PATCH ${ENV}/users/{userID}`,
-      `DELETE ${ENV}/users/{userID}`,
-    ],
-  },
-  {
-    step: 12,
-    name: 'user password',
-    calls: [`GET ${ENV}/users/{userID}/password`, `PUT ${ENV}/users/{userID}/password`],
-  },
-  {
-    step: 13,
-    name: 'user MFA',
-    calls: [`GET ${ENV}/users/{userID}/mfaEnabled`, `PUT ${ENV}/users/{userID}/mfaEnabled`],
-  },
+  { step: 11, name: 'user', calls: api('GET POST /users', 'PATCH DELETE /users/{userID}') },
+  { step: 12, name: 'user password', calls: api('GET PUT /users/{userID}/password') },
+  { step: 13, name: 'user MFA', calls: api('GET PUT /users/{userID}/mfaEnabled') },
   {
     step: 14,
     name: 'device policy',
-    calls: [
-      `GET ${ENV}/deviceAuthenticationPolicies`,
-      `POST ${ENV}/deviceAuthenticationPolicies`,
-      `GET ${ENV}/deviceAuthenticationPolicies/{policyID}`,
-      `PUT ${ENV}/deviceAuthenticationPolicies/{policyID}`,
-      `DELETE ${ENV}/deviceAuthenticationPolicies/{policyID}`,
-    ],
+    calls: api(
+      'GET POST /deviceAuthenticationPolicies',
+      'GET PUT DELETE /deviceAuthenticationPolicies/{policyID}',
+    ),
   },
   {
     step: 15,
     name: 'SMS device',
-    calls: [
-      `GET ${ENV}/users/{userID}/devices`,
-      `POST ${ENV}/users/{userID}/devices`,
-      `DELETE ${ENV}/users/{userID}/devices/{deviceID}`,
-    ],
+    calls: api('GET POST /users/{userID}/devices', 'DELETE /users/{userID}/devices/{deviceID}'),
   },
   { step: 16, name: 'authorize', calls: ['GET /{envID}/as/authorize'] },
   { step: 17, name: 'otp.check', calls: ['POST /{envID}/flows/{flowID}'] },

@@ -201,11 +201,7 @@ export function createFlowClient(options: {
 
     /** The browser redirect of `APPROVAL_UI=hosted` (response_mode=query). */
     authorizeUrl(params: AuthorizeParams): URL {
-      const url = new URL(urls.authorize);
-      for (const [key, value] of Object.entries(authorizeQuery(params, 'query'))) {
-        url.searchParams.set(key, value);
-      }
-      return url;
+      return new URL(`${urls.authorize}?${new URLSearchParams(authorizeQuery(params, 'query'))}`);
     },
   };
 }
