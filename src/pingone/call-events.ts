@@ -59,9 +59,7 @@ export function onCall(
       // Node would rethrow a subscriber's error as uncaught: watching a call never fails it.
     }
   };
-  const unsubscribe = () => {
-    diagnostics_channel.unsubscribe(CALL_CHANNEL, handler);
-  };
+  const unsubscribe = () => void diagnostics_channel.unsubscribe(CALL_CHANNEL, handler);
   if (signal?.aborted) return unsubscribe;
   diagnostics_channel.subscribe(CALL_CHANNEL, handler);
   signal?.addEventListener('abort', unsubscribe, { once: true });

@@ -59,7 +59,7 @@ interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'request
   idempotent: boolean;
   /** Ours: body read inside the deadline; openid-client's: its Response handed on unread. */
   ours: boolean;
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignal | null | undefined;
 }
 
 interface Attempt {
@@ -194,15 +194,10 @@ export function createHttpClient(
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
       const { headers, body } = buildRequest(call);
       propagation.inject(context.active(), headers);
-      const done = await exchange(
-        withQuery(call.url, call.query),
-        { method: call.method, headers, ...(body !== undefined && { body }) },
-        {
-          ...call,
-          idempotent: call.idempotent ?? (call.method === 'GET' || call.method === 'PUT'),
-          ours: true,
-        },
-      );
+      const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'PUT');
+      const init = { method: call.method, headers, ...(body !== undefined && { body }) };
+      const url = withQuery(call.url, call.query);
+      const done = await exchange(url, init, { ...call, idempotent, ours: true });
       const response = done.response!;
       if (done.error && !call.okStatus?.includes(response.status)) throw done.error;
       return {
@@ -227,19 +222,9 @@ export function createHttpClient(
         headers.set('X-Ping-External-Transaction-ID', truncateHeader(scope.transactionId));
       }
       propagation.inject(context.active(), headers, headersSetter);
-      const done = await exchange(
-        url,
-        { ...init, headers },
-        {
-          ...scope,
-          step,
-          method,
-          idempotent: method === 'GET' || method === 'PUT',
-          ours: false,
-          signal: init.signal ?? undefined,
-        },
-      );
-      return done.response as Response;
+      const idempotent = method === 'GET' || method === 'PUT';
+      const out = { ...scope, step, method, idempotent, ours: false, signal: init.signal };
+      return (await exchange(url, { ...init, headers }, out)).response as Response;
     },
   };
 }

@@ -7,9 +7,9 @@
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
 import type { HttpClient, PingOneResponse } from './http.js';
 import { PingOneError, unexpectedResponse } from './pingone-error.js';
-import { pingoneUrls, type PingOneUrls } from './urls.js';
+import { pingoneUrls } from './urls.js';
 import { withQuery, type HttpMethod, type PingOneCall } from './wire.js';
-import { createWorkerTokenSource, type TokenSource } from './worker-token.js';
+import { createWorkerTokenSource } from './worker-token.js';
 
 /** The fields we read; the index signature keeps the rest (docs/pingone-contract.md §10). */
 export interface PingOneResource {
@@ -119,17 +119,13 @@ export type DeviceAuthenticationPolicy = PingOneResource & { name: string } & {
   [K in keyof DeviceAuthenticationPolicyBody]?: Partial<DeviceAuthenticationPolicyBody[K]>;
 };
 
-export interface ManagementContext {
-  http: HttpClient;
-  urls: PingOneUrls;
-  token: TokenSource;
-}
+export type ManagementContext = ReturnType<typeof createManagementContext>;
 
 export function createManagementContext(options: {
   location: PingOneLocation;
   worker: WorkerCredentials;
   http: HttpClient;
-}): ManagementContext {
+}) {
   return {
     http: options.http,
     urls: pingoneUrls(options.location),

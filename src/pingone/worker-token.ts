@@ -3,8 +3,6 @@ import { unexpectedResponse } from './pingone-error.js';
 import { type HttpClient } from './http.js';
 import { pingoneUrls } from './urls.js';
 
-export type TokenSource = ReturnType<typeof createWorkerTokenSource>;
-
 /** Renew this long before expiry. */
 const SKEW_MS = 60_000;
 
