@@ -115,11 +115,9 @@ export function networkDescription(cause: unknown): string {
 }
 
 /** What the call path reads of an answer; the platform's Response has this shape too. */
-export interface Answer {
-  status: number;
-  headers: { get(name: string): string | null; getSetCookie(): string[] };
-  text(): Promise<string>;
-}
+export type Answer = Pick<Response, 'status' | 'text'> & {
+  headers: Pick<Headers, 'get' | 'getSetCookie'>;
+};
 
 const agent = new Agent({ keepAliveTimeout: 4_000 });
 

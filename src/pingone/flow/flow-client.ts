@@ -30,11 +30,7 @@ export const FLOW_STATUS = {
 export type CookieJar = Record<string, string>;
 
 /** Applies `Set-Cookie` headers to a jar: new and rotated values win, expired ones are removed. */
-export function mergeSetCookies(
-  jar: CookieJar,
-  setCookies: readonly string[],
-  now = new Date(),
-): CookieJar {
+export function mergeSetCookies(jar: CookieJar, setCookies: readonly string[], now = new Date()) {
   const next: CookieJar = { ...jar };
   for (const header of setCookies) {
     const [pair = '', ...attributes] = header.split(';');
@@ -132,13 +128,7 @@ export function createFlowClient(options: {
   const now = options.now ?? (() => new Date());
   const send = ({ cookies, transactionId, requestId }: FlowCallContext, call: PingOneCall) => {
     const cookie = cookies && cookieHeader(cookies);
-    return http.call({
-      host: 'auth',
-      ...(cookie && { cookie }),
-      transactionId,
-      requestId,
-      ...call,
-    });
+    return http.call({ ...call, host: 'auth', cookie, transactionId, requestId });
   };
   const flowStep = async (context: FlowCallContext, call: PingOneCall): Promise<FlowStep> => {
     const res = await send(context, call);

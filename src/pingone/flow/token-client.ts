@@ -71,14 +71,14 @@ function describe(error: unknown): string {
  * What openid-client threw: PingOne failed or refused ({@link PingOneError}), or an answer failed
  * a check ({@link IdTokenRejectedError}); a discovery document that fails one is PingOne's fault.
  */
-async function triage(step: string, url: string, error: unknown) {
+async function rethrow(step: string, url: string, error: unknown): Promise<never> {
   // Our call path's own failure (timeout, network), which openid-client wraps in a ClientError.
   const own = causes(error).find((e) => e instanceof PingOneError);
-  if (own) return own;
+  if (own) throw own;
   const base = { step, method: step === 'token' ? 'POST' : 'GET', url, cause: error };
   if (error instanceof client.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0]?.parameters;
-    return new PingOneError({
+    throw new PingOneError({
       ...base,
       status: error.status,
       code: challenge?.error ?? LOCAL_ERROR_CODES.http,
@@ -97,7 +97,7 @@ async function triage(step: string, url: string, error: unknown) {
   if (response) {
     const body = response === cause ? await response.json().catch(() => undefined) : cause;
     const said = parseErrorBody(body);
-    return new PingOneError({
+    throw new PingOneError({
       ...base,
       status: response.status,
       ...said,
@@ -105,14 +105,10 @@ async function triage(step: string, url: string, error: unknown) {
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
-  if (step === 'discovery') return unexpectedResponse(base, undefined, describe(error), error);
+  if (step === 'discovery') throw unexpectedResponse(base, undefined, describe(error), error);
   const prefix = step === 'userinfo' ? 'userinfo: ' : '';
-  return new IdTokenRejectedError(prefix + describe(error), { cause: error });
+  throw new IdTokenRejectedError(prefix + describe(error), { cause: error });
 }
-
-const rethrow = (step: string, url: string) => async (error: unknown) => {
-  throw await triage(step, url, error);
-};
 
 export interface CodeExchange {
   response: AuthorizeResponse;
@@ -181,7 +177,7 @@ export function createTokenClient(options: {
       })
       .catch((error: unknown) => {
         configured = undefined; // discovered again by the next approval
-        return rethrow('discovery', urls.discovery)(error);
+        return rethrow('discovery', urls.discovery, error);
       });
     return configured;
   }
@@ -204,7 +200,7 @@ export function createTokenClient(options: {
         idTokenExpected: true,
         ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
       })
-      .catch(rethrow('token', urls.token));
+      .catch((error: unknown) => rethrow('token', urls.token, error));
     const claims = tokens.claims();
     if (!claims || !tokens.id_token)
       throw new IdTokenRejectedError('no ID token in the token response');
@@ -212,7 +208,10 @@ export function createTokenClient(options: {
     if (exchange.needUsername && out.preferred_username === undefined) {
       const userinfo = await client
         .fetchUserInfo(config, tokens.access_token, claims.sub)
-        .catch(rethrow('userinfo', endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`));
+        .catch((error: unknown) => {
+          const url = endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
+          return rethrow('userinfo', url, error);
+        });
       if (typeof userinfo.preferred_username === 'string') {
         out.preferred_username = userinfo.preferred_username;
       }
