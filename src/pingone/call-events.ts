@@ -32,14 +32,10 @@ const CALL_CHANNEL = 'pingone.call';
 
 const channel = diagnostics_channel.channel(CALL_CHANNEL);
 
-export function publishCall(event: CallEvent): void {
-  channel.publish(event);
-}
+export const publishCall = (event: CallEvent): void => channel.publish(event);
 
 /** Whether anyone listens: an event is built only then. */
-export function callsObserved(): boolean {
-  return channel.hasSubscribers;
-}
+export const callsObserved = (): boolean => channel.hasSubscribers;
 
 /**
  * Calls `listener` for every call of `client` (every client's when undefined) until `signal`

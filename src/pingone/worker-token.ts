@@ -3,7 +3,7 @@ import { unexpectedResponse } from './pingone-error.js';
 import { type HttpClient } from './http.js';
 import { pingoneUrls } from './urls.js';
 
-/** Renew this long before expiry. */
+/** Renewed this long before it expires. */
 const SKEW_MS = 60_000;
 
 /**

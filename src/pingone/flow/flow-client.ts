@@ -155,14 +155,13 @@ export function createFlowClient(options: {
 
     /** Step 17: `otp.check`; a wrong code throws PingOneError 400 `INVALID_OTP`. */
     async checkOtp(flowId: string, otp: string, context: WithCookies): Promise<FlowStep> {
-      const bearer = await options.flowsBearer?.();
       return flowStep(context, {
         step: 'otp.check',
         method: 'POST',
         url: urls.flow(flowId),
         json: { otp },
         contentType: VENDOR_TYPES.otpCheck,
-        ...(bearer && { bearer }),
+        bearer: await options.flowsBearer?.(),
       });
     },
 
@@ -182,10 +181,8 @@ export function createFlowClient(options: {
       if (response) return { response, cookies };
       // A redirect with `error=access_denied` (and friends) instead of a code.
       const code = query?.get('error');
-      if (code) {
-        const description = 'PingOne redirected with an error instead of a code';
-        throw new PingOneError({ ...call, status: res.status, code, description });
-      }
+      const description = 'PingOne redirected with an error instead of a code';
+      if (code) throw new PingOneError({ ...call, status: res.status, code, description });
       throw unexpectedResponse(call, res.status, 'no authorization code in the answer');
     },
 

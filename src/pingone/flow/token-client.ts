@@ -212,9 +212,8 @@ export function createTokenClient(options: {
           const url = endpoints?.userinfo_endpoint ?? `${urls.issuer}/userinfo`;
           return rethrow('userinfo', url, error);
         });
-      if (typeof userinfo.preferred_username === 'string') {
+      if (typeof userinfo.preferred_username === 'string')
         out.preferred_username = userinfo.preferred_username;
-      }
     }
     return out;
   }
