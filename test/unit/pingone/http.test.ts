@@ -2,9 +2,8 @@ import { onCall, urlTemplate, type CallEvent } from '../../../src/pingone/call-e
 import { callScope } from '../../../src/pingone/http.js';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient } from '../../../src/pingone/http.js';
-import { VENDOR_TYPES } from '../../../src/pingone/wire.js';
 import { PingOneError } from '../../../src/pingone/pingone-error.js';
-import { parseRetryAfter, redactUrl } from '../../../src/pingone/wire.js';
+import { parseRetryAfter, redactUrl, VENDOR_TYPES } from '../../../src/pingone/wire.js';
 
 interface Seen {
   url: string;
