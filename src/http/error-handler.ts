@@ -1,16 +1,49 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { AppError, NotFoundError, ValidationError, stepName } from '../errors.js';
 import type { Logger } from '../log.js';
+import { isStoreFailure } from '../store/store-unavailable-error.js';
 import { csrfToken } from './csrf.js';
-import { wantsJson } from './negotiate.js';
+
+/** JSON clients (Accept: application/json) get JSON errors; browsers get pages. */
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
 }
 
+/**
+ * Refuses a path whose percent-encoding does not decode (`%ZZ`, a lone `%`, a cut UTF-8
+ * sequence) before any route sees it: Express's router would throw a URIError for a route
+ * parameter (a 500), and routes without parameters answer 404 for what is really bad input.
+ */
+export function rejectMalformedPath(req: Request, _res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    const message =
+      'This address is not valid: it holds a broken %-escape. Check the link, or go back to the start.';
+    return next(new AppError(400, 'MALFORMED_PATH', message));
+  }
+  next();
+}
+
+/**
+ * The session or approval store failed while serving a request: 503, like the startup error of
+ * the same cause, retry after about the 5 s Redis needs to reconnect. It does not say "nothing
+ * was approved": the store may have failed after an approval was recorded.
+ */
+const STORE_FAILED =
+  'We cannot reach our session and approval store right now. Wait a few seconds and try again; ' +
+  'if you were approving a transfer, check "Recent approvals" before you approve it again.';
+
 /** body-parser and friends throw errors with a 4xx `status` and `expose: true`. */
 function fromFramework(error: unknown): AppError | undefined {
-  const e = error as { status?: unknown; expose?: unknown; type?: unknown };
+  if (isStoreFailure(error)) {
+    return new AppError(503, 'STORE_UNAVAILABLE', STORE_FAILED, { retryAfter: 5, cause: error });
+  }
+  const e = error as { status?: unknown; expose?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     const message = 'The request could not be read. Go back and send the form again.';
     return new AppError(e.status, 'BAD_REQUEST', message);
@@ -18,11 +51,10 @@ function fromFramework(error: unknown): AppError | undefined {
   return undefined;
 }
 
-const INTERNAL_MESSAGE = 'Something went wrong on our side. Nothing was approved.';
-
 /**
- * The one error handler: AppErrors become a page or `{error: {code, message}}` with their
- * status; anything else is logged and answered with a generic 500 (never a stack trace).
+ * The one error handler: AppErrors (and store failures) become a page or
+ * `{error: {code, message}}` with their status; anything else is logged and answered with a
+ * generic 500 (never a stack trace).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -30,17 +62,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // req.log carries the request id; an error raised before the request-id middleware has none.
     const log = (req.log as Logger | undefined) ?? logger;
     const known = error instanceof AppError ? error : fromFramework(error);
-    const appError = known ?? new AppError(500, 'INTERNAL_ERROR', INTERNAL_MESSAGE);
+    const appError =
+      known ??
+      new AppError(
+        500,
+        'INTERNAL_ERROR',
+        'Something went wrong on our side. Nothing was approved.',
+      );
     if (known) {
-      const level = appError.status >= 500 ? 'warn' : 'info';
-      log[level](
-        {
-          errorCode: appError.code,
-          status: appError.status,
-          step: appError.step,
-          pingoneErrorId: appError.pingoneErrorId,
-          path: req.path,
-        },
+      const { code: errorCode, status, step, pingoneErrorId } = appError;
+      log[status >= 500 ? 'warn' : 'info'](
+        { errorCode, status, step, pingoneErrorId, path: req.path },
         appError.message,
       );
     } else {

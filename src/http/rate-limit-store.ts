@@ -1,8 +1,11 @@
 import type { IncrementResponse, Options } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { connectRedisClient } from '../store/connect-redis-client.js';
-import { closeRedisClient, redisWithDeadline } from '../store/redis-deadline.js';
-import type { StoreLogger } from '../store/store-logger.js';
+import {
+  closeRedisClient,
+  connectRedisClient,
+  redisWithDeadline,
+  type StoreLogger,
+} from '../store/connect-redis-client.js';
 import type { RateLimitStoreFactory } from './rate-limit.js';
 
 /**
@@ -36,18 +39,7 @@ class ReloadingRedisStore extends RedisStore {
   }
 }
 
-export interface SharedRateLimitStores {
-  store: RateLimitStoreFactory;
-  close(): Promise<void>;
-}
-
-export interface SharedRateLimitOptions {
-  /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
-  keyPrefix?: string;
-  /** A rate-limit command that outlives this fails the request (default 2 s). */
-  commandTimeoutMs?: number;
-  logger?: StoreLogger;
-}
+export type SharedRateLimitStores = Awaited<ReturnType<typeof sharedRateLimitStores>>;
 
 /**
  * Rate-limit counters in Redis (rate-limit-redis: one atomic script per hit), so that every
@@ -57,12 +49,18 @@ export interface SharedRateLimitOptions {
  */
 export async function sharedRateLimitStores(
   redisUrl: string,
-  options: SharedRateLimitOptions = {},
-): Promise<SharedRateLimitStores> {
+  options: {
+    /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
+    keyPrefix?: string;
+    /** A rate-limit command that outlives this fails the request (default 2 s). */
+    commandTimeoutMs?: number;
+    logger?: StoreLogger;
+  } = {},
+): Promise<{ store: RateLimitStoreFactory; close(): Promise<void> }> {
   const timeoutMs = options.commandTimeoutMs ?? 2_000;
   const client = await connectRedisClient(redisUrl, {
     commandTimeoutMs: timeoutMs,
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger,
   });
   const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
   const deadlined = redisWithDeadline(client, timeoutMs);

@@ -1,22 +1,83 @@
 import { createClient } from 'redis';
-import { redactRedisUrl, scrubRedisSecrets } from './redact-redis-url.js';
-import { withinDeadline } from './redis-deadline.js';
-import type { StoreLogger } from './store-logger.js';
+import type { Logger } from '../log.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
+export type StoreLogger = Pick<Logger, 'warn' | 'info'>;
 
-export interface ConnectRedisOptions {
-  /** How long startup may take to reach Redis and get an answer to PING. */
-  connectTimeoutMs?: number;
-  /** Every command after startup fails after this long instead of hanging a request. */
-  commandTimeoutMs?: number;
-  logger?: StoreLogger;
+/**
+ * The Redis URL as it may appear in logs and errors: the password (and a lone username that
+ * Redis treats as the password, `redis://secret@host`) replaced by `***`.
+ */
+export function redactRedisUrl(redisUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(redisUrl);
+  } catch {
+    // Not parseable, so we cannot tell which part is secret: show only the scheme.
+    return `${/^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0] ?? ''}//***`;
+  }
+  if (url.password) url.password = '***';
+  else if (url.username) url.username = '***';
+  return url.toString();
 }
 
-/** Backoff after a lost connection: 100 ms doubling to 5 s, with jitter so instances spread out. */
-function reconnectDelayMs(retries: number): number {
-  return Math.min(100 * 2 ** retries, 5_000) + Math.floor(Math.random() * 100);
+/** Removes every secret part of `redisUrl` from `text` (error messages from the client). */
+function scrubRedisSecrets(text: string, redisUrl: string): string {
+  let secrets: string[];
+  try {
+    const url = new URL(redisUrl);
+    secrets = [url.password, decodeURIComponent(url.password)];
+    if (!url.password && url.username) secrets.push(url.username, decodeURIComponent(url.username));
+  } catch {
+    secrets = [redisUrl];
+  }
+  let out = text.split(redisUrl).join(redactRedisUrl(redisUrl));
+  for (const secret of secrets.filter((s) => s.length > 0)) out = out.split(secret).join('***');
+  return out;
+}
+
+/**
+ * Rejects with `StoreUnavailableError` when `promise` has not settled after `ms`. node-redis's
+ * own command `timeout` stops counting once the command is written, so against a server that
+ * accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.
+ */
+export function withinDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  expired = () => new StoreUnavailableError('redis', `Redis did not answer within ${ms} ms`),
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(expired()), ms);
+  });
+  // The abandoned call may still fail later (the connection drops): nobody waits for it.
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The client as the stores see it: every call that returns a promise (every command) gets the
+ * deadline. Nothing is listed, so a new call in the stores or in connect-redis cannot escape it.
+ */
+export function redisWithDeadline<C extends object>(client: C, ms: number): C {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        const thenable = typeof (result as { then?: unknown } | null)?.then === 'function';
+        return thenable ? withinDeadline(result as Promise<unknown>, ms) : result;
+      };
+    },
+  });
+}
+
+/** QUIT waits for pending replies, so it gets a second; a gone or frozen server gets destroy. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  if (client.isReady) await withinDeadline(client.close(), 1_000).catch(() => client.destroy());
+  else if (client.isOpen) client.destroy();
 }
 
 function reasonOf(err: unknown, redisUrl: string): string {
@@ -33,14 +94,14 @@ function reasonOf(err: unknown, redisUrl: string): string {
 }
 
 /**
- * Connects to `redisUrl` or throws a `StoreUnavailableError` within about `connectTimeoutMs`.
- * At startup there is no retry loop: a wrong or unreachable REDIS_URL should stop the process
- * with a clear line, not hang it. Once connected, a lost connection is retried with backoff, and
- * commands fail fast meanwhile (no offline queue) so requests get an error, not a stall.
+ * Connects to `redisUrl` or throws a `StoreUnavailableError` within about `connectTimeoutMs`
+ * (default 3 s). At startup there is no retry loop: a wrong or unreachable REDIS_URL should
+ * stop the process with a clear line, not hang it. Once connected, a lost connection is retried
+ * with backoff, and commands fail fast meanwhile (no offline queue, `commandTimeoutMs`).
  */
 export async function connectRedisClient(
   redisUrl: string,
-  options: ConnectRedisOptions = {},
+  options: { connectTimeoutMs?: number; commandTimeoutMs?: number; logger?: StoreLogger } = {},
 ): Promise<RedisClient> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
   const safeUrl = redactRedisUrl(redisUrl);
@@ -62,8 +123,11 @@ export async function connectRedisClient(
       commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
       socket: {
         connectTimeout: connectTimeoutMs,
+        // Backoff 100 ms doubling to 5 s, with jitter so instances spread out.
         reconnectStrategy: (retries, cause) =>
-          started ? reconnectDelayMs(retries) : unavailable(reasonOf(cause, redisUrl), cause),
+          started
+            ? Math.min(100 * 2 ** retries, 5_000) + Math.floor(Math.random() * 100)
+            : unavailable(reasonOf(cause, redisUrl), cause),
       },
     });
   } catch (err) {

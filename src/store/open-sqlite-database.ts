@@ -1,11 +1,51 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 /** The one file that holds both the sessions and the approval records. */
 export const SQLITE_FILE_NAME = 'store.sqlite';
+
+/**
+ * How long one SQLite call may wait for another connection's lock. SQLite waits by sleeping the
+ * thread, and our calls run on the event loop: every millisecond here stops every request.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 20;
+
+/**
+ * Waits between attempts while the file stays locked, the loop free meanwhile: with each
+ * attempt's busy timeout, the most a request waits before its 503 STORE_UNAVAILABLE, about 1 s.
+ */
+const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
+
+/**
+ * Runs `work` now, and again after each delay while the file is locked (SQLITE_BUSY or
+ * SQLITE_LOCKED, extended codes too). The answer comes synchronously when the first attempt
+ * succeeds (the common case, and what keeps express-session's response in one write).
+ */
+export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
+  const attempt = (index: number): void => {
+    let value: T;
+    try {
+      value = work();
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[index];
+      const busy =
+        error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(error.code);
+      if (delay !== undefined && busy) setTimeout(() => attempt(index + 1), delay);
+      else done(error);
+      return;
+    }
+    done(null, value);
+  };
+  attempt(0);
+}
+
+export function whileBusy<T>(work: () => T): Promise<T> {
+  return new Promise((resolve, reject) =>
+    retryWhileBusy(work, (error, value) => (error ? reject(error) : resolve(value as T))),
+  );
+}
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append

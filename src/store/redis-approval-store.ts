@@ -5,9 +5,7 @@ import {
   type ApprovalStore,
   type StoreHealth,
 } from '../approval/approval-store.js';
-import type { RedisClient } from './connect-redis-client.js';
-import { withinDeadline } from './redis-deadline.js';
-import type { StoreLogger } from './store-logger.js';
+import { withinDeadline, type RedisClient, type StoreLogger } from './connect-redis-client.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 /** The Redis server's clock as seen from here, in epoch ms: it checks an approval's deadline. */

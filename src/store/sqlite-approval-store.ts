@@ -5,7 +5,7 @@ import type {
   ApprovalStore,
   StoreHealth,
 } from '../approval/approval-store.js';
-import { whileBusy } from './sqlite-busy.js';
+import { whileBusy } from './open-sqlite-database.js';
 
 /** Each column of the approvals table and the record field it holds (`evidence` as JSON). */
 const FIELD_OF = {

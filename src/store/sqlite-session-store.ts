@@ -1,27 +1,26 @@
 import type Database from 'better-sqlite3';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
-import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
-import { retryWhileBusy } from './sqlite-busy.js';
-import type { StoreLogger } from './store-logger.js';
+import session, { type SessionData } from 'express-session';
+import type { Logger } from '../log.js';
+import { retryWhileBusy } from './open-sqlite-database.js';
 
-export interface SqliteSessionStoreOptions {
-  /** Lifetime of a session whose cookie has no expiry of its own, fixed or read from it. */
-  ttlMs: SessionTtl;
-  /** How often expired rows are deleted; they are never served in between. */
-  pruneIntervalMs?: number;
-  /** Injectable clock (tests). */
-  now?: () => number;
-  /** Where a failed prune is reported. */
-  logger?: StoreLogger;
+/**
+ * How long from `now` a session without a cookie expiry of its own is kept: a fixed time, or
+ * one read from the session (its idle timeout, what is left of its absolute lifetime).
+ */
+export type SessionTtl = number | ((session: SessionData, now: number) => number);
+
+/**
+ * When a stored session stops being valid: the cookie's own expiry when it has one (a cookie
+ * with `maxAge`, as sessions written before browser-session cookies had), otherwise `ttl` from
+ * now, as connect-redis does for its TTL.
+ */
+export function sessionExpiresAt(session: SessionData, now: number, ttl: SessionTtl): number {
+  const at = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
+  if (Number.isFinite(at)) return at;
+  return now + (typeof ttl === 'function' ? ttl(session, now) : ttl);
 }
 
 type Callback<T> = (err: unknown, value?: T) => void;
-
-interface SessionRow {
-  sid: string;
-  sess: string;
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -43,7 +42,9 @@ function prepareStatements(db: Database.Database) {
     count: db.prepare<[number], { n: number }>(
       'SELECT count(*) AS n FROM sessions WHERE expires_at > ?',
     ),
-    all: db.prepare<[number], SessionRow>('SELECT sid, sess FROM sessions WHERE expires_at > ?'),
+    all: db.prepare<[number], { sid: string; sess: string }>(
+      'SELECT sid, sess FROM sessions WHERE expires_at > ?',
+    ),
     clear: db.prepare('DELETE FROM sessions'),
     prune: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
   };
@@ -64,7 +65,17 @@ export class SqliteSessionStore extends session.Store {
    */
   private readonly written = new Map<string, number>();
 
-  constructor(db: Database.Database, options: SqliteSessionStoreOptions) {
+  constructor(
+    db: Database.Database,
+    options: {
+      /** Lifetime of a session whose cookie has no expiry of its own. */
+      ttlMs: SessionTtl;
+      /** How often expired rows are deleted; they are never served in between. */
+      pruneIntervalMs?: number;
+      now?: () => number;
+      logger?: Pick<Logger, 'warn'>;
+    },
+  ) {
     super();
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
@@ -87,7 +98,6 @@ export class SqliteSessionStore extends session.Store {
     this.timer.unref();
   }
 
-  /** Deletes expired sessions; returns how many. */
   prune(): number {
     const now = this.now();
     for (const [sid, expiresAt] of this.written) if (expiresAt <= now) this.written.delete(sid);
@@ -170,16 +180,10 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.timer);
   }
 
-  // The SQLite calls are synchronous, and so is the answer when the file is not locked. That is
-  // what lets express-session send each page in one write: when a save or touch at the end of a
-  // response answers later, it writes the head and all but the last byte first and the last
-  // byte after the answer (two writes and two TCP segments for every page).
-  // A locked file is retried after short waits that leave the loop free (sqlite-busy.ts). A
-  // callback that throws is not answered twice: its error goes up to the caller.
-  private answer<T>(callback: Callback<T> | (() => void) | undefined, work: () => T): void {
-    retryWhileBusy(work, (err, result) => {
-      if (err) (callback as Callback<T> | undefined)?.(err);
-      else (callback as Callback<T> | undefined)?.(null, result);
-    });
+  // The SQLite calls are synchronous, and so is the answer when the file is not locked: that
+  // lets express-session send each page in one write instead of two TCP segments. A locked file
+  // is retried after short waits that leave the loop free (open-sqlite-database.ts).
+  private answer<T>(callback: Callback<T> | undefined, work: () => T): void {
+    retryWhileBusy(work, callback ?? (() => undefined));
   }
 }

@@ -1,3 +1,16 @@
+import Database from 'better-sqlite3';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from 'redis';
+
 /**
  * A durable store (SQLite file or Redis server) cannot be used. Thrown at startup so that a
  * misconfigured deployment stops with one clear line instead of failing on the first approval.
@@ -14,4 +27,35 @@ export class StoreUnavailableError extends Error {
     super(message, options);
     this.name = 'StoreUnavailableError';
   }
+}
+
+/**
+ * What the Redis client throws when the server cannot answer: the connection is down and being
+ * retried (commands fail at once: no offline queue), it dropped mid-command, a command timed
+ * out, or the server refused to work (an error reply such as LOADING, MISCONF or OOM).
+ */
+const REDIS_FAILURES = [
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+  ErrorReply,
+];
+
+/**
+ * True when `error` means the session or approval store could not do its work (Redis down,
+ * SQLite busy, full or closed), not a bug in our code: worth a 503 and a retry, not a 500.
+ */
+export function isStoreFailure(error: unknown): boolean {
+  return (
+    error instanceof StoreUnavailableError ||
+    error instanceof Database.SqliteError ||
+    // better-sqlite3 throws a plain TypeError for a call on a closed handle (shutdown in progress).
+    (error instanceof TypeError && /database connection is not open/i.test(error.message)) ||
+    REDIS_FAILURES.some((kind) => error instanceof kind)
+  );
 }
