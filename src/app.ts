@@ -21,8 +21,7 @@ import {
   type RateLimitOverrides,
   type RateLimitStoreFactory,
 } from './http/rate-limit.js';
-import { requestId } from './http/request-id.js';
-import { requestLog } from './http/request-log.js';
+import { requestId, requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
 import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
