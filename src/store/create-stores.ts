@@ -77,7 +77,7 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
       commandTimeoutMs: deadlineMs,
       logger: options.logger,
     });
-    const clock = await redisClock(connection, { deadlineMs, logger: options.logger }).catch(
+    const serverNow = await redisClock(connection, { deadlineMs, logger: options.logger }).catch(
       (err: unknown) => {
         connection.destroy();
         throw err;
@@ -96,7 +96,7 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
           return Math.ceil((sessionExpiresAt(data, at, ttlMs) - at) / 1000);
         },
       }),
-      approvals: new RedisApprovalStore(client, { keyPrefix: prefix, clock, deadlineMs }),
+      approvals: new RedisApprovalStore(client, { keyPrefix: prefix, serverNow, deadlineMs }),
       close: () => closeRedisClient(connection),
     };
   }

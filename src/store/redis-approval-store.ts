@@ -8,29 +8,23 @@ import {
 import { withinDeadline, type RedisClient, type StoreLogger } from './connect-redis-client.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
-/** The Redis server's clock as seen from here, in epoch ms: it checks an approval's deadline. */
-export interface RedisClock {
-  now(): number;
-}
-
 async function measureOffset(client: RedisClient, deadlineMs: number): Promise<number> {
   const before = Date.now();
   const [seconds, micros] = await withinDeadline(client.time(), deadlineMs);
   const after = Date.now();
-  const server = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   // The server read its clock about halfway through the round trip.
-  return server - (before + after) / 2;
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + after) / 2;
 }
 
 /**
- * Measures the offset between our clock and the server's once at start and again after each
- * reconnect (a failover may land on another host). An app host whose clock is minutes off
- * would otherwise refuse every approval, or accept late ones.
+ * The Redis server's clock, which checks an approval's deadline: the offset from ours is
+ * measured at start and after each reconnect (a failover may land on another host). An app host
+ * whose clock is minutes off would otherwise refuse every approval, or accept late ones.
  */
 export async function redisClock(
   client: RedisClient,
   options: { deadlineMs: number; logger?: StoreLogger },
-): Promise<RedisClock> {
+): Promise<() => number> {
   let offset = await measureOffset(client, options.deadlineMs);
   client.on('ready', () => {
     measureOffset(client, options.deadlineMs).then(
@@ -42,7 +36,7 @@ export async function redisClock(
         ),
     );
   });
-  return { now: () => Date.now() + offset };
+  return () => Date.now() + offset;
 }
 
 // One script, so the record and its index entry are written together or not at all: a racing
@@ -63,43 +57,29 @@ return 0`;
 /** Approvals recorded in one millisecond that a page read past a cursor leaves room for. */
 const SAME_MILLISECOND = 32;
 
-/** A readiness probe answers before its caller (a load balancer, `docker` HEALTHCHECK) gives up. */
-const HEALTH_DEADLINE_MS = 1_000;
-
-export interface RedisApprovalStoreOptions {
-  keyPrefix: string;
-  /** The server's clock, which checks the deadline of a record. */
-  clock: RedisClock;
-  /** How long the caller waits for a command (the client gives up after it). */
-  deadlineMs: number;
-}
-
 /**
  * Approval records in Redis: one string key per transfer id (the JSON record) and a sorted set
- * of transfer ids scored by `approvedAt` for `listRecent`. The client belongs to the store
- * factory (connect-redis uses it too), so `close()` leaves it open.
+ * of transfer ids scored by `approvedAt` for `listRecent`. The client is the store factory's.
  */
 export class RedisApprovalStore implements ApprovalStore {
   private readonly indexKey: string;
-  private readonly keyPrefix: string;
 
   constructor(
     private readonly client: RedisClient,
-    private readonly options: RedisApprovalStoreOptions,
+    private readonly options: { keyPrefix: string; serverNow: () => number; deadlineMs: number },
   ) {
-    this.keyPrefix = options.keyPrefix;
     this.indexKey = `${options.keyPrefix}approvals:recent`;
   }
 
   private recordKey(transferId: string): string {
-    return `${this.keyPrefix}approval:${transferId}`;
+    return `${this.options.keyPrefix}approval:${transferId}`;
   }
 
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
     // The server's deadline falls before ours by a margin for the reply's way back and for the
     // error of the measured clock offset: a record the server accepts is one we wait for.
-    const { deadlineMs, clock } = this.options;
-    const serverDeadline = Math.floor(clock.now() + deadlineMs - Math.min(500, deadlineMs / 4));
+    const { deadlineMs, serverNow } = this.options;
+    const serverDeadline = Math.floor(serverNow() + deadlineMs - Math.min(500, deadlineMs / 4));
     const written = await this.client.eval(CREATE_IF_ABSENT, {
       keys: [this.recordKey(record.transferId), this.indexKey],
       arguments: [
@@ -143,11 +123,11 @@ export class RedisApprovalStore implements ApprovalStore {
 
   async health(): Promise<StoreHealth> {
     if (!this.client.isOpen) return { ok: false, kind: 'redis', detail: 'connection closed' };
-    if (!this.client.isReady) {
+    if (!this.client.isReady)
       return { ok: false, kind: 'redis', detail: 'not connected; reconnecting' };
-    }
     try {
-      const pong = await withinDeadline(this.client.ping(), HEALTH_DEADLINE_MS);
+      // A readiness probe answers before its caller (a load balancer, HEALTHCHECK) gives up.
+      const pong = await withinDeadline(this.client.ping(), 1_000);
       return pong === 'PONG'
         ? { ok: true, kind: 'redis' }
         : { ok: false, kind: 'redis', detail: `unexpected PING answer` };

@@ -50,24 +50,17 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-/**
- * express-session's `Store` on SQLite. The database handle belongs to the caller (the store
- * factory), so `close()` only stops the pruning timer.
- */
+/** express-session's `Store` on SQLite; the caller closes the database, `close()` the timer. */
 export class SqliteSessionStore extends session.Store {
-  private readonly ttlMs: SessionTtl;
+  private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
-  private readonly statements: ReturnType<typeof prepareStatements>;
-  /**
-   * The expiry this process last wrote per session: a touch that would not move it by enough
-   * is skipped before reaching SQLite.
-   */
+  /** The expiry this process last wrote per session: a touch that moves it too little is skipped. */
   private readonly written = new Map<string, number>();
 
   constructor(
     db: Database.Database,
-    options: {
+    private readonly options: {
       /** Lifetime of a session whose cookie has no expiry of its own. */
       ttlMs: SessionTtl;
       /** How often expired rows are deleted; they are never served in between. */
@@ -77,12 +70,10 @@ export class SqliteSessionStore extends session.Store {
     },
   ) {
     super();
-    this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
     this.statements = prepareStatements(db);
     const housekeeping = () => {
-      // A timer's exception would end the process. A locked file (a backup, another instance)
-      // is ordinary: the rows are never served once expired, and the next run deletes them.
+      // A locked file (a backup, another instance) is ordinary: expired rows are never served.
       try {
         this.prune();
       } catch (err) {
@@ -93,9 +84,7 @@ export class SqliteSessionStore extends session.Store {
       }
     };
     housekeeping();
-    this.timer = setInterval(housekeeping, options.pruneIntervalMs ?? 10 * 60_000);
-    // Pruning is housekeeping: it must never keep the process alive on shutdown.
-    this.timer.unref();
+    this.timer = setInterval(housekeeping, options.pruneIntervalMs ?? 10 * 60_000).unref();
   }
 
   prune(): number {
@@ -111,17 +100,13 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
-  override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+  override set(sid: string, data: SessionData, callback?: Callback<void>): void {
     this.answer(callback, () => {
       const now = this.now();
-      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
-      if (expiresAt <= now) {
-        this.statements.destroy.run(sid);
-        this.written.delete(sid);
-      } else {
-        this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
-        this.written.set(sid, expiresAt);
-      }
+      const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
+      if (expiresAt <= now) return this.destroyNow(sid);
+      this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
+      this.written.set(sid, expiresAt);
     });
   }
 
@@ -129,30 +114,28 @@ export class SqliteSessionStore extends session.Store {
   override touch(sid: string, data: SessionData, callback?: () => void): void {
     this.answer(callback, () => {
       const now = this.now();
-      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
+      const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       const worthWriting = Math.min(60_000, (expiresAt - now) / 10);
       const known = this.written.get(sid);
       // Only a small move forward is skipped: an earlier expiry (another process shortened
       // the session) goes to SQLite, whose guard compares with the row itself.
-      const delta = known === undefined || known <= now ? undefined : expiresAt - known;
-      if (delta !== undefined && delta >= 0 && delta < worthWriting) return;
-      const { changes } = this.statements.touch.run(
-        JSON.stringify(data.cookie ?? {}),
+      const delta = known === undefined || known <= now ? -1 : expiresAt - known;
+      if (delta >= 0 && delta < worthWriting) return;
+      const cookie = JSON.stringify(data.cookie ?? {});
+      const update = this.statements.touch.run(
+        cookie,
         expiresAt,
         sid,
         now,
         expiresAt,
         worthWriting,
       );
-      if (changes) this.written.set(sid, expiresAt);
+      if (update.changes) this.written.set(sid, expiresAt);
     });
   }
 
-  override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.answer(callback, () => {
-      this.statements.destroy.run(sid);
-      this.written.delete(sid);
-    });
+  override destroy(sid: string, callback?: Callback<void>): void {
+    this.answer(callback, () => this.destroyNow(sid));
   }
 
   override length(callback: Callback<number>): void {
@@ -160,16 +143,14 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override all(callback: Callback<Record<string, SessionData>>): void {
-    this.answer(callback, () => {
-      const sessions: Record<string, SessionData> = {};
-      for (const row of this.statements.all.all(this.now())) {
-        sessions[row.sid] = JSON.parse(row.sess) as SessionData;
-      }
-      return sessions;
-    });
+    this.answer(callback, () =>
+      Object.fromEntries(
+        this.statements.all.all(this.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
+      ),
+    );
   }
 
-  override clear(callback?: (err?: unknown) => void): void {
+  override clear(callback?: Callback<void>): void {
     this.answer(callback, () => {
       this.statements.clear.run();
       this.written.clear();
@@ -180,9 +161,13 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.timer);
   }
 
-  // The SQLite calls are synchronous, and so is the answer when the file is not locked: that
-  // lets express-session send each page in one write instead of two TCP segments. A locked file
-  // is retried after short waits that leave the loop free (open-sqlite-database.ts).
+  private destroyNow(sid: string): void {
+    this.statements.destroy.run(sid);
+    this.written.delete(sid);
+  }
+
+  // Synchronous SQLite, answered synchronously unless the file is locked: that lets
+  // express-session send each page in one write instead of two TCP segments.
   private answer<T>(callback: Callback<T> | undefined, work: () => T): void {
     retryWhileBusy(work, callback ?? (() => undefined));
   }
