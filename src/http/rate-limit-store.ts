@@ -1,4 +1,4 @@
-import type { IncrementResponse, Options } from 'express-rate-limit';
+import type { IncrementResponse } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import {
   closeRedisClient,
@@ -13,28 +13,13 @@ import type { RateLimitStoreFactory } from './rate-limit.js';
  * moment) would fail every later hit. This one loads them again on the next hit instead.
  */
 class ReloadingRedisStore extends RedisStore {
-  private scriptsMissing = false;
-
-  override async init(options: Options): Promise<void> {
-    try {
-      await super.init(options);
-    } catch (error) {
-      this.scriptsMissing = true;
-      throw error;
-    }
-  }
-
   override async increment(key: string): Promise<IncrementResponse> {
-    if (this.scriptsMissing) {
-      this.scriptsMissing = false;
+    await Promise.all([this.incrementScriptSha, this.getScriptSha]).catch(() => {
       this.incrementScriptSha = this.loadIncrementScript();
       this.getScriptSha = this.loadGetScript();
-      const failed = () => {
-        this.scriptsMissing = true;
-      };
-      this.incrementScriptSha.catch(failed);
-      this.getScriptSha.catch(failed);
-    }
+      // Awaited by the next hit; the increment script by this one.
+      this.getScriptSha.catch(() => undefined);
+    });
     return super.increment(key);
   }
 }

@@ -3,24 +3,19 @@ import session, { MemoryStore, type Store } from 'express-session';
 import { pastAbsoluteLifetime } from '../approval/session-lifetime.js';
 import type { Logger } from '../log.js';
 
-export interface SessionMiddlewareOptions {
+/**
+ * express-session with the app's cookie: `httpOnly`, `sameSite=lax`, a browser-session cookie
+ * (no `maxAge`); the idle timeout and the absolute lifetime are kept on the server
+ * (src/approval/session-lifetime.ts).
+ */
+export function sessionMiddleware(options: {
   secret: string;
   store?: Store;
   /** BASE_URL is https. */
   secure: boolean;
   logger: Logger;
   now?: () => Date;
-}
-
-/**
- * express-session with the app's cookie: `httpOnly`, `sameSite=lax`, a browser-session cookie
- * (no `maxAge`, so no `Expires`); the idle timeout and the absolute lifetime are kept on the
- * server (src/approval/session-lifetime.ts). A session that cannot be saved once the page is
- * sent (a locked SQLite file, Redis gone) comes back through `next` a second time, after the
- * error handler: Express's final handler would print its stack to stderr. One log line instead;
- * the next request that needs the store gets the 503.
- */
-export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
+}): RequestHandler {
   const now = options.now ?? (() => new Date());
   const handler = session({
     // `__Host-` over https: browsers accept it only with `Secure`, `Path=/` and no `Domain`
@@ -44,6 +39,8 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
       );
     }
     handler(req, res, (error?: unknown) => {
+      // A session not saved once the page is sent (a locked SQLite file, Redis gone) comes back
+      // here after the error handler, where Express would print its stack: one log line instead.
       if (error && res.headersSent) {
         const log = (req.log as Logger | undefined) ?? options.logger;
         log.warn(
@@ -58,11 +55,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): RequestHan
   };
 }
 
-/**
- * Past its absolute lifetime a session is replaced by an empty one (its row deleted), as if it
- * had expired idle: the page asks the person to start again. A store that keeps rows by the
- * same rule never serves it; this holds for every store.
- */
+/** Past its absolute lifetime a session is replaced by an empty one, as if it had expired idle. */
 async function expireIfTooOld(req: Request, now: number): Promise<void> {
   if (!req.session || !pastAbsoluteLifetime(req.session, now)) return;
   req.log?.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');

@@ -5,10 +5,7 @@ import { StoreUnavailableError } from './store-unavailable-error.js';
 export type RedisClient = ReturnType<typeof createClient>;
 export type StoreLogger = Pick<Logger, 'warn' | 'info'>;
 
-/**
- * The Redis URL as it may appear in logs and errors: the password (and a lone username that
- * Redis treats as the password, `redis://secret@host`) replaced by `***`.
- */
+/** The password, or a lone username that Redis treats as one (`redis://secret@host`), as `***`. */
 export function redactRedisUrl(redisUrl: string): string {
   let url: URL;
   try {
@@ -38,9 +35,8 @@ function scrubRedisSecrets(text: string, redisUrl: string): string {
 }
 
 /**
- * Rejects with `StoreUnavailableError` when `promise` has not settled after `ms`. node-redis's
- * own command `timeout` stops counting once the command is written, so against a server that
- * accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.
+ * node-redis's own command `timeout` stops counting once the command is written, so against a
+ * server that accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.
  */
 export function withinDeadline<T>(
   promise: Promise<T>,
@@ -56,10 +52,7 @@ export function withinDeadline<T>(
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-/**
- * The client as the stores see it: every call that returns a promise (every command) gets the
- * deadline. Nothing is listed, so a new call in the stores or in connect-redis cannot escape it.
- */
+/** Every call that returns a promise gets the deadline: a new command cannot escape it. */
 export function redisWithDeadline<C extends object>(client: C, ms: number): C {
   return new Proxy(client, {
     get(target, property) {
@@ -162,12 +155,9 @@ export async function connectRedisClient(
     } catch {
       // Already closed by the failed connect.
     }
-    if (err instanceof StoreUnavailableError) throw err;
     // The reconnect strategy's refusal wraps our own error; unwrap it.
-    const own =
-      err && typeof err === 'object' && 'originalError' in err ? err.originalError : undefined;
-    if (own instanceof StoreUnavailableError) throw own;
-    throw unavailable(reasonOf(err, redisUrl), err);
+    const own = err && typeof err === 'object' && 'originalError' in err ? err.originalError : err;
+    throw own instanceof StoreUnavailableError ? own : unavailable(reasonOf(err, redisUrl), err);
   }
   started = true;
   return client;

@@ -38,23 +38,20 @@ export interface CreateStoresOptions {
   /** Default: the idle timeout cut short by the absolute lifetime (session-lifetime.ts). */
   sessionTtlMs?: SessionTtl;
   logger?: StoreLogger;
-  /** Default `txa:`; lets several apps or tests share one server. */
+  /** Lets several apps or tests share one server. */
   redisKeyPrefix?: string;
-  /** Default 3 s. */
   redisConnectTimeoutMs?: number;
-  /** How long any Redis call may take before it fails with 503 (default 5 s). */
+  /** How long any Redis call may take before it fails with 503. */
   redisCommandTimeoutMs?: number;
-  /** How often the SQLite store deletes expired sessions (default 10 min). */
   sqlitePruneIntervalMs?: number;
   /** The clock of session expiry in SQLite and of the Redis TTLs. */
   now?: () => number;
 }
 
 /**
- * Builds the session store and the approval store on one backend: Redis when `redisUrl` is set
- * (several instances share flows and approvals), else SQLite in `dataDir` (one instance,
- * survives restarts), else memory. Throws `StoreUnavailableError` (code `STORE_UNAVAILABLE`)
- * when the chosen backend cannot be opened or reached.
+ * The session and approval stores on one backend: Redis when `redisUrl` is set (several
+ * instances), else SQLite in `dataDir` (one instance), else memory. Throws
+ * `StoreUnavailableError` when the backend cannot be opened or reached.
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
   const stores = await openStores(options);
