@@ -6,7 +6,6 @@ import { sameSecret } from './same-secret.js';
 
 declare module 'express-session' {
   interface SessionData {
-    /** Synchronizer token: every form carries it, every POST must send it back. */
     csrfToken?: string;
     /** Identifies the browser across session regeneration (rate limits count per browser). */
     browserId?: string;
@@ -41,15 +40,12 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 /**
- * CSRF protection (OWASP CSRF cheat sheet): a synchronizer token in the session once there is
- * one, and before that OWASP's "signed double-submit cookie", so that a visitor who only looks
- * at the first page leaves nothing in the store. The browser gets an HttpOnly cookie
- * `id.issuedAt.mac` (a random id, HMAC-signed with a key derived from SESSION_SECRET) and the
- * form a token derived from the same id: a foreign site can neither read the token nor make a
- * cookie that matches one. A POST that matches neither is refused with 403 when it has a
- * session or a valid form cookie; with neither (both expired, or foreign) it is passed on with
- * `req.sessionMissing = true`, so the route can say "your session expired": a timeout, not an
- * attack, and such a request can change nothing (it has no flow state).
+ * CSRF protection (OWASP CSRF cheat sheet): a synchronizer token in the session, and before
+ * there is one a "signed double-submit cookie" (an HttpOnly `id.issuedAt.mac`, HMAC-signed with
+ * a key derived from SESSION_SECRET, and a form token derived from the id), so a visitor who only
+ * looks leaves nothing in the store. A POST that matches neither gets 403; with neither a
+ * session nor a valid cookie (both expired) it goes on with `req.sessionMissing`, so the route
+ * says "your session expired": it has no flow state and can change nothing.
  */
 export function csrfProtection(options: {
   secret: string;
@@ -64,7 +60,6 @@ export function csrfProtection(options: {
   const mac = (text: string) => createHmac('sha256', key).update(text).digest('base64url');
   const tokenFor = (id: string) => mac(`form.${id}`);
 
-  /** The id of the request's form cookie when it is genuine and not expired. */
   const readCookie = (req: Request): string | undefined => {
     const [id, issued, sig, extra] = cookieValue(req.headers.cookie, name)?.split('.') ?? [];
     if (!id || !issued || !sig || extra !== undefined) return undefined;
@@ -94,10 +89,7 @@ export function csrfProtection(options: {
     next(new CsrfError());
   };
 
-  /**
-   * The token for a page with a form: the session's, or before there is one the form cookie's
-   * (set again on each form page with a fresh issue time, so that its lifetime restarts).
-   */
+  // Each form page sets the cookie again with a fresh issue time: its lifetime restarts.
   const formToken = (req: Request, res: Response): string => {
     if (req.session.csrfToken) return req.session.csrfToken;
     const id = readCookie(req) ?? randomBytes(16).toString('base64url');

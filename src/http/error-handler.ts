@@ -14,9 +14,8 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 }
 
 /**
- * Refuses a path whose percent-encoding does not decode (`%ZZ`, a lone `%`, a cut UTF-8
- * sequence) before any route sees it: Express's router would throw a URIError for a route
- * parameter (a 500), and routes without parameters answer 404 for what is really bad input.
+ * A path that does not decode (`%ZZ`, a cut UTF-8 sequence) is bad input, not a 500 (Express's
+ * URIError for a route parameter) or a 404 (a route without parameters).
  */
 export function rejectMalformedPath(req: Request, _res: Response, next: NextFunction): void {
   try {
@@ -29,17 +28,14 @@ export function rejectMalformedPath(req: Request, _res: Response, next: NextFunc
   next();
 }
 
-/**
- * The session or approval store failed while serving a request: 503, like the startup error of
- * the same cause, retry after about the 5 s Redis needs to reconnect. It does not say "nothing
- * was approved": the store may have failed after an approval was recorded.
- */
+/** Not "nothing was approved": the store may have failed after an approval was recorded. */
 const STORE_FAILED =
   'We cannot reach our session and approval store right now. Wait a few seconds and try again; ' +
   'if you were approving a transfer, check "Recent approvals" before you approve it again.';
 
 /** body-parser and friends throw errors with a 4xx `status` and `expose: true`. */
 function fromFramework(error: unknown): AppError | undefined {
+  // Redis reconnects within about 5 s.
   if (isStoreFailure(error)) {
     return new AppError(503, 'STORE_UNAVAILABLE', STORE_FAILED, { retryAfter: 5, cause: error });
   }
@@ -51,11 +47,7 @@ function fromFramework(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/**
- * The one error handler: AppErrors (and store failures) become a page or
- * `{error: {code, message}}` with their status; anything else is logged and answered with a
- * generic 500 (never a stack trace).
- */
+/** AppErrors and store failures become a page or `{error: {code, message}}`; anything else a 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
@@ -82,11 +74,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError.status >= 500 || appError.step) res.set('Cache-Control', 'no-store');
     res.status(appError.status);
     if (wantsJson(req)) {
-      const body: Record<string, unknown> = { code: appError.code, message: appError.userMessage };
-      if (appError instanceof ValidationError) body.fields = appError.fields;
-      if (appError.step) body.step = appError.step;
-      if (appError.pingoneErrorId) body.pingoneErrorId = appError.pingoneErrorId;
-      res.json({ error: body });
+      // Undefined fields are left out of the JSON.
+      const fields = appError instanceof ValidationError ? appError.fields : undefined;
+      const { code, userMessage: message, step, pingoneErrorId } = appError;
+      res.json({ error: { code, message, fields, step, pingoneErrorId } });
       return;
     }
     // A session may be missing here (errors before the session middleware): the page copes.

@@ -11,7 +11,6 @@ import {
 import { TooManyRequestsError, type LimitedAction } from '../errors.js';
 import { auditFields } from './audit-fields.js';
 
-/** Requests allowed per window and key. */
 export interface Limit {
   limit: number;
   windowMs: number;
@@ -23,12 +22,7 @@ export interface Limit {
  * one PingOne user, whose SMS quota (50 a day) is what an attacker would burn; and all of them
  * together still text through one PingOne environment, whose SMS cost the bank pays (`sms` only).
  */
-export interface ActionLimits {
-  browser: Limit;
-  address: Limit;
-  user: Limit;
-  environment?: Limit;
-}
+export type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
 export type RateLimits = Record<LimitedAction, ActionLimits>;
 
@@ -62,11 +56,7 @@ export function environmentLimit(limit: number): Limit {
   return { limit, windowMs: 60 * MINUTE };
 }
 
-/**
- * `sms`: starting an approval and "send a new code", each of which texts a code. `code`: code
- * checks. A person needs one start, perhaps two resends, and a few tries at the code. The
- * environment's budget is for everyone together: a stop for a flood from many addresses.
- */
+/** A person needs one start, perhaps two resends, and a few tries at the code. */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   sms: { ...actionLimits('sms', [5, 20, 30]), environment: environmentLimit(300) },
   code: actionLimits('code', [10, 30, 60]),
@@ -81,24 +71,18 @@ export function rateLimitSettings(overrides: RateLimitOverrides = {}): RateLimit
   };
 }
 
-/** A store for one counter, named `action:scope`; in-process unless the caller shares one. */
+/** A store for the counter named `action:scope`. */
 export type RateLimitStoreFactory = (name: string) => Store;
 
-export interface RateLimitedEvent {
-  action: LimitedAction;
-  scope: Scope;
-}
+export type RateLimitedEvent = { action: LimitedAction; scope: Scope };
 
 /** One event per refusal, for the metrics; the log line `rate.limited` says the same. */
 export const rateLimitedChannel = diagnostics_channel.channel('http.rate_limited');
 
 /**
- * express-rate-limit middleware per action, one per counter, finest first. The routes mount
- * them after their own checks (session, CSRF token, a valid form or a live flow with a
- * well-formed code) and right before the step that texts a code or checks one, so only those
- * requests count. Over a limit: `TooManyRequestsError` (429, `Retry-After`). A store that fails
- * or hangs fails the request (503): counting is what keeps the SMS quota, so it does not fail
- * open.
+ * express-rate-limit middleware per action, one per counter; the routes mount them right before
+ * the step that texts or checks a code. A store that fails or hangs fails the request (503):
+ * counting is what keeps the SMS quota, so it does not fail open.
  */
 export function rateLimits(options: {
   limits: RateLimits;
@@ -107,7 +91,6 @@ export function rateLimits(options: {
   /** The PingOne environment the codes are texted through: the `environment` key. */
   environmentId: string;
   store?: RateLimitStoreFactory;
-  /** express-rate-limit's own warnings (a store that failed to start, a misconfiguration). */
   logger: RateLimitLogger;
 }): Record<LimitedAction, RequestHandler[]> {
   const makeStore = options.store ?? (() => new MemoryStore());
@@ -125,7 +108,6 @@ export function rateLimits(options: {
       const configured = options.limits[action][scope];
       if (!configured) return [];
       const { limit, windowMs } = configured;
-      const property = `rateLimit_${action}_${scope}`;
       return expressRateLimit({
         windowMs,
         limit,
@@ -133,11 +115,11 @@ export function rateLimits(options: {
         keyGenerator: keys[scope],
         standardHeaders: false,
         legacyHeaders: false,
-        requestPropertyName: property,
         logger: options.logger,
         handler: (req, _res, next) => {
+          // This limiter has just set `req.rateLimit` (its documented `requestPropertyName`).
           const resetAt =
-            (req as AugmentedRequest)[property]?.resetTime?.getTime() ?? Date.now() + windowMs;
+            (req as AugmentedRequest).rateLimit?.resetTime?.getTime() ?? Date.now() + windowMs;
           const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
           req.log?.warn(
             { event: 'rate.limited', action, scope, retryAfter, ...auditFields(req) },

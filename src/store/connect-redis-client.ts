@@ -87,10 +87,9 @@ function reasonOf(err: unknown, redisUrl: string): string {
 }
 
 /**
- * Connects to `redisUrl` or throws a `StoreUnavailableError` within about `connectTimeoutMs`
- * (default 3 s). At startup there is no retry loop: a wrong or unreachable REDIS_URL should
- * stop the process with a clear line, not hang it. Once connected, a lost connection is retried
- * with backoff, and commands fail fast meanwhile (no offline queue, `commandTimeoutMs`).
+ * Connects or throws a `StoreUnavailableError` within about `connectTimeoutMs`: a wrong REDIS_URL
+ * stops the process with a clear line. Once connected, a lost connection is retried with
+ * backoff, and commands fail fast meanwhile (no offline queue).
  */
 export async function connectRedisClient(
   redisUrl: string,

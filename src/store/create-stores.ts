@@ -100,10 +100,9 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
-    // An approval's commit is on disk before it returns (FULL). Sessions get a connection of
-    // their own at NORMAL, because an fsync in every session write costs more per approval than
-    // the benchmark allows (docs/performance.md); a session lost to a power cut is a flow the
-    // person starts again.
+    // Approvals commit at FULL. Sessions get a connection of their own at NORMAL: an fsync per
+    // session write costs more than the benchmark allows (docs/performance.md), and a session
+    // lost to a power cut is a flow the person starts again.
     const db = openSqliteDatabase(options.dataDir, 'FULL');
     const sessionDb = openSqliteDatabase(options.dataDir, 'NORMAL');
     const sessionStore = new SqliteSessionStore(sessionDb, {

@@ -39,10 +39,9 @@ export async function redisClock(
   return () => Date.now() + offset;
 }
 
-// One script, so the record and its index entry are written together or not at all: a racing
-// duplicate finds the key taken and adds nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
-// It first compares the server's clock with the deadline the request gave it: a script that a
-// frozen server runs after the request gave up (and told the person it failed) records nothing.
+// One script, so the record and its index entry are written together or not at all
+// (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/), and only before
+// the request's deadline: what a frozen server runs after the request gave up records nothing.
 const CREATE_IF_ABSENT = `
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[4]) then
@@ -57,10 +56,7 @@ return 0`;
 /** Approvals recorded in one millisecond that a page read past a cursor leaves room for. */
 const SAME_MILLISECOND = 32;
 
-/**
- * Approval records in Redis: one string key per transfer id (the JSON record) and a sorted set
- * of transfer ids scored by `approvedAt` for `listRecent`. The client is the store factory's.
- */
+/** A JSON record per transfer id and a sorted set of the ids by `approvedAt` for `listRecent`. */
 export class RedisApprovalStore implements ApprovalStore {
   private readonly indexKey: string;
 

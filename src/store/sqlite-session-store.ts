@@ -3,17 +3,10 @@ import session, { type SessionData } from 'express-session';
 import type { Logger } from '../log.js';
 import { retryWhileBusy } from './open-sqlite-database.js';
 
-/**
- * How long from `now` a session without a cookie expiry of its own is kept: a fixed time, or
- * one read from the session (its idle timeout, what is left of its absolute lifetime).
- */
+/** Fixed, or read from the session (its idle timeout, what is left of its absolute lifetime). */
 export type SessionTtl = number | ((session: SessionData, now: number) => number);
 
-/**
- * When a stored session stops being valid: the cookie's own expiry when it has one (a cookie
- * with `maxAge`, as sessions written before browser-session cookies had), otherwise `ttl` from
- * now, as connect-redis does for its TTL.
- */
+/** The cookie's own expiry when it has one (sessions written with `maxAge`), else `ttl` from now. */
 export function sessionExpiresAt(session: SessionData, now: number, ttl: SessionTtl): number {
   const at = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
   if (Number.isFinite(at)) return at;
@@ -31,9 +24,8 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO sessions (sid, sess, expires_at) VALUES (?, ?, ?)
      ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
     ),
-    // Skips the write when it would extend the session by less than a tenth of its remaining
-    // life (at most a minute): express-session touches on every unmodified request, and each
-    // page view would otherwise cost a SQLite write.
+    // Skips moves by less than a tenth of the remaining life (at most a minute): express-session
+    // touches on every unmodified request, and each page view would cost a SQLite write.
     touch: db.prepare<[string, number, string, number, number, number]>(
       `UPDATE sessions SET sess = json_set(sess, '$.cookie', json(?)), expires_at = ?
      WHERE sid = ? AND expires_at > ? AND ? - expires_at >= ?`,
@@ -61,7 +53,6 @@ export class SqliteSessionStore extends session.Store {
   constructor(
     db: Database.Database,
     private readonly options: {
-      /** Lifetime of a session whose cookie has no expiry of its own. */
       ttlMs: SessionTtl;
       /** How often expired rows are deleted; they are never served in between. */
       pruneIntervalMs?: number;

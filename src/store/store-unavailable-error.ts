@@ -1,20 +1,9 @@
 import Database from 'better-sqlite3';
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  DisconnectsClientError,
-  ErrorReply,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-  TimeoutError,
-} from 'redis';
+import * as redis from 'redis';
 
 /**
- * A durable store (SQLite file or Redis server) cannot be used. Thrown at startup so that a
- * misconfigured deployment stops with one clear line instead of failing on the first approval.
- * The message never holds a password: Redis URLs are redacted before they get here.
+ * A durable store (SQLite file or Redis server) cannot be used: at startup, one clear line
+ * instead of failing on the first approval. Redis URLs are redacted before they get here.
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
@@ -35,15 +24,15 @@ export class StoreUnavailableError extends Error {
  * out, or the server refused to work (an error reply such as LOADING, MISCONF or OOM).
  */
 const REDIS_FAILURES = [
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  DisconnectsClientError,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-  TimeoutError,
-  ErrorReply,
+  redis.ClientClosedError,
+  redis.ClientOfflineError,
+  redis.ConnectionTimeoutError,
+  redis.DisconnectsClientError,
+  redis.ReconnectStrategyError,
+  redis.SocketClosedUnexpectedlyError,
+  redis.SocketTimeoutError,
+  redis.TimeoutError,
+  redis.ErrorReply,
 ];
 
 /**
