@@ -30,15 +30,6 @@ export function csrfToken(req: Request): string {
   return req.session.csrfToken;
 }
 
-/** The value of cookie `name` in a Cookie header; the first one when it is sent twice. */
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /**
  * CSRF protection (OWASP CSRF cheat sheet): a synchronizer token in the session, and before
  * there is one a "signed double-submit cookie" (an HttpOnly `id.issuedAt.mac`, HMAC-signed with
@@ -61,7 +52,15 @@ export function csrfProtection(options: {
   const tokenFor = (id: string) => mac(`form.${id}`);
 
   const readCookie = (req: Request): string | undefined => {
-    const [id, issued, sig, extra] = cookieValue(req.headers.cookie, name)?.split('.') ?? [];
+    // The first one when it is sent twice.
+    const cookie = req.headers.cookie
+      ?.split(';')
+      .find((part) => part.trim().startsWith(`${name}=`));
+    const [id, issued, sig, extra] =
+      cookie
+        ?.trim()
+        .slice(name.length + 1)
+        .split('.') ?? [];
     if (!id || !issued || !sig || extra !== undefined) return undefined;
     if (!sameSecret(sig, mac(`cookie.${id}.${issued}`))) return undefined;
     const age = options.now().getTime() - parseInt(issued, 36) * 1000;

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import session, { MemoryStore, type Store } from 'express-session';
 import { pastAbsoluteLifetime } from '../approval/session-lifetime.js';
 import type { Logger } from '../log.js';
@@ -50,16 +50,10 @@ export function sessionMiddleware(options: {
         return;
       }
       if (error) return next(error);
-      expireIfTooOld(req, now().getTime()).then(() => next(), next);
+      // Past its absolute lifetime a session is replaced by an empty one, as if it expired idle.
+      if (!req.session || !pastAbsoluteLifetime(req.session, now().getTime())) return next();
+      req.log?.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');
+      req.session.regenerate((err?: unknown) => next(err));
     });
   };
-}
-
-/** Past its absolute lifetime a session is replaced by an empty one, as if it had expired idle. */
-async function expireIfTooOld(req: Request, now: number): Promise<void> {
-  if (!req.session || !pastAbsoluteLifetime(req.session, now)) return;
-  req.log?.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');
-  await new Promise<void>((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err) : resolve())),
-  );
 }

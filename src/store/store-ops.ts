@@ -28,14 +28,10 @@ function observe(target: object, prefix: string, ops: string[], backend: StoreOp
     methods[name] = (...args) => {
       if (!storeOpChannel.hasSubscribers) return method(...args);
       const started = performance.now();
-      const settled = (ok: boolean) =>
-        storeOpChannel.publish({
-          backend,
-          op,
-          durationMs: performance.now() - started,
-          ok,
-        } satisfies StoreOpEvent);
-      const callback = args.at(-1);
+      const settled = (ok: boolean) => {
+        const durationMs = performance.now() - started;
+        storeOpChannel.publish({ backend, op, durationMs, ok } satisfies StoreOpEvent);
+      };
       if (prefix === 'approval') {
         return (method(...args) as Promise<unknown>).then(
           (value) => (settled(true), value),
@@ -45,6 +41,7 @@ function observe(target: object, prefix: string, ops: string[], backend: StoreOp
           },
         );
       }
+      const callback = args.at(-1);
       if (typeof callback === 'function') {
         args[args.length - 1] = (error: unknown, ...rest: unknown[]) => {
           settled(!error);
