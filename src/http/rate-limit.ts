@@ -11,10 +11,8 @@ import {
 import { TooManyRequestsError, type LimitedAction } from '../errors.js';
 import { auditFields } from './audit-fields.js';
 
-export interface Limit {
-  limit: number;
-  windowMs: number;
-}
+/** Requests allowed per window and key. */
+type Limit = { limit: number; windowMs: number };
 
 /**
  * The counters of one action. A browser (kept across session regeneration) is the finest; a

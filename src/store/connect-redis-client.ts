@@ -149,11 +149,7 @@ export async function connectRedisClient(
       unavailable(`no answer within ${connectTimeoutMs} ms`),
     );
   } catch (err) {
-    try {
-      client.destroy();
-    } catch {
-      // Already closed by the failed connect.
-    }
+    client.destroy(); // idempotent, also after a failed connect
     // The reconnect strategy's refusal wraps our own error; unwrap it.
     const own = err && typeof err === 'object' && 'originalError' in err ? err.originalError : err;
     throw own instanceof StoreUnavailableError ? own : unavailable(reasonOf(err, redisUrl), err);
