@@ -31,12 +31,8 @@ export function csrfToken(req: Request): string {
 }
 
 /**
- * CSRF protection (OWASP CSRF cheat sheet): a synchronizer token in the session, and before
- * there is one a "signed double-submit cookie" (an HttpOnly `id.issuedAt.mac`, HMAC-signed with
- * a key derived from SESSION_SECRET, and a form token derived from the id), so a visitor who only
- * looks leaves nothing in the store. A POST that matches neither gets 403; with neither a
- * session nor a valid cookie (both expired) it goes on with `req.sessionMissing`, so the route
- * says "your session expired": it has no flow state and can change nothing.
+ * OWASP's synchronizer token in the session; before one, a signed double-submit cookie, so a first
+ * look stores nothing. A POST with neither (both expired) goes on with `req.sessionMissing`.
  */
 export function csrfProtection(options: {
   secret: string;

@@ -2,13 +2,12 @@ import type { RequestHandler } from 'express';
 import type { ApprovalStore } from '../approval/approval-store.js';
 import type { Logger } from '../log.js';
 
-/** While the store stays down, one log line per interval: probes every second would bury the logs. */
+/** While the store stays down, one log line per interval: probes would bury the logs. */
 export const HEALTH_LOG_INTERVAL_MS = 60_000;
 
 /**
- * `GET /healthz`: 200 when the session and approval store answers, 503 when not. Anyone can ask,
- * so the answer says which store and whether it works, never why not (a store's error text
- * names files, hosts and versions): the reason goes to the log.
+ * `GET /healthz`: 200 when the store answers, 503 when not. The answer never says why (a store's
+ * error text names files, hosts and versions): the reason goes to the log.
  */
 export function healthCheck(options: {
   approvals: Pick<ApprovalStore, 'health'>;

@@ -27,10 +27,8 @@ class ReloadingRedisStore extends RedisStore {
 export type SharedRateLimitStores = Awaited<ReturnType<typeof sharedRateLimitStores>>;
 
 /**
- * Rate-limit counters in Redis (rate-limit-redis: one atomic script per hit), so that every
- * instance counts against the same limits. A connection of its own: the limits must not queue
- * behind session writes. node-redis' command timeout does not fire once a command was written to
- * a frozen server, so each command also races a timer of ours that really fires.
+ * Counters in Redis, shared by every instance, on a connection of their own (not queued behind
+ * session writes); each command races our deadline, which fires even against a frozen server.
  */
 export async function sharedRateLimitStores(
   redisUrl: string,

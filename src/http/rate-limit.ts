@@ -15,10 +15,8 @@ import { auditFields } from './audit-fields.js';
 type Limit = { limit: number; windowMs: number };
 
 /**
- * The counters of one action. A browser (kept across session regeneration) is the finest; a
- * script that drops its cookies is still one client address; many addresses still approve for
- * one PingOne user, whose SMS quota (50 a day) is what an attacker would burn; and all of them
- * together still text through one PingOne environment, whose SMS cost the bank pays (`sms` only).
+ * Finest first: a browser, its address (a script dropping cookies), the PingOne user (an SMS quota
+ * an attacker would burn), the environment (whose SMS the bank pays, `sms` only).
  */
 export type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
@@ -78,9 +76,8 @@ export type RateLimitedEvent = { action: LimitedAction; scope: Scope };
 export const rateLimitedChannel = diagnostics_channel.channel('http.rate_limited');
 
 /**
- * express-rate-limit middleware per action, one per counter; the routes mount them right before
- * the step that texts or checks a code. A store that fails or hangs fails the request (503):
- * counting is what keeps the SMS quota, so it does not fail open.
+ * One express-rate-limit middleware per counter, mounted right before the step that texts or checks
+ * a code. A failing store fails the request (503): the SMS quota must not fail open.
  */
 export function rateLimits(options: {
   limits: RateLimits;

@@ -11,18 +11,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/**
- * What we accept from outside: what load balancers and tracing tools send as ids (UUIDs, nginx's
- * `$request_id` hex, `lb-7f3a:01`). Anything else gets a fresh id: the id is copied into every
- * log line and PingOne call event of the request, so a caller gets to put no more there.
- */
+/** Ids as load balancers and tracers send them; anything else is replaced (it is in every line). */
 const SANE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-/**
- * Gives each request an id (the caller's `X-Request-Id` when it is sane, else a fresh UUID),
- * echoes it in `X-Request-Id` (a person can quote it, an operator finds every line of that
- * request, its PingOne calls included), and `req.log`, a logger that writes it on each line.
- */
+/** `X-Request-Id` (the caller's when sane) echoed back, and `req.log` writing it on every line. */
 export function requestId(logger: Logger) {
   return function assignRequestId(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.get('X-Request-Id');
@@ -35,9 +27,8 @@ export function requestId(logger: Logger) {
 }
 
 /**
- * One line per request: request id, method, path (never the query: a callback's carries the
- * code), status and duration; never headers or bodies. A request the client gave up on (closed
- * before the answer) is logged too, as `aborted`.
+ * One line per request, aborted ones too: never the query (a callback's carries the code),
+ * headers or bodies.
  */
 export function requestLog(logger: Logger) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {

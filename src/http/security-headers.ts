@@ -2,9 +2,8 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * Every powerful feature denied to the pages and anything they might embed: they use none (no
- * camera, no payment handler, no WebAuthn, no WebOTP: the code is typed). Helmet 8 sets no
- * Permissions-Policy. Only names Chromium recognises: an unknown one is a console warning.
+ * Every powerful feature denied (the pages use none; helmet 8 sets no Permissions-Policy). Only
+ * names Chromium recognises: an unknown one is a console warning.
  */
 const PERMISSIONS_POLICY = `
   accelerometer autoplay browsing-topics camera clipboard-read clipboard-write display-capture
@@ -19,10 +18,8 @@ const PERMISSIONS_POLICY = `
   .join(', ');
 
 /**
- * Helmet with a strict Content-Security-Policy: scripts and styles only from our own origin,
- * never inline. In hosted mode the approve form's POST answers with a redirect to PingOne, and
- * Chromium applies `form-action` to the redirects of a form submission, so the issuer's origin
- * is allowed there (and only there, only in that mode). Then the Permissions-Policy.
+ * Helmet with a strict CSP. Chromium applies `form-action` to a form's redirects, so hosted mode
+ * allows the issuer's origin there.
  */
 export function securityHeaders(options: {
   formActionOrigins?: string[];

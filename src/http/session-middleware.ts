@@ -4,8 +4,7 @@ import { pastAbsoluteLifetime } from '../approval/session-lifetime.js';
 import type { Logger } from '../log.js';
 
 /**
- * express-session with the app's cookie: `httpOnly`, `sameSite=lax`, a browser-session cookie
- * (no `maxAge`); the idle timeout and the absolute lifetime are kept on the server
+ * A browser-session cookie (no `maxAge`): the idle and absolute lifetimes are kept on the server
  * (src/approval/session-lifetime.ts).
  */
 export function sessionMiddleware(options: {

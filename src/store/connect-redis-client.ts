@@ -87,9 +87,8 @@ function reasonOf(err: unknown, redisUrl: string): string {
 }
 
 /**
- * Connects or throws a `StoreUnavailableError` within about `connectTimeoutMs`: a wrong REDIS_URL
- * stops the process with a clear line. Once connected, a lost connection is retried with
- * backoff, and commands fail fast meanwhile (no offline queue).
+ * A wrong REDIS_URL stops startup with one clear line within `connectTimeoutMs`. Once connected,
+ * a lost connection is retried with backoff, and commands fail fast meanwhile (no offline queue).
  */
 export async function connectRedisClient(
   redisUrl: string,

@@ -49,9 +49,8 @@ export interface CreateStoresOptions {
 }
 
 /**
- * The session and approval stores on one backend: Redis when `redisUrl` is set (several
- * instances), else SQLite in `dataDir` (one instance), else memory. Throws
- * `StoreUnavailableError` when the backend cannot be opened or reached.
+ * Both stores on one backend: Redis when `redisUrl` is set, else SQLite in `dataDir`, else
+ * memory. Throws `StoreUnavailableError` when it cannot be opened or reached.
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
   const stores = await openStores(options);
@@ -100,9 +99,8 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
-    // Approvals commit at FULL. Sessions get a connection of their own at NORMAL: an fsync per
-    // session write costs more than the benchmark allows (docs/performance.md), and a session
-    // lost to a power cut is a flow the person starts again.
+    // Sessions at NORMAL on a connection of their own: an fsync per session write costs more than
+    // the benchmark allows (docs/performance.md); a session lost to a power cut is restarted.
     const db = openSqliteDatabase(options.dataDir, 'FULL');
     const sessionDb = openSqliteDatabase(options.dataDir, 'NORMAL');
     const sessionStore = new SqliteSessionStore(sessionDb, {

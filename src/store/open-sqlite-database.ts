@@ -12,9 +12,8 @@ export const SQLITE_FILE_NAME = 'store.sqlite';
 const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
 
 /**
- * Runs `work` now, and again after each delay while the file is locked (SQLITE_BUSY or
- * SQLITE_LOCKED). The answer comes synchronously when the first attempt succeeds: that keeps
- * express-session's response in one write.
+ * Runs `work`, again after each delay while SQLite is busy or locked; synchronous when the first
+ * attempt succeeds, which keeps express-session's response in one write.
  */
 export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
   const attempt = (index: number): void => {
@@ -90,12 +89,9 @@ function narrowIfOwned(path: string, mode: number): void {
 }
 
 /**
- * Opens the SQLite database in `dataDir`, in WAL mode, with the schema brought up to date.
- * The file holds PingOne cookies, PKCE verifiers and nonces: the folder is 0700 and the file
- * 0600 (SQLite gives `-wal` and `-shm` the file's mode), narrowed at every start when we own
- * them; OpenShift's group-0 data folder (the Dockerfile) is not ours to change. At `synchronous`
- * FULL each commit survives a power cut, at NORMAL a crash of the process
- * (https://www.sqlite.org/pragma.html#pragma_synchronous).
+ * The file holds PingOne cookies and PKCE verifiers: folder 0700, file 0600 (`-wal`, `-shm`
+ * inherit it), narrowed at start where we own them (not OpenShift's group-0 folder). FULL survives
+ * a power cut, NORMAL a crash (https://www.sqlite.org/pragma.html#pragma_synchronous).
  */
 export function openSqliteDatabase(
   dataDir: string,

@@ -17,9 +17,8 @@ async function measureOffset(client: RedisClient, deadlineMs: number): Promise<n
 }
 
 /**
- * The Redis server's clock, which checks an approval's deadline: the offset from ours is
- * measured at start and after each reconnect (a failover may land on another host). An app host
- * whose clock is minutes off would otherwise refuse every approval, or accept late ones.
+ * The server's clock checks an approval's deadline: an app host minutes off would refuse or
+ * accept late. The offset is measured again after each reconnect (a failover changes hosts).
  */
 export async function redisClock(
   client: RedisClient,
@@ -39,9 +38,8 @@ export async function redisClock(
   return () => Date.now() + offset;
 }
 
-// One script, so the record and its index entry are written together or not at all
-// (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/), and only before
-// the request's deadline: what a frozen server runs after the request gave up records nothing.
+// Record and index entry together or not at all, and only before the request's deadline: what a
+// frozen server runs after the request gave up records nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
 const CREATE_IF_ABSENT = `
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[4]) then

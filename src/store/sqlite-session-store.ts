@@ -31,9 +31,6 @@ function prepareStatements(db: Database.Database) {
      WHERE sid = ? AND expires_at > ? AND ? - expires_at >= ?`,
     ),
     destroy: db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
-    count: db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM sessions WHERE expires_at > ?',
-    ),
     all: db.prepare<[number], { sid: string; sess: string }>(
       'SELECT sid, sess FROM sessions WHERE expires_at > ?',
     ),
@@ -130,7 +127,7 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override length(callback: Callback<number>): void {
-    this.answer(callback, () => this.statements.count.get(this.now())?.n ?? 0);
+    this.answer(callback, () => this.statements.all.all(this.now()).length);
   }
 
   override all(callback: Callback<Record<string, SessionData>>): void {

@@ -16,9 +16,8 @@ export const storeOpChannel = diagnostics_channel.channel('store.op');
 type Method = (...args: unknown[]) => unknown;
 
 /**
- * Replaces the methods `ops` of `target` by ones that publish on `store.op` when anyone listens:
- * a session store's until its callback (express-session's calls all pass one), an approval
- * store's until its promise settles.
+ * Times the methods `ops` of `target` on `store.op` while anyone listens: a session store's until
+ * its callback, an approval store's until its promise settles.
  */
 function observe(target: object, prefix: string, ops: string[], backend: StoreOpEvent['backend']) {
   const methods = target as Record<string, Method>;

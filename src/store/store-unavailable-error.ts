@@ -19,9 +19,8 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * What the Redis client throws when the server cannot answer: the connection is down and being
- * retried (commands fail at once: no offline queue), it dropped mid-command, a command timed
- * out, or the server refused to work (an error reply such as LOADING, MISCONF or OOM).
+ * The Redis client's errors when the server cannot answer: down and reconnecting, dropped
+ * mid-command, timed out, or refusing (LOADING, MISCONF, OOM).
  */
 const REDIS_FAILURES = [
   redis.ClientClosedError,
