@@ -24,7 +24,6 @@ declare module 'express-serve-static-core' {
 /** Another instance's clock may run a little ahead. */
 const CLOCK_SKEW_MS = 60_000;
 
-/** The session's token, created on first use (and again after the session is regenerated). */
 export function csrfToken(req: Request): string {
   req.session.csrfToken ??= randomBytes(32).toString('base64url');
   return req.session.csrfToken;

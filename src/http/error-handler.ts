@@ -4,7 +4,6 @@ import type { Logger } from '../log.js';
 import { isStoreFailure } from '../store/store-unavailable-error.js';
 import { csrfToken } from './csrf.js';
 
-/** JSON clients (Accept: application/json) get JSON errors; browsers get pages. */
 export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
@@ -101,8 +100,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       retryAfter: appError.retryAfter,
       canRetry,
       canReenterCode: appError.step === 'otp.check' && Boolean(session?.flow),
-      // Only the retry form carries the token: asking for one creates it, and a new token
-      // makes express-session store a session for every anonymous 404 or 403.
+      // Only the retry form: a new token would store a session for every anonymous 404 or 403.
       csrfToken: canRetry && session ? csrfToken(req) : undefined,
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {

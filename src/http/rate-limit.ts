@@ -11,7 +11,6 @@ import {
 import { TooManyRequestsError, type LimitedAction } from '../errors.js';
 import { auditFields } from './audit-fields.js';
 
-/** Requests allowed per window and key. */
 type Limit = { limit: number; windowMs: number };
 
 /**
@@ -90,8 +89,7 @@ export function rateLimits(options: {
 }): Record<LimitedAction, RequestHandler[]> {
   const makeStore = options.store ?? (() => new MemoryStore());
   const keys: Record<Scope, (req: Request) => string> = {
-    // The session's browser id, or before the session the form cookie's (csrf.ts); neither is
-    // missing once the CSRF check passed, and without them the address counter still holds.
+    // Set by the CSRF check (csrf.ts); without it the address counter still holds.
     browser: (req) => req.browserId ?? req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
     // ipKeyGenerator groups an IPv6 address by its /56, which one client can otherwise rotate.
     address: (req) => ipKeyGenerator(req.ip ?? ''),

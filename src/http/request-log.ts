@@ -4,9 +4,7 @@ import type { Logger } from '../log.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** This request's id: in every log line written while serving it and in `X-Request-Id`. */
     id?: string;
-    /** The app's logger with this request's id (`reqId`) on every line. */
     log: Logger;
   }
 }

@@ -46,8 +46,7 @@ export function securityHeaders(options: {
       // HSTS on a plain-http localhost demo would pin the browser to https for localhost.
       strictTransportSecurity: options.https ? { maxAge: 31_536_000 } : false,
       referrerPolicy: { policy: 'no-referrer' },
-      // Helmet's default is SAMEORIGIN; the CSP's frame-ancestors 'none' says no framing at all,
-      // and browsers without frame-ancestors must hear the same.
+      // Like frame-ancestors 'none', for browsers without it (helmet's default is SAMEORIGIN).
       xFrameOptions: { action: 'deny' },
     }),
     (_req, res, next) => {

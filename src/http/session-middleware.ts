@@ -17,8 +17,7 @@ export function sessionMiddleware(options: {
 }): RequestHandler {
   const now = options.now ?? (() => new Date());
   const handler = session({
-    // `__Host-` over https: browsers accept it only with `Secure`, `Path=/` and no `Domain`
-    // (RFC 6265bis §4.1.3.2), so no other host, not even a sibling subdomain, can plant one.
+    // `__Host-`: no other host, not even a sibling subdomain, can plant it (RFC 6265bis §4.1.3.2).
     name: options.secure ? '__Host-txa.sid' : 'txa.sid',
     secret: options.secret,
     store: options.store ?? new MemoryStore(),
@@ -38,8 +37,7 @@ export function sessionMiddleware(options: {
       );
     }
     handler(req, res, (error?: unknown) => {
-      // A session not saved once the page is sent (a locked SQLite file, Redis gone) comes back
-      // here after the error handler, where Express would print its stack: one log line instead.
+      // A save that failed after the page was sent: Express would print its stack, we log a line.
       if (error && res.headersSent) {
         const log = (req.log as Logger | undefined) ?? options.logger;
         log.warn(

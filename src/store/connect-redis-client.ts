@@ -19,7 +19,6 @@ export function redactRedisUrl(redisUrl: string): string {
   return url.toString();
 }
 
-/** Removes every secret part of `redisUrl` from `text` (error messages from the client). */
 function scrubRedisSecrets(text: string, redisUrl: string): string {
   let secrets: string[];
   try {
@@ -125,8 +124,7 @@ export async function connectRedisClient(
     throw unavailable(reasonOf(err, redisUrl), err);
   }
 
-  // Without a listener an 'error' event would crash the process; the client emits one for
-  // every failed attempt, so log only the change from connected to lost.
+  // An unheard 'error' would crash the process; one comes per attempt, so log only the change.
   client.on('error', (err: unknown) => {
     if (!started || lost) return;
     lost = true;

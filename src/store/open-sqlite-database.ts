@@ -65,11 +65,9 @@ const MIGRATIONS: readonly string[] = [
 
 function migrate(db: Database.Database): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
-  // Reading the version needs no lock in WAL mode: an up-to-date file starts even while another
-  // process (a backup) holds the write lock.
+  // No lock needed in WAL mode: an up-to-date file starts while a backup holds the write lock.
   if (version() === MIGRATIONS.length) return;
-  // IMMEDIATE takes the write lock before reading the version: two processes starting on one
-  // new file cannot both run the first migration.
+  // IMMEDIATE locks before reading: two processes on one new file cannot both migrate.
   db.transaction(() => {
     const from = version();
     if (from > MIGRATIONS.length) {

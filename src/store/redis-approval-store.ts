@@ -70,8 +70,7 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    // The server's deadline falls before ours by a margin for the reply's way back and for the
-    // error of the measured clock offset: a record the server accepts is one we wait for.
+    // Ours less a margin (the reply's way back, the offset's error): we wait for what it accepts.
     const { deadlineMs, serverNow } = this.options;
     const serverDeadline = Math.floor(serverNow() + deadlineMs - Math.min(500, deadlineMs / 4));
     const written = await this.client.eval(CREATE_IF_ABSENT, {
@@ -100,8 +99,7 @@ export class RedisApprovalStore implements ApprovalStore {
   async listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]> {
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
-    // From the cursor's score down (O(log N) to find it); members that share its millisecond
-    // are sorted by id, so the page is read with room for them and cut at the cursor.
+    // From the cursor's score down, with room for members of its millisecond, cut at the cursor.
     const ids = before
       ? await this.client.zRange(this.indexKey, before.approvedAtMs, '-inf', {
           BY: 'SCORE',

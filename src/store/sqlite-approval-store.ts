@@ -14,8 +14,7 @@ const COLUMNS = `transfer_id AS transferId, approval_id AS approvalId, amount, c
 
 function prepareStatements(db: Database.Database) {
   return {
-    // DO NOTHING on the primary key makes "record once" a property of the table: the second
-    // writer of a transfer id changes no row, whichever process or request it comes from.
+    // "Record once" as a property of the table: a second writer of a transfer id changes nothing.
     insert: db.prepare<[ApprovalRow & { approvedAtMs: number }]>(
       `INSERT INTO approvals (transfer_id, approval_id, amount, currency, payee, from_account,
          transfer_hash, approved_at, evidence, approved_at_ms)
@@ -29,8 +28,7 @@ function prepareStatements(db: Database.Database) {
     recent: db.prepare<[number], ApprovalRow>(
       `SELECT ${COLUMNS} FROM approvals ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
     ),
-    // A row-value comparison walks the (approved_at_ms DESC, transfer_id DESC) index from the
-    // cursor on: the same cost on page 50,000 as on page 1.
+    // A row-value comparison walks the index from the cursor: any page costs what the first does.
     below: db.prepare<[number, string, number], ApprovalRow>(
       `SELECT ${COLUMNS} FROM approvals WHERE (approved_at_ms, transfer_id) < (?, ?)
        ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
@@ -52,8 +50,7 @@ export class SqliteApprovalStore implements ApprovalStore {
     this.statements = prepareStatements(db);
   }
 
-  // A locked file is retried without blocking the loop, then surfaces as SQLITE_BUSY: a 503,
-  // never an approval recorded after the answer. The commit is on disk (synchronous = FULL).
+  // Locked for too long: SQLITE_BUSY, a 503, never a record written after the answer.
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
     const row = {
       ...record,

@@ -105,8 +105,7 @@ export class SqliteSessionStore extends session.Store {
       const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       const worthWriting = Math.min(60_000, (expiresAt - now) / 10);
       const known = this.written.get(sid);
-      // Only a small move forward is skipped: an earlier expiry (another process shortened
-      // the session) goes to SQLite, whose guard compares with the row itself.
+      // An earlier expiry (another process shortened it) goes to SQLite, which checks the row.
       const delta = known === undefined || known <= now ? -1 : expiresAt - known;
       if (delta >= 0 && delta < worthWriting) return;
       const cookie = JSON.stringify(data.cookie ?? {});
@@ -154,8 +153,7 @@ export class SqliteSessionStore extends session.Store {
     this.written.delete(sid);
   }
 
-  // Synchronous SQLite, answered synchronously unless the file is locked: that lets
-  // express-session send each page in one write instead of two TCP segments.
+  // Answered synchronously unless locked: express-session then sends each page in one write.
   private answer<T>(callback: Callback<T> | undefined, work: () => T): void {
     retryWhileBusy(work, callback ?? (() => undefined));
   }
