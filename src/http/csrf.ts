@@ -72,13 +72,10 @@ export function csrfProtection(options: {
     const matches = (token: string | undefined) =>
       typeof sent === 'string' && token !== undefined && sameSecret(sent, token);
     // The first page's token stays good after the session exists: a second tab opened before.
-    if (matches(expected) || (cookieId !== undefined && matches(tokenFor(cookieId)))) {
-      return next();
-    }
-    if (!expected && cookieId === undefined) {
-      req.sessionMissing = true;
-      return next();
-    }
+    const genuine = matches(expected) || (cookieId !== undefined && matches(tokenFor(cookieId)));
+    // Nothing this browser was given is still good: a timeout, not an attack.
+    req.sessionMissing = !genuine && !expected && cookieId === undefined;
+    if (genuine || req.sessionMissing) return next();
     req.log?.warn({ event: 'csrf.failed', ...auditFields(req) }, 'CSRF token refused');
     next(new CsrfError());
   };

@@ -134,9 +134,8 @@ export async function connectRedisClient(
     );
   });
   client.on('ready', () => {
-    if (!lost) return;
+    if (lost) options.logger?.info({ redis: safeUrl }, 'Redis connection restored');
     lost = false;
-    options.logger?.info({ redis: safeUrl }, 'Redis connection restored');
   });
 
   // A server that accepts the connection but is not Redis (or is stuck) answers no PING.

@@ -33,7 +33,6 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${COLUMNS} FROM approvals WHERE (approved_at_ms, transfer_id) < (?, ?)
        ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
     ),
-    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
   };
 }
 
@@ -79,7 +78,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   async health(): Promise<StoreHealth> {
     if (!this.db.open) return { ok: false, kind: 'sqlite', detail: 'database closed' };
     try {
-      this.statements.ping.get();
+      this.db.prepare('SELECT 1').get();
       return { ok: true, kind: 'sqlite' };
     } catch (err) {
       return {
