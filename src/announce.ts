@@ -3,7 +3,7 @@ import { ConfigError, logFormatFromProcess, type AppConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import type { StoreKind } from './store/create-stores.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
-import { redactRedisUrl } from './store/redact-redis-url.js';
+import { redactRedisUrl } from './store/connect-redis-client.js';
 
 /** What a started stack tells about itself (server.ts's RunningStack). */
 export interface Announced {

@@ -13,20 +13,17 @@ import { SESSION_IDLE_TIMEOUT_MS } from './approval/session-lifetime.js';
 import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { csrfProtection } from './http/csrf.js';
-import { errorHandler, notFound } from './http/error-handler.js';
+import { errorHandler, notFound, rejectMalformedPath } from './http/error-handler.js';
 import { healthCheck } from './http/health-check.js';
-import { rejectMalformedPath } from './http/malformed-path.js';
 import {
   rateLimits,
   rateLimitSettings,
   type RateLimitOverrides,
   type RateLimitStoreFactory,
 } from './http/rate-limit.js';
-import { requestId } from './http/request-id.js';
-import { requestLog } from './http/request-log.js';
+import { requestId, requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
-import { storeFailure } from './http/store-failure.js';
 import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
 import { logApprovalEvent } from './log-approval-event.js';
 import { onCall } from './pingone/call-events.js';
@@ -267,7 +264,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(notFound);
-  app.use(storeFailure);
   app.use(errorHandler(logger));
   return app;
 }

@@ -16,8 +16,11 @@ import { RedisTraceStore, type TraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
 import type { CallEvent } from './pingone/call-events.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
-import { connectRedisClient } from './store/connect-redis-client.js';
-import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
+import {
+  closeRedisClient,
+  connectRedisClient,
+  redisWithDeadline,
+} from './store/connect-redis-client.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
 import { startTelemetry, type Telemetry } from './telemetry/start-telemetry.js';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors.js';
-import { wantsJson } from '../http/negotiate.js';
+import { wantsJson } from '../http/error-handler.js';
 import { noStore } from '../http/no-store.js';
 import { sameSecret } from '../http/same-secret.js';
 import {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ModeError, ValidationError } from '../errors.js';
 import { csrfToken } from '../http/csrf.js';
-import { wantsJson } from '../http/negotiate.js';
+import { wantsJson } from '../http/error-handler.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
 import { afterOtherRequest } from './after-other-request.js';

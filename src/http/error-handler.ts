@@ -1,16 +1,44 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { AppError, NotFoundError, ValidationError, stepName } from '../errors.js';
 import type { Logger } from '../log.js';
+import { isStoreFailure } from '../store/store-unavailable-error.js';
 import { csrfToken } from './csrf.js';
-import { wantsJson } from './negotiate.js';
+
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
 }
 
+/**
+ * A path that does not decode (`%ZZ`, a cut UTF-8 sequence) is bad input, not a 500 (Express's
+ * URIError for a route parameter) or a 404 (a route without parameters).
+ */
+export function rejectMalformedPath(req: Request, _res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    const message =
+      'This address is not valid: it holds a broken %-escape. Check the link, or go back to the start.';
+    return next(new AppError(400, 'MALFORMED_PATH', message));
+  }
+  next();
+}
+
+/** Not "nothing was approved": the store may have failed after an approval was recorded. */
+const STORE_FAILED =
+  'We cannot reach our session and approval store right now. Wait a few seconds and try again; ' +
+  'if you were approving a transfer, check "Recent approvals" before you approve it again.';
+
 /** body-parser and friends throw errors with a 4xx `status` and `expose: true`. */
 function fromFramework(error: unknown): AppError | undefined {
-  const e = error as { status?: unknown; expose?: unknown; type?: unknown };
+  // Redis reconnects within about 5 s.
+  if (isStoreFailure(error)) {
+    return new AppError(503, 'STORE_UNAVAILABLE', STORE_FAILED, { retryAfter: 5, cause: error });
+  }
+  const e = error as { status?: unknown; expose?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     const message = 'The request could not be read. Go back and send the form again.';
     return new AppError(e.status, 'BAD_REQUEST', message);
@@ -18,29 +46,24 @@ function fromFramework(error: unknown): AppError | undefined {
   return undefined;
 }
 
-const INTERNAL_MESSAGE = 'Something went wrong on our side. Nothing was approved.';
-
-/**
- * The one error handler: AppErrors become a page or `{error: {code, message}}` with their
- * status; anything else is logged and answered with a generic 500 (never a stack trace).
- */
+/** AppErrors and store failures become a page or `{error: {code, message}}`; anything else a 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     // req.log carries the request id; an error raised before the request-id middleware has none.
     const log = (req.log as Logger | undefined) ?? logger;
     const known = error instanceof AppError ? error : fromFramework(error);
-    const appError = known ?? new AppError(500, 'INTERNAL_ERROR', INTERNAL_MESSAGE);
+    const appError =
+      known ??
+      new AppError(
+        500,
+        'INTERNAL_ERROR',
+        'Something went wrong on our side. Nothing was approved.',
+      );
     if (known) {
-      const level = appError.status >= 500 ? 'warn' : 'info';
-      log[level](
-        {
-          errorCode: appError.code,
-          status: appError.status,
-          step: appError.step,
-          pingoneErrorId: appError.pingoneErrorId,
-          path: req.path,
-        },
+      const { code: errorCode, status, step, pingoneErrorId } = appError;
+      log[status >= 500 ? 'warn' : 'info'](
+        { errorCode, status, step, pingoneErrorId, path: req.path },
         appError.message,
       );
     } else {
@@ -50,11 +73,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError.status >= 500 || appError.step) res.set('Cache-Control', 'no-store');
     res.status(appError.status);
     if (wantsJson(req)) {
-      const body: Record<string, unknown> = { code: appError.code, message: appError.userMessage };
-      if (appError instanceof ValidationError) body.fields = appError.fields;
-      if (appError.step) body.step = appError.step;
-      if (appError.pingoneErrorId) body.pingoneErrorId = appError.pingoneErrorId;
-      res.json({ error: body });
+      // Undefined fields are left out of the JSON.
+      const fields = appError instanceof ValidationError ? appError.fields : undefined;
+      const { code, userMessage: message, step, pingoneErrorId } = appError;
+      res.json({ error: { code, message, fields, step, pingoneErrorId } });
       return;
     }
     // A session may be missing here (errors before the session middleware): the page copes.
@@ -78,8 +100,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       retryAfter: appError.retryAfter,
       canRetry,
       canReenterCode: appError.step === 'otp.check' && Boolean(session?.flow),
-      // Only the retry form carries the token: asking for one creates it, and a new token
-      // makes express-session store a session for every anonymous 404 or 403.
+      // Only the retry form: a new token would store a session for every anonymous 404 or 403.
       csrfToken: canRetry && session ? csrfToken(req) : undefined,
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {

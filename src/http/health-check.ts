@@ -2,17 +2,12 @@ import type { RequestHandler } from 'express';
 import type { ApprovalStore } from '../approval/approval-store.js';
 import type { Logger } from '../log.js';
 
-/**
- * While the store stays down, one log line per this interval: an orchestrator probing every
- * second must not bury the logs in copies of one line.
- */
+/** While the store stays down, one log line per interval: probes would bury the logs. */
 export const HEALTH_LOG_INTERVAL_MS = 60_000;
 
 /**
- * `GET /healthz`: 200 when the session and approval store answers, 503 when not (the image's
- * HEALTHCHECK and a readiness probe read only the status). Anyone can ask, so the answer says
- * which store and whether it works, never why not: a store's error text names files, hosts and
- * versions. The reason goes to the log.
+ * `GET /healthz`: 200 when the store answers, 503 when not. The answer never says why (a store's
+ * error text names files, hosts and versions): the reason goes to the log.
  */
 export function healthCheck(options: {
   approvals: Pick<ApprovalStore, 'health'>;
@@ -30,18 +25,16 @@ export function healthCheck(options: {
       kind: 'unknown',
       detail: error instanceof Error ? error.message : String(error),
     }));
-    if (!store.ok) {
-      const at = now().getTime();
-      if (lastLoggedAt === undefined || at - lastLoggedAt >= HEALTH_LOG_INTERVAL_MS) {
-        logger.warn(
-          { event: 'health.store', kind: store.kind, detail: store.detail, suppressed },
-          'healthz: the session and approval store does not answer',
-        );
-        lastLoggedAt = at;
-        suppressed = 0;
-      } else {
-        suppressed += 1;
-      }
+    const at = now().getTime();
+    if (!store.ok && lastLoggedAt !== undefined && at - lastLoggedAt < HEALTH_LOG_INTERVAL_MS) {
+      suppressed += 1;
+    } else if (!store.ok) {
+      logger.warn(
+        { event: 'health.store', kind: store.kind, detail: store.detail, suppressed },
+        'healthz: the session and approval store does not answer',
+      );
+      lastLoggedAt = at;
+      suppressed = 0;
     } else if (lastLoggedAt !== undefined) {
       logger.info({ event: 'health.store', kind: store.kind, suppressed }, 'healthz: store back');
       lastLoggedAt = undefined;

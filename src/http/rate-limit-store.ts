@@ -1,8 +1,11 @@
-import type { IncrementResponse, Options } from 'express-rate-limit';
+import type { IncrementResponse } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { connectRedisClient } from '../store/connect-redis-client.js';
-import { closeRedisClient, redisWithDeadline } from '../store/redis-deadline.js';
-import type { StoreLogger } from '../store/store-logger.js';
+import {
+  closeRedisClient,
+  connectRedisClient,
+  redisWithDeadline,
+  type StoreLogger,
+} from '../store/connect-redis-client.js';
 import type { RateLimitStoreFactory } from './rate-limit.js';
 
 /**
@@ -10,59 +13,37 @@ import type { RateLimitStoreFactory } from './rate-limit.js';
  * moment) would fail every later hit. This one loads them again on the next hit instead.
  */
 class ReloadingRedisStore extends RedisStore {
-  private scriptsMissing = false;
-
-  override async init(options: Options): Promise<void> {
-    try {
-      await super.init(options);
-    } catch (error) {
-      this.scriptsMissing = true;
-      throw error;
-    }
-  }
-
   override async increment(key: string): Promise<IncrementResponse> {
-    if (this.scriptsMissing) {
-      this.scriptsMissing = false;
+    await Promise.all([this.incrementScriptSha, this.getScriptSha]).catch(() => {
       this.incrementScriptSha = this.loadIncrementScript();
       this.getScriptSha = this.loadGetScript();
-      const failed = () => {
-        this.scriptsMissing = true;
-      };
-      this.incrementScriptSha.catch(failed);
-      this.getScriptSha.catch(failed);
-    }
+      // Awaited by the next hit; the increment script by this one.
+      this.getScriptSha.catch(() => undefined);
+    });
     return super.increment(key);
   }
 }
 
-export interface SharedRateLimitStores {
-  store: RateLimitStoreFactory;
-  close(): Promise<void>;
-}
-
-export interface SharedRateLimitOptions {
-  /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
-  keyPrefix?: string;
-  /** A rate-limit command that outlives this fails the request (default 2 s). */
-  commandTimeoutMs?: number;
-  logger?: StoreLogger;
-}
+export type SharedRateLimitStores = Awaited<ReturnType<typeof sharedRateLimitStores>>;
 
 /**
- * Rate-limit counters in Redis (rate-limit-redis: one atomic script per hit), so that every
- * instance counts against the same limits. A connection of its own: the limits must not queue
- * behind session writes. node-redis' command timeout does not fire once a command was written to
- * a frozen server, so each command also races a timer of ours that really fires.
+ * Counters in Redis, shared by every instance, on a connection of their own (not queued behind
+ * session writes); each command races our deadline, which fires even against a frozen server.
  */
 export async function sharedRateLimitStores(
   redisUrl: string,
-  options: SharedRateLimitOptions = {},
-): Promise<SharedRateLimitStores> {
+  options: {
+    /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
+    keyPrefix?: string;
+    /** A rate-limit command that outlives this fails the request (default 2 s). */
+    commandTimeoutMs?: number;
+    logger?: StoreLogger;
+  } = {},
+): Promise<{ store: RateLimitStoreFactory; close(): Promise<void> }> {
   const timeoutMs = options.commandTimeoutMs ?? 2_000;
   const client = await connectRedisClient(redisUrl, {
     commandTimeoutMs: timeoutMs,
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger,
   });
   const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
   const deadlined = redisWithDeadline(client, timeoutMs);

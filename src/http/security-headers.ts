@@ -2,50 +2,24 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * Every powerful feature denied to the pages and anything they might embed: they use none (no
- * camera, no payment handler, no WebAuthn, no WebOTP: the code is typed). Helmet 8 sets no
- * Permissions-Policy. Only names Chromium recognises: an unknown one is a console warning.
+ * Every powerful feature denied (the pages use none; helmet 8 sets no Permissions-Policy). Only
+ * names Chromium recognises: an unknown one is a console warning.
  */
-export const PERMISSIONS_POLICY = [
-  'accelerometer',
-  'autoplay',
-  'browsing-topics',
-  'camera',
-  'clipboard-read',
-  'clipboard-write',
-  'display-capture',
-  'encrypted-media',
-  'fullscreen',
-  'gamepad',
-  'geolocation',
-  'gyroscope',
-  'hid',
-  'identity-credentials-get',
-  'idle-detection',
-  'local-fonts',
-  'magnetometer',
-  'microphone',
-  'midi',
-  'otp-credentials',
-  'payment',
-  'picture-in-picture',
-  'publickey-credentials-create',
-  'publickey-credentials-get',
-  'screen-wake-lock',
-  'serial',
-  'storage-access',
-  'usb',
-  'window-management',
-  'xr-spatial-tracking',
-]
+const PERMISSIONS_POLICY = `
+  accelerometer autoplay browsing-topics camera clipboard-read clipboard-write display-capture
+  encrypted-media fullscreen gamepad geolocation gyroscope hid identity-credentials-get
+  idle-detection local-fonts magnetometer microphone midi otp-credentials payment
+  picture-in-picture publickey-credentials-create publickey-credentials-get screen-wake-lock
+  serial storage-access usb window-management xr-spatial-tracking
+`
+  .trim()
+  .split(/\s+/)
   .map((feature) => `${feature}=()`)
   .join(', ');
 
 /**
- * Helmet with a strict Content-Security-Policy: scripts and styles only from our own origin,
- * never inline. In hosted mode the approve form's POST answers with a redirect to PingOne, and
- * Chromium applies `form-action` to the redirects of a form submission, so the issuer's origin
- * is allowed there (and only there, only in that mode). Then the Permissions-Policy.
+ * Helmet with a strict CSP. Chromium applies `form-action` to a form's redirects, so hosted mode
+ * allows the issuer's origin there.
  */
 export function securityHeaders(options: {
   formActionOrigins?: string[];
@@ -72,8 +46,7 @@ export function securityHeaders(options: {
       // HSTS on a plain-http localhost demo would pin the browser to https for localhost.
       strictTransportSecurity: options.https ? { maxAge: 31_536_000 } : false,
       referrerPolicy: { policy: 'no-referrer' },
-      // Helmet's default is SAMEORIGIN; the CSP's frame-ancestors 'none' says no framing at all,
-      // and browsers without frame-ancestors must hear the same.
+      // Like frame-ancestors 'none', for browsers without it (helmet's default is SAMEORIGIN).
       xFrameOptions: { action: 'deny' },
     }),
     (_req, res, next) => {

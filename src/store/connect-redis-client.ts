@@ -1,22 +1,75 @@
 import { createClient } from 'redis';
-import { redactRedisUrl, scrubRedisSecrets } from './redact-redis-url.js';
-import { withinDeadline } from './redis-deadline.js';
-import type { StoreLogger } from './store-logger.js';
+import type { Logger } from '../log.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
+export type StoreLogger = Pick<Logger, 'warn' | 'info'>;
 
-export interface ConnectRedisOptions {
-  /** How long startup may take to reach Redis and get an answer to PING. */
-  connectTimeoutMs?: number;
-  /** Every command after startup fails after this long instead of hanging a request. */
-  commandTimeoutMs?: number;
-  logger?: StoreLogger;
+/** The password, or a lone username that Redis treats as one (`redis://secret@host`), as `***`. */
+export function redactRedisUrl(redisUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(redisUrl);
+  } catch {
+    // Not parseable, so we cannot tell which part is secret: show only the scheme.
+    return `${/^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0] ?? ''}//***`;
+  }
+  if (url.password) url.password = '***';
+  else if (url.username) url.username = '***';
+  return url.toString();
 }
 
-/** Backoff after a lost connection: 100 ms doubling to 5 s, with jitter so instances spread out. */
-function reconnectDelayMs(retries: number): number {
-  return Math.min(100 * 2 ** retries, 5_000) + Math.floor(Math.random() * 100);
+function scrubRedisSecrets(text: string, redisUrl: string): string {
+  let secrets: string[];
+  try {
+    const url = new URL(redisUrl);
+    secrets = [url.password, decodeURIComponent(url.password)];
+    if (!url.password && url.username) secrets.push(url.username, decodeURIComponent(url.username));
+  } catch {
+    secrets = [redisUrl];
+  }
+  let out = text.split(redisUrl).join(redactRedisUrl(redisUrl));
+  for (const secret of secrets.filter((s) => s.length > 0)) out = out.split(secret).join('***');
+  return out;
+}
+
+/**
+ * node-redis's own command `timeout` stops counting once the command is written, so against a
+ * server that accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.
+ */
+export function withinDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  expired = () => new StoreUnavailableError('redis', `Redis did not answer within ${ms} ms`),
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(expired()), ms);
+  });
+  // The abandoned call may still fail later (the connection drops): nobody waits for it.
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Every call that returns a promise gets the deadline: a new command cannot escape it. */
+export function redisWithDeadline<C extends object>(client: C, ms: number): C {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        const thenable = typeof (result as { then?: unknown } | null)?.then === 'function';
+        return thenable ? withinDeadline(result as Promise<unknown>, ms) : result;
+      };
+    },
+  });
+}
+
+/** QUIT waits for pending replies, so it gets a second; a gone or frozen server gets destroy. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  if (client.isReady) await withinDeadline(client.close(), 1_000).catch(() => client.destroy());
+  else if (client.isOpen) client.destroy();
 }
 
 function reasonOf(err: unknown, redisUrl: string): string {
@@ -33,14 +86,12 @@ function reasonOf(err: unknown, redisUrl: string): string {
 }
 
 /**
- * Connects to `redisUrl` or throws a `StoreUnavailableError` within about `connectTimeoutMs`.
- * At startup there is no retry loop: a wrong or unreachable REDIS_URL should stop the process
- * with a clear line, not hang it. Once connected, a lost connection is retried with backoff, and
- * commands fail fast meanwhile (no offline queue) so requests get an error, not a stall.
+ * A wrong REDIS_URL stops startup with one clear line within `connectTimeoutMs`. Once connected,
+ * a lost connection is retried with backoff, and commands fail fast meanwhile (no offline queue).
  */
 export async function connectRedisClient(
   redisUrl: string,
-  options: ConnectRedisOptions = {},
+  options: { connectTimeoutMs?: number; commandTimeoutMs?: number; logger?: StoreLogger } = {},
 ): Promise<RedisClient> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
   const safeUrl = redactRedisUrl(redisUrl);
@@ -62,16 +113,18 @@ export async function connectRedisClient(
       commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
       socket: {
         connectTimeout: connectTimeoutMs,
+        // Backoff 100 ms doubling to 5 s, with jitter so instances spread out.
         reconnectStrategy: (retries, cause) =>
-          started ? reconnectDelayMs(retries) : unavailable(reasonOf(cause, redisUrl), cause),
+          started
+            ? Math.min(100 * 2 ** retries, 5_000) + Math.floor(Math.random() * 100)
+            : unavailable(reasonOf(cause, redisUrl), cause),
       },
     });
   } catch (err) {
     throw unavailable(reasonOf(err, redisUrl), err);
   }
 
-  // Without a listener an 'error' event would crash the process; the client emits one for
-  // every failed attempt, so log only the change from connected to lost.
+  // An unheard 'error' would crash the process; one comes per attempt, so log only the change.
   client.on('error', (err: unknown) => {
     if (!started || lost) return;
     lost = true;
@@ -81,9 +134,8 @@ export async function connectRedisClient(
     );
   });
   client.on('ready', () => {
-    if (!lost) return;
+    if (lost) options.logger?.info({ redis: safeUrl }, 'Redis connection restored');
     lost = false;
-    options.logger?.info({ redis: safeUrl }, 'Redis connection restored');
   });
 
   // A server that accepts the connection but is not Redis (or is stuck) answers no PING.
@@ -93,17 +145,10 @@ export async function connectRedisClient(
       unavailable(`no answer within ${connectTimeoutMs} ms`),
     );
   } catch (err) {
-    try {
-      client.destroy();
-    } catch {
-      // Already closed by the failed connect.
-    }
-    if (err instanceof StoreUnavailableError) throw err;
+    client.destroy(); // idempotent, also after a failed connect
     // The reconnect strategy's refusal wraps our own error; unwrap it.
-    const own =
-      err && typeof err === 'object' && 'originalError' in err ? err.originalError : undefined;
-    if (own instanceof StoreUnavailableError) throw own;
-    throw unavailable(reasonOf(err, redisUrl), err);
+    const own = err && typeof err === 'object' && 'originalError' in err ? err.originalError : err;
+    throw own instanceof StoreUnavailableError ? own : unavailable(reasonOf(err, redisUrl), err);
   }
   started = true;
   return client;

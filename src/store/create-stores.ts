@@ -6,14 +6,16 @@ import {
   type StoreHealth,
 } from '../approval/approval-store.js';
 import { sessionRowTtlMs } from '../approval/session-lifetime.js';
-import { connectRedisClient } from './connect-redis-client.js';
+import {
+  closeRedisClient,
+  connectRedisClient,
+  redisWithDeadline,
+  type StoreLogger,
+} from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore, redisClock } from './redis-approval-store.js';
-import { closeRedisClient, redisWithDeadline } from './redis-deadline.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
-import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
-import { SqliteSessionStore } from './sqlite-session-store.js';
-import type { StoreLogger } from './store-logger.js';
+import { SqliteSessionStore, sessionExpiresAt, type SessionTtl } from './sqlite-session-store.js';
 import { publishStoreOps } from './store-ops.js';
 
 export type StoreKind = StoreHealth['kind'];
@@ -21,7 +23,6 @@ export type StoreKind = StoreHealth['kind'];
 /** The two things that must outlive a request: the flow in progress and the approvals. */
 export interface Stores {
   kind: StoreKind;
-  /** For `express-session`'s `store` option. */
   sessionStore: session.Store;
   approvals: ApprovalStore;
   health(): Promise<StoreHealth>;
@@ -34,48 +35,33 @@ export interface CreateStoresOptions {
   dataDir?: string;
   /** Overrides the choice made from `redisUrl` / `dataDir`. */
   kind?: StoreKind;
-  /**
-   * SQLite and Redis: lifetime of a session whose cookie has no expiry of its own. Default: its
-   * idle timeout cut short by its absolute lifetime (src/approval/session-lifetime.ts).
-   */
+  /** Default: the idle timeout cut short by the absolute lifetime (session-lifetime.ts). */
   sessionTtlMs?: SessionTtl;
   logger?: StoreLogger;
-  /** Prefix of every Redis key (default `txa:`); lets several apps or tests share one server. */
+  /** Lets several apps or tests share one server. */
   redisKeyPrefix?: string;
-  /** How long startup may take to reach Redis (default 3 s). */
   redisConnectTimeoutMs?: number;
-  /** How long any Redis call may take before it fails with 503 (default 5 s). */
+  /** How long any Redis call may take before it fails with 503. */
   redisCommandTimeoutMs?: number;
-  /** How often the SQLite store deletes expired sessions (default 10 min). */
   sqlitePruneIntervalMs?: number;
   /** The clock of session expiry in SQLite and of the Redis TTLs. */
   now?: () => number;
 }
 
-function chooseKind(options: CreateStoresOptions): StoreKind {
-  if (options.kind) return options.kind;
-  if (options.redisUrl) return 'redis';
-  if (options.dataDir) return 'sqlite';
-  return 'memory';
-}
-
-function onlyOnce(fn: () => Promise<void>): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  return () => (done ??= fn());
-}
-
 /**
- * Builds the session store and the approval store on one backend: Redis when `redisUrl` is set
- * (several instances share flows and approvals), else SQLite in `dataDir` (one instance,
- * survives restarts), else memory. Throws `StoreUnavailableError` (code `STORE_UNAVAILABLE`)
- * when the chosen backend cannot be opened or reached.
+ * Both stores on one backend: Redis when `redisUrl` is set, else SQLite in `dataDir`, else
+ * memory. Throws `StoreUnavailableError` when it cannot be opened or reached.
  */
 export async function createStores(options: CreateStoresOptions): Promise<Stores> {
-  return publishStoreOps(await openStores(options));
+  const stores = await openStores(options);
+  // Health is asked by /healthz through the approvals, and that call is the one timed.
+  const health = stores.approvals.health.bind(stores.approvals);
+  let closed: Promise<void> | undefined;
+  return publishStoreOps({ ...stores, health, close: () => (closed ??= stores.close()) });
 }
 
-async function openStores(options: CreateStoresOptions): Promise<Stores> {
-  const kind = chooseKind(options);
+async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'health'>> {
+  const kind = options.kind ?? (options.redisUrl ? 'redis' : options.dataDir ? 'sqlite' : 'memory');
   const ttlMs = options.sessionTtlMs ?? sessionRowTtlMs;
   const now = options.now ?? Date.now;
 
@@ -83,25 +69,18 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
     if (!options.redisUrl) throw new TypeError('createStores: kind "redis" needs redisUrl');
     const deadlineMs = options.redisCommandTimeoutMs ?? 5_000;
     const connection = await connectRedisClient(options.redisUrl, {
-      ...(options.redisConnectTimeoutMs !== undefined && {
-        connectTimeoutMs: options.redisConnectTimeoutMs,
-      }),
+      connectTimeoutMs: options.redisConnectTimeoutMs,
       commandTimeoutMs: deadlineMs,
-      ...(options.logger && { logger: options.logger }),
+      logger: options.logger,
     });
-    let clock;
-    try {
-      clock = await redisClock(connection, {
-        deadlineMs,
-        ...(options.logger && { logger: options.logger }),
-      });
-    } catch (err) {
-      connection.destroy();
-      throw err;
-    }
+    const serverNow = await redisClock(connection, { deadlineMs, logger: options.logger }).catch(
+      (err: unknown) => {
+        connection.destroy();
+        throw err;
+      },
+    );
     const client = redisWithDeadline(connection, deadlineMs);
     const prefix = options.redisKeyPrefix ?? 'txa:';
-    const approvals = new RedisApprovalStore(client, { keyPrefix: prefix, clock, deadlineMs });
     return {
       kind,
       sessionStore: new RedisStore({
@@ -113,39 +92,32 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
           return Math.ceil((sessionExpiresAt(data, at, ttlMs) - at) / 1000);
         },
       }),
-      approvals,
-      health: () => approvals.health(),
-      close: onlyOnce(() => closeRedisClient(connection)),
+      approvals: new RedisApprovalStore(client, { keyPrefix: prefix, serverNow, deadlineMs }),
+      close: () => closeRedisClient(connection),
     };
   }
 
   if (kind === 'sqlite') {
     if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
-    // An approval's commit is on disk before it returns (FULL). Sessions get a connection of
-    // their own at NORMAL, because an fsync in every session write costs more per approval than
-    // the benchmark allows (docs/performance.md); a session lost to a power cut is a flow the
-    // person starts again.
+    // Sessions at NORMAL on a connection of their own: an fsync per session write costs more than
+    // the benchmark allows (docs/performance.md); a session lost to a power cut is restarted.
     const db = openSqliteDatabase(options.dataDir, 'FULL');
     const sessionDb = openSqliteDatabase(options.dataDir, 'NORMAL');
     const sessionStore = new SqliteSessionStore(sessionDb, {
       ttlMs,
-      ...(options.sqlitePruneIntervalMs !== undefined && {
-        pruneIntervalMs: options.sqlitePruneIntervalMs,
-      }),
-      ...(options.now && { now: options.now }),
-      ...(options.logger && { logger: options.logger }),
+      pruneIntervalMs: options.sqlitePruneIntervalMs,
+      now: options.now,
+      logger: options.logger,
     });
-    const approvals = new SqliteApprovalStore(db);
     return {
       kind,
       sessionStore,
-      approvals,
-      health: () => approvals.health(),
-      close: onlyOnce(async () => {
+      approvals: new SqliteApprovalStore(db),
+      close: async () => {
         sessionStore.close();
         sessionDb.close();
         db.close();
-      }),
+      },
     };
   }
 
@@ -154,7 +126,6 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
     kind,
     sessionStore: new session.MemoryStore(),
     approvals,
-    health: () => approvals.health(),
-    close: onlyOnce(() => approvals.close()),
+    close: () => approvals.close(),
   };
 }

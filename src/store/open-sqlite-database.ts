@@ -1,16 +1,45 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
-/** The one file that holds both the sessions and the approval records. */
 export const SQLITE_FILE_NAME = 'store.sqlite';
 
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append
- * only: a released migration never changes, so every existing file can be brought forward.
+ * Waits between attempts while the file stays locked, the loop free meanwhile: with each
+ * attempt's busy timeout, the most a request waits before its 503 STORE_UNAVAILABLE, about 1 s.
  */
+const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
+
+/**
+ * Runs `work`, again after each delay while SQLite is busy or locked; synchronous when the first
+ * attempt succeeds, which keeps express-session's response in one write.
+ */
+export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
+  const attempt = (index: number): void => {
+    let value: T;
+    try {
+      value = work();
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[index];
+      const busy =
+        error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(error.code);
+      if (delay !== undefined && busy) setTimeout(() => attempt(index + 1), delay);
+      else done(error);
+      return;
+    }
+    done(null, value);
+  };
+  attempt(0);
+}
+
+export function whileBusy<T>(work: () => T): Promise<T> {
+  return new Promise((resolve, reject) =>
+    retryWhileBusy(work, (error, value) => (error ? reject(error) : resolve(value as T))),
+  );
+}
+
+/** Append only: `PRAGMA user_version` counts those that have run. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE sessions (
      sid        TEXT PRIMARY KEY,
@@ -34,50 +63,21 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX approvals_approved_at ON approvals (approved_at_ms DESC, transfer_id DESC);`,
 ];
 
-function userVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
-}
-
 function migrate(db: Database.Database): void {
-  // Reading the version needs no lock in WAL mode: an up-to-date file starts even while another
-  // process (a backup) holds the write lock.
-  if (userVersion(db) === MIGRATIONS.length) return;
-  // IMMEDIATE takes the write lock before reading the version, so two processes starting on
-  // the same new file cannot both run the first migration.
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  // No lock needed in WAL mode: an up-to-date file starts while a backup holds the write lock.
+  if (version() === MIGRATIONS.length) return;
+  // IMMEDIATE locks before reading: two processes on one new file cannot both migrate.
   db.transaction(() => {
-    const from = userVersion(db);
+    const from = version();
     if (from > MIGRATIONS.length) {
       throw new Error(
         `schema version ${from} is newer than this code knows (${MIGRATIONS.length}); upgrade the app`,
       );
     }
-    for (let version = from; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
-    }
+    for (const migration of MIGRATIONS.slice(from)) db.exec(migration);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
-}
-
-/**
- * The file holds PingOne cookies, PKCE verifiers and nonces: only the app's user may read it.
- * SQLite creates `-wal` and `-shm` with the mode of the database file, so a file created 0600
- * keeps its companions private whatever the umask; files left readable by an earlier version
- * are narrowed at every start. Only what this user owns is narrowed: OpenShift runs the image as
- * an arbitrary uid in group 0 on a folder that `node:0` owns with `g=u` (the Dockerfile), where
- * the folder is not ours to change and our own files are still created 0600.
- */
-function restrictModes(dataDir: string, file: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  narrowIfOwned(dataDir, 0o700);
-  if (!existsSync(file)) {
-    try {
-      closeSync(openSync(file, 'wx', 0o600));
-    } catch (err) {
-      // Another connection or process created it in between; it is narrowed below.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  for (const path of [file, `${file}-wal`, `${file}-shm`]) narrowIfOwned(path, 0o600);
 }
 
 function narrowIfOwned(path: string, mode: number): void {
@@ -87,11 +87,9 @@ function narrowIfOwned(path: string, mode: number): void {
 }
 
 /**
- * Opens (creating folder and file on first start, folder 0700 and files 0600) the SQLite
- * database in `dataDir`, in WAL mode, with the schema brought up to date. `synchronous` is the
- * connection's (https://www.sqlite.org/pragma.html#pragma_synchronous): at FULL each commit
- * syncs the WAL before it returns, so it survives a power cut; at NORMAL it survives a crash of
- * the process, and the WAL is synced at checkpoints.
+ * The file holds PingOne cookies and PKCE verifiers: folder 0700, file 0600 (`-wal`, `-shm`
+ * inherit it), narrowed at start where we own them (not OpenShift's group-0 folder). FULL survives
+ * a power cut, NORMAL a crash (https://www.sqlite.org/pragma.html#pragma_synchronous).
  */
 export function openSqliteDatabase(
   dataDir: string,
@@ -100,14 +98,23 @@ export function openSqliteDatabase(
   const file = resolve(dataDir, SQLITE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
-    restrictModes(dataDir, file);
-    // Startup may wait for a lock (nothing is served yet); requests may not (below).
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    narrowIfOwned(dataDir, 0o700);
+    try {
+      if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+    } catch (err) {
+      // Another connection or process created it in between; it is narrowed below.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) narrowIfOwned(path, 0o600);
+    // Startup may wait for a lock (nothing is served yet); requests may not.
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
-    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    // SQLite waits by sleeping the thread, which is the event loop's: every request stops.
+    db.pragma('busy_timeout = 20');
     return db;
   } catch (err) {
     db?.close();

@@ -5,34 +5,25 @@ import {
   type ApprovalStore,
   type StoreHealth,
 } from '../approval/approval-store.js';
-import type { RedisClient } from './connect-redis-client.js';
-import { withinDeadline } from './redis-deadline.js';
-import type { StoreLogger } from './store-logger.js';
+import { withinDeadline, type RedisClient, type StoreLogger } from './connect-redis-client.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
-
-/** The Redis server's clock as seen from here, in epoch ms: it checks an approval's deadline. */
-export interface RedisClock {
-  now(): number;
-}
 
 async function measureOffset(client: RedisClient, deadlineMs: number): Promise<number> {
   const before = Date.now();
   const [seconds, micros] = await withinDeadline(client.time(), deadlineMs);
   const after = Date.now();
-  const server = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   // The server read its clock about halfway through the round trip.
-  return server - (before + after) / 2;
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + after) / 2;
 }
 
 /**
- * Measures the offset between our clock and the server's once at start and again after each
- * reconnect (a failover may land on another host). An app host whose clock is minutes off
- * would otherwise refuse every approval, or accept late ones.
+ * The server's clock checks an approval's deadline: an app host minutes off would refuse or
+ * accept late. The offset is measured again after each reconnect (a failover changes hosts).
  */
 export async function redisClock(
   client: RedisClient,
   options: { deadlineMs: number; logger?: StoreLogger },
-): Promise<RedisClock> {
+): Promise<() => number> {
   let offset = await measureOffset(client, options.deadlineMs);
   client.on('ready', () => {
     measureOffset(client, options.deadlineMs).then(
@@ -44,13 +35,11 @@ export async function redisClock(
         ),
     );
   });
-  return { now: () => Date.now() + offset };
+  return () => Date.now() + offset;
 }
 
-// One script, so the record and its index entry are written together or not at all: a racing
-// duplicate finds the key taken and adds nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
-// It first compares the server's clock with the deadline the request gave it: a script that a
-// frozen server runs after the request gave up (and told the person it failed) records nothing.
+// Record and index entry together or not at all, and only before the request's deadline: what a
+// frozen server runs after the request gave up records nothing (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
 const CREATE_IF_ABSENT = `
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[4]) then
@@ -65,43 +54,25 @@ return 0`;
 /** Approvals recorded in one millisecond that a page read past a cursor leaves room for. */
 const SAME_MILLISECOND = 32;
 
-/** A readiness probe answers before its caller (a load balancer, `docker` HEALTHCHECK) gives up. */
-const HEALTH_DEADLINE_MS = 1_000;
-
-export interface RedisApprovalStoreOptions {
-  keyPrefix: string;
-  /** The server's clock, which checks the deadline of a record. */
-  clock: RedisClock;
-  /** How long the caller waits for a command (the client gives up after it). */
-  deadlineMs: number;
-}
-
-/**
- * Approval records in Redis: one string key per transfer id (the JSON record) and a sorted set
- * of transfer ids scored by `approvedAt` for `listRecent`. The client belongs to the store
- * factory (connect-redis uses it too), so `close()` leaves it open.
- */
+/** A JSON record per transfer id and a sorted set of the ids by `approvedAt` for `listRecent`. */
 export class RedisApprovalStore implements ApprovalStore {
   private readonly indexKey: string;
-  private readonly keyPrefix: string;
 
   constructor(
     private readonly client: RedisClient,
-    private readonly options: RedisApprovalStoreOptions,
+    private readonly options: { keyPrefix: string; serverNow: () => number; deadlineMs: number },
   ) {
-    this.keyPrefix = options.keyPrefix;
     this.indexKey = `${options.keyPrefix}approvals:recent`;
   }
 
   private recordKey(transferId: string): string {
-    return `${this.keyPrefix}approval:${transferId}`;
+    return `${this.options.keyPrefix}approval:${transferId}`;
   }
 
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    // The server's deadline falls before ours by a margin for the reply's way back and for the
-    // error of the measured clock offset: a record the server accepts is one we wait for.
-    const { deadlineMs, clock } = this.options;
-    const serverDeadline = Math.floor(clock.now() + deadlineMs - Math.min(500, deadlineMs / 4));
+    // Ours less a margin (the reply's way back, the offset's error): we wait for what it accepts.
+    const { deadlineMs, serverNow } = this.options;
+    const serverDeadline = Math.floor(serverNow() + deadlineMs - Math.min(500, deadlineMs / 4));
     const written = await this.client.eval(CREATE_IF_ABSENT, {
       keys: [this.recordKey(record.transferId), this.indexKey],
       arguments: [
@@ -128,8 +99,7 @@ export class RedisApprovalStore implements ApprovalStore {
   async listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]> {
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
-    // From the cursor's score down (O(log N) to find it); members that share its millisecond
-    // are sorted by id, so the page is read with room for them and cut at the cursor.
+    // From the cursor's score down, with room for members of its millisecond, cut at the cursor.
     const ids = before
       ? await this.client.zRange(this.indexKey, before.approvedAtMs, '-inf', {
           BY: 'SCORE',
@@ -145,11 +115,11 @@ export class RedisApprovalStore implements ApprovalStore {
 
   async health(): Promise<StoreHealth> {
     if (!this.client.isOpen) return { ok: false, kind: 'redis', detail: 'connection closed' };
-    if (!this.client.isReady) {
+    if (!this.client.isReady)
       return { ok: false, kind: 'redis', detail: 'not connected; reconnecting' };
-    }
     try {
-      const pong = await withinDeadline(this.client.ping(), HEALTH_DEADLINE_MS);
+      // A readiness probe answers before its caller (a load balancer, HEALTHCHECK) gives up.
+      const pong = await withinDeadline(this.client.ping(), 1_000);
       return pong === 'PONG'
         ? { ok: true, kind: 'redis' }
         : { ok: false, kind: 'redis', detail: `unexpected PING answer` };

@@ -5,32 +5,21 @@ import type {
   ApprovalStore,
   StoreHealth,
 } from '../approval/approval-store.js';
-import { whileBusy } from './sqlite-busy.js';
+import { whileBusy } from './open-sqlite-database.js';
 
-/** Each column of the approvals table and the record field it holds (`evidence` as JSON). */
-const FIELD_OF = {
-  transfer_id: 'transferId',
-  approval_id: 'approvalId',
-  amount: 'amount',
-  currency: 'currency',
-  payee: 'payee',
-  from_account: 'fromAccount',
-  transfer_hash: 'transferHash',
-  approved_at: 'approvedAt',
-  evidence: 'evidence',
-} as const satisfies Record<string, keyof ApprovalRecord>;
+type ApprovalRow = Omit<ApprovalRecord, 'evidence'> & { evidence: string };
 
-type ApprovalRow = Record<keyof typeof FIELD_OF, string>;
-const COLUMNS = Object.keys(FIELD_OF).join(', ');
+const COLUMNS = `transfer_id AS transferId, approval_id AS approvalId, amount, currency, payee,
+  from_account AS fromAccount, transfer_hash AS transferHash, approved_at AS approvedAt, evidence`;
 
 function prepareStatements(db: Database.Database) {
   return {
-    // DO NOTHING on the primary key makes "record once" a property of the table: the second
-    // writer of a transfer id changes no row, whichever process or request it comes from.
-    insert: db.prepare<[ApprovalRow & { approved_at_ms: number }]>(
-      `INSERT INTO approvals (${COLUMNS}, approved_at_ms)
-       VALUES (@transfer_id, @approval_id, @amount, @currency, @payee, @from_account,
-               @transfer_hash, @approved_at, @evidence, @approved_at_ms)
+    // "Record once" as a property of the table: a second writer of a transfer id changes nothing.
+    insert: db.prepare<[ApprovalRow & { approvedAtMs: number }]>(
+      `INSERT INTO approvals (transfer_id, approval_id, amount, currency, payee, from_account,
+         transfer_hash, approved_at, evidence, approved_at_ms)
+       VALUES (@transferId, @approvalId, @amount, @currency, @payee, @fromAccount,
+         @transferHash, @approvedAt, @evidence, @approvedAtMs)
        ON CONFLICT (transfer_id) DO NOTHING`,
     ),
     get: db.prepare<[string], ApprovalRow>(
@@ -39,36 +28,20 @@ function prepareStatements(db: Database.Database) {
     recent: db.prepare<[number], ApprovalRow>(
       `SELECT ${COLUMNS} FROM approvals ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
     ),
-    // A row-value comparison walks the (approved_at_ms DESC, transfer_id DESC) index from the
-    // cursor on: the same cost on page 50,000 as on page 1.
+    // A row-value comparison walks the index from the cursor: any page costs what the first does.
     below: db.prepare<[number, string, number], ApprovalRow>(
       `SELECT ${COLUMNS} FROM approvals WHERE (approved_at_ms, transfer_id) < (?, ?)
        ORDER BY approved_at_ms DESC, transfer_id DESC LIMIT ?`,
     ),
-    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
   };
 }
 
-function toRow(record: ApprovalRecord): ApprovalRow {
-  const entries = Object.entries(FIELD_OF).map(([column, field]) => [
-    column,
-    field === 'evidence' ? JSON.stringify(record.evidence) : record[field],
-  ]);
-  return Object.fromEntries(entries) as ApprovalRow;
-}
+const toRecord = (row: ApprovalRow): ApprovalRecord => ({
+  ...row,
+  evidence: JSON.parse(row.evidence) as ApprovalRecord['evidence'],
+});
 
-function toRecord(row: ApprovalRow): ApprovalRecord {
-  const entries = Object.entries(FIELD_OF).map(([column, field]) => {
-    const value = row[column as keyof ApprovalRow];
-    return [field, field === 'evidence' ? JSON.parse(value) : value];
-  });
-  return Object.fromEntries(entries) as ApprovalRecord;
-}
-
-/**
- * Approval records in SQLite. The database handle belongs to the store factory, so `close()`
- * leaves it open; `Stores.close()` closes it.
- */
+/** Approval records in SQLite; the store factory closes the database. */
 export class SqliteApprovalStore implements ApprovalStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
@@ -76,11 +49,13 @@ export class SqliteApprovalStore implements ApprovalStore {
     this.statements = prepareStatements(db);
   }
 
-  // A locked file (another process writing, a backup) is retried without blocking the loop,
-  // then surfaces as SQLITE_BUSY: a 503, never an approval recorded after the answer. The
-  // insert returns once its commit is on disk (synchronous = FULL, open-sqlite-database.ts).
+  // Locked for too long: SQLITE_BUSY, a 503, never a record written after the answer.
   async createIfAbsent(record: ApprovalRecord): Promise<boolean> {
-    const row = { ...toRow(record), approved_at_ms: Date.parse(record.approvedAt) };
+    const row = {
+      ...record,
+      evidence: JSON.stringify(record.evidence),
+      approvedAtMs: Date.parse(record.approvedAt),
+    };
     const result = await whileBusy(() => this.statements.insert.run(row));
     return result.changes === 1;
   }
@@ -103,7 +78,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   async health(): Promise<StoreHealth> {
     if (!this.db.open) return { ok: false, kind: 'sqlite', detail: 'database closed' };
     try {
-      this.statements.ping.get();
+      this.db.prepare('SELECT 1').get();
       return { ok: true, kind: 'sqlite' };
     } catch (err) {
       return {

@@ -1,27 +1,19 @@
 import type Database from 'better-sqlite3';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
-import { sessionExpiresAt, type SessionTtl } from './session-expiry.js';
-import { retryWhileBusy } from './sqlite-busy.js';
-import type { StoreLogger } from './store-logger.js';
+import session, { type SessionData } from 'express-session';
+import type { Logger } from '../log.js';
+import { retryWhileBusy } from './open-sqlite-database.js';
 
-export interface SqliteSessionStoreOptions {
-  /** Lifetime of a session whose cookie has no expiry of its own, fixed or read from it. */
-  ttlMs: SessionTtl;
-  /** How often expired rows are deleted; they are never served in between. */
-  pruneIntervalMs?: number;
-  /** Injectable clock (tests). */
-  now?: () => number;
-  /** Where a failed prune is reported. */
-  logger?: StoreLogger;
+/** Fixed, or read from the session (its idle timeout, what is left of its absolute lifetime). */
+export type SessionTtl = number | ((session: SessionData, now: number) => number);
+
+/** The cookie's own expiry when it has one (sessions written with `maxAge`), else `ttl` from now. */
+export function sessionExpiresAt(session: SessionData, now: number, ttl: SessionTtl): number {
+  const at = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
+  if (Number.isFinite(at)) return at;
+  return now + (typeof ttl === 'function' ? ttl(session, now) : ttl);
 }
 
 type Callback<T> = (err: unknown, value?: T) => void;
-
-interface SessionRow {
-  sid: string;
-  sess: string;
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -32,46 +24,44 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO sessions (sid, sess, expires_at) VALUES (?, ?, ?)
      ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
     ),
-    // Skips the write when it would extend the session by less than a tenth of its remaining
-    // life (at most a minute): express-session touches on every unmodified request, and each
-    // page view would otherwise cost a SQLite write.
+    // Skips moves by less than a tenth of the remaining life (at most a minute): express-session
+    // touches on every unmodified request, and each page view would cost a SQLite write.
     touch: db.prepare<[string, number, string, number, number, number]>(
       `UPDATE sessions SET sess = json_set(sess, '$.cookie', json(?)), expires_at = ?
      WHERE sid = ? AND expires_at > ? AND ? - expires_at >= ?`,
     ),
     destroy: db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
-    count: db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM sessions WHERE expires_at > ?',
+    all: db.prepare<[number], { sid: string; sess: string }>(
+      'SELECT sid, sess FROM sessions WHERE expires_at > ?',
     ),
-    all: db.prepare<[number], SessionRow>('SELECT sid, sess FROM sessions WHERE expires_at > ?'),
     clear: db.prepare('DELETE FROM sessions'),
     prune: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
   };
 }
 
-/**
- * express-session's `Store` on SQLite. The database handle belongs to the caller (the store
- * factory), so `close()` only stops the pruning timer.
- */
+/** express-session's `Store` on SQLite; the caller closes the database, `close()` the timer. */
 export class SqliteSessionStore extends session.Store {
-  private readonly ttlMs: SessionTtl;
+  private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
-  private readonly statements: ReturnType<typeof prepareStatements>;
-  /**
-   * The expiry this process last wrote per session: a touch that would not move it by enough
-   * is skipped before reaching SQLite.
-   */
+  /** The expiry this process last wrote per session: a touch that moves it too little is skipped. */
   private readonly written = new Map<string, number>();
 
-  constructor(db: Database.Database, options: SqliteSessionStoreOptions) {
+  constructor(
+    db: Database.Database,
+    private readonly options: {
+      ttlMs: SessionTtl;
+      /** How often expired rows are deleted; they are never served in between. */
+      pruneIntervalMs?: number;
+      now?: () => number;
+      logger?: Pick<Logger, 'warn'>;
+    },
+  ) {
     super();
-    this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
     this.statements = prepareStatements(db);
     const housekeeping = () => {
-      // A timer's exception would end the process. A locked file (a backup, another instance)
-      // is ordinary: the rows are never served once expired, and the next run deletes them.
+      // A locked file (a backup, another instance) is ordinary: expired rows are never served.
       try {
         this.prune();
       } catch (err) {
@@ -82,12 +72,9 @@ export class SqliteSessionStore extends session.Store {
       }
     };
     housekeeping();
-    this.timer = setInterval(housekeeping, options.pruneIntervalMs ?? 10 * 60_000);
-    // Pruning is housekeeping: it must never keep the process alive on shutdown.
-    this.timer.unref();
+    this.timer = setInterval(housekeeping, options.pruneIntervalMs ?? 10 * 60_000).unref();
   }
 
-  /** Deletes expired sessions; returns how many. */
   prune(): number {
     const now = this.now();
     for (const [sid, expiresAt] of this.written) if (expiresAt <= now) this.written.delete(sid);
@@ -101,17 +88,13 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
-  override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+  override set(sid: string, data: SessionData, callback?: Callback<void>): void {
     this.answer(callback, () => {
       const now = this.now();
-      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
-      if (expiresAt <= now) {
-        this.statements.destroy.run(sid);
-        this.written.delete(sid);
-      } else {
-        this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
-        this.written.set(sid, expiresAt);
-      }
+      const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
+      if (expiresAt <= now) return this.destroyNow(sid);
+      this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
+      this.written.set(sid, expiresAt);
     });
   }
 
@@ -119,47 +102,42 @@ export class SqliteSessionStore extends session.Store {
   override touch(sid: string, data: SessionData, callback?: () => void): void {
     this.answer(callback, () => {
       const now = this.now();
-      const expiresAt = sessionExpiresAt(data, now, this.ttlMs);
+      const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       const worthWriting = Math.min(60_000, (expiresAt - now) / 10);
       const known = this.written.get(sid);
-      // Only a small move forward is skipped: an earlier expiry (another process shortened
-      // the session) goes to SQLite, whose guard compares with the row itself.
-      const delta = known === undefined || known <= now ? undefined : expiresAt - known;
-      if (delta !== undefined && delta >= 0 && delta < worthWriting) return;
-      const { changes } = this.statements.touch.run(
-        JSON.stringify(data.cookie ?? {}),
+      // An earlier expiry (another process shortened it) goes to SQLite, which checks the row.
+      const delta = known === undefined || known <= now ? -1 : expiresAt - known;
+      if (delta >= 0 && delta < worthWriting) return;
+      const cookie = JSON.stringify(data.cookie ?? {});
+      const update = this.statements.touch.run(
+        cookie,
         expiresAt,
         sid,
         now,
         expiresAt,
         worthWriting,
       );
-      if (changes) this.written.set(sid, expiresAt);
+      if (update.changes) this.written.set(sid, expiresAt);
     });
   }
 
-  override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.answer(callback, () => {
-      this.statements.destroy.run(sid);
-      this.written.delete(sid);
-    });
+  override destroy(sid: string, callback?: Callback<void>): void {
+    this.answer(callback, () => this.destroyNow(sid));
   }
 
   override length(callback: Callback<number>): void {
-    this.answer(callback, () => this.statements.count.get(this.now())?.n ?? 0);
+    this.answer(callback, () => this.statements.all.all(this.now()).length);
   }
 
   override all(callback: Callback<Record<string, SessionData>>): void {
-    this.answer(callback, () => {
-      const sessions: Record<string, SessionData> = {};
-      for (const row of this.statements.all.all(this.now())) {
-        sessions[row.sid] = JSON.parse(row.sess) as SessionData;
-      }
-      return sessions;
-    });
+    this.answer(callback, () =>
+      Object.fromEntries(
+        this.statements.all.all(this.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
+      ),
+    );
   }
 
-  override clear(callback?: (err?: unknown) => void): void {
+  override clear(callback?: Callback<void>): void {
     this.answer(callback, () => {
       this.statements.clear.run();
       this.written.clear();
@@ -170,16 +148,13 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.timer);
   }
 
-  // The SQLite calls are synchronous, and so is the answer when the file is not locked. That is
-  // what lets express-session send each page in one write: when a save or touch at the end of a
-  // response answers later, it writes the head and all but the last byte first and the last
-  // byte after the answer (two writes and two TCP segments for every page).
-  // A locked file is retried after short waits that leave the loop free (sqlite-busy.ts). A
-  // callback that throws is not answered twice: its error goes up to the caller.
-  private answer<T>(callback: Callback<T> | (() => void) | undefined, work: () => T): void {
-    retryWhileBusy(work, (err, result) => {
-      if (err) (callback as Callback<T> | undefined)?.(err);
-      else (callback as Callback<T> | undefined)?.(null, result);
-    });
+  private destroyNow(sid: string): void {
+    this.statements.destroy.run(sid);
+    this.written.delete(sid);
+  }
+
+  // Answered synchronously unless locked: express-session then sends each page in one write.
+  private answer<T>(callback: Callback<T> | undefined, work: () => T): void {
+    retryWhileBusy(work, callback ?? (() => undefined));
   }
 }

@@ -1,4 +1,4 @@
-import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit-events.js';
+import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit.js';
 import type { Metrics } from './create-metrics.js';
 import { subscribe } from './subscribe.js';
 

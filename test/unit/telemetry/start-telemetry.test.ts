@@ -1,7 +1,7 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { RequestListener } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { rateLimitedChannel } from '../../../src/http/rate-limit-events.js';
+import { rateLimitedChannel } from '../../../src/http/rate-limit.js';
 import { callsObserved } from '../../../src/pingone/call-events.js';
 import { storeOpChannel } from '../../../src/store/store-ops.js';
 import { APPROVAL_CHANNEL } from '../../../src/approval/approval-events.js';
