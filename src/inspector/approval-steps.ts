@@ -11,11 +11,7 @@ import { checksStep, tokenStep } from './token-steps.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 
-/**
- * The approval core's events as trace steps, one per thing that crossed the wire: a PingOne
- * step's row is drawn when its answer is known (success, failure, or the status that settled
- * the approval), with its HTTP facts from the `pingone.call` events the same request collected.
- */
+// A PingOne step's row is drawn once its answer is known, with the HTTP facts of its calls.
 export function approvalSteps(
   rec: Recorder,
   options: Pick<InspectorOptions, 'mode' | 'flowsBearer'>,
@@ -126,7 +122,6 @@ export function approvalSteps(
   };
 }
 
-/** The call whose `pingone.call` events give each workflow step's HTTP facts. */
 const CALL_OF: Record<number, string> = {
   16: 'authorize',
   17: 'otp.check',
@@ -134,7 +129,6 @@ const CALL_OF: Record<number, string> = {
   19: 'token',
 };
 
-/** What a PingOne step's row says about its answer. */
 interface AnswerOf {
   answer?: EventOf<'sms-sent'>;
   checked?: EventOf<'token-checked'>;

@@ -3,11 +3,8 @@ import { AUTH_TIME_SKEW_SECONDS } from '../approval/freshness.js';
 import { shorten } from './step-parts.js';
 import type { Check } from './token-steps.js';
 
-/** What the token-checked event says was checked before the ID token's own checks ran. */
 export interface Before {
-  /** The transfer's hash, bound into the flow and compared before the code went to PingOne. */
   transferHash?: string;
-  /** Whether PingOne echoed `state` in step 18. */
   stateEchoed?: boolean;
 }
 
@@ -22,11 +19,7 @@ const BY_OPENID_CLIENT: Array<[string, (e: TokenChecked) => string]> = [
   ['nonce', () => 'equal to the one sent at authorize (neither is shown)'],
 ];
 
-/**
- * The checks the relying party made before it recorded anything, read from the token-checked
- * event: the verdict is the approval core's, never recomputed here; each line explains it with
- * what was expected and what came.
- */
+// The verdict is the approval core's, never recomputed here: each line only explains it.
 export function describeChecks(
   e: TokenChecked,
   before: Before,

@@ -11,12 +11,10 @@ import {
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-/** The code as every step shows it: a mask of a fixed length, whatever was typed. */
 const MASK = '••••••';
 const OTP_TYPE = 'application/vnd.pingidentity.otp.check+json';
 const REPLAYED = 'PingOne’s cookies from step 16, replayed (values kept on the server, not shown)';
 
-/** Browser → us: the code form. */
 export function codeSubmitStep(now: Date): StepDraft {
   return {
     kind: 'browser',
@@ -41,7 +39,6 @@ export function codeSubmitStep(now: Date): StepDraft {
 }
 
 export interface OtpCheckFacts {
-  /** The flow's new status (`COMPLETED`, or `OTP_REQUIRED` again). */
   flowStatus?: string;
   carriesResponse?: boolean;
   failure?: PingOneFailure;
@@ -51,7 +48,6 @@ export interface OtpCheckFacts {
   now: Date;
 }
 
-/** Step 17: otp.check on the flows API. */
 export function otpCheckStep(f: OtpCheckFacts): StepDraft {
   const error = f.failure && traceError(f.failure);
   const headers: Array<[string, string]> = [
@@ -97,7 +93,6 @@ export function otpCheckStep(f: OtpCheckFacts): StepDraft {
   return draft;
 }
 
-/** Step 18: resume the completed flow into the authorization response. */
 export function resumeStep(
   answer: Resumed | undefined,
   failure: PingOneFailure | undefined,
@@ -148,7 +143,6 @@ export function resumeStep(
   );
 }
 
-/** Hosted mode, step 18: PingOne sends the browser back with the code (or an error). */
 export function callbackStep(
   answer: Resumed | undefined,
   oauthError: string | undefined,

@@ -1,8 +1,4 @@
-/**
- * PingOne's documentation page for each step. PingOne's API reference moved from
- * apidocs.pingidentity.com to developer.pingidentity.com/pingone-api (the old addresses
- * redirect); these are the current canonical pages.
- */
+// developer.pingidentity.com/pingone-api is the current home (apidocs.pingidentity.com redirects).
 const BASE = 'https://developer.pingidentity.com/pingone-api';
 const WORKFLOW = `${BASE}/workflow-library/multi-factor-authentication/create-an-mfa-transaction-approval-using-sms`;
 

@@ -10,14 +10,12 @@ import { timelineView, type TimelineView } from './timeline-view.js';
 import type { Trace } from './trace.js';
 import type { TraceStore } from './trace-store.js';
 
-/** Helpers the views call (res.locals.inspector). */
 export interface InspectorLocals {
   timeline(record?: ApprovalRecord): TimelineView | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The trace with its SMS steps' text as the emulator's outbox has it. */
 function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
   if (!reading) return trace;
   const steps = trace.steps.map((step) => {
@@ -34,10 +32,7 @@ function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
   return { ...trace, steps };
 }
 
-/**
- * The inspector's side of HTTP, the only part of it that sees the request: the middleware that
- * opens the request's scope and gives views `inspector.timeline()`, and the trace's JSON route.
- */
+// The only part of the inspector that sees the request.
 export function inspectorHttp(
   rec: Recorder,
   options: InspectorOptions,
@@ -61,11 +56,8 @@ export function inspectorHttp(
     return store.get(record.transferId);
   };
 
-  /**
-   * The finished approval's trace from the store, read before the page renders (views call
-   * `timeline()` synchronously), only for the result page, and only when the session has no
-   * copy of its own: another instance finished it, or the session's copy was lost.
-   */
+  // Read before the page renders (views call `timeline()` synchronously), only when the session has
+  // no copy: another instance finished it, or the session's copy was lost.
   const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
     if (req.method !== 'GET' || req.path !== '/approvals/result') return undefined;
     const transferId = req.session?.result?.transferId;

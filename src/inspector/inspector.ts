@@ -11,14 +11,8 @@ import { MemoryTraceStore } from './trace-store.js';
 export type { InspectorOptions } from './inspector-options.js';
 export type { InspectorLocals } from './inspector-http.js';
 
-/**
- * The inspector: records what travels between the browser, the relying party and PingOne for
- * one approval, and shows it as a timeline and as JSON. It only subscribes: to the approval
- * core's `approval.event` channel and to `pingone.call`, filing each event under the request it
- * was published in (an AsyncLocalStorage scope its middleware opens). It keeps the trace in the
- * session next to the flow state, and a finished one in its store. The app mounts the returned
- * router as one of its extensions (`AppDeps.extensions`); nothing in the app imports it.
- */
+// Only subscribes (`approval.event`, `pingone.call`), filing each event under the request it was
+// published in; the app mounts the router as an extension and imports nothing of it.
 export function createInspector(options: InspectorOptions): Router {
   const now = options.now ?? (() => new Date());
   const store = options.store ?? new MemoryTraceStore(now);

@@ -4,7 +4,6 @@ import type { StepDraft } from './step-parts.js';
 export interface ResultFacts {
   outcome: string;
   reason: Settled['reason'];
-  /** The request the result answered: `POST /approvals/otp`. */
   request: string;
   pingoneErrorId?: string;
   approvalId?: string;
@@ -20,7 +19,6 @@ const OUTCOME_TEXT: Record<string, string> = {
   failed: 'Not approved.',
 };
 
-/** Us → browser: where the story ends (the result page). */
 export function resultStep(f: ResultFacts): StepDraft {
   const fields: Array<[string, string]> = [
     ['outcome', f.outcome],

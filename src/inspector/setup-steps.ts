@@ -3,11 +3,7 @@ import type { CallEvent } from '../pingone/call-events.js';
 import { DOCS } from './doc-links.js';
 import { path, type StepDraft } from './step-parts.js';
 
-/**
- * The timeline's first row, closed: steps 1–15 of the workflow, made once before any approval.
- * In embedded mode the start-up provisioned the emulator and its calls are listed by step; with
- * real PingOne `npm run setup` did it earlier, in another process.
- */
+// Steps 1–15 are made once before any approval: by the embedded start-up, or earlier by `npm run setup`.
 export function setupStep(calls: readonly CallEvent[] | undefined, at: Date): StepDraft {
   const byStep = new Map<number, CallEvent[]>();
   for (const call of calls ?? []) {

@@ -4,14 +4,8 @@ import type { InspectorOptions } from './inspector-options.js';
 
 export type SmsReading = { text: string; measure: SmsMeasure } | { unreadable: string };
 
-/**
- * The emulator's message for a transfer, read from its outbox (`GET /__emulator/sms`), with the
- * code masked. The one place the inspector meets a code, and only the local emulator's: real
- * PingOne has no outbox. The outbox says nothing about flows (to, text, otp, sentAt) and the demo
- * phone is shared: a message is this transfer's only when its text is exactly the provisioned
- * template rendered with this transfer and the message's own code. Messages that match differ in
- * their code alone; none that match means nothing is shown rather than another person's transfer.
- */
+// The demo phone is shared and the outbox knows no flows: a message is this transfer's only when its
+// text is the template rendered with this transfer and its own code; otherwise nothing is shown.
 export async function readSms(
   options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint' | 'smsTimeoutMs'>,
   transfer: SmsTransfer,

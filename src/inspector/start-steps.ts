@@ -13,7 +13,6 @@ import {
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-/** Browser → us: the transfer form, or "send a new code" for the same transfer. */
 export function startStep(transfer: Started['transfer'], resend: boolean, now: Date): StepDraft {
   return {
     kind: 'browser',
@@ -50,9 +49,7 @@ export function startStep(transfer: Started['transfer'], resend: boolean, now: D
 
 export interface AuthorizeFacts {
   started: Started;
-  /** pi.flow's answer: the flow asked for the code. */
   answer?: SmsSent;
-  /** pi.flow's answer: another flow status. */
   flowStatus?: string;
   failure?: PingOneFailure;
   http?: Http;
@@ -61,7 +58,6 @@ export interface AuthorizeFacts {
 
 const NOT_SHOWN = 'a fresh random value, kept in the session, not shown';
 
-/** Step 16: authorize, server to server (pi.flow) or through the browser (hosted page). */
 export function authorizeStep(f: AuthorizeFacts): StepDraft {
   const { authorize: a, requestObject, responseMode } = f.started;
   const sections: TraceSection[] = [
@@ -161,14 +157,8 @@ export function authorizeStep(f: AuthorizeFacts): StepDraft {
 export interface SmsFacts {
   mode: 'embedded' | 'pingone';
   maskedPhone?: string;
-  /** Embedded mode: the emulator's message, its code masked. */
   text?: string;
-  /** Embedded mode: why the outbox could not be read. */
   unreadable?: string;
-  /**
-   * How the SMS travels: measured on the emulator's message, or on the provisioned template
-   * filled with the transfer when only PingOne sees the message.
-   */
   measure?: SmsMeasure;
   at: string;
 }
@@ -182,7 +172,6 @@ function travelFields(m: SmsMeasure): Array<[string, string]> {
   ];
 }
 
-/** What PingOne texted: its text in embedded mode (code masked), only where it went otherwise. */
 export function smsStep(f: SmsFacts): StepDraft {
   const to = f.maskedPhone ?? 'the user’s SMS device';
   const travel = f.measure ? travelFields(f.measure) : [];

@@ -1,24 +1,17 @@
 import type { StepDraft } from './step-parts.js';
 import type { Lane, Trace, TraceStep } from './trace.js';
 
-/** A trace step as the timeline partial draws it: everything precomputed, EJS only prints. */
 export interface TimelineRow {
-  /** The row's place in the list (the anchor `#step-n`); 0 for the setup row. */
   n: number;
-  /** The workflow's step, "16"–"19", or "1–15" for setup; empty for our own steps. */
   badge: string;
-  /** How a screen reader says the badge. */
   badgeLabel: string;
   kind: TraceStep['kind'];
   title: string;
   summary: string;
   ok: boolean;
-  /** "200 · 31 ms", or the time for steps without an HTTP call. */
   meta: string;
-  /** CSS classes placing the arrows between the lifelines. */
   span: 'you-rp' | 'rp-pingone' | 'you-pingone' | 'self';
   dir: 'right' | 'left' | 'self';
-  /** "Relying party → PingOne", for screen readers (the arrows are drawn). */
   direction: string;
   request: string;
   response?: string;
@@ -94,7 +87,6 @@ export function timelineRow(step: TraceStep): TimelineRow {
   return row;
 }
 
-/** The approval's rows after the setup row (steps 1–15, made before any approval). */
 export function timelineView(trace: Trace, setup: StepDraft): TimelineView {
   return {
     rows: [{ ...setup, n: 0 }, ...trace.steps].map(timelineRow),

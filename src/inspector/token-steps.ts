@@ -17,12 +17,10 @@ export interface TokenFacts {
   checked?: TokenChecked;
   failure?: PingOneFailure;
   http?: Http;
-  /** openid-client's discovery, JWKS and userinfo reads made for this exchange. */
   sideCalls: CallEvent[];
   now: Date;
 }
 
-/** Step 19: the code for tokens, client_secret_basic + PKCE. */
 export function tokenStep(f: TokenFacts): StepDraft {
   const error = f.failure && traceError(f.failure);
   const sections: TraceSection[] = [
@@ -86,12 +84,10 @@ export function tokenStep(f: TokenFacts): StepDraft {
 
 export interface Check {
   name: string;
-  /** true passed, false failed, undefined not checked (not present, or not reached). */
   ok: boolean | undefined;
   detail: string;
 }
 
-/** Our own checks before anything is recorded. */
 export function checksStep(checks: Check[], verdict: string, ok: boolean, now: Date): StepDraft {
   const mark = (c: Check) => (c.ok === undefined ? '–' : c.ok ? '✓' : '✕');
   const failed = checks.filter((c) => c.ok === false).map((c) => c.name);

@@ -1,21 +1,14 @@
 import { PingOneError } from '../pingone/http.js';
 
 export interface CreateOnceOptions<T> {
-  /** Reads PingOne for the object the create would make. */
   find: () => Promise<T | undefined>;
   create: () => Promise<T>;
-  /** Total create attempts (default 3). */
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
   baseDelayMs?: number;
 }
 
-/**
- * Creates an object with a POST, which is not safe to repeat blindly: after a failure that may
- * or may not have landed (timeout, network error, 429, 5xx), or a uniqueness conflict, it reads
- * PingOne again and only repeats the POST when the read proves the object is not there.
- * docs/pingone-contract.md §2.2: a POST is repeated only after a fresh read shows the first did not land.
- */
+// A POST is repeated only after a fresh read shows the first did not land (docs/pingone-contract.md §2.2).
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   const maxAttempts = options.maxAttempts ?? 3;
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));

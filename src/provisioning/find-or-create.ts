@@ -6,7 +6,6 @@ import type { Found, SetupContext } from './setup-context.js';
 /** A step whose parent is missing: only a dry run gets here, and it would create both. */
 export const WOULD_CREATE: Outcome<undefined> = { value: undefined, outcome: 'would-create' };
 
-/** Every object of `items` named `name`. */
 export function allNamed<T extends { name?: string }>(items: T[], name: string): T[] {
   return items.filter((item) => item.name === name);
 }
@@ -18,33 +17,21 @@ export function oldest<T extends PingOneResource>(items: T[]): T | undefined {
   )[0];
 }
 
-/** The next free priority after `items` (an action, an assignment: after any already there). */
 export function nextPriority(items: { priority?: number }[]): number {
   return Math.max(0, ...items.map((i) => i.priority ?? 0)) + 1;
 }
 
 export interface FindOrCreate<T> {
-  /** Reads PingOne for the object (again before a create is repeated). */
   find: () => Promise<T | undefined>;
-  /** The POST; repeated only after `find` proves the first did not land. */
   create: () => Promise<T>;
-  /** What no longer does what the flow needs, in words; empty when nothing. */
   drift?: (found: T) => string[];
-  /** Puts right what `drift` named. */
   repair?: (found: T) => Promise<unknown>;
-  /**
-   * The objects it lives under or points at, its parent first: under a parent this run made
-   * there is nothing to find, and a missing object under older ones is a repair, not a creation.
-   */
+  // Its parent first: under a parent this run made there is nothing to find, and a missing object
+  // under older ones is a repair, not a creation.
   parents?: Found<unknown>[];
-  /** Why a missing object under older parents is a repair (`grant was missing`). */
   missing?: () => string;
 }
 
-/**
- * The find-or-create-or-repair that every step shares: reuse what is there and matches, repair
- * what drifted, create only what is missing. A dry run only says which.
- */
 export async function findOrCreate<T>(
   ctx: SetupContext,
   o: FindOrCreate<T>,

@@ -1,7 +1,6 @@
 import { PingOneError } from '../pingone/http.js';
 import type { StepReport } from './run-step.js';
 
-/** A failed step: carries the steps so far and the error that stopped the run. */
 export class ProvisionError extends Error {
   readonly code = 'PROVISIONING_FAILED';
   constructor(
@@ -13,7 +12,6 @@ export class ProvisionError extends Error {
     this.name = 'ProvisionError';
   }
 
-  /** The PingOne error that stopped the run, when it was one. */
   get pingoneError(): PingOneError | undefined {
     return this.cause instanceof PingOneError ? this.cause : undefined;
   }

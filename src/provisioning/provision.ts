@@ -1,11 +1,4 @@
-/**
- * The idempotent provisioning that `npm run setup` and the embedded emulator mode both run:
- * steps 1–15 of "Create an MFA Transaction Approval using SMS", each object found by name (all
- * names share a prefix), reused, repaired when it drifted, created only when missing; then a
- * self-check that reads everything back. `teardown` removes what carries the prefix.
- *
- * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
- */
+// Steps 1–15 of the workflow, idempotent: https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
 import type { PingOneLocation } from '../config.js';
 import type { DesiredNames } from './desired-names.js';
 import { ProvisionError } from './provision-error.js';
@@ -36,7 +29,6 @@ export { ProvisionError } from './provision-error.js';
 export { teardown, type TeardownInput, type TeardownResult } from './teardown.js';
 
 export interface ProvisionInput extends SetupInput {
-  /** The demo user's mobile number, `+` and digits. */
   phone: string;
   username: string;
   redirectUri: string;
@@ -52,23 +44,17 @@ export interface ProvisionSettings {
 }
 
 export interface ProvisionResult {
-  /** No step failed and the self-check passed (a dry run: no step failed). */
   ok: boolean;
   dryRun: boolean;
   settings: ProvisionSettings;
-  /** Exactly what setup writes to the env file. */
   envValues: Record<string, string>;
   steps: StepReport[];
-  /** HTTP calls made, retries included. */
   calls: number;
-  /** True when something was created or repaired. */
   changed: boolean;
-  /** Absent on a dry run. */
   selfCheck?: SelfCheckResult;
   names: DesiredNames;
 }
 
-/** The env file lines setup owns. The API/auth URLs only when overridden (emulator, proxy). */
 export function envValuesFor(
   location: PingOneLocation,
   settings: ProvisionSettings,
@@ -87,15 +73,7 @@ export function envValuesFor(
   return values;
 }
 
-/**
- * Provisions (or checks, with `dryRun`) one PingOne environment for the SMS transaction approval.
- * Idempotent: a second run against an unchanged environment makes only reads.
- *
- * The 15 steps run in three rounds, side by side within a round and in workflow order in the
- * code, so that a run is as many round trips deep as its rounds need, not as its steps.
- *
- * @throws {ProvisionError} when a step fails (after the steps running beside it have ended).
- */
+// Three rounds, steps side by side within a round: a run is as many round trips deep as its rounds.
 export async function provision(input: ProvisionInput): Promise<ProvisionResult> {
   const { phone, username, redirectUri } = input;
   const ctx: ProvisionContext = { ...createSetupContext(input), phone, username, redirectUri };

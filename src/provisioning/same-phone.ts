@@ -3,7 +3,6 @@ export function phoneDigits(phone: string | undefined): string {
   return (phone ?? '').replace(/\D/g, '');
 }
 
-/** True when a device's (possibly masked, `+1*****1234`) phone is `phone`. */
 export function samePhone(devicePhone: string | undefined, phone: string): boolean {
   if (!devicePhone) return false;
   if (devicePhone.includes('*'))

@@ -8,12 +8,10 @@ import { SMS_OTP_LENGTH } from './steps/device.js';
 import { findUser } from './steps/user.js';
 import { templateFit } from './template-fit.js';
 
-/** What the run made (or found), by id, and what it was asked for. */
 export interface SelfCheckInput {
   applicationId: string;
   redirectUri: string;
   openidResourceId: string;
-  /** The scope ids the grant must hold (profile). */
   scopeIds: string[];
   policyId: string;
   devicePolicyId: string;
@@ -21,7 +19,6 @@ export interface SelfCheckInput {
   username: string;
   userId: string;
   phone: string;
-  /** `SMS_MAX_SEGMENTS`, when known: what the transaction SMS may take. */
   smsMaxSegments?: number;
 }
 
@@ -29,7 +26,6 @@ export interface SelfCheckItem {
   name: string;
   ok: boolean;
   detail?: string;
-  /** What the check measured (the SMS's encoding and segments), pass or fail. */
   report?: string;
 }
 
@@ -41,10 +37,7 @@ export interface SelfCheckResult {
 const item = (name: string, ok: boolean, detail?: string): SelfCheckItem =>
   detail && !ok ? { name, ok, detail } : { name, ok };
 
-/**
- * Reads the provisioned objects back (reads only, side by side) and checks what makes the
- * approval flow work, rather than trusting the answers of the writes.
- */
+// Reads everything back rather than trusting the answers of the writes.
 export async function selfCheck(
   api: ManagementContext,
   input: SelfCheckInput,

@@ -13,7 +13,6 @@ import { stepMap } from './step-map.js';
 import { explainFailure } from './setup-explain.js';
 import { EXIT, parseFlags, USAGE } from './setup-flags.js';
 
-/** Where `runSetup` writes, and what it may reach (tests inject `fetch` and a fast `sleep`). */
 export interface SetupIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
@@ -27,7 +26,6 @@ function formatStep(r: StepReport): string {
   return `  ${r.name.padEnd(18)} ${r.outcome.padEnd(12)} ${String(r.ms).padStart(5)} ms${detail}`;
 }
 
-/** With --json, stdout carries only this document. */
 function printJson(io: SetupIo, document: Record<string, unknown>): void {
   io.stdout(JSON.stringify(document, null, 2));
 }
@@ -45,13 +43,7 @@ function envFileUpToDate(path: string, values: Record<string, string>): boolean 
   return Object.entries(values).every(([k, v]) => current[k] === v);
 }
 
-/**
- * The setup command: parse flags, validate (flags, then `env`, then the env file), provision or
- * tear down, print one line per step as it ends and a summary, write the env file.
- * Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
- *
- * @param env the process environment; the env file (`--write-env`, default `.env`) is read under it.
- */
+// Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
 export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
   const now = io.now ?? (() => performance.now());
   let flags: ReturnType<typeof parseFlags>;

@@ -21,11 +21,9 @@ export type TeardownInput = SetupInput;
 export interface TeardownResult {
   steps: StepReport[];
   calls: number;
-  /** True when something was deleted. */
   changed: boolean;
 }
 
-/** Step `line` backwards: deletes what was found for it (a dry run only counts it). */
 function removeFound(
   ctx: SetupContext,
   line: StepLine,
@@ -42,7 +40,6 @@ function removeFound(
   });
 }
 
-/** `GET /users?filter=population.id eq "…"`: the users of one population (checked here too). */
 async function usersIn(api: ManagementContext, populationId: string): Promise<User[]> {
   const users = await listAll<User>(api, 'list population users', '/users', 'users', {
     filter: `population.id eq "${populationId}"`,
@@ -50,12 +47,7 @@ async function usersIn(api: ManagementContext, populationId: string): Promise<Us
   return users.filter((u) => u.population?.id === populationId);
 }
 
-/**
- * Deletes every object whose name carries the prefix (and the users of its population), each
- * after what points at it. Running it again finds nothing and deletes nothing.
- *
- * @throws {ProvisionError} when a deletion fails.
- */
+// Deletes what carries the prefix, each after what points at it.
 export async function teardown(input: TeardownInput): Promise<TeardownResult> {
   const ctx = createSetupContext(input);
   const { api, names } = ctx;

@@ -2,13 +2,8 @@ import { smsPreview } from '../approval/sms-text.js';
 import { LONGEST_AMOUNT, PAYEE_MAX } from '../approval/transfer.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
 
-/**
- * The self-check of the template's length: its content, as PingOne holds it, filled with the
- * longest transfer the form accepts, in GSM-7 (a Latin payee without other letters) and in
- * UCS-2 (one letter outside GSM-7 is enough). The GSM-7 one must fit the limit, or no payee of
- * full length could be sent at all; the UCS-2 one is reported with how long such a payee may
- * be, because the form refuses what goes beyond.
- */
+// The longest transfer in GSM-7 must fit, or no full-length payee could be sent; UCS-2 is reported
+// with how long such a payee may be, because the form refuses what goes beyond.
 export function templateFit(
   content: string,
   otpLength: number,

@@ -1,10 +1,6 @@
 import { onApprovalEvent, type EventOf } from '../approval/approval-events.js';
 import type { Metrics } from './create-metrics.js';
 
-/**
- * Why a settled approval was not approved, as a label pair: the core's `SettleReason` (a closed
- * set) and the workflow step it ended at; undefined when it was approved.
- */
 export function refusalOf(event: EventOf<'settled'>): { reason: string; step: string } | undefined {
   if (event.outcome === 'approved' || event.outcome === 'already-approved') return undefined;
   return { reason: event.reason, step: event.step === undefined ? 'none' : String(event.step) };
@@ -14,16 +10,11 @@ export function refusalOf(event: EventOf<'settled'>): { reason: string; step: st
 const FLOW_LIFETIME_MS = 10 * 60_000;
 
 export interface ApprovalMetricsOptions {
-  /** How long a started approval counts as in flight without settling (default: a flow's lifetime). */
   inFlightMs?: number;
   now?: () => number;
 }
 
-/**
- * Counts approvals from the core's events until `signal` aborts. In flight: started here and not
- * settled; an approval abandoned (the tab closed) or settled on another instance stops counting
- * when its flow would have expired at PingOne.
- */
+// An approval abandoned or settled on another instance stops counting when its flow would expire.
 export function countApprovals(
   metrics: Metrics,
   options: ApprovalMetricsOptions,

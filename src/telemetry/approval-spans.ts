@@ -2,11 +2,7 @@ import { context, type Attributes } from '@opentelemetry/api';
 import { onApprovalEvent, type ApprovalEvent } from '../approval/approval-events.js';
 import { requestTraceOf } from './request-trace.js';
 
-/**
- * The approval core's events as events of the request span they happened in (`approval.started`,
- * `approval.code-wrong`…): the inspector's timeline and the trace tell the same story. A started
- * approval makes its request the root of the approval's trace.
- */
+// A started approval makes its request the root of the approval's trace.
 export function traceApprovalEvents(signal: AbortSignal): void {
   onApprovalEvent(
     undefined,

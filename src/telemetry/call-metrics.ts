@@ -4,13 +4,11 @@ import type { Metrics } from './create-metrics.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** `2xx`…`5xx`, or `none` when no answer came (timeout, network error). */
 export function statusClass(status: number | undefined): string {
   if (status === undefined || status < 100 || status > 599) return 'none';
   return `${Math.floor(status / 100)}xx`;
 }
 
-/** Counts and times every PingOne call of the process until `signal` aborts. */
 export function countCalls(metrics: Metrics, signal: AbortSignal): void {
   onCall(
     undefined,

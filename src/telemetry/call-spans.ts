@@ -41,12 +41,7 @@ function attributesOf(event: StepCallEvent): Attributes {
   return attributes;
 }
 
-/**
- * A span for every PingOne call, made when the call path reports it: started `durationMs`
- * before the report, a child of the request it served, named by its workflow step
- * (`pingone 17 otp.check`). The call path stays free of tracing code; the inspector and the
- * logs read the same events.
- */
+// Made when the call path reports it (started `durationMs` before): the call path has no tracing code.
 export function traceCalls(tracer: Tracer, signal: AbortSignal): void {
   onCall(
     undefined,

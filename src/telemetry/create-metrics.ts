@@ -8,10 +8,7 @@ const CALL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A session read from SQLite takes microseconds, an fsync or a Redis round trip milliseconds. */
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
-/**
- * Builds the registry. Every label comes from a closed set (a step number, a method, a status
- * class, a reason code): no payee, phone, user, `sub` or transfer id can become a label value.
- */
+// Every label comes from a closed set: no payee, phone, user or transfer id can become a label value.
 export function createMetrics() {
   const registry = new Registry();
   const registers = [registry];
@@ -19,7 +16,6 @@ export function createMetrics() {
   let inFlight = () => 0;
   return {
     registry,
-    /** Where the in-flight gauge reads its value at each scrape. */
     countInFlight(count: () => number) {
       inFlight = count;
     },

@@ -11,10 +11,7 @@ export interface MetricsServer {
 /** A scrape that takes longer than this is answered 503: collecting never holds a socket open. */
 const COLLECT_DEADLINE_MS = 5_000;
 
-/**
- * `GET /metrics` on a listener of its own (METRICS_PORT, METRICS_HOST): the app's public
- * listener never serves it, so what the operator graphs is not readable by every visitor.
- */
+// A listener of its own: what the operator graphs is not readable by every visitor.
 export function startMetricsServer(
   registry: Registry,
   options: { port: number; host: string },

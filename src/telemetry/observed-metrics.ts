@@ -6,7 +6,6 @@ import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { countRateLimited } from './rate-limit-metrics.js';
 import { timeStoreOps } from './store-metrics.js';
 
-/** Every metric subscribed to its channel, served on the metrics listener until `signal` aborts. */
 export async function observedMetrics(
   config: MetricsConfig,
   signal: AbortSignal,

@@ -5,7 +5,6 @@ import { traceCalls } from './call-spans.js';
 import { tracedRequests } from './traced-requests.js';
 import { startTracingSdk } from './tracing-sdk.js';
 
-/** The SDK started, the PingOne calls and approval events traced until `signal` aborts. */
 export function observedTraces(config: TracingConfig, signal: AbortSignal) {
   const sdk = startTracingSdk(config);
   traceCalls(sdk.tracer, signal);

@@ -2,7 +2,6 @@ import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit-ev
 import type { Metrics } from './create-metrics.js';
 import { subscribe } from './subscribe.js';
 
-/** Counts the requests the rate limits refuse until `signal` aborts. */
 export function countRateLimited(metrics: Metrics, signal: AbortSignal): void {
   subscribe<RateLimitedEvent>(
     rateLimitedChannel,

@@ -2,11 +2,7 @@ import { trace, type Context, type TextMapPropagator } from '@opentelemetry/api'
 import { core } from '@opentelemetry/sdk-node';
 import { requestTraceOf } from './request-trace.js';
 
-/**
- * W3C trace context, with one addition: inside a request whose span is not made yet (it is made
- * once the session is read, src/telemetry/request-trace.ts), injecting makes it, so that an
- * outgoing PingOne call's `traceparent` names the request it serves.
- */
+// Injecting inside a request whose span is not made yet makes it, so the call's `traceparent` names it.
 export class RequestTracePropagator implements TextMapPropagator {
   readonly #w3c = new core.W3CTraceContextPropagator();
 

@@ -17,10 +17,7 @@ import type { SessionData } from 'express-session';
 
 declare module 'express-session' {
   interface SessionData {
-    /**
-     * The W3C `traceparent` of the request that started the session's approval: the approval's
-     * later requests (the code page, the code, the result) become spans of the same trace.
-     */
+    // The approval's later requests become spans of the same trace.
     approvalTrace?: string;
   }
 }
@@ -39,12 +36,10 @@ const KEY = createContextKey('txapproval request trace');
 
 type SessionRequest = IncomingMessage & { session?: Partial<SessionData> };
 
-/** Milliseconds since the epoch, below the millisecond: what `startTime` and `end` take. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The path with the ids of `/approvals/{id}/…` replaced, without the query string. */
 function routeOf(url: string | undefined): string {
   const path = (url ?? '/').split('?')[0] ?? '/';
   return path
@@ -53,11 +48,8 @@ function routeOf(url: string | undefined): string {
     .join('/');
 }
 
-/**
- * The span of one inbound request, made when it is first needed: by then the session is read,
- * and a request of an approval in progress becomes a child of the request that started it. The
- * request's own incoming `traceparent` is then a link; for any other request it is the parent.
- */
+// Made when first needed, once the session is read: a request of an approval in progress becomes a
+// child of the request that started it, its incoming `traceparent` a link.
 export class RequestTrace {
   readonly #start = nowMs();
   readonly #route: string;
@@ -97,10 +89,7 @@ export class RequestTrace {
     return this.#span;
   }
 
-  /**
-   * This request starts an approval (its flow): the approval's later requests join its trace.
-   * Kept in the session, saved with the flow, so that another instance continues it too.
-   */
+  // Kept in the session so that another instance continues the trace too.
   startsApproval(): void {
     const span = this.span();
     const session = this.req.session;
@@ -131,7 +120,6 @@ export function withRequestTrace(ctx: Context, scope: RequestTrace): Context {
   return ctx.setValue(KEY, scope);
 }
 
-/** The request being served in `ctx`, if any. */
 export function requestTraceOf(ctx: Context): RequestTrace | undefined {
   return ctx.getValue(KEY) as RequestTrace | undefined;
 }

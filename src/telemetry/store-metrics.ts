@@ -2,7 +2,6 @@ import { storeOpChannel, type StoreOpEvent } from '../store/store-ops.js';
 import type { Metrics } from './create-metrics.js';
 import { subscribe } from './subscribe.js';
 
-/** Times every session and approval store operation until `signal` aborts. */
 export function timeStoreOps(metrics: Metrics, signal: AbortSignal): void {
   subscribe<StoreOpEvent>(
     storeOpChannel,

@@ -1,9 +1,6 @@
 import type { Channel } from 'node:diagnostics_channel';
 
-/**
- * Calls `listener` for every message on `channel` until `signal` aborts. A listener's error is
- * swallowed: Node would rethrow it as uncaught, and watching must never take the process down.
- */
+// A listener's error is swallowed: Node would rethrow it as uncaught.
 export function subscribe<T>(
   channel: Channel,
   listener: (message: T) => void,

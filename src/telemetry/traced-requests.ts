@@ -5,10 +5,6 @@ import { RequestTrace, withRequestTrace } from './request-trace.js';
 /** Probes and static files: a trace each would bury the approvals. */
 const UNTRACED = /^\/(healthz|assets\/)/;
 
-/**
- * The app's request listener with a span per request: the request runs in a context that knows
- * it, the span ends when the response is finished or the client went away.
- */
 export function tracedRequests(listener: RequestListener, tracer: Tracer): RequestListener {
   return (req, res) => {
     if (UNTRACED.test(req.url ?? '')) {

@@ -14,11 +14,9 @@ import { RequestTracePropagator } from './request-trace-propagator.js';
 
 export interface TracingSdk {
   tracer: Tracer;
-  /** Exports what is still queued (within the exporter's timeout), then unregisters the API. */
   shutdown(): Promise<void>;
 }
 
-/** OTEL_TRACES_SAMPLER as the specification defines each name. */
 function samplerOf(config: TracingConfig): Sampler {
   const ratio = () => new TraceIdRatioBasedSampler(config.samplerRatio);
   switch (config.sampler) {
@@ -37,12 +35,7 @@ function samplerOf(config: TracingConfig): Sampler {
   }
 }
 
-/**
- * The OpenTelemetry Node SDK with everything given explicitly from src/config.ts: one OTLP/HTTP
- * exporter, the sampler, the resource, W3C trace context. No instrumentation is loaded (the
- * spans are the app's own: src/telemetry/traced-requests.ts, call-spans.ts), and no metrics or
- * logs pipeline: Prometheus has the metrics, stdout the logs.
- */
+// No instrumentation (the spans are the app's own), no metrics or logs pipeline.
 export function startTracingSdk(config: TracingConfig): TracingSdk {
   const exporter = new OTLPTraceExporter({
     url: config.url,

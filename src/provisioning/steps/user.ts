@@ -13,15 +13,11 @@ import { runStep } from '../run-step.js';
 import { phoneDigits } from '../same-phone.js';
 import type { Found, ProvisionContext } from '../setup-context.js';
 
-/** `GET /populations`. */
 export function listPopulations(api: ManagementContext): Promise<Population[]> {
   return listAll(api, 'list populations', '/populations', 'populations');
 }
 
-/**
- * `GET /users?filter=username eq "…"`: the user with this username, if any. The answer is
- * checked here too (PingOne compares usernames case-insensitively).
- */
+// PingOne compares usernames case-insensitively.
 export async function findUser(
   api: ManagementContext,
   username: string,
@@ -31,7 +27,6 @@ export async function findUser(
   return users.find((u) => u.username?.toLowerCase() === username.toLowerCase());
 }
 
-/** Step 10's body. */
 export function desiredPopulation(name: string): { name: string; description: string } {
   return {
     name,
@@ -39,7 +34,6 @@ export function desiredPopulation(name: string): { name: string; description: st
   };
 }
 
-/** Step 10: the population the demo user lives in; teardown deletes its users with it. */
 export function ensurePopulation(ctx: ProvisionContext): Promise<Found<Population> | undefined> {
   const { api, names } = ctx;
   const body = desiredPopulation(names.populationName);
@@ -51,11 +45,7 @@ export function ensurePopulation(ctx: ProvisionContext): Promise<Found<Populatio
   );
 }
 
-/**
- * Step 11's body. PingOne requires `email` as well as `username`: a username that is no address
- * gets a placeholder at example.com (nothing is ever mailed: the device policy sends no
- * notification and only SMS is enabled).
- */
+// PingOne requires `email`: a placeholder at example.com (nothing is mailed: only SMS is enabled).
 export function desiredUser(
   username: string,
   phone: string,
@@ -71,10 +61,7 @@ export function desiredUser(
   };
 }
 
-/**
- * Step 11: the demo user, the request JWT's `sub`. Found by username wherever it lives (an
- * existing user given with `--username` is used as it is), its mobile phone set to ours.
- */
+// An existing user given with `--username` is used as it is, its phone set to ours.
 export function ensureUser(
   ctx: ProvisionContext,
   population: Found<Population> | undefined,
@@ -104,11 +91,7 @@ const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGIT = '23456789';
 const SPECIAL = '!#%*-_.';
 
-/**
- * A random password that passes PingOne's standard password policy (length, one of each class,
- * at most two repeated characters, enough unique ones). Nobody signs on with it: the sign-on
- * policy only asks for the SMS code, but the workflow gives the user a password (step 12).
- */
+// Passes PingOne's standard password policy; nobody signs on with it (the policy asks only for the SMS code).
 export function randomPassword(length = 24): string {
   const all = LOWER + UPPER + DIGIT + SPECIAL;
   const pick = (set: string) => set[randomInt(set.length)]!;
@@ -124,7 +107,6 @@ export function randomPassword(length = 24): string {
   }
 }
 
-/** Step 12's body (`password.set+json`): a password the user need not change. */
 export function passwordSetBody(value: string): { value: string; forceChange: boolean } {
   return { value, forceChange: false };
 }
@@ -140,11 +122,7 @@ async function passwordStatus(api: ManagementContext, path: string): Promise<str
   }
 }
 
-/**
- * Step 12: a password for the user, set only when it has none (a run interrupted between the
- * user and its password left none). It is a PUT: the overview prose says POST, the method line
- * and Ping's SDK say PUT (docs/pingone-contract.md §4).
- */
+// Set only when it has none. A PUT: the overview prose says POST (docs/pingone-contract.md §4).
 export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined): Promise<void> {
   const { api } = ctx;
   return runStep(ctx, 12, async () => {
@@ -161,12 +139,10 @@ export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined
   });
 }
 
-/** Step 13's body. */
 export function mfaEnabledBody(mfaEnabled: boolean): { mfaEnabled: boolean } {
   return { mfaEnabled };
 }
 
-/** Whether MFA is on: the user as found says so; `GET …/mfaEnabled` when it did not. */
 async function mfaIsOn(api: ManagementContext, user: Found<User>, path: string) {
   if (user.fresh) return false;
   if (user.value.mfaEnabled !== undefined) return user.value.mfaEnabled;
