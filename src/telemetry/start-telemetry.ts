@@ -25,13 +25,13 @@ export async function startTelemetry(
   };
   try {
     if (config.metrics) {
-      const { observedMetrics } = await import('./observed-metrics.js');
+      const { observedMetrics } = await import('./metrics.js');
       const server = await observedMetrics(config.metrics, stop.signal);
       closers.push(server.close);
       telemetry.metricsUrl = server.url;
     }
     if (config.tracing) {
-      const { observedTraces } = await import('./observed-traces.js');
+      const { observedTraces } = await import('./traces.js');
       const traces = observedTraces(config.tracing, stop.signal);
       closers.push(() => withDeadline(traces.shutdown(), EXPORT_ON_CLOSE_MS));
       telemetry.serve = traces.serve;
