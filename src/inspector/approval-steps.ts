@@ -1,13 +1,10 @@
 import type { ApprovalEvent, EventOf, PingOneFailure } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
-import { describeChecks } from './checks.js';
 import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
-import type { InspectorOptions } from './inspector-options.js';
-import type { Recorder, RequestScope } from './recorder.js';
-import { resultStep } from './result-steps.js';
+import type { InspectorOptions, Recorder, RequestScope } from './recorder.js';
 import { authorizeStep, smsStep, startStep } from './start-steps.js';
 import { httpFacts } from './step-parts.js';
-import { checksStep, tokenStep } from './token-steps.js';
+import { checksStep, describeChecks, resultStep, tokenStep } from './token-steps.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 

@@ -3,13 +3,11 @@ import { onApprovalEvent } from '../approval/approval-events.js';
 import { onCall } from '../pingone/call-events.js';
 import { approvalSteps } from './approval-steps.js';
 import { inspectorHttp } from './inspector-http.js';
-import type { InspectorOptions } from './inspector-options.js';
-import { createRecorder } from './recorder.js';
-import { setupStep } from './setup-steps.js';
+import { createRecorder, type InspectorOptions } from './recorder.js';
+import { setupStep } from './start-steps.js';
 import { MemoryTraceStore } from './trace-store.js';
 
-export type { InspectorOptions } from './inspector-options.js';
-export type { InspectorLocals } from './inspector-http.js';
+export type { InspectorOptions } from './recorder.js';
 
 // Only subscribes (`approval.event`, `pingone.call`), filing each event under the request it was
 // published in; the app mounts the router as an extension and imports nothing of it.

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Session, SessionData } from 'express-session';
 import type { EventOf, Resumed } from '../approval/approval-events.js';
+import type { ApprovalStore } from '../approval/approval-store.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import type { StepDraft } from './step-parts.js';
 import { appendStep, newTrace, type Trace } from './trace.js';
+import type { TraceStore } from './trace-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -58,4 +60,20 @@ export function createRecorder(options: {
       return { resend };
     },
   };
+}
+
+export interface InspectorOptions {
+  mode: 'embedded' | 'pingone';
+  ui: 'own' | 'hosted';
+  approvals: ApprovalStore;
+  store?: TraceStore;
+  now?: () => Date;
+  setupCalls?: readonly CallEvent[];
+  phoneHint?: string;
+  smsOutboxUrl?: string;
+  /** The outbox read is a local call; it must not hold the page up. */
+  smsTimeoutMs?: number;
+  /** A worker bearer token is sent on /flows calls (docs/pingone-contract.md §9). */
+  flowsBearer?: boolean;
+  signal?: AbortSignal;
 }
