@@ -1,7 +1,12 @@
-import type { PingOneResource } from '../pingone/management.js';
-import { createOnce } from './create-once.js';
-import type { Outcome } from './run-step.js';
-import type { Found, SetupContext } from './setup-context.js';
+import type { PingOneLocation, WorkerCredentials } from '../config.js';
+import { createHttpClient, PingOneError, type RetryPolicy } from '../pingone/http.js';
+import {
+  createManagementContext,
+  type ManagementContext,
+  type PingOneResource,
+} from '../pingone/management.js';
+import { desiredNames, type DesiredNames } from './desired-names.js';
+import type { Outcome, StepLog, StepReport } from './run-step.js';
 
 /** A step whose parent is missing: only a dry run gets here, and it would create both. */
 export const WOULD_CREATE: Outcome<undefined> = { value: undefined, outcome: 'would-create' };
@@ -57,4 +62,87 @@ export async function findOrCreate<T>(
   if (ctx.dryRun) return { value, outcome: 'would-repair', detail };
   await o.repair(found);
   return { value, outcome: 'repaired', detail };
+}
+
+export interface SetupInput {
+  location: PingOneLocation;
+  worker: WorkerCredentials;
+  prefix: string;
+  dryRun?: boolean;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  onStep?: (s: StepReport) => void;
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SetupContext extends StepLog {
+  api: ManagementContext;
+  names: DesiredNames;
+  dryRun: boolean;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+export interface ProvisionContext extends SetupContext {
+  phone: string;
+  username: string;
+  redirectUri: string;
+}
+
+// `fresh`: made by this run, so nothing can be under it yet.
+export interface Found<T> {
+  value: T;
+  fresh: boolean;
+}
+
+export function createSetupContext(input: SetupInput): SetupContext {
+  const http = createHttpClient({
+    fetch: input.fetch,
+    timeoutMs: input.timeoutMs,
+    retry: input.retry,
+    sleep: input.sleep,
+  });
+  return {
+    api: createManagementContext({ location: input.location, worker: input.worker, http }),
+    names: desiredNames(input.prefix),
+    dryRun: input.dryRun ?? false,
+    sleep: input.sleep,
+    reports: [],
+    onStep: input.onStep,
+  };
+}
+
+export interface CreateOnceOptions<T> {
+  find: () => Promise<T | undefined>;
+  create: () => Promise<T>;
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  baseDelayMs?: number;
+}
+
+// A POST is repeated only after a fresh read shows the first did not land (docs/pingone-contract.md §2.2).
+export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+  const baseDelayMs = options.baseDelayMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await options.create();
+    } catch (error) {
+      if (!(error instanceof PingOneError)) throw error;
+      const conflict =
+        error.status === 400 &&
+        (error.hasDetail('UNIQUENESS_VIOLATION') ||
+          error.details.some((d) => d.code === 'INVALID_VALUE' && d.target === 'name'));
+      if (!conflict && !error.transient) throw error;
+      if (error.transient) {
+        const wait = error.retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
+        if (wait > 30_000) throw error;
+        await sleep(wait);
+      }
+      const found = await options.find();
+      if (found !== undefined) return found;
+      if (conflict || attempt >= maxAttempts) throw error;
+    }
+  }
 }

@@ -1,10 +1,9 @@
 // Steps 1–15 of the workflow, idempotent: https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
 import type { PingOneLocation } from '../config.js';
 import type { DesiredNames } from './desired-names.js';
-import { ProvisionError } from './provision-error.js';
-import { allSteps, runStep, type StepReport } from './run-step.js';
+import { allSteps, ProvisionError, runStep, type StepReport } from './run-step.js';
 import { selfCheck, type SelfCheckResult } from './self-check.js';
-import { createSetupContext, type ProvisionContext, type SetupInput } from './setup-context.js';
+import { createSetupContext, type ProvisionContext, type SetupInput } from './find-or-create.js';
 import { enableMfa, ensurePopulation, ensureUser, setPassword } from './steps/user.js';
 import {
   ensureApplication,
@@ -25,7 +24,7 @@ export type { StepReport, StepOutcome } from './run-step.js';
 export type { SelfCheckResult, SelfCheckItem } from './self-check.js';
 export { desiredNames, type DesiredNames } from './desired-names.js';
 export { TEMPLATE_CONTENT } from './steps/template-content.js';
-export { ProvisionError } from './provision-error.js';
+export { ProvisionError } from './run-step.js';
 export { teardown, type TeardownInput, type TeardownResult } from './teardown.js';
 
 export interface ProvisionInput extends SetupInput {

@@ -122,3 +122,19 @@ function describeError(error: unknown): NonNullable<StepReport['error']> {
   const message = error instanceof Error ? error.message : String(error);
   return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
 }
+
+export class ProvisionError extends Error {
+  readonly code = 'PROVISIONING_FAILED';
+  constructor(
+    override readonly cause: unknown,
+    readonly steps: StepReport[],
+    readonly calls: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ProvisionError';
+  }
+
+  get pingoneError(): PingOneError | undefined {
+    return this.cause instanceof PingOneError ? this.cause : undefined;
+  }
+}

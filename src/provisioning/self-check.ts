@@ -1,10 +1,14 @@
 import type { ManagementContext } from '../pingone/management.js';
-import { samePhone } from './same-phone.js';
 import { listApplications, listGrants } from './steps/application.js';
-import { isActive, listDevicePolicies, listDevices } from './steps/device.js';
+import {
+  isActive,
+  listDevicePolicies,
+  listDevices,
+  samePhone,
+  SMS_OTP_LENGTH,
+} from './steps/device.js';
 import { listActions, listAssignments, mfaActionOf } from './steps/sign-on-policy.js';
 import { listTransactionContents, TEMPLATE_VARIABLES } from './steps/template-content.js';
-import { SMS_OTP_LENGTH } from './steps/device.js';
 import { findUser } from './steps/user.js';
 import { templateFit } from './template-fit.js';
 

@@ -9,9 +9,15 @@ import {
   type ManagementContext,
   type Scope,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { readStep, runStep } from '../run-step.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 export function listApplications(api: ManagementContext): Promise<Application[]> {
   return listAll(api, 'list applications', '/applications', 'applications');

@@ -12,10 +12,15 @@ import {
   type OfflineMethodSettings,
   type User,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { runStep } from '../run-step.js';
-import { samePhone } from '../same-phone.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });
 
@@ -167,4 +172,16 @@ export function ensureSmsDevice(
       missing: () => (inactive.length ? 'device not ACTIVE' : 'device missing'),
     });
   });
+}
+
+/** Digits only, for comparing phone numbers PingOne may reformat (`+1.512…`, `+1 (512)…`). */
+export function phoneDigits(phone: string | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+export function samePhone(devicePhone: string | undefined, phone: string): boolean {
+  if (!devicePhone) return false;
+  if (devicePhone.includes('*'))
+    return phoneDigits(devicePhone).slice(-4) === phoneDigits(phone).slice(-4);
+  return phoneDigits(devicePhone) === phoneDigits(phone);
 }

@@ -10,9 +10,16 @@ import {
   type SignOnPolicyAction,
   type SignOnPolicyAssignment,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, nextPriority, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  nextPriority,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { runStep } from '../run-step.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 const MFA = 'MULTI_FACTOR_AUTHENTICATION';
 

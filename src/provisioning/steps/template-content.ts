@@ -6,9 +6,8 @@ import {
   type ManagementContext,
   type TemplateContent,
 } from '../../pingone/management.js';
-import { findOrCreate, oldest } from '../find-or-create.js';
+import { findOrCreate, oldest, type Found, type ProvisionContext } from '../find-or-create.js';
 import { runStep } from '../run-step.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 // At most 153 GSM-7 characters (one SMS segment with a header).
 export const TEMPLATE_CONTENT = 'Approve ${sum} ${currency} to ${recipient}? Code: ${OTP}';

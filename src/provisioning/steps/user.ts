@@ -8,10 +8,16 @@ import {
   type Population,
   type User,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
+import { phoneDigits } from './device.js';
 import { runStep } from '../run-step.js';
-import { phoneDigits } from '../same-phone.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 export function listPopulations(api: ManagementContext): Promise<Population[]> {
   return listAll(api, 'list populations', '/populations', 'populations');
