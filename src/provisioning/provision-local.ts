@@ -8,18 +8,16 @@ export interface LocalPingOne {
   worker: WorkerCredentials;
 }
 
-export interface LocalProvisioning {
-  settings: RelyingPartySettings;
-  envValues: Record<string, string>;
-  userId: string;
-  provisioned: ProvisionSettings;
-}
-
 // The same plan as `npm run setup`, so the demo and the tests exercise it; a failed self-check throws.
 export async function provisionLocal(
   pingone: LocalPingOne,
   options: { username: string; prefix: string; redirectUri: string; timeoutMs?: number },
-): Promise<LocalProvisioning> {
+): Promise<{
+  settings: RelyingPartySettings;
+  envValues: Record<string, string>;
+  userId: string;
+  provisioned: ProvisionSettings;
+}> {
   const location = {
     environmentId: pingone.environmentId,
     region: 'com' as const,

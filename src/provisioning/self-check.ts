@@ -1,4 +1,7 @@
-import type { ManagementContext } from '../pingone/management.js';
+import { smsPreview } from '../approval/sms-text.js';
+import { LONGEST_AMOUNT, PAYEE_MAX } from '../approval/transfer.js';
+import { DEFAULT_SMS_MAX_SEGMENTS } from '../config/app-config.js';
+import type { ProvisionContext } from './find-or-create.js';
 import { listApplications, listGrants } from './steps/application.js';
 import {
   isActive,
@@ -10,21 +13,6 @@ import {
 import { listActions, listAssignments, mfaActionOf } from './steps/sign-on-policy.js';
 import { listTransactionContents, TEMPLATE_VARIABLES } from './steps/template-content.js';
 import { findUser } from './steps/user.js';
-import { templateFit } from './template-fit.js';
-
-export interface SelfCheckInput {
-  applicationId: string;
-  redirectUri: string;
-  openidResourceId: string;
-  scopeIds: string[];
-  policyId: string;
-  devicePolicyId: string;
-  templateContentId: string;
-  username: string;
-  userId: string;
-  phone: string;
-  smsMaxSegments?: number;
-}
 
 export interface SelfCheckItem {
   name: string;
@@ -43,71 +31,105 @@ const item = (name: string, ok: boolean, detail?: string): SelfCheckItem =>
 
 // Reads everything back rather than trusting the answers of the writes.
 export async function selfCheck(
-  api: ManagementContext,
-  input: SelfCheckInput,
+  ctx: ProvisionContext,
+  ids: Record<
+    | 'applicationId'
+    | 'openidResourceId'
+    | 'profileScopeId'
+    | 'policyId'
+    | 'devicePolicyId'
+    | 'templateContentId'
+    | 'userId',
+    string
+  >,
 ): Promise<SelfCheckResult> {
+  const { api, redirectUri, username, phone } = ctx;
   const [apps, grants, actions, assignments, contents, user, policies, devices] = await Promise.all(
     [
       listApplications(api),
-      listGrants(api, input.applicationId),
-      listActions(api, input.policyId),
-      listAssignments(api, input.applicationId),
+      listGrants(api, ids.applicationId),
+      listActions(api, ids.policyId),
+      listAssignments(api, ids.applicationId),
       listTransactionContents(api),
-      findUser(api, input.username),
+      findUser(api, username),
       listDevicePolicies(api),
-      listDevices(api, input.userId),
+      listDevices(api, ids.userId),
     ],
   );
 
-  const app = apps.find((a) => a.id === input.applicationId);
-  const grant = grants.find((g) => g.resource?.id === input.openidResourceId);
+  const app = apps.find((a) => a.id === ids.applicationId);
+  const grant = grants.find((g) => g.resource?.id === ids.openidResourceId);
   const granted = new Set((grant?.scopes ?? []).map((s) => s.id));
   const mfa = mfaActionOf(actions);
-  const content = contents.find((c) => c.id === input.templateContentId);
+  const content = contents.find((c) => c.id === ids.templateContentId);
   const text = content?.content ?? '';
   const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
-  const devicePolicy = policies.find((p) => p.id === input.devicePolicyId);
+  const devicePolicy = policies.find((p) => p.id === ids.devicePolicyId);
   const smsDevice = devices.find(
-    (d) => d.type === 'SMS' && isActive(d) && samePhone(d.phone, input.phone),
+    (d) => d.type === 'SMS' && isActive(d) && samePhone(d.phone, phone),
   );
 
   const checks = [
     item('application exists and is enabled', !!app && app.enabled !== false),
     item(
       'application has the redirect URI',
-      !!app?.redirectUris?.includes(input.redirectUri),
-      `expected ${input.redirectUri}`,
+      !!app?.redirectUris?.includes(redirectUri),
+      `expected ${redirectUri}`,
     ),
     item(
       'application allows the authorization code grant',
       !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
     ),
-    item(
-      'application has the openid grant',
-      !!grant && input.scopeIds.every((id) => granted.has(id)),
-    ),
+    item('application has the openid grant', !!grant && granted.has(ids.profileScopeId)),
     item('policy has an MFA action', !!mfa),
     item('MFA action has SMS enabled', !!mfa && mfa.sms?.enabled !== false),
     item('MFA action blocks users without a device', !!mfa && mfa.noDevicesMode !== 'BYPASS'),
     item(
       'MFA action points at the device policy',
-      mfa?.deviceAuthenticationPolicy?.id === input.devicePolicyId,
+      mfa?.deviceAuthenticationPolicy?.id === ids.devicePolicyId,
     ),
     item(
       'sign-on policy is assigned to the application',
-      assignments.some((a) => a.signOnPolicy?.id === input.policyId),
+      assignments.some((a) => a.signOnPolicy?.id === ids.policyId),
     ),
     item(
       'transaction template content has ${OTP} and the variables',
       !!content && missing.length === 0,
       content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
     ),
-    item('user exists', user?.id === input.userId),
+    item('user exists', user?.id === ids.userId),
     item('user has MFA enabled', user?.mfaEnabled === true),
     // The device policy says how long the code is, which the SMS's length counts.
-    templateFit(text, devicePolicy?.sms?.otp?.otpLength ?? SMS_OTP_LENGTH, input.smsMaxSegments),
+    templateFit(text, devicePolicy?.sms?.otp?.otpLength ?? SMS_OTP_LENGTH),
     item('device policy has SMS enabled', devicePolicy?.sms?.enabled === true),
     item('user has an ACTIVE SMS device for the phone', !!smsDevice),
   ];
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+// The longest transfer in GSM-7 must fit, or no full-length payee could be sent; UCS-2 is reported
+// with how long such a payee may be, because the form refuses what goes beyond.
+function templateFit(
+  content: string,
+  otpLength: number,
+  limit = DEFAULT_SMS_MAX_SEGMENTS,
+): { name: string; ok: boolean; detail?: string; report: string } {
+  const longest = (letter: string, length = PAYEE_MAX) =>
+    smsPreview(
+      { amount: LONGEST_AMOUNT, currency: 'EUR', payee: letter.repeat(length) },
+      otpLength,
+      content,
+    );
+  const gsm = longest('W');
+  const ucs = longest('Ł');
+  let ucsMax = PAYEE_MAX;
+  while (ucsMax > 0 && longest('Ł', ucsMax).segments > limit) ucsMax--;
+  const parts = (n: number) => `${n} ${n === 1 ? 'segment' : 'segments'}`;
+  const report =
+    `GSM-7 ${gsm.length} septets, ${parts(gsm.segments)}; ` +
+    `UCS-2 ${ucs.length} units, ${parts(ucs.segments)}; limit ${parts(limit)}` +
+    (ucsMax < PAYEE_MAX ? ` (a payee outside GSM-7 may have ${ucsMax} characters)` : '');
+  const ok = gsm.segments <= limit;
+  const name = `transaction SMS with the longest transfer fits ${parts(limit)}`;
+  return ok ? { name, ok, report } : { name, ok, detail: report, report };
 }

@@ -22,8 +22,6 @@ import { listPopulations } from './steps/user.js';
 import { listSignOnPolicies } from './steps/sign-on-policy.js';
 import { listTransactionContents, sameText, TEMPLATE_DELIVERY } from './steps/template-content.js';
 
-export type TeardownInput = SetupInput;
-
 export interface TeardownResult {
   steps: StepReport[];
   calls: number;
@@ -54,7 +52,7 @@ async function usersIn(api: ManagementContext, populationId: string): Promise<Us
 }
 
 // Deletes what carries the prefix, each after what points at it.
-export async function teardown(input: TeardownInput): Promise<TeardownResult> {
+export async function teardown(input: SetupInput): Promise<TeardownResult> {
   const ctx = createSetupContext(input);
   const { api, names } = ctx;
   const ourContent = (c: TemplateContent) =>

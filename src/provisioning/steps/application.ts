@@ -80,7 +80,7 @@ export function repairedApplication(
   } as Omit<Application, 'id'>;
 }
 
-export function ensureApplication(ctx: ProvisionContext): Promise<Found<Application> | undefined> {
+export function ensureApplication(ctx: ProvisionContext) {
   const { api, names, redirectUri } = ctx;
   const body = desiredApplication(names.applicationName, redirectUri);
   return runStep(ctx, 1, () =>
@@ -100,10 +100,7 @@ export function ensureApplication(ctx: ProvisionContext): Promise<Found<Applicat
 }
 
 // Empty in a dry run that would create the application.
-export function readApplicationSecret(
-  ctx: ProvisionContext,
-  app: Found<Application> | undefined,
-): Promise<string> {
+export function readApplicationSecret(ctx: ProvisionContext, app: Found<Application> | undefined) {
   return readStep(ctx, 2, async () => {
     if (!app) return '';
     const path = apiPath`/applications/${app.value.id}/secret`;
@@ -143,7 +140,7 @@ export function ensureGrant(
   app: Found<Application> | undefined,
   openid: ApiResource,
   profile: Scope,
-): Promise<Found<Grant> | undefined> {
+) {
   const { api } = ctx;
   const scopesOf = (g: Grant) => new Set((g.scopes ?? []).map((s) => s.id));
   return runStep(ctx, 5, async () => {

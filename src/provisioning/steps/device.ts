@@ -102,9 +102,7 @@ export function repairedDevicePolicy(
   };
 }
 
-export function ensureDevicePolicy(
-  ctx: ProvisionContext,
-): Promise<Found<DeviceAuthenticationPolicy> | undefined> {
+export function ensureDevicePolicy(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const desired = desiredDevicePolicy(names.devicePolicyName);
   return runStep(ctx, 14, () =>
@@ -131,10 +129,7 @@ export function listDevices(api: ManagementContext, userId: string): Promise<Dev
 /** An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4). */
 export const isActive = (d: Device) => (d.status ?? 'ACTIVE') === 'ACTIVE';
 
-export function desiredSmsDevice(
-  phone: string,
-  devicePolicyId: string,
-): { type: 'SMS'; phone: string; policy: { id: string } } {
+export function desiredSmsDevice(phone: string, devicePolicyId: string) {
   return { type: 'SMS', phone, policy: { id: devicePolicyId } };
 }
 
@@ -143,7 +138,7 @@ export function ensureSmsDevice(
   ctx: ProvisionContext,
   user: Found<User> | undefined,
   devicePolicy: Found<DeviceAuthenticationPolicy> | undefined,
-): Promise<Found<Device> | undefined> {
+) {
   const { api, phone } = ctx;
   return runStep(ctx, 15, async () => {
     if (!user || !devicePolicy) return WOULD_CREATE;

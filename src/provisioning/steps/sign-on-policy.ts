@@ -45,13 +45,11 @@ export function listAssignments(api: ManagementContext, applicationId: string) {
 export const mfaActionOf = (actions: SignOnPolicyAction[]) => actions.find((a) => a.type === MFA);
 
 /** Step 6's body. The name becomes the ID token's `acr` (and our `acr_values`). */
-export function desiredSignOnPolicy(name: string): { name: string; description: string } {
+export function desiredSignOnPolicy(name: string) {
   return { name, description: 'SMS transaction approval (created by npm run setup)' };
 }
 
-export function ensureSignOnPolicy(
-  ctx: ProvisionContext,
-): Promise<Found<SignOnPolicy> | undefined> {
+export function ensureSignOnPolicy(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const body = desiredSignOnPolicy(names.policyName);
   return runStep(ctx, 6, () =>
@@ -105,7 +103,7 @@ export function ensureMfaAction(
   ctx: ProvisionContext,
   policy: Found<SignOnPolicy> | undefined,
   devicePolicy: Found<DeviceAuthenticationPolicy> | undefined,
-): Promise<Found<SignOnPolicyAction> | undefined> {
+) {
   const { api } = ctx;
   return runStep(ctx, 7, async () => {
     if (!policy || !devicePolicy) return WOULD_CREATE;
@@ -135,10 +133,7 @@ export function ensureMfaAction(
   });
 }
 
-export function desiredPolicyAssignment(
-  policyId: string,
-  priority: number,
-): { priority: number; signOnPolicy: { id: string } } {
+export function desiredPolicyAssignment(policyId: string, priority: number) {
   return { priority, signOnPolicy: { id: policyId } };
 }
 
@@ -146,7 +141,7 @@ export function ensurePolicyAssignment(
   ctx: ProvisionContext,
   app: Found<Application> | undefined,
   policy: Found<SignOnPolicy> | undefined,
-): Promise<Found<SignOnPolicyAssignment> | undefined> {
+) {
   const { api } = ctx;
   return runStep(ctx, 8, async () => {
     if (!app || !policy) return WOULD_CREATE;

@@ -6,7 +6,7 @@ import {
   type ManagementContext,
   type TemplateContent,
 } from '../../pingone/management.js';
-import { findOrCreate, oldest, type Found, type ProvisionContext } from '../find-or-create.js';
+import { findOrCreate, oldest, type ProvisionContext } from '../find-or-create.js';
 import { runStep } from '../run-step.js';
 
 // At most 153 GSM-7 characters (one SMS segment with a header).
@@ -36,9 +36,7 @@ export function desiredTemplateContent(variant: string): Omit<TemplateContent, '
 }
 
 // A duplicate is refused with `UNIQUENESS_VIOLATION`, which createOnce takes as "found".
-export function ensureTemplateContent(
-  ctx: ProvisionContext,
-): Promise<Found<TemplateContent> | undefined> {
+export function ensureTemplateContent(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const ours = (c: TemplateContent) =>
     sameText(c.variant, names.templateVariant) &&

@@ -33,14 +33,14 @@ export async function findUser(
   return users.find((u) => u.username?.toLowerCase() === username.toLowerCase());
 }
 
-export function desiredPopulation(name: string): { name: string; description: string } {
+export function desiredPopulation(name: string) {
   return {
     name,
     description: 'Demo users of the SMS transaction approval (created by npm run setup)',
   };
 }
 
-export function ensurePopulation(ctx: ProvisionContext): Promise<Found<Population> | undefined> {
+export function ensurePopulation(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const body = desiredPopulation(names.populationName);
   return runStep(ctx, 10, () =>
@@ -68,10 +68,7 @@ export function desiredUser(
 }
 
 // An existing user given with `--username` is used as it is, its phone set to ours.
-export function ensureUser(
-  ctx: ProvisionContext,
-  population: Found<Population> | undefined,
-): Promise<Found<User> | undefined> {
+export function ensureUser(ctx: ProvisionContext, population: Found<Population> | undefined) {
   const { api, username, phone } = ctx;
   return runStep(ctx, 11, () =>
     findOrCreate(ctx, {
@@ -113,7 +110,7 @@ export function randomPassword(length = 24): string {
   }
 }
 
-export function passwordSetBody(value: string): { value: string; forceChange: boolean } {
+export function passwordSetBody(value: string) {
   return { value, forceChange: false };
 }
 
@@ -145,7 +142,7 @@ export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined
   });
 }
 
-export function mfaEnabledBody(mfaEnabled: boolean): { mfaEnabled: boolean } {
+export function mfaEnabledBody(mfaEnabled: boolean) {
   return { mfaEnabled };
 }
 
