@@ -83,6 +83,44 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
   };
+  const finishTeardown = (result: TeardownResult): number => {
+    const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
+    const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
+    progress(
+      result.changed
+        ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
+        : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
+    );
+    if (config.json) {
+      printJson(io, {
+        ok: true,
+        teardown: true,
+        changed: result.changed,
+        calls: result.calls,
+        steps: result.steps,
+      });
+    }
+    return EXIT.ok;
+  };
+  const fail = (error: unknown): number => {
+    const cause = error instanceof ProvisionError ? error.cause : error;
+    const calls = error instanceof ProvisionError ? error.calls : undefined;
+    const message = explainFailure(cause, config.location);
+    io.stderr(`setup failed: ${message}`);
+    progress(
+      `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(now() - started)})` : ''}.`,
+    );
+    if (config.json) {
+      const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
+      printJson(io, {
+        ok: false,
+        error: { message, pingone: pingone ?? null },
+        steps: error instanceof ProvisionError ? error.steps : [],
+        calls: calls ?? null,
+      });
+    }
+    return EXIT.failed;
+  };
   const where = config.location.apiUrl ?? `PingOne (${config.location.region})`;
 
   if (config.teardown) {
@@ -91,9 +129,9 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     );
     try {
       const result = await teardown(common);
-      return finishTeardown(result, now() - started, config, io, progress);
+      return finishTeardown(result);
     } catch (error) {
-      return fail(error, config, io, progress, now() - started);
+      return fail(error);
     }
   }
 
@@ -110,7 +148,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
       dryRun: config.dryRun,
     });
   } catch (error) {
-    return fail(error, config, io, progress, now() - started);
+    return fail(error);
   }
   const elapsed = now() - started;
 
@@ -194,56 +232,4 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     });
   }
   return result.ok ? EXIT.ok : EXIT.failed;
-}
-
-function finishTeardown(
-  result: TeardownResult,
-  elapsed: number,
-  config: SetupConfig,
-  io: SetupIo,
-  progress: (line: string) => void,
-): number {
-  const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
-  const calls = `${result.calls} PingOne calls in ${seconds(elapsed)}`;
-  progress(
-    result.changed
-      ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
-      : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
-  );
-  if (config.json) {
-    printJson(io, {
-      ok: true,
-      teardown: true,
-      changed: result.changed,
-      calls: result.calls,
-      steps: result.steps,
-    });
-  }
-  return EXIT.ok;
-}
-
-function fail(
-  error: unknown,
-  config: SetupConfig,
-  io: SetupIo,
-  progress: (line: string) => void,
-  elapsed: number,
-): number {
-  const cause = error instanceof ProvisionError ? error.cause : error;
-  const calls = error instanceof ProvisionError ? error.calls : undefined;
-  const message = explainFailure(cause, config.location);
-  io.stderr(`setup failed: ${message}`);
-  progress(
-    `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(elapsed)})` : ''}.`,
-  );
-  if (config.json) {
-    const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
-    printJson(io, {
-      ok: false,
-      error: { message, pingone: pingone ?? null },
-      steps: error instanceof ProvisionError ? error.steps : [],
-      calls: calls ?? null,
-    });
-  }
-  return EXIT.failed;
 }
