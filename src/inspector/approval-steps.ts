@@ -1,9 +1,9 @@
-import type { ApprovalEvent, EventOf, PingOneFailure } from '../approval/approval-events.js';
+import type { ApprovalEvent } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
 import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
 import type { InspectorOptions, Recorder, RequestScope } from './recorder.js';
 import { authorizeStep, smsStep, startStep } from './start-steps.js';
-import { httpFacts } from './step-parts.js';
+import { httpFacts, type Facts } from './step-parts.js';
 import { checksStep, describeChecks, resultStep, tokenStep } from './token-steps.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
@@ -102,17 +102,7 @@ export function approvalSteps(
         const trace = s.session().trace;
         if (!trace || trace.transferId !== event.transferId) return;
         trace.outcome = event.outcome;
-        record(
-          s,
-          resultStep({
-            outcome: event.outcome,
-            reason: event.reason,
-            request: s.line,
-            ...(event.pingoneErrorId && { pingoneErrorId: event.pingoneErrorId }),
-            ...(trace.approvalId && { approvalId: trace.approvalId }),
-            now: now(),
-          }),
-        );
+        record(s, resultStep(event, s.line, trace.approvalId, now()));
         return;
       }
     }
@@ -126,12 +116,4 @@ const CALL_OF: Record<number, string> = {
   19: 'token',
 };
 
-interface AnswerOf {
-  answer?: EventOf<'sms-sent'>;
-  checked?: EventOf<'token-checked'>;
-  flowStatus?: string | undefined;
-  carriesResponse?: boolean;
-  failure?: PingOneFailure | undefined;
-  attemptsLeft?: number | undefined;
-  call?: string;
-}
+type AnswerOf = Omit<Facts, 'http' | 'now'>;

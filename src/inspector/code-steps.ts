@@ -6,6 +6,7 @@ import {
   failureText,
   pingoneStep,
   traceError,
+  type Facts,
   type Http,
   type StepDraft,
 } from './step-parts.js';
@@ -38,17 +39,7 @@ export function codeSubmitStep(now: Date): StepDraft {
   };
 }
 
-export interface OtpCheckFacts {
-  flowStatus?: string;
-  carriesResponse?: boolean;
-  failure?: PingOneFailure;
-  attemptsLeft?: number;
-  bearer: boolean;
-  http?: Http;
-  now: Date;
-}
-
-export function otpCheckStep(f: OtpCheckFacts): StepDraft {
+export function otpCheckStep(f: Facts & { bearer: boolean }): StepDraft {
   const error = f.failure && traceError(f.failure);
   const headers: Array<[string, string]> = [
     ['Content-Type', OTP_TYPE],

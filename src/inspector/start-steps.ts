@@ -1,4 +1,4 @@
-import type { PingOneFailure, SmsSent, Started } from '../approval/approval-events.js';
+import type { Started } from '../approval/approval-events.js';
 import type { SmsMeasure } from '../approval/sms-encoding.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
@@ -11,7 +11,7 @@ import {
   pingoneStep,
   shorten,
   traceError,
-  type Http,
+  type Facts,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
@@ -50,18 +50,9 @@ export function startStep(transfer: Started['transfer'], resend: boolean, now: D
   };
 }
 
-export interface AuthorizeFacts {
-  started: Started;
-  answer?: SmsSent;
-  flowStatus?: string;
-  failure?: PingOneFailure;
-  http?: Http;
-  now: Date;
-}
-
 const NOT_SHOWN = 'a fresh random value, kept in the session, not shown';
 
-export function authorizeStep(f: AuthorizeFacts): StepDraft {
+export function authorizeStep(f: Facts & { started: Started }): StepDraft {
   const { authorize: a, requestObject, responseMode } = f.started;
   const sections: TraceSection[] = [
     {

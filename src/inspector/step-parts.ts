@@ -1,9 +1,22 @@
-import type { PingOneFailure } from '../approval/approval-events.js';
+import type { PingOneFailure, SmsSent, TokenChecked } from '../approval/approval-events.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import type { TraceError, TraceSection, TraceStep } from './trace.js';
 
 export type StepDraft = Omit<TraceStep, 'n'>;
 export type Http = NonNullable<TraceStep['http']>;
+
+// What a PingOne step's row knows of its answer, as approval-steps.ts collects it.
+export interface Facts {
+  answer?: SmsSent;
+  checked?: TokenChecked;
+  flowStatus?: string;
+  carriesResponse?: boolean;
+  failure?: PingOneFailure;
+  attemptsLeft?: number;
+  call?: string;
+  http?: Http;
+  now: Date;
+}
 
 export function shorten(value: string | undefined, head = 6, tail = 4): string {
   if (value === undefined || value === '') return '—';

@@ -1,4 +1,4 @@
-import type { PingOneFailure, Settled, TokenChecked } from '../approval/approval-events.js';
+import type { Settled, TokenChecked } from '../approval/approval-events.js';
 import { AUTH_TIME_SKEW_SECONDS } from '../approval/freshness.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import { DOCS } from './doc-links.js';
@@ -10,20 +10,12 @@ import {
   pingoneStep,
   shorten,
   traceError,
-  type Http,
+  type Facts,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-export interface TokenFacts {
-  checked?: TokenChecked;
-  failure?: PingOneFailure;
-  http?: Http;
-  sideCalls: CallEvent[];
-  now: Date;
-}
-
-export function tokenStep(f: TokenFacts): StepDraft {
+export function tokenStep(f: Facts & { sideCalls: CallEvent[] }): StepDraft {
   const error = f.failure && traceError(f.failure);
   const sections: TraceSection[] = [
     {
@@ -117,11 +109,6 @@ export function checksStep(checks: Check[], verdict: string, ok: boolean, now: D
   };
 }
 
-export interface Before {
-  transferHash?: string;
-  stateEchoed?: boolean;
-}
-
 const BY_OPENID_CLIENT: Array<[string, (e: TokenChecked) => string]> = [
   ['signature', () => 'verified against PingOne’s JWKS (openid-client, non-repudiation checks on)'],
   ['iss', (e) => `${e.claims?.iss ?? '—'} (expected ${e.expected.iss})`],
@@ -136,7 +123,7 @@ const BY_OPENID_CLIENT: Array<[string, (e: TokenChecked) => string]> = [
 // The verdict is the approval core's, never recomputed here: each line only explains it.
 export function describeChecks(
   e: TokenChecked,
-  before: Before,
+  before: { transferHash?: string; stateEchoed?: boolean },
 ): { checks: Check[]; verdict: string; ok: boolean } {
   const checks: Check[] = [
     {
@@ -203,15 +190,6 @@ export function describeChecks(
   return { checks, verdict, ok: accepted };
 }
 
-export interface ResultFacts {
-  outcome: string;
-  reason: Settled['reason'];
-  request: string;
-  pingoneErrorId?: string;
-  approvalId?: string;
-  now: Date;
-}
-
 const OUTCOME_TEXT: Record<string, string> = {
   approved: 'Approved and recorded once.',
   'already-approved': 'Already approved earlier; nothing recorded twice.',
@@ -221,13 +199,18 @@ const OUTCOME_TEXT: Record<string, string> = {
   failed: 'Not approved.',
 };
 
-export function resultStep(f: ResultFacts): StepDraft {
+export function resultStep(
+  f: Settled,
+  request: string,
+  approvalId: string | undefined,
+  now: Date,
+): StepDraft {
   const fields: Array<[string, string]> = [
     ['outcome', f.outcome],
     ['reason', f.reason],
-    ['answering', f.request],
+    ['answering', request],
   ];
-  if (f.approvalId) fields.push(['approval id', f.approvalId]);
+  if (approvalId) fields.push(['approval id', approvalId]);
   if (f.pingoneErrorId) fields.push(['PingOne error id', f.pingoneErrorId]);
   const ok = f.outcome === 'approved' || f.outcome === 'already-approved';
   return {
@@ -237,7 +220,7 @@ export function resultStep(f: ResultFacts): StepDraft {
     title: ok ? 'Approved' : 'Not approved',
     request: '303 /approvals/result',
     ok,
-    at: f.now.toISOString(),
+    at: now.toISOString(),
     summary: `${OUTCOME_TEXT[f.outcome] ?? f.outcome}${f.pingoneErrorId ? ` PingOne error id ${f.pingoneErrorId}.` : ''}`,
     sections: [{ title: 'Outcome', fields }],
   };
