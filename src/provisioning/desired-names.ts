@@ -1,14 +1,6 @@
 // Every object is found again by name (unique per environment), so it can be reused and torn down.
-export interface DesiredNames {
-  applicationName: string;
-  policyName: string;
-  populationName: string;
-  devicePolicyName: string;
-  templateVariant: string;
-}
-
 // The policy name and the variant carry no space: `acr_values` is a space-separated list.
-export function desiredNames(prefix: string): DesiredNames {
+export function desiredNames(prefix: string) {
   const compact = prefix.trim().replace(/\s+/g, '_');
   return {
     applicationName: `${prefix} Transaction Approval`,

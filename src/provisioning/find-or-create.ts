@@ -1,12 +1,9 @@
 import type { PingOneLocation, WorkerCredentials } from '../config.js';
-import { createHttpClient, PingOneError, type RetryPolicy } from '../pingone/http.js';
-import {
-  createManagementContext,
-  type ManagementContext,
-  type PingOneResource,
-} from '../pingone/management.js';
-import { desiredNames, type DesiredNames } from './desired-names.js';
-import type { Outcome, StepLog, StepReport } from './run-step.js';
+import type { HttpClientOptions } from '../pingone/call-types.js';
+import { createHttpClient, PingOneError } from '../pingone/http.js';
+import { createManagementContext, type PingOneResource } from '../pingone/management.js';
+import { desiredNames } from './desired-names.js';
+import type { Outcome, StepReport } from './run-step.js';
 
 /** A step whose parent is missing: only a dry run gets here, and it would create both. */
 export const WOULD_CREATE: Outcome<undefined> = { value: undefined, outcome: 'would-create' };
@@ -64,24 +61,15 @@ export async function findOrCreate<T>(
   return { value, outcome: 'repaired', detail };
 }
 
-export interface SetupInput {
+export interface SetupInput extends Omit<HttpClientOptions, 'random'> {
   location: PingOneLocation;
   worker: WorkerCredentials;
   prefix: string;
   dryRun?: boolean;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
   onStep?: (s: StepReport) => void;
-  retry?: Partial<RetryPolicy>;
-  sleep?: (ms: number) => Promise<void>;
 }
 
-export interface SetupContext extends StepLog {
-  api: ManagementContext;
-  names: DesiredNames;
-  dryRun: boolean;
-  sleep?: ((ms: number) => Promise<void>) | undefined;
-}
+export type SetupContext = ReturnType<typeof createSetupContext>;
 
 export interface ProvisionContext extends SetupContext {
   phone: string;
@@ -95,26 +83,19 @@ export interface Found<T> {
   fresh: boolean;
 }
 
-export function createSetupContext(input: SetupInput): SetupContext {
-  const http = createHttpClient({
-    fetch: input.fetch,
-    timeoutMs: input.timeoutMs,
-    retry: input.retry,
-    sleep: input.sleep,
-  });
+export function createSetupContext(input: SetupInput) {
+  const { location, worker } = input;
   return {
-    api: createManagementContext({ location: input.location, worker: input.worker, http }),
+    api: createManagementContext({ location, worker, http: createHttpClient(input) }),
     names: desiredNames(input.prefix),
     dryRun: input.dryRun ?? false,
     sleep: input.sleep,
-    reports: [],
+    reports: [] as StepReport[],
     onStep: input.onStep,
   };
 }
 
-export interface CreateOnceOptions<T> {
-  find: () => Promise<T | undefined>;
-  create: () => Promise<T>;
+export interface CreateOnceOptions<T> extends Pick<FindOrCreate<T>, 'find' | 'create'> {
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
   baseDelayMs?: number;

@@ -10,7 +10,7 @@ import {
   type Context,
   type Link,
   type Span,
-  type TextMapPropagator,
+  type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
@@ -126,19 +126,9 @@ export function requestTraceOf(ctx: Context): RequestTrace | undefined {
 }
 
 // Injecting inside a request whose span is not made yet makes it, so the call's `traceparent` names it.
-export class RequestTracePropagator implements TextMapPropagator {
-  readonly #w3c = w3c;
-
-  inject(ctx: Context, carrier: unknown, setter: Parameters<TextMapPropagator['inject']>[2]) {
+export class RequestTracePropagator extends core.W3CTraceContextPropagator {
+  override inject(ctx: Context, carrier: unknown, setter: TextMapSetter) {
     const scope = trace.getSpan(ctx) ? undefined : requestTraceOf(ctx);
-    this.#w3c.inject(scope ? trace.setSpan(ctx, scope.span()) : ctx, carrier, setter);
-  }
-
-  extract(ctx: Context, carrier: unknown, getter: Parameters<TextMapPropagator['extract']>[2]) {
-    return this.#w3c.extract(ctx, carrier, getter);
-  }
-
-  fields(): string[] {
-    return this.#w3c.fields();
+    super.inject(scope ? trace.setSpan(ctx, scope.span()) : ctx, carrier, setter);
   }
 }
