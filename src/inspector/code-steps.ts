@@ -138,14 +138,14 @@ export function callbackStep(
   answer: Resumed | undefined,
   oauthError: string | undefined,
   now: Date,
-) {
+): StepDraft {
   const fields: Array<[string, string]> = [
     ['code', answer ? 'present (not shown)' : '(none)'],
     ['state', 'equal to this flow’s (checked before the flow was used, not shown)'],
   ];
   if (answer?.iss) fields.push(['iss', answer.iss]);
   if (oauthError) fields.push(['error', oauthError]);
-  const draft: StepDraft = {
+  return {
     kind: 'callback',
     workflowStep: 18,
     from: 'pingone',
@@ -160,5 +160,4 @@ export function callbackStep(
     sections: [{ title: 'Query parameters', fields }],
     doc: DOCS.resume,
   };
-  return draft;
 }

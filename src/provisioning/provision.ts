@@ -69,13 +69,13 @@ export async function provision(input: ProvisionInput) {
       ? undefined
       : await runStep(ctx, { name: 'self-check' }, async () => {
           const result = await selfCheck(ctx, {
-            applicationId: settings.clientId,
-            openidResourceId: openid.id,
-            profileScopeId: profile.id,
-            policyId: policy?.value.id ?? '',
-            devicePolicyId: devicePolicy?.value.id ?? '',
-            templateContentId: template?.value.id ?? '',
-            userId: settings.userId,
+            app: settings.clientId,
+            openid: openid.id,
+            profile: profile.id,
+            policy: policy?.value.id ?? '',
+            devicePolicy: devicePolicy?.value.id ?? '',
+            template: template?.value.id ?? '',
+            user: settings.userId,
           });
           const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
           return result.ok

@@ -33,13 +33,7 @@ const item = (name: string, ok: boolean, detail?: string): SelfCheckItem =>
 export async function selfCheck(
   ctx: ProvisionContext,
   ids: Record<
-    | 'applicationId'
-    | 'openidResourceId'
-    | 'profileScopeId'
-    | 'policyId'
-    | 'devicePolicyId'
-    | 'templateContentId'
-    | 'userId',
+    'app' | 'openid' | 'profile' | 'policy' | 'devicePolicy' | 'template' | 'user',
     string
   >,
 ): Promise<SelfCheckResult> {
@@ -47,24 +41,24 @@ export async function selfCheck(
   const [apps, grants, actions, assignments, contents, user, policies, devices] = await Promise.all(
     [
       listApplications(api),
-      listGrants(api, ids.applicationId),
-      listActions(api, ids.policyId),
-      listAssignments(api, ids.applicationId),
+      listGrants(api, ids.app),
+      listActions(api, ids.policy),
+      listAssignments(api, ids.app),
       listTransactionContents(api),
       findUser(api, username),
       listDevicePolicies(api),
-      listDevices(api, ids.userId),
+      listDevices(api, ids.user),
     ],
   );
 
-  const app = apps.find((a) => a.id === ids.applicationId);
-  const grant = grants.find((g) => g.resource?.id === ids.openidResourceId);
+  const app = apps.find((a) => a.id === ids.app);
+  const grant = grants.find((g) => g.resource?.id === ids.openid);
   const granted = new Set((grant?.scopes ?? []).map((s) => s.id));
   const mfa = mfaActionOf(actions);
-  const content = contents.find((c) => c.id === ids.templateContentId);
+  const content = contents.find((c) => c.id === ids.template);
   const text = content?.content ?? '';
   const missing = ['OTP', ...TEMPLATE_VARIABLES].filter((v) => !text.includes(`\${${v}}`));
-  const devicePolicy = policies.find((p) => p.id === ids.devicePolicyId);
+  const devicePolicy = policies.find((p) => p.id === ids.devicePolicy);
   const smsDevice = devices.find(
     (d) => d.type === 'SMS' && isActive(d) && samePhone(d.phone, phone),
   );
@@ -80,24 +74,24 @@ export async function selfCheck(
       'application allows the authorization code grant',
       !!app && (app.grantTypes ?? ['AUTHORIZATION_CODE']).includes('AUTHORIZATION_CODE'),
     ),
-    item('application has the openid grant', !!grant && granted.has(ids.profileScopeId)),
+    item('application has the openid grant', !!grant && granted.has(ids.profile)),
     item('policy has an MFA action', !!mfa),
     item('MFA action has SMS enabled', !!mfa && mfa.sms?.enabled !== false),
     item('MFA action blocks users without a device', !!mfa && mfa.noDevicesMode !== 'BYPASS'),
     item(
       'MFA action points at the device policy',
-      mfa?.deviceAuthenticationPolicy?.id === ids.devicePolicyId,
+      mfa?.deviceAuthenticationPolicy?.id === ids.devicePolicy,
     ),
     item(
       'sign-on policy is assigned to the application',
-      assignments.some((a) => a.signOnPolicy?.id === ids.policyId),
+      assignments.some((a) => a.signOnPolicy?.id === ids.policy),
     ),
     item(
       'transaction template content has ${OTP} and the variables',
       !!content && missing.length === 0,
       content ? `missing ${missing.map((v) => `\${${v}}`).join(', ')}` : 'content not found',
     ),
-    item('user exists', user?.id === ids.userId),
+    item('user exists', user?.id === ids.user),
     item('user has MFA enabled', user?.mfaEnabled === true),
     // The device policy says how long the code is, which the SMS's length counts.
     templateFit(text, devicePolicy?.sms?.otp?.otpLength ?? SMS_OTP_LENGTH),

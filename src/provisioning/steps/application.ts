@@ -19,13 +19,11 @@ import {
 } from '../find-or-create.js';
 import { readStep, runStep } from '../run-step.js';
 
-export function listApplications(api: ManagementContext): Promise<Application[]> {
-  return listAll(api, 'list applications', '/applications', 'applications');
-}
+export const listApplications = (api: ManagementContext) =>
+  listAll<Application>(api, 'list applications', '/applications', 'applications');
 
-export function listGrants(api: ManagementContext, applicationId: string): Promise<Grant[]> {
-  return listAll(api, 'list grants', apiPath`/applications/${applicationId}/grants`, 'grants');
-}
+export const listGrants = (api: ManagementContext, applicationId: string) =>
+  listAll<Grant>(api, 'list grants', apiPath`/applications/${applicationId}/grants`, 'grants');
 
 export function desiredApplication(name: string, redirectUri: string): Omit<Application, 'id'> {
   return {

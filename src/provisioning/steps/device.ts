@@ -122,9 +122,8 @@ export function ensureDevicePolicy(ctx: ProvisionContext) {
   );
 }
 
-export function listDevices(api: ManagementContext, userId: string): Promise<Device[]> {
-  return listAll(api, 'list user devices', apiPath`/users/${userId}/devices`, 'devices');
-}
+export const listDevices = (api: ManagementContext, userId: string) =>
+  listAll<Device>(api, 'list user devices', apiPath`/users/${userId}/devices`, 'devices');
 
 /** An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4). */
 export const isActive = (d: Device) => (d.status ?? 'ACTIVE') === 'ACTIVE';

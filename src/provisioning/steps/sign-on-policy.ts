@@ -23,9 +23,8 @@ import { runStep } from '../run-step.js';
 
 const MFA = 'MULTI_FACTOR_AUTHENTICATION';
 
-export function listSignOnPolicies(api: ManagementContext): Promise<SignOnPolicy[]> {
-  return listAll(api, 'list sign-on policies', '/signOnPolicies', 'signOnPolicies');
-}
+export const listSignOnPolicies = (api: ManagementContext) =>
+  listAll<SignOnPolicy>(api, 'list sign-on policies', '/signOnPolicies', 'signOnPolicies');
 
 export function listActions(api: ManagementContext, policyId: string) {
   const path = apiPath`/signOnPolicies/${policyId}/actions`;

@@ -17,9 +17,8 @@ export const TEMPLATE_DELIVERY = 'SMS';
 
 const BASE = '/templates/transaction/contents';
 
-export function listTransactionContents(api: ManagementContext): Promise<TemplateContent[]> {
-  return listAll(api, 'list template contents', BASE, 'contents');
-}
+export const listTransactionContents = (api: ManagementContext) =>
+  listAll<TemplateContent>(api, 'list template contents', BASE, 'contents');
 
 // PingOne compares variants, locales and delivery methods case-insensitively.
 export function sameText(value: string | undefined, ours: string): boolean {

@@ -19,9 +19,8 @@ import {
 import { phoneDigits } from './device.js';
 import { runStep } from '../run-step.js';
 
-export function listPopulations(api: ManagementContext): Promise<Population[]> {
-  return listAll(api, 'list populations', '/populations', 'populations');
-}
+export const listPopulations = (api: ManagementContext) =>
+  listAll<Population>(api, 'list populations', '/populations', 'populations');
 
 // PingOne compares usernames case-insensitively.
 export async function findUser(
