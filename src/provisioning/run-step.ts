@@ -98,29 +98,23 @@ export function readStep<T>(log: StepLog, step: WorkflowStepNumber, fn: () => Pr
 }
 
 // Waits for every step to end before it throws: no step is still writing once the run has failed.
-export async function allSteps<T extends readonly unknown[] | []>(
-  steps: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = (await Promise.allSettled(steps)) as PromiseSettledResult<unknown>[];
+export async function allSteps<T extends readonly unknown[] | []>(steps: T) {
+  const settled = await Promise.allSettled(steps);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
+  return Promise.all(steps);
 }
 
 function describeError(error: unknown): NonNullable<StepReport['error']> {
-  if (error instanceof PingOneError) {
-    const out: NonNullable<StepReport['error']> = {
-      step: error.step,
-      code: error.code,
-      message: error.message,
-    };
-    if (error.status !== undefined) out.status = error.status;
-    if (error.pingoneErrorId) out.pingoneErrorId = error.pingoneErrorId;
-    return out;
+  if (!(error instanceof PingOneError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
+  const { step, code, message, status, pingoneErrorId } = error;
+  const known = {
+    ...(status !== undefined && { status }),
+    ...(pingoneErrorId && { pingoneErrorId }),
+  };
+  return { step, code, message, ...known };
 }
 
 export class ProvisionError extends Error {
@@ -132,9 +126,5 @@ export class ProvisionError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = 'ProvisionError';
-  }
-
-  get pingoneError(): PingOneError | undefined {
-    return this.cause instanceof PingOneError ? this.cause : undefined;
   }
 }

@@ -1,12 +1,7 @@
 import type { CallEvent } from '../pingone/call-events.js';
 import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 
-export type StepCallEvent = CallEvent & { workflowStep?: number; workflowStepName?: string };
-
-export interface CallStep {
-  step: number;
-  name: string;
-}
+type CallStep = { step: number; name: string };
 
 const token = WORKFLOW_STEPS[19];
 const byName = new Map<string, CallStep>([
@@ -15,7 +10,7 @@ const byName = new Map<string, CallStep>([
 ]);
 const byNumber = new Map<number, CallStep>(WORKFLOW_STEPS.map((s) => [s.step, s]));
 
-export function callStep(event: StepCallEvent): CallStep | undefined {
+export function callStep(event: CallEvent): CallStep | undefined {
   if (event.workflowStep !== undefined) {
     const name = event.workflowStepName ?? byNumber.get(event.workflowStep)?.name;
     return name === undefined ? undefined : { step: event.workflowStep, name };

@@ -5,9 +5,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { onApprovalEvent } from '../approval/approval-events.js';
 import type { MetricsConfig } from '../config.js';
 import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit-events.js';
-import { onCall } from '../pingone/call-events.js';
+import { onCall, type CallEvent } from '../pingone/call-events.js';
 import { storeOpChannel, type StoreOpEvent } from '../store/store-ops.js';
-import { callStep, type StepCallEvent } from './call-step.js';
+import { callStep } from './call-step.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -98,7 +98,7 @@ export function statusClass(status: number | undefined): string {
 export function countCalls(metrics: Metrics, signal: AbortSignal): void {
   onCall(
     undefined,
-    (event: StepCallEvent) => {
+    (event: CallEvent) => {
       const step = callStep(event);
       const labels = {
         step: step === undefined ? 'none' : String(step.step),

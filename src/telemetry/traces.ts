@@ -21,8 +21,8 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { onApprovalEvent, type ApprovalEvent } from '../approval/approval-events.js';
 import type { TracingConfig } from '../config.js';
-import { onCall } from '../pingone/call-events.js';
-import { callStep, type StepCallEvent } from './call-step.js';
+import { onCall, type CallEvent } from '../pingone/call-events.js';
+import { callStep } from './call-step.js';
 import {
   nowMs,
   RequestTrace,
@@ -52,7 +52,7 @@ function splitTemplate(template: string): { host: string; path: string } {
 }
 
 /** What a span says of one call: the event's fields, which hold no header, body or query. */
-function attributesOf(event: StepCallEvent): Attributes {
+function attributesOf(event: CallEvent): Attributes {
   const step = callStep(event);
   const { host, path } = splitTemplate(event.template);
   const attributes: Attributes = {
@@ -78,7 +78,7 @@ function attributesOf(event: StepCallEvent): Attributes {
 function traceCalls(tracer: Tracer, signal: AbortSignal): void {
   onCall(
     undefined,
-    (event: StepCallEvent) => {
+    (event: CallEvent) => {
       const end = nowMs();
       const active = context.active();
       const scope = requestTraceOf(active);
