@@ -1,21 +1,14 @@
-import type { ApprovalEvent, EventOf, PingOneFailure } from '../approval/approval-events.js';
+import type { ApprovalEvent } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
-import { describeChecks } from './checks.js';
 import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
-import type { InspectorOptions } from './inspector-options.js';
-import type { Recorder, RequestScope } from './recorder.js';
-import { resultStep } from './result-steps.js';
+import type { InspectorOptions, Recorder, RequestScope } from './recorder.js';
 import { authorizeStep, smsStep, startStep } from './start-steps.js';
-import { httpFacts } from './step-parts.js';
-import { checksStep, tokenStep } from './token-steps.js';
+import { httpFacts, type Facts } from './step-parts.js';
+import { checksStep, describeChecks, resultStep, tokenStep } from './token-steps.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 
-/**
- * The approval core's events as trace steps, one per thing that crossed the wire: a PingOne
- * step's row is drawn when its answer is known (success, failure, or the status that settled
- * the approval), with its HTTP facts from the `pingone.call` events the same request collected.
- */
+// A PingOne step's row is drawn once its answer is known, with the HTTP facts of its calls.
 export function approvalSteps(
   rec: Recorder,
   options: Pick<InspectorOptions, 'mode' | 'flowsBearer'>,
@@ -109,24 +102,13 @@ export function approvalSteps(
         const trace = s.session().trace;
         if (!trace || trace.transferId !== event.transferId) return;
         trace.outcome = event.outcome;
-        record(
-          s,
-          resultStep({
-            outcome: event.outcome,
-            reason: event.reason,
-            request: s.line,
-            ...(event.pingoneErrorId && { pingoneErrorId: event.pingoneErrorId }),
-            ...(trace.approvalId && { approvalId: trace.approvalId }),
-            now: now(),
-          }),
-        );
+        record(s, resultStep(event, s.line, trace.approvalId, now()));
         return;
       }
     }
   };
 }
 
-/** The call whose `pingone.call` events give each workflow step's HTTP facts. */
 const CALL_OF: Record<number, string> = {
   16: 'authorize',
   17: 'otp.check',
@@ -134,13 +116,4 @@ const CALL_OF: Record<number, string> = {
   19: 'token',
 };
 
-/** What a PingOne step's row says about its answer. */
-interface AnswerOf {
-  answer?: EventOf<'sms-sent'>;
-  checked?: EventOf<'token-checked'>;
-  flowStatus?: string | undefined;
-  carriesResponse?: boolean;
-  failure?: PingOneFailure | undefined;
-  attemptsLeft?: number | undefined;
-  call?: string;
-}
+type AnswerOf = Omit<Facts, 'http' | 'now'>;

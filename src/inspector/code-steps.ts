@@ -6,17 +6,16 @@ import {
   failureText,
   pingoneStep,
   traceError,
+  type Facts,
   type Http,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-/** The code as every step shows it: a mask of a fixed length, whatever was typed. */
 const MASK = '••••••';
 const OTP_TYPE = 'application/vnd.pingidentity.otp.check+json';
 const REPLAYED = 'PingOne’s cookies from step 16, replayed (values kept on the server, not shown)';
 
-/** Browser → us: the code form. */
 export function codeSubmitStep(now: Date): StepDraft {
   return {
     kind: 'browser',
@@ -40,19 +39,7 @@ export function codeSubmitStep(now: Date): StepDraft {
   };
 }
 
-export interface OtpCheckFacts {
-  /** The flow's new status (`COMPLETED`, or `OTP_REQUIRED` again). */
-  flowStatus?: string;
-  carriesResponse?: boolean;
-  failure?: PingOneFailure;
-  attemptsLeft?: number;
-  bearer: boolean;
-  http?: Http;
-  now: Date;
-}
-
-/** Step 17: otp.check on the flows API. */
-export function otpCheckStep(f: OtpCheckFacts): StepDraft {
+export function otpCheckStep(f: Facts & { bearer: boolean }): StepDraft {
   const error = f.failure && traceError(f.failure);
   const headers: Array<[string, string]> = [
     ['Content-Type', OTP_TYPE],
@@ -97,7 +84,6 @@ export function otpCheckStep(f: OtpCheckFacts): StepDraft {
   return draft;
 }
 
-/** Step 18: resume the completed flow into the authorization response. */
 export function resumeStep(
   answer: Resumed | undefined,
   failure: PingOneFailure | undefined,
@@ -148,19 +134,18 @@ export function resumeStep(
   );
 }
 
-/** Hosted mode, step 18: PingOne sends the browser back with the code (or an error). */
 export function callbackStep(
   answer: Resumed | undefined,
   oauthError: string | undefined,
   now: Date,
-) {
+): StepDraft {
   const fields: Array<[string, string]> = [
     ['code', answer ? 'present (not shown)' : '(none)'],
     ['state', 'equal to this flow’s (checked before the flow was used, not shown)'],
   ];
   if (answer?.iss) fields.push(['iss', answer.iss]);
   if (oauthError) fields.push(['error', oauthError]);
-  const draft: StepDraft = {
+  return {
     kind: 'callback',
     workflowStep: 18,
     from: 'pingone',
@@ -175,5 +160,4 @@ export function callbackStep(
     sections: [{ title: 'Query parameters', fields }],
     doc: DOCS.resume,
   };
-  return draft;
 }

@@ -1,8 +1,4 @@
-/**
- * PingOne's documentation page for each step. PingOne's API reference moved from
- * apidocs.pingidentity.com to developer.pingidentity.com/pingone-api (the old addresses
- * redirect); these are the current canonical pages.
- */
+// developer.pingidentity.com/pingone-api is the current home (apidocs.pingidentity.com redirects).
 const BASE = 'https://developer.pingidentity.com/pingone-api';
 const WORKFLOW = `${BASE}/workflow-library/multi-factor-authentication/create-an-mfa-transaction-approval-using-sms`;
 
@@ -15,11 +11,6 @@ export const DOCS = {
     title: 'Authorize (Transaction Approval)',
     href: `${BASE}/auth/openid-connect-oauth-2/authorize-transaction-approval-.html`,
   },
-  step16: {
-    title: 'Step 16: Send authorize request for transaction approval',
-    href: `${WORKFLOW}/step-16-send-an-authorize-request-for-transaction-approval.html`,
-  },
-  flows: { title: 'Flows (flow status and actions)', href: `${BASE}/auth/flows.html` },
   otpCheck: {
     title: 'Check One-Time Password (OTP)',
     href: `${BASE}/auth/flows/flows-1/check-one-time-password-otp.html`,

@@ -1,23 +1,16 @@
 import { Router, type Request } from 'express';
 import type { ApprovalRecord } from '../approval/approval-store.js';
+import { measureSms, type SmsMeasure } from '../approval/sms-encoding.js';
+import { transferSms, type SmsTransfer } from '../approval/sms-text.js';
 import { NotFoundError } from '../errors.js';
-import type { InspectorOptions } from './inspector-options.js';
-import type { Recorder } from './recorder.js';
-import { readSms, type SmsReading } from './sms-outbox.js';
+import type { InspectorOptions, Recorder } from './recorder.js';
 import { smsStep } from './start-steps.js';
 import type { StepDraft } from './step-parts.js';
-import { timelineView, type TimelineView } from './timeline-view.js';
-import type { Trace } from './trace.js';
+import type { Lane, Trace, TraceStep } from './trace.js';
 import type { TraceStore } from './trace-store.js';
-
-/** Helpers the views call (res.locals.inspector). */
-export interface InspectorLocals {
-  timeline(record?: ApprovalRecord): TimelineView | undefined;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The trace with its SMS steps' text as the emulator's outbox has it. */
 function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
   if (!reading) return trace;
   const steps = trace.steps.map((step) => {
@@ -34,10 +27,7 @@ function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
   return { ...trace, steps };
 }
 
-/**
- * The inspector's side of HTTP, the only part of it that sees the request: the middleware that
- * opens the request's scope and gives views `inspector.timeline()`, and the trace's JSON route.
- */
+// The only part of the inspector that sees the request.
 export function inspectorHttp(
   rec: Recorder,
   options: InspectorOptions,
@@ -61,11 +51,8 @@ export function inspectorHttp(
     return store.get(record.transferId);
   };
 
-  /**
-   * The finished approval's trace from the store, read before the page renders (views call
-   * `timeline()` synchronously), only for the result page, and only when the session has no
-   * copy of its own: another instance finished it, or the session's copy was lost.
-   */
+  // Read before the page renders (views call `timeline()` synchronously), only when the session has
+  // no copy: another instance finished it, or the session's copy was lost.
   const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
     if (req.method !== 'GET' || req.path !== '/approvals/result') return undefined;
     const transferId = req.session?.result?.transferId;
@@ -73,12 +60,8 @@ export function inspectorHttp(
     return ownedTrace(req, transferId).catch(() => undefined);
   };
 
-  const locals = (
-    req: Request,
-    stored: Trace | undefined,
-    sms: SmsReading | undefined,
-  ): InspectorLocals => ({
-    timeline(record) {
+  const locals = (req: Request, stored: Trace | undefined, sms: SmsReading | undefined) => ({
+    timeline(record?: ApprovalRecord) {
       const own = req.session.trace;
       const current = record
         ? record.transferId
@@ -111,4 +94,102 @@ export function inspectorHttp(
   });
 
   return router;
+}
+
+const ORDER: Record<Lane, number> = { you: 0, rp: 1, pingone: 2 };
+const NAMES: Record<Lane, string> = { you: 'You', rp: 'Relying party', pingone: 'PingOne' };
+
+function meta(step: TraceStep): string {
+  if (step.http) {
+    const parts = [
+      step.http.status === undefined ? 'no answer' : String(step.http.status),
+      `${step.http.durationMs ?? 0} ms`,
+    ];
+    if (step.http.attempts) parts.push(`${step.http.attempts} attempts`);
+    return parts.join(' · ');
+  }
+  return `${step.at.slice(11, 19)} UTC`;
+}
+
+function badgeOf(step: TraceStep): { badge: string; badgeLabel: string } {
+  if (step.kind === 'setup') return { badge: '1–15', badgeLabel: 'Workflow steps 1 to 15' };
+  if (step.workflowStep !== undefined) {
+    return { badge: String(step.workflowStep), badgeLabel: `Workflow step ${step.workflowStep}` };
+  }
+  return { badge: '', badgeLabel: 'Our own step' };
+}
+
+function timelineRow(step: TraceStep) {
+  const a = ORDER[step.from];
+  const b = ORDER[step.to];
+  const lanes = [step.from, step.to].sort((x, y) => ORDER[x] - ORDER[y]);
+  return {
+    n: step.n,
+    ...badgeOf(step),
+    kind: step.kind,
+    title: step.title,
+    summary: step.summary,
+    ok: step.ok,
+    meta: meta(step),
+    span: a === b ? 'self' : `${lanes[0]}-${lanes[1]}`,
+    dir: a === b ? 'self' : a < b ? 'right' : 'left',
+    direction:
+      a === b ? `${NAMES[step.from]}, internally` : `${NAMES[step.from]} to ${NAMES[step.to]}`,
+    request: step.request,
+    sections: step.sections.map((s) => ({
+      title: s.title,
+      ...(s.fields && { fields: s.fields }),
+      ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
+      ...(s.note && { note: s.note }),
+    })),
+    ...(step.response && { response: step.response }),
+    ...(step.doc && { doc: step.doc }),
+    ...(step.error?.pingoneErrorId && { pingoneErrorId: step.error.pingoneErrorId }),
+  };
+}
+
+function timelineView(trace: Trace, setup: StepDraft) {
+  return {
+    rows: [{ ...setup, n: 0 }, ...trace.steps].map(timelineRow),
+    jsonUrl: `/approvals/${encodeURIComponent(trace.approvalId ?? trace.transferId)}/trace.json`,
+    omitted: trace.omitted ?? 0,
+    finished: trace.outcome !== undefined,
+  };
+}
+
+type SmsReading = { text: string; measure: SmsMeasure } | { unreadable: string };
+
+// The demo phone is shared and the outbox knows no flows: a message is this transfer's only when its
+// text is the template rendered with this transfer and its own code; otherwise nothing is shown.
+async function readSms(
+  options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint' | 'smsTimeoutMs'>,
+  transfer: SmsTransfer,
+): Promise<SmsReading> {
+  if (!options.smsOutboxUrl) return { unreadable: 'no outbox to read' };
+  const url = new URL(options.smsOutboxUrl);
+  if (options.phoneHint) url.searchParams.set('to', options.phoneHint);
+  try {
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(options.smsTimeoutMs ?? 1_000),
+      headers: { accept: 'application/json' },
+    });
+    if (!res.ok) return { unreadable: `HTTP ${res.status}` };
+    const list = (await res.json()) as unknown;
+    const mine = (
+      Array.isArray(list) ? (list as Array<{ text?: unknown; otp?: unknown }>) : []
+    ).find(
+      (m) =>
+        typeof m.text === 'string' &&
+        typeof m.otp === 'string' &&
+        m.otp.length >= 4 &&
+        m.text === transferSms(transfer, m.otp),
+    );
+    if (!mine) return { unreadable: 'no message with this transfer’s text' };
+    const text = mine.text as string;
+    const code = mine.otp as string;
+    // Measured before masking: the mask is not in the GSM alphabet, the code's digits are.
+    return { text: text.split(code).join('•'.repeat(code.length)), measure: measureSms(text) };
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.name : 'failed' };
+  }
 }

@@ -3,22 +3,14 @@ import { onApprovalEvent } from '../approval/approval-events.js';
 import { onCall } from '../pingone/call-events.js';
 import { approvalSteps } from './approval-steps.js';
 import { inspectorHttp } from './inspector-http.js';
-import type { InspectorOptions } from './inspector-options.js';
-import { createRecorder } from './recorder.js';
-import { setupStep } from './setup-steps.js';
+import { createRecorder, type InspectorOptions } from './recorder.js';
+import { setupStep } from './start-steps.js';
 import { MemoryTraceStore } from './trace-store.js';
 
-export type { InspectorOptions } from './inspector-options.js';
-export type { InspectorLocals } from './inspector-http.js';
+export type { InspectorOptions } from './recorder.js';
 
-/**
- * The inspector: records what travels between the browser, the relying party and PingOne for
- * one approval, and shows it as a timeline and as JSON. It only subscribes: to the approval
- * core's `approval.event` channel and to `pingone.call`, filing each event under the request it
- * was published in (an AsyncLocalStorage scope its middleware opens). It keeps the trace in the
- * session next to the flow state, and a finished one in its store. The app mounts the returned
- * router as one of its extensions (`AppDeps.extensions`); nothing in the app imports it.
- */
+// Only subscribes (`approval.event`, `pingone.call`), filing each event under the request it was
+// published in; the app mounts the router as an extension and imports nothing of it.
 export function createInspector(options: InspectorOptions): Router {
   const now = options.now ?? (() => new Date());
   const store = options.store ?? new MemoryTraceStore(now);

@@ -1,19 +1,21 @@
-import type { PingOneFailure, SmsSent, Started } from '../approval/approval-events.js';
+import type { Started } from '../approval/approval-events.js';
 import type { SmsMeasure } from '../approval/sms-encoding.js';
+import type { CallEvent } from '../pingone/call-events.js';
+import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 import { DOCS } from './doc-links.js';
 import {
   answerLabel,
   errorSection,
   failureText,
+  path,
   pingoneStep,
   shorten,
   traceError,
-  type Http,
+  type Facts,
   type StepDraft,
 } from './step-parts.js';
 import type { TraceSection } from './trace.js';
 
-/** Browser → us: the transfer form, or "send a new code" for the same transfer. */
 export function startStep(transfer: Started['transfer'], resend: boolean, now: Date): StepDraft {
   return {
     kind: 'browser',
@@ -48,21 +50,9 @@ export function startStep(transfer: Started['transfer'], resend: boolean, now: D
   };
 }
 
-export interface AuthorizeFacts {
-  started: Started;
-  /** pi.flow's answer: the flow asked for the code. */
-  answer?: SmsSent;
-  /** pi.flow's answer: another flow status. */
-  flowStatus?: string;
-  failure?: PingOneFailure;
-  http?: Http;
-  now: Date;
-}
-
 const NOT_SHOWN = 'a fresh random value, kept in the session, not shown';
 
-/** Step 16: authorize, server to server (pi.flow) or through the browser (hosted page). */
-export function authorizeStep(f: AuthorizeFacts): StepDraft {
+export function authorizeStep(f: Facts & { started: Started }): StepDraft {
   const { authorize: a, requestObject, responseMode } = f.started;
   const sections: TraceSection[] = [
     {
@@ -161,14 +151,8 @@ export function authorizeStep(f: AuthorizeFacts): StepDraft {
 export interface SmsFacts {
   mode: 'embedded' | 'pingone';
   maskedPhone?: string;
-  /** Embedded mode: the emulator's message, its code masked. */
   text?: string;
-  /** Embedded mode: why the outbox could not be read. */
   unreadable?: string;
-  /**
-   * How the SMS travels: measured on the emulator's message, or on the provisioned template
-   * filled with the transfer when only PingOne sees the message.
-   */
   measure?: SmsMeasure;
   at: string;
 }
@@ -182,7 +166,6 @@ function travelFields(m: SmsMeasure): Array<[string, string]> {
   ];
 }
 
-/** What PingOne texted: its text in embedded mode (code masked), only where it went otherwise. */
 export function smsStep(f: SmsFacts): StepDraft {
   const to = f.maskedPhone ?? 'the user’s SMS device';
   const travel = f.measure ? travelFields(f.measure) : [];
@@ -214,6 +197,44 @@ export function smsStep(f: SmsFacts): StepDraft {
     at: f.at,
     summary: f.text ?? `Sent to ${to}; its text stays between PingOne and the phone.`,
     sections: [section],
+    doc: DOCS.workflow,
+  };
+}
+
+// Steps 1–15 are made once before any approval: by the embedded start-up, or earlier by `npm run setup`.
+export function setupStep(calls: readonly CallEvent[] | undefined, at: Date): StepDraft {
+  const byStep = new Map<number, CallEvent[]>();
+  for (const call of calls ?? []) {
+    if (call.workflowStep === undefined || call.workflowStep > 15) continue;
+    byStep.set(call.workflowStep, [...(byStep.get(call.workflowStep) ?? []), call]);
+  }
+  const fields = [...byStep.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([n, list]): [string, string] => [
+      `${n} ${WORKFLOW_STEPS[n]!.name}`,
+      list.map((c) => `${c.method} ${path(c.url)} ${c.status ?? 'no answer'}`).join(' · '),
+    ]);
+  const count = [...byStep.values()].reduce((sum, list) => sum + list.length, 0);
+  return {
+    kind: 'setup',
+    from: 'rp',
+    to: 'pingone',
+    title: 'Setup: steps 1–15',
+    request: count ? `${count} calls at start-up` : 'npm run setup',
+    ok: true,
+    at: at.toISOString(),
+    summary: count
+      ? `The embedded start-up provisioned the emulator with the same code as npm run setup: ${count} calls.`
+      : 'Provisioned earlier by `npm run setup`: the application, its sign-on policy, the SMS template, the user and the SMS device.',
+    sections: count
+      ? [
+          {
+            title: 'The calls, by workflow step (0 is the worker token)',
+            fields,
+            note: 'Each step finds its object and creates or repairs it only when needed: a second start changes nothing.',
+          },
+        ]
+      : [],
     doc: DOCS.workflow,
   };
 }

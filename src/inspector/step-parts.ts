@@ -1,22 +1,29 @@
-import type { PingOneFailure } from '../approval/approval-events.js';
+import type { PingOneFailure, SmsSent, TokenChecked } from '../approval/approval-events.js';
 import type { CallEvent } from '../pingone/call-events.js';
 import type { TraceError, TraceSection, TraceStep } from './trace.js';
-
-/** What the step builders share. Each takes event metadata only: there is nothing to hide. */
 
 export type StepDraft = Omit<TraceStep, 'n'>;
 export type Http = NonNullable<TraceStep['http']>;
 
-/** A per-flow handle's first and last characters: enough to match it across steps. */
+// What a PingOne step's row knows of its answer, as approval-steps.ts collects it.
+export interface Facts {
+  answer?: SmsSent;
+  checked?: TokenChecked;
+  flowStatus?: string;
+  carriesResponse?: boolean;
+  failure?: PingOneFailure;
+  attemptsLeft?: number;
+  call?: string;
+  http?: Http;
+  now: Date;
+}
+
 export function shorten(value: string | undefined, head = 6, tail = 4): string {
   if (value === undefined || value === '') return '—';
   return value.length <= head + tail + 1 ? value : `${value.slice(0, head)}…${value.slice(-tail)}`;
 }
 
-/**
- * HTTP facts from a call's `pingone.call` events (the last attempt wins; retries are counted).
- * A flow id with its cookies continues the flow: the URL shows where it goes, not which one.
- */
+// The last attempt wins; retries are counted.
 export function httpFacts(reports: readonly CallEvent[]): Http | undefined {
   const last = reports.at(-1);
   if (!last) return undefined;
@@ -30,7 +37,6 @@ export function httpFacts(reports: readonly CallEvent[]): Http | undefined {
   return http;
 }
 
-/** What PingOne said when a call failed. */
 export function traceError(failure: PingOneFailure): TraceError {
   const { code, status, detail, pingoneErrorId } = failure;
   return {
@@ -52,18 +58,15 @@ export function errorSection(failure: PingOneFailure): TraceSection {
   return section;
 }
 
-/** "400 INVALID_OTP", "200 COMPLETED": the return arrow's label. */
 export function answerLabel(http: Http | undefined, error: TraceError | undefined, ok: string) {
   if (error) return `${error.status ?? 'no answer'} ${error.detail ?? error.code}`;
   return `${http?.status ?? ''} ${ok}`.trim();
 }
 
-/** A failure in one clause: "INVALID_REQUEST (error id e4…)". */
 export function failureText(error: TraceError): string {
   return `${error.code}${error.pingoneErrorId ? ` (error id ${error.pingoneErrorId})` : ''}`;
 }
 
-/** "/{envId}/as/authorize" → "…/as/authorize": the environment id is in the full URL. */
 export function path(url: string): string {
   try {
     return `…/${new URL(url).pathname.split('/').slice(2).join('/')}`;
@@ -72,7 +75,6 @@ export function path(url: string): string {
   }
 }
 
-/** The fields every PingOne step shares: the call, its answer, the error and the page. */
 export function pingoneStep(
   draft: Omit<StepDraft, 'from' | 'to' | 'ok' | 'at'>,
   http: Http | undefined,

@@ -1,11 +1,6 @@
 import type { Trace } from './trace.js';
 
-/**
- * Finished traces by id (the approval id once approved, and always the transfer id), so that the
- * result page and `trace.json` show the whole story even when the session's copy is gone or was
- * cut, and on whichever instance serves them. Reading one is always gated by the session that
- * owns it (inspector-http.ts): holding an id is not enough.
- */
+// Reading a trace is always gated by the session that owns it (inspector-http.ts).
 export interface TraceStore {
   put(trace: Trace): Promise<void>;
   get(id: string): Promise<Trace | undefined>;
@@ -13,7 +8,6 @@ export interface TraceStore {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** In-process, bounded and short-lived: the inspector is a teaching and support aid, not a log. */
 export class MemoryTraceStore implements TraceStore {
   private readonly traces = new Map<string, { trace: Trace; at: number }>();
 
@@ -48,17 +42,12 @@ export class MemoryTraceStore implements TraceStore {
   }
 }
 
-/** The two commands the shared store needs (a `redis` client has them). */
 export interface TraceRedis {
   set(key: string, value: string, options: { PX: number }): Promise<unknown>;
   get(key: string): Promise<string | null>;
 }
 
-/**
- * Shared by every instance that uses the same Redis (REDIS_URL): a result page served by another
- * instance than the one that finished the approval still finds its trace. Each trace is one key
- * per id that expires on its own, so the store stays bounded without a sweep.
- */
+// One key per id that expires on its own: bounded without a sweep.
 export class RedisTraceStore implements TraceStore {
   constructor(
     private readonly client: TraceRedis,

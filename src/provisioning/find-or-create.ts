@@ -1,12 +1,13 @@
-import type { PingOneResource } from '../pingone/management.js';
-import { createOnce } from './create-once.js';
-import type { Outcome } from './run-step.js';
-import type { Found, SetupContext } from './setup-context.js';
+import type { PingOneLocation, WorkerCredentials } from '../config.js';
+import { createHttpClient } from '../pingone/http.js';
+import { PingOneError } from '../pingone/pingone-error.js';
+import { createManagementContext, type PingOneResource } from '../pingone/management.js';
+import { desiredNames } from './desired-names.js';
+import type { Outcome, StepReport } from './run-step.js';
 
 /** A step whose parent is missing: only a dry run gets here, and it would create both. */
 export const WOULD_CREATE: Outcome<undefined> = { value: undefined, outcome: 'would-create' };
 
-/** Every object of `items` named `name`. */
 export function allNamed<T extends { name?: string }>(items: T[], name: string): T[] {
   return items.filter((item) => item.name === name);
 }
@@ -18,33 +19,21 @@ export function oldest<T extends PingOneResource>(items: T[]): T | undefined {
   )[0];
 }
 
-/** The next free priority after `items` (an action, an assignment: after any already there). */
 export function nextPriority(items: { priority?: number }[]): number {
   return Math.max(0, ...items.map((i) => i.priority ?? 0)) + 1;
 }
 
 export interface FindOrCreate<T> {
-  /** Reads PingOne for the object (again before a create is repeated). */
   find: () => Promise<T | undefined>;
-  /** The POST; repeated only after `find` proves the first did not land. */
   create: () => Promise<T>;
-  /** What no longer does what the flow needs, in words; empty when nothing. */
   drift?: (found: T) => string[];
-  /** Puts right what `drift` named. */
   repair?: (found: T) => Promise<unknown>;
-  /**
-   * The objects it lives under or points at, its parent first: under a parent this run made
-   * there is nothing to find, and a missing object under older ones is a repair, not a creation.
-   */
+  // Its parent first: under a parent this run made there is nothing to find, and a missing object
+  // under older ones is a repair, not a creation.
   parents?: Found<unknown>[];
-  /** Why a missing object under older parents is a repair (`grant was missing`). */
   missing?: () => string;
 }
 
-/**
- * The find-or-create-or-repair that every step shares: reuse what is there and matches, repair
- * what drifted, create only what is missing. A dry run only says which.
- */
 export async function findOrCreate<T>(
   ctx: SetupContext,
   o: FindOrCreate<T>,
@@ -70,4 +59,73 @@ export async function findOrCreate<T>(
   if (ctx.dryRun) return { value, outcome: 'would-repair', detail };
   await o.repair(found);
   return { value, outcome: 'repaired', detail };
+}
+
+type HttpClientOptions = NonNullable<Parameters<typeof createHttpClient>[0]>;
+
+export interface SetupInput extends Omit<HttpClientOptions, 'random'> {
+  location: PingOneLocation;
+  worker: WorkerCredentials;
+  prefix: string;
+  dryRun?: boolean;
+  onStep?: (s: StepReport) => void;
+}
+
+export type SetupContext = ReturnType<typeof createSetupContext>;
+
+export interface ProvisionContext extends SetupContext {
+  phone: string;
+  username: string;
+  redirectUri: string;
+}
+
+// `fresh`: made by this run, so nothing can be under it yet.
+export interface Found<T> {
+  value: T;
+  fresh: boolean;
+}
+
+export function createSetupContext(input: SetupInput) {
+  const { location, worker } = input;
+  return {
+    api: createManagementContext({ location, worker, http: createHttpClient(input) }),
+    names: desiredNames(input.prefix),
+    dryRun: input.dryRun ?? false,
+    sleep: input.sleep,
+    reports: [] as StepReport[],
+    onStep: input.onStep,
+  };
+}
+
+export interface CreateOnceOptions<T> extends Pick<FindOrCreate<T>, 'find' | 'create'> {
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  baseDelayMs?: number;
+}
+
+// A POST is repeated only after a fresh read shows the first did not land (docs/pingone-contract.md §2.2).
+export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+  const baseDelayMs = options.baseDelayMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await options.create();
+    } catch (error) {
+      if (!(error instanceof PingOneError)) throw error;
+      const conflict =
+        error.status === 400 &&
+        (error.hasDetail('UNIQUENESS_VIOLATION') ||
+          error.details.some((d) => d.code === 'INVALID_VALUE' && d.target === 'name'));
+      if (!conflict && !error.transient) throw error;
+      if (error.transient) {
+        const wait = error.retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
+        if (wait > 30_000) throw error;
+        await sleep(wait);
+      }
+      const found = await options.find();
+      if (found !== undefined) return found;
+      if (conflict || attempt >= maxAttempts) throw error;
+    }
+  }
 }

@@ -1,7 +1,6 @@
 import { EMBEDDED_PHONE, type RelyingPartySettings, type WorkerCredentials } from '../config.js';
 import { provision, type ProvisionSettings } from './provision.js';
 
-/** A PingOne on this machine (the emulator): its two base URLs and its worker. */
 export interface LocalPingOne {
   environmentId: string;
   apiUrl: string;
@@ -9,26 +8,16 @@ export interface LocalPingOne {
   worker: WorkerCredentials;
 }
 
-export interface LocalProvisioning {
-  /** What the relying party needs (`AppConfig.pingone`). */
-  settings: RelyingPartySettings;
-  /** The same as `npm run setup` writes them to `.env`. */
-  envValues: Record<string, string>;
-  /** The demo user's id (the ID token's `sub`). */
-  userId: string;
-  provisioned: ProvisionSettings;
-}
-
-/**
- * Provisions a local PingOne with the plan `npm run setup` runs against the real one, so the
- * embedded demo, the tests and the benchmark exercise the same code. The SMS go to the
- * fictional `EMBEDDED_PHONE`. A failed self-check throws: a local PingOne that disagrees with
- * our own setup is a bug to report, not a user error.
- */
+// The same plan as `npm run setup`, so the demo and the tests exercise it; a failed self-check throws.
 export async function provisionLocal(
   pingone: LocalPingOne,
   options: { username: string; prefix: string; redirectUri: string; timeoutMs?: number },
-): Promise<LocalProvisioning> {
+): Promise<{
+  settings: RelyingPartySettings;
+  envValues: Record<string, string>;
+  userId: string;
+  provisioned: ProvisionSettings;
+}> {
   const location = {
     environmentId: pingone.environmentId,
     region: 'com' as const,

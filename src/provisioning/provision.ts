@@ -1,17 +1,7 @@
-/**
- * The idempotent provisioning that `npm run setup` and the embedded emulator mode both run:
- * steps 1–15 of "Create an MFA Transaction Approval using SMS", each object found by name (all
- * names share a prefix), reused, repaired when it drifted, created only when missing; then a
- * self-check that reads everything back. `teardown` removes what carries the prefix.
- *
- * @see https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
- */
-import type { PingOneLocation } from '../config.js';
-import type { DesiredNames } from './desired-names.js';
-import { ProvisionError } from './provision-error.js';
-import { allSteps, runStep, type StepReport } from './run-step.js';
-import { selfCheck, type SelfCheckResult } from './self-check.js';
-import { createSetupContext, type ProvisionContext, type SetupInput } from './setup-context.js';
+// Steps 1–15 of the workflow, idempotent: https://apidocs.pingidentity.com/pingone/workflow-library/v1/api/#create-an-mfa-transaction-approval-using-sms
+import { allSteps, ProvisionError, runStep } from './run-step.js';
+import { selfCheck } from './self-check.js';
+import { createSetupContext, type ProvisionContext, type SetupInput } from './find-or-create.js';
 import { enableMfa, ensurePopulation, ensureUser, setPassword } from './steps/user.js';
 import {
   ensureApplication,
@@ -28,75 +18,17 @@ import {
 } from './steps/sign-on-policy.js';
 import { ensureTemplateContent } from './steps/template-content.js';
 
-export type { StepReport, StepOutcome } from './run-step.js';
-export type { SelfCheckResult, SelfCheckItem } from './self-check.js';
-export { desiredNames, type DesiredNames } from './desired-names.js';
-export { TEMPLATE_CONTENT } from './steps/template-content.js';
-export { ProvisionError } from './provision-error.js';
-export { teardown, type TeardownInput, type TeardownResult } from './teardown.js';
+export type { StepReport } from './run-step.js';
+export { ProvisionError } from './run-step.js';
+export { teardown, type TeardownResult } from './teardown.js';
 
-export interface ProvisionInput extends SetupInput {
-  /** The demo user's mobile number, `+` and digits. */
-  phone: string;
-  username: string;
-  redirectUri: string;
-}
+export type ProvisionInput = SetupInput &
+  Pick<ProvisionContext, 'phone' | 'username' | 'redirectUri'>;
+export type ProvisionResult = Awaited<ReturnType<typeof provision>>;
+export type ProvisionSettings = ProvisionResult['settings'];
 
-export interface ProvisionSettings {
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  userId: string;
-  templateVariant: string;
-  policyName: string;
-}
-
-export interface ProvisionResult {
-  /** No step failed and the self-check passed (a dry run: no step failed). */
-  ok: boolean;
-  dryRun: boolean;
-  settings: ProvisionSettings;
-  /** Exactly what setup writes to the env file. */
-  envValues: Record<string, string>;
-  steps: StepReport[];
-  /** HTTP calls made, retries included. */
-  calls: number;
-  /** True when something was created or repaired. */
-  changed: boolean;
-  /** Absent on a dry run. */
-  selfCheck?: SelfCheckResult;
-  names: DesiredNames;
-}
-
-/** The env file lines setup owns. The API/auth URLs only when overridden (emulator, proxy). */
-export function envValuesFor(
-  location: PingOneLocation,
-  settings: ProvisionSettings,
-): Record<string, string> {
-  const values: Record<string, string> = {
-    PINGONE_ENVIRONMENT_ID: location.environmentId,
-    PINGONE_REGION: location.region,
-    PINGONE_CLIENT_ID: settings.clientId,
-    PINGONE_CLIENT_SECRET: settings.clientSecret,
-    PINGONE_USERNAME: settings.username,
-    PINGONE_TEMPLATE_VARIANT: settings.templateVariant,
-    PINGONE_POLICY_NAME: settings.policyName,
-  };
-  if (location.apiUrl) values.PINGONE_API_URL = location.apiUrl;
-  if (location.authUrl) values.PINGONE_AUTH_URL = location.authUrl;
-  return values;
-}
-
-/**
- * Provisions (or checks, with `dryRun`) one PingOne environment for the SMS transaction approval.
- * Idempotent: a second run against an unchanged environment makes only reads.
- *
- * The 15 steps run in three rounds, side by side within a round and in workflow order in the
- * code, so that a run is as many round trips deep as its rounds need, not as its steps.
- *
- * @throws {ProvisionError} when a step fails (after the steps running beside it have ended).
- */
-export async function provision(input: ProvisionInput): Promise<ProvisionResult> {
+// Three rounds, steps side by side within a round: a run is as many round trips deep as its rounds.
+export async function provision(input: ProvisionInput) {
   const { phone, username, redirectUri } = input;
   const ctx: ProvisionContext = { ...createSetupContext(input), phone, username, redirectUri };
   try {
@@ -125,7 +57,7 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
       ensureSmsDevice(ctx, user, devicePolicy),
     ]);
 
-    const settings: ProvisionSettings = {
+    const settings = {
       clientId: application?.value.id ?? '',
       clientSecret,
       username,
@@ -136,35 +68,43 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
     const check = ctx.dryRun
       ? undefined
       : await runStep(ctx, { name: 'self-check' }, async () => {
-          const result = await selfCheck(ctx.api, {
-            applicationId: settings.clientId,
-            redirectUri,
-            openidResourceId: openid.id,
-            scopeIds: [profile.id],
-            policyId: policy?.value.id ?? '',
-            devicePolicyId: devicePolicy?.value.id ?? '',
-            templateContentId: template?.value.id ?? '',
-            username,
-            userId: settings.userId,
-            phone,
+          const result = await selfCheck(ctx, {
+            app: settings.clientId,
+            openid: openid.id,
+            profile: profile.id,
+            policy: policy?.value.id ?? '',
+            devicePolicy: devicePolicy?.value.id ?? '',
+            template: template?.value.id ?? '',
+            user: settings.userId,
           });
           const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
           return result.ok
             ? { value: result, outcome: 'passed', detail: `${result.checks.length} checks` }
             : { value: result, outcome: 'failed', detail: `failed: ${failed.join('; ')}` };
         });
-    const result: ProvisionResult = {
+    const { location } = input;
+    return {
       ok: ctx.dryRun || check?.ok === true,
       dryRun: ctx.dryRun,
       settings,
-      envValues: envValuesFor(input.location, settings),
+      // The API/auth URLs only when overridden (emulator, proxy).
+      envValues: {
+        PINGONE_ENVIRONMENT_ID: location.environmentId,
+        PINGONE_REGION: location.region,
+        PINGONE_CLIENT_ID: settings.clientId,
+        PINGONE_CLIENT_SECRET: settings.clientSecret,
+        PINGONE_USERNAME: settings.username,
+        PINGONE_TEMPLATE_VARIANT: settings.templateVariant,
+        PINGONE_POLICY_NAME: settings.policyName,
+        ...(location.apiUrl ? { PINGONE_API_URL: location.apiUrl } : {}),
+        ...(location.authUrl ? { PINGONE_AUTH_URL: location.authUrl } : {}),
+      } as Record<string, string>,
       steps: ctx.reports,
       calls: ctx.api.http.calls,
       changed: ctx.reports.some((r) => r.outcome === 'created' || r.outcome === 'repaired'),
       names: ctx.names,
+      ...(check && { selfCheck: check }),
     };
-    if (check) result.selfCheck = check;
-    return result;
   } catch (error) {
     throw new ProvisionError(error, ctx.reports, ctx.api.http.calls);
   }

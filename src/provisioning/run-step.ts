@@ -14,17 +14,12 @@ export type StepOutcome =
   | 'passed'
   | 'failed';
 
-/** One line of progress: what happened to one PingOne object. */
 export interface StepReport {
-  /** The workflow step (`WORKFLOW_STEPS`); absent for the self-check. */
   step?: number;
   name: string;
   outcome: StepOutcome;
-  /** From the step's start (its inputs were ready) to its end. */
   ms: number;
-  /** What was repaired, or why it failed. Never a secret. */
   detail?: string;
-  /** The failed call, when `outcome` is `failed`. */
   error?: {
     step: string;
     code: string;
@@ -34,28 +29,22 @@ export interface StepReport {
   };
 }
 
-/** What a step did: the object the steps after it need, and its progress line. */
 export interface Outcome<T> {
   value: T;
   outcome: StepOutcome;
   detail?: string | undefined;
 }
 
-/** Where steps report: every report in the order the steps end, and who is told at once. */
 export interface StepLog {
   reports: StepReport[];
   onStep?: ((report: StepReport) => void) | undefined;
 }
 
-/** A progress line: a workflow step (named as `WORKFLOW_STEPS` names it), or a name of its own. */
 export type StepLine = WorkflowStepNumber | { step?: WorkflowStepNumber; name: string };
 
 const running = new AsyncLocalStorage<number>();
 
-/**
- * The workflow step whose code is running: a `pingone.call` subscriber (they are called
- * synchronously, in the caller's context) learns from it which step made a call.
- */
+// `pingone.call` subscribers run synchronously in the caller's context: this tells them the step.
 export function currentStep(): number | undefined {
   return running.getStore();
 }
@@ -69,7 +58,6 @@ function record(log: StepLog, report: StepReport): void {
   }
 }
 
-/** Runs `fn` under `line`'s step; reports its failure, and its success when `line` says how. */
 async function underStep<T>(
   log: StepLog,
   line: StepLine,
@@ -94,10 +82,6 @@ async function underStep<T>(
   }
 }
 
-/**
- * Runs one step and reports it: its outcome when it ends, or its failure (then rethrown).
- * `line` is the step's number (its name comes from `WORKFLOW_STEPS`) or a name of its own.
- */
 export async function runStep<T>(
   log: StepLog,
   line: StepLine,
@@ -109,37 +93,38 @@ export async function runStep<T>(
   return done.value;
 }
 
-/** Runs a read (steps 2–4, teardown's finds): no progress line of its own, unless it fails. */
 export function readStep<T>(log: StepLog, step: WorkflowStepNumber, fn: () => Promise<T>) {
   return underStep(log, step, fn);
 }
 
-/**
- * `Promise.all` for the steps of one round, except that it waits for every step to end before
- * it throws the first failure: no step is still writing to PingOne, or printing, once the run
- * has failed, and each failure is reported once, by its own step.
- */
-export async function allSteps<T extends readonly unknown[] | []>(
-  steps: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = (await Promise.allSettled(steps)) as PromiseSettledResult<unknown>[];
+// Waits for every step to end before it throws: no step is still writing once the run has failed.
+export async function allSteps<T extends readonly unknown[] | []>(steps: T) {
+  const settled = await Promise.allSettled(steps);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
+  return Promise.all(steps);
 }
 
 function describeError(error: unknown): NonNullable<StepReport['error']> {
-  if (error instanceof PingOneError) {
-    const out: NonNullable<StepReport['error']> = {
-      step: error.step,
-      code: error.code,
-      message: error.message,
-    };
-    if (error.status !== undefined) out.status = error.status;
-    if (error.pingoneErrorId) out.pingoneErrorId = error.pingoneErrorId;
-    return out;
+  if (!(error instanceof PingOneError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
+  const { step, code, message, status, pingoneErrorId } = error;
+  const known = {
+    ...(status !== undefined && { status }),
+    ...(pingoneErrorId && { pingoneErrorId }),
+  };
+  return { step, code, message, ...known };
+}
+
+export class ProvisionError extends Error {
+  readonly code = 'PROVISIONING_FAILED';
+  constructor(
+    override readonly cause: unknown,
+    readonly steps: StepReport[],
+    readonly calls: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ProvisionError';
+  }
 }

@@ -13,7 +13,6 @@ import { stepMap } from './step-map.js';
 import { explainFailure } from './setup-explain.js';
 import { EXIT, parseFlags, USAGE } from './setup-flags.js';
 
-/** Where `runSetup` writes, and what it may reach (tests inject `fetch` and a fast `sleep`). */
 export interface SetupIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
@@ -27,7 +26,6 @@ function formatStep(r: StepReport): string {
   return `  ${r.name.padEnd(18)} ${r.outcome.padEnd(12)} ${String(r.ms).padStart(5)} ms${detail}`;
 }
 
-/** With --json, stdout carries only this document. */
 function printJson(io: SetupIo, document: Record<string, unknown>): void {
   io.stdout(JSON.stringify(document, null, 2));
 }
@@ -45,13 +43,7 @@ function envFileUpToDate(path: string, values: Record<string, string>): boolean 
   return Object.entries(values).every(([k, v]) => current[k] === v);
 }
 
-/**
- * The setup command: parse flags, validate (flags, then `env`, then the env file), provision or
- * tear down, print one line per step as it ends and a summary, write the env file.
- * Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
- *
- * @param env the process environment; the env file (`--write-env`, default `.env`) is read under it.
- */
+// Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
 export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
   const now = io.now ?? (() => performance.now());
   let flags: ReturnType<typeof parseFlags>;
@@ -91,6 +83,44 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
   };
+  const finishTeardown = (result: TeardownResult): number => {
+    const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
+    const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
+    progress(
+      result.changed
+        ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
+        : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
+    );
+    if (config.json) {
+      printJson(io, {
+        ok: true,
+        teardown: true,
+        changed: result.changed,
+        calls: result.calls,
+        steps: result.steps,
+      });
+    }
+    return EXIT.ok;
+  };
+  const fail = (error: unknown): number => {
+    const cause = error instanceof ProvisionError ? error.cause : error;
+    const calls = error instanceof ProvisionError ? error.calls : undefined;
+    const message = explainFailure(cause, config.location);
+    io.stderr(`setup failed: ${message}`);
+    progress(
+      `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(now() - started)})` : ''}.`,
+    );
+    if (config.json) {
+      const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
+      printJson(io, {
+        ok: false,
+        error: { message, pingone: pingone ?? null },
+        steps: error instanceof ProvisionError ? error.steps : [],
+        calls: calls ?? null,
+      });
+    }
+    return EXIT.failed;
+  };
   const where = config.location.apiUrl ?? `PingOne (${config.location.region})`;
 
   if (config.teardown) {
@@ -99,9 +129,9 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     );
     try {
       const result = await teardown(common);
-      return finishTeardown(result, now() - started, config, io, progress);
+      return finishTeardown(result);
     } catch (error) {
-      return fail(error, config, io, progress, now() - started);
+      return fail(error);
     }
   }
 
@@ -118,7 +148,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
       dryRun: config.dryRun,
     });
   } catch (error) {
-    return fail(error, config, io, progress, now() - started);
+    return fail(error);
   }
   const elapsed = now() - started;
 
@@ -202,56 +232,4 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     });
   }
   return result.ok ? EXIT.ok : EXIT.failed;
-}
-
-function finishTeardown(
-  result: TeardownResult,
-  elapsed: number,
-  config: SetupConfig,
-  io: SetupIo,
-  progress: (line: string) => void,
-): number {
-  const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
-  const calls = `${result.calls} PingOne calls in ${seconds(elapsed)}`;
-  progress(
-    result.changed
-      ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
-      : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
-  );
-  if (config.json) {
-    printJson(io, {
-      ok: true,
-      teardown: true,
-      changed: result.changed,
-      calls: result.calls,
-      steps: result.steps,
-    });
-  }
-  return EXIT.ok;
-}
-
-function fail(
-  error: unknown,
-  config: SetupConfig,
-  io: SetupIo,
-  progress: (line: string) => void,
-  elapsed: number,
-): number {
-  const cause = error instanceof ProvisionError ? error.cause : error;
-  const calls = error instanceof ProvisionError ? error.calls : undefined;
-  const message = explainFailure(cause, config.location);
-  io.stderr(`setup failed: ${message}`);
-  progress(
-    `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(elapsed)})` : ''}.`,
-  );
-  if (config.json) {
-    const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
-    printJson(io, {
-      ok: false,
-      error: { message, pingone: pingone ?? null },
-      steps: error instanceof ProvisionError ? error.steps : [],
-      calls: calls ?? null,
-    });
-  }
-  return EXIT.failed;
 }

@@ -1,14 +1,7 @@
 import type { PingOneLocation } from '../config.js';
 import { LOCAL_ERROR_CODES, PingOneError } from '../pingone/pingone-error.js';
 
-/**
- * The PingOne role each management call needs. Built-in roles, per PingOne Role Permissions:
- * applications, their grants, secrets and policy assignments are Client Application Developer;
- * users, passwords, MFA switches and devices are Identity Data Admin; sign-on policies, device
- * authentication policies, notification templates and populations are Environment Admin.
- *
- * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#roles
- */
+// Built-in roles per https://apidocs.pingidentity.com/pingone/platform/v1/api/#roles
 export function roleFor(step: string): string {
   const s = step.toLowerCase();
   if (/application|grant|secret|assign|resource|scope/.test(s))
@@ -22,10 +15,6 @@ export function roleFor(step: string): string {
 export const REQUIRED_ROLES =
   'Environment Admin, Identity Data Admin and Client Application Developer';
 
-/**
- * Turns a failed call into what the person running setup should do next. Names the step,
- * PingOne's error id and, for 401/403, the likely cause. Holds no secret.
- */
 export function explainFailure(error: unknown, location: PingOneLocation): string {
   if (!(error instanceof PingOneError)) {
     return error instanceof Error ? error.message : String(error);

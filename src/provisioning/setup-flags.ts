@@ -30,37 +30,22 @@ Exit codes: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.`;
 
 type Flags = SetupFlags & { help?: boolean; steps?: boolean };
 
+const STRINGS = ['phone', 'username', 'redirect-uri', 'prefix', 'write-env'];
+const BOOLEANS = ['dry-run', 'teardown', 'json', 'show-secrets', 'steps', 'help'];
+
 export function parseFlags(argv: string[]): Flags {
   const { values, positionals } = parseArgs({
     args: argv,
     strict: true,
     allowPositionals: true,
     options: {
-      phone: { type: 'string' },
-      username: { type: 'string' },
-      'redirect-uri': { type: 'string' },
-      prefix: { type: 'string' },
-      'write-env': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      teardown: { type: 'boolean' },
-      json: { type: 'boolean' },
-      'show-secrets': { type: 'boolean' },
-      steps: { type: 'boolean' },
+      ...Object.fromEntries(STRINGS.map((name) => [name, { type: 'string' as const }])),
+      ...Object.fromEntries(BOOLEANS.map((name) => [name, { type: 'boolean' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (positionals.length) throw new ConfigError([`unexpected argument "${positionals[0]}"`]);
-  const flags: Flags = {};
-  if (values.phone !== undefined) flags.phone = values.phone;
-  if (values.username !== undefined) flags.username = values.username;
-  if (values['redirect-uri'] !== undefined) flags.redirectUri = values['redirect-uri'];
-  if (values.prefix !== undefined) flags.prefix = values.prefix;
-  if (values['write-env'] !== undefined) flags.writeEnv = values['write-env'];
-  if (values['dry-run']) flags.dryRun = true;
-  if (values.teardown) flags.teardown = true;
-  if (values.json) flags.json = true;
-  if (values['show-secrets']) flags.showSecrets = true;
-  if (values.help) flags.help = true;
-  if (values.steps) flags.steps = true;
-  return flags;
+  // Each flag under its option's camelCase name: --dry-run is dryRun.
+  const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [camel(k), v])) as Flags;
 }

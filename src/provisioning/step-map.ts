@@ -4,11 +4,7 @@ const START = '<!-- step map: generated from WORKFLOW_STEPS by `npm run docs:ste
 const END = '<!-- end of step map -->';
 const ENV = '/environments/{envID}';
 
-/**
- * The function that does each step, and its file (from the repository root). Each of steps
- * 1–15 is the one provisioning function that reports it; test/unit/pingone/step-map.test.ts
- * holds every row to its source, so a moved or renamed function fails the test.
- */
+// test/unit/pingone/step-map.test.ts holds every row to its source.
 export const STEP_CODE: Record<WorkflowStepNumber, readonly [fn: string, file: string]> = {
   0: ['createWorkerTokenSource', 'src/pingone/worker-token.ts'],
   1: ['ensureApplication', 'src/provisioning/steps/application.ts'],
@@ -32,11 +28,6 @@ export const STEP_CODE: Record<WorkflowStepNumber, readonly [fn: string, file: s
   19: ['finishFlow', 'src/approval/finish-flow.ts'],
 };
 
-/**
- * The workflow's steps as a Markdown table (step, name, calls, the code that makes them),
- * generated from `WORKFLOW_STEPS` so that the docs cannot drift from the code. Links are
- * relative to docs/.
- */
 export function stepMap(): string {
   const call = (c: string) => `\`${c.replace(` ${ENV}`, ' ')}\``;
   return [
@@ -52,7 +43,6 @@ export function stepMap(): string {
   ].join('\n');
 }
 
-/** `doc` with the text between the step-map markers replaced by today's map. */
 export function withStepMap(doc: string): string {
   const from = doc.indexOf(START);
   const to = doc.indexOf(END);

@@ -7,42 +7,43 @@ import {
   type User,
 } from '../pingone/management.js';
 import { allNamed } from './find-or-create.js';
-import { ProvisionError } from './provision-error.js';
-import { allSteps, readStep, runStep, type StepLine, type StepReport } from './run-step.js';
-import { createSetupContext, type SetupContext, type SetupInput } from './setup-context.js';
+import {
+  allSteps,
+  ProvisionError,
+  readStep,
+  runStep,
+  type StepLine,
+  type StepReport,
+} from './run-step.js';
+import { createSetupContext, type SetupContext, type SetupInput } from './find-or-create.js';
 import { listApplications } from './steps/application.js';
 import { listDevicePolicies } from './steps/device.js';
 import { listPopulations } from './steps/user.js';
 import { listSignOnPolicies } from './steps/sign-on-policy.js';
 import { listTransactionContents, sameText, TEMPLATE_DELIVERY } from './steps/template-content.js';
 
-export type TeardownInput = SetupInput;
-
 export interface TeardownResult {
   steps: StepReport[];
   calls: number;
-  /** True when something was deleted. */
   changed: boolean;
 }
 
-/** Step `line` backwards: deletes what was found for it (a dry run only counts it). */
 function removeFound(
   ctx: SetupContext,
   line: StepLine,
   found: { id: string }[],
   what: string,
-  path: (id: string) => string,
+  base: string,
 ): Promise<void> {
   return runStep(ctx, line, async () => {
     const count = `${found.length}`;
     if (!found.length) return { value: undefined, outcome: 'absent' };
     if (ctx.dryRun) return { value: undefined, outcome: 'would-delete', detail: count };
-    await Promise.all(found.map((o) => remove(ctx.api, what, path(o.id))));
+    await Promise.all(found.map((o) => remove(ctx.api, what, base + apiPath`/${o.id}`)));
     return { value: undefined, outcome: 'deleted', detail: found.length > 1 ? count : undefined };
   });
 }
 
-/** `GET /users?filter=population.id eq "…"`: the users of one population (checked here too). */
 async function usersIn(api: ManagementContext, populationId: string): Promise<User[]> {
   const users = await listAll<User>(api, 'list population users', '/users', 'users', {
     filter: `population.id eq "${populationId}"`,
@@ -50,13 +51,8 @@ async function usersIn(api: ManagementContext, populationId: string): Promise<Us
   return users.filter((u) => u.population?.id === populationId);
 }
 
-/**
- * Deletes every object whose name carries the prefix (and the users of its population), each
- * after what points at it. Running it again finds nothing and deletes nothing.
- *
- * @throws {ProvisionError} when a deletion fails.
- */
-export async function teardown(input: TeardownInput): Promise<TeardownResult> {
+// Deletes what carries the prefix, each after what points at it.
+export async function teardown(input: SetupInput): Promise<TeardownResult> {
   const ctx = createSetupContext(input);
   const { api, names } = ctx;
   const ourContent = (c: TemplateContent) =>
@@ -78,42 +74,19 @@ export async function teardown(input: TeardownInput): Promise<TeardownResult> {
     // Nothing of ours points at these. The application's grants and policy assignment go with
     // it, the users' devices, passwords and MFA with them.
     await allSteps([
-      removeFound(ctx, 1, apps, 'delete application', (id) => apiPath`/applications/${id}`),
-      removeFound(
-        ctx,
-        { step: 11, name: 'users' },
-        users,
-        'delete user',
-        (id) => apiPath`/users/${id}`,
-      ),
-      removeFound(
-        ctx,
-        9,
-        contents,
-        'delete template content',
-        (id) => apiPath`/templates/transaction/contents/${id}`,
-      ),
+      removeFound(ctx, 1, apps, 'delete application', '/applications'),
+      removeFound(ctx, { step: 11, name: 'users' }, users, 'delete user', '/users'),
+      removeFound(ctx, 9, contents, 'delete template content', '/templates/transaction/contents'),
     ]);
     // No application is assigned the policy (its MFA action goes with it), no user is in the
     // population any more.
     await allSteps([
-      removeFound(
-        ctx,
-        6,
-        policies,
-        'delete sign-on policy',
-        (id) => apiPath`/signOnPolicies/${id}`,
-      ),
-      removeFound(ctx, 10, populations, 'delete population', (id) => apiPath`/populations/${id}`),
+      removeFound(ctx, 6, policies, 'delete sign-on policy', '/signOnPolicies'),
+      removeFound(ctx, 10, populations, 'delete population', '/populations'),
     ]);
     // Last: the MFA action and the users' devices pointed at it.
-    await removeFound(
-      ctx,
-      14,
-      devicePolicies,
-      'delete device policy',
-      (id) => apiPath`/deviceAuthenticationPolicies/${id}`,
-    );
+    const base = '/deviceAuthenticationPolicies';
+    await removeFound(ctx, 14, devicePolicies, 'delete device policy', base);
   } catch (error) {
     throw new ProvisionError(error, ctx.reports, ctx.api.http.calls);
   }

@@ -1,28 +1,16 @@
 import type { CallEvent } from '../pingone/call-events.js';
 import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 
-/** A call event with the workflow step the one call path names on it (src/pingone/workflow-steps.ts). */
-export type StepCallEvent = CallEvent & { workflowStep?: number; workflowStepName?: string };
-
-export interface CallStep {
-  step: number;
-  name: string;
-}
+type CallStep = { step: number; name: string };
 
 const token = WORKFLOW_STEPS[19];
-/** Step names, and the names openid-client's calls of the token step carry. */
 const byName = new Map<string, CallStep>([
   ...WORKFLOW_STEPS.map((s): [string, CallStep] => [s.name, s]),
   ...['discovery', 'jwks', 'userinfo'].map((name): [string, CallStep] => [name, token]),
 ]);
 const byNumber = new Map<number, CallStep>(WORKFLOW_STEPS.map((s) => [s.step, s]));
 
-/**
- * The workflow step of a call: the one the event names, else the step its name says
- * (`authorize`, `otp.check`, `resume`, `token` and its discovery, JWKS and userinfo calls,
- * `worker token`), else none.
- */
-export function callStep(event: StepCallEvent): CallStep | undefined {
+export function callStep(event: CallEvent): CallStep | undefined {
   if (event.workflowStep !== undefined) {
     const name = event.workflowStepName ?? byNumber.get(event.workflowStep)?.name;
     return name === undefined ? undefined : { step: event.workflowStep, name };

@@ -10,6 +10,7 @@ import {
   type Context,
   type Link,
   type Span,
+  type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
@@ -17,10 +18,7 @@ import type { SessionData } from 'express-session';
 
 declare module 'express-session' {
   interface SessionData {
-    /**
-     * The W3C `traceparent` of the request that started the session's approval: the approval's
-     * later requests (the code page, the code, the result) become spans of the same trace.
-     */
+    // The approval's later requests become spans of the same trace.
     approvalTrace?: string;
   }
 }
@@ -39,12 +37,10 @@ const KEY = createContextKey('txapproval request trace');
 
 type SessionRequest = IncomingMessage & { session?: Partial<SessionData> };
 
-/** Milliseconds since the epoch, below the millisecond: what `startTime` and `end` take. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The path with the ids of `/approvals/{id}/…` replaced, without the query string. */
 function routeOf(url: string | undefined): string {
   const path = (url ?? '/').split('?')[0] ?? '/';
   return path
@@ -53,11 +49,8 @@ function routeOf(url: string | undefined): string {
     .join('/');
 }
 
-/**
- * The span of one inbound request, made when it is first needed: by then the session is read,
- * and a request of an approval in progress becomes a child of the request that started it. The
- * request's own incoming `traceparent` is then a link; for any other request it is the parent.
- */
+// Made when first needed, once the session is read: a request of an approval in progress becomes a
+// child of the request that started it, its incoming `traceparent` a link.
 export class RequestTrace {
   readonly #start = nowMs();
   readonly #route: string;
@@ -97,10 +90,7 @@ export class RequestTrace {
     return this.#span;
   }
 
-  /**
-   * This request starts an approval (its flow): the approval's later requests join its trace.
-   * Kept in the session, saved with the flow, so that another instance continues it too.
-   */
+  // Kept in the session so that another instance continues the trace too.
   startsApproval(): void {
     const span = this.span();
     const session = this.req.session;
@@ -131,7 +121,14 @@ export function withRequestTrace(ctx: Context, scope: RequestTrace): Context {
   return ctx.setValue(KEY, scope);
 }
 
-/** The request being served in `ctx`, if any. */
 export function requestTraceOf(ctx: Context): RequestTrace | undefined {
   return ctx.getValue(KEY) as RequestTrace | undefined;
+}
+
+// Injecting inside a request whose span is not made yet makes it, so the call's `traceparent` names it.
+export class RequestTracePropagator extends core.W3CTraceContextPropagator {
+  override inject(ctx: Context, carrier: unknown, setter: TextMapSetter) {
+    const scope = trace.getSpan(ctx) ? undefined : requestTraceOf(ctx);
+    super.inject(scope ? trace.setSpan(ctx, scope.span()) : ctx, carrier, setter);
+  }
 }

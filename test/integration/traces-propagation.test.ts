@@ -1,7 +1,7 @@
 /**
  * What the one call path needs to carry a `traceparent` to PingOne: `propagation.inject` on the
  * active context, inside a request served by the traced listener, names that request's span
- * (made on demand, src/telemetry/request-trace-propagator.ts). In-process, over real HTTP.
+ * (made on demand, src/telemetry/request-trace.ts). In-process, over real HTTP.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

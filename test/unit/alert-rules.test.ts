@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/telemetry/create-metrics.js';
+import { createMetrics } from '../../src/telemetry/metrics.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Installed with Debian's `prometheus` package (.ci/run's apt-get line). */

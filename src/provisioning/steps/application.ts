@@ -9,21 +9,22 @@ import {
   type ManagementContext,
   type Scope,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { readStep, runStep } from '../run-step.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
-/** `GET /applications`: every application of the environment. */
-export function listApplications(api: ManagementContext): Promise<Application[]> {
-  return listAll(api, 'list applications', '/applications', 'applications');
-}
+export const listApplications = (api: ManagementContext) =>
+  listAll<Application>(api, 'list applications', '/applications', 'applications');
 
-/** `GET /applications/{id}/grants`. */
-export function listGrants(api: ManagementContext, applicationId: string): Promise<Grant[]> {
-  return listAll(api, 'list grants', apiPath`/applications/${applicationId}/grants`, 'grants');
-}
+export const listGrants = (api: ManagementContext, applicationId: string) =>
+  listAll<Grant>(api, 'list grants', apiPath`/applications/${applicationId}/grants`, 'grants');
 
-/** Step 1's body: a web application for the authorization code flow with PKCE. */
 export function desiredApplication(name: string, redirectUri: string): Omit<Application, 'id'> {
   return {
     name,
@@ -39,7 +40,6 @@ export function desiredApplication(name: string, redirectUri: string): Omit<Appl
   };
 }
 
-/** What breaks the flow in an existing application, in words; empty when it works. */
 export function applicationDrift(app: Application, redirectUri: string): string[] {
   const drift: string[] = [];
   if (app.enabled === false) drift.push('disabled');
@@ -55,12 +55,7 @@ export function applicationDrift(app: Application, redirectUri: string): string[
   return drift;
 }
 
-/**
- * The repair of an application read back whole. A PingOne PUT replaces the application, so
- * every field we do not own (signing, jwks, corsSettings, token lifetimes, …) goes back as read;
- * ours are added to, never narrowed: our redirect URI, grant and response type join the
- * existing ones, an existing PKCE setting stays.
- */
+// A PUT replaces the application: what we do not own goes back as read, ours is added, never narrowed.
 export function repairedApplication(
   current: Application,
   name: string,
@@ -83,11 +78,7 @@ export function repairedApplication(
   } as Omit<Application, 'id'>;
 }
 
-/**
- * Step 1: the web application; its id is the OAuth `client_id`. Found by name, repaired when
- * it no longer serves the flow, created when missing.
- */
-export function ensureApplication(ctx: ProvisionContext): Promise<Found<Application> | undefined> {
+export function ensureApplication(ctx: ProvisionContext) {
   const { api, names, redirectUri } = ctx;
   const body = desiredApplication(names.applicationName, redirectUri);
   return runStep(ctx, 1, () =>
@@ -106,14 +97,8 @@ export function ensureApplication(ctx: ProvisionContext): Promise<Found<Applicat
   );
 }
 
-/**
- * Step 2: the application's secret, which signs the request JWT and authenticates the relying
- * party at the token endpoint. Empty in a dry run that would create the application.
- */
-export function readApplicationSecret(
-  ctx: ProvisionContext,
-  app: Found<Application> | undefined,
-): Promise<string> {
+// Empty in a dry run that would create the application.
+export function readApplicationSecret(ctx: ProvisionContext, app: Found<Application> | undefined) {
   return readStep(ctx, 2, async () => {
     if (!app) return '';
     const path = apiPath`/applications/${app.value.id}/secret`;
@@ -121,7 +106,6 @@ export function readApplicationSecret(
   });
 }
 
-/** Step 3: the environment's OpenID Connect resource (named `openid`); every one has it. */
 export function findOpenidResource(ctx: ProvisionContext): Promise<ApiResource> {
   return readStep(ctx, 3, async () => {
     const all = await listAll<ApiResource>(ctx.api, 'list resources', '/resources', 'resources');
@@ -131,11 +115,7 @@ export function findOpenidResource(ctx: ProvisionContext): Promise<ApiResource> 
   });
 }
 
-/**
- * Step 4: the `profile` scope of the openid resource, which the grant gives the application.
- * `openid` is asked for at authorize and does not belong in the grant
- * (docs/pingone-contract.md §4).
- */
+// `openid` is asked for at authorize and does not belong in the grant (docs/pingone-contract.md §4).
 export function findProfileScope(ctx: ProvisionContext, openid: ApiResource): Promise<Scope> {
   return readStep(ctx, 4, async () => {
     const path = apiPath`/resources/${openid.id}/scopes`;
@@ -146,7 +126,6 @@ export function findProfileScope(ctx: ProvisionContext, openid: ApiResource): Pr
   });
 }
 
-/** Step 5's body: the openid resource with the scopes the application may ask for. */
 export function desiredGrant(
   resourceId: string,
   scopeIds: string[],
@@ -154,13 +133,12 @@ export function desiredGrant(
   return { resource: { id: resourceId }, scopes: scopeIds.map((id) => ({ id })) };
 }
 
-/** Step 5: the application's grant of the openid resource, with the `profile` scope. */
 export function ensureGrant(
   ctx: ProvisionContext,
   app: Found<Application> | undefined,
   openid: ApiResource,
   profile: Scope,
-): Promise<Found<Grant> | undefined> {
+) {
   const { api } = ctx;
   const scopesOf = (g: Grant) => new Set((g.scopes ?? []).map((s) => s.id));
   return runStep(ctx, 5, async () => {

@@ -12,30 +12,29 @@ import {
   type OfflineMethodSettings,
   type User,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { runStep } from '../run-step.js';
-import { samePhone } from '../same-phone.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 const MINUTES = (duration: number) => ({ duration, timeUnit: 'MINUTES' });
 
-/** How long a texted code works (step 14's SMS lifetime); the code page tells the user. */
 export const SMS_CODE_LIFETIME_MINUTES = 5;
 
-/** How many digits the texted code has (step 14); the approve page measures the SMS with it. */
 export const SMS_OTP_LENGTH = 6;
 
 const BASE = '/deviceAuthenticationPolicies';
 
-/** `GET /deviceAuthenticationPolicies`. */
 export function listDevicePolicies(api: ManagementContext): Promise<DeviceAuthenticationPolicy[]> {
   return listAll(api, 'list device policies', BASE, 'deviceAuthenticationPolicies');
 }
 
-/**
- * A disabled method that sends a code (email, voice), with the settings the spec requires:
- * the Terraform provider's defaults (30 minutes, 3 failures, no cool-down, 6 digits).
- */
+// The spec requires these settings even when disabled: the Terraform provider's defaults.
 function offlineMethodOff(): OfflineMethodSettings {
   return {
     enabled: false,
@@ -43,20 +42,13 @@ function offlineMethodOff(): OfflineMethodSettings {
   };
 }
 
-/**
- * A disabled app method (mobile, TOTP) with the required failure rule. Their cool-down is 2 to
- * 30 minutes (the Terraform provider's range and default), not 0 like the sent-code methods.
- */
+// Cool-down 2 to 30 minutes (the Terraform provider's range), not 0 like the sent-code methods.
 function deviceMethodOff(): DeviceMethodSettings {
   return { enabled: false, otp: { failure: { count: 3, coolDown: MINUTES(2) } } };
 }
 
-/**
- * Step 14's body, whole as Ping's MFA spec requires it: SMS only (6 digits, 5 minutes, 3 wrong
- * codes, no cool-down), every other method present and disabled, `forSignOnPolicy: false` as
- * Ping's SDK sends it, and no "new device" notification (the default would email the demo
- * user's placeholder address, or spend one SMS, whenever setup creates the device).
- */
+// Whole as Ping's MFA spec requires it; no "new device" notification (it would email the placeholder
+// address, or spend an SMS, whenever setup creates the device).
 export function desiredDevicePolicy(name: string): DeviceAuthenticationPolicyBody {
   return {
     name,
@@ -79,10 +71,7 @@ export function desiredDevicePolicy(name: string): DeviceAuthenticationPolicyBod
   };
 }
 
-/**
- * What is wrong with an existing device policy, in words; empty when the flow works with it.
- * Only what PingOne says is compared: a field it does not echo is not a drift.
- */
+// Only what PingOne echoes is compared: a field it does not echo is not a drift.
 export function devicePolicyDrift(policy: DeviceAuthenticationPolicy): string[] {
   const drift: string[] = [];
   if (policy.sms?.enabled !== true) drift.push('SMS disabled');
@@ -91,10 +80,6 @@ export function devicePolicyDrift(policy: DeviceAuthenticationPolicy): string[] 
   return drift;
 }
 
-/**
- * The repair of a device policy read back whole: everything kept, SMS switched on, the
- * notification off, and any block the spec requires but the answer lacked filled in.
- */
 export function repairedDevicePolicy(
   current: DeviceAuthenticationPolicy,
   desired: DeviceAuthenticationPolicyBody,
@@ -117,13 +102,7 @@ export function repairedDevicePolicy(
   };
 }
 
-/**
- * Step 14: the device authentication policy of the MFA action and the SMS device: how long a
- * code lives, how many wrong ones are allowed.
- */
-export function ensureDevicePolicy(
-  ctx: ProvisionContext,
-): Promise<Found<DeviceAuthenticationPolicy> | undefined> {
+export function ensureDevicePolicy(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const desired = desiredDevicePolicy(names.devicePolicyName);
   return runStep(ctx, 14, () =>
@@ -143,31 +122,22 @@ export function ensureDevicePolicy(
   );
 }
 
-/** `GET /users/{id}/devices`. */
-export function listDevices(api: ManagementContext, userId: string): Promise<Device[]> {
-  return listAll(api, 'list user devices', apiPath`/users/${userId}/devices`, 'devices');
-}
+export const listDevices = (api: ManagementContext, userId: string) =>
+  listAll<Device>(api, 'list user devices', apiPath`/users/${userId}/devices`, 'devices');
 
 /** An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4). */
 export const isActive = (d: Device) => (d.status ?? 'ACTIVE') === 'ACTIVE';
 
-/** Step 15's body: an SMS device under our device policy (ACTIVE at once: no `status`). */
-export function desiredSmsDevice(
-  phone: string,
-  devicePolicyId: string,
-): { type: 'SMS'; phone: string; policy: { id: string } } {
+export function desiredSmsDevice(phone: string, devicePolicyId: string) {
   return { type: 'SMS', phone, policy: { id: devicePolicyId } };
 }
 
-/**
- * Step 15: an ACTIVE SMS device for the phone, where PingOne texts the code. A device for the
- * phone that is not ACTIVE would still be offered: it is replaced.
- */
+// A device for the phone that is not ACTIVE would still be offered: it is replaced.
 export function ensureSmsDevice(
   ctx: ProvisionContext,
   user: Found<User> | undefined,
   devicePolicy: Found<DeviceAuthenticationPolicy> | undefined,
-): Promise<Found<Device> | undefined> {
+) {
   const { api, phone } = ctx;
   return runStep(ctx, 15, async () => {
     if (!user || !devicePolicy) return WOULD_CREATE;
@@ -196,4 +166,16 @@ export function ensureSmsDevice(
       missing: () => (inactive.length ? 'device not ACTIVE' : 'device missing'),
     });
   });
+}
+
+/** Digits only, for comparing phone numbers PingOne may reformat (`+1.512…`, `+1 (512)…`). */
+export function phoneDigits(phone: string | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+export function samePhone(devicePhone: string | undefined, phone: string): boolean {
+  if (!devicePhone) return false;
+  if (devicePhone.includes('*'))
+    return phoneDigits(devicePhone).slice(-4) === phoneDigits(phone).slice(-4);
+  return phoneDigits(devicePhone) === phoneDigits(phone);
 }

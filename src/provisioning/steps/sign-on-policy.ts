@@ -10,24 +10,27 @@ import {
   type SignOnPolicyAction,
   type SignOnPolicyAssignment,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, nextPriority, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  nextPriority,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
 import { runStep } from '../run-step.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
 const MFA = 'MULTI_FACTOR_AUTHENTICATION';
 
-/** `GET /signOnPolicies`. */
-export function listSignOnPolicies(api: ManagementContext): Promise<SignOnPolicy[]> {
-  return listAll(api, 'list sign-on policies', '/signOnPolicies', 'signOnPolicies');
-}
+export const listSignOnPolicies = (api: ManagementContext) =>
+  listAll<SignOnPolicy>(api, 'list sign-on policies', '/signOnPolicies', 'signOnPolicies');
 
-/** `GET /signOnPolicies/{id}/actions`. */
 export function listActions(api: ManagementContext, policyId: string) {
   const path = apiPath`/signOnPolicies/${policyId}/actions`;
   return listAll<SignOnPolicyAction>(api, 'list policy actions', path, 'actions');
 }
 
-/** `GET /applications/{id}/signOnPolicyAssignments`. */
 export function listAssignments(api: ManagementContext, applicationId: string) {
   const path = apiPath`/applications/${applicationId}/signOnPolicyAssignments`;
   return listAll<SignOnPolicyAssignment>(
@@ -38,18 +41,14 @@ export function listAssignments(api: ManagementContext, applicationId: string) {
   );
 }
 
-/** The policy's MFA action, if it has one. */
 export const mfaActionOf = (actions: SignOnPolicyAction[]) => actions.find((a) => a.type === MFA);
 
 /** Step 6's body. The name becomes the ID token's `acr` (and our `acr_values`). */
-export function desiredSignOnPolicy(name: string): { name: string; description: string } {
+export function desiredSignOnPolicy(name: string) {
   return { name, description: 'SMS transaction approval (created by npm run setup)' };
 }
 
-/** Step 6: the sign-on policy the application's authorize requests name in `acr_values`. */
-export function ensureSignOnPolicy(
-  ctx: ProvisionContext,
-): Promise<Found<SignOnPolicy> | undefined> {
+export function ensureSignOnPolicy(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const body = desiredSignOnPolicy(names.policyName);
   return runStep(ctx, 6, () =>
@@ -61,11 +60,7 @@ export function ensureSignOnPolicy(
   );
 }
 
-/**
- * Step 7's body, as Ping's workflow sends it: SMS on, email off, the device policy. `sms` and
- * `email` are deprecated in the management spec but accepted; `noDevicesMode` is left to its
- * default (`BLOCK`).
- */
+// `sms` and `email` are deprecated in the management spec but Ping's workflow sends them.
 export function desiredMfaAction(
   devicePolicyId: string,
   priority = 1,
@@ -79,12 +74,7 @@ export function desiredMfaAction(
   };
 }
 
-/**
- * Why an existing MFA action does not do what the flow needs; empty when it does. PingOne may
- * answer in the workflow's shape (`sms`, `email`) or the newer one (the device policy and
- * `noDevicesMode` only): a deprecated field that is absent is never a drift, only an explicit
- * `sms.enabled: false`.
- */
+// PingOne may answer in the workflow's shape or the newer one: an absent deprecated field is no drift.
 export function mfaActionDrift(action: SignOnPolicyAction, devicePolicyId: string): string[] {
   const drift: string[] = [];
   if (action.sms?.enabled === false) drift.push('SMS disabled');
@@ -96,7 +86,6 @@ export function mfaActionDrift(action: SignOnPolicyAction, devicePolicyId: strin
   return drift;
 }
 
-/** The repair of an MFA action read back whole: everything kept, step 7's fields set again. */
 export function repairedMfaAction(
   current: SignOnPolicyAction,
   devicePolicyId: string,
@@ -109,12 +98,11 @@ export function repairedMfaAction(
   return body;
 }
 
-/** Step 7: the policy's MFA action, which texts the code to the device policy's SMS device. */
 export function ensureMfaAction(
   ctx: ProvisionContext,
   policy: Found<SignOnPolicy> | undefined,
   devicePolicy: Found<DeviceAuthenticationPolicy> | undefined,
-): Promise<Found<SignOnPolicyAction> | undefined> {
+) {
   const { api } = ctx;
   return runStep(ctx, 7, async () => {
     if (!policy || !devicePolicy) return WOULD_CREATE;
@@ -144,20 +132,15 @@ export function ensureMfaAction(
   });
 }
 
-/** Step 8's body: the policy, after any already assigned to the application. */
-export function desiredPolicyAssignment(
-  policyId: string,
-  priority: number,
-): { priority: number; signOnPolicy: { id: string } } {
+export function desiredPolicyAssignment(policyId: string, priority: number) {
   return { priority, signOnPolicy: { id: policyId } };
 }
 
-/** Step 8: the sign-on policy assigned to the application, so that its authorize runs it. */
 export function ensurePolicyAssignment(
   ctx: ProvisionContext,
   app: Found<Application> | undefined,
   policy: Found<SignOnPolicy> | undefined,
-): Promise<Found<SignOnPolicyAssignment> | undefined> {
+) {
   const { api } = ctx;
   return runStep(ctx, 8, async () => {
     if (!app || !policy) return WOULD_CREATE;

@@ -9,20 +9,21 @@ import {
   type Population,
   type User,
 } from '../../pingone/management.js';
-import { allNamed, findOrCreate, oldest, WOULD_CREATE } from '../find-or-create.js';
+import {
+  allNamed,
+  findOrCreate,
+  oldest,
+  WOULD_CREATE,
+  type Found,
+  type ProvisionContext,
+} from '../find-or-create.js';
+import { phoneDigits } from './device.js';
 import { runStep } from '../run-step.js';
-import { phoneDigits } from '../same-phone.js';
-import type { Found, ProvisionContext } from '../setup-context.js';
 
-/** `GET /populations`. */
-export function listPopulations(api: ManagementContext): Promise<Population[]> {
-  return listAll(api, 'list populations', '/populations', 'populations');
-}
+export const listPopulations = (api: ManagementContext) =>
+  listAll<Population>(api, 'list populations', '/populations', 'populations');
 
-/**
- * `GET /users?filter=username eq "…"`: the user with this username, if any. The answer is
- * checked here too (PingOne compares usernames case-insensitively).
- */
+// PingOne compares usernames case-insensitively.
 export async function findUser(
   api: ManagementContext,
   username: string,
@@ -32,16 +33,14 @@ export async function findUser(
   return users.find((u) => u.username?.toLowerCase() === username.toLowerCase());
 }
 
-/** Step 10's body. */
-export function desiredPopulation(name: string): { name: string; description: string } {
+export function desiredPopulation(name: string) {
   return {
     name,
     description: 'Demo users of the SMS transaction approval (created by npm run setup)',
   };
 }
 
-/** Step 10: the population the demo user lives in; teardown deletes its users with it. */
-export function ensurePopulation(ctx: ProvisionContext): Promise<Found<Population> | undefined> {
+export function ensurePopulation(ctx: ProvisionContext) {
   const { api, names } = ctx;
   const body = desiredPopulation(names.populationName);
   return runStep(ctx, 10, () =>
@@ -52,11 +51,7 @@ export function ensurePopulation(ctx: ProvisionContext): Promise<Found<Populatio
   );
 }
 
-/**
- * Step 11's body. PingOne requires `email` as well as `username`: a username that is no address
- * gets a placeholder at example.com (nothing is ever mailed: the device policy sends no
- * notification and only SMS is enabled).
- */
+// PingOne requires `email`: a placeholder at example.com (nothing is mailed: only SMS is enabled).
 export function desiredUser(
   username: string,
   phone: string,
@@ -72,14 +67,8 @@ export function desiredUser(
   };
 }
 
-/**
- * Step 11: the demo user, the request JWT's `sub`. Found by username wherever it lives (an
- * existing user given with `--username` is used as it is), its mobile phone set to ours.
- */
-export function ensureUser(
-  ctx: ProvisionContext,
-  population: Found<Population> | undefined,
-): Promise<Found<User> | undefined> {
+// An existing user given with `--username` is used as it is, its phone set to ours.
+export function ensureUser(ctx: ProvisionContext, population: Found<Population> | undefined) {
   const { api, username, phone } = ctx;
   return runStep(ctx, 11, () =>
     findOrCreate(ctx, {
@@ -105,11 +94,7 @@ const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGIT = '23456789';
 const SPECIAL = '!#%*-_.';
 
-/**
- * A random password that passes PingOne's standard password policy (length, one of each class,
- * at most two repeated characters, enough unique ones). Nobody signs on with it: the sign-on
- * policy only asks for the SMS code, but the workflow gives the user a password (step 12).
- */
+// Passes PingOne's standard password policy; nobody signs on with it (the policy asks only for the SMS code).
 export function randomPassword(length = 24): string {
   const all = LOWER + UPPER + DIGIT + SPECIAL;
   const pick = (set: string) => set[randomInt(set.length)]!;
@@ -125,8 +110,7 @@ export function randomPassword(length = 24): string {
   }
 }
 
-/** Step 12's body (`password.set+json`): a password the user need not change. */
-export function passwordSetBody(value: string): { value: string; forceChange: boolean } {
+export function passwordSetBody(value: string) {
   return { value, forceChange: false };
 }
 
@@ -141,11 +125,7 @@ async function passwordStatus(api: ManagementContext, path: string): Promise<str
   }
 }
 
-/**
- * Step 12: a password for the user, set only when it has none (a run interrupted between the
- * user and its password left none). It is a PUT: the overview prose says POST, the method line
- * and Ping's SDK say PUT (docs/pingone-contract.md §4).
- */
+// Set only when it has none. A PUT: the overview prose says POST (docs/pingone-contract.md §4).
 export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined): Promise<void> {
   const { api } = ctx;
   return runStep(ctx, 12, async () => {
@@ -162,12 +142,10 @@ export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined
   });
 }
 
-/** Step 13's body. */
-export function mfaEnabledBody(mfaEnabled: boolean): { mfaEnabled: boolean } {
+export function mfaEnabledBody(mfaEnabled: boolean) {
   return { mfaEnabled };
 }
 
-/** Whether MFA is on: the user as found says so; `GET …/mfaEnabled` when it did not. */
 async function mfaIsOn(api: ManagementContext, user: Found<User>, path: string) {
   if (user.fresh) return false;
   if (user.value.mfaEnabled !== undefined) return user.value.mfaEnabled;

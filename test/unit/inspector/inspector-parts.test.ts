@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeChecks } from '../../../src/inspector/checks.js';
-import { setupStep } from '../../../src/inspector/setup-steps.js';
+import { setupStep } from '../../../src/inspector/start-steps.js';
+import { describeChecks } from '../../../src/inspector/token-steps.js';
 import type { CallEvent } from '../../../src/pingone/call-events.js';
 import { shorten } from '../../../src/inspector/step-parts.js';
 import {

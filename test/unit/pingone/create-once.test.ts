@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PingOneError } from '../../../src/pingone/pingone-error.js';
-import { createOnce } from '../../../src/provisioning/create-once.js';
+import { createOnce } from '../../../src/provisioning/find-or-create.js';
 
 const err = (status: number | undefined, code: string, details: PingOneError['details'] = []) =>
   new PingOneError({ step: 'create x', method: 'POST', url: 'https://x', status, code, details });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredNames } from '../../../src/provisioning/desired-names.js';
-import { samePhone } from '../../../src/provisioning/same-phone.js';
+import { samePhone } from '../../../src/provisioning/steps/device.js';
 import {
   applicationDrift,
   repairedApplication,

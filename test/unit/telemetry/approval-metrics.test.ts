@@ -5,8 +5,7 @@ import {
   type SettleReason,
 } from '../../../src/approval/approval-events.js';
 import type { Outcome } from '../../../src/approval/session-state.js';
-import { countApprovals } from '../../../src/telemetry/approval-metrics.js';
-import { createMetrics, type Metrics } from '../../../src/telemetry/create-metrics.js';
+import { countApprovals, createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 
 const stops: AbortController[] = [];
 

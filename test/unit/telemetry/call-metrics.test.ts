@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { publishCall, type CallEvent } from '../../../src/pingone/call-events.js';
-import { countCalls, statusClass } from '../../../src/telemetry/call-metrics.js';
-import { createMetrics } from '../../../src/telemetry/create-metrics.js';
+import { countCalls, createMetrics, statusClass } from '../../../src/telemetry/metrics.js';
 
 const stop = new AbortController();
 afterEach(() => stop.abort());
