@@ -5,8 +5,8 @@ import type { StoreKind } from './store/create-stores.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { redactRedisUrl } from './store/redact-redis-url.js';
 
-/** What a started stack tells about itself (server.ts's RunningStack). */
-export interface Announced {
+/** server.ts's RunningStack (it imports this file). */
+interface Announced {
   url: string;
   config: AppConfig;
   emulatorUrl?: string;
@@ -31,10 +31,7 @@ export function explainConfigError(error: ConfigError): void {
   );
 }
 
-/**
- * Where the app is, where its PingOne is and where its data goes: three readable lines for
- * `npm start`, one JSON line (the same facts as fields) when the logs are JSON.
- */
+/** Three readable lines for `npm start`, one JSON line (the same facts as fields) for JSON logs. */
 export function announce(stack: Announced, config: AppConfig, logger: Logger): void {
   const store =
     stack.storeKind === 'redis'

@@ -4,34 +4,24 @@ import type { Logger } from './log.js';
 type Level = 'debug' | 'info' | 'warn';
 type Line = [level: Level, event: string, message: string, fields?: Record<string, unknown>];
 
+const FAILED: Partial<Record<PingOneFailed['call'], [event: string, message: string]>> = {
+  authorize: ['flow.authorize_failed', 'authorize failed'],
+  'otp.check': ['otp.refused', 'otp.check refused'],
+  resume: ['resume.failed', 'resume failed'],
+};
+
 /** The log line of a failed PingOne call, named as operators search for it (docs/operations.md). */
 function failedLine(e: PingOneFailed): Line {
-  const fields = {
-    call: e.call,
-    transient: e.transient,
-    status: e.pingone.status,
-    errorCode: e.pingone.code,
-    pingoneErrorId: e.pingone.pingoneErrorId,
-  };
-  switch (e.call) {
-    case 'authorize':
-      return ['warn', 'flow.authorize_failed', 'authorize failed', fields];
-    case 'otp.check':
-      return e.transient
-        ? ['warn', 'otp.unavailable', 'otp.check failed', fields]
-        : ['warn', 'otp.refused', 'otp.check refused', fields];
-    case 'resume':
-      return ['warn', 'resume.failed', 'resume failed', fields];
-    case 'callback':
-      return [
-        'info',
-        'callback.error',
-        'PingOne returned an error',
-        { oauthError: e.pingone.code },
-      ];
-    default:
-      return ['warn', 'token.failed', 'token exchange failed', fields];
+  if (e.call === 'callback') {
+    return ['info', 'callback.error', 'PingOne returned an error', { oauthError: e.pingone.code }];
   }
+  const { status, code: errorCode, pingoneErrorId } = e.pingone;
+  const [event, message] =
+    e.call === 'otp.check' && e.transient
+      ? ['otp.unavailable', 'otp.check failed']
+      : (FAILED[e.call] ?? ['token.failed', 'token exchange failed']);
+  const fields = { call: e.call, transient: e.transient, status, errorCode, pingoneErrorId };
+  return ['warn', event, message, fields];
 }
 
 function lineOf(e: ApprovalEvent): Line | undefined {
@@ -100,10 +90,7 @@ export function logApprovalEvent(logger: Logger): (event: ApprovalEvent) => void
     const line = lineOf(event);
     if (!line || !logger.isLevelEnabled(line[0])) return;
     const [level, name, message, fields] = line;
-    const ids = {
-      ...(event.requestId && { reqId: event.requestId }),
-      transferId: event.transferId,
-    };
-    logger[level]({ ...ids, ...fields, event: name }, message);
+    const reqId = event.requestId && { reqId: event.requestId };
+    logger[level]({ ...reqId, transferId: event.transferId, ...fields, event: name }, message);
   };
 }
