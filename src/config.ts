@@ -1,10 +1,10 @@
 import ipaddr from 'ipaddr.js';
-import { defaultBaseUrl, type AppConfig, type Env } from './config/app-config.js';
+import { defaultBaseUrl, type Env, type RelyingPartySettings } from './config/app-config.js';
 import { Settings } from './config/settings.js';
 import { parseMetrics, parseTracing } from './config/telemetry-config.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
-import { actionLimits, environmentLimit } from './http/rate-limit.js';
+import { actionLimits, environmentLimit, type RateLimitOverrides } from './http/rate-limit.js';
 
 /**
  * The only reader of `process.env`. Every setting is validated at once so that a user sees every
@@ -14,6 +14,7 @@ import { actionLimits, environmentLimit } from './http/rate-limit.js';
 export * from './config/app-config.js';
 export { ConfigError } from './config/settings.js';
 export * from './config/setup-config.js';
+export type { MetricsConfig, TracingConfig } from './config/telemetry-config.js';
 
 /** Plain http to this machine never crosses a network. */
 function isLoopbackUrl(url: string): boolean {
@@ -74,19 +75,63 @@ function parseLimits(s: Settings, action: 'sms' | 'code') {
   return undefined;
 }
 
+/** `RATE_LIMIT_SMS`, `RATE_LIMIT_CODE` and `RATE_LIMIT_SMS_ENVIRONMENT` over the defaults. */
+function parseRateLimits(s: Settings): RateLimitOverrides {
+  const sms = parseLimits(s, 'sms');
+  const code = parseLimits(s, 'code');
+  const budget = s.number('RATE_LIMIT_SMS_ENVIRONMENT');
+  return {
+    ...((sms || budget) && {
+      sms: { ...sms, ...(budget && { environment: environmentLimit(budget) }) },
+    }),
+    ...(code && { code }),
+  };
+}
+
+function parseRelyingParty(s: Settings, environmentId: string): RelyingPartySettings {
+  const need = (key: string, what: string): string => {
+    const value = s.str(key);
+    if (!value) s.add(`${key} is missing (${what}; run \`npm run setup\` to write it)`);
+    return value ?? '';
+  };
+  const location = s.location(environmentId);
+  const settings: RelyingPartySettings = {
+    ...location,
+    clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
+    clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
+    username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
+    templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
+    policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
+  };
+  const worker = s.bool('PINGONE_FLOWS_BEARER', false) && s.worker(location.environmentId);
+  if (worker) settings.worker = worker;
+  const secret = s.str('SESSION_SECRET');
+  if (!secret)
+    s.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
+  else if (secret.length < 32) s.add('SESSION_SECRET must be at least 32 characters');
+  return settings;
+}
+
 /**
  * Validates the relying party's settings. Without `PINGONE_ENVIRONMENT_ID` the app runs in
  * embedded mode against its own emulator and needs nothing else.
  */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env) {
   const s = new Settings(env);
   const port = s.number('PORT');
-  const baseUrl = s.url('BASE_URL') ?? defaultBaseUrl(port);
   const production = env.NODE_ENV === 'production';
   const environmentId = s.str('PINGONE_ENVIRONMENT_ID');
-  const config: AppConfig = {
-    mode: environmentId ? 'pingone' : 'embedded',
-    baseUrl,
+  const operatorToken = s.str('OPERATOR_TOKEN');
+  if (operatorToken && operatorToken.length < 32)
+    s.add('OPERATOR_TOKEN must be at least 32 characters');
+  const redisUrl = s.str('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    s.add(`REDIS_URL must start with redis:// or rediss://`);
+  const config = {
+    mode: environmentId ? ('pingone' as const) : ('embedded' as const),
+    /** In embedded mode the server fills it after provisioning. */
+    pingone: environmentId ? parseRelyingParty(s, environmentId) : undefined,
+    baseUrl: s.url('BASE_URL') ?? defaultBaseUrl(port),
     port,
     host: s.str('HOST') ?? '127.0.0.1',
     sessionSecret: s.str('SESSION_SECRET') ?? '',
@@ -94,73 +139,33 @@ export function loadConfig(env: Env): AppConfig {
     // Not HOST: the emulator's control surface hands out every code, so it stays on this
     // machine unless its own setting says otherwise.
     emulatorHost: s.str('EMULATOR_HOST') ?? '127.0.0.1',
+    /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
+    emulatorPublicUrl: s.url('EMULATOR_PUBLIC_URL'),
+    redisUrl,
     approvalUi: s.oneOf('APPROVAL_UI', ['own', 'hosted'], 'own'),
     dataDir: s.str('DATA_DIR') ?? './data',
     inspector: s.bool('INSPECTOR', !environmentId),
     production,
+    /** `DEMO=1`: a demo on purpose, so production allows embedded mode and plain http. */
     demo: s.bool('DEMO', false),
     logLevel: s.logLevel(),
     logFormat: s.logFormat(production),
     timeoutMs: s.number('PINGONE_TIMEOUT_MS'),
     sessionPruneIntervalMs: s.number('SESSION_PRUNE_INTERVAL_MS'),
-    rateLimits: {},
+    rateLimits: parseRateLimits(s),
+    operatorToken,
     redisTimeoutMs: s.number('REDIS_TIMEOUT_MS'),
     trustProxy: parseTrustProxy(s),
     smsMaxSegments: s.number('SMS_MAX_SEGMENTS'),
+    metrics: parseMetrics(s, port),
+    tracing: parseTracing(s),
   };
-  for (const action of ['sms', 'code'] as const) {
-    const limits = parseLimits(s, action);
-    if (limits) config.rateLimits[action] = limits;
-  }
-  const budget = s.number('RATE_LIMIT_SMS_ENVIRONMENT');
-  if (budget)
-    config.rateLimits.sms = { ...config.rateLimits.sms, environment: environmentLimit(budget) };
-  const operatorToken = s.str('OPERATOR_TOKEN');
-  if (operatorToken) {
-    if (operatorToken.length < 32) s.add('OPERATOR_TOKEN must be at least 32 characters');
-    config.operatorToken = operatorToken;
-  }
-  const emulatorPublicUrl = s.url('EMULATOR_PUBLIC_URL');
-  if (emulatorPublicUrl) config.emulatorPublicUrl = emulatorPublicUrl;
-  const redisUrl = s.str('REDIS_URL');
-  if (redisUrl) {
-    if (!/^rediss?:\/\//.test(redisUrl)) s.add(`REDIS_URL must start with redis:// or rediss://`);
-    config.redisUrl = redisUrl;
-  }
-  const metrics = parseMetrics(s, port);
-  if (metrics) config.metrics = metrics;
-  const tracing = parseTracing(s);
-  if (tracing) config.tracing = tracing;
-
-  if (environmentId) {
-    const location = s.location(environmentId);
-    const need = (key: string, what: string): string => {
-      const value = s.str(key);
-      if (!value) s.add(`${key} is missing (${what}; run \`npm run setup\` to write it)`);
-      return value ?? '';
-    };
-    config.pingone = {
-      ...location,
-      clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
-      clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
-      username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
-      templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
-      policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
-    };
-    if (s.bool('PINGONE_FLOWS_BEARER', false)) {
-      const worker = s.worker(location.environmentId);
-      if (worker) config.pingone.worker = worker;
-    }
-    if (!config.sessionSecret) {
-      s.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
-    } else if (config.sessionSecret.length < 32) {
-      s.add('SESSION_SECRET must be at least 32 characters');
-    }
-  }
   for (const problem of productionProblems(config)) s.add(problem);
   s.throwIfAny();
   return config;
 }
+
+export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Known even when the rest of the configuration is invalid: its problems are logged too. */
 export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {

@@ -40,16 +40,7 @@ export interface StartOptions {
   deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
 }
 
-export interface RunningStack {
-  /** Where the app listens. */
-  url: string;
-  config: AppConfig;
-  emulatorUrl?: string;
-  phoneUrl?: string;
-  storeKind: StoreKind;
-  metricsUrl?: string;
-  close(): Promise<void>;
-}
+export type RunningStack = Awaited<ReturnType<typeof startStack>>;
 
 /**
  * The answer to every request before the app is ready (the embedded emulator is still being
@@ -69,7 +60,7 @@ const answerStarting: RequestListener = (req, res) => {
  * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
  * `npm run setup` runs against PingOne, then serves the app. Tests (e2e) call it in-process.
  */
-export async function startStack(options: StartOptions): Promise<RunningStack> {
+export async function startStack(options: StartOptions) {
   let config = options.config;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.

@@ -1,5 +1,3 @@
-import type { RateLimitOverrides } from '../http/rate-limit.js';
-
 export const REGIONS = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
 export type Region = (typeof REGIONS)[number];
 
@@ -37,63 +35,4 @@ export interface RelyingPartySettings extends PingOneLocation {
   policyName: string;
   /** docs/pingone-contract.md §9: send a worker bearer token on /flows calls only when this is set. */
   worker?: WorkerCredentials;
-}
-
-export interface AppConfig {
-  mode: 'pingone' | 'embedded';
-  /** In embedded mode the server fills it after provisioning. */
-  pingone?: RelyingPartySettings;
-  baseUrl: string;
-  port: number;
-  host: string;
-  sessionSecret: string;
-  emulatorPort: number;
-  emulatorHost: string;
-  /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
-  emulatorPublicUrl?: string;
-  redisUrl?: string;
-  approvalUi: 'own' | 'hosted';
-  dataDir: string;
-  inspector: boolean;
-  production: boolean;
-  /** `DEMO=1`: a demo on purpose, so production allows embedded mode and plain http. */
-  demo: boolean;
-  logLevel: string;
-  logFormat: 'json' | 'pretty';
-  timeoutMs: number;
-  sessionPruneIntervalMs: number;
-  rateLimits: RateLimitOverrides;
-  operatorToken?: string;
-  redisTimeoutMs: number;
-  trustProxy: false | number | string[];
-  smsMaxSegments: number;
-  metrics?: MetricsConfig;
-  tracing?: TracingConfig;
-}
-
-export interface MetricsConfig {
-  port: number;
-  host: string;
-}
-
-export const TRACE_SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-
-/** The standard `OTEL_*` settings this app reads (docs/operations.md, Traces). */
-export interface TracingConfig {
-  url: string;
-  /** Often a backend's API key, so never logged. */
-  headers: Record<string, string>;
-  timeoutMs: number;
-  serviceName: string;
-  resourceAttributes: Record<string, string>;
-  sampler: (typeof TRACE_SAMPLERS)[number];
-  samplerRatio: number;
-  exportDelayMs: number;
 }

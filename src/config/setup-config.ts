@@ -1,9 +1,4 @@
-import {
-  defaultBaseUrl,
-  type Env,
-  type PingOneLocation,
-  type WorkerCredentials,
-} from './app-config.js';
+import { defaultBaseUrl, type Env } from './app-config.js';
 import { Settings } from './settings.js';
 
 export const DEFAULT_PREFIX = 'TxApproval';
@@ -11,28 +6,23 @@ const E164 = /^\+[1-9][0-9]{6,14}$/;
 /** PingOne's sign-on policy name pattern; our prefix ends up in that name. */
 const NAME = /^[a-zA-Z0-9_. -]+$/;
 
-export interface SetupConfig {
-  location: PingOneLocation;
-  worker: WorkerCredentials;
-  phone: string;
-  username: string;
-  redirectUri: string;
-  prefix: string;
-  writeEnvPath: string;
-  dryRun: boolean;
-  teardown: boolean;
-  json: boolean;
-  showSecrets: boolean;
-  timeoutMs: number;
+/** The setup command's flags, already split by `scripts/setup.ts`; undefined when not given. */
+export interface SetupFlags {
+  phone?: string;
+  username?: string;
+  redirectUri?: string;
+  prefix?: string;
+  writeEnv?: string;
+  dryRun?: boolean;
+  teardown?: boolean;
+  json?: boolean;
+  showSecrets?: boolean;
 }
 
-/** The setup command's flags, already split by `scripts/setup.ts`; undefined when not given. */
-export type SetupFlags = Partial<
-  Omit<SetupConfig, 'location' | 'worker' | 'writeEnvPath' | 'timeoutMs'> & { writeEnv: string }
->;
+export type SetupConfig = ReturnType<typeof loadSetupConfig>;
 
 /** Validates the setup command's flags, then the environment, listing every problem at once. */
-export function loadSetupConfig(flags: SetupFlags, env: Env): SetupConfig {
+export function loadSetupConfig(flags: SetupFlags, env: Env) {
   const s = new Settings(env);
   const environmentId = s.str('PINGONE_ENVIRONMENT_ID');
   if (!environmentId) s.add('PINGONE_ENVIRONMENT_ID is missing (the environment to provision)');

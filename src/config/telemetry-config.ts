@@ -1,7 +1,19 @@
-import { TRACE_SAMPLERS, type MetricsConfig, type TracingConfig } from './app-config.js';
 import type { Settings } from './settings.js';
 
-export function parseMetrics(s: Settings, appPort: number): MetricsConfig | undefined {
+const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export type MetricsConfig = NonNullable<ReturnType<typeof parseMetrics>>;
+/** The standard `OTEL_*` settings this app reads (docs/operations.md, Traces). */
+export type TracingConfig = NonNullable<ReturnType<typeof parseTracing>>;
+
+export function parseMetrics(s: Settings, appPort: number) {
   if (s.str('METRICS_PORT') === undefined) return undefined;
   const port = s.number('METRICS_PORT');
   if (port !== 0 && port === appPort) {
@@ -37,7 +49,7 @@ function parseList(s: Settings, key: string): Record<string, string> {
  * OTLP endpoint is set, unless OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none says otherwise.
  * Spans go out as OTLP/HTTP with JSON, which every OTLP/HTTP receiver accepts beside protobuf.
  */
-export function parseTracing(s: Settings): TracingConfig | undefined {
+export function parseTracing(s: Settings) {
   const tracesUrl = s.str('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const base = s.str('OTEL_EXPORTER_OTLP_ENDPOINT');
   const exporter = s.oneOf('OTEL_TRACES_EXPORTER', ['otlp', 'none'], 'otlp');
@@ -73,6 +85,7 @@ export function parseTracing(s: Settings): TracingConfig | undefined {
     return undefined;
   return {
     url,
+    /** Often a backend's API key, so never logged. */
     headers,
     timeoutMs,
     serviceName: s.str('OTEL_SERVICE_NAME') ?? named ?? 'txapproval',

@@ -20,7 +20,7 @@ const EXPORT_ON_CLOSE_MS = 3_000;
  * its events. Both only subscribe to the observation channels; the core imports none of this.
  */
 export async function startTelemetry(
-  config: Pick<AppConfig, 'metrics' | 'tracing'>,
+  config: Partial<Pick<AppConfig, 'metrics' | 'tracing'>>,
 ): Promise<Telemetry> {
   const stop = new AbortController();
   const closers: Array<() => Promise<void>> = [];
