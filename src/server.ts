@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import {
@@ -8,6 +9,7 @@ import {
   configWarnings,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
+  logFormatFromProcess,
   type AppConfig,
 } from './config.js';
 import { provisionEmbedded } from './embedded-pingone.js';
@@ -19,11 +21,12 @@ import type { CallEvent } from './pingone/call-events.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient, type RedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
+import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
+import { redactRedisUrl } from './store/redact-redis-url.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
 import { startTelemetry, type Telemetry } from './telemetry/start-telemetry.js';
 import { trackConnections } from './track-connections.js';
-import { announce, explainConfigError } from './announce.js';
 
 export interface StartOptions {
   config: AppConfig;
@@ -181,33 +184,75 @@ export async function startStack(options: StartOptions) {
   };
 }
 
+function explainConfigError(error: ConfigError): void {
+  if (logFormatFromProcess() === 'json') {
+    createLogger().fatal(
+      { errorCode: error.code, problems: error.problems },
+      'The app cannot start: the configuration has problems',
+    );
+    return;
+  }
+  console.error('The app cannot start: the configuration has problems.\n');
+  for (const problem of error.problems) console.error(`  - ${problem}`);
+  console.error(
+    '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
+      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator' +
+      '\n(with NODE_ENV=production only when DEMO=1 says so).',
+  );
+}
+
+/** Three readable lines for `npm start`, one JSON line (the same facts as fields) for JSON logs. */
+function announce(stack: RunningStack, logger: Logger): void {
+  const { config } = stack;
+  const store =
+    stack.storeKind === 'redis'
+      ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
+      : stack.storeKind === 'sqlite'
+        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
+        : 'memory (lost when the app stops)';
+  const where = stack.phoneUrl
+    ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
+    : `PingOne environment ${config.pingone?.environmentId} (${config.approvalUi} approval UI)`;
+  const first = `Approve a transfer at ${config.baseUrl}  (listening on ${stack.url})`;
+  if (config.logFormat === 'json') {
+    logger.info(
+      {
+        event: 'ready',
+        baseUrl: config.baseUrl,
+        listening: stack.url,
+        mode: config.mode,
+        ...(stack.phoneUrl ? { emulatorUrl: stack.emulatorUrl, phoneUrl: stack.phoneUrl } : {}),
+        store: stack.storeKind,
+      },
+      `${first}. ${where}. Sessions and approvals in ${store}`,
+    );
+    return;
+  }
+  console.log([first, where, `Sessions and approvals in ${store}`].join('\n'));
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfigFromProcess();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      explainConfigError(error);
-      process.exit(2);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    explainConfigError(error);
+    process.exit(2);
   }
   // Readable lines for `npm start`, JSON lines in production (the Docker image, log shippers).
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   for (const warning of configWarnings(config)) logger.warn({ event: 'config.warning' }, warning);
-  let stack: RunningStack;
-  try {
-    stack = await startStack({ config, logger });
-  } catch (error) {
+  const stack = await startStack({ config, logger }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     // Exit 1 (a dependency failed), like `npm run setup` when PingOne fails; 2 stays for bad
     // configuration. A REDIS_URL that parses but cannot be reached is the former.
     const code = error instanceof StoreUnavailableError ? ` (${error.code})` : '';
     if (config.logFormat === 'json') logger.fatal({ err: error }, 'The app could not start');
     else console.error(`The app could not start${code}: ${message}`);
-    process.exit(1);
-  }
-  announce(stack, config, logger);
+    return process.exit(1);
+  });
+  announce(stack, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
