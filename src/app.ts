@@ -59,21 +59,14 @@ export interface AppDeps {
    * and every customer then gets an SMS allowance of their own (docs/rate-limits.md).
    */
   approvalSubject?: (req: Request) => string;
-  /** Over config's (tests lower or lift them). */
   rateLimits?: RateLimitOverrides;
   /** Shared atomic counters (Redis with several instances): rate limits and flow claims. */
   counterStore?: RateLimitStoreFactory;
   /** How long the loser of a race waits for the winner (default 3 × PINGONE_TIMEOUT_MS). */
   raceWaitMs?: number;
-  /**
-   * Mounted right before the approval routes: each sees every request with its session and
-   * calls `next()` for what it does not answer. server.ts mounts the inspector here.
-   */
+  /** Mounted before the approval routes, with the session; server.ts mounts the inspector. */
   extensions?: RequestHandler[];
-  /**
-   * Aborted when the app is retired: its log lines stop listening to the process-wide channels,
-   * which would otherwise keep every app built in one process (tests, a reload) subscribed.
-   */
+  /** Aborted when the app is retired: its log lines stop listening to the process's channels. */
   signal?: AbortSignal;
 }
 

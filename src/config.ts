@@ -16,6 +16,8 @@ export { ConfigError } from './config/settings.js';
 export * from './config/setup-config.js';
 export type { MetricsConfig, TracingConfig } from './config/telemetry-config.js';
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 /** Plain http to this machine never crosses a network. */
 function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
@@ -97,14 +99,14 @@ function parseRelyingParty(s: Settings, environmentId: string): RelyingPartySett
   const location = s.location(environmentId);
   const settings: RelyingPartySettings = {
     ...location,
+    worker:
+      (s.bool('PINGONE_FLOWS_BEARER', false) && s.worker(location.environmentId)) || undefined,
     clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
     clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
     username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
     templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
     policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
   };
-  const worker = s.bool('PINGONE_FLOWS_BEARER', false) && s.worker(location.environmentId);
-  if (worker) settings.worker = worker;
   const secret = s.str('SESSION_SECRET');
   if (!secret)
     s.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
@@ -148,7 +150,7 @@ export function loadConfig(env: Env) {
     production,
     /** `DEMO=1`: a demo on purpose, so production allows embedded mode and plain http. */
     demo: s.bool('DEMO', false),
-    logLevel: s.logLevel(),
+    logLevel: s.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: s.logFormat(production),
     timeoutMs: s.number('PINGONE_TIMEOUT_MS'),
     sessionPruneIntervalMs: s.number('SESSION_PRUNE_INTERVAL_MS'),

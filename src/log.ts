@@ -180,12 +180,10 @@ export function logPingOneCall(logger: Logger): (report: CallEvent) => void {
     // Four calls per approval: build no line that the level would drop.
     if (!logger.isLevelEnabled(level)) return;
     const { requestId, client: _client, ...rest } = report;
-    const line = {
-      ...(requestId ? { reqId: requestId } : {}),
-      event: 'pingone.call',
-      ...rest,
-      url: maskUrl(report.url),
-    };
-    logger[level](line, 'pingone call');
+    const reqId = requestId && { reqId: requestId };
+    logger[level](
+      { ...reqId, event: 'pingone.call', ...rest, url: maskUrl(rest.url) },
+      'pingone call',
+    );
   };
 }

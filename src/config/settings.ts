@@ -8,7 +8,6 @@ import {
 } from './app-config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const PORT = 'a port number';
 const MS = 'a whole number of milliseconds';
@@ -106,10 +105,6 @@ export class Settings {
     return value;
   }
 
-  logLevel(): string {
-    return this.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
-  }
-
   logFormat(production: boolean): 'json' | 'pretty' {
     if (this.str('LOG_FORMAT') === undefined) return production ? 'json' : 'pretty';
     return this.oneOf('LOG_FORMAT', ['json', 'pretty'], 'json');
@@ -119,17 +114,14 @@ export class Settings {
   location(environmentId: string): PingOneLocation {
     const value = this.str('PINGONE_REGION');
     const region = value?.toLowerCase().replace(/^\./, '');
-    const location: PingOneLocation = {
+    return {
       environmentId: this.uuid('PINGONE_ENVIRONMENT_ID', environmentId) ?? environmentId,
       region:
         REGIONS.find((r) => r === region) ??
         this.oneOf<Region>('PINGONE_REGION', REGIONS, 'com', value),
+      apiUrl: this.url('PINGONE_API_URL'),
+      authUrl: this.url('PINGONE_AUTH_URL'),
     };
-    const apiUrl = this.url('PINGONE_API_URL');
-    const authUrl = this.url('PINGONE_AUTH_URL');
-    if (apiUrl) location.apiUrl = apiUrl;
-    if (authUrl) location.authUrl = authUrl;
-    return location;
   }
 
   /** The worker application's credentials: both id and secret, each named when missing. */
