@@ -54,9 +54,8 @@ export interface AppDeps {
   flowsBearer?: () => Promise<string>;
   retry?: Partial<RetryPolicy>;
   /**
-   * Whom an approval is for: the request JWT's `sub` and the key of the per-user rate limits.
-   * Default: PINGONE_USERNAME, the demo's one user. A bank wires its signed-in customer in here,
-   * and every customer then gets an SMS allowance of their own (docs/rate-limits.md).
+   * The request JWT's `sub` and the per-user rate limits' key; default PINGONE_USERNAME. A bank
+   * wires its signed-in customer in here (docs/rate-limits.md).
    */
   approvalSubject?: (req: Request) => string;
   rateLimits?: RateLimitOverrides;

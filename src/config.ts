@@ -6,10 +6,7 @@ import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
 import { actionLimits, environmentLimit, type RateLimitOverrides } from './http/rate-limit.js';
 
-/**
- * The only reader of `process.env`. Every setting is validated at once so that a user sees every
- * problem in one screen instead of fixing them one start at a time.
- */
+/** The only reader of `process.env`. Every problem is listed at once, on one screen. */
 
 export * from './config/app-config.js';
 export { ConfigError } from './config/settings.js';
@@ -25,11 +22,7 @@ function isLoopbackUrl(url: string): boolean {
   return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
 }
 
-/**
- * What production refuses unless `DEMO=1` says the deployment is a demo on purpose: the offline
- * demo (its emulator hands every code to whoever reaches it), and plain http off this machine.
- * docs/operations.md gives the reasons for each choice.
- */
+/** Refused unless `DEMO=1` says the deployment is a demo on purpose (docs/operations.md). */
 function productionProblems(config: AppConfig): string[] {
   if (!config.production || config.demo) return [];
   const problems: string[] = [];
@@ -114,10 +107,7 @@ function parseRelyingParty(s: Settings, environmentId: string): RelyingPartySett
   return settings;
 }
 
-/**
- * Validates the relying party's settings. Without `PINGONE_ENVIRONMENT_ID` the app runs in
- * embedded mode against its own emulator and needs nothing else.
- */
+/** Without `PINGONE_ENVIRONMENT_ID` the app runs against its own emulator, needing nothing else. */
 export function loadConfig(env: Env) {
   const s = new Settings(env);
   const port = s.number('PORT');
@@ -175,11 +165,7 @@ export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
   return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
-/**
- * Settings that are valid but probably wrong, for one log line each at start. With an https
- * BASE_URL the session cookie is `secure`, and express-session sets it only on a request it
- * believes is https.
- */
+/** Settings that are valid but probably wrong, for one log line each at start. */
 export function configWarnings(config: AppConfig): string[] {
   const warnings: string[] = [];
   if (new URL(config.baseUrl).protocol === 'https:' && config.trustProxy === false) {

@@ -2,10 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/**
- * Parses the dotenv subset we write and document: `KEY=value`, optional `export `, single or
- * double quotes, `#` comments on their own line. Later keys win, as in Node's own loader.
- */
+/** The dotenv subset we write and document. Later keys win, as in Node's own loader. */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
@@ -35,11 +32,8 @@ function quoteValue(value: string): string {
 }
 
 /**
- * Replaces `path` with `text` whole or not at all, readable by its owner only. A symbolic link
- * there stays a link and its target is updated (a link to nothing is refused: ENOENT). The new
- * content goes to a file of a random name beside the target, created exclusively (`wx`: a link
- * planted at that name is an error, never followed), then renamed over it: a predictable name
- * would let anyone who can write the folder plant a link there and receive the client secret.
+ * Whole or not at all, owner-only; a link stays a link. A random name created `wx`: a predictable
+ * one would let anyone who can write the folder plant a link there and receive the secret.
  */
 function replaceFileSecurely(path: string, text: string): void {
   const target = fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()
@@ -63,10 +57,7 @@ function replaceFileSecurely(path: string, text: string): void {
   }
 }
 
-/**
- * Sets `values` in the env file at `path`, keeping every line it does not own (comments, other
- * keys, their order). It holds the application's client secret.
- */
+/** Sets `values`, keeping every line it does not own (comments, other keys, their order). */
 export function updateEnvFile(path: string, values: Record<string, string>): void {
   const lines = fs.existsSync(path) ? fs.readFileSync(path, 'utf8').split(/\r?\n/) : [];
   if (lines.at(-1) === '') lines.pop();

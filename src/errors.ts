@@ -1,8 +1,4 @@
-/**
- * The AppError family: every failure a user can cause or meet has a status, a stable `code` and a
- * message for the person reading the page. One error handler (src/http/error-handler.ts) renders
- * them; anything else is a 500 whose details stay in the log.
- */
+/** Every failure a user can meet, with a stable `code`; anything else is a 500 (error-handler). */
 
 /** The PingOne calls of one approval, named on failure pages so a person knows what failed. */
 export type PingOneStep = 'discovery' | 'authorize' | 'otp.check' | 'resume' | 'token' | 'userinfo';

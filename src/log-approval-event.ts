@@ -80,11 +80,7 @@ function lineOf(e: ApprovalEvent): Line | undefined {
   }
 }
 
-/**
- * An `approval.event` subscriber (src/approval/approval-events.ts): the approval's log lines,
- * each with the request's id (`reqId`) and the transfer's, under the names docs/operations.md
- * lists. The events carry nothing secret, so the lines need no scrubbing of their own.
- */
+/** The approval's log lines, named as docs/operations.md lists them; the events hold no secret. */
 export function logApprovalEvent(logger: Logger): (event: ApprovalEvent) => void {
   return (event) => {
     const line = lineOf(event);

@@ -35,9 +35,8 @@ const SECRET_FIELDS = [
 const SECRET_HOLDERS = ['flow', 'session', 'tokens', 'settings', 'pingone', 'req', 'res'];
 
 /**
- * `code` and `state` only at the top (an authorization code, OAuth's state): one level down they
- * are PingOne's. Wildcards only for HTTP's shapes: pino documents that they cost more on every
- * line (docs/performance.md measures it).
+ * `code` and `state` only at the top: one level down they are PingOne's. Few wildcards: they cost
+ * more on every line, as pino documents (docs/performance.md measures it).
  */
 const REDACT_PATHS = [
   ...SECRET_FIELDS,
@@ -77,11 +76,7 @@ function errorSerializer(err: unknown): Record<string, unknown> {
 /** Shorter values would match parts of ordinary numbers and words. */
 const MIN_SECRET_LENGTH = 6;
 
-/**
- * The client, worker and session secrets, and the live ones (a submitted OTP, a flow's PingOne
- * cookies) while a request holds them, scrubbed from every line as text (raw, JSON-escaped,
- * URL-encoded): redaction by path cannot see a secret inside an upstream error's message.
- */
+/** Scrubbed from every line as text: redaction by path cannot see a secret inside a message. */
 class SecretValues {
   private readonly fixed = new Set<string>();
   private readonly live = new Set<string[]>();
@@ -134,10 +129,7 @@ interface LoggerOptions {
   format?: 'json' | 'pretty';
 }
 
-/**
- * Synchronous: no worker thread, nothing lost at `process.exit`. Undefined when not installed: a
- * production install (`npm ci --omit=dev`, the Docker image) has no devDependencies.
- */
+/** Synchronous: nothing lost at `process.exit`. A production install has no devDependencies. */
 function prettyStream(destination: DestinationStream | undefined): DestinationStream | undefined {
   let pretty: (options: Record<string, unknown>) => DestinationStream;
   try {

@@ -35,20 +35,14 @@ export interface StartOptions {
   stores?: Stores;
   /** Overrides the store chosen from REDIS_URL / DATA_DIR (tests: `memory`). */
   storeKind?: StoreKind;
-  /**
-   * Embedded mode only: BASE_URL from the port actually bound (tests listen on port 0, and
-   * PingOne must redirect back to where the app really is).
-   */
+  /** Embedded mode: BASE_URL from the port bound (tests listen on port 0). */
   baseUrlFromPort?: boolean;
   deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
 }
 
 export type RunningStack = Awaited<ReturnType<typeof startStack>>;
 
-/**
- * The answer to every request before the app is ready (the embedded emulator is still being
- * provisioned): the port is taken early, for `baseUrlFromPort`, but no request may hang.
- */
+/** Before the app is ready: the port is taken early, for `baseUrlFromPort`, but none may hang. */
 const answerStarting: RequestListener = (req, res) => {
   req.resume();
   res.writeHead(503, {
@@ -59,10 +53,7 @@ const answerStarting: RequestListener = (req, res) => {
   res.end(JSON.stringify({ status: 'starting', code: 'APP_STARTING' }));
 };
 
-/**
- * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
- * `npm run setup` runs against PingOne, then serves the app. Tests (e2e) call it in-process.
- */
+/** Embedded mode: the emulator, provisioned with the plan `npm run setup` runs; then the app. */
 export async function startStack(options: StartOptions) {
   let config = options.config;
   const logger = options.logger ?? createLogger({ level: config.logLevel });

@@ -3,9 +3,7 @@ import type { Socket } from 'node:net';
 
 /**
  * Node's `closeIdleConnections()` does not count a connection that has sent no request yet (a
- * browser's preconnect) as idle, so `server.close()` waits for it until the client gives up.
- * Here a socket is busy only while one of its requests is unanswered; `close()` ends each one as
- * soon as it is idle. Install it before any `request` listener.
+ * preconnect) as idle. Install it before any `request` listener.
  */
 export function trackConnections(server: Server): { close(): Promise<void> } {
   const inFlight = new Map<Socket, number>();
