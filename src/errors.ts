@@ -1,7 +1,15 @@
 /** Every failure a user can meet, with a stable `code`; anything else is a 500 (error-handler). */
 
 /** The PingOne calls of one approval, named on failure pages so a person knows what failed. */
-export type PingOneStep = 'discovery' | 'authorize' | 'otp.check' | 'resume' | 'token' | 'userinfo';
+export const STEP_NAMES = {
+  discovery: 'reading PingOne’s OpenID configuration',
+  authorize: 'starting the approval at PingOne (authorize)',
+  'otp.check': 'checking the code with PingOne (otp.check)',
+  resume: 'resuming the PingOne flow (resume)',
+  token: 'exchanging the authorization code for tokens (token)',
+  userinfo: 'reading the user from PingOne (userinfo)',
+};
+export type PingOneStep = keyof typeof STEP_NAMES;
 
 interface AppErrorOptions {
   /** PingOne's error `id` (its support reference). */
@@ -100,19 +108,9 @@ export class PingOneUnavailableError extends AppError {
     step: PingOneStep,
     options: Omit<AppErrorOptions, 'step'> = {},
   ) {
-    super(status, code, UNAVAILABLE[code].replace('{what}', stepName(step)), { ...options, step });
+    super(status, code, UNAVAILABLE[code].replace('{what}', STEP_NAMES[step]), {
+      ...options,
+      step,
+    });
   }
-}
-
-const STEP_NAMES: Record<PingOneStep, string> = {
-  discovery: 'reading PingOne’s OpenID configuration',
-  authorize: 'starting the approval at PingOne (authorize)',
-  'otp.check': 'checking the code with PingOne (otp.check)',
-  resume: 'resuming the PingOne flow (resume)',
-  token: 'exchanging the authorization code for tokens (token)',
-  userinfo: 'reading the user from PingOne (userinfo)',
-};
-
-export function stepName(step: PingOneStep): string {
-  return STEP_NAMES[step];
 }

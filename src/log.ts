@@ -121,14 +121,6 @@ export function secretsOf(logger: Logger): SecretValues | undefined {
   return secretsByLogger.get(logger);
 }
 
-interface LoggerOptions {
-  level?: string;
-  /** stdout by default. */
-  destination?: DestinationStream;
-  /** Default `json`. */
-  format?: 'json' | 'pretty';
-}
-
 /** Synchronous: nothing lost at `process.exit`. A production install has no devDependencies. */
 function prettyStream(destination: DestinationStream | undefined): DestinationStream | undefined {
   let pretty: (options: Record<string, unknown>) => DestinationStream;
@@ -145,7 +137,9 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
   });
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: DestinationStream; format?: 'json' | 'pretty' } = {},
+): Logger {
   const secrets = new SecretValues();
   const pretty = options.format === 'pretty' ? prettyStream(options.destination) : undefined;
   const logger = pino(
