@@ -17,7 +17,6 @@ import { startEmulator } from './emulator/index.js';
 import { createInspector } from './inspector/inspector.js';
 import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import type { CallEvent } from './pingone/call-events.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import { connectRedisClient, type RedisClient } from './store/connect-redis-client.js';
 import { closeRedisClient, redisWithDeadline } from './store/redis-deadline.js';
@@ -103,11 +102,11 @@ export async function startStack(options: StartOptions) {
   const appUrl = `http://${host}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  const extra: Partial<AppDeps> = {};
-  let setupCalls: CallEvent[] | undefined;
+  let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
   // Aborted once the last request is answered: the app stops observing PingOne calls.
   const retired = new AbortController();
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let phoneUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
       // Loopback unless EMULATOR_HOST says otherwise: its control surface lists every code. A
@@ -118,12 +117,9 @@ export async function startStack(options: StartOptions) {
         publicUrl: config.emulatorPublicUrl,
         onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
       });
-      const embedded = await provisionEmbedded(emulator, config);
+      embedded = await provisionEmbedded(emulator, config);
       config = embedded.config;
-      setupCalls = embedded.setupCalls;
-      extra.emulatorPhoneUrl = `${emulator.url}/__emulator/phone`;
-      extra.phoneHint = EMBEDDED_PHONE;
-      extra.userId = embedded.userId;
+      phoneUrl = `${emulator.url}/__emulator/phone`;
     }
     // The inspector (on by default in embedded mode) only listens; the app mounts it.
     const inspector =
@@ -135,8 +131,8 @@ export async function startStack(options: StartOptions) {
         signal: retired.signal,
         flowsBearer: Boolean(config.pingone?.worker),
         store: traces && new RedisTraceStore(redisWithDeadline(traces, config.redisTimeoutMs)),
-        setupCalls,
-        phoneHint: extra.phoneHint,
+        setupCalls: embedded?.setupCalls,
+        phoneHint: embedded && EMBEDDED_PHONE,
         smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,
         now: options.deps?.now,
       });
@@ -148,7 +144,11 @@ export async function startStack(options: StartOptions) {
       signal: retired.signal,
       counterStore: limitStores?.store,
       ...(inspector && { extensions: [inspector] }),
-      ...extra,
+      ...(embedded && {
+        emulatorPhoneUrl: phoneUrl,
+        phoneHint: EMBEDDED_PHONE,
+        userId: embedded.userId,
+      }),
       ...options.deps,
     });
     handler = telemetry.serve(app);
@@ -162,7 +162,7 @@ export async function startStack(options: StartOptions) {
   return {
     url: appUrl,
     config,
-    ...(emulator && { emulatorUrl: emulator.url, phoneUrl: extra.emulatorPhoneUrl }),
+    ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
     storeKind: stores.kind,
     ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
     async close() {
