@@ -96,9 +96,9 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const now = deps.now ?? (() => new Date());
   const ui = config.approvalUi;
-  const sessionSecret = config.sessionSecret || randomBytes(32).toString('hex');
+  const secret = config.sessionSecret || randomBytes(32).toString('hex');
   const secrets = secretsOf(logger);
-  for (const value of [settings.clientSecret, settings.worker?.clientSecret, sessionSecret]) {
+  for (const value of [settings.clientSecret, settings.worker?.clientSecret, secret]) {
     secrets?.add(value);
   }
   const urls = pingoneUrls(settings);
@@ -168,7 +168,6 @@ export function createApp(deps: AppDeps): Express {
   // Before the session: measuring the SMS of a form being typed reads and stores nothing.
   app.get('/approvals/sms-preview', smsPreviewRoute(smsLimits));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
-  const secret = sessionSecret;
   app.use(sessionMiddleware({ secret, store: deps.sessionStore, secure: https, logger, now }));
   if (secrets) {
     // The live OTP and this flow's PingOne cookies are secret while the request runs.

@@ -1,4 +1,4 @@
-import type { ApprovalEvent, PingOneFailed } from './approval/approval-events.js';
+import type { ApprovalEvent, EventOf, PingOneFailed } from './approval/approval-events.js';
 import type { Logger } from './log.js';
 
 type Level = 'debug' | 'info' | 'warn';
@@ -24,66 +24,56 @@ function failedLine(e: PingOneFailed): Line {
   return ['warn', event, message, fields];
 }
 
-function lineOf(e: ApprovalEvent): Line | undefined {
-  switch (e.kind) {
-    case 'started':
-      return e.responseMode === 'query'
-        ? ['info', 'flow.redirect', 'redirecting to PingOne']
-        : undefined;
-    case 'sms-sent':
-      return ['info', 'flow.started', 'PingOne sent the code'];
-    case 'code-wrong':
-      // The audit line of a wrong code: who sent it, from where, and what PingOne said is left.
-      return [
-        'info',
-        'otp.wrong',
-        'wrong code',
-        { attemptsLeft: e.attemptsLeft, locked: e.locked, ...e.audit },
-      ];
-    case 'code-accepted':
-      return ['debug', 'otp.accepted', 'PingOne accepted the code'];
-    case 'resumed':
-      return ['debug', 'flow.resumed', 'authorization response received', { via: e.via }];
-    case 'token-checked':
-      if (e.verdict === 'accepted') return ['debug', 'token.accepted', 'ID token accepted'];
-      return e.failedCheck === 'state'
+const LINES: { [K in ApprovalEvent['kind']]: (e: EventOf<K>) => Line | undefined } = {
+  started: (e) =>
+    e.responseMode === 'query' ? ['info', 'flow.redirect', 'redirecting to PingOne'] : undefined,
+  'sms-sent': () => ['info', 'flow.started', 'PingOne sent the code'],
+  // The audit line of a wrong code: who sent it, from where, and what PingOne said is left.
+  'code-wrong': (e) => [
+    'info',
+    'otp.wrong',
+    'wrong code',
+    { attemptsLeft: e.attemptsLeft, locked: e.locked, ...e.audit },
+  ],
+  'code-accepted': () => ['debug', 'otp.accepted', 'PingOne accepted the code'],
+  resumed: (e) => ['debug', 'flow.resumed', 'authorization response received', { via: e.via }],
+  'token-checked': (e) =>
+    e.verdict === 'accepted'
+      ? ['debug', 'token.accepted', 'ID token accepted']
+      : e.failedCheck === 'state'
         ? ['warn', 'flow.state_mismatch', 'state in the authorization response does not match']
         : [
             'warn',
             'token.rejected',
             'ID token rejected',
             { reason: e.reason, check: e.failedCheck },
-          ];
-    case 'recorded':
-      return [
-        'info',
-        'approval.recorded',
-        e.created ? 'approval recorded' : 'transfer was already approved',
-        { approvalId: e.approvalId, created: e.created, ...e.audit },
-      ];
-    case 'pingone-failed':
-      return failedLine(e);
-    case 'settled':
-      return [
-        // PingOne answered what the flow does not allow: someone should look at the tenant.
-        e.reason === 'unexpected_status' ? 'warn' : 'info',
-        'flow.settled',
-        `approval ${e.outcome}`,
-        {
-          outcome: e.outcome,
-          reason: e.reason,
-          workflowStep: e.step,
-          flowStatus: e.flowStatus,
-          pingoneErrorId: e.pingoneErrorId,
-        },
-      ];
-  }
-}
+          ],
+  recorded: (e) => [
+    'info',
+    'approval.recorded',
+    e.created ? 'approval recorded' : 'transfer was already approved',
+    { approvalId: e.approvalId, created: e.created, ...e.audit },
+  ],
+  'pingone-failed': failedLine,
+  settled: (e) => [
+    // PingOne answered what the flow does not allow: someone should look at the tenant.
+    e.reason === 'unexpected_status' ? 'warn' : 'info',
+    'flow.settled',
+    `approval ${e.outcome}`,
+    {
+      outcome: e.outcome,
+      reason: e.reason,
+      workflowStep: e.step,
+      flowStatus: e.flowStatus,
+      pingoneErrorId: e.pingoneErrorId,
+    },
+  ],
+};
 
 /** The approval's log lines, named as docs/operations.md lists them; the events hold no secret. */
 export function logApprovalEvent(logger: Logger): (event: ApprovalEvent) => void {
   return (event) => {
-    const line = lineOf(event);
+    const line = (LINES[event.kind] as (e: ApprovalEvent) => Line | undefined)(event);
     if (!line || !logger.isLevelEnabled(line[0])) return;
     const [level, name, message, fields] = line;
     const reqId = event.requestId && { reqId: event.requestId };
