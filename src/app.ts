@@ -38,49 +38,32 @@ export interface AppDeps {
   /** With `pingone` filled (embedded mode: from provision()'s settings). */
   config: AppConfig;
   approvals: ApprovalStore;
-  /** express-session store; MemoryStore by default (one instance only). */
+  /** MemoryStore by default (one instance only). */
   sessionStore?: Store;
-  /** Every PingOne call goes through it (tests inject faults). */
   fetch?: FetchLike;
   logger?: Logger;
   now?: () => Date;
   /** Embedded mode: the emulator's simulated phone, linked from the code page. */
   emulatorPhoneUrl?: string;
-  /** Where the code goes, when known (embedded mode): shown masked. */
   phoneHint?: string;
-  /** The user's PingOne id when known ahead (embedded mode), the expected ID token `sub`. */
+  /** The expected ID token `sub` when known ahead (embedded mode). */
   userId?: string;
   /** A worker token for `/flows` calls (docs/pingone-contract.md §9); sent only when given. */
   flowsBearer?: () => Promise<string>;
-  /** Retries of safe PingOne calls (tests turn them down). */
   retry?: Partial<RetryPolicy>;
   /**
-   * Whom an approval is for: the request JWT's `sub` (PingOne's user id or username) and the
-   * key of the per-user rate limits. Default: the configured PINGONE_USERNAME, the demo's one
-   * user. A bank wires its signed-in customer in here (from its own session or token), and
-   * every customer then gets an SMS allowance of their own (docs/rate-limits.md).
+   * The request JWT's `sub` and the per-user rate limits' key; default PINGONE_USERNAME. A bank
+   * wires its signed-in customer in here (docs/rate-limits.md).
    */
   approvalSubject?: (req: Request) => string;
-  /** Limits on sending codes and checking them, over config's (tests lower or lift them). */
   rateLimits?: RateLimitOverrides;
-  /**
-   * Shared atomic counters (Redis with several instances): the rate limits and the flow claims.
-   * In-process by default.
-   */
+  /** Shared atomic counters (Redis with several instances): rate limits and flow claims. */
   counterStore?: RateLimitStoreFactory;
   /** How long the loser of a race waits for the winner (default 3 × PINGONE_TIMEOUT_MS). */
   raceWaitMs?: number;
-  /**
-   * Mounted after the session, the CSRF check and the history routes, right before the approval
-   * routes: each sees every request with its session, may answer routes of its own, and calls
-   * `next()` for the rest. server.ts mounts the inspector here; the app knows nothing of it.
-   */
+  /** Mounted before the approval routes, with the session; server.ts mounts the inspector. */
   extensions?: RequestHandler[];
-  /**
-   * Aborted when the app is retired: its log lines stop listening to the PingOne call and
-   * approval channels. The channels are the process's, so a host that builds several apps in one
-   * process (tests, a reload) would otherwise keep every one of them subscribed.
-   */
+  /** Aborted when the app is retired: its log lines stop listening to the process's channels. */
   signal?: AbortSignal;
 }
 
@@ -92,7 +75,7 @@ const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** Day, month, year and time in UTC for pages: the server does not know the reader's time zone. */
+/** In UTC: the server does not know the reader's time zone. */
 export function formatTime(value: string | number | undefined): string {
   if (value === undefined) return '—';
   const date = new Date(typeof value === 'number' ? value * 1000 : value);
@@ -100,49 +83,37 @@ export function formatTime(value: string | number | undefined): string {
   return `${DAY_FORMAT.format(date)}, ${date.toISOString().slice(11, 19)} UTC`;
 }
 
-/**
- * views/ and public/ sit in the package root (the directory of package.json), whether we run
- * from src/ (tsx) or from dist/src/ (the build, the Docker image), whatever the working directory.
- */
-function projectDir(name: string): string {
-  let dir = new URL('./', import.meta.url);
-  while (!existsSync(new URL('package.json', dir))) {
-    const parent = new URL('../', dir);
-    if (parent.href === dir.href) throw new Error(`${name}/ not found: no package.json above`);
-    dir = parent;
-  }
-  return fileURLToPath(new URL(`${name}/`, dir));
-}
+// views/ and public/ sit beside package.json: above src/ (tsx), or dist/src/ (the build).
+const ROOT = existsSync(new URL('../package.json', import.meta.url)) ? '../' : '../../';
+const projectDir = (name: string) => fileURLToPath(new URL(`${ROOT}${name}/`, import.meta.url));
 
-/** The relying party as an Express app. It never listens: server.ts and tests do. */
 export function createApp(deps: AppDeps): Express {
-  const { config } = deps;
+  const { config, approvals } = deps;
   const settings = config.pingone;
   if (!settings) throw new Error('createApp needs config.pingone (embedded mode: provision first)');
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const now = deps.now ?? (() => new Date());
-  const sessionSecret = config.sessionSecret || randomBytes(32).toString('hex');
-  // Scrubbed from every log line by value, whatever field carries them (log.ts).
+  const ui = config.approvalUi;
+  const secret = config.sessionSecret || randomBytes(32).toString('hex');
   const secrets = secretsOf(logger);
-  for (const value of [settings.clientSecret, settings.worker?.clientSecret, sessionSecret]) {
+  for (const value of [settings.clientSecret, settings.worker?.clientSecret, secret]) {
     secrets?.add(value);
   }
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
-  const redirectUri = `${config.baseUrl}/callback`;
   const http = createHttpClient({
     timeoutMs: config.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    fetch: deps.fetch,
     // A person is waiting: one retry at most, and no long Retry-After sleeps behind the page.
     retry: { maxAttempts: 2, maxRetryAfterMs: 2_000, ...deps.retry },
   });
   onCall(http.id, logPingOneCall(logger), deps.signal);
   onApprovalEvent(http.id, logApprovalEvent(logger), deps.signal);
   // docs/pingone-contract.md §9: Ping's sample sends a worker token on /flows calls, the docs show cookies only.
-  const workerTokens = settings.worker
-    ? createWorkerTokenSource({ location: settings, worker: settings.worker, http })
-    : undefined;
-  const flowsBearer = deps.flowsBearer ?? (workerTokens ? () => workerTokens.get() : undefined);
+  const workerTokens =
+    settings.worker &&
+    createWorkerTokenSource({ location: settings, worker: settings.worker, http });
+  const flowsBearer = deps.flowsBearer ?? (workerTokens && (() => workerTokens.get()));
   const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
   const subjectOf = deps.approvalSubject ?? (() => settings.username);
   const ctx: ApprovalContext = {
@@ -150,17 +121,11 @@ export function createApp(deps: AppDeps): Express {
     settings,
     subjectOf,
     urls,
-    ui: config.approvalUi,
-    redirectUri,
-    flows: createFlowClient({ urls, http, now, ...(flowsBearer ? { flowsBearer } : {}) }),
-    tokens: createTokenClient({
-      urls,
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      http,
-      timeoutMs: config.timeoutMs,
-    }),
-    approvals: deps.approvals,
+    ui,
+    redirectUri: `${config.baseUrl}/callback`,
+    flows: createFlowClient({ urls, http, now, flowsBearer }),
+    tokens: createTokenClient({ ...settings, urls, http, timeoutMs: config.timeoutMs }),
+    approvals,
     // Shared when the counters are (Redis): one claim per flow across instances.
     claims: deps.counterStore
       ? new SharedFlowClaims(deps.counterStore('flow-claims'))
@@ -169,8 +134,8 @@ export function createApp(deps: AppDeps): Express {
     // The longest another request may take to finish a flow: otp.check, resume and token.
     raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
     now,
-    ...(deps.phoneHint ? { phoneHint: deps.phoneHint } : {}),
-    ...(deps.userId ? { userId: deps.userId } : {}),
+    phoneHint: deps.phoneHint,
+    userId: deps.userId,
   };
 
   const app = express();
@@ -180,52 +145,28 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestId(logger));
   app.use(rejectMalformedPath);
-  // X-Forwarded-Proto decides whether a request counts as https (and so gets the secure cookie):
-  // believed only from the proxies TRUST_PROXY names, never from whoever connects.
+  // X-Forwarded-Proto decides whether a request gets the secure cookie: believed only from the
+  // proxies TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy);
   app.set('views', projectDir('views'));
   app.set('view engine', 'ejs');
-  app.locals.mode = config.mode;
-  app.locals.ui = config.approvalUi;
-  app.locals.issuer = urls.issuer;
-  app.locals.phoneUrl = deps.emulatorPhoneUrl;
-  app.locals.formatTime = formatTime;
-  app.locals.codeLifetimeMinutes = SMS_CODE_LIFETIME_MINUTES;
-
-  app.use(
-    securityHeaders({
-      https,
-      ...(config.approvalUi === 'hosted'
-        ? { formActionOrigins: [new URL(urls.issuer).origin] }
-        : {}),
-    }),
-  );
+  Object.assign(app.locals, {
+    mode: config.mode,
+    ui,
+    issuer: urls.issuer,
+    phoneUrl: deps.emulatorPhoneUrl,
+    formatTime,
+    codeLifetimeMinutes: SMS_CODE_LIFETIME_MINUTES,
+  });
+  const formActionOrigins = ui === 'hosted' ? [new URL(urls.issuer).origin] : undefined;
+  app.use(securityHeaders({ https, formActionOrigins }));
   app.use('/assets', express.static(projectDir('public'), { index: false, maxAge: '1h' }));
   app.use(requestLog(logger));
-
-  app.get(
-    '/healthz',
-    healthCheck({
-      approvals: deps.approvals,
-      logger,
-      mode: config.mode,
-      ui: config.approvalUi,
-      now,
-    }),
-  );
-
+  app.get('/healthz', healthCheck({ approvals, logger, mode: config.mode, ui, now }));
   // Before the session: measuring the SMS of a form being typed reads and stores nothing.
   app.get('/approvals/sms-preview', smsPreviewRoute(smsLimits));
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
-  app.use(
-    sessionMiddleware({
-      secret: sessionSecret,
-      ...(deps.sessionStore ? { store: deps.sessionStore } : {}),
-      secure: https,
-      logger,
-      now,
-    }),
-  );
+  app.use(sessionMiddleware({ secret, store: deps.sessionStore, secure: https, logger, now }));
   if (secrets) {
     // The live OTP and this flow's PingOne cookies are secret while the request runs.
     app.use((req, res, next) => {
@@ -238,32 +179,26 @@ export function createApp(deps: AppDeps): Express {
       next();
     });
   }
-  const csrf = csrfProtection({
-    secret: sessionSecret,
-    secure: https,
-    lifetimeMs: SESSION_IDLE_TIMEOUT_MS,
-    now,
-  });
+  const csrf = csrfProtection({ secret, secure: https, lifetimeMs: SESSION_IDLE_TIMEOUT_MS, now });
   app.use(csrf.verify);
   // A browser's own approvals (from its session), or all of them for the operator's token.
-  app.use(approvalHistoryRoutes(deps.approvals, config.operatorToken));
+  app.use(approvalHistoryRoutes(approvals, config.operatorToken));
   for (const extension of deps.extensions ?? []) app.use(extension);
   const limits = rateLimits({
     limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
     subjectOf,
     environmentId: settings.environmentId,
     logger,
-    ...(deps.counterStore ? { store: deps.counterStore } : {}),
+    store: deps.counterStore,
   });
   app.use(
     approvalRoutes(ctx, {
       formToken: csrf.formToken,
       smsRateLimit: limits.sms,
       codeRateLimit: limits.code,
-      ...(deps.emulatorPhoneUrl ? { phoneUrl: deps.emulatorPhoneUrl } : {}),
+      phoneUrl: deps.emulatorPhoneUrl,
     }),
   );
-  app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(notFound, errorHandler(logger));
   return app;
 }

@@ -1,155 +1,171 @@
-import {
-  DEFAULT_SMS_MAX_SEGMENTS,
-  defaultBaseUrl,
-  type AppConfig,
-  type Env,
-  type RelyingPartySettings,
-} from './config/app-config.js';
-import { Problems } from './config/config-error.js';
-import {
-  parseBool,
-  parseEnvironmentLimit,
-  parseLimits,
-  parseLogFormat,
-  parseLogLevel,
-  parseMs,
-  parsePort,
-  parseUrl,
-  str,
-} from './config/parse-setting.js';
-import { parseLocation, parseWorker } from './config/pingone-location.js';
-import { productionProblems } from './config/production-problems.js';
+import ipaddr from 'ipaddr.js';
+import { defaultBaseUrl, type Env, type RelyingPartySettings } from './config/app-config.js';
+import { Settings } from './config/settings.js';
 import { parseMetrics, parseTracing } from './config/telemetry-config.js';
 import { parseTrustProxy } from './config/trust-proxy.js';
 import { readEnvFile } from './env-file.js';
+import { actionLimits, environmentLimit, type RateLimitOverrides } from './http/rate-limit.js';
 
-/**
- * The only reader of `process.env`. Every setting is validated at once so that a user sees every
- * problem in one screen instead of fixing them one start at a time.
- */
+/** The only reader of `process.env`. Every problem is listed at once, on one screen. */
 
 export * from './config/app-config.js';
-export { ConfigError } from './config/config-error.js';
+export { ConfigError } from './config/settings.js';
 export * from './config/setup-config.js';
+export type { MetricsConfig, TracingConfig } from './config/telemetry-config.js';
 
-/** `SMS_MAX_SEGMENTS`: carriers join up to about ten parts reliably, and each is billed. */
-function parseSmsMaxSegments(p: Problems, value: string | undefined): number {
-  if (value === undefined) return DEFAULT_SMS_MAX_SEGMENTS;
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= 1 && n <= 10) return n;
-  p.add(`SMS_MAX_SEGMENTS must be a whole number of SMS parts 1-10 (got "${value}")`);
-  return DEFAULT_SMS_MAX_SEGMENTS;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Plain http to this machine never crosses a network. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost') return true;
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
 }
 
-/**
- * Validates the relying party's settings. Without `PINGONE_ENVIRONMENT_ID` the app runs in
- * embedded mode against its own emulator and needs nothing else.
- */
-export function loadConfig(env: Env): AppConfig {
-  const p = new Problems();
-  const port = parsePort(p, 'PORT', str(env, 'PORT'), 3000);
-  const baseUrl = parseUrl(p, 'BASE_URL', str(env, 'BASE_URL')) ?? defaultBaseUrl(port);
-  const production = env.NODE_ENV === 'production';
-  const environmentId = str(env, 'PINGONE_ENVIRONMENT_ID');
-  const approvalUi = str(env, 'APPROVAL_UI') ?? 'own';
-  if (approvalUi !== 'own' && approvalUi !== 'hosted') {
-    p.add(`APPROVAL_UI must be "own" or "hosted" (got "${approvalUi}")`);
+/** Refused unless `DEMO=1` says the deployment is a demo on purpose (docs/operations.md). */
+function productionProblems(config: AppConfig): string[] {
+  if (!config.production || config.demo) return [];
+  const problems: string[] = [];
+  if (config.mode === 'embedded') {
+    problems.push(
+      'NODE_ENV=production without PINGONE_ENVIRONMENT_ID would run the offline demo, whose ' +
+        'emulator shows every code: set PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, ' +
+        'PINGONE_CLIENT_SECRET, PINGONE_USERNAME, PINGONE_TEMPLATE_VARIANT, PINGONE_POLICY_NAME, ' +
+        'SESSION_SECRET for real PingOne ' +
+        '(`npm run setup` writes them), or DEMO=1 to run the demo on purpose',
+    );
   }
-  const config: AppConfig = {
-    mode: environmentId ? 'pingone' : 'embedded',
-    baseUrl,
+  for (const [key, url] of [
+    ['PINGONE_API_URL', config.pingone?.apiUrl],
+    ['PINGONE_AUTH_URL', config.pingone?.authUrl],
+  ] as const) {
+    if (url?.startsWith('http://') && !isLoopbackUrl(url)) {
+      problems.push(
+        `${key} is plain http to another machine (${url}): the client secret and the tokens ` +
+          'would cross the network in clear. Use https (plain http only to this machine, e.g. a ' +
+          'local emulator), or DEMO=1 for a demo against an emulator elsewhere',
+      );
+    }
+  }
+  if (config.baseUrl.startsWith('http://') && !isLoopbackUrl(config.baseUrl)) {
+    problems.push(
+      `BASE_URL is plain http (${config.baseUrl}): browsers would send the session cookie and ` +
+        'the codes in clear. Serve the app over https (a TLS-terminating proxy, with ' +
+        "TRUST_PROXY set to the proxy's address) and set an https BASE_URL, or DEMO=1 for a demo",
+    );
+  }
+  return problems;
+}
+
+/** "browser/address/user" request counts, e.g. "5/20/30"; the windows stay the defaults'. */
+function parseLimits(s: Settings, action: 'sms' | 'code') {
+  const key = `RATE_LIMIT_${action.toUpperCase()}`;
+  const value = s.str(key);
+  if (value === undefined) return undefined;
+  const counts = value.split('/').map((n) => Number(n.trim()));
+  if (counts.length === 3 && counts.every((n) => Number.isInteger(n) && n >= 1)) {
+    return actionLimits(action, counts as [number, number, number]);
+  }
+  s.add(`${key} must be three whole numbers browser/address/user, e.g. 5/20/30 (got "${value}")`);
+  return undefined;
+}
+
+/** `RATE_LIMIT_SMS`, `RATE_LIMIT_CODE` and `RATE_LIMIT_SMS_ENVIRONMENT` over the defaults. */
+function parseRateLimits(s: Settings): RateLimitOverrides {
+  const sms = parseLimits(s, 'sms');
+  const code = parseLimits(s, 'code');
+  const budget = s.number('RATE_LIMIT_SMS_ENVIRONMENT');
+  return {
+    ...((sms || budget) && {
+      sms: { ...sms, ...(budget && { environment: environmentLimit(budget) }) },
+    }),
+    ...(code && { code }),
+  };
+}
+
+function parseRelyingParty(s: Settings, environmentId: string): RelyingPartySettings {
+  const need = (key: string, what: string): string => {
+    const value = s.str(key);
+    if (!value) s.add(`${key} is missing (${what}; run \`npm run setup\` to write it)`);
+    return value ?? '';
+  };
+  const location = s.location(environmentId);
+  const settings: RelyingPartySettings = {
+    ...location,
+    worker:
+      (s.bool('PINGONE_FLOWS_BEARER', false) && s.worker(location.environmentId)) || undefined,
+    clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
+    clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
+    username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
+    templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
+    policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
+  };
+  const secret = s.str('SESSION_SECRET');
+  if (!secret)
+    s.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
+  else if (secret.length < 32) s.add('SESSION_SECRET must be at least 32 characters');
+  return settings;
+}
+
+/** Without `PINGONE_ENVIRONMENT_ID` the app runs against its own emulator, needing nothing else. */
+export function loadConfig(env: Env) {
+  const s = new Settings(env);
+  const port = s.number('PORT');
+  const production = env.NODE_ENV === 'production';
+  const environmentId = s.str('PINGONE_ENVIRONMENT_ID');
+  const operatorToken = s.str('OPERATOR_TOKEN');
+  if (operatorToken && operatorToken.length < 32)
+    s.add('OPERATOR_TOKEN must be at least 32 characters');
+  const redisUrl = s.str('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    s.add(`REDIS_URL must start with redis:// or rediss://`);
+  const config = {
+    mode: environmentId ? ('pingone' as const) : ('embedded' as const),
+    /** In embedded mode the server fills it after provisioning. */
+    pingone: environmentId ? parseRelyingParty(s, environmentId) : undefined,
+    baseUrl: s.url('BASE_URL') ?? defaultBaseUrl(port),
     port,
-    host: str(env, 'HOST') ?? '127.0.0.1',
-    sessionSecret: str(env, 'SESSION_SECRET') ?? '',
-    emulatorPort: parsePort(p, 'EMULATOR_PORT', str(env, 'EMULATOR_PORT'), 3001),
+    host: s.str('HOST') ?? '127.0.0.1',
+    sessionSecret: s.str('SESSION_SECRET') ?? '',
+    emulatorPort: s.number('EMULATOR_PORT'),
     // Not HOST: the emulator's control surface hands out every code, so it stays on this
     // machine unless its own setting says otherwise.
-    emulatorHost: str(env, 'EMULATOR_HOST') ?? '127.0.0.1',
-    approvalUi: approvalUi === 'hosted' ? 'hosted' : 'own',
-    dataDir: str(env, 'DATA_DIR') ?? './data',
-    inspector: false,
+    emulatorHost: s.str('EMULATOR_HOST') ?? '127.0.0.1',
+    /** Where browsers and apps reach the emulator when that is not where it listens (compose). */
+    emulatorPublicUrl: s.url('EMULATOR_PUBLIC_URL'),
+    redisUrl,
+    approvalUi: s.oneOf('APPROVAL_UI', ['own', 'hosted'], 'own'),
+    dataDir: s.str('DATA_DIR') ?? './data',
+    inspector: s.bool('INSPECTOR', !environmentId),
     production,
-    demo: parseBool(p, 'DEMO', str(env, 'DEMO'), false),
-    logLevel: parseLogLevel(p, str(env, 'LOG_LEVEL')),
-    logFormat: parseLogFormat(p, str(env, 'LOG_FORMAT'), production),
-    timeoutMs: parseMs(p, env, 'PINGONE_TIMEOUT_MS'),
-    sessionPruneIntervalMs: parseMs(p, env, 'SESSION_PRUNE_INTERVAL_MS'),
-    rateLimits: {},
-    redisTimeoutMs: parseMs(p, env, 'REDIS_TIMEOUT_MS'),
-    trustProxy: parseTrustProxy(p, str(env, 'TRUST_PROXY')),
-    smsMaxSegments: parseSmsMaxSegments(p, str(env, 'SMS_MAX_SEGMENTS')),
+    /** `DEMO=1`: a demo on purpose, so production allows embedded mode and plain http. */
+    demo: s.bool('DEMO', false),
+    logLevel: s.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: s.logFormat(production),
+    timeoutMs: s.number('PINGONE_TIMEOUT_MS'),
+    sessionPruneIntervalMs: s.number('SESSION_PRUNE_INTERVAL_MS'),
+    rateLimits: parseRateLimits(s),
+    operatorToken,
+    redisTimeoutMs: s.number('REDIS_TIMEOUT_MS'),
+    trustProxy: parseTrustProxy(s),
+    smsMaxSegments: s.number('SMS_MAX_SEGMENTS'),
+    metrics: parseMetrics(s, port),
+    tracing: parseTracing(s),
   };
-  for (const action of ['sms', 'code'] as const) {
-    const limits = parseLimits(p, env, action);
-    if (limits) config.rateLimits[action] = limits;
-  }
-  const environmentBudget = parseEnvironmentLimit(p, env);
-  if (environmentBudget)
-    config.rateLimits.sms = { ...config.rateLimits.sms, environment: environmentBudget };
-  const operatorToken = str(env, 'OPERATOR_TOKEN');
-  if (operatorToken) {
-    if (operatorToken.length < 32) p.add('OPERATOR_TOKEN must be at least 32 characters');
-    config.operatorToken = operatorToken;
-  }
-  const emulatorPublicUrl = parseUrl(p, 'EMULATOR_PUBLIC_URL', str(env, 'EMULATOR_PUBLIC_URL'));
-  if (emulatorPublicUrl) config.emulatorPublicUrl = emulatorPublicUrl;
-  const redisUrl = str(env, 'REDIS_URL');
-  if (redisUrl) {
-    if (!/^rediss?:\/\//.test(redisUrl)) p.add(`REDIS_URL must start with redis:// or rediss://`);
-    config.redisUrl = redisUrl;
-  }
-  config.inspector = parseBool(p, 'INSPECTOR', str(env, 'INSPECTOR'), config.mode === 'embedded');
-  const metrics = parseMetrics(p, env, port);
-  if (metrics) config.metrics = metrics;
-  const tracing = parseTracing(p, env);
-  if (tracing) config.tracing = tracing;
-
-  if (environmentId) {
-    const location = parseLocation(p, env, environmentId);
-    const need = (key: string, what: string): string => {
-      const value = str(env, key);
-      if (!value) p.add(`${key} is missing (${what}; run \`npm run setup\` to write it)`);
-      return value ?? '';
-    };
-    const settings: RelyingPartySettings = {
-      ...location,
-      clientId: need('PINGONE_CLIENT_ID', "the relying party application's id"),
-      clientSecret: need('PINGONE_CLIENT_SECRET', "the relying party application's secret"),
-      username: need('PINGONE_USERNAME', 'the demo user whose phone gets the SMS'),
-      templateVariant: need('PINGONE_TEMPLATE_VARIANT', 'the transaction template variant'),
-      policyName: need('PINGONE_POLICY_NAME', 'the sign-on policy name, sent as acr_values'),
-    };
-    if (parseBool(p, 'PINGONE_FLOWS_BEARER', str(env, 'PINGONE_FLOWS_BEARER'), false)) {
-      const worker = parseWorker(p, env, location.environmentId);
-      if (worker) settings.worker = worker;
-    }
-    config.pingone = settings;
-    if (!config.sessionSecret) {
-      p.add('SESSION_SECRET is missing (any long random string, e.g. `openssl rand -hex 32`)');
-    } else if (config.sessionSecret.length < 32) {
-      p.add('SESSION_SECRET must be at least 32 characters');
-    }
-  }
-  for (const problem of productionProblems(config)) p.add(problem);
-  p.throwIfAny();
+  for (const problem of productionProblems(config)) s.add(problem);
+  s.throwIfAny();
   return config;
 }
 
-/**
- * The log format, known even when the rest of the configuration is invalid: its problems are
- * logged too, as JSON in production.
- */
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Known even when the rest of the configuration is invalid: its problems are logged too. */
 export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
   const env = setupEnvFromProcess(envFile);
-  return parseLogFormat(new Problems(), str(env, 'LOG_FORMAT'), env.NODE_ENV === 'production');
+  return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
-/**
- * Settings that are valid but probably wrong, for one log line each at start. With an https
- * BASE_URL the session cookie is `secure`, and express-session sets it only on a request it
- * believes is https: over plain HTTP, or behind a proxy that is not trusted, no cookie is ever
- * set and every form answers "session expired".
- */
+/** Settings that are valid but probably wrong, for one log line each at start. */
 export function configWarnings(config: AppConfig): string[] {
   const warnings: string[] = [];
   if (new URL(config.baseUrl).protocol === 'https:' && config.trustProxy === false) {
@@ -171,12 +187,11 @@ export function configWarnings(config: AppConfig): string[] {
   return warnings;
 }
 
-/** Reads `.env` (if present) under the process environment, which wins, then validates. */
 export function loadConfigFromProcess(envFile = '.env'): AppConfig {
   return loadConfig(setupEnvFromProcess(envFile));
 }
 
-/** The settings as the process sees them: `.env` (or `envFile`) under the process environment. */
+/** `.env` (or `envFile`) under the process environment, which wins. */
 export function setupEnvFromProcess(envFile = '.env'): Env {
   return { ...readEnvFile(envFile), ...process.env };
 }

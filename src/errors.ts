@@ -1,15 +1,19 @@
-/**
- * The AppError family: every failure a user can cause or meet has a status, a stable `code`
- * and a message for the person reading the page. One error handler (src/http/error-handler.ts)
- * renders them; anything else is a 500 whose details stay in the log.
- */
+/** Every failure a user can meet, with a stable `code`; anything else is a 500 (error-handler). */
 
 /** The PingOne calls of one approval, named on failure pages so a person knows what failed. */
-export type PingOneStep = 'discovery' | 'authorize' | 'otp.check' | 'resume' | 'token' | 'userinfo';
+export const STEP_NAMES = {
+  discovery: 'reading PingOne’s OpenID configuration',
+  authorize: 'starting the approval at PingOne (authorize)',
+  'otp.check': 'checking the code with PingOne (otp.check)',
+  resume: 'resuming the PingOne flow (resume)',
+  token: 'exchanging the authorization code for tokens (token)',
+  userinfo: 'reading the user from PingOne (userinfo)',
+};
+export type PingOneStep = keyof typeof STEP_NAMES;
 
-export interface AppErrorOptions {
+interface AppErrorOptions {
   /** PingOne's error `id` (its support reference). */
-  pingoneErrorId?: string;
+  pingoneErrorId?: string | undefined;
   step?: PingOneStep;
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;
@@ -17,9 +21,9 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly pingoneErrorId?: string;
-  readonly step?: PingOneStep;
-  readonly retryAfter?: number;
+  readonly pingoneErrorId?: string | undefined;
+  readonly step?: PingOneStep | undefined;
+  readonly retryAfter?: number | undefined;
 
   constructor(
     readonly status: number,
@@ -30,13 +34,12 @@ export class AppError extends Error {
   ) {
     super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    if (options.pingoneErrorId) this.pingoneErrorId = options.pingoneErrorId;
-    if (options.step) this.step = options.step;
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    this.pingoneErrorId = options.pingoneErrorId;
+    this.step = options.step;
+    this.retryAfter = options.retryAfter;
   }
 }
 
-/** A form field that failed validation, by field name. */
 export type FieldErrors = Record<string, string>;
 
 export class ValidationError extends AppError {
@@ -45,12 +48,13 @@ export class ValidationError extends AppError {
   }
 }
 
-const CSRF_MESSAGE =
-  'This form was not sent from this page, or the page is too old. Go back to the start and try again.';
-
 export class CsrfError extends AppError {
   constructor() {
-    super(403, 'CSRF_FAILED', CSRF_MESSAGE);
+    super(
+      403,
+      'CSRF_FAILED',
+      'This form was not sent from this page, or the page is too old. Go back to the start and try again.',
+    );
   }
 }
 
@@ -63,22 +67,21 @@ export class NotFoundError extends AppError {
 /** What a rate limit protects: `sms` (starting an approval, a new code) or `code` (checks). */
 export type LimitedAction = 'sms' | 'code';
 
-const TOO_MANY: Record<LimitedAction, { code: string; message: string }> = {
-  sms: {
-    code: 'TOO_MANY_CODES_SENT',
-    message:
-      'Too many codes were requested in a short time, so no new SMS was sent. This protects the ' +
+const TOO_MANY = {
+  sms: [
+    'TOO_MANY_CODES_SENT',
+    'Too many codes were requested in a short time, so no new SMS was sent. This protects the ' +
       'phone and its daily SMS allowance from being used up. Wait as long as shown, then try again.',
-  },
-  code: {
-    code: 'TOO_MANY_ATTEMPTS',
-    message: 'Too many codes were submitted in a short time. Wait a minute, then try again.',
-  },
-};
+  ],
+  code: [
+    'TOO_MANY_ATTEMPTS',
+    'Too many codes were submitted in a short time. Wait a minute, then try again.',
+  ],
+} as const;
 
 export class TooManyRequestsError extends AppError {
   constructor(retryAfter: number, action: LimitedAction = 'code') {
-    super(429, TOO_MANY[action].code, TOO_MANY[action].message, { retryAfter });
+    super(429, TOO_MANY[action][0], TOO_MANY[action][1], { retryAfter });
   }
 }
 
@@ -90,19 +93,14 @@ export class ModeError extends AppError {
 }
 
 const UNAVAILABLE = {
-  PINGONE_TIMEOUT: (what: string) =>
-    `PingOne did not answer in time while ${what}. Nothing was approved.`,
-  PINGONE_RATE_LIMITED: (what: string) =>
-    `PingOne is limiting requests right now (${what}). Nothing was approved; wait a moment and try again.`,
-  PINGONE_UNREACHABLE: (what: string) =>
-    `PingOne could not be reached while ${what}. Nothing was approved.`,
-  PINGONE_ERROR: (what: string) => `PingOne failed while ${what}. Nothing was approved.`,
+  PINGONE_TIMEOUT: 'PingOne did not answer in time while {what}. Nothing was approved.',
+  PINGONE_RATE_LIMITED:
+    'PingOne is limiting requests right now ({what}). Nothing was approved; wait a moment and try again.',
+  PINGONE_UNREACHABLE: 'PingOne could not be reached while {what}. Nothing was approved.',
+  PINGONE_ERROR: 'PingOne failed while {what}. Nothing was approved.',
 };
 
-/**
- * PingOne could not be reached, was too slow, limited us (429) or failed (5xx). Nothing was
- * recorded; the page names the step and PingOne's error id and offers a retry.
- */
+/** Nothing was recorded; the page names the step and PingOne's error id and offers a retry. */
 export class PingOneUnavailableError extends AppError {
   constructor(
     status: 502 | 503,
@@ -110,20 +108,9 @@ export class PingOneUnavailableError extends AppError {
     step: PingOneStep,
     options: Omit<AppErrorOptions, 'step'> = {},
   ) {
-    super(status, code, UNAVAILABLE[code](STEP_NAMES[step]), { ...options, step });
+    super(status, code, UNAVAILABLE[code].replace('{what}', STEP_NAMES[step]), {
+      ...options,
+      step,
+    });
   }
-}
-
-const STEP_NAMES: Record<PingOneStep, string> = {
-  discovery: 'reading PingOne’s OpenID configuration',
-  authorize: 'starting the approval at PingOne (authorize)',
-  'otp.check': 'checking the code with PingOne (otp.check)',
-  resume: 'resuming the PingOne flow (resume)',
-  token: 'exchanging the authorization code for tokens (token)',
-  userinfo: 'reading the user from PingOne (userinfo)',
-};
-
-/** A human name for a step, for pages and logs. */
-export function stepName(step: PingOneStep): string {
-  return STEP_NAMES[step];
 }

@@ -1,5 +1,7 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type AppDeps } from './app.js';
 import {
@@ -7,181 +9,121 @@ import {
   configWarnings,
   EMBEDDED_PHONE,
   loadConfigFromProcess,
+  logFormatFromProcess,
   type AppConfig,
 } from './config.js';
 import { provisionEmbedded } from './embedded-pingone.js';
 import { startEmulator } from './emulator/index.js';
 import { createInspector } from './inspector/inspector.js';
-import { RedisTraceStore, type TraceStore } from './inspector/trace-store.js';
+import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import type { CallEvent } from './pingone/call-events.js';
 import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
 import {
   closeRedisClient,
   connectRedisClient,
+  redactRedisUrl,
   redisWithDeadline,
+  type RedisClient,
 } from './store/connect-redis-client.js';
+import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
 import { StoreUnavailableError } from './store/store-unavailable-error.js';
 import { sharedRateLimitStores, type SharedRateLimitStores } from './http/rate-limit-store.js';
 import { startTelemetry, type Telemetry } from './telemetry/start-telemetry.js';
 import { trackConnections } from './track-connections.js';
-import { announce, explainConfigError } from './announce.js';
 
 export interface StartOptions {
   config: AppConfig;
   logger?: Logger;
-  /**
-   * Sessions and approvals built by the caller (tests, to share them or to inject a clock); the
-   * caller closes them. Default: `createStores` from REDIS_URL / DATA_DIR, closed by `close()`.
-   */
+  /** Built by the caller (tests, to share them or to inject a clock), who closes them. */
   stores?: Stores;
   /** Overrides the store chosen from REDIS_URL / DATA_DIR (tests: `memory`). */
   storeKind?: StoreKind;
-  /**
-   * Embedded mode only: derive BASE_URL from the port actually bound (tests listen on port 0,
-   * and PingOne must redirect back to where the app really is).
-   */
+  /** Embedded mode: BASE_URL from the port bound (tests listen on port 0). */
   baseUrlFromPort?: boolean;
-  /** Extra dependencies for createApp (tests). */
   deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
 }
 
-export interface RunningStack {
-  /** Where the app listens. */
-  url: string;
-  config: AppConfig;
-  /** Embedded mode: the emulator's base URL and its simulated phone. */
-  emulatorUrl?: string;
-  phoneUrl?: string;
-  /** Where sessions and approvals live: `sqlite`, `redis` or `memory`. */
-  storeKind: StoreKind;
-  /** `http://host:port/metrics` when METRICS_PORT is set. */
-  metricsUrl?: string;
-  close(): Promise<void>;
-}
+export type RunningStack = Awaited<ReturnType<typeof startStack>>;
 
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
-/** Seconds a client should wait before it asks again while the app is starting. */
-const STARTING_RETRY_AFTER_S = 1;
-
-/**
- * The answer to every request that arrives before the app is ready (the embedded emulator is
- * still being provisioned): the port is taken early, so that `baseUrlFromPort` knows it, but no
- * request may be accepted and then left without an answer.
- */
+/** Before the app is ready: the port is taken early, for `baseUrlFromPort`, but none may hang. */
 const answerStarting: RequestListener = (req, res) => {
   req.resume();
   res.writeHead(503, {
-    'Retry-After': String(STARTING_RETRY_AFTER_S),
+    'Retry-After': '1',
     'Cache-Control': 'no-store',
     'Content-Type': 'application/json; charset=utf-8',
   });
   res.end(JSON.stringify({ status: 'starting', code: 'APP_STARTING' }));
 };
 
-/**
- * Finished inspector traces in the Redis the instances share, so that a result page served by
- * another instance still shows the timeline. A connection of its own: the stores keep theirs.
- */
-async function sharedTraceStore(redisUrl: string, timeoutMs: number, logger: Logger) {
-  const client = await connectRedisClient(redisUrl, { commandTimeoutMs: timeoutMs, logger });
-  return {
-    store: new RedisTraceStore(redisWithDeadline(client, timeoutMs)),
-    close: () => closeRedisClient(client),
-  };
-}
-
-/**
- * The composition root: in embedded mode it starts the emulator, provisions it with the same plan
- * `npm run setup` runs against PingOne, then serves the app. Tests (e2e) call it in-process.
- */
-export async function startStack(options: StartOptions): Promise<RunningStack> {
+/** Embedded mode: the emulator, provisioned with the plan `npm run setup` runs; then the app. */
+export async function startStack(options: StartOptions) {
   let config = options.config;
-  let traceStore: TraceStore | undefined;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
   const stores =
     options.stores ??
     (await createStores({
-      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      redisUrl: config.redisUrl,
       dataDir: config.dataDir,
       logger,
       sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
       redisCommandTimeoutMs: config.redisTimeoutMs,
-      ...(options.storeKind ? { kind: options.storeKind } : {}),
+      kind: options.storeKind,
     }));
-  const closeOwnStores = options.stores ? async () => {} : () => stores.close();
   // With REDIS_URL every instance counts against the same rate limits and shows the same traces.
   let limitStores: SharedRateLimitStores | undefined;
-  let closeTraces = async () => {};
+  let traces: RedisClient | undefined;
   let telemetry: Telemetry | undefined;
   const closeStores = async () => {
     await telemetry?.close();
-    await closeTraces();
+    if (traces) await closeRedisClient(traces);
     await limitStores?.close();
-    await closeOwnStores();
+    if (!options.stores) await stores.close();
   };
+  const server = createServer();
+  const connections = trackConnections(server);
+  let handler: RequestListener = answerStarting;
+  server.on('request', (req, res) => handler(req, res));
   try {
     // Metrics and traces (when configured) observe from the first request on.
     telemetry = await startTelemetry(config);
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
     if (config.inspector && config.redisUrl && stores.kind === 'redis') {
-      const shared = await sharedTraceStore(config.redisUrl, config.redisTimeoutMs, logger);
-      closeTraces = shared.close;
-      traceStore = shared.store;
+      // A connection of its own, so that another instance's result page shows the timeline.
+      const commandTimeoutMs = config.redisTimeoutMs;
+      traces = await connectRedisClient(config.redisUrl, { commandTimeoutMs, logger });
     }
+    if (telemetry.metricsUrl) logger.info({ url: telemetry.metricsUrl }, 'metrics listening');
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
   } catch (error) {
     await closeStores();
     throw error;
   }
-  const server = createServer();
-  const connections = trackConnections(server);
-  let handler: RequestListener = answerStarting;
-  if (telemetry.metricsUrl) logger.info({ url: telemetry.metricsUrl }, 'metrics listening');
-  server.on('request', (req, res) => handler(req, res));
-  let address: AddressInfo;
-  try {
-    address = await listen(server, config.port, config.host);
-  } catch (error) {
-    await closeStores();
-    throw error;
-  }
-  const appUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  const address = server.address() as AddressInfo;
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  const appUrl = `http://${host}:${address.port}`;
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  const extra: Partial<AppDeps> = {};
-  let setupCalls: CallEvent[] | undefined;
+  let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
   // Aborted once the last request is answered: the app stops observing PingOne calls.
   const retired = new AbortController();
-  let closeEmulator: (() => Promise<void>) | undefined;
-  let emulatorUrl: string | undefined;
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let phoneUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
       // Loopback unless EMULATOR_HOST says otherwise: its control surface lists every code. A
       // demo image publishes it on purpose, for the phone page and the hosted sign-on page.
-      const emulator = await startEmulator({
+      emulator = await startEmulator({
         port: config.emulatorPort,
         host: config.emulatorHost,
-        ...(config.emulatorPublicUrl ? { publicUrl: config.emulatorPublicUrl } : {}),
+        publicUrl: config.emulatorPublicUrl,
         onError: (error) => logger.error({ err: error }, 'emulator: unexpected error'),
       });
-      closeEmulator = () => emulator.close();
-      emulatorUrl = emulator.url;
-      const embedded = await provisionEmbedded(emulator, config);
+      embedded = await provisionEmbedded(emulator, config);
       config = embedded.config;
-      setupCalls = embedded.setupCalls;
-      extra.emulatorPhoneUrl = `${emulator.url}/__emulator/phone`;
-      extra.phoneHint = EMBEDDED_PHONE;
-      extra.userId = embedded.userId;
+      phoneUrl = `${emulator.url}/__emulator/phone`;
     }
     // The inspector (on by default in embedded mode) only listens; the app mounts it.
     const inspector =
@@ -192,13 +134,11 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
         approvals: stores.approvals,
         signal: retired.signal,
         flowsBearer: Boolean(config.pingone?.worker),
-        ...(traceStore && { store: traceStore }),
-        ...(setupCalls && { setupCalls }),
-        ...(extra.phoneHint && { phoneHint: extra.phoneHint }),
-        ...(extra.emulatorPhoneUrl && {
-          smsOutboxUrl: new URL('sms', extra.emulatorPhoneUrl).href,
-        }),
-        ...(options.deps?.now && { now: options.deps.now }),
+        store: traces && new RedisTraceStore(redisWithDeadline(traces, config.redisTimeoutMs)),
+        setupCalls: embedded?.setupCalls,
+        phoneHint: embedded && EMBEDDED_PHONE,
+        smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,
+        now: options.deps?.now,
       });
     const app = createApp({
       config,
@@ -206,15 +146,19 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
       sessionStore: stores.sessionStore,
       logger,
       signal: retired.signal,
-      ...(limitStores ? { counterStore: limitStores.store } : {}),
+      counterStore: limitStores?.store,
       ...(inspector && { extensions: [inspector] }),
-      ...extra,
+      ...(embedded && {
+        emulatorPhoneUrl: phoneUrl,
+        phoneHint: EMBEDDED_PHONE,
+        userId: embedded.userId,
+      }),
       ...options.deps,
     });
     handler = telemetry.serve(app);
   } catch (error) {
     await connections.close();
-    await closeEmulator?.();
+    await emulator?.close();
     await closeStores();
     throw error;
   }
@@ -222,17 +166,64 @@ export async function startStack(options: StartOptions): Promise<RunningStack> {
   return {
     url: appUrl,
     config,
-    ...(emulatorUrl ? { emulatorUrl, phoneUrl: `${emulatorUrl}/__emulator/phone` } : {}),
+    ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
     storeKind: stores.kind,
-    ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
+    ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
     async close() {
       // In-flight requests finish before the stores they write to are closed.
       await connections.close();
       retired.abort();
-      await closeEmulator?.();
+      await emulator?.close();
       await closeStores();
     },
   };
+}
+
+function explainConfigError(error: ConfigError): void {
+  if (logFormatFromProcess() === 'json') {
+    createLogger().fatal(
+      { errorCode: error.code, problems: error.problems },
+      'The app cannot start: the configuration has problems',
+    );
+    return;
+  }
+  console.error('The app cannot start: the configuration has problems.\n');
+  for (const problem of error.problems) console.error(`  - ${problem}`);
+  console.error(
+    '\nFix them in .env or the environment. `npm run setup` provisions PingOne and writes the PINGONE_* settings;' +
+      '\nwithout PINGONE_ENVIRONMENT_ID, `npm start` runs the offline demo against the built-in emulator' +
+      '\n(with NODE_ENV=production only when DEMO=1 says so).',
+  );
+}
+
+/** Three readable lines for `npm start`, one JSON line (the same facts as fields) for JSON logs. */
+function announce(stack: RunningStack, logger: Logger): void {
+  const { config } = stack;
+  const store =
+    stack.storeKind === 'redis'
+      ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
+      : stack.storeKind === 'sqlite'
+        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
+        : 'memory (lost when the app stops)';
+  const where = stack.phoneUrl
+    ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
+    : `PingOne environment ${config.pingone?.environmentId} (${config.approvalUi} approval UI)`;
+  const first = `Approve a transfer at ${config.baseUrl}  (listening on ${stack.url})`;
+  if (config.logFormat === 'json') {
+    logger.info(
+      {
+        event: 'ready',
+        baseUrl: config.baseUrl,
+        listening: stack.url,
+        mode: config.mode,
+        ...(stack.phoneUrl ? { emulatorUrl: stack.emulatorUrl, phoneUrl: stack.phoneUrl } : {}),
+        store: stack.storeKind,
+      },
+      `${first}. ${where}. Sessions and approvals in ${store}`,
+    );
+    return;
+  }
+  console.log([first, where, `Sessions and approvals in ${store}`].join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -240,31 +231,23 @@ async function main(): Promise<void> {
   try {
     config = loadConfigFromProcess();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      explainConfigError(error);
-      process.exit(2);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    explainConfigError(error);
+    process.exit(2);
   }
   // Readable lines for `npm start`, JSON lines in production (the Docker image, log shippers).
-  const logger = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-  });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   for (const warning of configWarnings(config)) logger.warn({ event: 'config.warning' }, warning);
-  let stack: RunningStack;
-  try {
-    stack = await startStack({ config, logger });
-  } catch (error) {
+  const stack = await startStack({ config, logger }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     // Exit 1 (a dependency failed), like `npm run setup` when PingOne fails; 2 stays for bad
     // configuration. A REDIS_URL that parses but cannot be reached is the former.
     const code = error instanceof StoreUnavailableError ? ` (${error.code})` : '';
     if (config.logFormat === 'json') logger.fatal({ err: error }, 'The app could not start');
     else console.error(`The app could not start${code}: ${message}`);
-    process.exit(1);
-  }
-  announce(stack, config, logger);
+    return process.exit(1);
+  });
+  announce(stack, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -272,8 +255,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // Within `docker stop`'s 10 s grace period, before its SIGKILL.
-    const force = setTimeout(() => process.exit(1), 8_000);
-    force.unref();
+    setTimeout(() => process.exit(1), 8_000).unref();
     stack.close().then(
       () => {
         logger.info('stopped: connections and stores closed');

@@ -1,30 +1,18 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-export interface TrackedConnections {
-  /**
-   * Stops new connections and ends every open one as soon as it has no request in flight: at
-   * once for idle ones, after its response for busy ones. Resolves when the server is closed.
-   */
-  close(): Promise<void>;
-}
-
 /**
- * Connection bookkeeping for a clean stop. Node's `closeIdleConnections()` does not count a
- * connection that was opened but has sent no request yet (a browser's preconnect) as idle, so
- * `server.close()` waits for it until the client gives up. Here every socket is known from its
- * `connection` event and counted busy only while one of its requests is unanswered. Install it
- * before any `request` listener.
+ * Node's `closeIdleConnections()` does not count a connection that has sent no request yet (a
+ * preconnect) as idle. Install it before any `request` listener.
  */
-export function trackConnections(server: Server): TrackedConnections {
+export function trackConnections(server: Server): { close(): Promise<void> } {
   const inFlight = new Map<Socket, number>();
   let closing = false;
-
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
     socket.once('close', () => inFlight.delete(socket));
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  server.on('request', (req, res) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     if (closing) res.setHeader('Connection', 'close');
@@ -34,11 +22,10 @@ export function trackConnections(server: Server): TrackedConnections {
       if (count === undefined) return;
       const left = Math.max(0, count - 1);
       inFlight.set(socket, left);
-      // Keep-alive would hold the socket open after its answer: end it once it is idle.
+      // Keep-alive would hold the socket open after its answer.
       if (closing && left === 0) socket.end();
     });
   });
-
   return {
     close() {
       closing = true;

@@ -1,19 +1,25 @@
-import { TRACE_SAMPLERS, type Env, type MetricsConfig, type TracingConfig } from './app-config.js';
-import type { Problems } from './config-error.js';
-import { parseMs, parsePort, parseUrl, str } from './parse-setting.js';
+import type { Settings } from './settings.js';
 
-/** `OTEL_SERVICE_NAME` when neither it nor `OTEL_RESOURCE_ATTRIBUTES` names the service. */
-export const DEFAULT_SERVICE_NAME = 'txapproval';
+const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 
-/** `METRICS_PORT` (unset: no metrics listener) and `METRICS_HOST`. */
-export function parseMetrics(p: Problems, env: Env, appPort: number): MetricsConfig | undefined {
-  const value = str(env, 'METRICS_PORT');
-  if (value === undefined) return undefined;
-  const port = parsePort(p, 'METRICS_PORT', value, 0);
+export type MetricsConfig = NonNullable<ReturnType<typeof parseMetrics>>;
+/** The standard `OTEL_*` settings this app reads (docs/operations.md, Traces). */
+export type TracingConfig = NonNullable<ReturnType<typeof parseTracing>>;
+
+export function parseMetrics(s: Settings, appPort: number) {
+  if (s.str('METRICS_PORT') === undefined) return undefined;
+  const port = s.number('METRICS_PORT');
   if (port !== 0 && port === appPort) {
-    p.add('METRICS_PORT must not be PORT: metrics are served apart from the public pages');
+    s.add('METRICS_PORT must not be PORT: metrics are served apart from the public pages');
   }
-  return { port, host: str(env, 'METRICS_HOST') ?? '127.0.0.1' };
+  return { port, host: s.str('METRICS_HOST') ?? '127.0.0.1' };
 }
 
 /**
@@ -21,9 +27,9 @@ export function parseMetrics(p: Problems, env: Env, appPort: number): MetricsCon
  * OTEL_RESOURCE_ATTRIBUTES, values percent-decoded. The message never quotes the value: the
  * headers usually carry a backend's API key.
  */
-function parseList(p: Problems, key: string, value: string | undefined): Record<string, string> {
+function parseList(s: Settings, key: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of (value ?? '').split(',')) {
+  for (const item of (s.str(key) ?? '').split(',')) {
     if (!item.trim()) continue;
     const at = item.indexOf('=');
     const name = item.slice(0, at).trim();
@@ -31,19 +37,11 @@ function parseList(p: Problems, key: string, value: string | undefined): Record<
       if (at < 1 || !name) throw new Error('no key');
       out[name] = decodeURIComponent(item.slice(at + 1).trim());
     } catch {
-      p.add(`${key} must be a list of key=value pairs separated by commas`);
+      s.add(`${key} must be a list of key=value pairs separated by commas`);
       return {};
     }
   }
   return out;
-}
-
-function parseRatio(p: Problems, value: string | undefined): number {
-  if (value === undefined) return 1;
-  const ratio = Number(value);
-  if (Number.isFinite(ratio) && ratio >= 0 && ratio <= 1) return ratio;
-  p.add(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "${value}")`);
-  return 1;
 }
 
 /**
@@ -51,56 +49,48 @@ function parseRatio(p: Problems, value: string | undefined): number {
  * OTLP endpoint is set, unless OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none says otherwise.
  * Spans go out as OTLP/HTTP with JSON, which every OTLP/HTTP receiver accepts beside protobuf.
  */
-export function parseTracing(p: Problems, env: Env): TracingConfig | undefined {
-  const tracesUrl = str(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  const base = str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  const exporter = str(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp';
-  if (exporter !== 'otlp' && exporter !== 'none') {
-    p.add(`OTEL_TRACES_EXPORTER must be "otlp" or "none" (got "${exporter}")`);
-  }
+export function parseTracing(s: Settings) {
+  const tracesUrl = s.str('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = s.str('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const exporter = s.oneOf('OTEL_TRACES_EXPORTER', ['otlp', 'none'], 'otlp');
   const protocol =
-    str(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? str(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+    s.str('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? s.str('OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
-    p.add(
+    s.add(
       `OTEL_EXPORTER_OTLP_PROTOCOL must be http/json or http/protobuf: this app exports over ` +
         `OTLP/HTTP (port 4318), not ${protocol}`,
     );
   }
-  const sampler = str(env, 'OTEL_TRACES_SAMPLER') ?? 'parentbased_always_on';
-  if (!(TRACE_SAMPLERS as readonly string[]).includes(sampler)) {
-    p.add(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')} (got "${sampler}")`);
-  }
+  const sampler = s.oneOf('OTEL_TRACES_SAMPLER', TRACE_SAMPLERS, 'parentbased_always_on');
   const url = tracesUrl
-    ? parseUrl(p, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesUrl)
-    : base && parseUrl(p, 'OTEL_EXPORTER_OTLP_ENDPOINT', base)?.concat('/v1/traces');
-  const disabled = /^true$/i.test(str(env, 'OTEL_SDK_DISABLED') ?? '') || exporter === 'none';
+    ? s.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+    : base && s.url('OTEL_EXPORTER_OTLP_ENDPOINT')?.concat('/v1/traces');
   const headers = {
-    ...parseList(p, 'OTEL_EXPORTER_OTLP_HEADERS', str(env, 'OTEL_EXPORTER_OTLP_HEADERS')),
-    ...parseList(
-      p,
-      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
-      str(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
-    ),
+    ...parseList(s, 'OTEL_EXPORTER_OTLP_HEADERS'),
+    ...parseList(s, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
   };
-  const { 'service.name': named, ...resourceAttributes } = parseList(
-    p,
-    'OTEL_RESOURCE_ATTRIBUTES',
-    str(env, 'OTEL_RESOURCE_ATTRIBUTES'),
+  const { 'service.name': named, ...resourceAttributes } = parseList(s, 'OTEL_RESOURCE_ATTRIBUTES');
+  const timeoutMs = s.number(
+    s.str('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') === undefined
+      ? 'OTEL_EXPORTER_OTLP_TIMEOUT'
+      : 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
   );
-  const timeoutMs =
-    str(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') === undefined
-      ? parseMs(p, env, 'OTEL_EXPORTER_OTLP_TIMEOUT')
-      : parseMs(p, env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT');
-  const samplerRatio = parseRatio(p, str(env, 'OTEL_TRACES_SAMPLER_ARG'));
-  const exportDelayMs = parseMs(p, env, 'OTEL_BSP_SCHEDULE_DELAY');
-  if (!url || disabled) return undefined;
+  const ratio = s.str('OTEL_TRACES_SAMPLER_ARG');
+  const samplerRatio = ratio === undefined ? 1 : Number(ratio);
+  if (!(samplerRatio >= 0 && samplerRatio <= 1)) {
+    s.add(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "${ratio}")`);
+  }
+  const exportDelayMs = s.number('OTEL_BSP_SCHEDULE_DELAY');
+  if (!url || /^true$/i.test(s.str('OTEL_SDK_DISABLED') ?? '') || exporter === 'none')
+    return undefined;
   return {
     url,
+    /** Often a backend's API key, so never logged. */
     headers,
     timeoutMs,
-    serviceName: str(env, 'OTEL_SERVICE_NAME') ?? named ?? DEFAULT_SERVICE_NAME,
+    serviceName: s.str('OTEL_SERVICE_NAME') ?? named ?? 'txapproval',
     resourceAttributes,
-    sampler: sampler as TracingConfig['sampler'],
+    sampler,
     samplerRatio,
     exportDelayMs,
   };

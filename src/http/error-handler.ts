@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import { AppError, NotFoundError, ValidationError, stepName } from '../errors.js';
+import { AppError, NotFoundError, STEP_NAMES, ValidationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isStoreFailure } from '../store/store-unavailable-error.js';
 import { csrfToken } from './csrf.js';
@@ -95,7 +95,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       code: appError.code,
       message: appError.userMessage,
       step: appError.step,
-      stepName: appError.step ? stepName(appError.step) : undefined,
+      stepName: appError.step ? STEP_NAMES[appError.step] : undefined,
       pingoneErrorId: appError.pingoneErrorId,
       retryAfter: appError.retryAfter,
       canRetry,

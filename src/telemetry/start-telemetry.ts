@@ -12,7 +12,7 @@ const EXPORT_ON_CLOSE_MS = 3_000;
 
 // With neither configured nothing is loaded and nobody subscribes: the call path builds no events.
 export async function startTelemetry(
-  config: Pick<AppConfig, 'metrics' | 'tracing'>,
+  config: Partial<Pick<AppConfig, 'metrics' | 'tracing'>>,
 ): Promise<Telemetry> {
   const stop = new AbortController();
   const closers: Array<() => Promise<void>> = [];
