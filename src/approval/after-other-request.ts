@@ -1,14 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
+import type { SessionData } from 'express-session';
 import type { ApprovalContext } from './approval-context.js';
-import { awaitOutcome } from './await-outcome.js';
-import { startOver } from './notices.js';
+import { startOver } from './route-helpers.js';
 import type { PendingTransfer } from './session-state.js';
 
+const POLL_MS = 100;
+
+function storedSession(req: Request): Promise<Partial<SessionData> | undefined> {
+  return new Promise((resolve, reject) =>
+    req.sessionStore.get(req.sessionID, (err, data) =>
+      err ? reject(err) : resolve(data ?? undefined),
+    ),
+  );
+}
+
 /**
- * Where to send a request that found this transfer's flow taken by another request (a double
- * submit, another instance, a code racing "send a new code"): after that request's outcome.
- * `lostClaim`: this request saw the flow but another claimed it first. Undefined when no
- * other request holds the flow.
+ * Where to send a request whose transfer's flow another request holds (a double submit, another
+ * instance, a code racing "send a new code"), once that one's outcome shows in the stores every
+ * instance shares. `lostClaim`: this request saw the flow but lost the claim. Undefined when no
+ * other request holds it.
  */
 export async function afterOtherRequest(
   ctx: ApprovalContext,
@@ -22,9 +33,20 @@ export async function afterOtherRequest(
   else if (busy?.transferId === transfer.id)
     waitMs = Date.parse(busy.at) + ctx.raceWaitMs - ctx.now().getTime();
   else return undefined;
-  const outcome = await awaitOutcome(ctx, req, transfer.id, lostClaim, Math.max(0, waitMs));
-  if (outcome === 'open') return '/approvals/otp';
-  if (outcome !== 'unknown' || lostClaim !== undefined) return '/approvals/result';
+  const deadline = Date.now() + Math.max(0, waitMs);
+  for (;;) {
+    if (await ctx.approvals.get(transfer.id)) return '/approvals/result';
+    const stored = await storedSession(req);
+    if (stored?.result?.transferId === transfer.id) return '/approvals/result';
+    const flow = stored?.flow;
+    // It put the flow back or started a new one: a code form is due.
+    if (flow && flow.transferId === transfer.id && flow.claimId !== lostClaim) {
+      return '/approvals/otp';
+    }
+    if (Date.now() >= deadline) break;
+    await sleep(POLL_MS);
+  }
+  if (lostClaim !== undefined) return '/approvals/result';
   // Nobody finished it in the time any request could take: its process died mid-flow.
   return startOver(busy?.accepted ? 'interrupted-accepted' : 'interrupted');
 }

@@ -3,8 +3,7 @@ import { ModeError } from '../errors.js';
 import { sameSecret } from '../http/same-secret.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
-import { startOver } from './notices.js';
-import { holding, pendingTransfer, redirect } from './route-helpers.js';
+import { holding, pendingTransfer, redirect, startOver } from './route-helpers.js';
 import { consumeFlow } from './session-state.js';
 import { settle } from './settle.js';
 

@@ -2,10 +2,7 @@ import type { Request, Response } from 'express';
 import { saveSession, type PendingTransfer } from './session-state.js';
 import { transferHash } from './transfer.js';
 
-/**
- * Runs the rest of a flow this request took; should it throw (PingOne unreachable, a store
- * failure), the flow is no longer held, so no other request waits for it.
- */
+/** Runs the rest of a flow this request took; should it throw, no other request waits for it. */
 export async function holding<T>(req: Request, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -22,10 +19,35 @@ export function redirect(res: Response, location: string): void {
   res.redirect(303, location);
 }
 
-/** A transfer in the session that still matches the hash its flow was started with. */
+/** The session's transfer, if it still matches its hash. */
 export function pendingTransfer(req: Request, transferId?: string): PendingTransfer | undefined {
   const transfer = req.session.transfer;
   if (!transfer) return undefined;
   if (transferId !== undefined && transfer.id !== transferId) return undefined;
   return transferHash(transfer.id, transfer) === transfer.hash ? transfer : undefined;
+}
+
+// Why a person was sent back to the start: only these codes are read from the query string, so
+// nothing from the URL is ever rendered.
+const NOTICES = {
+  'session-expired':
+    'Your session expired (or this browser sent a form from an old session), so nothing was approved. Start again below.',
+  'no-approval':
+    'There is no approval in progress in this browser. It may have finished in another tab, or the page was sent twice. Nothing was approved twice.',
+  interrupted:
+    'The app stopped while it was completing your approval, before anything was recorded, so this transfer was not approved. Its details are filled in below: approve it again with one click.',
+  'interrupted-accepted':
+    'PingOne accepted your code, but the app stopped before it could record the approval, so this transfer was not approved. Its details are filled in below: approve it again with one click.',
+  replayed:
+    'That answer from PingOne was already used or does not belong to this browser, so it was ignored. Nothing was approved by it.',
+} as const;
+
+export function noticeText(code: unknown): string | undefined {
+  return typeof code === 'string' && Object.hasOwn(NOTICES, code)
+    ? NOTICES[code as keyof typeof NOTICES]
+    : undefined;
+}
+
+export function startOver(code: keyof typeof NOTICES): string {
+  return `/?notice=${code}`;
 }

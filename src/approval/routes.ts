@@ -7,7 +7,7 @@ import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
 import { afterOtherRequest } from './after-other-request.js';
 import { checkCode } from './check-code.js';
-import { noticeText, startOver } from './notices.js';
+
 import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
@@ -18,7 +18,7 @@ import {
 import { settle } from './settle.js';
 import { startFlow } from './start-flow.js';
 import { hostedCallback } from './hosted-callback.js';
-import { holding, pendingTransfer, redirect } from './route-helpers.js';
+import { holding, noticeText, pendingTransfer, redirect, startOver } from './route-helpers.js';
 import {
   CURRENCIES,
   DEMO_TRANSFER,
@@ -31,30 +31,22 @@ import {
 import { smsPreviewView } from './sms-preview.js';
 
 export interface ApprovalRoutesOptions {
-  /** The CSRF token of a form page (src/http/csrf.ts): stateless until there is a session. */
+  /** Stateless until there is a session (src/http/csrf.ts). */
   formToken: (req: Request, res: Response) => string;
   /** Mounted right before a start or "send a new code" texts a code. */
   smsRateLimit: RequestHandler[];
   /** Mounted right before a well-formed code for a live flow is checked. */
   codeRateLimit: RequestHandler[];
-  /** Embedded mode: the emulator's phone page. */
   phoneUrl?: string;
 }
 
-/** Express 5 forwards rejected promises to the error handler; this only narrows the types. */
-type Handler = (req: Request, res: Response) => Promise<void>;
-
 const OTP_PATTERN = /^\d{6,10}$/;
-
-/** "14:05 UTC": the server does not know the reader's time zone, so it says which it uses. */
-function clockTime(iso: string): string | undefined {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : `${date.toISOString().slice(11, 16)} UTC`;
-}
+const NOT_HOSTED = 'The code form is not used in hosted mode: PingOne shows its own page.';
 
 export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOptions): Router {
   const router = Router();
   const own = ctx.ui === 'own';
+  const { smsRateLimit, codeRateLimit } = options;
 
   const renderForm = (
     req: Request,
@@ -78,13 +70,16 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   const renderOtp = (req: Request, res: Response, status: number, error?: string) => {
     const flow = req.session.flow!;
-    const transfer = req.session.transfer!;
+    // The server does not know the reader's time zone, so it says which it uses.
+    const expires = new Date(flow.expiresAt ?? NaN);
     res.status(status).render('otp', {
       title: 'Enter the code',
       csrfToken: csrfToken(req),
-      transfer,
+      transfer: req.session.transfer!,
       maskedPhone: flow.maskedPhone,
-      expiresAt: flow.expiresAt ? clockTime(flow.expiresAt) : undefined,
+      expiresAt: Number.isNaN(expires.getTime())
+        ? undefined
+        : `${expires.toISOString().slice(11, 16)} UTC`,
       attemptsLeft: flow.attemptsLeft,
       error,
       phoneUrl: options.phoneUrl,
@@ -98,15 +93,12 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const values = interrupted
       ? { amount: interrupted.amount, currency: interrupted.currency, payee: interrupted.payee }
       : { ...DEMO_TRANSFER };
-    // Nothing is stored for a visitor who only looks: the token is stateless until the form is
-    // sent (docs/durability.md, "Sessions do not pile up").
+    // Nothing is stored for a visitor who only looks (docs/durability.md, "Sessions do not pile up").
     renderForm(req, res, 200, values);
   });
 
-  /**
-   * The checks a start passes before it counts against the SMS limits: a session or the first
-   * page's form cookie (the CSRF check), and a valid form. Anything else texts nothing.
-   */
+  // What a start passes before it counts against the SMS limits: a session (or the first page's
+  // form cookie) and a valid form.
   const startable: RequestHandler = (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const parsed = parseTransfer(req.body, ctx.smsLimits);
@@ -118,10 +110,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderForm(req, res, 400, parsed.values, parsed.errors);
   };
 
-  router.post('/approvals', noStore, startable, options.smsRateLimit, (async (req, res) => {
+  router.post('/approvals', noStore, startable, ...smsRateLimit, async (req, res) => {
     const parsed = res.locals.transfer as Transfer;
-    // The session is created here, once the form was sent: a new session id (session
-    // fixation) and a new CSRF token.
+    // The session is created here: a new session id (session fixation) and a new CSRF token.
     await regenerateSession(req);
     beginSessionLifetime(req, ctx.now());
     const id = randomUUID();
@@ -133,13 +124,11 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     };
     req.session.transfer = transfer;
     csrfToken(req);
-    // Not saved here: startFlow saves once the flow is in the session, and on any failure the
-    // end of the request saves the transfer (a retry page needs it). One write fewer per
-    // approval.
+    // Not saved here: startFlow saves with the flow, or the end of the request on a failure.
     redirect(res, await startFlow(ctx, req, transfer));
-  }) as Handler);
+  });
 
-  /** A resend counts only for a pending transfer of this session that is not approved yet. */
+  // A resend counts only for a pending transfer of this session that is not approved yet.
   const resendable: RequestHandler = async (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
@@ -149,10 +138,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     next();
   };
 
-  router.post('/approvals/resend', noStore, resendable, options.smsRateLimit, (async (req, res) => {
+  router.post('/approvals/resend', noStore, resendable, ...smsRateLimit, async (req, res) => {
     const transfer = res.locals.transfer as PendingTransfer;
-    // The flow it replaces is consumed: its code can no longer be used here. If a code check
-    // holds it right now, its outcome decides: no new SMS for a transfer being approved.
+    // The flow it replaces is consumed. If a code check holds it right now, its outcome decides.
     const seen = req.session.flow;
     const replaced = await consumeFlow(req, ctx.claims, ctx.now());
     if (!replaced) {
@@ -170,9 +158,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       return redirect(res, '/approvals/result');
     }
     redirect(res, location);
-  }) as Handler);
+  });
 
-  router.post('/approvals/cancel', noStore, (async (req, res) => {
+  router.post('/approvals/cancel', noStore, async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
     const seen = req.session.flow;
@@ -184,11 +172,10 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     }
     await settle(ctx, req, transfer, 'declined', { reason: 'cancelled' });
     redirect(res, '/approvals/result');
-  }) as Handler);
+  });
 
-  router.get('/approvals/otp', noStore, (async (req, res) => {
-    if (!own)
-      throw new ModeError('The code form is not used in hosted mode: PingOne shows its own page.');
+  router.get('/approvals/otp', noStore, async (req, res) => {
+    if (!own) throw new ModeError(NOT_HOSTED);
     const flow = req.session.flow;
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       if (req.session.result) return redirect(res, '/approvals/result');
@@ -199,13 +186,10 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     // Approved by a request that raced a "send a new code": the new flow is not needed.
     if (await ctx.approvals.get(flow.transferId)) return redirect(res, '/approvals/result');
     renderOtp(req, res, 200);
-  }) as Handler);
+  });
 
-  /**
-   * No flow for this code (or not any more): being used by another request (another instance,
-   * a double click; `mayWait`, and `lostClaim` when this request saw the flow but lost it),
-   * already used (second tab, back button), or never started here.
-   */
+  // No flow for this code: held by another request (`mayWait`; `lostClaim` when this one saw it
+  // but lost it), already used (second tab, back button), or never started here.
   const withoutLiveFlow = async (
     req: Request,
     res: Response,
@@ -220,18 +204,17 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     redirect(res, startOver('no-approval'));
   };
 
-  /** A code counts only when it is well-formed and this session has a flow waiting for it. */
+  // A code counts only when it is well-formed and this session has a flow waiting for it.
   const checkable: RequestHandler = async (req, res, next) => {
-    if (!own)
-      throw new ModeError('The code form is not used in hosted mode: PingOne shows its own page.');
+    if (!own) throw new ModeError(NOT_HOSTED);
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const otp = typeof req.body?.otp === 'string' ? req.body.otp.trim() : '';
     const flow = req.session.flow;
     if (!OTP_PATTERN.test(otp)) {
       if (!flow) return redirect(res, startOver('no-approval'));
-      if (wantsJson(req))
-        throw new ValidationError({ otp: 'Enter the code from the SMS: 6 to 10 digits.' });
-      return renderOtp(req, res, 400, 'Enter the code from the SMS: 6 to 10 digits.');
+      const message = 'Enter the code from the SMS: 6 to 10 digits.';
+      if (wantsJson(req)) throw new ValidationError({ otp: message });
+      return renderOtp(req, res, 400, message);
     }
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       return withoutLiveFlow(req, res, !flow);
@@ -240,7 +223,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     next();
   };
 
-  router.post('/approvals/otp', noStore, checkable, options.codeRateLimit, (async (req, res) => {
+  router.post('/approvals/otp', noStore, checkable, ...codeRateLimit, async (req, res) => {
     const seen = req.session.flow;
     const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const transfer = flow && pendingTransfer(req, flow.transferId);
@@ -260,11 +243,11 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       return;
     }
     renderOtp(req, res, 422, message);
-  }) as Handler);
+  });
 
   router.get('/callback', noStore, hostedCallback(ctx));
 
-  router.get('/approvals/result', noStore, (async (req, res) => {
+  router.get('/approvals/result', noStore, async (req, res) => {
     const result = req.session.result;
     const transferId = result?.transferId ?? req.session.transfer?.id;
     // The store is the truth: a lost session write cannot hide an approval that happened.
@@ -285,7 +268,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       transfer: record ?? result?.transfer,
       canResend,
     });
-  }) as Handler);
+  });
 
   return router;
 }
