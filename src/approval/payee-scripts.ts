@@ -5,47 +5,18 @@ import { codePoint, ordinal } from './character-names.js';
  * letter of a historic or specialised script, or a letter-like symbol that belongs to none
  * (mathematical alphanumerics are script Common), is no part of a payee's name.
  */
-const NAME_SCRIPTS = [
-  'Arabic',
-  'Armenian',
-  'Bengali',
-  'Bopomofo',
-  'Cyrillic',
-  'Devanagari',
-  'Ethiopic',
-  'Georgian',
-  'Greek',
-  'Gujarati',
-  'Gurmukhi',
-  'Han',
-  'Hangul',
-  'Hebrew',
-  'Hiragana',
-  'Kannada',
-  'Katakana',
-  'Khmer',
-  'Lao',
-  'Latin',
-  'Malayalam',
-  'Myanmar',
-  'Oriya',
-  'Sinhala',
-  'Tamil',
-  'Telugu',
-  'Thaana',
-  'Thai',
-  'Tibetan',
-] as const;
+const NAME_SCRIPTS = (
+  'Arabic Armenian Bengali Bopomofo Cyrillic Devanagari Ethiopic Georgian Greek Gujarati ' +
+  'Gurmukhi Han Hangul Hebrew Hiragana Kannada Katakana Khmer Lao Latin Malayalam Myanmar ' +
+  'Oriya Sinhala Tamil Telugu Thaana Thai Tibetan'
+).split(' ');
 
 // Script_Extensions, not Script: the Japanese long-vowel mark "ー" is script Common but used in
 // Hiragana and Katakana only, and scx says so.
 const PATTERNS = NAME_SCRIPTS.map((name) => [name, new RegExp(`\\p{scx=${name}}`, 'u')] as const);
 
-/**
- * The writing systems that mix scripts by nature (UTS #39's Highly Restrictive level): Japanese
- * (Han, Hiragana, Katakana), Korean (Han, Hangul), Chinese with Bopomofo; each may also stand
- * beside Latin ("ABC株式会社").
- */
+// The writing systems that mix scripts by nature (UTS #39's Highly Restrictive level); each may
+// also stand beside Latin ("ABC株式会社").
 const WRITING_SYSTEMS: Record<string, string[]> = {
   Han: ['Japanese', 'Korean', 'Chinese'],
   Hiragana: ['Japanese'],
@@ -56,7 +27,7 @@ const WRITING_SYSTEMS: Record<string, string[]> = {
 const BESIDE_LATIN = new Set(['Japanese', 'Korean', 'Chinese']);
 
 export interface ScriptedLetter {
-  /** Its character's place in the payee (1 = first), as the refusal names it. */
+  /** 1 = first, as the refusal names it. */
   position: number;
   char: string;
   scripts: string[];
