@@ -18,7 +18,6 @@ export type CodeCheckResult =
 
 const TO_RESULT = { kind: 'redirect', location: '/approvals/result' } as const;
 
-/** The flow goes back into the session, under a new claim, for the next try. */
 async function putBack(req: Request, flow: FlowState): Promise<void> {
   const { claimId: _claimId, ...rest } = flow;
   storeFlow(req, rest);
@@ -26,9 +25,8 @@ async function putBack(req: Request, flow: FlowState): Promise<void> {
 }
 
 /**
- * Step 17: posts the code to the flow; on `COMPLETED`, step 18 (resume) and step 19 (token and
- * our checks). The flow was consumed by the caller: it goes back into the session only when the
- * same flow can still continue (a wrong code with attempts left, or PingOne unreachable).
+ * Step 17, then on `COMPLETED` steps 18 and 19. The caller consumed the flow: it goes back only
+ * when the same flow can still continue (a wrong code with attempts left, PingOne unreachable).
  */
 export async function checkCode(
   ctx: ApprovalContext,
@@ -89,10 +87,7 @@ export async function checkCode(
   return TO_RESULT;
 }
 
-/**
- * A wrong code: the same flow goes back for the next one, unless PingOne said none are left
- * or our own bound is reached. `flow` is the one to continue with.
- */
+/** The same flow goes back for the next code, unless PingOne said none are left or our bound. */
 async function wrongCode(
   ctx: ApprovalContext,
   req: Request,
@@ -120,6 +115,7 @@ async function wrongCode(
     });
     return TO_RESULT;
   }
-  await putBack(req, { ...flow, wrongCodes, ...(attemptsLeft !== undefined && { attemptsLeft }) });
-  return attemptsLeft === undefined ? { kind: 'wrong-code' } : { kind: 'wrong-code', attemptsLeft };
+  const left = attemptsLeft !== undefined && { attemptsLeft };
+  await putBack(req, { ...flow, wrongCodes, ...left });
+  return { kind: 'wrong-code', ...left };
 }

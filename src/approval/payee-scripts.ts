@@ -1,10 +1,7 @@
 import { codePoint, ordinal } from './character-names.js';
 
-/**
- * The scripts names are written in today: Unicode's Recommended scripts (UAX #31, Table 5). A
- * letter of a historic or specialised script, or a letter-like symbol that belongs to none
- * (mathematical alphanumerics are script Common), is no part of a payee's name.
- */
+// Unicode's Recommended scripts (UAX #31, Table 5): a letter of a historic script, or a
+// letter-like symbol of none (mathematical alphanumerics are Common), is no part of a name.
 const NAME_SCRIPTS = (
   'Arabic Armenian Bengali Bopomofo Cyrillic Devanagari Ethiopic Georgian Greek Gujarati ' +
   'Gurmukhi Han Hangul Hebrew Hiragana Kannada Katakana Khmer Lao Latin Malayalam Myanmar ' +
@@ -48,11 +45,7 @@ function intersect(sets: Set<string>[]): Set<string> {
   return new Set([...(first ?? [])].filter((s) => rest.every((set) => set.has(s))));
 }
 
-/**
- * Letters of two alphabets in one payee: a Latin name with one Cyrillic "о" or Greek "Α" reads
- * as another name to the eye and to a bank's matching. Refused, naming the first letter outside
- * the alphabet most of the name is written in.
- */
+/** A Latin name with one Cyrillic "о" reads as another name to the eye and to a bank's matching. */
 export function mixedScript(letters: ScriptedLetter[]): string | undefined {
   const others = letters.filter((l) => !l.scripts.includes('Latin'));
   if (others.length === 0) return undefined;

@@ -6,9 +6,8 @@ import type { Transfer } from './transfer.js';
 export interface RequestJwtInput {
   clientId: string;
   clientSecret: string;
-  /** The environment's issuer, `{auth}/{env}/as`. */
   audience: string;
-  /** The user's id or username: this is what makes the JWT a login_hint_token. */
+  /** The user's id or username: what makes the JWT a login_hint_token. */
   subject: string;
   templateVariant: string;
   transfer: Transfer;
@@ -23,10 +22,8 @@ export interface RequestJwtInput {
 }
 
 /**
- * The signed request object that is sent as both `request` and `login_hint_token`. HS256 with
- * the application's secret; `pi.template` carries what PingOne writes into the SMS.
- *
- * @see PingOne docs, "Create a request property JWT" and "Create a login_hint_token JWT"
+ * Sent as both `request` and `login_hint_token` (PingOne docs, "Create a request property JWT"
+ * and "Create a login_hint_token JWT"); `pi.template` carries what PingOne writes into the SMS.
  */
 export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
@@ -50,10 +47,7 @@ export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
 
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
 
-/**
- * The secret as a WebCrypto key, imported once: given raw bytes, jose imports them again on
- * every signature.
- */
+/** Imported once: given raw bytes, jose imports them again on every signature. */
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (cachedKey?.secret !== secret) {
     const key = crypto.subtle.importKey(

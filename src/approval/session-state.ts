@@ -3,11 +3,8 @@ import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import type { Transfer } from './transfer.js';
 
-/**
- * Everything one PingOne flow needs, under one session key. It is taken out of the session (and
- * the session saved) before any of it is trusted or sent to PingOne, so a replay, a second tab,
- * a double click or the back button finds nothing to continue with.
- */
+// Consumed (and the session saved) before any of it is trusted: a replay, a second tab, a double
+// click or the back button finds nothing to continue with.
 export interface FlowState {
   ui: 'own' | 'hosted';
   /** New every time the flow is put (back) into the session; see FlowClaims. */
@@ -50,10 +47,8 @@ export interface ResultState {
   at: string;
 }
 
-/**
- * Set while a request holds a flow. Another request of the browser waits for its outcome; found
- * long after, the process died mid-flow and the person is offered a one-click start again.
- */
+// Set while a request holds a flow: another request waits for its outcome; found long after, the
+// process died mid-flow.
 export interface BusyState {
   transferId: string;
   at: string;
@@ -67,7 +62,7 @@ declare module 'express-session' {
     flow?: FlowState;
     result?: ResultState;
     busy?: BusyState;
-    /** Transfers approved in this browser, newest last: what GET /approvals shows it. */
+    /** Newest last: what GET /approvals shows this browser. */
     approvedIds?: string[];
   }
 }
@@ -117,10 +112,7 @@ export interface FlowClaims {
 /** A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing. */
 const CLAIM_TTL_MS = 10 * 60 * 1000;
 
-/**
- * Two requests of one browser can load the same session before either saves it (a double
- * click): the first to claim a `claimId` wins. With several instances, SharedFlowClaims.
- */
+/** Two requests of one browser can load the session before either saves it: the first claim wins. */
 export class LocalFlowClaims implements FlowClaims {
   private readonly claimed = new Map<string, number>();
   constructor(
@@ -167,10 +159,7 @@ export function storeFlow(req: Request, flow: Omit<FlowState, 'claimId'>): void 
   delete req.session.busy;
 }
 
-/**
- * Takes the flow out of the session and saves that before returning it: the only request that
- * will ever continue it. A loser leaves the session alone: its copy may be older than the winner's.
- */
+/** The only request that will ever continue the flow gets it; a loser leaves its older copy alone. */
 export async function consumeFlow(
   req: Request,
   claims: FlowClaims,
