@@ -67,11 +67,7 @@ export interface CodeWrong {
   audit: Audit;
 }
 
-export interface CodeAccepted {
-  kind: 'code-accepted';
-  step: 17;
-  carriesResponse: boolean;
-}
+export type CodeAccepted = { kind: 'code-accepted'; step: 17; carriesResponse: boolean };
 
 export interface Resumed {
   kind: 'resumed';
@@ -101,12 +97,7 @@ export interface TokenChecked {
   };
 }
 
-export interface Recorded {
-  kind: 'recorded';
-  approvalId?: string;
-  created: boolean;
-  audit: Audit;
-}
+export type Recorded = { kind: 'recorded'; approvalId?: string; created: boolean; audit: Audit };
 
 /** `transient` (down, slow, limiting): a 502/503 page and nothing settled. */
 export interface PingOneFailed {
@@ -155,10 +146,7 @@ export interface PingOneFailure {
   details?: Array<{ code?: string; target?: string }>;
 }
 
-export interface Audit {
-  clientAddress: string | undefined;
-  userAgent: string | undefined;
-}
+export type Audit = { clientAddress: string | undefined; userAgent: string | undefined };
 
 export const APPROVAL_CHANNEL = 'approval.event';
 const channel = diagnostics_channel.channel(APPROVAL_CHANNEL);

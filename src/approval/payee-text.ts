@@ -19,14 +19,9 @@ const LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/u;
 // U+2800 is a symbol, not default-ignorable, and draws nothing too.
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
 // After NFC: more accent marks on one letter than any language writes draw over other lines.
-export const MAX_MARKS = 2;
+const MAX_MARKS = 2;
 
 const ALLOWED_HINT = "Use letters, digits, spaces and / - ? : ( ) . , ' + &.";
-
-export interface PayeeRules {
-  otpLength: number;
-  codeWords: string[];
-}
 
 /** "The 5th character, “ㅤ” (U+3164, an invisible Hangul filler), cannot be sent by SMS …" */
 function refused(
@@ -104,7 +99,10 @@ function characterProblem(payee: string, letters: ScriptedLetter[]): string | un
  * Why `payee` (normalized) cannot be texted, in words for the form: a character that cannot go,
  * letters of two alphabets, or text that could make the SMS show a code that is not PingOne's.
  */
-export function payeeProblem(payee: string, rules: PayeeRules): string | undefined {
+export function payeeProblem(
+  payee: string,
+  rules: { otpLength: number; codeWords: string[] },
+): string | undefined {
   // The payee is substituted into PingOne's SMS template; a placeholder in it must not be.
   if (payee.includes('${')) return 'The sequence "${" is not allowed.';
   const letters: ScriptedLetter[] = [];

@@ -12,8 +12,6 @@ export interface RequestJwtInput {
   templateVariant: string;
   transfer: Transfer;
   now: Date;
-  /** Short: PingOne requires `exp` on a login_hint_token, at most a few minutes ahead. */
-  lifetimeSeconds?: number;
   /**
    * `max_age`, signed: the request object's parameters supersede the query's (OpenID Connect Core
    * §6.1), so a browser carrying the hosted redirect cannot drop it.
@@ -27,22 +25,25 @@ export interface RequestJwtInput {
  */
 export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
-  return new SignJWT({
-    'pi.template': {
-      name: 'transaction',
-      variant: input.templateVariant,
-      variables: templateVariables(input.transfer),
-    },
-    ...(input.maxAge !== undefined && { max_age: input.maxAge }),
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(input.clientId)
-    .setAudience(input.audience)
-    .setSubject(input.subject)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + (input.lifetimeSeconds ?? 120))
-    .setJti(randomUUID())
-    .sign(await hmacKey(input.clientSecret));
+  return (
+    new SignJWT({
+      'pi.template': {
+        name: 'transaction',
+        variant: input.templateVariant,
+        variables: templateVariables(input.transfer),
+      },
+      ...(input.maxAge !== undefined && { max_age: input.maxAge }),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(input.clientId)
+      .setAudience(input.audience)
+      .setSubject(input.subject)
+      .setIssuedAt(iat)
+      // PingOne requires `exp` on a login_hint_token, at most a few minutes ahead.
+      .setExpirationTime(iat + 120)
+      .setJti(randomUUID())
+      .sign(await hmacKey(input.clientSecret))
+  );
 }
 
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;

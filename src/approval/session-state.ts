@@ -115,16 +115,13 @@ const CLAIM_TTL_MS = 10 * 60 * 1000;
 /** Two requests of one browser can load the session before either saves it: the first claim wins. */
 export class LocalFlowClaims implements FlowClaims {
   private readonly claimed = new Map<string, number>();
-  constructor(
-    private readonly now: () => Date,
-    private readonly ttlMs = CLAIM_TTL_MS,
-  ) {}
+  constructor(private readonly now: () => Date) {}
 
   async claim(claimId: string): Promise<boolean> {
     const now = this.now().getTime();
     // Insertion order is claim order: pruning stops at the first claim still young.
     for (const [id, at] of this.claimed) {
-      if (now - at <= this.ttlMs) break;
+      if (now - at <= CLAIM_TTL_MS) break;
       this.claimed.delete(id);
     }
     if (this.claimed.has(claimId)) return false;
