@@ -15,12 +15,8 @@ function storedSession(req: Request): Promise<Partial<SessionData> | undefined> 
   );
 }
 
-/**
- * Where to send a request whose transfer's flow another request holds (a double submit, another
- * instance, a code racing "send a new code"), once that one's outcome shows in the stores every
- * instance shares. `lostClaim`: this request saw the flow but lost the claim. Undefined when no
- * other request holds it.
- */
+// Where to send a request whose flow another request holds (a double submit, another instance,
+// a code racing "send a new code"), once its outcome shows in the shared stores.
 export async function afterOtherRequest(
   ctx: ApprovalContext,
   req: Request,

@@ -36,11 +36,7 @@ export interface Started {
   responseMode: 'pi.flow' | 'query';
   transfer: Pick<PendingTransfer, 'amount' | 'currency' | 'payee' | 'fromAccount' | 'hash'>;
   /** The query parameters that are not per-flow secrets (`state`, `nonce`, the challenge). */
-  authorize: {
-    client_id: string;
-    redirect_uri: string;
-    scope: string;
-    acr_values: string;
+  authorize: Record<'client_id' | 'redirect_uri' | 'scope' | 'acr_values', string> & {
     max_age: number;
   };
   /** Decoded; never the JWT. */
@@ -87,14 +83,7 @@ export interface TokenChecked {
   reason?: string;
   claims?: Omit<VerifiedIdToken, 'sid'>;
   /** `notBefore`: when the flow started, the earliest `auth_time` allowed (less skew). */
-  expected: {
-    iss: string;
-    aud: string;
-    sub?: string;
-    username: string;
-    acr: string;
-    notBefore: string;
-  };
+  expected: Record<'iss' | 'aud' | 'username' | 'acr' | 'notBefore', string> & { sub?: string };
 }
 
 export type Recorded = { kind: 'recorded'; approvalId?: string; created: boolean; audit: Audit };

@@ -1,7 +1,5 @@
-/**
- * Written once per transfer id, only after the ID token was validated: `createIfAbsent` is atomic
- * in every store, so two requests or two instances racing on one flow record one approval.
- */
+// Written once per transfer id, after the ID token was validated: `createIfAbsent` is atomic in
+// every store, so two requests or instances racing on one flow record one approval.
 export interface ApprovalRecord {
   transferId: string;
   /** Ours, shown on the result page for support tickets. */
@@ -12,10 +10,7 @@ export interface ApprovalRecord {
   fromAccount: string;
   transferHash: string;
   approvedAt: string;
-  /**
-   * One JSON value in every store: a new field needs no schema change, and older records lack
-   * it (`iss`, `aud`, `jti`, `idTokenSha256` came later).
-   */
+  /** One JSON value in every store: a new field needs no schema change; older records lack it. */
   evidence: {
     sub: string;
     acr?: string;

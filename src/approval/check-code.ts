@@ -24,10 +24,8 @@ async function putBack(req: Request, flow: FlowState): Promise<void> {
   await saveSession(req);
 }
 
-/**
- * Step 17, then on `COMPLETED` steps 18 and 19. The caller consumed the flow: it goes back only
- * when the same flow can still continue (a wrong code with attempts left, PingOne unreachable).
- */
+// Step 17, then on `COMPLETED` steps 18 and 19. The consumed flow goes back only when it can
+// still continue (a wrong code with attempts left, PingOne unreachable).
 export async function checkCode(
   ctx: ApprovalContext,
   req: Request,

@@ -12,17 +12,12 @@ export interface RequestJwtInput {
   templateVariant: string;
   transfer: Transfer;
   now: Date;
-  /**
-   * `max_age`, signed: the request object's parameters supersede the query's (OpenID Connect Core
-   * §6.1), so a browser carrying the hosted redirect cannot drop it.
-   */
+  /** Signed, it supersedes the query's (OpenID Connect Core §6.1): a browser cannot drop it. */
   maxAge?: number;
 }
 
-/**
- * Sent as both `request` and `login_hint_token` (PingOne docs, "Create a request property JWT"
- * and "Create a login_hint_token JWT"); `pi.template` carries what PingOne writes into the SMS.
- */
+// Sent as both `request` and `login_hint_token` (PingOne docs, "Create a request property JWT"
+// and "Create a login_hint_token JWT").
 export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
   return (

@@ -97,8 +97,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderForm(req, res, 200, values);
   });
 
-  // What a start passes before it counts against the SMS limits: a session (or the first page's
-  // form cookie) and a valid form.
+  // What a start passes before it counts against the SMS limits.
   const startable: RequestHandler = (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const parsed = parseTransfer(req.body, ctx.smsLimits);
@@ -188,8 +187,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderOtp(req, res, 200);
   });
 
-  // No flow for this code: held by another request (`mayWait`; `lostClaim` when this one saw it
-  // but lost it), already used (second tab, back button), or never started here.
+  // No flow for this code: held by another request, already used (second tab), or never started.
   const withoutLiveFlow = async (
     req: Request,
     res: Response,

@@ -140,13 +140,12 @@ export interface SharedCounter {
 export class SharedFlowClaims implements FlowClaims {
   private readonly ready: Promise<unknown>;
   constructor(private readonly counter: SharedCounter) {
-    this.ready = Promise.resolve(counter.init?.({ windowMs: CLAIM_TTL_MS }));
-    // A failed init is reported by the claim that needs it, not as an unhandled rejection.
-    this.ready.catch(() => undefined);
+    // A failed init shows as the claim's failed increment, not as an unhandled rejection.
+    this.ready = Promise.resolve(counter.init?.({ windowMs: CLAIM_TTL_MS })).catch(() => undefined);
   }
 
   async claim(claimId: string): Promise<boolean> {
-    await this.ready.catch(() => undefined);
+    await this.ready;
     return (await this.counter.increment(`claim:${claimId}`)).totalHits === 1;
   }
 }

@@ -1,6 +1,5 @@
-// GSM-7 (3GPP TS 23.038) when every character is in its basic set or extension table (which
-// costs two septets), else UCS-2; counted as a carrier counts, never splitting an escape or a
-// surrogate pair. National shift tables are not assumed: without them a carrier sends UCS-2.
+// GSM-7 (3GPP TS 23.038; an extension character costs two septets), else UCS-2, counted as a
+// carrier counts. National shift tables are not assumed: without them a carrier sends UCS-2.
 
 export interface SmsMeasure {
   encoding: 'GSM-7' | 'UCS-2';

@@ -26,11 +26,8 @@ function maskedPhone(flow: PingOneFlow, hint: string | undefined): string | unde
   return digits.length < 4 ? undefined : `•••• ${digits.slice(-4)}`;
 }
 
-/**
- * Step 16: starts a flow and answers where the browser goes next: our code form (pi.flow) or
- * PingOne's page (hosted). A new verifier, state and nonce every time, so a "send a new code"
- * cannot be confused with the flow it replaces.
- */
+// Step 16; answers where the browser goes next. A new verifier, state and nonce every time, so
+// a "send a new code" cannot be confused with the flow it replaces.
 export async function startFlow(
   ctx: ApprovalContext,
   req: Request,

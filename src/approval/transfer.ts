@@ -21,10 +21,7 @@ export type Currency = (typeof CURRENCIES)[number];
 export const FROM_ACCOUNT = 'Everyday account •••• 4821';
 
 export const MAX_AMOUNT = 1_000_000;
-/**
- * A SEPA creditor name's length, counted in UTF-16 units as the form's `maxlength` counts
- * them, so that the browser and the server stop at the same place.
- */
+/** A SEPA creditor name's length, in UTF-16 units as the form's `maxlength` counts them. */
 export const PAYEE_MAX = 70;
 
 export interface SmsLimits {
@@ -77,10 +74,8 @@ function payeeError(transfer: SmsTransfer, limits: SmsLimits): string | undefine
   );
 }
 
-/**
- * Every rule is checked on the server whatever the browser did: the amount and the payee are
- * what PingOne texts, so they must read the same on the page, in the SMS and in the record.
- */
+// Every rule is checked here whatever the browser did: the amount and the payee are what PingOne
+// texts, so they must read the same on the page, in the SMS and in the record.
 export function parseTransfer(body: unknown, limits: SmsLimits = DEFAULT_LIMITS): TransferResult {
   const values = {
     amount: field(body, 'amount').trim(),
