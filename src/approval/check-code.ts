@@ -13,10 +13,8 @@ import { settle } from './settle.js';
 /** PingOne's device policy allows at most 7 wrong codes; past that we call the flow locked. */
 const MAX_WRONG_CODES = 7;
 
-export type CodeCheckResult =
-  { kind: 'redirect'; location: string } | { kind: 'wrong-code'; attemptsLeft?: number };
-
-const TO_RESULT = { kind: 'redirect', location: '/approvals/result' } as const;
+/** A wrong code the same flow still takes; undefined when the approval is decided. */
+type WrongCode = { attemptsLeft?: number } | undefined;
 
 async function putBack(req: Request, flow: FlowState): Promise<void> {
   const { claimId: _claimId, ...rest } = flow;
@@ -32,7 +30,7 @@ export async function checkCode(
   flow: FlowState,
   transfer: PendingTransfer,
   otp: string,
-): Promise<CodeCheckResult> {
+): Promise<WrongCode> {
   let step: FlowStep;
   try {
     step = await ctx.flows.checkOtp(flow.flowId, otp, {
@@ -46,7 +44,7 @@ export async function checkCode(
       return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
     }
     await pingoneFailed(ctx, req, transfer, 'otp.check', error, () => putBack(req, flow));
-    return TO_RESULT;
+    return undefined;
   }
 
   // PingOne may change the flow id and rotate cookies on any step: continue with the latest.
@@ -56,7 +54,7 @@ export async function checkCode(
       break;
     case FLOW_STATUS.failed:
       await settle(ctx, req, transfer, 'locked', { reason: 'locked', step: 17 });
-      return TO_RESULT;
+      return undefined;
     case FLOW_STATUS.otpRequired:
       // A 200 that still wants a code is a wrong code, in a shape docs/pingone-contract.md does not promise.
       return wrongCode(ctx, req, current, transfer, { locked: false });
@@ -66,7 +64,7 @@ export async function checkCode(
         step: 17,
         flowStatus: step.flow.status,
       });
-      return TO_RESULT;
+      return undefined;
   }
 
   const carried = authorizeResponseFromJson(step.flow.authorizeResponse);
@@ -82,7 +80,7 @@ export async function checkCode(
   }
   const response = await resume(ctx, req, current, transfer, carried);
   if (response) await finishFlow(ctx, req, current, transfer, response);
-  return TO_RESULT;
+  return undefined;
 }
 
 /** The same flow goes back for the next code, unless PingOne said none are left or our bound. */
@@ -93,7 +91,7 @@ async function wrongCode(
   transfer: PendingTransfer,
   wrong: { locked: boolean; attemptsLeft?: number },
   error?: PingOneError,
-): Promise<CodeCheckResult> {
+): Promise<WrongCode> {
   const wrongCodes = flow.wrongCodes + 1;
   const locked = wrong.locked || wrongCodes >= MAX_WRONG_CODES;
   const { attemptsLeft } = wrong;
@@ -111,9 +109,9 @@ async function wrongCode(
       step: 17,
       ...(error?.pingoneErrorId && { pingoneErrorId: error.pingoneErrorId }),
     });
-    return TO_RESULT;
+    return undefined;
   }
   const left = attemptsLeft !== undefined && { attemptsLeft };
   await putBack(req, { ...flow, wrongCodes, ...left });
-  return { kind: 'wrong-code', ...left };
+  return { ...left };
 }

@@ -110,7 +110,7 @@ export async function finishFlow(
     expected,
     claims: withoutSid(claims),
   }));
-  const { sub: subject, iss, aud, acr, amr, auth_time, sid, jti, idTokenSha256 } = claims;
+  const { preferred_username: _username, auth_time, sid, ...evidence } = claims;
   const record: ApprovalRecord = {
     transferId: transfer.id,
     approvalId: randomUUID(),
@@ -121,15 +121,9 @@ export async function finishFlow(
     transferHash: transfer.hash,
     approvedAt: ctx.now().toISOString(),
     evidence: {
-      sub: subject,
-      iss,
-      aud,
-      ...(acr && { acr }),
-      ...(amr && { amr }),
+      ...evidence,
       ...(auth_time !== undefined && { authTime: auth_time }),
       ...(sid && { sid }),
-      ...(jti && { jti }),
-      ...(idTokenSha256 && { idTokenSha256 }),
     },
   };
   const created = await ctx.approvals.createIfAbsent(record).catch((error: unknown) => {

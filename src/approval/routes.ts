@@ -5,9 +5,7 @@ import { csrfToken } from '../http/csrf.js';
 import { wantsJson } from '../http/negotiate.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
-import { afterOtherRequest } from './after-other-request.js';
 import { checkCode } from './check-code.js';
-
 import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
@@ -18,7 +16,14 @@ import {
 import { settle } from './settle.js';
 import { startFlow } from './start-flow.js';
 import { hostedCallback } from './hosted-callback.js';
-import { holding, noticeText, pendingTransfer, redirect, startOver } from './route-helpers.js';
+import {
+  afterOtherRequest,
+  holding,
+  noticeText,
+  pendingTransfer,
+  redirect,
+  startOver,
+} from './route-helpers.js';
 import {
   CURRENCIES,
   DEMO_TRANSFER,
@@ -229,9 +234,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       return withoutLiveFlow(req, res, !flow, seen?.claimId);
     }
     const otp = res.locals.otp as string;
-    const outcome = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
-    if (outcome.kind === 'redirect') return redirect(res, outcome.location);
-    const left = outcome.attemptsLeft;
+    const wrong = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
+    if (!wrong) return redirect(res, '/approvals/result');
+    const left = wrong.attemptsLeft;
     const message =
       left === undefined
         ? 'That code is not right. Check the SMS and try again.'

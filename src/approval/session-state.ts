@@ -47,21 +47,16 @@ export interface ResultState {
   at: string;
 }
 
-// Set while a request holds a flow: another request waits for its outcome; found long after, the
-// process died mid-flow.
-export interface BusyState {
-  transferId: string;
-  at: string;
-  /** otp.check answered COMPLETED; the token step and the record remain. */
-  accepted?: boolean;
-}
-
 declare module 'express-session' {
   interface SessionData {
     transfer?: PendingTransfer;
     flow?: FlowState;
     result?: ResultState;
-    busy?: BusyState;
+    /**
+     * Set while a request holds a flow: another request waits for its outcome; found long after,
+     * the process died mid-flow. `accepted`: otp.check answered COMPLETED.
+     */
+    busy?: { transferId: string; at: string; accepted?: boolean };
     /** Newest last: what GET /approvals shows this browser. */
     approvedIds?: string[];
   }
