@@ -8,10 +8,7 @@ export const MAX_AGE_SECONDS = 0;
 export const AUTH_TIME_SKEW_SECONDS = 5;
 
 /** Why the ID token does not show the person authenticated for this flow (SSO answered). */
-export function freshnessProblem(
-  startedAt: string,
-  authTime: number | undefined,
-): string | undefined {
+export function freshnessProblem(startedAt: string, authTime: number | undefined) {
   if (authTime === undefined) return 'no auth_time: nothing shows the person authenticated now';
   const startedAtSeconds = Date.parse(startedAt) / 1000;
   if (authTime < startedAtSeconds - AUTH_TIME_SKEW_SECONDS) {

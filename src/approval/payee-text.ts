@@ -99,10 +99,7 @@ function characterProblem(payee: string, letters: ScriptedLetter[]): string | un
  * Why `payee` (normalized) cannot be texted, in words for the form: a character that cannot go,
  * letters of two alphabets, or text that could make the SMS show a code that is not PingOne's.
  */
-export function payeeProblem(
-  payee: string,
-  rules: { otpLength: number; codeWords: string[] },
-): string | undefined {
+export function payeeProblem(payee: string, rules: { otpLength: number; codeWords: string[] }) {
   // The payee is substituted into PingOne's SMS template; a placeholder in it must not be.
   if (payee.includes('${')) return 'The sequence "${" is not allowed.';
   const letters: ScriptedLetter[] = [];

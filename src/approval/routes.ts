@@ -53,13 +53,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
   const own = ctx.ui === 'own';
   const { smsRateLimit, codeRateLimit } = options;
 
-  const renderForm = (
-    req: Request,
-    res: Response,
-    status: number,
-    values: Record<string, string>,
-    errors: Record<string, string> = {},
-  ) => {
+  const renderForm = (req: Request, res: Response, status: number, values: object, errors = {}) => {
     res.status(status).render('approve', {
       title: 'Approve a transfer',
       csrfToken: options.formToken(req, res),
@@ -95,11 +89,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renewFinishedSession(req);
     // After an interrupted approval the same transfer is offered again, one click away.
     const interrupted = /^interrupted/.test(String(req.query.notice)) && req.session.transfer;
-    const values = interrupted
-      ? { amount: interrupted.amount, currency: interrupted.currency, payee: interrupted.payee }
-      : { ...DEMO_TRANSFER };
+    const { amount, currency, payee } = interrupted || DEMO_TRANSFER;
     // Nothing is stored for a visitor who only looks (docs/durability.md, "Sessions do not pile up").
-    renderForm(req, res, 200, values);
+    renderForm(req, res, 200, { amount, currency, payee });
   });
 
   // What a start passes before it counts against the SMS limits.
@@ -120,12 +112,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     await regenerateSession(req);
     beginSessionLifetime(req, ctx.now());
     const id = randomUUID();
-    const transfer: PendingTransfer = {
-      ...parsed,
-      id,
-      hash: transferHash(id, parsed),
-      createdAt: ctx.now().toISOString(),
-    };
+    const createdAt = ctx.now().toISOString();
+    const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
     req.session.transfer = transfer;
     csrfToken(req);
     // Not saved here: startFlow saves with the flow, or the end of the request on a failure.
@@ -193,14 +181,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
   });
 
   // No flow for this code: held by another request, already used (second tab), or never started.
-  const withoutLiveFlow = async (
-    req: Request,
-    res: Response,
-    mayWait: boolean,
-    lostClaim?: string,
-  ) => {
+  const withoutLiveFlow = async (req: Request, res: Response, mayWait: boolean, lost?: string) => {
     const pending = mayWait && pendingTransfer(req);
-    const next = pending && (await afterOtherRequest(ctx, req, pending, lostClaim));
+    const next = pending && (await afterOtherRequest(ctx, req, pending, lost));
     if (next) return redirect(res, next);
     const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
     if (decided || req.session.result) return redirect(res, '/approvals/result');

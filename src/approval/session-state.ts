@@ -151,11 +151,7 @@ export function storeFlow(req: Request, flow: Omit<FlowState, 'claimId'>): void 
 }
 
 /** The only request that will ever continue the flow gets it; a loser leaves its older copy alone. */
-export async function consumeFlow(
-  req: Request,
-  claims: FlowClaims,
-  now: Date,
-): Promise<FlowState | undefined> {
+export async function consumeFlow(req: Request, claims: FlowClaims, now: Date) {
   const flow = req.session.flow;
   if (!flow) return undefined;
   if (!(await claims.claim(flow.claimId))) return undefined;

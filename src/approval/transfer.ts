@@ -24,12 +24,8 @@ export const MAX_AMOUNT = 1_000_000;
 /** A SEPA creditor name's length, in UTF-16 units as the form's `maxlength` counts them. */
 export const PAYEE_MAX = 70;
 
-export interface SmsLimits {
-  maxSegments: number;
-  otpLength: number;
-}
-
 const DEFAULT_LIMITS = { maxSegments: DEFAULT_SMS_MAX_SEGMENTS, otpLength: SMS_OTP_LENGTH };
+export type SmsLimits = typeof DEFAULT_LIMITS;
 const CODE_WORDS = codeWords();
 export const LONGEST_AMOUNT = `${MAX_AMOUNT}.00`;
 
