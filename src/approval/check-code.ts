@@ -14,13 +14,7 @@ import { settle } from './settle.js';
 const MAX_WRONG_CODES = 7;
 
 /** A wrong code the same flow still takes; undefined when the approval is decided. */
-type WrongCode = { attemptsLeft?: number } | undefined;
-
-async function putBack(req: Request, flow: FlowState): Promise<void> {
-  const { claimId: _claimId, ...rest } = flow;
-  storeFlow(req, rest);
-  await saveSession(req);
-}
+type WrongCode = { attemptsLeft?: number } | void;
 
 // Step 17, then on `COMPLETED` steps 18 and 19. The consumed flow goes back only when it can
 // still continue (a wrong code with attempts left, PingOne unreachable).
@@ -43,8 +37,7 @@ export async function checkCode(
     if (wrong && !wrong.expired) {
       return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
     }
-    await pingoneFailed(ctx, req, transfer, 'otp.check', error, () => putBack(req, flow));
-    return undefined;
+    return pingoneFailed(ctx, req, transfer, 'otp.check', error, () => storeFlow(req, flow));
   }
 
   // PingOne may change the flow id and rotate cookies on any step: continue with the latest.
@@ -53,18 +46,16 @@ export async function checkCode(
     case FLOW_STATUS.completed:
       break;
     case FLOW_STATUS.failed:
-      await settle(ctx, req, transfer, 'locked', { reason: 'locked', step: 17 });
-      return undefined;
+      return settle(ctx, req, transfer, 'locked', { reason: 'locked', step: 17 });
     case FLOW_STATUS.otpRequired:
       // A 200 that still wants a code is a wrong code, in a shape docs/pingone-contract.md does not promise.
       return wrongCode(ctx, req, current, transfer, { locked: false });
     default:
-      await settle(ctx, req, transfer, 'failed', {
+      return settle(ctx, req, transfer, 'failed', {
         reason: 'unexpected_status',
         step: 17,
         flowStatus: step.flow.status,
       });
-      return undefined;
   }
 
   const carried = authorizeResponseFromJson(step.flow.authorizeResponse);
@@ -80,7 +71,6 @@ export async function checkCode(
   }
   const response = await resume(ctx, req, current, transfer, carried);
   if (response) await finishFlow(ctx, req, current, transfer, response);
-  return undefined;
 }
 
 /** The same flow goes back for the next code, unless PingOne said none are left or our bound. */
@@ -104,14 +94,13 @@ async function wrongCode(
     ...(error && { pingone: pingoneFailure(error) }),
   }));
   if (locked) {
-    await settle(ctx, req, transfer, 'locked', {
+    return settle(ctx, req, transfer, 'locked', {
       reason: 'locked',
       step: 17,
       ...(error?.pingoneErrorId && { pingoneErrorId: error.pingoneErrorId }),
     });
-    return undefined;
   }
   const left = attemptsLeft !== undefined && { attemptsLeft };
-  await putBack(req, { ...flow, wrongCodes, ...left });
+  await storeFlow(req, { ...flow, wrongCodes, ...left });
   return { ...left };
 }

@@ -145,9 +145,11 @@ export class SharedFlowClaims implements FlowClaims {
   }
 }
 
-export function storeFlow(req: Request, flow: Omit<FlowState, 'claimId'>): void {
+/** Puts a flow (back) under a new claim id, and saves. */
+export async function storeFlow(req: Request, flow: Omit<FlowState, 'claimId'>): Promise<void> {
   req.session.flow = { ...flow, claimId: randomUUID() };
   delete req.session.busy;
+  await saveSession(req);
 }
 
 /** The only request that will ever continue the flow gets it; a loser leaves its older copy alone. */

@@ -12,7 +12,7 @@ import { tell, type ApprovalContext } from './approval-context.js';
 import { MAX_AGE_SECONDS } from './freshness.js';
 import { pingoneFailed } from './outcome.js';
 import { buildRequestJwt } from './request-jwt.js';
-import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
+import { storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
 const RESULT = '/approvals/result';
@@ -91,8 +91,7 @@ export async function startFlow(
 
   if (ctx.ui === 'hosted') {
     const url = ctx.flows.authorizeUrl(params).toString();
-    storeFlow(req, flow);
-    await saveSession(req);
+    await storeFlow(req, flow);
     return url;
   }
 
@@ -125,7 +124,6 @@ export async function startFlow(
     cookieNames: Object.keys(step.cookies),
     ...learned,
   }));
-  storeFlow(req, { ...flow, flowId: answer.id, cookies: step.cookies, ...learned });
-  await saveSession(req);
+  await storeFlow(req, { ...flow, flowId: answer.id, cookies: step.cookies, ...learned });
   return '/approvals/otp';
 }
