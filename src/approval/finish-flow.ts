@@ -59,16 +59,17 @@ export async function finishFlow(
     notBefore: flow.startedAt,
     ...(sub && { sub }),
   };
-  const refuse = async (failed: Failed, claims?: VerifiedIdToken) => {
+  const checked = (claims?: VerifiedIdToken, failed?: Failed) =>
     tell(ctx, req, transfer.id, () => ({
       kind: 'token-checked',
       step: 19,
-      verdict: 'rejected',
-      failedCheck: failed.check,
-      reason: failed.reason,
+      verdict: failed ? 'rejected' : 'accepted',
+      ...(failed && { failedCheck: failed.check, reason: failed.reason }),
       expected,
       ...(claims && { claims: withoutSid(claims) }),
     }));
+  const refuse = async (failed: Failed, claims?: VerifiedIdToken) => {
+    checked(claims, failed);
     const mismatch = failed.check === 'state';
     await settle(ctx, req, transfer, 'failed', {
       reason: mismatch ? 'answer_mismatch' : 'token_rejected',
@@ -103,13 +104,7 @@ export async function finishFlow(
   const problem = ourCheck(expected, claims);
   if (problem) return refuse(problem, claims);
 
-  tell(ctx, req, transfer.id, () => ({
-    kind: 'token-checked',
-    step: 19,
-    verdict: 'accepted',
-    expected,
-    claims: withoutSid(claims),
-  }));
+  checked(claims);
   const { preferred_username: _username, auth_time, sid, ...evidence } = claims;
   const record: ApprovalRecord = {
     transferId: transfer.id,
