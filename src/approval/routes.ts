@@ -242,8 +242,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
       const pending = pendingTransfer(req);
       const next = pending && (await afterOtherRequest(ctx, req, pending));
-      if (next) return redirect(res, next);
-      return redirect(res, startOver('no-approval'));
+      return redirect(res, next || startOver('no-approval'));
     }
     const canResend = Boolean(!record && pendingTransfer(req, transferId));
     res.render('result', {
