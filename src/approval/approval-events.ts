@@ -2,7 +2,7 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import type { PingOneStep } from '../errors.js';
 import type { VerifiedIdToken } from '../pingone/flow.js';
 import type { PingOneError } from '../pingone/http.js';
-import type { Outcome, PendingTransfer } from './session-state.js';
+import type { FlowState, Outcome, PendingTransfer } from './session-state.js';
 
 // The `approval.event` channel: what each kind carries, and why none carries a secret, is in
 // src/approval/README.md.
@@ -21,12 +21,8 @@ export type EventBody =
 
 export type EventOf<K extends EventBody['kind']> = Extract<ApprovalEvent, { kind: K }>;
 
-export interface EventBase {
-  /** The app's PingOne client id, as on `pingone.call`. */
-  client: number;
-  transferId: string;
-  requestId: string | undefined;
-}
+/** `client`: the app's PingOne client id, as on `pingone.call`. */
+export type EventBase = { client: number; transferId: string; requestId: string | undefined };
 
 export type ApprovalStep = 16 | 17 | 18 | 19;
 
@@ -43,12 +39,9 @@ export interface Started {
   requestObject: { header: Record<string, unknown>; claims: Record<string, unknown> };
 }
 
-export interface SmsSent {
+export interface SmsSent extends Partial<Pick<FlowState, 'maskedPhone' | 'expiresAt' | 'userId'>> {
   kind: 'sms-sent';
   step: 16;
-  maskedPhone?: string;
-  expiresAt?: string;
-  userId?: string;
   /** Names only: the values never leave the session. */
   cookieNames: string[];
 }

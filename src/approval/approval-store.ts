@@ -24,16 +24,8 @@ export interface ApprovalRecord {
   };
 }
 
-export interface StoreHealth {
-  ok: boolean;
-  kind: 'memory' | 'sqlite' | 'redis';
-  detail?: string;
-}
-
-export interface ApprovalCursor {
-  approvedAtMs: number;
-  transferId: string;
-}
+export type StoreHealth = { ok: boolean; kind: 'memory' | 'sqlite' | 'redis'; detail?: string };
+export type ApprovalCursor = { approvedAtMs: number; transferId: string };
 
 /** Pages are ordered by time, then transfer id, both descending. */
 export function cursorAfter(record: ApprovalRecord): ApprovalCursor {

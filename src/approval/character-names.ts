@@ -1,10 +1,7 @@
 // JavaScript has no Unicode character names: these are the ones a payee is refused for most
 // often; the rest are described by their Unicode category.
 
-interface Named {
-  what: string;
-  instead?: string;
-}
+type Named = { what: string; instead?: string };
 
 const NAMED: Record<number, Named> = {
   0x0a: { what: 'a line break' },

@@ -23,12 +23,8 @@ const WRITING_SYSTEMS: Record<string, string[]> = {
 };
 const BESIDE_LATIN = new Set(['Japanese', 'Korean', 'Chinese']);
 
-export interface ScriptedLetter {
-  /** 1 = first, as the refusal names it. */
-  position: number;
-  char: string;
-  scripts: string[];
-}
+/** `position`: 1 = first, as the refusal names it. */
+export type ScriptedLetter = { position: number; char: string; scripts: string[] };
 
 /** The name scripts `char` is used in; `inherited` for an accent that takes its letter's. */
 export function scriptsOf(char: string): string[] | 'inherited' {

@@ -28,11 +28,7 @@ export interface FlowState {
 }
 
 /** Kept across flows ("send a new code") until it is decided. */
-export interface PendingTransfer extends Transfer {
-  id: string;
-  hash: string;
-  createdAt: string;
-}
+export type PendingTransfer = Transfer & { id: string; hash: string; createdAt: string };
 
 export type Outcome =
   'approved' | 'already-approved' | 'declined' | 'locked' | 'expired' | 'failed';
@@ -100,9 +96,7 @@ export function rotateSession(req: Request): Promise<void> {
   return regenerate(req, data);
 }
 
-export interface FlowClaims {
-  claim(claimId: string): Promise<boolean>;
-}
+export type FlowClaims = { claim(claimId: string): Promise<boolean> };
 
 /** A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing. */
 const CLAIM_TTL_MS = 10 * 60 * 1000;

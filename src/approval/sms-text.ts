@@ -2,11 +2,7 @@ import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
 import { TEMPLATE_CONTENT } from '../provisioning/steps/template-content.js';
 import { measureSms, type SmsMeasure } from './sms-encoding.js';
 
-export interface SmsTransfer {
-  amount: string;
-  currency: string;
-  payee: string;
-}
+export type SmsTransfer = Record<'amount' | 'currency' | 'payee', string>;
 
 /** pi.template's variables: `${sum}`, `${currency}`, `${recipient}` in the SMS template. */
 export function templateVariables(transfer: SmsTransfer) {

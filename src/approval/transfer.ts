@@ -5,13 +5,8 @@ import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
 import { normalizePayee, payeeProblem } from './payee-text.js';
 import { codeWords, smsPreview, type SmsTransfer } from './sms-text.js';
 
-export interface Transfer {
-  /** Two decimals, "250.00". */
-  amount: string;
-  currency: Currency;
-  payee: string;
-  fromAccount: string;
-}
+/** `amount` with two decimals, "250.00". */
+export type Transfer = SmsTransfer & { currency: Currency; fromAccount: string };
 
 /** ISO 4217 codes offered on the form; all use two minor units, like `amount`. */
 export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'SGD'] as const;
@@ -36,8 +31,7 @@ export const DEMO_TRANSFER = {
 } as const;
 
 export type TransferResult =
-  | { ok: true; transfer: Transfer }
-  | { ok: false; errors: FieldErrors; values: Record<'amount' | 'currency' | 'payee', string> };
+  { ok: true; transfer: Transfer } | { ok: false; errors: FieldErrors; values: SmsTransfer };
 
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
