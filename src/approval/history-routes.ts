@@ -77,10 +77,8 @@ export function approvalHistoryRoutes(approvals: ApprovalStore, operatorToken?: 
       const found = await Promise.all(ids.map((id) => approvals.get(id)));
       records = found.filter((r): r is ApprovalRecord => r !== undefined);
     }
-    if (wantsJson(req)) {
-      res.json({ approvals: records.map(summary), ...(operator ? { next } : {}) });
-      return;
-    }
+    if (wantsJson(req))
+      return res.json({ approvals: records.map(summary), ...(operator && { next }) });
     res.render('approvals', {
       title: 'Recent approvals',
       records,

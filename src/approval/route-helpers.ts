@@ -18,16 +18,13 @@ export async function holding<T>(req: Request, work: () => Promise<T>): Promise<
   }
 }
 
-export function redirect(res: Response, location: string): void {
-  res.redirect(303, location);
-}
+export const redirect = (res: Response, location: string) => res.redirect(303, location);
 
 /** The session's transfer, if it still matches its hash. */
 export function pendingTransfer(req: Request, transferId?: string): PendingTransfer | undefined {
-  const transfer = req.session.transfer;
-  if (!transfer) return undefined;
-  if (transferId !== undefined && transfer.id !== transferId) return undefined;
-  return transferHash(transfer.id, transfer) === transfer.hash ? transfer : undefined;
+  const t = req.session.transfer;
+  const ours = t && (transferId === undefined || t.id === transferId);
+  return ours && transferHash(t.id, t) === t.hash ? t : undefined;
 }
 
 // Why a person was sent back to the start: only these codes are read from the query string, so
@@ -45,15 +42,11 @@ const NOTICES = {
     'That answer from PingOne was already used or does not belong to this browser, so it was ignored. Nothing was approved by it.',
 } as const;
 
-export function noticeText(code: unknown): string | undefined {
-  return typeof code === 'string' && Object.hasOwn(NOTICES, code)
-    ? NOTICES[code as keyof typeof NOTICES]
-    : undefined;
-}
+type Notice = keyof typeof NOTICES;
 
-export function startOver(code: keyof typeof NOTICES): string {
-  return `/?notice=${code}`;
-}
+export const noticeText = (code: unknown) =>
+  typeof code === 'string' && Object.hasOwn(NOTICES, code) ? NOTICES[code as Notice] : undefined;
+export const startOver = (code: Notice) => `/?notice=${code}`;
 
 const POLL_MS = 100;
 

@@ -224,11 +224,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       left === undefined
         ? 'That code is not right. Check the SMS and try again.'
         : `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before PingOne locks this approval.`;
-    if (wantsJson(req)) {
-      res.status(422).json({ error: { code: 'WRONG_CODE', message, attemptsLeft: left ?? null } });
-      return;
-    }
-    renderOtp(req, res, 422, message);
+    if (!wantsJson(req)) return renderOtp(req, res, 422, message);
+    res.status(422).json({ error: { code: 'WRONG_CODE', message, attemptsLeft: left ?? null } });
   });
 
   router.get('/callback', noStore, hostedCallback(ctx));
