@@ -34,9 +34,8 @@ export async function checkCode(
     });
   } catch (error) {
     const wrong = isPingOneError(error) ? wrongCodeInfo(error) : undefined;
-    if (wrong && !wrong.expired) {
+    if (wrong && !wrong.expired)
       return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
-    }
     return pingoneFailed(ctx, req, transfer, 'otp.check', error, () => storeFlow(req, flow));
   }
 

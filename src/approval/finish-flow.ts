@@ -21,9 +21,8 @@ type Failed = { check: TokenCheck; reason: string };
 function ourCheck(expected: TokenChecked['expected'], claims: VerifiedIdToken): Failed | undefined {
   const username = claims.preferred_username;
   if (expected.sub) {
-    if (claims.sub !== expected.sub) {
+    if (claims.sub !== expected.sub)
       return { check: 'sub', reason: `sub ${claims.sub} is not the user of this flow` };
-    }
   } else if (username === undefined) {
     const reason = 'the subject cannot be tied to the configured user (no user id known)';
     return { check: 'sub', reason };
@@ -78,9 +77,8 @@ export async function finishFlow(
   };
 
   // `state` is echoed by some PingOne answers and not others (docs/pingone-contract.md §9): checked when present.
-  if (response.state !== undefined && response.state !== flow.state) {
+  if (response.state !== undefined && response.state !== flow.state)
     return refuse({ check: 'state', reason: 'the answer carried another flow’s state' });
-  }
   let claims: VerifiedIdToken;
   try {
     claims = await ctx.tokens.exchange({
@@ -95,9 +93,8 @@ export async function finishFlow(
       maxAge: MAX_AGE_SECONDS,
     });
   } catch (error) {
-    if (error instanceof IdTokenRejectedError) {
+    if (error instanceof IdTokenRejectedError)
       return refuse({ check: 'openid-client', reason: error.reason });
-    }
     const side = isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo');
     return pingoneFailed(ctx, req, transfer, side ? error.step : 'token', error);
   }

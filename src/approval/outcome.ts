@@ -19,9 +19,8 @@ export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnav
       retryAfter,
     });
   }
-  if (error.code === LOCAL_ERROR_CODES.timeout) {
+  if (error.code === LOCAL_ERROR_CODES.timeout)
     return new PingOneUnavailableError(503, 'PINGONE_TIMEOUT', step, options);
-  }
   const code = error.status === undefined ? 'PINGONE_UNREACHABLE' : 'PINGONE_ERROR';
   return new PingOneUnavailableError(502, code, step, options);
 }
@@ -54,13 +53,11 @@ export function wrongCodeInfo(
   const detail = error.details.find((d) => d.code === 'INVALID_OTP') ?? error.details[0];
   // An expired code is reported like a wrong one; only the message tells them apart. Treating it
   // as "expired" lets the person send a new code for the same transfer instead of starting over.
-  if (/expired/i.test(`${detail?.message ?? ''} ${error.description ?? ''}`)) {
+  if (/expired/i.test(`${detail?.message ?? ''} ${error.description ?? ''}`))
     return { locked: true, expired: true, attemptsLeft: 0 };
-  }
   const remaining = detail?.innerError?.remainingAttempts;
-  if (typeof remaining === 'number' && Number.isFinite(remaining)) {
+  if (typeof remaining === 'number' && Number.isFinite(remaining))
     return { locked: remaining <= 0, attemptsLeft: Math.max(0, remaining) };
-  }
   return { locked: false };
 }
 

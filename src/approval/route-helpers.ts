@@ -79,9 +79,8 @@ export async function afterOtherRequest(
     if (stored?.result?.transferId === transfer.id) return '/approvals/result';
     const flow = stored?.flow;
     // It put the flow back or started a new one: a code form is due.
-    if (flow && flow.transferId === transfer.id && flow.claimId !== lostClaim) {
+    if (flow && flow.transferId === transfer.id && flow.claimId !== lostClaim)
       return '/approvals/otp';
-    }
     if (Date.now() >= deadline) break;
     await sleep(POLL_MS);
   }

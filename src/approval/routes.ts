@@ -202,9 +202,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       if (wantsJson(req)) throw new ValidationError({ otp: message });
       return renderOtp(req, res, 400, message);
     }
-    if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
+    if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId))
       return withoutLiveFlow(req, res, !flow);
-    }
     res.locals.otp = otp;
     next();
   };
@@ -213,9 +212,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const seen = req.session.flow;
     const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const transfer = flow && pendingTransfer(req, flow.transferId);
-    if (!flow || !transfer || transfer.hash !== flow.transferHash) {
+    if (!flow || !transfer || transfer.hash !== flow.transferHash)
       return withoutLiveFlow(req, res, !flow, seen?.claimId);
-    }
     const otp = res.locals.otp as string;
     const wrong = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
     if (!wrong) return redirect(res, '/approvals/result');
