@@ -20,25 +20,23 @@ export interface RequestJwtInput {
 // and "Create a login_hint_token JWT").
 export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
-  return (
-    new SignJWT({
-      'pi.template': {
-        name: 'transaction',
-        variant: input.templateVariant,
-        variables: templateVariables(input.transfer),
-      },
-      ...(input.maxAge !== undefined && { max_age: input.maxAge }),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(input.clientId)
-      .setAudience(input.audience)
-      .setSubject(input.subject)
-      .setIssuedAt(iat)
-      // PingOne requires `exp` on a login_hint_token, at most a few minutes ahead.
-      .setExpirationTime(iat + 120)
-      .setJti(randomUUID())
-      .sign(await hmacKey(input.clientSecret))
-  );
+  // `exp`: PingOne requires one on a login_hint_token, at most a few minutes ahead.
+  return new SignJWT({
+    'pi.template': {
+      name: 'transaction',
+      variant: input.templateVariant,
+      variables: templateVariables(input.transfer),
+    },
+    ...(input.maxAge !== undefined && { max_age: input.maxAge }),
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(input.clientId)
+    .setAudience(input.audience)
+    .setSubject(input.subject)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 120)
+    .setJti(randomUUID())
+    .sign(await hmacKey(input.clientSecret));
 }
 
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
