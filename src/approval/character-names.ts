@@ -1,15 +1,7 @@
-/**
- * Characters named in words a person understands, for the payee field's refusals. JavaScript
- * has no Unicode character names; these are the ones a payee is refused for most often (the
- * invisible ones, line breaks, typographic punctuation a phone keyboard types), the rest are
- * described by their Unicode category.
- */
+// JavaScript has no Unicode character names: these are the ones a payee is refused for most
+// often; the rest are described by their Unicode category.
 
-interface Named {
-  what: string;
-  /** What to type instead, when there is something. */
-  instead?: string;
-}
+type Named = { what: string; instead?: string };
 
 const NAMED: Record<number, Named> = {
   0x0a: { what: 'a line break' },
@@ -46,19 +38,16 @@ const NAMED: Record<number, Named> = {
   0xffa0: { what: 'an invisible halfwidth Hangul filler' },
 };
 
-/** "U+3164": how Unicode writes a code point. */
 export function codePoint(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, … 21st. */
 export function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;
   const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
-/** What `char` is, for "(U+3164, an invisible Hangul filler)", and what to type instead. */
 export function describeCharacter(char: string): Named {
   const named = NAMED[char.codePointAt(0)!];
   if (named) return named;
@@ -78,10 +67,7 @@ export function describeCharacter(char: string): Named {
   return { what: 'a character' };
 }
 
-/**
- * “ㅤ”, for a character that can be shown in quotes; nothing for one that would break the line
- * or join the quote mark (line breaks, controls, accent marks).
- */
+/** Nothing for a character that would break the line or join the quote mark. */
 export function quoted(char: string): string {
   return /[\p{C}\p{M}\p{Zl}\p{Zp}\n\r\v\f\u0085]/u.test(char) ? '' : `“${char}”`;
 }

@@ -17,30 +17,18 @@ import { settle } from './settle.js';
 /** PingOne's device policy allows at most 7 wrong codes; past that we call the flow locked. */
 const MAX_WRONG_CODES = 7;
 
-export type CodeCheckResult =
-  { kind: 'redirect'; location: string } | { kind: 'wrong-code'; attemptsLeft?: number };
+/** A wrong code the same flow still takes; undefined when the approval is decided. */
+type WrongCode = { attemptsLeft?: number } | void;
 
-const TO_RESULT = { kind: 'redirect', location: '/approvals/result' } as const;
-
-/** The flow goes back into the session, under a new claim, for the next try. */
-async function putBack(req: Request, flow: FlowState): Promise<void> {
-  const { claimId: _claimId, ...rest } = flow;
-  storeFlow(req, rest);
-  await saveSession(req);
-}
-
-/**
- * Step 17: posts the code to the flow; on `COMPLETED`, step 18 (resume) and step 19 (token and
- * our checks). The flow was consumed by the caller: it goes back into the session only when the
- * same flow can still continue (a wrong code with attempts left, or PingOne unreachable).
- */
+// Step 17, then on `COMPLETED` steps 18 and 19. The consumed flow goes back only when it can
+// still continue (a wrong code with attempts left, PingOne unreachable).
 export async function checkCode(
   ctx: ApprovalContext,
   req: Request,
   flow: FlowState,
   transfer: PendingTransfer,
   otp: string,
-): Promise<CodeCheckResult> {
+): Promise<WrongCode> {
   let step: FlowStep;
   try {
     step = await ctx.flows.checkOtp(flow.flowId, otp, {
@@ -50,11 +38,9 @@ export async function checkCode(
     });
   } catch (error) {
     const wrong = isPingOneError(error) ? wrongCodeInfo(error) : undefined;
-    if (wrong && !wrong.expired) {
+    if (wrong && !wrong.expired)
       return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
-    }
-    await pingoneFailed(ctx, req, transfer, 'otp.check', error, () => putBack(req, flow));
-    return TO_RESULT;
+    return pingoneFailed(ctx, req, transfer, 'otp.check', error, () => storeFlow(req, flow));
   }
 
   // PingOne may change the flow id and rotate cookies on any step: continue with the latest.
@@ -63,18 +49,16 @@ export async function checkCode(
     case FLOW_STATUS.completed:
       break;
     case FLOW_STATUS.failed:
-      await settle(ctx, req, transfer, 'locked', { reason: 'locked', step: 17 });
-      return TO_RESULT;
+      return settle(ctx, req, transfer, 'locked', { reason: 'locked', step: 17 });
     case FLOW_STATUS.otpRequired:
       // A 200 that still wants a code is a wrong code, in a shape docs/pingone-contract.md does not promise.
       return wrongCode(ctx, req, current, transfer, { locked: false });
     default:
-      await settle(ctx, req, transfer, 'failed', {
+      return settle(ctx, req, transfer, 'failed', {
         reason: 'unexpected_status',
         step: 17,
         flowStatus: step.flow.status,
       });
-      return TO_RESULT;
   }
 
   const carried = authorizeResponseFromJson(step.flow.authorizeResponse);
@@ -90,13 +74,9 @@ export async function checkCode(
   }
   const response = await resume(ctx, req, current, transfer, carried);
   if (response) await finishFlow(ctx, req, current, transfer, response);
-  return TO_RESULT;
 }
 
-/**
- * A wrong code: the same flow goes back for the next one, unless PingOne said none are left
- * or our own bound is reached. `flow` is the one to continue with.
- */
+/** The same flow goes back for the next code, unless PingOne said none are left or our bound. */
 async function wrongCode(
   ctx: ApprovalContext,
   req: Request,
@@ -104,7 +84,7 @@ async function wrongCode(
   transfer: PendingTransfer,
   wrong: { locked: boolean; attemptsLeft?: number },
   error?: PingOneError,
-): Promise<CodeCheckResult> {
+): Promise<WrongCode> {
   const wrongCodes = flow.wrongCodes + 1;
   const locked = wrong.locked || wrongCodes >= MAX_WRONG_CODES;
   const { attemptsLeft } = wrong;
@@ -117,13 +97,13 @@ async function wrongCode(
     ...(error && { pingone: pingoneFailure(error) }),
   }));
   if (locked) {
-    await settle(ctx, req, transfer, 'locked', {
+    return settle(ctx, req, transfer, 'locked', {
       reason: 'locked',
       step: 17,
       ...(error?.pingoneErrorId && { pingoneErrorId: error.pingoneErrorId }),
     });
-    return TO_RESULT;
   }
-  await putBack(req, { ...flow, wrongCodes, ...(attemptsLeft !== undefined && { attemptsLeft }) });
-  return attemptsLeft === undefined ? { kind: 'wrong-code' } : { kind: 'wrong-code', attemptsLeft };
+  const left = attemptsLeft !== undefined && { attemptsLeft };
+  await storeFlow(req, { ...flow, wrongCodes, ...left });
+  return { ...left };
 }

@@ -12,63 +12,32 @@ import { pingoneFailed } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
-type Expected = TokenChecked['expected'];
+type Failed = { check: TokenCheck; reason: string };
 
 /** Why an ID token that passed openid-client's checks is still not evidence for this approval. */
-function ourCheck(
-  expected: Expected,
-  claims: VerifiedIdToken,
-): { check: TokenCheck; reason: string } | undefined {
+function ourCheck(expected: TokenChecked['expected'], claims: VerifiedIdToken): Failed | undefined {
+  const username = claims.preferred_username;
   if (expected.sub) {
-    if (claims.sub !== expected.sub) {
+    if (claims.sub !== expected.sub)
       return { check: 'sub', reason: `sub ${claims.sub} is not the user of this flow` };
-    }
-  } else if (claims.preferred_username === undefined) {
+  } else if (username === undefined) {
     const reason = 'the subject cannot be tied to the configured user (no user id known)';
     return { check: 'sub', reason };
-  } else if (claims.preferred_username.toLowerCase() !== expected.username.toLowerCase()) {
+  } else if (username.toLowerCase() !== expected.username.toLowerCase()) {
     return { check: 'sub', reason: 'preferred_username is not the configured user' };
   }
   if (claims.acr !== expected.acr) {
-    return {
-      check: 'acr',
-      reason: `acr ${claims.acr ?? '(none)'} is not the policy ${expected.acr}`,
-    };
+    const reason = `acr ${claims.acr ?? '(none)'} is not the policy ${expected.acr}`;
+    return { check: 'acr', reason };
   }
   const stale = freshnessProblem(expected.notBefore, claims.auth_time);
   return stale ? { check: 'auth_time', reason: stale } : undefined;
 }
 
-function recordOf(ctx: ApprovalContext, transfer: PendingTransfer, claims: VerifiedIdToken) {
-  const { sub, iss, aud, acr, amr, auth_time, sid, jti, idTokenSha256 } = claims;
-  const record: ApprovalRecord = {
-    transferId: transfer.id,
-    approvalId: randomUUID(),
-    amount: transfer.amount,
-    currency: transfer.currency,
-    payee: transfer.payee,
-    fromAccount: transfer.fromAccount,
-    transferHash: transfer.hash,
-    approvedAt: ctx.now().toISOString(),
-    evidence: {
-      sub,
-      iss,
-      aud,
-      ...(acr && { acr }),
-      ...(amr && { amr }),
-      ...(auth_time !== undefined && { authTime: auth_time }),
-      ...(sid && { sid }),
-      ...(jti && { jti }),
-      ...(idTokenSha256 && { idTokenSha256 }),
-    },
-  };
-  return record;
-}
-
 /**
- * Step 19 and what makes it evidence: the authorization response is in hand; exchange the code,
- * let openid-client validate the ID token, check that it names our user and our MFA policy and
- * an authentication made for this flow, and only then record the approval, once per transfer.
+ * Step 19 and what makes it evidence: exchange the code, let openid-client validate the ID token,
+ * check that it names our user, our MFA policy and an authentication made for this flow, and only
+ * then record the approval, once per transfer.
  */
 export async function finishFlow(
   ctx: ApprovalContext,
@@ -77,27 +46,26 @@ export async function finishFlow(
   transfer: PendingTransfer,
   response: AuthorizeResponse,
 ): Promise<void> {
-  const expected: Expected = {
+  const sub = flow.userId ?? ctx.userId;
+  const expected: TokenChecked['expected'] = {
     iss: ctx.urls.issuer,
     aud: ctx.settings.clientId,
     username: ctx.settings.username,
     acr: ctx.settings.policyName,
     notBefore: flow.startedAt,
-    ...((flow.userId ?? ctx.userId) && { sub: flow.userId ?? ctx.userId }),
+    ...(sub && { sub }),
   };
-  const refuse = async (
-    failed: { check: TokenCheck; reason: string },
-    claims?: VerifiedIdToken,
-  ) => {
+  const checked = (claims?: VerifiedIdToken, failed?: Failed) =>
     tell(ctx, req, transfer.id, () => ({
       kind: 'token-checked',
       step: 19,
-      verdict: 'rejected',
-      failedCheck: failed.check,
-      reason: failed.reason,
+      verdict: failed ? 'rejected' : 'accepted',
+      ...(failed && { failedCheck: failed.check, reason: failed.reason }),
       expected,
       ...(claims && { claims: withoutSid(claims) }),
     }));
+  const refuse = async (failed: Failed, claims?: VerifiedIdToken) => {
+    checked(claims, failed);
     const mismatch = failed.check === 'state';
     await settle(ctx, req, transfer, 'failed', {
       reason: mismatch ? 'answer_mismatch' : 'token_rejected',
@@ -106,9 +74,8 @@ export async function finishFlow(
   };
 
   // `state` is echoed by some PingOne answers and not others (docs/pingone-contract.md §9): checked when present.
-  if (response.state !== undefined && response.state !== flow.state) {
+  if (response.state !== undefined && response.state !== flow.state)
     return refuse({ check: 'state', reason: 'the answer carried another flow’s state' });
-  }
   let claims: VerifiedIdToken;
   try {
     claims = await ctx.tokens.exchange({
@@ -123,26 +90,31 @@ export async function finishFlow(
       maxAge: MAX_AGE_SECONDS,
     });
   } catch (error) {
-    if (error instanceof IdTokenRejectedError) {
+    if (error instanceof IdTokenRejectedError)
       return refuse({ check: 'openid-client', reason: error.reason });
-    }
-    const call =
-      isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo')
-        ? error.step
-        : 'token';
-    return pingoneFailed(ctx, req, transfer, call, error);
+    const side = isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo');
+    return pingoneFailed(ctx, req, transfer, side ? error.step : 'token', error);
   }
   const problem = ourCheck(expected, claims);
   if (problem) return refuse(problem, claims);
 
-  tell(ctx, req, transfer.id, () => ({
-    kind: 'token-checked',
-    step: 19,
-    verdict: 'accepted',
-    expected,
-    claims: withoutSid(claims),
-  }));
-  const record = recordOf(ctx, transfer, claims);
+  checked(claims);
+  const { preferred_username: _username, auth_time, sid, ...evidence } = claims;
+  const record: ApprovalRecord = {
+    transferId: transfer.id,
+    approvalId: randomUUID(),
+    amount: transfer.amount,
+    currency: transfer.currency,
+    payee: transfer.payee,
+    fromAccount: transfer.fromAccount,
+    transferHash: transfer.hash,
+    approvedAt: ctx.now().toISOString(),
+    evidence: {
+      ...evidence,
+      ...(auth_time !== undefined && { authTime: auth_time }),
+      ...(sid && { sid }),
+    },
+  };
   const created = await ctx.approvals.createIfAbsent(record).catch((error: unknown) => {
     tell(ctx, req, transfer.id, () => ({
       kind: 'settled',
@@ -162,7 +134,6 @@ export async function finishFlow(
   });
 }
 
-function withoutSid(claims: VerifiedIdToken): Omit<VerifiedIdToken, 'sid'> {
-  const { sid: _sid, ...rest } = claims;
+function withoutSid({ sid: _sid, ...rest }: VerifiedIdToken): Omit<VerifiedIdToken, 'sid'> {
   return rest;
 }

@@ -1,37 +1,31 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { ModeError } from '../errors.js';
 import { sameSecret } from '../http/same-secret.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { finishFlow } from './finish-flow.js';
-import { startOver } from './notices.js';
-import { holding, pendingTransfer, redirect } from './route-helpers.js';
+import { holding, pendingTransfer, redirect, startOver } from './route-helpers.js';
 import { consumeFlow } from './session-state.js';
 import { settle } from './settle.js';
-
-/**
- * Whether this callback carries the `state` of the hosted flow waiting in this session. Read
- * before the flow is consumed: a link anyone can send (`/callback?state=bogus`, or an error
- * without a state) must leave the person's approval as it was.
- */
-function answersPendingFlow(req: Request, state: string | undefined): boolean {
-  const flow = req.session.flow;
-  return (
-    flow !== undefined &&
-    flow.ui === 'hosted' &&
-    state !== undefined &&
-    sameSecret(state, flow.state) &&
-    pendingTransfer(req, flow.transferId) !== undefined
-  );
-}
 
 /** Hosted mode: PingOne sends the browser back here with the code (or an error). */
 export function hostedCallback(ctx: ApprovalContext): RequestHandler {
   return async (req, res) => {
     if (ctx.ui === 'own')
       throw new ModeError('PingOne redirects back here only in hosted mode (APPROVAL_UI=hosted).');
-    const state = typeof req.query.state === 'string' ? req.query.state : undefined;
-    const hadFlow = req.session.flow !== undefined;
-    const stateMatched = answersPendingFlow(req, state);
+    const query = (name: string) => {
+      const value = req.query[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const state = query('state');
+    const seen = req.session.flow;
+    const hadFlow = seen !== undefined;
+    // Checked before the flow is consumed: a link anyone can send (`/callback?state=bogus`, or an
+    // error without a state) must leave the person's approval as it was.
+    const stateMatched =
+      seen?.ui === 'hosted' &&
+      state !== undefined &&
+      sameSecret(state, seen.state) &&
+      pendingTransfer(req, seen.transferId) !== undefined;
     const flow = stateMatched ? await consumeFlow(req, ctx.claims, ctx.now()) : undefined;
     const transfer = flow && pendingTransfer(req, flow.transferId);
     if (!flow || !transfer || state === undefined) {
@@ -41,8 +35,8 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
       );
       return redirect(res, startOver('replayed'));
     }
-    const error = typeof req.query.error === 'string' ? req.query.error : undefined;
-    const code = typeof req.query.code === 'string' ? req.query.code : undefined;
+    const error = query('error');
+    const code = query('code');
     if (error || !code) {
       const declined = error === 'access_denied';
       tell(ctx, req, transfer.id, () => ({
@@ -61,14 +55,14 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
       });
       return redirect(res, '/approvals/result');
     }
-    const response: { code: string; state: string; iss?: string } = { code, state };
-    if (typeof req.query.iss === 'string') response.iss = req.query.iss;
+    const iss = query('iss');
+    const response = { code, state, ...(iss !== undefined && { iss }) };
     tell(ctx, req, transfer.id, () => ({
       kind: 'resumed',
       step: 18,
       via: 'callback',
       stateEchoed: true,
-      ...(response.iss && { iss: response.iss }),
+      ...(iss && { iss }),
     }));
     await holding(req, () => finishFlow(ctx, req, flow, transfer, response));
     redirect(res, '/approvals/result');

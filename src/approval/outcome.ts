@@ -6,10 +6,7 @@ import { pingoneFailure, type ApprovalStep } from './approval-events.js';
 import type { PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
-/**
- * PingOne could not answer usefully (down, slow, limiting, 5xx): a 502/503 page that names the
- * step and PingOne's error id; nothing is recorded.
- */
+/** PingOne down, slow or limiting: a 502/503 page naming the step and PingOne's error id. */
 export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnavailableError {
   const options = {
     cause: error,
@@ -22,31 +19,25 @@ export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnav
       retryAfter,
     });
   }
-  if (error.code === LOCAL_ERROR_CODES.timeout) {
+  if (error.code === LOCAL_ERROR_CODES.timeout)
     return new PingOneUnavailableError(503, 'PINGONE_TIMEOUT', step, options);
-  }
-  if (error.status === undefined) {
-    return new PingOneUnavailableError(502, 'PINGONE_UNREACHABLE', step, options);
-  }
-  return new PingOneUnavailableError(502, 'PINGONE_ERROR', step, options);
+  const code = error.status === undefined ? 'PINGONE_UNREACHABLE' : 'PINGONE_ERROR';
+  return new PingOneUnavailableError(502, code, step, options);
 }
 
-/** A stale or unknown flow: PingOne forgot it (docs/pingone-contract.md §9: 10 minutes, then 404). */
+/** PingOne forgot the flow (docs/pingone-contract.md §9: 10 minutes, then 404). */
 export function isExpiredFlow(error: PingOneError): boolean {
   return error.status === 404 || error.code === 'NOT_FOUND';
 }
 
-/** What a PingOne failure means for the person waiting: a 502/503 page, or a settled outcome. */
-export type FailureOutcome =
-  { kind: 'unavailable'; error: PingOneUnavailableError } | { kind: 'expired' | 'failed' };
-
 /**
- * The triage of a PingOne failure during an approval: transient (down, slow, limiting) →
- * unavailable, the flow forgotten or its code expired → expired, anything else → failed. Only a
- * flow can expire: before authorize answers there is none, so a 404 there is a refusal like any
- * other.
+ * Transient → unavailable; the flow forgotten or its code expired → expired; else failed. Before
+ * authorize answers there is no flow, so a 404 there is a refusal like any other.
  */
-export function triageFailure(step: PingOneStep, error: PingOneError): FailureOutcome {
+export function triageFailure(
+  step: PingOneStep,
+  error: PingOneError,
+): { kind: 'unavailable'; error: PingOneUnavailableError } | { kind: 'expired' | 'failed' } {
   if (error.transient) return { kind: 'unavailable', error: unavailable(step, error) };
   if (step === 'authorize') return { kind: 'failed' };
   const expired = isExpiredFlow(error) || (step === 'otp.check' && wrongCodeInfo(error)?.expired);
@@ -62,17 +53,15 @@ export function wrongCodeInfo(
   const detail = error.details.find((d) => d.code === 'INVALID_OTP') ?? error.details[0];
   // An expired code is reported like a wrong one; only the message tells them apart. Treating it
   // as "expired" lets the person send a new code for the same transfer instead of starting over.
-  if (/expired/i.test(`${detail?.message ?? ''} ${error.description ?? ''}`)) {
+  if (/expired/i.test(`${detail?.message ?? ''} ${error.description ?? ''}`))
     return { locked: true, expired: true, attemptsLeft: 0 };
-  }
   const remaining = detail?.innerError?.remainingAttempts;
-  if (typeof remaining === 'number' && Number.isFinite(remaining)) {
+  if (typeof remaining === 'number' && Number.isFinite(remaining))
     return { locked: remaining <= 0, attemptsLeft: Math.max(0, remaining) };
-  }
   return { locked: false };
 }
 
-/** The workflow step each call of an approval belongs to (src/pingone/workflow-steps.ts). */
+/** The workflow step of each call (src/pingone/workflow-steps.ts). */
 const WORKFLOW_STEP: Record<PingOneStep, ApprovalStep> = {
   authorize: 16,
   'otp.check': 17,
@@ -84,9 +73,8 @@ const WORKFLOW_STEP: Record<PingOneStep, ApprovalStep> = {
 
 /**
  * Every PingOne failure of an approval ends here: told, then triaged. Transient: `putBack` keeps
- * the flow for another try (when the same flow can continue) and the 502/503 page is thrown;
- * otherwise the approval settles as expired or failed. Anything that is not a PingOne failure is
- * rethrown as it is.
+ * the flow for another try and the 502/503 page is thrown; otherwise the approval settles.
+ * Anything that is not a PingOne failure is rethrown as it is.
  */
 export async function pingoneFailed(
   ctx: ApprovalContext,
@@ -110,14 +98,9 @@ export async function pingoneFailed(
     await putBack?.();
     throw failure.error;
   }
-  const reason =
-    failure.kind === 'failed'
-      ? 'pingone_refused'
-      : isExpiredFlow(error)
-        ? 'flow_expired'
-        : 'code_expired';
+  const expiredFlow = isExpiredFlow(error) ? 'flow_expired' : 'code_expired';
   await settle(ctx, req, transfer, failure.kind, {
-    reason,
+    reason: failure.kind === 'failed' ? 'pingone_refused' : expiredFlow,
     step,
     ...(error.pingoneErrorId && { pingoneErrorId: error.pingoneErrorId }),
   });

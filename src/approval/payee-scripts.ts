@@ -1,51 +1,19 @@
 import { codePoint, ordinal } from './character-names.js';
 
-/**
- * The scripts names are written in today: Unicode's Recommended scripts (UAX #31, Table 5). A
- * letter of a historic or specialised script, or a letter-like symbol that belongs to none
- * (mathematical alphanumerics are script Common), is no part of a payee's name.
- */
-const NAME_SCRIPTS = [
-  'Arabic',
-  'Armenian',
-  'Bengali',
-  'Bopomofo',
-  'Cyrillic',
-  'Devanagari',
-  'Ethiopic',
-  'Georgian',
-  'Greek',
-  'Gujarati',
-  'Gurmukhi',
-  'Han',
-  'Hangul',
-  'Hebrew',
-  'Hiragana',
-  'Kannada',
-  'Katakana',
-  'Khmer',
-  'Lao',
-  'Latin',
-  'Malayalam',
-  'Myanmar',
-  'Oriya',
-  'Sinhala',
-  'Tamil',
-  'Telugu',
-  'Thaana',
-  'Thai',
-  'Tibetan',
-] as const;
+// Unicode's Recommended scripts (UAX #31, Table 5): a letter of a historic script, or a
+// letter-like symbol of none (mathematical alphanumerics are Common), is no part of a name.
+const NAME_SCRIPTS = (
+  'Arabic Armenian Bengali Bopomofo Cyrillic Devanagari Ethiopic Georgian Greek Gujarati ' +
+  'Gurmukhi Han Hangul Hebrew Hiragana Kannada Katakana Khmer Lao Latin Malayalam Myanmar ' +
+  'Oriya Sinhala Tamil Telugu Thaana Thai Tibetan'
+).split(' ');
 
 // Script_Extensions, not Script: the Japanese long-vowel mark "ー" is script Common but used in
 // Hiragana and Katakana only, and scx says so.
 const PATTERNS = NAME_SCRIPTS.map((name) => [name, new RegExp(`\\p{scx=${name}}`, 'u')] as const);
 
-/**
- * The writing systems that mix scripts by nature (UTS #39's Highly Restrictive level): Japanese
- * (Han, Hiragana, Katakana), Korean (Han, Hangul), Chinese with Bopomofo; each may also stand
- * beside Latin ("ABC株式会社").
- */
+// The writing systems that mix scripts by nature (UTS #39's Highly Restrictive level); each may
+// also stand beside Latin ("ABC株式会社").
 const WRITING_SYSTEMS: Record<string, string[]> = {
   Han: ['Japanese', 'Korean', 'Chinese'],
   Hiragana: ['Japanese'],
@@ -55,12 +23,8 @@ const WRITING_SYSTEMS: Record<string, string[]> = {
 };
 const BESIDE_LATIN = new Set(['Japanese', 'Korean', 'Chinese']);
 
-export interface ScriptedLetter {
-  /** Its character's place in the payee (1 = first), as the refusal names it. */
-  position: number;
-  char: string;
-  scripts: string[];
-}
+/** `position`: 1 = first, as the refusal names it. */
+export type ScriptedLetter = { position: number; char: string; scripts: string[] };
 
 /** The name scripts `char` is used in; `inherited` for an accent that takes its letter's. */
 export function scriptsOf(char: string): string[] | 'inherited' {
@@ -77,11 +41,7 @@ function intersect(sets: Set<string>[]): Set<string> {
   return new Set([...(first ?? [])].filter((s) => rest.every((set) => set.has(s))));
 }
 
-/**
- * Letters of two alphabets in one payee: a Latin name with one Cyrillic "о" or Greek "Α" reads
- * as another name to the eye and to a bank's matching. Refused, naming the first letter outside
- * the alphabet most of the name is written in.
- */
+/** A Latin name with one Cyrillic "о" reads as another name to the eye and to a bank's matching. */
 export function mixedScript(letters: ScriptedLetter[]): string | undefined {
   const others = letters.filter((l) => !l.scripts.includes('Latin'));
   if (others.length === 0) return undefined;

@@ -2,10 +2,8 @@ import { codePoint, describeCharacter, ordinal, quoted } from './character-names
 import { mixedScript, scriptsOf, type ScriptedLetter } from './payee-scripts.js';
 
 /**
- * The payee as the SMS, the page and the approval record all carry it: NFC (a letter typed as
- * "e" plus an accent is the one "é" PingOne texts), every run of horizontal white space of any
- * kind one plain space, none at either end. Line breaks are not white space here: the page
- * would show one line and the SMS several, so they are refused rather than hidden.
+ * NFC, every run of horizontal white space one plain space, none at either end. Line breaks are
+ * kept for payeeProblem to refuse: the page would show one line and the SMS several.
  */
 export function normalizePayee(raw: string): string {
   return raw
@@ -14,26 +12,16 @@ export function normalizePayee(raw: string): string {
     .replace(/^ | $/g, '');
 }
 
-/**
- * SEPA's basic punctuation (the EPC's Latin character set) and `&`, which SEPA basic lacks but
- * company names are full of ("Marks & Spencer"), GSM-7 carries in one septet, and a page shows
- * as itself: a bank whose rails refuse it transliterates one character it knows, not a name.
- */
+// SEPA's basic punctuation (the EPC's Latin character set) and `&`, which company names are full
+// of, GSM-7 carries in one septet, and a bank whose rails refuse it can transliterate.
 const PUNCTUATION = new Set("/-?:().,'+& ");
 const LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/u;
-/** Characters that draw nothing (U+2800 is a symbol, not default-ignorable, and draws nothing). */
+// U+2800 is a symbol, not default-ignorable, and draws nothing too.
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
-/** After NFC: more accent marks on one letter than any language writes draw over other lines. */
-export const MAX_MARKS = 2;
+// After NFC: more accent marks on one letter than any language writes draw over other lines.
+const MAX_MARKS = 2;
 
 const ALLOWED_HINT = "Use letters, digits, spaces and / - ? : ( ) . , ' + &.";
-
-export interface PayeeRules {
-  /** The code's length: a run of as many digits could pass for it. */
-  otpLength: number;
-  /** The words the SMS template puts before or after the code. */
-  codeWords: string[];
-}
 
 /** "The 5th character, “ㅤ” (U+3164, an invisible Hangul filler), cannot be sent by SMS …" */
 function refused(
@@ -51,7 +39,7 @@ function refused(
   return `The ${ordinal(position)} character${which} ${why}${hint}`;
 }
 
-/** The first character of `payee` (normalized) that may not be sent, in words; else undefined. */
+/** The first character of `payee` that may not be sent, in words. */
 function characterProblem(payee: string, letters: ScriptedLetter[]): string | undefined {
   const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(payee);
   let position = 0;
@@ -108,12 +96,10 @@ function characterProblem(payee: string, letters: ScriptedLetter[]): string | un
 }
 
 /**
- * Why `payee` (already normalized) cannot be texted as it is, in words for the form; undefined
- * when it can. Character by character first, naming the first one that cannot go and where it
- * is; then letters of two alphabets mixed ("Bob" with a Cyrillic "о"); then text that could
- * make the SMS show a code that is not PingOne's.
+ * Why `payee` (normalized) cannot be texted, in words for the form: a character that cannot go,
+ * letters of two alphabets, or text that could make the SMS show a code that is not PingOne's.
  */
-export function payeeProblem(payee: string, rules: PayeeRules): string | undefined {
+export function payeeProblem(payee: string, rules: { otpLength: number; codeWords: string[] }) {
   // The payee is substituted into PingOne's SMS template; a placeholder in it must not be.
   if (payee.includes('${')) return 'The sequence "${" is not allowed.';
   const letters: ScriptedLetter[] = [];

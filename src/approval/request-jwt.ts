@@ -6,30 +6,21 @@ import type { Transfer } from './transfer.js';
 export interface RequestJwtInput {
   clientId: string;
   clientSecret: string;
-  /** The environment's issuer, `{auth}/{env}/as`. */
   audience: string;
-  /** The user's id or username: this is what makes the JWT a login_hint_token. */
+  /** The user's id or username: what makes the JWT a login_hint_token. */
   subject: string;
   templateVariant: string;
   transfer: Transfer;
   now: Date;
-  /** Short: PingOne requires `exp` on a login_hint_token, at most a few minutes ahead. */
-  lifetimeSeconds?: number;
-  /**
-   * `max_age`, signed: the request object's parameters supersede the query's (OpenID Connect Core
-   * §6.1), so a browser carrying the hosted redirect cannot drop it.
-   */
+  /** Signed, it supersedes the query's (OpenID Connect Core §6.1): a browser cannot drop it. */
   maxAge?: number;
 }
 
-/**
- * The signed request object that is sent as both `request` and `login_hint_token`. HS256 with
- * the application's secret; `pi.template` carries what PingOne writes into the SMS.
- *
- * @see PingOne docs, "Create a request property JWT" and "Create a login_hint_token JWT"
- */
+// Sent as both `request` and `login_hint_token` (PingOne docs, "Create a request property JWT"
+// and "Create a login_hint_token JWT").
 export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
+  // `exp`: PingOne requires one on a login_hint_token, at most a few minutes ahead.
   return new SignJWT({
     'pi.template': {
       name: 'transaction',
@@ -43,17 +34,14 @@ export async function buildRequestJwt(input: RequestJwtInput): Promise<string> {
     .setAudience(input.audience)
     .setSubject(input.subject)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + (input.lifetimeSeconds ?? 120))
+    .setExpirationTime(iat + 120)
     .setJti(randomUUID())
     .sign(await hmacKey(input.clientSecret));
 }
 
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
 
-/**
- * The secret as a WebCrypto key, imported once: given raw bytes, jose imports them again on
- * every signature.
- */
+/** Imported once: given raw bytes, jose imports them again on every signature. */
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (cachedKey?.secret !== secret) {
     const key = crypto.subtle.importKey(

@@ -5,9 +5,8 @@ import { pingoneFailed } from './outcome.js';
 import type { FlowState, PendingTransfer } from './session-state.js';
 
 /**
- * Step 18: the completed flow becomes the authorization response (JSON, or a 302 to the
- * redirect URI), unless the completed flow already carried it. Undefined when PingOne refused
- * and the approval is settled; a transient failure throws the 502/503 page.
+ * Step 18, unless the completed flow already carried the authorization response. Undefined when
+ * PingOne refused and the approval is settled; a transient failure throws the 502/503 page.
  */
 export async function resume(
   ctx: ApprovalContext,

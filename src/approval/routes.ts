@@ -5,9 +5,7 @@ import { csrfToken } from '../http/csrf.js';
 import { wantsJson } from '../http/error-handler.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
-import { afterOtherRequest } from './after-other-request.js';
 import { checkCode } from './check-code.js';
-import { noticeText, startOver } from './notices.js';
 import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
@@ -18,7 +16,14 @@ import {
 import { settle } from './settle.js';
 import { startFlow } from './start-flow.js';
 import { hostedCallback } from './hosted-callback.js';
-import { holding, pendingTransfer, redirect } from './route-helpers.js';
+import {
+  afterOtherRequest,
+  holding,
+  noticeText,
+  pendingTransfer,
+  redirect,
+  startOver,
+} from './route-helpers.js';
 import {
   CURRENCIES,
   DEMO_TRANSFER,
@@ -31,38 +36,24 @@ import {
 import { smsPreviewView } from './sms-preview.js';
 
 export interface ApprovalRoutesOptions {
-  /** The CSRF token of a form page (src/http/csrf.ts): stateless until there is a session. */
+  /** Stateless until there is a session (src/http/csrf.ts). */
   formToken: (req: Request, res: Response) => string;
   /** Mounted right before a start or "send a new code" texts a code. */
   smsRateLimit: RequestHandler[];
   /** Mounted right before a well-formed code for a live flow is checked. */
   codeRateLimit: RequestHandler[];
-  /** Embedded mode: the emulator's phone page. */
   phoneUrl?: string;
 }
 
-/** Express 5 forwards rejected promises to the error handler; this only narrows the types. */
-type Handler = (req: Request, res: Response) => Promise<void>;
-
 const OTP_PATTERN = /^\d{6,10}$/;
-
-/** "14:05 UTC": the server does not know the reader's time zone, so it says which it uses. */
-function clockTime(iso: string): string | undefined {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : `${date.toISOString().slice(11, 16)} UTC`;
-}
+const NOT_HOSTED = 'The code form is not used in hosted mode: PingOne shows its own page.';
 
 export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOptions): Router {
   const router = Router();
   const own = ctx.ui === 'own';
+  const { smsRateLimit, codeRateLimit } = options;
 
-  const renderForm = (
-    req: Request,
-    res: Response,
-    status: number,
-    values: Record<string, string>,
-    errors: Record<string, string> = {},
-  ) => {
+  const renderForm = (req: Request, res: Response, status: number, values: object, errors = {}) => {
     res.status(status).render('approve', {
       title: 'Approve a transfer',
       csrfToken: options.formToken(req, res),
@@ -78,13 +69,16 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   const renderOtp = (req: Request, res: Response, status: number, error?: string) => {
     const flow = req.session.flow!;
-    const transfer = req.session.transfer!;
+    // The server does not know the reader's time zone, so it says which it uses.
+    const expires = new Date(flow.expiresAt ?? NaN);
     res.status(status).render('otp', {
       title: 'Enter the code',
       csrfToken: csrfToken(req),
-      transfer,
+      transfer: req.session.transfer!,
       maskedPhone: flow.maskedPhone,
-      expiresAt: flow.expiresAt ? clockTime(flow.expiresAt) : undefined,
+      expiresAt: Number.isNaN(expires.getTime())
+        ? undefined
+        : `${expires.toISOString().slice(11, 16)} UTC`,
       attemptsLeft: flow.attemptsLeft,
       error,
       phoneUrl: options.phoneUrl,
@@ -95,18 +89,12 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renewFinishedSession(req);
     // After an interrupted approval the same transfer is offered again, one click away.
     const interrupted = /^interrupted/.test(String(req.query.notice)) && req.session.transfer;
-    const values = interrupted
-      ? { amount: interrupted.amount, currency: interrupted.currency, payee: interrupted.payee }
-      : { ...DEMO_TRANSFER };
-    // Nothing is stored for a visitor who only looks: the token is stateless until the form is
-    // sent (docs/durability.md, "Sessions do not pile up").
-    renderForm(req, res, 200, values);
+    const { amount, currency, payee } = interrupted || DEMO_TRANSFER;
+    // Nothing is stored for a visitor who only looks (docs/durability.md, "Sessions do not pile up").
+    renderForm(req, res, 200, { amount, currency, payee });
   });
 
-  /**
-   * The checks a start passes before it counts against the SMS limits: a session or the first
-   * page's form cookie (the CSRF check), and a valid form. Anything else texts nothing.
-   */
+  // What a start passes before it counts against the SMS limits.
   const startable: RequestHandler = (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const parsed = parseTransfer(req.body, ctx.smsLimits);
@@ -118,28 +106,21 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     renderForm(req, res, 400, parsed.values, parsed.errors);
   };
 
-  router.post('/approvals', noStore, startable, options.smsRateLimit, (async (req, res) => {
+  router.post('/approvals', noStore, startable, ...smsRateLimit, async (req, res) => {
     const parsed = res.locals.transfer as Transfer;
-    // The session is created here, once the form was sent: a new session id (session
-    // fixation) and a new CSRF token.
+    // The session is created here: a new session id (session fixation) and a new CSRF token.
     await regenerateSession(req);
     beginSessionLifetime(req, ctx.now());
     const id = randomUUID();
-    const transfer: PendingTransfer = {
-      ...parsed,
-      id,
-      hash: transferHash(id, parsed),
-      createdAt: ctx.now().toISOString(),
-    };
+    const createdAt = ctx.now().toISOString();
+    const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
     req.session.transfer = transfer;
     csrfToken(req);
-    // Not saved here: startFlow saves once the flow is in the session, and on any failure the
-    // end of the request saves the transfer (a retry page needs it). One write fewer per
-    // approval.
+    // Not saved here: startFlow saves with the flow, or the end of the request on a failure.
     redirect(res, await startFlow(ctx, req, transfer));
-  }) as Handler);
+  });
 
-  /** A resend counts only for a pending transfer of this session that is not approved yet. */
+  // A resend counts only for a pending transfer of this session that is not approved yet.
   const resendable: RequestHandler = async (req, res, next) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
@@ -149,10 +130,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     next();
   };
 
-  router.post('/approvals/resend', noStore, resendable, options.smsRateLimit, (async (req, res) => {
+  router.post('/approvals/resend', noStore, resendable, ...smsRateLimit, async (req, res) => {
     const transfer = res.locals.transfer as PendingTransfer;
-    // The flow it replaces is consumed: its code can no longer be used here. If a code check
-    // holds it right now, its outcome decides: no new SMS for a transfer being approved.
+    // The flow it replaces is consumed. If a code check holds it right now, its outcome decides.
     const seen = req.session.flow;
     const replaced = await consumeFlow(req, ctx.claims, ctx.now());
     if (!replaced) {
@@ -170,9 +150,9 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       return redirect(res, '/approvals/result');
     }
     redirect(res, location);
-  }) as Handler);
+  });
 
-  router.post('/approvals/cancel', noStore, (async (req, res) => {
+  router.post('/approvals/cancel', noStore, async (req, res) => {
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const transfer = pendingTransfer(req);
     const seen = req.session.flow;
@@ -184,11 +164,10 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     }
     await settle(ctx, req, transfer, 'declined', { reason: 'cancelled' });
     redirect(res, '/approvals/result');
-  }) as Handler);
+  });
 
-  router.get('/approvals/otp', noStore, (async (req, res) => {
-    if (!own)
-      throw new ModeError('The code form is not used in hosted mode: PingOne shows its own page.');
+  router.get('/approvals/otp', noStore, async (req, res) => {
+    if (!own) throw new ModeError(NOT_HOSTED);
     const flow = req.session.flow;
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       if (req.session.result) return redirect(res, '/approvals/result');
@@ -199,72 +178,57 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     // Approved by a request that raced a "send a new code": the new flow is not needed.
     if (await ctx.approvals.get(flow.transferId)) return redirect(res, '/approvals/result');
     renderOtp(req, res, 200);
-  }) as Handler);
+  });
 
-  /**
-   * No flow for this code (or not any more): being used by another request (another instance,
-   * a double click; `mayWait`, and `lostClaim` when this request saw the flow but lost it),
-   * already used (second tab, back button), or never started here.
-   */
-  const withoutLiveFlow = async (
-    req: Request,
-    res: Response,
-    mayWait: boolean,
-    lostClaim?: string,
-  ) => {
+  // No flow for this code: held by another request, already used (second tab), or never started.
+  const withoutLiveFlow = async (req: Request, res: Response, mayWait: boolean, lost?: string) => {
     const pending = mayWait && pendingTransfer(req);
-    const next = pending && (await afterOtherRequest(ctx, req, pending, lostClaim));
+    const next = pending && (await afterOtherRequest(ctx, req, pending, lost));
     if (next) return redirect(res, next);
     const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
     if (decided || req.session.result) return redirect(res, '/approvals/result');
     redirect(res, startOver('no-approval'));
   };
 
-  /** A code counts only when it is well-formed and this session has a flow waiting for it. */
+  // A code counts only when it is well-formed and this session has a flow waiting for it.
   const checkable: RequestHandler = async (req, res, next) => {
-    if (!own)
-      throw new ModeError('The code form is not used in hosted mode: PingOne shows its own page.');
+    if (!own) throw new ModeError(NOT_HOSTED);
     if (req.sessionMissing) return redirect(res, startOver('session-expired'));
     const otp = typeof req.body?.otp === 'string' ? req.body.otp.trim() : '';
     const flow = req.session.flow;
     if (!OTP_PATTERN.test(otp)) {
       if (!flow) return redirect(res, startOver('no-approval'));
-      if (wantsJson(req))
-        throw new ValidationError({ otp: 'Enter the code from the SMS: 6 to 10 digits.' });
-      return renderOtp(req, res, 400, 'Enter the code from the SMS: 6 to 10 digits.');
+      const message = 'Enter the code from the SMS: 6 to 10 digits.';
+      if (wantsJson(req)) throw new ValidationError({ otp: message });
+      return renderOtp(req, res, 400, message);
     }
-    if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
+    if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId))
       return withoutLiveFlow(req, res, !flow);
-    }
     res.locals.otp = otp;
     next();
   };
 
-  router.post('/approvals/otp', noStore, checkable, options.codeRateLimit, (async (req, res) => {
+  router.post('/approvals/otp', noStore, checkable, ...codeRateLimit, async (req, res) => {
     const seen = req.session.flow;
     const flow = await consumeFlow(req, ctx.claims, ctx.now());
     const transfer = flow && pendingTransfer(req, flow.transferId);
-    if (!flow || !transfer || transfer.hash !== flow.transferHash) {
+    if (!flow || !transfer || transfer.hash !== flow.transferHash)
       return withoutLiveFlow(req, res, !flow, seen?.claimId);
-    }
     const otp = res.locals.otp as string;
-    const outcome = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
-    if (outcome.kind === 'redirect') return redirect(res, outcome.location);
-    const left = outcome.attemptsLeft;
+    const wrong = await holding(req, () => checkCode(ctx, req, flow, transfer, otp));
+    if (!wrong) return redirect(res, '/approvals/result');
+    const left = wrong.attemptsLeft;
     const message =
       left === undefined
         ? 'That code is not right. Check the SMS and try again.'
         : `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left before PingOne locks this approval.`;
-    if (wantsJson(req)) {
-      res.status(422).json({ error: { code: 'WRONG_CODE', message, attemptsLeft: left ?? null } });
-      return;
-    }
-    renderOtp(req, res, 422, message);
-  }) as Handler);
+    if (!wantsJson(req)) return renderOtp(req, res, 422, message);
+    res.status(422).json({ error: { code: 'WRONG_CODE', message, attemptsLeft: left ?? null } });
+  });
 
   router.get('/callback', noStore, hostedCallback(ctx));
 
-  router.get('/approvals/result', noStore, (async (req, res) => {
+  router.get('/approvals/result', noStore, async (req, res) => {
     const result = req.session.result;
     const transferId = result?.transferId ?? req.session.transfer?.id;
     // The store is the truth: a lost session write cannot hide an approval that happened.
@@ -273,8 +237,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
       const pending = pendingTransfer(req);
       const next = pending && (await afterOtherRequest(ctx, req, pending));
-      if (next) return redirect(res, next);
-      return redirect(res, startOver('no-approval'));
+      return redirect(res, next || startOver('no-approval'));
     }
     const canResend = Boolean(!record && pendingTransfer(req, transferId));
     res.render('result', {
@@ -285,7 +248,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       transfer: record ?? result?.transfer,
       canResend,
     });
-  }) as Handler);
+  });
 
   return router;
 }

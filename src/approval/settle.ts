@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { tell, type ApprovalContext } from './approval-context.js';
-import type { ApprovalStep, SettleReason } from './approval-events.js';
-import { shortenFinishedSession } from './session-lifetime.js';
+import type { ApprovalStep, Settled } from './approval-events.js';
+import { FINISHED_SESSION_IDLE_TIMEOUT_MS } from './session-lifetime.js';
 import {
   REMEMBERED_APPROVALS,
   rotateSession,
@@ -14,13 +14,7 @@ import {
 /** Outcomes after which "send a new code" still makes sense for the same transfer. */
 const KEEPS_TRANSFER: ReadonlySet<Outcome> = new Set(['expired', 'failed']);
 
-/** Why the approval ended, as the `settled` event tells it. */
-export interface Ending {
-  reason: SettleReason;
-  step?: ApprovalStep;
-  pingoneErrorId?: string;
-  flowStatus?: string;
-}
+type Ending = Omit<Settled, 'kind' | 'outcome'>;
 
 const REFUSED_AT: Record<ApprovalStep, string> = {
   16: 'PingOne refused to start the approval.',
@@ -29,27 +23,22 @@ const REFUSED_AT: Record<ApprovalStep, string> = {
   19: 'PingOne did not issue tokens for this approval.',
 };
 
-/** The sentence the result page adds to "not approved", in the person's words. */
-function resultReason(ending: Ending): string | undefined {
-  switch (ending.reason) {
-    case 'pingone_refused':
-      return ending.step && REFUSED_AT[ending.step];
-    case 'unexpected_status':
-      return ending.step === 16
-        ? `PingOne answered ${ending.flowStatus} instead of sending a code.`
-        : `PingOne answered ${ending.flowStatus}.`;
-    case 'declined_at_pingone':
-      return 'The approval was declined at PingOne.';
-    case 'answer_mismatch':
-      return 'The answer from PingOne did not belong to this approval.';
-    case 'token_rejected':
-      return 'PingOne’s answer did not pass our checks.';
-    default:
-      return undefined;
+/** The sentence the result page adds to "not approved". */
+function resultReason({ reason, step, flowStatus }: Ending): string | undefined {
+  if (reason === 'pingone_refused') return step && REFUSED_AT[step];
+  if (reason === 'unexpected_status') {
+    return step === 16
+      ? `PingOne answered ${flowStatus} instead of sending a code.`
+      : `PingOne answered ${flowStatus}.`;
   }
+  return {
+    declined_at_pingone: 'The approval was declined at PingOne.',
+    answer_mismatch: 'The answer from PingOne did not belong to this approval.',
+    token_rejected: 'PingOne’s answer did not pass our checks.',
+  }[reason as string];
 }
 
-/** Ends a flow: the result page will show `outcome`; the flow state is already consumed. */
+/** Ends a flow (already consumed): the result page will show `outcome`. */
 export async function settle(
   ctx: ApprovalContext,
   req: Request,
@@ -57,25 +46,26 @@ export async function settle(
   outcome: Outcome,
   ending: Ending,
 ): Promise<void> {
+  const reason = resultReason(ending);
   const result: ResultState = {
     transferId: transfer.id,
     outcome,
     transfer,
     at: ctx.now().toISOString(),
+    ...(reason && { reason }),
+    ...(ending.pingoneErrorId && { pingoneErrorId: ending.pingoneErrorId }),
   };
-  const reason = resultReason(ending);
-  if (reason) result.reason = reason;
-  if (ending.pingoneErrorId) result.pingoneErrorId = ending.pingoneErrorId;
-  if (!KEEPS_TRANSFER.has(outcome)) await rotateSession(req);
+  const keep = KEEPS_TRANSFER.has(outcome);
+  if (!keep) await rotateSession(req);
   req.session.result = result;
   if (outcome === 'approved' || outcome === 'already-approved') {
     const ids = (req.session.approvedIds ?? []).filter((id) => id !== transfer.id);
     req.session.approvedIds = [...ids, transfer.id].slice(-REMEMBERED_APPROVALS);
   }
-  if (!KEEPS_TRANSFER.has(outcome)) {
+  if (!keep) {
     delete req.session.transfer;
     // Decided: the session only has to show the result; the approval lives in the store.
-    shortenFinishedSession(req);
+    req.session.idleTimeoutMs = FINISHED_SESSION_IDLE_TIMEOUT_MS;
   }
   delete req.session.flow;
   delete req.session.busy;

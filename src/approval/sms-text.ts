@@ -2,14 +2,9 @@ import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
 import { TEMPLATE_CONTENT } from '../provisioning/steps/template-content.js';
 import { measureSms, type SmsMeasure } from './sms-encoding.js';
 
-/** The transfer fields PingOne writes into the SMS. */
-export interface SmsTransfer {
-  amount: string;
-  currency: string;
-  payee: string;
-}
+export type SmsTransfer = Record<'amount' | 'currency' | 'payee', string>;
 
-/** What PingOne writes into the SMS template (`${sum}`, `${currency}`, `${recipient}`). */
+/** pi.template's variables: `${sum}`, `${currency}`, `${recipient}` in the SMS template. */
 export function templateVariables(transfer: SmsTransfer) {
   return { sum: transfer.amount, currency: transfer.currency, recipient: transfer.payee };
 }
@@ -18,10 +13,7 @@ const PLACEHOLDER = /\$\{([A-Za-z0-9_.-]+)\}/g;
 // docs/pingone-contract.md §9: PingOne's code placeholder is written ${OTP}; ${otp} is read too.
 const CODE_PLACEHOLDER = /\$\{(?:OTP|otp)\}/;
 
-/**
- * The SMS PingOne renders from the transaction template: pi.template's variables and the code
- * in their placeholders, any other placeholder left as written.
- */
+/** The SMS PingOne renders from the template; an unknown placeholder is left as written. */
 export function transferSms(transfer: SmsTransfer, otp: string, content = TEMPLATE_CONTENT) {
   const values: Record<string, string> = { ...templateVariables(transfer), OTP: otp, otp };
   return content.replace(PLACEHOLDER, (whole, name: string) =>
@@ -29,27 +21,19 @@ export function transferSms(transfer: SmsTransfer, otp: string, content = TEMPLA
   );
 }
 
-export interface SmsPreview extends SmsMeasure {
-  /** The SMS with `•` for each digit of the code. */
-  text: string;
-}
-
-/**
- * The SMS a transfer makes, measured: with a code of the device policy's length, whose digits
- * cost one unit in either encoding.
- */
+/** The SMS a transfer makes, measured with a code of the device policy's length, shown as `•`. */
 export function smsPreview(
   transfer: SmsTransfer,
   otpLength = SMS_OTP_LENGTH,
   content = TEMPLATE_CONTENT,
-): SmsPreview {
+): SmsMeasure & { text: string } {
   return {
     ...measureSms(transferSms(transfer, '0'.repeat(otpLength), content)),
     text: transferSms(transfer, '•'.repeat(otpLength), content),
   };
 }
 
-/** "GSM-7 · 52 of 160 characters · 1 SMS", in words a person reads before approving. */
+/** "GSM-7 · 52 of 160 characters · 1 SMS". */
 export function smsSummary(sms: SmsMeasure): string {
   const encoding =
     sms.encoding === 'GSM-7'
@@ -62,10 +46,7 @@ export function smsSummary(sms: SmsMeasure): string {
   return `${encoding} · ${size} · ${sms.segments} SMS`;
 }
 
-/**
- * The words the template puts next to the code ("Code" in "? Code: ${OTP}"): a payee that
- * contains one can make the SMS show a code of its own before the real one.
- */
+/** The words next to the code ("Code" in "? Code: ${OTP}"): a payee must not fake one. */
 export function codeWords(content = TEMPLATE_CONTENT): string[] {
   const [before = '', ...after] = content.split(CODE_PLACEHOLDER);
   const literals = [before.split(PLACEHOLDER).at(-1) ?? '', ...after.map((t) => t.split('${')[0]!)];

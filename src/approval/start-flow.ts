@@ -12,34 +12,29 @@ import { tell, type ApprovalContext } from './approval-context.js';
 import { MAX_AGE_SECONDS } from './freshness.js';
 import { pingoneFailed } from './outcome.js';
 import { buildRequestJwt } from './request-jwt.js';
-import { saveSession, storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
+import { storeFlow, type FlowState, type PendingTransfer } from './session-state.js';
 import { settle } from './settle.js';
 
 const RESULT = '/approvals/result';
 const SCOPE = 'openid profile';
 
-/** All but the last four digits masked: the page says where the code went, not the number. */
-function maskPhone(phone: string | undefined): string | undefined {
+/** Where the code went, all but the last four digits masked: the selected device, else the first. */
+function maskedPhone(flow: PingOneFlow, hint: string | undefined): string | undefined {
+  const phone =
+    flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone ?? hint;
   const digits = phone?.replace(/\D/g, '') ?? '';
   return digits.length < 4 ? undefined : `•••• ${digits.slice(-4)}`;
 }
 
-/** The number PingOne sent the code to: the selected device's, else the first with a phone. */
-function phoneOf(flow: PingOneFlow): string | undefined {
-  return flow.selectedDevice?.phone ?? flow._embedded?.devices?.find((d) => d.phone)?.phone;
-}
-
-/**
- * Step 16: starts a PingOne flow for the session's transfer and answers where the browser goes
- * next: our code form (pi.flow) or PingOne's own page (hosted). A new PKCE verifier, state and
- * nonce every time, so a "send a new code" cannot be confused with the flow it replaces.
- */
+// Step 16; answers where the browser goes next. A new verifier, state and nonce every time, so
+// a "send a new code" cannot be confused with the flow it replaces.
 export async function startFlow(
   ctx: ApprovalContext,
   req: Request,
   transfer: PendingTransfer,
 ): Promise<string> {
   const { settings } = ctx;
+  const { amount, currency, payee, fromAccount, hash } = transfer;
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const params: AuthorizeParams = {
     clientId: settings.clientId,
@@ -80,13 +75,7 @@ export async function startFlow(
     kind: 'started',
     step: 16,
     responseMode: ctx.ui === 'hosted' ? 'query' : 'pi.flow',
-    transfer: {
-      amount: transfer.amount,
-      currency: transfer.currency,
-      payee: transfer.payee,
-      fromAccount: transfer.fromAccount,
-      hash: transfer.hash,
-    },
+    transfer: { amount, currency, payee, fromAccount, hash },
     authorize: {
       client_id: params.clientId,
       redirect_uri: params.redirectUri,
@@ -102,8 +91,7 @@ export async function startFlow(
 
   if (ctx.ui === 'hosted') {
     const url = ctx.flows.authorizeUrl(params).toString();
-    storeFlow(req, flow);
-    await saveSession(req);
+    await storeFlow(req, flow);
     return url;
   }
 
@@ -123,21 +111,19 @@ export async function startFlow(
     });
     return RESULT;
   }
-  const started: Omit<FlowState, 'claimId'> = { ...flow, flowId: answer.id, cookies: step.cookies };
-  const userId = answer._embedded?.user?.id;
-  if (userId) started.userId = userId;
-  if (typeof answer.expiresAt === 'string') started.expiresAt = answer.expiresAt;
-  const masked = maskPhone(phoneOf(answer) ?? ctx.phoneHint);
-  if (masked) started.maskedPhone = masked;
+  const { expiresAt } = answer;
+  const masked = maskedPhone(answer, ctx.phoneHint);
+  const learned = {
+    ...(answer._embedded?.user?.id && { userId: answer._embedded.user.id }),
+    ...(typeof expiresAt === 'string' && expiresAt && { expiresAt }),
+    ...(masked && { maskedPhone: masked }),
+  };
   tell(ctx, req, transfer.id, () => ({
     kind: 'sms-sent',
     step: 16,
     cookieNames: Object.keys(step.cookies),
-    ...(masked && { maskedPhone: masked }),
-    ...(started.expiresAt && { expiresAt: started.expiresAt }),
-    ...(userId && { userId }),
+    ...learned,
   }));
-  storeFlow(req, started);
-  await saveSession(req);
+  await storeFlow(req, { ...flow, flowId: answer.id, cookies: step.cookies, ...learned });
   return '/approvals/otp';
 }

@@ -5,14 +5,8 @@ import { SMS_OTP_LENGTH } from '../provisioning/steps/device.js';
 import { normalizePayee, payeeProblem } from './payee-text.js';
 import { codeWords, smsPreview, type SmsTransfer } from './sms-text.js';
 
-/** A transfer as the user typed it, after validation and normalization. */
-export interface Transfer {
-  /** Two decimals, "250.00": the value sent to PingOne as `sum`. */
-  amount: string;
-  currency: Currency;
-  payee: string;
-  fromAccount: string;
-}
+/** `amount` with two decimals, "250.00". */
+export type Transfer = SmsTransfer & { currency: Currency; fromAccount: string };
 
 /** ISO 4217 codes offered on the form; all use two minor units, like `amount`. */
 export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'SGD'] as const;
@@ -22,26 +16,12 @@ export type Currency = (typeof CURRENCIES)[number];
 export const FROM_ACCOUNT = 'Everyday account •••• 4821';
 
 export const MAX_AMOUNT = 1_000_000;
-/**
- * A SEPA creditor name's length, counted in UTF-16 units as the form's `maxlength` counts
- * them, so that the browser and the server stop at the same place.
- */
+/** A SEPA creditor name's length, in UTF-16 units as the form's `maxlength` counts them. */
 export const PAYEE_MAX = 70;
 
-/** What the SMS around the payee allows; the defaults are what setup provisions. */
-export interface SmsLimits {
-  /** The most parts the transaction SMS may take. */
-  maxSegments: number;
-  /** The device policy's code length. */
-  otpLength: number;
-}
-
-const DEFAULT_LIMITS: SmsLimits = {
-  maxSegments: DEFAULT_SMS_MAX_SEGMENTS,
-  otpLength: SMS_OTP_LENGTH,
-};
+const DEFAULT_LIMITS = { maxSegments: DEFAULT_SMS_MAX_SEGMENTS, otpLength: SMS_OTP_LENGTH };
+export type SmsLimits = typeof DEFAULT_LIMITS;
 const CODE_WORDS = codeWords();
-/** The longest amount the form takes. */
 export const LONGEST_AMOUNT = `${MAX_AMOUNT}.00`;
 
 export const DEMO_TRANSFER = {
@@ -51,18 +31,14 @@ export const DEMO_TRANSFER = {
 } as const;
 
 export type TransferResult =
-  | { ok: true; transfer: Transfer }
-  | { ok: false; errors: FieldErrors; values: Record<'amount' | 'currency' | 'payee', string> };
+  { ok: true; transfer: Transfer } | { ok: false; errors: FieldErrors; values: SmsTransfer };
 
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
 }
 
-/**
- * How many characters from the end the payee must lose for the SMS to fit `limits`; 0 when it
- * fits.
- */
+/** How many characters from the end the payee must lose for the SMS to fit `limits`. */
 function overflow(transfer: SmsTransfer, limits: SmsLimits): number {
   const chars = [...transfer.payee];
   let cut = 0;
@@ -72,7 +48,6 @@ function overflow(transfer: SmsTransfer, limits: SmsLimits): number {
   return cut;
 }
 
-/** Why the payee (normalized) of `transfer` cannot be texted; undefined when it can. */
 function payeeError(transfer: SmsTransfer, limits: SmsLimits): string | undefined {
   const { payee } = transfer;
   if (!payee) return 'Enter who receives the money.';
@@ -89,11 +64,8 @@ function payeeError(transfer: SmsTransfer, limits: SmsLimits): string | undefine
   );
 }
 
-/**
- * Validates the approve form. Every rule is checked on the server whatever the browser did:
- * the amount and the payee are what PingOne puts into the SMS, so they must be exactly what
- * the user approves, and read the same on the page, in the SMS and in the record.
- */
+// Every rule is checked here whatever the browser did: the amount and the payee are what PingOne
+// texts, so they must read the same on the page, in the SMS and in the record.
 export function parseTransfer(body: unknown, limits: SmsLimits = DEFAULT_LIMITS): TransferResult {
   const values = {
     amount: field(body, 'amount').trim(),
@@ -119,36 +91,18 @@ export function parseTransfer(body: unknown, limits: SmsLimits = DEFAULT_LIMITS)
     errors.currency = `Choose one of ${CURRENCIES.join(', ')}.`;
   }
 
-  const payee = values.payee;
+  const { payee } = values;
   // While the amount or currency is wrong, the SMS is measured with the longest one.
-  const smsTransfer = {
-    amount: amount || LONGEST_AMOUNT,
-    currency: errors.currency ? 'EUR' : values.currency,
-    payee,
-  };
-  const payeeWrong = payeeError(smsTransfer, limits);
+  const currency = errors.currency ? 'EUR' : values.currency;
+  const payeeWrong = payeeError({ amount: amount || LONGEST_AMOUNT, currency, payee }, limits);
   if (payeeWrong) errors.payee = payeeWrong;
 
   if (Object.keys(errors).length) return { ok: false, errors, values };
-  return {
-    ok: true,
-    transfer: {
-      amount,
-      currency: values.currency as Currency,
-      payee,
-      fromAccount: FROM_ACCOUNT,
-    },
-  };
+  const transfer = { amount, currency: currency as Currency, payee, fromAccount: FROM_ACCOUNT };
+  return { ok: true, transfer };
 }
 
-/** SHA-256 (hex) of the transfer and its id in a fixed field order. */
-export function transferHash(id: string, transfer: Transfer): string {
-  const canonical = JSON.stringify([
-    id,
-    transfer.amount,
-    transfer.currency,
-    transfer.payee,
-    transfer.fromAccount,
-  ]);
+export function transferHash(id: string, t: Transfer): string {
+  const canonical = JSON.stringify([id, t.amount, t.currency, t.payee, t.fromAccount]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
