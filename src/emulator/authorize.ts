@@ -1,9 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { checkRedirectUri, clientOf } from './authorize-client.js';
-import { AuthorizeError, refuse } from './authorize-error.js';
-import { buildFlow, type AuthorizeParams } from './build-flow.js';
+import type { JWTPayload } from 'jose';
+import {
+  AuthorizeError,
+  checkPkce,
+  checkRedirectUri,
+  checkScopes,
+  clientOf,
+  pendingSteps,
+  policyOf,
+  refuse,
+  secretsOf,
+  smsTemplateOf,
+  userOf,
+} from './authorize-checks.js';
 import type { Context } from './context.js';
-import { advance } from './flow-steps.js';
+import { newFlowCookies, newFlowTimes, type Flow } from './flow-registry.js';
 import {
   authEnv,
   flowView,
@@ -13,7 +25,123 @@ import {
   setFlowCookies,
 } from './flow-http.js';
 import { signOnPageUrl } from './flow-routes.js';
+import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
+import { JwtRefused, verifyRequestJwt } from './request-jwt.js';
+import { reusableSession } from './sso-sessions.js';
+import { find, type Doc, type Environment } from './store.js';
+
+const OAUTH_PARAMS = [
+  'response_type',
+  'redirect_uri',
+  'state',
+  'nonce',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+  'acr_values',
+  'response_mode',
+  'prompt',
+  'max_age',
+] as const;
+
+type AuthorizeParams = Partial<
+  Record<(typeof OAUTH_PARAMS)[number] | 'client_id' | 'request' | 'login_hint_token', string>
+>;
+
+/** The request JWT's claims and the login_hint_token's, each verified with the app's secrets. */
+async function verifiedClaims(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  params: AuthorizeParams,
+): Promise<{ requestClaims: JWTPayload; hintClaims?: JWTPayload }> {
+  const check = {
+    clientId: app.id,
+    issuer: `${ctx.origin}/${env.id}/as`,
+    secrets: secretsOf(env, app, ctx.clock.now()),
+    supportUnsigned: app.supportUnsignedRequestObject === true,
+    now: ctx.clock.now(),
+  };
+  try {
+    if (!params.request && app.requireSignedRequestObject === true)
+      throw new JwtRefused('request', 'The application requires a signed request object');
+    const requestClaims = params.request
+      ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+      : {};
+    if (!params.login_hint_token) return { requestClaims };
+    const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
+    return { requestClaims, hintClaims: await verifyRequestJwt(params.login_hint_token, hint) };
+  } catch (error) {
+    if (!(error instanceof JwtRefused)) throw error;
+    const oauthError = error.target === 'request' ? 'invalid_request_object' : 'invalid_request';
+    throw refuse(error.target, error.message, oauthError);
+  }
+}
+
+/** A new flow for an authorize request that passed every check, with its pending steps. */
+async function buildFlow(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  app: Doc,
+  params: AuthorizeParams,
+  redirectUri: string | undefined,
+  piFlow: boolean,
+): Promise<Flow> {
+  const { requestClaims, hintClaims } = await verifiedClaims(ctx, req, env, app, params);
+  // OIDC Core §6.1: values inside the request object supersede the query parameters.
+  const merged: AuthorizeParams = { ...params };
+  for (const key of OAUTH_PARAMS) {
+    const v = requestClaims[key];
+    if (typeof v === 'string' && key !== 'response_mode') merged[key] = v;
+    // A JSON number in the request object (OIDC Core §6.1 gives max_age as one).
+    if (key === 'max_age' && typeof v === 'number') merged[key] = String(v);
+  }
+  if (merged.max_age !== undefined && !/^\d{1,9}$/.test(merged.max_age))
+    throw refuse('max_age', 'max_age must be a whole number of seconds, 0 or more');
+  if (merged.redirect_uri !== params.redirect_uri) {
+    redirectUri = checkRedirectUri(app, merged.redirect_uri, piFlow);
+  }
+  if (merged.response_type !== 'code')
+    throw refuse('response_type', 'response_type must be code', 'unsupported_response_type');
+  const scope = checkScopes(env, app, merged.scope);
+  const pkce = checkPkce(app, merged.code_challenge, merged.code_challenge_method);
+  const policy = policyOf(env, app, merged.acr_values);
+  const hinted = hintClaims ? userOf(env, hintClaims.sub) : undefined;
+  // Answered from the person's sign-on session: no step left, the session's authentication.
+  const session = reusableSession(ctx, req, env, merged, hinted);
+  const user = session ? find(env, 'users', session.userId) : hinted;
+  const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
+  const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
+  return {
+    id: randomUUID(),
+    environmentId: env.id,
+    applicationId: app.id,
+    mode: piFlow ? 'pi.flow' : 'query',
+    status: 'OTP_REQUIRED',
+    pending: session ? [] : pendingSteps(policy.actions, user !== undefined, piFlow),
+    policy: {
+      id: policy.doc.id,
+      name: String(policy.doc.name),
+      ...(mfaAction ? { mfaActionId: mfaAction.id } : {}),
+    },
+    ...(user ? { userId: user.id } : {}),
+    redirectUriSent: merged.redirect_uri,
+    redirectUri,
+    state: merged.state,
+    nonce: merged.nonce,
+    scope,
+    ...pkce,
+    smsTemplate: smsTemplateOf(env, template, user),
+    ...newFlowTimes(ctx.clock),
+    cookies: newFlowCookies(),
+    amr: session ? [...session.amr] : [],
+    sid: session?.sid ?? randomUUID(),
+    ...(session && { authTime: session.authTime }),
+  };
+}
 
 function paramsOf(req: Request): AuthorizeParams {
   const out: Record<string, string> = {};

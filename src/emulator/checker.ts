@@ -1,5 +1,5 @@
-import type { ManagementResource } from './management-rules.js';
-import { validateManagementBody } from './validate-management-body.js';
+import type { FieldRule } from './field-rule.js';
+import { MANAGEMENT_RULES, type ManagementResource } from './management-rules.js';
 import { invalidData, type P1Detail } from './p1-error.js';
 import { field } from './store.js';
 
@@ -89,4 +89,135 @@ export function uniquenessViolation(target: string, value: string, existingId: s
     ],
     'Validation Error : A resource with the same value already exists.',
   );
+}
+
+interface Located {
+  target: string;
+  value: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every place `path` names in `body`, below parents that are present and are objects. */
+function locate(body: Record<string, unknown>, path: string): Located[] {
+  const parts = path.split('.');
+  let nodes: Located[] = [{ target: '', value: body }];
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const each = part.endsWith('[]');
+    const key = each ? part.slice(0, -2) : part;
+    const next: Located[] = [];
+    for (const node of nodes) {
+      if (!isObject(node.value)) continue;
+      const target = node.target ? `${node.target}.${key}` : key;
+      const value = node.value[key];
+      if (each && !last) {
+        if (Array.isArray(value))
+          value.forEach((v, j) => next.push({ target: `${target}[${j}]`, value: v }));
+      } else if (last || value !== undefined) {
+        next.push({ target, value });
+      }
+    }
+    nodes = next;
+  }
+  return nodes;
+}
+
+const typeName: Record<FieldRule['type'], string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  object: 'an object',
+  array: 'an array',
+};
+
+function hasType(value: unknown, type: FieldRule['type']): boolean {
+  if (type === 'integer') return typeof value === 'number' && Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return isObject(value);
+  return typeof value === type;
+}
+
+/** The first problem of `value` against `rule`, if any. */
+function problemOf(rule: FieldRule, value: unknown): Omit<P1Detail, 'target'> | undefined {
+  if (!hasType(value, rule.type))
+    return { code: 'INVALID_VALUE', message: `must be ${typeName[rule.type]}` };
+  const allowed = rule.enum && { allowedValues: [...rule.enum] };
+  if (rule.type === 'array') {
+    const items = value as unknown[];
+    if (rule.items && !items.every((v) => hasType(v, rule.items!)))
+      return { code: 'INVALID_VALUE', message: `must hold only ${rule.items} values` };
+    const bad = rule.enum ? items.filter((v) => !rule.enum!.includes(v as string)) : [];
+    if (bad.length)
+      return {
+        code: 'INVALID_VALUE',
+        message: `has unsupported values: ${bad.join(', ')}`,
+        innerError: allowed,
+      };
+    return undefined;
+  }
+  if (rule.type === 'string') {
+    const s = value as string;
+    if (rule.enum && !rule.enum.includes(s))
+      return {
+        code: 'INVALID_VALUE',
+        message: `must be one of ${rule.enum.join(', ')}`,
+        innerError: allowed,
+      };
+    if (rule.maxLength !== undefined && s.length > rule.maxLength) {
+      return {
+        code: 'SIZE_LIMIT_EXCEEDED',
+        message: `must be at most ${rule.maxLength} characters`,
+        innerError: { maximumValue: rule.maxLength },
+      };
+    }
+    if (
+      (rule.minLength !== undefined && s.length < rule.minLength) ||
+      rule.pattern?.test(s) === false
+    ) {
+      const pattern = rule.pattern && { innerError: { allowedPattern: rule.pattern.source } };
+      return { code: 'INVALID_VALUE', message: 'is not valid', ...pattern };
+    }
+  }
+  const n = value as number;
+  if (
+    rule.type === 'integer' &&
+    ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max))
+  ) {
+    const innerError: Record<string, unknown> = {};
+    if (rule.min !== undefined) innerError.rangeMinimumValue = rule.min;
+    if (rule.max !== undefined) innerError.rangeMaximumValue = rule.max;
+    return { code: 'OUT_OF_RANGE', message: 'is out of range', innerError };
+  }
+  return undefined;
+}
+
+/**
+ * PingOne's `details[]` for `body` as a `resource` body: every problem at once, each naming its
+ * field. Empty when the body passes. Not an object at all → one INVALID_VALUE without a target.
+ */
+export function validateManagementBody(resource: ManagementResource, body: unknown): P1Detail[] {
+  if (!isObject(body))
+    return [{ code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' }];
+  const details: P1Detail[] = [];
+  for (const rule of MANAGEMENT_RULES[resource]) {
+    if (rule.when && !rule.when.in.includes(body[rule.when.path] as string)) continue;
+    for (const { target, value } of locate(body, rule.path)) {
+      const missing =
+        value === undefined || value === null || (rule.type === 'string' && value === '');
+      if (missing && rule.required)
+        details.push({ code: 'REQUIRED_VALUE', target, message: `${target} is required` });
+      const problem = missing ? undefined : problemOf(rule, value);
+      if (!problem) continue;
+      const { code, message, innerError } = problem;
+      details.push({
+        code,
+        target,
+        message: `${target} ${message}`,
+        ...(innerError && { innerError }),
+      });
+    }
+  }
+  return details;
 }

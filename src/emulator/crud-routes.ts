@@ -3,7 +3,6 @@ import type { Context } from './context.js';
 import { Checker, uniquenessViolation } from './checker.js';
 import type { ManagementResource } from './management-rules.js';
 import { HAL_JSON } from './constants.js';
-import { isMediaType, mediaTypeOf } from './media-type.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
 import { scimFilter } from './scim-filter.js';
 import {
@@ -56,7 +55,7 @@ function selfLink(ctx: Context, req: Request, spec: CrudSpec, id?: string): stri
   const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
     encodeURIComponent(String(req.params[name])),
   );
-  const base = `${ctx.origin(req)}/v1/environments/${envOf(req).id}${path}`;
+  const base = `${ctx.origin}/v1/environments/${envOf(req).id}${path}`;
   return id === undefined ? base : `${base}/${id}`;
 }
 
@@ -68,13 +67,18 @@ export function sendHal(res: Response, status: number, body: unknown): void {
   res.status(status).type(HAL_JSON).send(JSON.stringify(body));
 }
 
+/** The media type without parameters, lower-cased (case-insensitive, RFC 9110 §8.3.1). */
+export function mediaTypeOf(req: Request): string | undefined {
+  return req.get('content-type')?.split(';')[0]!.trim().toLowerCase();
+}
+
 /** 415 unless the body is `expected` (docs/pingone-contract.md §2: vendor types are enforced). */
 export function requireJsonType(req: Request, expected = 'application/json'): void {
+  const type = mediaTypeOf(req);
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     Number(req.headers['content-length'] ?? 0) > 0;
-  if ((hasBody || mediaTypeOf(req) !== undefined) && !isMediaType(req, expected))
-    throw unsupportedMediaType(expected);
+  if ((hasBody || type !== undefined) && type !== expected) throw unsupportedMediaType(expected);
 }
 
 /** Wires list/create/get/update/delete for one family, PingOne style (201 create, HAL lists). */

@@ -13,7 +13,7 @@ const CLAIMS =
 export function discoveryRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/.well-known/openid-configuration', (req, res) => {
     const env = authEnv(ctx, req);
-    const issuer = `${ctx.origin(req)}/${env.id}/as`;
+    const issuer = `${ctx.origin}/${env.id}/as`;
     const openid = list(env, 'resources').find((r) => r.type === 'OPENID_CONNECT');
     res.json({
       issuer,

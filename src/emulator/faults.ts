@@ -1,17 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import { P1Error } from './p1-error.js';
-import { compilePathTemplate, pathTemplateProblem } from './path-template.js';
 
 /** A fault for the next `count` calls matching `method` and `path` (tests only; PingOne has no such thing). */
 export interface FaultRule {
   method?: string;
-  /**
-   * A route template matched against the path without query: `/abc/as/token` exactly,
-   * `/:env/flows/:id` with one segment per parameter, `/v1/environments/abc/*` as a prefix
-   * (path-template.ts). Regular expressions are refused: one could freeze the process.
-   */
+  /** A route template (below) matched against the path without query. */
   path: string;
-  /** Default 1. */
   count?: number;
   latencyMs?: number;
   status?: number;
@@ -34,7 +28,7 @@ export interface Faults {
 }
 
 /** Checks a rule from JSON (the control surface) or code; throws a P1Error naming the bad field. */
-export function parseFaultRule(input: unknown): FaultRule {
+function parseFaultRule(input: unknown): FaultRule {
   const bad = (target: string, message: string) =>
     new P1Error(400, 'INVALID_DATA', 'Invalid fault rule', [
       { code: 'INVALID_VALUE', target, message },
@@ -114,5 +108,51 @@ export function createFaults(): Faults {
       if (rule.latencyMs) setTimeout(act, rule.latencyMs);
       else act();
     },
+  };
+}
+
+/**
+ * A fault rule's path: a route template matched segment by segment, never a regular expression
+ * (a user's pattern such as `^/(a+)+$` backtracks for seconds on a short path and freezes the
+ * process with everything else it serves). `/:env/flows/:id` matches `/abc/flows/123`: a
+ * `:name` segment stands for exactly one non-empty segment. A last segment `*` stands for any
+ * rest, so `/v1/environments/abc/*` is a literal prefix (it also matches the bare prefix).
+ * Matching costs one comparison per segment.
+ */
+const PARAM = /^:[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_LENGTH = 2048;
+
+/** Why `template` is not one, or undefined. */
+function pathTemplateProblem(template: string): string | undefined {
+  if (template.startsWith('^')) {
+    return 'regular expressions are not accepted: use a route template such as /:env/flows/:id, or a prefix ending in /*';
+  }
+  if (!template.startsWith('/')) return 'must start with /';
+  if (template.length > MAX_LENGTH) return `at most ${MAX_LENGTH} characters`;
+  const segments = template.split('/').slice(1);
+  for (const [i, segment] of segments.entries()) {
+    if (segment === '*' && i < segments.length - 1) return '* may only be the last segment';
+    if (segment.startsWith(':') && !PARAM.test(segment)) {
+      return `"${segment}": a parameter is : and a name of letters, digits and _`;
+    }
+    if (segment !== '*' && segment.includes('*')) return `"${segment}": * must be a whole segment`;
+  }
+  return undefined;
+}
+
+/** The matcher of a template `pathTemplateProblem` accepted. */
+function compilePathTemplate(template: string): (path: string) => boolean {
+  const segments = template.split('/').slice(1);
+  const prefix = segments.at(-1) === '*';
+  // undefined: a parameter, any non-empty segment.
+  const fixed = (prefix ? segments.slice(0, -1) : segments).map((s) =>
+    PARAM.test(s) ? undefined : s,
+  );
+  return (path) => {
+    const parts = path.split('/').slice(1);
+    if (prefix ? parts.length < fixed.length : parts.length !== fixed.length) return false;
+    return fixed.every((literal, i) =>
+      literal === undefined ? parts[i] !== '' : parts[i] === literal,
+    );
   };
 }

@@ -26,7 +26,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * HttpOnly. ST-NO-SS is the copy without a SameSite attribute, as PingOne sets it.
  */
 export function setFlowCookies(ctx: Context, req: Request, res: Response, flow: Flow): void {
-  const secure = ctx.origin(req).startsWith('https:') ? '; Secure' : '';
+  const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';
   const path = `/${flow.environmentId}/`;
   res.append('Set-Cookie', `ST=${flow.cookies.ST}; Path=${path}; HttpOnly; SameSite=Lax${secure}`);
   res.append('Set-Cookie', `ST-NO-SS=${flow.cookies['ST-NO-SS']}; Path=${path}; HttpOnly${secure}`);
@@ -84,11 +84,11 @@ export function liveFlow(ctx: Context, req: Request, env: Environment, flowId: u
 }
 
 export function flowUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/flows/${flow.id}`;
+  return `${ctx.origin}/${flow.environmentId}/flows/${flow.id}`;
 }
 
 export function resumeUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
+  return `${ctx.origin}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
 function maskPhone(phone: unknown): string {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { Clock } from './context.js';
 import { CODE_LIFETIME_MS, FLOW_COOKIE_NAMES, FLOW_LIFETIME_MS } from './constants.js';
 
 export type FlowStatus =

@@ -9,7 +9,7 @@ import type { Context } from './context.js';
 import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
 import { answerError, invalidData, P1Error } from './p1-error.js';
-import { sameSecret } from './same-secret.js';
+import { sameSecret } from './authorize-checks.js';
 import { list, type Environment } from './store.js';
 
 const STATUS_OF: Record<FlowStep, Flow['status']> = {

@@ -55,7 +55,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     return user;
   };
   const userLink = (req: Parameters<Parameters<Router['get']>[1]>[0], suffix: string) =>
-    `${ctx.origin(req)}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
+    `${ctx.origin}/v1/environments/${envOf(req).id}/users/${String(req.params.userId)}/${suffix}`;
 
   const passwordView = (req: Parameters<typeof envOf>[0], user: Doc) => ({
     _links: { self: { href: userLink(req, 'password') } },

@@ -24,7 +24,7 @@ export function signoffRoutes(router: Router, ctx: Context): void {
     const claims = await ctx.key.verifySignature(hint).catch(() => {
       throw invalidRequest('id_token_hint', 'id_token_hint is not an ID token issued here');
     });
-    const issuer = `${ctx.origin(req)}/${env.id}/as`;
+    const issuer = `${ctx.origin}/${env.id}/as`;
     const app = typeof claims.aud === 'string' ? find(env, 'applications', claims.aud) : undefined;
     if (claims.iss !== issuer || !app)
       throw invalidRequest('id_token_hint', 'id_token_hint was not issued by this environment');

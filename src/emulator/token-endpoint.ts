@@ -4,10 +4,10 @@ import {
   TOKEN_LIFETIME_S,
   TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE,
 } from './constants.js';
+import { sameSecret, secretsOf } from './authorize-checks.js';
 import type { Context } from './context.js';
 import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
-import { sameSecret } from './same-secret.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const refuse = (error: string, message: string, status = 400) =>
@@ -67,15 +67,7 @@ function authenticateClient(
   if (!clientId || secret === undefined)
     throw refuse('invalid_client', 'Client authentication is required', 401);
   const app = find(env, 'applications', clientId);
-  const stored = app ? env.secrets.get(app.id) : undefined;
-  const previousLive =
-    stored?.previous && Date.parse(stored.previous.expiresAt) > ctx.clock.now()
-      ? stored.previous.secret
-      : undefined;
-  const ok =
-    stored !== undefined &&
-    (sameSecret(secret, stored.secret) ||
-      (previousLive !== undefined && sameSecret(secret, previousLive)));
+  const ok = app && secretsOf(env, app, ctx.clock.now()).some((s) => sameSecret(secret!, s));
   if (!app || !ok || app.enabled === false)
     throw refuse('invalid_client', 'Client authentication failed', 401);
   if (app.tokenEndpointAuthMethod !== method) {
@@ -175,7 +167,7 @@ async function accessToken(
 ) {
   const now = Math.floor(ctx.clock.now() / 1000);
   const exp = now + TOKEN_LIFETIME_S;
-  const origin = ctx.origin(req);
+  const origin = ctx.origin;
   const issuer = `${origin}/${env.id}/as`;
   const token = await ctx.key.sign({
     client_id: app.id,

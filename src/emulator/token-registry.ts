@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from './context.js';
 
 /** What a token issued by the emulator stands for. */
 export interface TokenGrant {
