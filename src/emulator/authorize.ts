@@ -27,7 +27,7 @@ import {
 import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
-import { JwtRefused, verifyRequestJwt } from './request-jwt.js';
+import { verifyRequestJwt } from './request-jwt.js';
 import { reusableSession } from './sso-sessions.js';
 import { find, type Doc, type Environment } from './store.js';
 
@@ -52,7 +52,6 @@ type AuthorizeParams = Partial<
 /** The request JWT's claims and the login_hint_token's, each verified with the app's secrets. */
 async function verifiedClaims(
   ctx: Context,
-  req: Request,
   env: Environment,
   app: Doc,
   params: AuthorizeParams,
@@ -64,20 +63,18 @@ async function verifiedClaims(
     supportUnsigned: app.supportUnsignedRequestObject === true,
     now: ctx.clock.now(),
   };
-  try {
-    if (!params.request && app.requireSignedRequestObject === true)
-      throw new JwtRefused('request', 'The application requires a signed request object');
-    const requestClaims = params.request
-      ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
-      : {};
-    if (!params.login_hint_token) return { requestClaims };
-    const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
-    return { requestClaims, hintClaims: await verifyRequestJwt(params.login_hint_token, hint) };
-  } catch (error) {
-    if (!(error instanceof JwtRefused)) throw error;
-    const oauthError = error.target === 'request' ? 'invalid_request_object' : 'invalid_request';
-    throw refuse(error.target, error.message, oauthError);
-  }
+  if (!params.request && app.requireSignedRequestObject === true)
+    throw refuse(
+      'request',
+      'The application requires a signed request object',
+      'invalid_request_object',
+    );
+  const requestClaims = params.request
+    ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+    : {};
+  if (!params.login_hint_token) return { requestClaims };
+  const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
+  return { requestClaims, hintClaims: await verifyRequestJwt(params.login_hint_token, hint) };
 }
 
 /** A new flow for an authorize request that passed every check, with its pending steps. */
@@ -90,7 +87,7 @@ async function buildFlow(
   redirectUri: string | undefined,
   piFlow: boolean,
 ): Promise<Flow> {
-  const { requestClaims, hintClaims } = await verifiedClaims(ctx, req, env, app, params);
+  const { requestClaims, hintClaims } = await verifiedClaims(ctx, env, app, params);
   // OIDC Core §6.1: values inside the request object supersede the query parameters.
   const merged: AuthorizeParams = { ...params };
   for (const key of OAUTH_PARAMS) {
@@ -173,9 +170,9 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     const flow = await buildFlow(ctx, req, env, app, params, redirectUri, piFlow);
     advance(ctx, env, flow);
     ctx.flows.add(flow);
-    setFlowCookies(ctx, req, res, flow);
-    if (piFlow) return sendFlow(res, 200, flowView(ctx, req, env, flow));
-    res.redirect(302, signOnPageUrl(ctx, req, flow));
+    setFlowCookies(ctx, res, flow);
+    if (piFlow) return sendFlow(res, 200, flowView(ctx, env, flow));
+    res.redirect(302, signOnPageUrl(ctx, flow));
   } catch (error) {
     const failure =
       error instanceof AuthorizeError

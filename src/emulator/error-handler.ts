@@ -26,7 +26,6 @@ export function errorHandler(onError: (error: unknown) => void) {
         res.status(400).json({ error: 'invalid_request', error_description: p1.message });
         return;
       }
-      if (p1.headers) res.set(p1.headers);
       res.status(p1.status).json(p1.body());
       return;
     }

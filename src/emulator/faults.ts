@@ -15,17 +15,7 @@ export interface FaultRule {
   drop?: boolean;
 }
 
-interface ActiveRule {
-  rule: FaultRule;
-  remaining: number;
-  matches(method: string, path: string): boolean;
-}
-
-export interface Faults {
-  add(rule: FaultRule): void;
-  clear(): void;
-  middleware(req: Request, res: Response, next: NextFunction): void;
-}
+export type Faults = ReturnType<typeof createFaults>;
 
 /** Checks a rule from JSON (the control surface) or code; throws a P1Error naming the bad field. */
 function parseFaultRule(input: unknown): FaultRule {
@@ -70,10 +60,11 @@ function parseFaultRule(input: unknown): FaultRule {
 }
 
 /** Applied before routing: latency first, then a canned answer or a dropped connection. */
-export function createFaults(): Faults {
-  let rules: ActiveRule[] = [];
+export function createFaults() {
+  let rules: { rule: FaultRule; remaining: number; matches: (m: string, p: string) => boolean }[] =
+    [];
   return {
-    add(rule) {
+    add(rule: FaultRule): void {
       const checked = parseFaultRule(rule);
       const path = compilePathTemplate(checked.path);
       const method = checked.method?.toUpperCase();
@@ -83,10 +74,10 @@ export function createFaults(): Faults {
         matches: (m, p) => (!method || method === m) && path(p),
       });
     },
-    clear() {
+    clear(): void {
       rules = [];
     },
-    middleware(req, res, next) {
+    middleware(req: Request, res: Response, next: NextFunction): void {
       if (req.path.startsWith('/__emulator/')) return next();
       const active = rules.find((r) => r.remaining > 0 && r.matches(req.method, req.path));
       if (!active) return next();

@@ -25,7 +25,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * PingOne's flow cookies: `Path=/{envId}/` (so a standard jar scoped to another path drops them),
  * HttpOnly. ST-NO-SS is the copy without a SameSite attribute, as PingOne sets it.
  */
-export function setFlowCookies(ctx: Context, req: Request, res: Response, flow: Flow): void {
+export function setFlowCookies(ctx: Context, res: Response, flow: Flow): void {
   const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';
   const path = `/${flow.environmentId}/`;
   res.append('Set-Cookie', `ST=${flow.cookies.ST}; Path=${path}; HttpOnly; SameSite=Lax${secure}`);
@@ -83,11 +83,11 @@ export function liveFlow(ctx: Context, req: Request, env: Environment, flowId: u
   return flow;
 }
 
-export function flowUrl(ctx: Context, req: Request, flow: Flow): string {
+function flowUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/flows/${flow.id}`;
 }
 
-export function resumeUrl(ctx: Context, req: Request, flow: Flow): string {
+export function resumeUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
@@ -97,13 +97,8 @@ function maskPhone(phone: unknown): string {
 }
 
 /** The flow object of docs/pingone-contract.md §6 ("The flow object"). */
-export function flowView(
-  ctx: Context,
-  req: Request,
-  env: Environment,
-  flow: Flow,
-): Record<string, unknown> {
-  const self = flowUrl(ctx, req, flow);
+export function flowView(ctx: Context, env: Environment, flow: Flow): Record<string, unknown> {
+  const self = flowUrl(ctx, flow);
   const links: Record<string, { href: string }> = { self: { href: self } };
   if (flow.status === 'OTP_REQUIRED') links['otp.check'] = { href: self };
   if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
@@ -113,7 +108,7 @@ export function flowView(
     _links: links,
     id: flow.id,
     status: flow.status,
-    resumeUrl: resumeUrl(ctx, req, flow),
+    resumeUrl: resumeUrl(ctx, flow),
   };
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
   const embedded: Record<string, unknown> = {};

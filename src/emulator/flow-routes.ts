@@ -32,7 +32,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
     const env = authEnv(ctx, req);
     const flow = liveFlow(ctx, req, env, req.params.flowId);
     checkOptionalBearer(ctx, req, env);
-    sendFlow(res, 200, flowView(ctx, req, env, flow));
+    sendFlow(res, 200, flowView(ctx, env, flow));
   });
 
   router.post('/:envId/flows/:flowId', (req, res) => {
@@ -55,8 +55,8 @@ export function flowRoutes(router: Router, ctx: Context): void {
       // docs/pingone-contract.md §2: a flow action needs its vendor type; plain JSON (or none) is 415.
       throw unsupportedMediaType(`${OTP_CHECK}, ${PASSWORD_CHECK} or ${USER_LOOKUP}`);
     }
-    setFlowCookies(ctx, req, res, flow);
-    const view = flowView(ctx, req, env, flow);
+    setFlowCookies(ctx, res, flow);
+    const view = flowView(ctx, env, flow);
     if (flow.status === 'COMPLETED' && ctx.variants.completedIncludesAuthorizeResponse) {
       view.authorizeResponse = authorizeResponse(ctx, flow);
     }
@@ -93,11 +93,11 @@ function resume(ctx: Context, req: Request, res: Response): void {
     }
     throw new P1Error(400, 'REQUEST_FAILED', description);
   }
-  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, flow));
+  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, flow));
   throw wrongStatus(flow, 'resume');
 }
 
 /** The hosted sign-on page of `flow` (query mode). */
-export function signOnPageUrl(ctx: Context, req: Request, flow: Flow): string {
+export function signOnPageUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }

@@ -1,10 +1,4 @@
-import {
-  AMR_OTP,
-  AMR_PASSWORD,
-  EXPIRED_OTP_FAILS_FLOW,
-  LOCKED_FLOW_ANSWER,
-  WRONG_OTP_ANSWER,
-} from './constants.js';
+import { EXPIRED_OTP_FAILS_FLOW, LOCKED_FLOW_ANSWER, WRONG_OTP_ANSWER } from './constants.js';
 import type { Context } from './context.js';
 import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
@@ -79,7 +73,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
     throw wrongOtp('Invalid one-time passcode.', Math.max(remaining, 0));
   }
   delete flow.otp;
-  flow.amr.push(AMR_OTP);
+  flow.amr.push('otp');
   flow.pending.shift();
   advance(ctx, env, flow);
   afterStep(ctx, flow);
@@ -144,7 +138,7 @@ export function checkPassword(
     ]);
   }
   flow.userId = user!.id;
-  flow.amr.push(AMR_PASSWORD);
+  flow.amr.push('pwd');
   completeStep(ctx, env, flow);
 }
 

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import {
-  AMR_OTP,
   DEFAULT_OTP,
   MFA_NOT_ENABLED_ANSWER,
   NO_DEVICE_ANSWER,
@@ -76,7 +75,7 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
  * has dropped the code and the registry the flow.
  */
 function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeFate {
-  if (flow.amr.includes(AMR_OTP)) return 'used';
+  if (flow.amr.includes('otp')) return 'used';
   if (otp.remaining <= 0) return 'locked';
   const over = now >= Math.min(otp.expiresAt, flow.expiresAt) || flow.status === 'FAILED';
   return over ? 'expired' : 'waiting';

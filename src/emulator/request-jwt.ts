@@ -1,17 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, UnsecuredJWT, type JWTPayload } from 'jose';
+import { refuse } from './authorize-checks.js';
 
-/** Why a request JWT / login_hint_token was refused; `target` is the parameter that carried it. */
-export class JwtRefused extends Error {
-  constructor(
-    readonly target: 'request' | 'login_hint_token',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JwtRefused';
-  }
-}
-
-export interface JwtCheck {
+interface JwtCheck {
   target: 'request' | 'login_hint_token';
   clientId: string;
   issuer: string;
@@ -25,9 +15,12 @@ export interface JwtCheck {
 
 const HMAC = ['HS256', 'HS384', 'HS512'];
 
-/** Why `check.target` was refused: the message starts with its name. */
 const refused = (check: JwtCheck, why: string) =>
-  new JwtRefused(check.target, `${check.target} ${why}`);
+  refuse(
+    check.target,
+    `${check.target} ${why}`,
+    check.target === 'request' ? 'invalid_request_object' : 'invalid_request',
+  );
 
 /**
  * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",

@@ -19,7 +19,7 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
     const flow = browserFlow(ctx, req, res, env);
     if (!flow) return;
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
+      return void res.redirect(302, resumeUrl(ctx, flow));
     render(res, 200, env, flow);
   });
 
@@ -36,10 +36,10 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
       if (!(error instanceof P1Error)) throw error;
       if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
     }
-    setFlowCookies(ctx, req, res, flow);
+    setFlowCookies(ctx, res, flow);
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
-    res.redirect(303, signOnPageUrl(ctx, req, flow));
+      return void res.redirect(302, resumeUrl(ctx, flow));
+    res.redirect(303, signOnPageUrl(ctx, flow));
   });
 }
 

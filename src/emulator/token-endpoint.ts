@@ -26,9 +26,9 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   const grantType = form('grant_type');
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   if (grantType === 'client_credentials')
-    return void res.json(await clientCredentials(ctx, req, env, app));
+    return void res.json(await clientCredentials(ctx, env, app));
   if (grantType === 'authorization_code')
-    return void res.json(await authorizationCode(ctx, req, env, app, form));
+    return void res.json(await authorizationCode(ctx, env, app, form));
   if (!grantType) throw refuse('invalid_request', 'grant_type is required');
   throw refuse('unsupported_grant_type', `grant_type ${grantType} is not supported`);
 }
@@ -80,17 +80,16 @@ function authenticateClient(
   return app;
 }
 
-async function clientCredentials(ctx: Context, req: Request, env: Environment, app: Doc) {
+async function clientCredentials(ctx: Context, env: Environment, app: Doc) {
   if (!(app.grantTypes as string[]).includes('CLIENT_CREDENTIALS')) {
     throw refuse('unauthorized_client', 'The application may not use client_credentials');
   }
-  const { token } = await accessToken(ctx, req, env, app);
+  const { token } = await accessToken(ctx, env, app);
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S };
 }
 
 async function authorizationCode(
   ctx: Context,
-  req: Request,
   env: Environment,
   app: Doc,
   form: (k: string) => string | undefined,
@@ -125,7 +124,7 @@ async function authorizationCode(
   }
   const user = find(env, 'users', grant.userId);
   if (!user) throw refuse('invalid_grant', 'The user no longer exists');
-  const { token, now, exp, issuer } = await accessToken(ctx, req, env, app, {
+  const { token, now, exp, issuer } = await accessToken(ctx, env, app, {
     sub: user.id,
     scope: grant.scope,
     sid: grant.sid,
@@ -160,7 +159,6 @@ async function authorizationCode(
  */
 async function accessToken(
   ctx: Context,
-  req: Request,
   env: Environment,
   app: Doc,
   user?: { sub: string; scope: string; sid: string },
