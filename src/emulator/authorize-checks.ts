@@ -148,11 +148,8 @@ export function policyOf(
   };
 }
 
-/**
- * What the flow must still do. Without a login hint (docs/pingone-contract.md §6.20) a LOGIN
- * action asks for a password, an MFA-only policy only for the username (user.lookup); the hosted
- * page (query mode), our stand-in for PingOne's own form, always asks for the password.
- */
+// Without a login hint (docs/pingone-contract.md §6.20) LOGIN asks for a password, MFA-only for
+// the username; the hosted page (query mode), our stand-in for PingOne's form, asks for a password.
 export function pendingSteps(actions: Doc[], knownUser: boolean, piFlow: boolean): FlowStep[] {
   const pending: FlowStep[] = [];
   const login = actions.some((a) => a.type === 'LOGIN');

@@ -152,10 +152,7 @@ function paramsOf(req: Request): AuthorizeParams {
   return out as AuthorizeParams;
 }
 
-/**
- * `GET|POST /{env}/as/authorize` (docs/pingone-contract.md §6.16): pi.flow answers the flow as JSON; query mode
- * (the hosted page) redirects the browser to the emulator's sign-on page.
- */
+/** docs/pingone-contract.md §6.16: pi.flow answers the flow as JSON; query mode redirects to the sign-on page. */
 export async function authorize(ctx: Context, req: Request, res: Response): Promise<void> {
   const env = authEnv(ctx, req);
   const params = paramsOf(req);

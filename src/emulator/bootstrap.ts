@@ -29,11 +29,7 @@ export interface BootstrapResult {
   worker: { clientId: string; clientSecret: string };
 }
 
-/**
- * One environment as a fresh PingOne one looks to this workflow: a worker application, the
- * `openid` and `PingOne API` resources with their scopes, the notification templates, the
- * default population, device authentication policy and sign-on policy.
- */
+/** One environment as a fresh PingOne one looks to this workflow (worker app, resources, defaults). */
 export function bootstrapEnvironment(
   store: Store,
   now: number,

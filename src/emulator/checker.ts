@@ -4,10 +4,8 @@ import { invalidData, type P1Detail } from './p1-error.js';
 import { field } from './store.js';
 
 /**
- * Validates a request body the way PingOne reports it: every problem at once, as `details` with
- * `REQUIRED_VALUE` / `INVALID_VALUE` / `OUT_OF_RANGE` / `SIZE_LIMIT_EXCEEDED` and the dotted `target`. With a resource,
- * it starts from that resource's rule table (management-rules.ts); the handler's own checks
- * (references, combinations) then add only what the table did not already report for a field.
+ * Every problem of a body at once, as PingOne reports them: the resource's rule table first, then
+ * the handler's own checks (references, combinations), one detail per field.
  */
 export class Checker {
   readonly details: P1Detail[] = [];
@@ -193,10 +191,7 @@ function problemOf(rule: FieldRule, value: unknown): Omit<P1Detail, 'target'> | 
   return undefined;
 }
 
-/**
- * PingOne's `details[]` for `body` as a `resource` body: every problem at once, each naming its
- * field. Empty when the body passes. Not an object at all → one INVALID_VALUE without a target.
- */
+/** PingOne's `details[]` for `body` against the `resource` table (docs/pingone-contract.md §2.1). */
 export function validateManagementBody(resource: ManagementResource, body: unknown): P1Detail[] {
   if (!isObject(body))
     return [{ code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' }];

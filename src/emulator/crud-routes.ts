@@ -17,22 +17,20 @@ import {
   type Kind,
 } from './store.js';
 
-/** What a handler knows about the call: the environment and, for nested resources, the parent. */
 export interface CrudScope {
   env: Environment;
   parentId?: string;
   existing?: Doc;
 }
 
-/** One management resource family: how to validate it and what makes it unique. */
-export interface CrudSpec {
+/** One management resource family; without `build` it is read-only (the built-in resources). */
+interface CrudSpec {
   kind: Kind;
   /** Under `/environments/:envId`, e.g. `/applications/:appId/grants`. */
   path: string;
   /** Singular, for messages. */
   what: string;
   parent?: { param: string; kind: Kind; field: string; what: string };
-  /** The rule table bodies of this family are held against (management-rules.ts). */
   rules?: ManagementResource;
   /** Validates the body and returns the stored fields; throws PingOne's 400. */
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
@@ -40,27 +38,13 @@ export interface CrudSpec {
   unique?(fields: Record<string, unknown>, scope: CrudScope): void;
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
-  /** Read-only families (the built-in resources and scopes). */
-  readOnly?: boolean;
   /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
-  updates?: Array<'PUT' | 'PATCH'>;
+  updates?: ('PUT' | 'PATCH')[];
   createStatus?: number;
 }
 
 export function envOf(req: Request): Environment {
   return (req as Request & { p1Env: Environment }).p1Env;
-}
-
-function selfLink(ctx: Context, req: Request, spec: CrudSpec, id?: string): string {
-  const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
-    encodeURIComponent(String(req.params[name])),
-  );
-  const base = `${ctx.origin}/v1/environments/${envOf(req).id}${path}`;
-  return id === undefined ? base : `${base}/${id}`;
-}
-
-export function withLinks(doc: Doc, href: string): Record<string, unknown> {
-  return { _links: { self: { href } }, ...doc };
 }
 
 export function sendHal(res: Response, status: number, body: unknown): void {
@@ -98,6 +82,17 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     return doc;
   };
   const item = `${spec.path}/:id`;
+  const selfLink = (req: Request, id?: string): string => {
+    const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
+      encodeURIComponent(String(req.params[name])),
+    );
+    const base = `${ctx.origin}/v1/environments/${envOf(req).id}${path}`;
+    return id === undefined ? base : `${base}/${id}`;
+  };
+  const view = (req: Request, doc: Doc) => ({
+    _links: { self: { href: selfLink(req, doc.id) } },
+    ...doc,
+  });
 
   router.get(spec.path, (req, res) => {
     const scope = scopeOf(req);
@@ -106,8 +101,8 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const limit = Number(req.query.limit);
     if (Number.isInteger(limit) && limit > 0) items = items.slice(0, limit);
     sendHal(res, 200, {
-      _links: { self: { href: selfLink(ctx, req, spec) } },
-      _embedded: { [spec.kind]: items.map((d) => withLinks(d, selfLink(ctx, req, spec, d.id))) },
+      _links: { self: { href: selfLink(req) } },
+      _embedded: { [spec.kind]: items.map((d) => view(req, d)) },
       count: items.length,
       size: items.length,
     });
@@ -115,10 +110,10 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
 
   router.get(item, (req, res) => {
     const doc = load(req, scopeOf(req));
-    sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+    sendHal(res, 200, view(req, doc));
   });
 
-  if (spec.readOnly || !spec.build) return;
+  if (!spec.build) return;
   const build = spec.build;
 
   router.post(spec.path, (req, res) => {
@@ -128,7 +123,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     spec.unique?.(fields, scope);
     const doc = insert(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
-    sendHal(res, spec.createStatus ?? 201, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+    sendHal(res, spec.createStatus ?? 201, view(req, doc));
   });
 
   for (const method of spec.updates ?? ['PUT']) {
@@ -143,7 +138,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       const fields = build(new Checker(merged, spec.rules), scope);
       spec.unique?.(fields, scope);
       const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
-      sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+      sendHal(res, 200, view(req, doc));
     });
   }
 

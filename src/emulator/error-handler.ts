@@ -1,10 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { invalidData, OAuthError, P1Error } from './p1-error.js';
 
-/**
- * One place that answers every failure: PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on
- * the token endpoint, and never a stack trace.
- */
+/** PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on /token, never a stack trace. */
 export function errorHandler(onError: (error: unknown) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) {

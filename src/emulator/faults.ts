@@ -103,12 +103,8 @@ export function createFaults() {
 }
 
 /**
- * A fault rule's path: a route template matched segment by segment, never a regular expression
- * (a user's pattern such as `^/(a+)+$` backtracks for seconds on a short path and freezes the
- * process with everything else it serves). `/:env/flows/:id` matches `/abc/flows/123`: a
- * `:name` segment stands for exactly one non-empty segment. A last segment `*` stands for any
- * rest, so `/v1/environments/abc/*` is a literal prefix (it also matches the bare prefix).
- * Matching costs one comparison per segment.
+ * Fault paths are route templates, never regular expressions (`^/(a+)+$` backtracks for seconds):
+ * `:name` is one non-empty segment, a last `*` any rest (`/v1/environments/abc/*` is a prefix).
  */
 const PARAM = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_LENGTH = 2048;

@@ -21,10 +21,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/**
- * PingOne's flow cookies: `Path=/{envId}/` (so a standard jar scoped to another path drops them),
- * HttpOnly. ST-NO-SS is the copy without a SameSite attribute, as PingOne sets it.
- */
+/** `Path=/{envId}/` as PingOne sets them; ST-NO-SS is the copy without SameSite. */
 export function setFlowCookies(ctx: Context, res: Response, flow: Flow): void {
   const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';
   const path = `/${flow.environmentId}/`;

@@ -66,10 +66,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/resume', (req, res) => resume(ctx, req, res));
 }
 
-/**
- * Resume: pi.flow answers `{authorizeResponse}` as JSON, redirect modes answer 302 to
- * `redirect_uri?code=…&state=…` (or `?error=…` when the flow failed). The flow is consumed.
- */
+/** Resume consumes the flow: `{authorizeResponse}` in pi.flow, else 302 to `redirect_uri` with code or error. */
 function resume(ctx: Context, req: Request, res: Response): void {
   const env = authEnv(ctx, req);
   const flow = liveFlow(ctx, req, env, req.query.flowId);

@@ -79,10 +79,7 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
   afterStep(ctx, flow);
 }
 
-/**
- * `user.lookup` (docs/pingone-contract.md §6.20): names the user of an MFA-only flow started
- * without a login hint; the next step (the OTP) is sent at once.
- */
+/** `user.lookup` (docs/pingone-contract.md §6.20): the user of an MFA-only flow without a hint. */
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
   if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
   if (typeof username !== 'string' || !username) {

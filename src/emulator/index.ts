@@ -46,10 +46,7 @@ export type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
 const JSON_TYPES = /^application\/(json|[a-z0-9.+-]*\+json)\s*(;|$)/i;
 
-/**
- * A local PingOne on `port` (0: an ephemeral one): management under `/v1`, the auth host at the
- * root (docs/pingone-contract.md §1), and `/__emulator/*`.
- */
+/** Management under `/v1`, the auth host at the root (docs/pingone-contract.md §1), `/__emulator/*`. */
 export async function startEmulator(options: EmulatorOptions = {}) {
   const publicOrigin = options.publicUrl === undefined ? undefined : originOf(options.publicUrl);
   const base = options.now ?? Date.now;

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, sendHal, type CrudScope } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, remove, type Doc, type Environment } from './store.js';
+import { find, list, remove } from './store.js';
 
-/** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
+/** At least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
 
-/** The parent of an application's grants and policy assignments. */
 const OF_APPLICATION = {
   param: 'appId',
   kind: 'applications',
@@ -56,12 +55,11 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       }
       const description = c.string('description');
       c.done();
-      // PUT replaces the whole application (docs/pingone-contract.md §10): what is not sent is reset, except
-      // what PingOne keeps apart from the body (the secret).
+      // PUT replaces the whole application (docs/pingone-contract.md §10), all but the secret.
       return {
         ...c.body,
         name,
-        ...(description === undefined ? {} : { description }),
+        description,
         enabled,
         type,
         protocol,
@@ -86,19 +84,20 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     },
   });
 
-  router.get('/applications/:appId/secret', (req, res) => {
+  const secretOf = (req: Request) => {
     const env = envOf(req);
-    const { secret, previous } = secretOf(env, String(req.params.appId));
-    sendHal(res, 200, previous ? { secret, previous } : { secret });
-  });
+    const appId = String(req.params.appId);
+    const secret = env.secrets.get(appId);
+    if (!find(env, 'applications', appId) || !secret) throw notFound('application', appId);
+    return { env, appId, secret };
+  };
+  router.get('/applications/:appId/secret', (req, res) => sendHal(res, 200, secretOf(req).secret));
 
   // Rotation: the old secret keeps working for a while (PingOne's `previous`).
   router.post('/applications/:appId/secret', (req, res) => {
-    const env = envOf(req);
-    const appId = String(req.params.appId);
-    const current = secretOf(env, appId);
+    const { env, appId, secret } = secretOf(req);
     const expiresAt = new Date(ctx.clock.now() + 24 * 3600 * 1000).toISOString();
-    const next = { secret: newClientSecret(), previous: { secret: current.secret, expiresAt } };
+    const next = { secret: newClientSecret(), previous: { secret: secret.secret, expiresAt } };
     env.secrets.set(appId, next);
     sendHal(res, 200, next);
   });
@@ -169,14 +168,4 @@ function assertUniqueRef(
     (d) => d.id !== scope.existing?.id && (d[ref] as { id: string }).id === id,
   );
   if (clash) throw uniquenessViolation(`${ref}.id`, id, clash.id);
-}
-
-export function secretOf(
-  env: Environment,
-  appId: string,
-): { secret: string; previous?: { secret: string; expiresAt: string } } {
-  const app: Doc | undefined = find(env, 'applications', appId);
-  const secret = env.secrets.get(appId);
-  if (!app || !secret) throw notFound('application', appId);
-  return secret;
 }

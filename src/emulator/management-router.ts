@@ -73,14 +73,12 @@ function resourceRoutes(router: Router, ctx: Context): void {
     kind: 'resources',
     path: '/resources',
     what: 'resource',
-    readOnly: true,
   });
   crudRoutes(router, ctx, {
     kind: 'scopes',
     path: '/resources/:resourceId/scopes',
     what: 'scope',
     parent: { param: 'resourceId', kind: 'resources', field: 'resource.id', what: 'resource' },
-    readOnly: true,
   });
 }
 
@@ -92,12 +90,9 @@ function populationRoutes(router: Router, ctx: Context): void {
     what: 'population',
     rules: 'population',
     build(c, scope) {
-      const name = c.string('name');
-      const description = c.string('description');
+      const fields = { name: c.string('name'), description: c.string('description') };
       c.done();
-      const fields: Record<string, unknown> = { name, default: scope.existing?.default ?? false };
-      if (description !== undefined) fields.description = description;
-      return fields;
+      return { ...fields, default: scope.existing?.default ?? false };
     },
     unique: (fields, scope) => assertUnique(scope, 'populations', 'name', fields.name),
     beforeDelete(doc, scope) {
@@ -115,11 +110,7 @@ function populationRoutes(router: Router, ctx: Context): void {
 
 const OFFLINE_METHODS = ['sms', 'email', 'voice'] as const;
 
-/**
- * Device authentication policies (step 14). The body's shape, enums and ranges are
- * MANAGEMENT_RULES.deviceAuthenticationPolicy; what PingOne fills in when a field is absent is
- * applied here, so that a read-back shows it (docs/pingone-contract.md §4 step 14).
- */
+/** Step 14: what PingOne fills in for an absent field is stored (docs/pingone-contract.md §4 step 14). */
 function devicePolicyRoutes(router: Router, ctx: Context): void {
   crudRoutes(router, ctx, {
     kind: 'deviceAuthenticationPolicies',
@@ -164,7 +155,6 @@ function templateRoutes(router: Router, ctx: Context): void {
     kind: 'templates',
     path: '/templates',
     what: 'template',
-    readOnly: true,
   });
   crudRoutes(router, ctx, {
     kind: 'contents',

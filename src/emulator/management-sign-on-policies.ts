@@ -13,11 +13,13 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
     what: 'sign-on policy',
     rules: 'signOnPolicy',
     build(c) {
-      const name = c.string('name');
-      const description = c.string('description');
-      const isDefault = c.bool('default') ?? false;
+      const fields = {
+        name: c.string('name'),
+        description: c.string('description'),
+        default: c.bool('default') ?? false,
+      };
       c.done();
-      return { name, ...(description === undefined ? {} : { description }), default: isDefault };
+      return fields;
     },
     unique: (fields, scope) => assertUnique(scope, 'signOnPolicies', 'name', fields.name),
     beforeDelete(doc, scope) {

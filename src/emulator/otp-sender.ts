@@ -18,10 +18,7 @@ interface OtpSettings {
   length: number;
 }
 
-/**
- * docs/pingone-contract.md §8: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
- * `DEFAULT_TO_FIRST`); then a fresh OTP is rendered into the transaction text and "sent".
- */
+/** docs/pingone-contract.md §8: MFA on and an ACTIVE SMS device (the first: `DEFAULT_TO_FIRST`). */
 export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const user = find(env, 'users', flow.userId!);
   if (!user) throw new P1Error(400, 'REQUEST_FAILED', 'The user no longer exists.');
@@ -70,10 +67,7 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   );
 }
 
-/**
- * Read from the flow and its code as otp.check left them: the outbox keeps both after the flow
- * has dropped the code and the registry the flow.
- */
+/** Asked on each listing: the outbox outlives the flow's copy of the code. */
 function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeFate {
   if (flow.amr.includes('otp')) return 'used';
   if (otp.remaining <= 0) return 'locked';

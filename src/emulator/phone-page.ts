@@ -2,11 +2,7 @@ import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
 import { PHONE_SCRIPT_PATH } from './phone-script.js';
 import { SMS_STATUS_TEXT, type ListedSms } from './sms-outbox.js';
 
-/**
- * The simulated phone: the outbox newest first, each message with its status and the time it was
- * sent in UTC. How long ago is left to the script, which keeps it fresh: written here, it would
- * go stale on a page without script.
- */
+/** Times in UTC; how long ago is the script's, so that it never goes stale. */
 export function phonePage(messages: ListedSms[], to: string | undefined, now: number): string {
   const query = to ? `?to=${encodeURIComponent(to)}` : '';
   const items = messages.length

@@ -23,9 +23,8 @@ const refused = (check: JwtCheck, why: string) =>
   );
 
 /**
- * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",
- * docs/pingone-contract.md §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
- * `aud` = the issuer, `exp` in the future; unsigned only when the app allows it.
+ * As PingOne does (docs/pingone-contract.md §5): HS256/384/512 with the client secret, `iss` =
+ * client_id, `aud` = the issuer, `exp` ahead; unsigned only when the app allows it.
  */
 export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<JWTPayload> {
   let alg: string | undefined;

@@ -6,12 +6,8 @@ import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
 
 /**
- * `GET|POST /{env}/as/signoff`, the `end_session_endpoint` discovery advertises (OpenID Connect
- * RP-Initiated Logout 1.0, as PingOne's "Signoff" endpoint takes it; docs/pingone-contract.md
- * §8): `id_token_hint` (an ID token this environment issued; an expired one still names the
- * session), optional `post_logout_redirect_uri` (one of the application's
- * `postLogoutRedirectUris`) and `state`. With a redirect URI: 302 there with `state`; without:
- * a signed-off page. The emulator keeps no sign-on session beyond a flow, so nothing else ends.
+ * The `end_session_endpoint` (RP-Initiated Logout 1.0, docs/pingone-contract.md §8): an expired
+ * `id_token_hint` still names the session; nothing but the flow's session exists to end.
  */
 export function signoffRoutes(router: Router, ctx: Context): void {
   const signoff = async (req: Request, res: Response) => {

@@ -8,11 +8,7 @@ import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';
 import { find, type Environment } from './store.js';
 
-/**
- * The hosted sign-on page that authorize in `response_mode=query` sends the browser to (the
- * relying party's `APPROVAL_UI=hosted`): a code form (or username/password when no
- * login_hint_token named the user) that posts to this origin, then 302 to resume.
- */
+/** The page authorize in `response_mode=query` sends the browser to (the RP's `APPROVAL_UI=hosted`). */
 export function signOnPageRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/signon', (req, res) => {
     const env = authEnv(ctx, req);

@@ -7,11 +7,7 @@ interface SmsMessage {
 
 export type CodeFate = 'waiting' | 'used' | 'expired' | 'locked';
 
-/**
- * What the phone shows beside a message, so that a presenter never types a stale code: the
- * newest code to a number that its flow still waits for is `current`, an older one still waiting
- * is `replaced`, and a code its flow is done with says why.
- */
+/** So that a presenter never types a stale code: the newest waiting code to a number is `current`. */
 type SmsStatus = 'current' | 'replaced' | Exclude<CodeFate, 'waiting'>;
 
 /** The words the phone page shows for each status (its script uses the same). */

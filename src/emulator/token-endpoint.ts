@@ -153,10 +153,7 @@ async function authorizationCode(
   };
 }
 
-/**
- * A signed access token for `app`, registered so the management API (worker) or userinfo
- * (with `user`: the user's sub, scope and session) accepts it.
- */
+/** Registered, so the management API (worker) or userinfo (with `user`) accepts it. */
 async function accessToken(
   ctx: Context,
   env: Environment,
