@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { DEFAULT_TRANSACTION_TEXT } from './constants.js';
 import type { Flow, FlowStep } from './flow-registry.js';
 import { invalidRequest, type P1Error } from './p1-error.js';
-import { find, list, type Doc, type Environment } from './store.js';
+import { find, list, userNamed, type Doc, type Environment } from './store.js';
 
 /** An authorize failure: PingOne's error body in pi.flow mode, an RFC 6749 redirect otherwise. */
 export class AuthorizeError extends Error {
@@ -164,9 +164,7 @@ export function userOf(env: Environment, sub: unknown): Doc {
     const message = 'login_hint_token must carry sub';
     throw refuse('login_hint_token', message, undefined, 'REQUIRED_VALUE');
   }
-  const user =
-    find(env, 'users', sub) ??
-    list(env, 'users').find((u) => String(u.username).toLowerCase() === sub.toLowerCase());
+  const user = find(env, 'users', sub) ?? userNamed(env, sub);
   if (!user)
     throw refuse('login_hint_token', 'The user named by login_hint_token sub was not found');
   if (user.enabled === false)

@@ -35,38 +35,33 @@ export class Checker {
     this.report({ code: 'REQUIRED_VALUE', target, message: `${target} is required` });
   }
 
-  invalid(target: string, message: string, innerError?: Record<string, unknown>): void {
-    const detail: P1Detail = { code: 'INVALID_VALUE', target, message };
-    if (innerError) detail.innerError = innerError;
-    this.report(detail);
+  invalid(target: string, message: string): void {
+    this.report({ code: 'INVALID_VALUE', target, message });
   }
 
-  // Typed reads: the rule table says what is required and allowed; a value of the wrong type
-  // reads as absent (and is reported once, by the table or here).
-
-  private read<T>(target: string, is: (v: unknown) => v is T, what: string): T | undefined {
+  // Typed reads: a value of the wrong type reads as absent (and is reported once, by the table or here).
+  private read<T>(target: string, is: (v: unknown) => boolean, what: string): T | undefined {
     const value = this.get(target);
     if (value === undefined || value === null) return;
-    if (is(value)) return value;
+    if (is(value)) return value as T;
     this.invalid(target, `${target} must be ${what}`);
   }
 
   string(target: string): string | undefined {
     if (this.get(target) === '') return undefined;
-    return this.read(target, (v): v is string => typeof v === 'string', 'a string');
+    return this.read(target, (v) => typeof v === 'string', 'a string');
   }
 
   bool(target: string): boolean | undefined {
-    return this.read(target, (v): v is boolean => typeof v === 'boolean', 'true or false');
+    return this.read(target, (v) => typeof v === 'boolean', 'true or false');
   }
 
   int(target: string): number | undefined {
-    return this.read(target, (v): v is number => Number.isInteger(v), 'a whole number');
+    return this.read(target, Number.isInteger, 'a whole number');
   }
 
   strings(target: string): string[] | undefined {
-    const each = (v: unknown): v is string[] =>
-      Array.isArray(v) && v.every((s) => typeof s === 'string');
+    const each = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
     return this.read(target, each, 'an array of strings');
   }
 
@@ -89,10 +84,7 @@ export function uniquenessViolation(target: string, value: string, existingId: s
   );
 }
 
-interface Located {
-  target: string;
-  value: unknown;
-}
+type Located = { target: string; value: unknown };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -179,13 +171,9 @@ function problemOf(rule: FieldRule, value: unknown): Omit<P1Detail, 'target'> | 
     }
   }
   const n = value as number;
-  if (
-    rule.type === 'integer' &&
-    ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max))
-  ) {
-    const innerError: Record<string, unknown> = {};
-    if (rule.min !== undefined) innerError.rangeMinimumValue = rule.min;
-    if (rule.max !== undefined) innerError.rangeMaximumValue = rule.max;
+  if (rule.type === 'integer' && (n < (rule.min ?? -Infinity) || n > (rule.max ?? Infinity))) {
+    // JSON leaves out the bound the rule does not have.
+    const innerError = { rangeMinimumValue: rule.min, rangeMaximumValue: rule.max };
     return { code: 'OUT_OF_RANGE', message: 'is out of range', innerError };
   }
   return undefined;

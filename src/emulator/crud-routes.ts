@@ -7,11 +7,10 @@ import { notFound, unsupportedMediaType } from './p1-error.js';
 import { scimFilter } from './scim-filter.js';
 import {
   find,
-  insert,
+  save,
   list,
   ownFields,
   remove,
-  replace,
   type Doc,
   type Environment,
   type Kind,
@@ -121,7 +120,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const scope = scopeOf(req);
     const fields = build(new Checker(req.body, spec.rules), scope);
     spec.unique?.(fields, scope);
-    const doc = insert(scope.env, spec.kind, fields, ctx.clock.now());
+    const doc = save(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
     sendHal(res, spec.createStatus ?? 201, view(req, doc));
   });
@@ -137,7 +136,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
       spec.unique?.(fields, scope);
-      const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
+      const doc = save(scope.env, spec.kind, fields, ctx.clock.now(), existing);
       sendHal(res, 200, view(req, doc));
     });
   }

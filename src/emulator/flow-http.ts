@@ -36,14 +36,6 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
   return FLOW_COOKIE_NAMES.every((name) => sent[name] === flow.cookies[name]);
 }
 
-export function missingCookieError(): P1Error {
-  const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
-  return answerError(MISSING_COOKIE_ANSWER, message, {
-    target: MISSING_COOKIE_ANSWER.target,
-    message,
-  });
-}
-
 /** The environment of an auth-host path, or 404. */
 export function authEnv(ctx: Context, req: Request): Environment {
   const id = String(req.params.envId);
@@ -63,10 +55,7 @@ export function requireHalAccept(req: Request): void {
 /** docs/pingone-contract.md §9: a worker bearer on /flows is accepted but not required — when present it must be valid. */
 export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
   const header = req.get('authorization');
-  if (header === undefined) {
-    if (FLOWS_BEARER_REQUIRED) throw accessFailed();
-    return;
-  }
+  if (header === undefined && !FLOWS_BEARER_REQUIRED) return;
   const grant = ctx.tokens.check(bearerOf(header), 'worker');
   if (!grant || grant.environmentId !== env.id) throw accessFailed();
 }
@@ -76,33 +65,30 @@ export function liveFlow(ctx: Context, req: Request, env: Environment, flowId: u
   const id = typeof flowId === 'string' ? flowId : '';
   const flow = id ? ctx.flows.get(env.id, id) : undefined;
   if (!flow) throw notFound('flow', id || undefined);
-  if (!hasFlowCookies(req, flow)) throw missingCookieError();
-  return flow;
-}
-
-function flowUrl(ctx: Context, flow: Flow): string {
-  return `${ctx.origin}/${flow.environmentId}/flows/${flow.id}`;
+  if (hasFlowCookies(req, flow)) return flow;
+  const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
+  throw answerError(MISSING_COOKIE_ANSWER, message, {
+    target: MISSING_COOKIE_ANSWER.target,
+    message,
+  });
 }
 
 export function resumeUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
-function maskPhone(phone: unknown): string {
-  const digits = String(phone ?? '').replace(/\D/g, '');
-  return `******${digits.slice(-4)}`;
-}
+const ACTION_OF: Partial<Record<Flow['status'], string>> = {
+  OTP_REQUIRED: 'otp.check',
+  USERNAME_PASSWORD_REQUIRED: 'usernamePassword.check',
+  SIGN_ON_REQUIRED: 'user.lookup',
+};
 
 /** The flow object of docs/pingone-contract.md §6 ("The flow object"). */
 export function flowView(ctx: Context, env: Environment, flow: Flow): Record<string, unknown> {
-  const self = flowUrl(ctx, flow);
-  const links: Record<string, { href: string }> = { self: { href: self } };
-  if (flow.status === 'OTP_REQUIRED') links['otp.check'] = { href: self };
-  if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
-    links['usernamePassword.check'] = { href: self };
-  if (flow.status === 'SIGN_ON_REQUIRED') links['user.lookup'] = { href: self };
+  const self = { href: `${ctx.origin}/${flow.environmentId}/flows/${flow.id}` };
+  const action = ACTION_OF[flow.status];
   const body: Record<string, unknown> = {
-    _links: links,
+    _links: { self, ...(action && { [action]: self }) },
     id: flow.id,
     status: flow.status,
     resumeUrl: resumeUrl(ctx, flow),
@@ -115,7 +101,11 @@ export function flowView(ctx: Context, env: Environment, flow: Flow): Record<str
     if (flow.status === 'OTP_REQUIRED' && flow.otp && user) {
       embedded.devices = list(env, 'devices', 'user.id', user.id)
         .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
-        .map((d) => ({ id: d.id, type: d.type, phone: maskPhone(d.phone) }));
+        .map((d) => ({
+          id: d.id,
+          type: d.type,
+          phone: `******${String(d.phone).replace(/\D/g, '').slice(-4)}`,
+        }));
       body.selectedDevice = { id: flow.otp.deviceId };
     }
   }
@@ -127,9 +117,8 @@ export function flowView(ctx: Context, env: Environment, flow: Flow): Record<str
 }
 
 export function authorizeResponse(ctx: Context, flow: Flow): Record<string, string> {
-  const response: Record<string, string> = { code: ctx.flows.issueCode(flow) };
-  if (flow.state !== undefined && ctx.variants.echoStateOnResume) response.state = flow.state;
-  return response;
+  const state = ctx.variants.echoStateOnResume ? flow.state : undefined;
+  return { code: ctx.flows.issueCode(flow), ...(state !== undefined && { state }) };
 }
 
 export function sendFlow(res: Response, status: number, body: unknown): void {

@@ -4,7 +4,7 @@ import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, ownFields, remove, replace } from './store.js';
+import { find, list, ownFields, remove, save } from './store.js';
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -91,7 +91,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     const c = new Checker(req.body, 'userMfaEnabled');
     const mfaEnabled = c.bool('mfaEnabled');
     c.done();
-    replace(env, 'users', user, { ...ownFields(user), mfaEnabled }, ctx.clock.now());
+    save(env, 'users', { ...ownFields(user), mfaEnabled }, ctx.clock.now(), user);
     sendHal(res, 200, { _links: links('mfaEnabled'), mfaEnabled });
   });
 

@@ -24,9 +24,9 @@ export interface Environment {
   id: string;
   organizationId: string;
   docs: Map<Kind, Map<string, Doc>>;
-  /** application id → client secret (and the previous one while a rotation is recent). */
+  /** By application id, with the previous secret while a rotation is recent. */
   secrets: Map<string, { secret: string; previous?: { secret: string; expiresAt: string } }>;
-  /** user id → password. */
+  /** By user id. */
   passwords: Map<string, { value: string; forceChange: boolean }>;
 }
 
@@ -77,6 +77,13 @@ export function list(env: Environment, kind: Kind, parentField?: string, parentI
   return parentField === undefined ? all : all.filter((d) => field(d, parentField) === parentId);
 }
 
+/** Usernames are case-insensitive. */
+export function userNamed(env: Environment, username: string): Doc | undefined {
+  return list(env, 'users').find(
+    (u) => String(u.username).toLowerCase() === username.toLowerCase(),
+  );
+}
+
 export function find(env: Environment, kind: Kind, id: string): Doc | undefined {
   return docs(env, kind).get(id);
 }
@@ -88,42 +95,24 @@ export function ownFields(fields: Record<string, unknown>): Record<string, unkno
   return own;
 }
 
-/** Stores a new doc with PingOne's common fields. */
-export function insert(
+/** Stores `fields` with PingOne's common fields, as a new doc or in place of `existing`. */
+export function save(
   env: Environment,
   kind: Kind,
   fields: Record<string, unknown>,
   now: number,
+  existing?: Doc,
 ): Doc {
   const at = new Date(now).toISOString();
   const doc: Doc = {
     ...ownFields(fields),
-    id: randomUUID(),
+    id: existing?.id ?? randomUUID(),
     environment: { id: env.id },
-    createdAt: at,
+    createdAt: existing?.createdAt ?? at,
     updatedAt: at,
   };
   docs(env, kind).set(doc.id, doc);
   return doc;
-}
-
-/** Replaces a doc's fields, keeping `id`, `environment` and `createdAt`. */
-export function replace(
-  env: Environment,
-  kind: Kind,
-  doc: Doc,
-  fields: Record<string, unknown>,
-  now: number,
-): Doc {
-  const next: Doc = {
-    ...ownFields(fields),
-    id: doc.id,
-    environment: { id: env.id },
-    createdAt: doc.createdAt,
-    updatedAt: new Date(now).toISOString(),
-  };
-  docs(env, kind).set(doc.id, next);
-  return next;
 }
 
 export function remove(env: Environment, kind: Kind, id: string): boolean {
