@@ -15,7 +15,8 @@ import {
   userOf,
 } from './authorize-checks.js';
 import type { Context } from './context.js';
-import { newFlowCookies, newFlowTimes, type Flow } from './flow-registry.js';
+import { FLOW_LIFETIME_MS } from './constants.js';
+import { newFlowCookies, type Flow } from './flow-registry.js';
 import {
   authEnv,
   flowView,
@@ -49,34 +50,6 @@ type AuthorizeParams = Partial<
   Record<(typeof OAUTH_PARAMS)[number] | 'client_id' | 'request' | 'login_hint_token', string>
 >;
 
-/** The request JWT's claims and the login_hint_token's, each verified with the app's secrets. */
-async function verifiedClaims(
-  ctx: Context,
-  env: Environment,
-  app: Doc,
-  params: AuthorizeParams,
-): Promise<{ requestClaims: JWTPayload; hintClaims?: JWTPayload }> {
-  const check = {
-    clientId: app.id,
-    issuer: `${ctx.origin}/${env.id}/as`,
-    secrets: secretsOf(env, app, ctx.clock.now()),
-    supportUnsigned: app.supportUnsignedRequestObject === true,
-    now: ctx.clock.now(),
-  };
-  if (!params.request && app.requireSignedRequestObject === true)
-    throw refuse(
-      'request',
-      'The application requires a signed request object',
-      'invalid_request_object',
-    );
-  const requestClaims = params.request
-    ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
-    : {};
-  if (!params.login_hint_token) return { requestClaims };
-  const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
-  return { requestClaims, hintClaims: await verifyRequestJwt(params.login_hint_token, hint) };
-}
-
 /** A new flow for an authorize request that passed every check, with its pending steps. */
 async function buildFlow(
   ctx: Context,
@@ -87,7 +60,25 @@ async function buildFlow(
   redirectUri: string | undefined,
   piFlow: boolean,
 ): Promise<Flow> {
-  const { requestClaims, hintClaims } = await verifiedClaims(ctx, env, app, params);
+  const now = ctx.clock.now();
+  const check = {
+    clientId: app.id,
+    issuer: `${ctx.origin}/${env.id}/as`,
+    secrets: secretsOf(env, app, now),
+    supportUnsigned: app.supportUnsignedRequestObject === true,
+    now,
+  };
+  if (!params.request && app.requireSignedRequestObject === true) {
+    const message = 'The application requires a signed request object';
+    throw refuse('request', message, 'invalid_request_object');
+  }
+  const requestClaims: JWTPayload = params.request
+    ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+    : {};
+  const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
+  const hintClaims = params.login_hint_token
+    ? await verifyRequestJwt(params.login_hint_token, hint)
+    : undefined;
   // OIDC Core §6.1: values inside the request object supersede the query parameters.
   const merged: AuthorizeParams = { ...params };
   for (const key of OAUTH_PARAMS) {
@@ -132,7 +123,8 @@ async function buildFlow(
     scope,
     ...pkce,
     smsTemplate: smsTemplateOf(env, template, user),
-    ...newFlowTimes(ctx.clock),
+    createdAt: now,
+    expiresAt: now + FLOW_LIFETIME_MS,
     cookies: newFlowCookies(),
     amr: session ? [...session.amr] : [],
     sid: session?.sid ?? randomUUID(),

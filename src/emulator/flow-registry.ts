@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from './context.js';
-import { CODE_LIFETIME_MS, FLOW_COOKIE_NAMES, FLOW_LIFETIME_MS } from './constants.js';
+import { CODE_LIFETIME_MS, FLOW_COOKIE_NAMES } from './constants.js';
 
 /** LOOKUP: who signs on, by username only (user.lookup); PASSWORD: usernamePassword.check. */
 export type FlowStep = 'LOOKUP' | 'PASSWORD' | 'MFA';
@@ -58,11 +58,6 @@ const randomToken = (): string => randomBytes(24).toString('base64url');
 
 export function newFlowCookies(): Flow['cookies'] {
   return { ST: randomToken(), 'ST-NO-SS': randomToken() };
-}
-
-export function newFlowTimes(clock: Clock): { createdAt: number; expiresAt: number } {
-  const createdAt = clock.now();
-  return { createdAt, expiresAt: createdAt + FLOW_LIFETIME_MS };
 }
 
 export function createFlowRegistry(clock: Clock) {

@@ -62,7 +62,7 @@ export function docs(env: Environment, kind: Kind): Map<string, Doc> {
 }
 
 /** Reads `doc.a.b` (used for parent references such as `application.id`). */
-export function field(doc: Record<string, unknown>, path: string): unknown {
+export function field(doc: unknown, path: string): unknown {
   let value: unknown = doc;
   for (const part of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;

@@ -103,15 +103,10 @@ async function authorizationCode(
   if (grant.used) throw refuse('invalid_grant', 'The authorization code was already used');
   // Single use: a code is spent by any redemption attempt, successful or not.
   grant.used = true;
-  const redirectUri = form('redirect_uri');
-  if (
-    grant.redirectUriSent !== undefined ||
-    !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE
-  ) {
-    if (redirectUri !== grant.redirectUriSent) {
-      throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
-    }
-  }
+  const checkRedirect =
+    grant.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
+  if (checkRedirect && form('redirect_uri') !== grant.redirectUriSent)
+    throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
   if (grant.codeChallenge !== undefined) {
     const verifier = form('code_verifier');
     if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
@@ -136,7 +131,7 @@ async function authorizationCode(
     iat: now,
     exp,
     auth_time: Math.floor(grant.authTime / 1000),
-    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+    nonce: grant.nonce, // left out when undefined, as JSON does
     acr: grant.acr,
     amr: grant.amr,
     sid: grant.sid,
@@ -162,14 +157,15 @@ async function accessToken(
 ) {
   const now = Math.floor(ctx.clock.now() / 1000);
   const exp = now + TOKEN_LIFETIME_S;
-  const origin = ctx.origin;
-  const issuer = `${origin}/${env.id}/as`;
+  const issuer = `${ctx.origin}/${env.id}/as`;
+  // Without `user` (a worker token) sub, scope and sid are undefined, so left out.
   const token = await ctx.key.sign({
     client_id: app.id,
     iss: issuer,
-    ...(user && { sub: user.sub }),
-    aud: [`${origin}/v1`],
-    ...(user && { scope: user.scope, sid: user.sid }),
+    sub: user?.sub,
+    aud: [`${ctx.origin}/v1`],
+    scope: user?.scope,
+    sid: user?.sid,
     env: env.id,
     org: env.organizationId,
     iat: now,
@@ -180,7 +176,8 @@ async function accessToken(
     kind: user ? 'access' : 'worker',
     environmentId: env.id,
     clientId: app.id,
-    ...(user && { sub: user.sub, scope: user.scope }),
+    sub: user?.sub,
+    scope: user?.scope,
     expiresAt: exp * 1000,
   });
   return { token, now, exp, issuer };
