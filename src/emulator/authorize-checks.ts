@@ -14,7 +14,6 @@ export class AuthorizeError extends Error {
   }
 }
 
-/** A 400 about the parameter `target`; `oauthError` is what a redirect would carry. */
 export function refuse(
   target: string,
   message: string,
@@ -24,7 +23,6 @@ export function refuse(
   return new AuthorizeError(oauthError, invalidRequest(target, message, code));
 }
 
-/** Compares a secret (client secret, OTP, password) in constant time. */
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -68,7 +66,6 @@ export function checkRedirectUri(
   throw refuse('redirect_uri', 'redirect_uri is required', undefined, 'REQUIRED_VALUE');
 }
 
-/** The app's secrets a request JWT may be signed with: the current one and an unexpired previous. */
 export function secretsOf(env: Environment, app: Doc, now: number): string[] {
   const s = env.secrets.get(app.id);
   if (!s) return [];
@@ -76,7 +73,6 @@ export function secretsOf(env: Environment, app: Doc, now: number): string[] {
   return [s.secret, ...previous];
 }
 
-/** Every requested scope must be granted to the application (step 5). */
 export function checkScopes(env: Environment, app: Doc, scope: string | undefined): string {
   const requested = (scope ?? '').split(/\s+/).filter(Boolean);
   if (!requested.includes('openid'))

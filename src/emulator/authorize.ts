@@ -50,7 +50,6 @@ type AuthorizeParams = Partial<
   Record<(typeof OAUTH_PARAMS)[number] | 'client_id' | 'request' | 'login_hint_token', string>
 >;
 
-/** A new flow for an authorize request that passed every check, with its pending steps. */
 async function buildFlow(
   ctx: Context,
   req: Request,

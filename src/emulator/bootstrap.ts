@@ -47,7 +47,6 @@ export function bootstrapEnvironment(
   save(env, 'applications', workerApp, now, { id: worker.clientId }); // its id is its client id
   env.secrets.set(worker.clientId, { secret: worker.clientSecret });
 
-  // The built-in resources, each with its scopes.
   const addResource = (
     fields: Record<string, unknown>,
     scopes: readonly string[],

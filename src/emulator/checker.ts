@@ -89,7 +89,6 @@ type Located = { target: string; value: unknown };
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Every place `path` names in `body`, below parents that are present and are objects. */
 function locate(body: Record<string, unknown>, path: string): Located[] {
   const parts = path.split('.');
   let nodes: Located[] = [{ target: '', value: body }];
@@ -129,7 +128,6 @@ function hasType(value: unknown, type: FieldRule['type']): boolean {
   return typeof value === type;
 }
 
-/** The first problem of `value` against `rule`, if any. */
 function problemOf(rule: FieldRule, value: unknown): Omit<P1Detail, 'target'> | undefined {
   if (!hasType(value, rule.type))
     return { code: 'INVALID_VALUE', message: `must be ${typeName[rule.type]}` };

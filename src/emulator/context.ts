@@ -5,7 +5,6 @@ import type { SsoSessions } from './sso-sessions.js';
 import type { Store } from './store.js';
 import type { TokenRegistry } from './token-registry.js';
 
-/** Real time (or an injected one) plus an offset that tests advance. */
 export interface Clock {
   now(): number;
   advance(ms: number): void;
@@ -24,7 +23,6 @@ export interface Variants {
   ignoreReauthentication: boolean;
 }
 
-/** Everything the route families share. */
 export interface Context {
   store: Store;
   clock: Clock;

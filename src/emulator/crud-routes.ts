@@ -27,13 +27,10 @@ interface CrudSpec {
   kind: Kind;
   /** Under `/environments/:envId`, e.g. `/applications/:appId/grants`. */
   path: string;
-  /** Singular, for messages. */
   what: string;
   parent?: { param: string; kind: Kind; field: string; what: string };
   rules?: ManagementResource;
-  /** Validates the body and returns the stored fields; throws PingOne's 400. */
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
-  /** Throws a 400 when `fields` clashes with another doc. */
   unique?(fields: Record<string, unknown>, scope: CrudScope): void;
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
@@ -64,7 +61,6 @@ export function requireJsonType(req: Request, expected = 'application/json'): vo
   if ((hasBody || type !== undefined) && type !== expected) throw unsupportedMediaType(expected);
 }
 
-/** Wires list/create/get/update/delete for one family, PingOne style (201 create, HAL lists). */
 export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
   const scopeOf = (req: Request): CrudScope => {
     const env = envOf(req);
@@ -171,7 +167,6 @@ function deepMerge(
   return out;
 }
 
-/** Throws PingOne's uniqueness 400 when another doc of `kind` already has `value` at `key`. */
 export function assertUnique(
   scope: CrudScope,
   kind: Kind,

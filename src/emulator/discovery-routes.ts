@@ -5,7 +5,6 @@ import { OAuthError } from './p1-error.js';
 import { find, list } from './store.js';
 import { bearerOf } from './token-registry.js';
 
-/** What the ID token and userinfo may carry. */
 const CLAIMS =
   'sub iss auth_time acr amr sid nonce env org p1.region preferred_username email phone_number';
 

@@ -11,13 +11,11 @@ export interface FaultRule {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Destroy the socket without answering. */
   drop?: boolean;
 }
 
 export type Faults = ReturnType<typeof createFaults>;
 
-/** Checks a rule from JSON (the control surface) or code; throws a P1Error naming the bad field. */
 function parseFaultRule(input: unknown): FaultRule {
   const bad = (target: string, message: string) =>
     new P1Error(400, 'INVALID_DATA', 'Invalid fault rule', [
@@ -109,7 +107,6 @@ export function createFaults() {
 const PARAM = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_LENGTH = 2048;
 
-/** Why `template` is not one, or undefined. */
 function pathTemplateProblem(template: string): string | undefined {
   if (template.startsWith('^')) {
     return 'regular expressions are not accepted: use a route template such as /:env/flows/:id, or a prefix ending in /*';
@@ -127,7 +124,6 @@ function pathTemplateProblem(template: string): string | undefined {
   return undefined;
 }
 
-/** The matcher of a template `pathTemplateProblem` accepted. */
 function compilePathTemplate(template: string): (path: string) => boolean {
   const segments = template.split('/').slice(1);
   const prefix = segments.at(-1) === '*';

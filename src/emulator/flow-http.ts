@@ -36,7 +36,6 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
   return FLOW_COOKIE_NAMES.every((name) => sent[name] === flow.cookies[name]);
 }
 
-/** The environment of an auth-host path, or 404. */
 export function authEnv(ctx: Context, req: Request): Environment {
   const id = String(req.params.envId);
   const env = ctx.store.environment(id);

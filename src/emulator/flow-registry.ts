@@ -34,7 +34,6 @@ export interface Flow {
   authTime?: number;
   sid: string;
   failure?: { error: string; description: string };
-  /** Set once COMPLETED and a code was issued. */
   code?: string;
 }
 
@@ -70,7 +69,6 @@ export function createFlowRegistry(clock: Clock) {
       for (const [c, a] of codes) if (a.expiresAt <= now) codes.delete(c);
       flows.set(flow.id, flow);
     },
-    /** The live flow, or undefined when unknown, of another environment, or past its lifetime. */
     get(environmentId: string, id: string): Flow | undefined {
       const flow = flows.get(id);
       if (!flow || flow.environmentId !== environmentId) return undefined;

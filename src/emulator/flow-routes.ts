@@ -94,7 +94,6 @@ function resume(ctx: Context, req: Request, res: Response): void {
   throw wrongStatus(flow, 'resume');
 }
 
-/** The hosted sign-on page of `flow` (query mode). */
 export function signOnPageUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }

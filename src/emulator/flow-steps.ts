@@ -25,7 +25,6 @@ export function advance(ctx: Context, env: Environment, flow: Flow): void {
   flow.authTime ??= ctx.clock.now();
 }
 
-/** PingOne's REQUIRED_VALUE for each of `values` that is not a non-empty string. */
 function requireValues(values: Record<string, unknown>): void {
   const details = Object.entries(values)
     .filter(([, v]) => typeof v !== 'string' || !v)

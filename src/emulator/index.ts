@@ -133,7 +133,6 @@ export async function startEmulator(options: EmulatorOptions = {}) {
     authUrl: url,
     environmentId: env.id,
     worker: { ...worker, environmentId: env.id },
-    /** What tests use to look inside and steer the emulator. */
     handle: {
       /** Newest first, each with the status the phone page shows; `to` filters. */
       sms: (to?: string) => ctx.outbox.list(to),
@@ -151,7 +150,6 @@ export async function startEmulator(options: EmulatorOptions = {}) {
   };
 }
 
-/** `publicUrl` as an origin; anything else is a configuration mistake, said plainly. */
 function originOf(publicUrl: string): string {
   const url = URL.parse(publicUrl);
   if (

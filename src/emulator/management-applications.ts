@@ -156,7 +156,6 @@ export function applicationRoutes(router: Router, ctx: Context): void {
   });
 }
 
-/** PingOne's uniqueness 400 when another child of the same application refers to the same `ref`. */
 function assertUniqueRef(
   scope: CrudScope,
   kind: 'grants' | 'signOnPolicyAssignments',

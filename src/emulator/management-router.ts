@@ -82,7 +82,6 @@ function resourceRoutes(router: Router, ctx: Context): void {
   });
 }
 
-/** Populations (step 10). */
 function populationRoutes(router: Router, ctx: Context): void {
   crudRoutes(router, ctx, {
     kind: 'populations',
@@ -163,7 +162,6 @@ function templateRoutes(router: Router, ctx: Context): void {
     parent: { param: 'templateName', kind: 'templates', field: 'template.id', what: 'template' },
     rules: 'templateContent',
     build(c, scope) {
-      // Fields, enums and lengths: MANAGEMENT_RULES.templateContent.
       const locale = c.string('locale');
       const deliveryMethod = c.string('deliveryMethod');
       const variant = c.string('variant');

@@ -5,7 +5,6 @@ import { assertUnique, crudRoutes } from './crud-routes.js';
 import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
 import { find, list, remove } from './store.js';
 
-/** Sign-on policies (step 6) and their actions (step 7). */
 export function signOnPolicyRoutes(router: Router, ctx: Context): void {
   crudRoutes(router, ctx, {
     kind: 'signOnPolicies',

@@ -66,7 +66,6 @@ function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeF
   return over ? 'expired' : 'waiting';
 }
 
-/** Fills `${name}` with the `pi.template` variables and `${OTP}` / `${otp}` with the code. */
 export function renderTemplate(
   content: string,
   variables: Record<string, string>,

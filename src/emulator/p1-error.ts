@@ -49,7 +49,6 @@ export function invalidData(
   return new P1Error(400, 'INVALID_DATA', message, details);
 }
 
-/** One of the answers constants.ts pins (status, code, one detail's code) as an error. */
 export function answerError(
   answer: { status: number; code: string; detailCode: string },
   message: string,
@@ -58,7 +57,6 @@ export function answerError(
   return new P1Error(answer.status, answer.code, message, [{ code: answer.detailCode, ...detail }]);
 }
 
-/** A 400 for a change the object's state forbids (deleting a default, a population with users). */
 export function constraintViolation(message: string, detail: string): P1Error {
   return invalidData([{ code: 'CONSTRAINT_VIOLATION', message: detail }], message);
 }

@@ -10,7 +10,6 @@ export type CodeFate = 'waiting' | 'used' | 'expired' | 'locked';
 /** So that a presenter never types a stale code: the newest waiting code to a number is `current`. */
 type SmsStatus = 'current' | 'replaced' | Exclude<CodeFate, 'waiting'>;
 
-/** The words the phone page shows for each status (its script uses the same). */
 export const SMS_STATUS_TEXT: Record<SmsStatus, string> = {
   current: 'Current code',
   replaced: 'Replaced by a newer code',
@@ -29,12 +28,10 @@ export type SmsOutbox = ReturnType<typeof createSmsOutbox>;
 export function createSmsOutbox(max = 500) {
   const sent: { message: SmsMessage; fate: () => CodeFate }[] = [];
   return {
-    /** `fate` is asked each time the outbox is listed. */
     send(message: SmsMessage, fate: () => CodeFate): void {
       sent.unshift({ message: { ...message }, fate });
       if (sent.length > max) sent.length = max;
     },
-    /** Newest first; `to` filters on the exact number. */
     list(to?: string): ListedSms[] {
       const numbersSeen = new Set<string>();
       const listed = sent.map(({ message, fate }): ListedSms => {

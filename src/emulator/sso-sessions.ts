@@ -5,7 +5,6 @@ import type { Flow } from './flow-registry.js';
 import { parseCookies } from './flow-http.js';
 import { find, type Doc, type Environment } from './store.js';
 
-/** A person's sign-on at PingOne, which later authorize requests may be answered from. */
 export interface SsoSession {
   sid: string;
   environmentId: string;

@@ -24,9 +24,7 @@ export interface Environment {
   id: string;
   organizationId: string;
   docs: Map<Kind, Map<string, Doc>>;
-  /** By application id, with the previous secret while a rotation is recent. */
   secrets: Map<string, { secret: string; previous?: { secret: string; expiresAt: string } }>;
-  /** By user id. */
   passwords: Map<string, { value: string; forceChange: boolean }>;
 }
 
@@ -61,7 +59,6 @@ export function docs(env: Environment, kind: Kind): Map<string, Doc> {
   return map;
 }
 
-/** Reads `doc.a.b` (used for parent references such as `application.id`). */
 export function field(doc: unknown, path: string): unknown {
   let value: unknown = doc;
   for (const part of path.split('.')) {
@@ -71,7 +68,6 @@ export function field(doc: unknown, path: string): unknown {
   return value;
 }
 
-/** Lists `kind`, optionally only those whose `parentField` (e.g. `application.id`) equals `parentId`. */
 export function list(env: Environment, kind: Kind, parentField?: string, parentId?: string): Doc[] {
   const all = [...docs(env, kind).values()];
   return parentField === undefined ? all : all.filter((d) => field(d, parentField) === parentId);
@@ -95,7 +91,6 @@ export function ownFields(fields: Record<string, unknown>): Record<string, unkno
   return own;
 }
 
-/** Stores `fields` with PingOne's common fields, as a new doc or in place of `existing`. */
 export function save(
   env: Environment,
   kind: Kind,

@@ -33,7 +33,6 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   throw refuse('unsupported_grant_type', `grant_type ${grantType} is not supported`);
 }
 
-/** CLIENT_SECRET_BASIC or CLIENT_SECRET_POST, whichever the application is configured for. */
 function authenticateClient(
   ctx: Context,
   env: Environment,
