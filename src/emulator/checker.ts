@@ -1,7 +1,7 @@
 import type { FieldRule } from './field-rule.js';
 import { MANAGEMENT_RULES, type ManagementResource } from './management-rules.js';
 import { invalidData, type P1Detail } from './p1-error.js';
-import { field } from './store.js';
+import { field, find, type Environment, type Kind } from './store.js';
 
 /**
  * Every problem of a body at once, as PingOne reports them: the resource's rule table first, then
@@ -63,6 +63,13 @@ export class Checker {
   strings(target: string): string[] | undefined {
     const each = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
     return this.read(target, each, 'an array of strings');
+  }
+
+  /** A reference to an existing doc of `kind`. */
+  ref(target: string, env: Environment, kind: Kind, what: string): string | undefined {
+    const id = this.string(target);
+    if (id !== undefined && !find(env, kind, id)) this.invalid(target, `No ${what} with id ${id}`);
+    return id;
   }
 
   done(): void {

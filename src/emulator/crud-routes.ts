@@ -167,19 +167,9 @@ function deepMerge(
   return out;
 }
 
-export function assertUnique(
-  scope: CrudScope,
-  kind: Kind,
-  key: string,
-  value: unknown,
-  sameScope: (d: Doc) => boolean = () => true,
-): void {
+export function assertUnique(scope: CrudScope, kind: Kind, key: string, value: unknown): void {
   if (value === undefined) return;
-  const clash = list(scope.env, kind).find(
-    (d) =>
-      d.id !== scope.existing?.id &&
-      sameScope(d) &&
-      String(d[key]).toLowerCase() === String(value).toLowerCase(),
-  );
+  const same = (d: Doc) => String(d[key]).toLowerCase() === String(value).toLowerCase();
+  const clash = list(scope.env, kind).find((d) => d.id !== scope.existing?.id && same(d));
   if (clash) throw uniquenessViolation(key, String(value), clash.id);
 }

@@ -144,10 +144,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     rules: 'signOnPolicyAssignment',
     build(c, scope) {
       const priority = c.int('priority');
-      const policyId = c.string('signOnPolicy.id');
-      if (policyId !== undefined && !find(scope.env, 'signOnPolicies', policyId)) {
-        c.invalid('signOnPolicy.id', `No sign-on policy with id ${policyId}`);
-      }
+      const policyId = c.ref('signOnPolicy.id', scope.env, 'signOnPolicies', 'sign-on policy');
       c.done();
       return { application: { id: scope.parentId }, priority, signOnPolicy: { id: policyId } };
     },

@@ -3,7 +3,7 @@ import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes } from './crud-routes.js';
 import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
-import { find, list, remove } from './store.js';
+import { list, remove } from './store.js';
 
 export function signOnPolicyRoutes(router: Router, ctx: Context): void {
   crudRoutes(router, ctx, {
@@ -54,13 +54,8 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
         if (sent.length && !sent.some((m) => c.get(`${m}.enabled`) === true)) {
           c.invalid('sms.enabled', 'At least one authentication method must be enabled');
         }
-        const policyId = c.string('deviceAuthenticationPolicy.id');
-        if (policyId !== undefined && !find(scope.env, 'deviceAuthenticationPolicies', policyId)) {
-          c.invalid(
-            'deviceAuthenticationPolicy.id',
-            `No device authentication policy with id ${policyId}`,
-          );
-        }
+        const policy = 'deviceAuthenticationPolicies';
+        c.ref('deviceAuthenticationPolicy.id', scope.env, policy, 'device authentication policy');
       }
       c.done();
       delete fields.id;

@@ -17,10 +17,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     build(c, scope) {
       const given = c.string('name.given');
       const family = c.string('name.family');
-      const populationId = c.string('population.id');
-      if (populationId !== undefined && !find(scope.env, 'populations', populationId)) {
-        c.invalid('population.id', `No population with id ${populationId}`);
-      }
+      const populationId = c.ref('population.id', scope.env, 'populations', 'population');
       // Fields left undefined are absent on the wire (JSON drops them).
       const fields = {
         username: c.string('username'),
@@ -105,20 +102,18 @@ export function userRoutes(router: Router, ctx: Context): void {
     rules: 'userDevice',
     build(c, scope) {
       const type = c.string('type');
-      const fields: Record<string, unknown> = { type, user: { id: scope.parentId } };
-      if (type === 'SMS' || type === 'VOICE') fields.phone = c.string('phone');
-      if (type === 'EMAIL') fields.email = c.string('email');
-      // An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4 step 15).
-      fields.status = c.string('status') ?? 'ACTIVE';
-      const nickname = c.string('nickname');
-      if (nickname !== undefined) fields.nickname = nickname;
-      const policyId = c.string('policy.id');
-      if (policyId !== undefined) {
-        if (!find(scope.env, 'deviceAuthenticationPolicies', policyId)) {
-          c.invalid('policy.id', `No device authentication policy with id ${policyId}`);
-        }
-        fields.policy = { id: policyId };
-      }
+      const policy = 'deviceAuthenticationPolicies';
+      const policyId = c.ref('policy.id', scope.env, policy, 'device authentication policy');
+      const fields = {
+        type,
+        user: { id: scope.parentId },
+        phone: type === 'SMS' || type === 'VOICE' ? c.string('phone') : undefined,
+        email: type === 'EMAIL' ? c.string('email') : undefined,
+        // An admin-created device without `status` is ACTIVE at once (docs/pingone-contract.md §4 step 15).
+        status: c.string('status') ?? 'ACTIVE',
+        nickname: c.string('nickname'),
+        policy: policyId === undefined ? undefined : { id: policyId },
+      };
       c.done();
       return fields;
     },
