@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { P1Error } from './p1-error.js';
+import { invalidData } from './p1-error.js';
 
 /** A fault for the next `count` calls matching `method` and `path` (tests only; PingOne has no such thing). */
 export interface FaultRule {
@@ -18,11 +18,10 @@ export type Faults = ReturnType<typeof createFaults>;
 
 function parseFaultRule(input: unknown): FaultRule {
   const bad = (target: string, message: string) =>
-    new P1Error(400, 'INVALID_DATA', 'Invalid fault rule', [
-      { code: 'INVALID_VALUE', target, message },
-    ]);
-  if (input === null || typeof input !== 'object' || Array.isArray(input))
-    throw bad('body', 'a JSON object is required');
+    invalidData([{ code: 'INVALID_VALUE', target, message }], 'Invalid fault rule');
+  const isObject = (v: unknown): v is object =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(input)) throw bad('body', 'a JSON object is required');
   const r = input as Record<string, unknown>;
   if (typeof r.path !== 'string' || !r.path) throw bad('path', 'path is required');
   const pathProblem = pathTemplateProblem(r.path);
@@ -31,29 +30,19 @@ function parseFaultRule(input: unknown): FaultRule {
     throw bad('method', 'must be a string');
   const positiveInt = (k: string, min: number, max: number) => {
     const v = r[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max))
       throw bad(k, `must be a whole number ${min}-${max}`);
-    }
   };
   positiveInt('count', 1, 1_000_000);
   positiveInt('latencyMs', 0, 120_000);
   positiveInt('status', 100, 599);
   if (r.drop !== undefined && typeof r.drop !== 'boolean')
     throw bad('drop', 'must be true or false');
-  if (r.headers !== undefined) {
-    const h = r.headers;
-    if (
-      h === null ||
-      typeof h !== 'object' ||
-      Array.isArray(h) ||
-      !Object.values(h).every((v) => typeof v === 'string')
-    ) {
-      throw bad('headers', 'must be an object of strings');
-    }
-  }
-  if (r.latencyMs === undefined && r.status === undefined && r.drop !== true) {
+  const h = r.headers;
+  if (h !== undefined && !(isObject(h) && Object.values(h).every((v) => typeof v === 'string')))
+    throw bad('headers', 'must be an object of strings');
+  if (r.latencyMs === undefined && r.status === undefined && r.drop !== true)
     throw bad('body', 'a fault needs latencyMs, status or drop');
-  }
   return r as unknown as FaultRule;
 }
 
