@@ -3,21 +3,15 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** A page shell: no inline script or style (the relying party's CSP forbids them; the emulator follows suit). */
-export function page(
-  title: string,
-  body: string,
-  options: { scriptHref?: string; cssHref: string },
-): string {
-  const script = options.scriptHref
-    ? `\n<script src="${escapeHtml(options.scriptHref)}" defer></script>`
-    : '';
+export function page(title: string, body: string, scriptHref?: string): string {
+  const script = scriptHref ? `\n<script src="${escapeHtml(scriptHref)}" defer></script>` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${escapeHtml(options.cssHref)}">${script}
+<link rel="stylesheet" href="${EMULATOR_CSS_PATH}">${script}
 </head>
 <body>
 ${body}
@@ -26,7 +20,7 @@ ${body}
 `;
 }
 
-export const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';
+const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';
 
 /**
  * Reflows at 320 CSS px (WCAG 1.4.10), AA contrast, the current code told by words and frame, not

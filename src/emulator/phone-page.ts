@@ -1,4 +1,4 @@
-import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { escapeHtml, page } from './html.js';
 import { PHONE_SCRIPT_PATH } from './phone-script.js';
 import { SMS_STATUS_TEXT, type ListedSms } from './sms-outbox.js';
 
@@ -16,10 +16,7 @@ export function phonePage(messages: ListedSms[], to: string | undefined, now: nu
 ${items}
 </ul>
 <template id="sms-item">${smsItem()}</template></main>`;
-  return page('Phone — PingOne emulator', body, {
-    cssHref: EMULATOR_CSS_PATH,
-    scriptHref: PHONE_SCRIPT_PATH,
-  });
+  return page('Phone — PingOne emulator', body, PHONE_SCRIPT_PATH);
 }
 
 /** One message; without one, the empty item the script fills for a message that arrives later. */

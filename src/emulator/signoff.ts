@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { authEnv, redirectWith } from './flow-http.js';
-import { EMULATOR_CSS_PATH, page } from './html.js';
+import { page } from './html.js';
 import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
 
@@ -43,7 +43,6 @@ export function signoffRoutes(router: Router, ctx: Context): void {
         page(
           'Signed off — PingOne emulator',
           '<main class="signon"><h1>You are signed off</h1></main>',
-          { cssHref: EMULATOR_CSS_PATH },
         ),
       );
   };

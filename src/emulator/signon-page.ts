@@ -4,7 +4,7 @@ import type { Flow } from './flow-registry.js';
 import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
 import { signOnPageUrl } from './flow-routes.js';
 import { checkOtp, checkPassword } from './flow-steps.js';
-import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';
 import { find, type Environment } from './store.js';
 
@@ -82,7 +82,7 @@ function notice(res: Response, status: number, title: string, text: string): voi
   res
     .status(status)
     .type('html')
-    .send(page(`${title} — PingOne emulator`, body, { cssHref: EMULATOR_CSS_PATH }));
+    .send(page(`${title} — PingOne emulator`, body));
 }
 
 function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
@@ -116,8 +116,5 @@ ${err}<form method="post" action="${escapeHtml(action)}">
   }
   const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
   const pageTitle = `${error ? 'Error: ' : ''}${title} — PingOne emulator`;
-  res
-    .status(status)
-    .type('html')
-    .send(page(pageTitle, body, { cssHref: EMULATOR_CSS_PATH }));
+  res.status(status).type('html').send(page(pageTitle, body));
 }
