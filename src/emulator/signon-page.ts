@@ -68,25 +68,25 @@ function messageOf(error: P1Error): string {
   return detail?.message ?? error.message;
 }
 
-function headers(res: Response): void {
-  res.set({
+function send(res: Response, status: number, title: string, body: string): void {
+  res.status(status).type('html').set({
     'Cache-Control': 'no-store',
     'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
   });
+  res.send(page(`${title} — PingOne emulator`, body));
 }
 
 function notice(res: Response, status: number, title: string, text: string): void {
-  headers(res);
-  const body = `<main class="signon"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main>`;
-  res
-    .status(status)
-    .type('html')
-    .send(page(`${title} — PingOne emulator`, body));
+  send(
+    res,
+    status,
+    title,
+    `<main class="signon"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main>`,
+  );
 }
 
 function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
-  headers(res);
   const action = `/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
   const err = error
@@ -115,6 +115,5 @@ ${err}<form method="post" action="${escapeHtml(action)}">
 </form>`;
   }
   const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
-  const pageTitle = `${error ? 'Error: ' : ''}${title} — PingOne emulator`;
-  res.status(status).type('html').send(page(pageTitle, body));
+  send(res, status, `${error ? 'Error: ' : ''}${title}`, body);
 }
