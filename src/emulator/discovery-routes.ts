@@ -63,6 +63,5 @@ export function discoveryRoutes(router: Router, ctx: Context): void {
     if (scopes.includes('phone') && user.mobilePhone) claims.phone_number = user.mobilePhone;
     res.json(claims);
   };
-  router.get('/:envId/as/userinfo', userinfo);
-  router.post('/:envId/as/userinfo', userinfo);
+  router.route('/:envId/as/userinfo').get(userinfo).post(userinfo);
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { authorize } from './authorize.js';
 import { bootstrapEnvironment } from './bootstrap.js';
 import { ECHO_STATE_ON_RESUME } from './constants.js';
@@ -83,8 +83,8 @@ export async function startEmulator(options: EmulatorOptions = {}) {
   const requests = createRequestLog();
 
   const auth = Router();
-  auth.get('/:envId/as/authorize', (req, res) => authorize(ctx, req, res));
-  auth.post('/:envId/as/authorize', (req, res) => authorize(ctx, req, res));
+  const authorizeRoute = (req: Request, res: Response) => authorize(ctx, req, res);
+  auth.route('/:envId/as/authorize').get(authorizeRoute).post(authorizeRoute);
   auth.post('/:envId/as/token', (req, res) => tokenEndpoint(ctx, req, res));
   discoveryRoutes(auth, ctx);
   flowRoutes(auth, ctx);

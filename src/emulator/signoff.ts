@@ -46,6 +46,5 @@ export function signoffRoutes(router: Router, ctx: Context): void {
         ),
       );
   };
-  router.get('/:envId/as/signoff', signoff);
-  router.post('/:envId/as/signoff', signoff);
+  router.route('/:envId/as/signoff').get(signoff).post(signoff);
 }

@@ -8,15 +8,14 @@ interface SmsMessage {
 export type CodeFate = 'waiting' | 'used' | 'expired' | 'locked';
 
 /** So that a presenter never types a stale code: the newest waiting code to a number is `current`. */
-type SmsStatus = 'current' | 'replaced' | Exclude<CodeFate, 'waiting'>;
-
-export const SMS_STATUS_TEXT: Record<SmsStatus, string> = {
+export const SMS_STATUS_TEXT = {
   current: 'Current code',
   replaced: 'Replaced by a newer code',
   used: 'Used: code accepted',
   expired: 'Expired',
   locked: 'Locked: too many wrong codes',
-};
+} satisfies Record<'current' | 'replaced' | Exclude<CodeFate, 'waiting'>, string>;
+type SmsStatus = keyof typeof SMS_STATUS_TEXT;
 
 export interface ListedSms extends SmsMessage {
   status: SmsStatus;
