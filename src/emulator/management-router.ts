@@ -2,8 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
-import { applicationRoutes } from './management-applications.js';
-import { signOnPolicyRoutes } from './management-sign-on-policies.js';
+import { applicationRoutes, signOnPolicyRoutes } from './management-applications.js';
 import { userRoutes } from './management-users.js';
 import { accessFailed, constraintViolation, notFound, P1Error } from './p1-error.js';
 import { list } from './store.js';
