@@ -15,11 +15,12 @@ import {
   userOf,
 } from './authorize-checks.js';
 import type { Context } from './context.js';
-import { FLOW_LIFETIME_MS } from './constants.js';
+import { FLOW_LIFETIME_MS, SSO_SESSION_COOKIE } from './constants.js';
 import { newFlowCookies, type Flow } from './flow-registry.js';
 import {
   authEnv,
   flowView,
+  parseCookies,
   redirectWith,
   requireHalAccept,
   sendFlow,
@@ -29,7 +30,7 @@ import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
 import { verifyRequestJwt } from './request-jwt.js';
-import { reusableSession } from './sso-sessions.js';
+import type { SsoSession } from './sso-sessions.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const OAUTH_PARAMS = [
@@ -175,4 +176,29 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     const query = { error: failure.oauthError, error_description: failure.p1.message, state };
     res.redirect(302, redirectWith(redirectUri, query));
   }
+}
+
+/**
+ * The session the browser's ST cookie names, of the hinted user if any, unless the request asks
+ * for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a `max_age` the session is
+ * older than; `max_age=0` always). Variant `ignoreReauthentication`: a tenant that does not.
+ */
+export function reusableSession(
+  ctx: Context,
+  req: Request,
+  env: Environment,
+  params: { prompt?: string | undefined; max_age?: string | undefined },
+  hintedUser: Doc | undefined,
+): SsoSession | undefined {
+  const session = ctx.sessions.find(env.id, parseCookies(req.get('cookie'))[SSO_SESSION_COOKIE]);
+  if (!session || (hintedUser && hintedUser.id !== session.userId)) return undefined;
+  // A user deleted or disabled since signs on again (and is refused there).
+  const user = find(env, 'users', session.userId);
+  if (!user || user.enabled === false) return undefined;
+  if (ctx.variants.ignoreReauthentication) return session;
+  const maxAgeMs = params.max_age === undefined ? undefined : Number(params.max_age) * 1000;
+  const fresh =
+    (params.prompt ?? '').split(/\s+/).includes('login') ||
+    (maxAgeMs !== undefined && (maxAgeMs === 0 || ctx.clock.now() - session.authTime > maxAgeMs));
+  return fresh ? undefined : session;
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Clock } from './context.js';
 import { CODE_LIFETIME_MS, FLOW_COOKIE_NAMES } from './constants.js';
 
 /** LOOKUP: who signs on, by username only (user.lookup); PASSWORD: usernamePassword.check. */
@@ -59,7 +58,7 @@ export function newFlowCookies(): Flow['cookies'] {
   return { ST: randomToken(), 'ST-NO-SS': randomToken() };
 }
 
-export function createFlowRegistry(clock: Clock) {
+export function createFlowRegistry(clock: { now(): number }) {
   const flows = new Map<string, Flow>();
   const codes = new Map<string, AuthCode>();
   return {

@@ -1,5 +1,3 @@
-import type { Clock } from './context.js';
-
 export interface TokenGrant {
   kind: 'worker' | 'access';
   environmentId: string;
@@ -12,7 +10,7 @@ export interface TokenGrant {
 export type TokenRegistry = ReturnType<typeof createTokenRegistry>;
 
 /** Issued tokens by value: a bearer is valid only when issued here and unexpired by the emulator's clock. */
-export function createTokenRegistry(clock: Clock) {
+export function createTokenRegistry(clock: { now(): number }) {
   const tokens = new Map<string, TokenGrant>();
   // `check` refuses expired tokens by itself; sweeping them is only about memory, so it runs
   // once a minute rather than over every stored token on every issue (a benchmark issues 10,000).
