@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { newClientSecret } from './management-applications.js';
-import {
-  createEnvironment,
-  docs,
-  insert,
-  type Environment,
-  type Kind,
-  type Store,
-} from './store.js';
+import { createEnvironment, docs, save, type Environment, type Kind, type Store } from './store.js';
 
 const OPENID_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
 const PINGONE_API_SCOPES = [
@@ -24,29 +17,20 @@ const TEMPLATES = [
   'verification_code_template',
 ] as const;
 
-export interface BootstrapResult {
-  env: Environment;
-  worker: { clientId: string; clientSecret: string };
-}
-
-/**
- * One environment as a fresh PingOne one looks to this workflow: a worker application, the
- * `openid` and `PingOne API` resources with their scopes, the notification templates, the
- * default population, device authentication policy and sign-on policy.
- */
+/** One environment as a fresh PingOne one looks to this workflow (worker app, resources, defaults). */
 export function bootstrapEnvironment(
   store: Store,
   now: number,
   options: { environmentId?: string; worker?: { clientId: string; clientSecret: string } },
-): BootstrapResult {
+): { env: Environment; worker: { clientId: string; clientSecret: string } } {
   const env = createEnvironment(store, options.environmentId ?? randomUUID());
   const worker = {
     clientId: options.worker?.clientId ?? randomUUID(),
     clientSecret: options.worker?.clientSecret ?? newClientSecret(),
   };
-  const add = (kind: Kind, fields: Record<string, unknown>) => insert(env, kind, fields, now);
+  const add = (kind: Kind, fields: Record<string, unknown>) => save(env, kind, fields, now);
 
-  const app = add('applications', {
+  const workerApp = {
     name: 'PingOne Emulator Worker',
     enabled: true,
     type: 'WORKER',
@@ -59,15 +43,10 @@ export function bootstrapEnvironment(
     pkceEnforcement: 'OPTIONAL',
     supportUnsignedRequestObject: false,
     requireSignedRequestObject: false,
-  });
-  // The worker's id is its client id; fixed credentials (options.worker) re-key it.
-  const apps = docs(env, 'applications');
-  apps.delete(app.id);
-  app.id = worker.clientId;
-  apps.set(app.id, app);
-  env.secrets.set(app.id, { secret: worker.clientSecret });
+  };
+  save(env, 'applications', workerApp, now, { id: worker.clientId }); // its id is its client id
+  env.secrets.set(worker.clientId, { secret: worker.clientSecret });
 
-  // The built-in resources, each with its scopes.
   const addResource = (
     fields: Record<string, unknown>,
     scopes: readonly string[],
@@ -104,19 +83,17 @@ export function bootstrapEnvironment(
   add('populations', { name: 'Default', description: 'The default population', default: true });
   // A fresh environment's default MFA policy, in the full shape PingOne answers (docs/pingone-contract.md §4 step 14).
   const failure = { count: 3, coolDown: { duration: 2, timeUnit: 'MINUTES' } };
-  const offline = (enabled: boolean) => ({
-    enabled,
+  const offline = {
+    enabled: true,
     otp: { failure, lifeTime: { duration: 30, timeUnit: 'MINUTES' }, otpLength: 6 },
-  });
+  };
   add('deviceAuthenticationPolicies', {
     name: 'Default MFA Policy',
     default: true,
     forSignOnPolicy: false,
     newDeviceNotification: 'EMAIL_THEN_SMS',
     authentication: { deviceSelection: 'DEFAULT_TO_FIRST' },
-    sms: offline(true),
-    email: offline(true),
-    voice: offline(true),
+    ...{ sms: offline, email: offline, voice: offline },
     mobile: { enabled: true, otp: { failure } },
     totp: { enabled: true, otp: { failure } },
     fido2: { enabled: true },

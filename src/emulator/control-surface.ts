@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Context } from './context.js';
 import type { Faults } from './faults.js';
 import { EMULATOR_CSS } from './html.js';
@@ -12,9 +12,9 @@ export function controlSurface(ctx: Context, faults: Faults, requests: RequestLo
   const r = Router();
   const toOf = (q: unknown) => (typeof q === 'string' && q ? q : undefined);
 
-  r.get('/sms', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(ctx.outbox.list(toOf(req.query.to)));
-  });
+  r.get('/sms', (req, res) =>
+    res.set('Cache-Control', 'no-store').json(ctx.outbox.list(toOf(req.query.to))),
+  );
 
   r.get('/phone', (req, res) => {
     const to = toOf(req.query.to);
@@ -24,30 +24,22 @@ export function controlSurface(ctx: Context, faults: Faults, requests: RequestLo
       .send(phonePage(ctx.outbox.list(to), to, ctx.clock.now()));
   });
 
-  r.get('/assets/emulator.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(EMULATOR_CSS);
-  });
+  const asset = (type: string, text: string) => (_req: Request, res: Response) =>
+    res.type(type).set('Cache-Control', 'public, max-age=300').send(text);
+  r.get('/assets/emulator.css', asset('text/css', EMULATOR_CSS));
+  r.get('/assets/phone.js', asset('text/javascript', PHONE_SCRIPT));
 
-  r.get('/assets/phone.js', (_req, res) => {
-    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(PHONE_SCRIPT);
-  });
-
-  r.post('/faults', (req, res) => {
-    faults.add(req.body);
+  const noContent = (act: (req: Request) => void) => (req: Request, res: Response) => {
+    act(req);
     res.status(204).end();
-  });
-  r.delete('/faults', (_req, res) => {
-    faults.clear();
-    res.status(204).end();
-  });
-
-  r.get('/requests', (_req, res) => {
-    res.json(requests.list());
-  });
-  r.delete('/requests', (_req, res) => {
-    requests.clear();
-    res.status(204).end();
-  });
+  };
+  r.post(
+    '/faults',
+    noContent((req) => faults.add(req.body)),
+  );
+  r.delete('/faults', noContent(faults.clear));
+  r.get('/requests', (_req, res) => res.json(requests.list()));
+  r.delete('/requests', noContent(requests.clear));
 
   r.post('/clock', (req, res) => {
     const ms = (req.body as { advanceMs?: unknown } | undefined)?.advanceMs;

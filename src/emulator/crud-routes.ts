@@ -3,48 +3,39 @@ import type { Context } from './context.js';
 import { Checker, uniquenessViolation } from './checker.js';
 import type { ManagementResource } from './management-rules.js';
 import { HAL_JSON } from './constants.js';
-import { isMediaType, mediaTypeOf } from './media-type.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
 import { scimFilter } from './scim-filter.js';
 import {
   find,
-  insert,
+  save,
   list,
   ownFields,
   remove,
-  replace,
   type Doc,
   type Environment,
   type Kind,
 } from './store.js';
 
-/** What a handler knows about the call: the environment and, for nested resources, the parent. */
 export interface CrudScope {
   env: Environment;
   parentId?: string;
   existing?: Doc;
 }
 
-/** One management resource family: how to validate it and what makes it unique. */
-export interface CrudSpec {
+/** One management resource family; without `build` it is read-only (the built-in resources). */
+interface CrudSpec {
   kind: Kind;
   /** Under `/environments/:envId`, e.g. `/applications/:appId/grants`. */
   path: string;
-  /** Singular, for messages. */
   what: string;
   parent?: { param: string; kind: Kind; field: string; what: string };
-  /** The rule table bodies of this family are held against (management-rules.ts). */
   rules?: ManagementResource;
-  /** Validates the body and returns the stored fields; throws PingOne's 400. */
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
-  /** Throws a 400 when `fields` clashes with another doc. */
   unique?(fields: Record<string, unknown>, scope: CrudScope): void;
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
-  /** Read-only families (the built-in resources and scopes). */
-  readOnly?: boolean;
   /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
-  updates?: Array<'PUT' | 'PATCH'>;
+  updates?: ('PUT' | 'PATCH')[];
   createStatus?: number;
 }
 
@@ -52,32 +43,24 @@ export function envOf(req: Request): Environment {
   return (req as Request & { p1Env: Environment }).p1Env;
 }
 
-function selfLink(ctx: Context, req: Request, spec: CrudSpec, id?: string): string {
-  const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
-    encodeURIComponent(String(req.params[name])),
-  );
-  const base = `${ctx.origin(req)}/v1/environments/${envOf(req).id}${path}`;
-  return id === undefined ? base : `${base}/${id}`;
-}
-
-export function withLinks(doc: Doc, href: string): Record<string, unknown> {
-  return { _links: { self: { href } }, ...doc };
-}
-
 export function sendHal(res: Response, status: number, body: unknown): void {
   res.status(status).type(HAL_JSON).send(JSON.stringify(body));
 }
 
+/** The media type without parameters, lower-cased (case-insensitive, RFC 9110 §8.3.1). */
+export function mediaTypeOf(req: Request): string | undefined {
+  return req.get('content-type')?.split(';')[0]!.trim().toLowerCase();
+}
+
 /** 415 unless the body is `expected` (docs/pingone-contract.md §2: vendor types are enforced). */
 export function requireJsonType(req: Request, expected = 'application/json'): void {
+  const type = mediaTypeOf(req);
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     Number(req.headers['content-length'] ?? 0) > 0;
-  if ((hasBody || mediaTypeOf(req) !== undefined) && !isMediaType(req, expected))
-    throw unsupportedMediaType(expected);
+  if ((hasBody || type !== undefined) && type !== expected) throw unsupportedMediaType(expected);
 }
 
-/** Wires list/create/get/update/delete for one family, PingOne style (201 create, HAL lists). */
 export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
   const scopeOf = (req: Request): CrudScope => {
     const env = envOf(req);
@@ -94,6 +77,17 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     return doc;
   };
   const item = `${spec.path}/:id`;
+  const selfLink = (req: Request, id?: string): string => {
+    const path = spec.path.replace(/:(\w+)/g, (_, name: string) =>
+      encodeURIComponent(String(req.params[name])),
+    );
+    const base = `${ctx.origin}/v1/environments/${envOf(req).id}${path}`;
+    return id === undefined ? base : `${base}/${id}`;
+  };
+  const view = (req: Request, doc: Doc) => ({
+    _links: { self: { href: selfLink(req, doc.id) } },
+    ...doc,
+  });
 
   router.get(spec.path, (req, res) => {
     const scope = scopeOf(req);
@@ -102,8 +96,8 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const limit = Number(req.query.limit);
     if (Number.isInteger(limit) && limit > 0) items = items.slice(0, limit);
     sendHal(res, 200, {
-      _links: { self: { href: selfLink(ctx, req, spec) } },
-      _embedded: { [spec.kind]: items.map((d) => withLinks(d, selfLink(ctx, req, spec, d.id))) },
+      _links: { self: { href: selfLink(req) } },
+      _embedded: { [spec.kind]: items.map((d) => view(req, d)) },
       count: items.length,
       size: items.length,
     });
@@ -111,10 +105,10 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
 
   router.get(item, (req, res) => {
     const doc = load(req, scopeOf(req));
-    sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+    sendHal(res, 200, view(req, doc));
   });
 
-  if (spec.readOnly || !spec.build) return;
+  if (!spec.build) return;
   const build = spec.build;
 
   router.post(spec.path, (req, res) => {
@@ -122,9 +116,9 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const scope = scopeOf(req);
     const fields = build(new Checker(req.body, spec.rules), scope);
     spec.unique?.(fields, scope);
-    const doc = insert(scope.env, spec.kind, fields, ctx.clock.now());
+    const doc = save(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
-    sendHal(res, spec.createStatus ?? 201, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+    sendHal(res, spec.createStatus ?? 201, view(req, doc));
   });
 
   for (const method of spec.updates ?? ['PUT']) {
@@ -138,8 +132,8 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
       spec.unique?.(fields, scope);
-      const doc = replace(scope.env, spec.kind, existing, fields, ctx.clock.now());
-      sendHal(res, 200, withLinks(doc, selfLink(ctx, req, spec, doc.id)));
+      const doc = save(scope.env, spec.kind, fields, ctx.clock.now(), existing);
+      sendHal(res, 200, view(req, doc));
     });
   }
 
@@ -173,20 +167,9 @@ function deepMerge(
   return out;
 }
 
-/** Throws PingOne's uniqueness 400 when another doc of `kind` already has `value` at `key`. */
-export function assertUnique(
-  scope: CrudScope,
-  kind: Kind,
-  key: string,
-  value: unknown,
-  sameScope: (d: Doc) => boolean = () => true,
-): void {
+export function assertUnique(scope: CrudScope, kind: Kind, key: string, value: unknown): void {
   if (value === undefined) return;
-  const clash = list(scope.env, kind).find(
-    (d) =>
-      d.id !== scope.existing?.id &&
-      sameScope(d) &&
-      String(d[key]).toLowerCase() === String(value).toLowerCase(),
-  );
+  const same = (d: Doc) => String(d[key]).toLowerCase() === String(value).toLowerCase();
+  const clash = list(scope.env, kind).find((d) => d.id !== scope.existing?.id && same(d));
   if (clash) throw uniquenessViolation(key, String(value), clash.id);
 }

@@ -3,10 +3,7 @@ import { fromSchema, type FieldRule } from './field-rule.js';
 const TIME_UNITS = ['MINUTES', 'SECONDS'] as const; // MFA EnumTimeUnit
 const COMMON = 'MFA DeviceAuthenticationPolicyCommon';
 
-/**
- * The OTP failure block every method of a device policy carries (MFA
- * `DeviceAuthenticationPolicyOfflineDevice` and the `mobile` / `totp` objects).
- */
+/** The OTP failure block of every method (OfflineDevice and the `mobile` / `totp` objects). */
 function otpFailureRules(prefix: string): FieldRule[] {
   return fromSchema(COMMON, [
     { path: `${prefix}.otp.failure`, type: 'object', required: true },
@@ -85,10 +82,7 @@ function failureOnlyRules(method: 'mobile' | 'totp'): FieldRule[] {
   ];
 }
 
-/**
- * Step 14: POST /deviceAuthenticationPolicies. `forSignOnPolicy` is read-only: OpenAPI 3.0 lists
- * a read-only property in `required` for answers only, so a request need not send it.
- */
+/** Step 14. `forSignOnPolicy` is read-only: OpenAPI 3.0 requires those in answers only. */
 export const DEVICE_AUTHENTICATION_POLICY_RULES: FieldRule[] = [
   ...fromSchema('MFA DeviceAuthenticationPolicy', [
     { path: 'name', type: 'string', required: true },

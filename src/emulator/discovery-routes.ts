@@ -5,7 +5,6 @@ import { OAuthError } from './p1-error.js';
 import { find, list } from './store.js';
 import { bearerOf } from './token-registry.js';
 
-/** What the ID token and userinfo may carry. */
 const CLAIMS =
   'sub iss auth_time acr amr sid nonce env org p1.region preferred_username email phone_number';
 
@@ -13,7 +12,7 @@ const CLAIMS =
 export function discoveryRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/.well-known/openid-configuration', (req, res) => {
     const env = authEnv(ctx, req);
-    const issuer = `${ctx.origin(req)}/${env.id}/as`;
+    const issuer = `${ctx.origin}/${env.id}/as`;
     const openid = list(env, 'resources').find((r) => r.type === 'OPENID_CONNECT');
     res.json({
       issuer,
@@ -64,6 +63,5 @@ export function discoveryRoutes(router: Router, ctx: Context): void {
     if (scopes.includes('phone') && user.mobilePhone) claims.phone_number = user.mobilePhone;
     res.json(claims);
   };
-  router.get('/:envId/as/userinfo', userinfo);
-  router.post('/:envId/as/userinfo', userinfo);
+  router.route('/:envId/as/userinfo').get(userinfo).post(userinfo);
 }

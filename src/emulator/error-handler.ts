@@ -1,34 +1,23 @@
 import type { NextFunction, Request, Response } from 'express';
 import { invalidData, OAuthError, P1Error } from './p1-error.js';
 
-/**
- * One place that answers every failure: PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on
- * the token endpoint, and never a stack trace.
- */
+/** PingOne's error body (docs/pingone-contract.md §2.1), RFC 6749 errors on /token, never a stack trace. */
 export function errorHandler(onError: (error: unknown) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
+    if (res.headersSent) return void res.end();
     if (error instanceof OAuthError) {
       if (error.status === 401 && /^Basic/i.test(req.get('authorization') ?? ''))
         res.set('WWW-Authenticate', 'Basic realm="PingOne"');
-      res
-        .status(error.status)
-        .set('Cache-Control', 'no-store')
-        .json({ error: error.error, error_description: error.description });
-      return;
+      const body = { error: error.error, error_description: error.description };
+      return void res.status(error.status).set('Cache-Control', 'no-store').json(body);
     }
     const p1 = error instanceof P1Error ? error : fromBodyParser(error);
     if (p1) {
-      if (req.path.endsWith('/as/token')) {
-        res.status(400).json({ error: 'invalid_request', error_description: p1.message });
-        return;
-      }
-      if (p1.headers) res.set(p1.headers);
-      res.status(p1.status).json(p1.body());
-      return;
+      if (req.path.endsWith('/as/token'))
+        return void res
+          .status(400)
+          .json({ error: 'invalid_request', error_description: p1.message });
+      return void res.status(p1.status).json(p1.body());
     }
     onError(error);
     const message = 'An unexpected error occurred in the emulator.';

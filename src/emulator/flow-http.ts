@@ -21,12 +21,9 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/**
- * PingOne's flow cookies: `Path=/{envId}/` (so a standard jar scoped to another path drops them),
- * HttpOnly. ST-NO-SS is the copy without a SameSite attribute, as PingOne sets it.
- */
-export function setFlowCookies(ctx: Context, req: Request, res: Response, flow: Flow): void {
-  const secure = ctx.origin(req).startsWith('https:') ? '; Secure' : '';
+/** `Path=/{envId}/` as PingOne sets them; ST-NO-SS is the copy without SameSite. */
+export function setFlowCookies(ctx: Context, res: Response, flow: Flow): void {
+  const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';
   const path = `/${flow.environmentId}/`;
   res.append('Set-Cookie', `ST=${flow.cookies.ST}; Path=${path}; HttpOnly; SameSite=Lax${secure}`);
   res.append('Set-Cookie', `ST-NO-SS=${flow.cookies['ST-NO-SS']}; Path=${path}; HttpOnly${secure}`);
@@ -39,15 +36,6 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
   return FLOW_COOKIE_NAMES.every((name) => sent[name] === flow.cookies[name]);
 }
 
-export function missingCookieError(): P1Error {
-  const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
-  return answerError(MISSING_COOKIE_ANSWER, message, {
-    target: MISSING_COOKIE_ANSWER.target,
-    message,
-  });
-}
-
-/** The environment of an auth-host path, or 404. */
 export function authEnv(ctx: Context, req: Request): Environment {
   const id = String(req.params.envId);
   const env = ctx.store.environment(id);
@@ -66,10 +54,7 @@ export function requireHalAccept(req: Request): void {
 /** docs/pingone-contract.md §9: a worker bearer on /flows is accepted but not required — when present it must be valid. */
 export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
   const header = req.get('authorization');
-  if (header === undefined) {
-    if (FLOWS_BEARER_REQUIRED) throw accessFailed();
-    return;
-  }
+  if (header === undefined && !FLOWS_BEARER_REQUIRED) return;
   const grant = ctx.tokens.check(bearerOf(header), 'worker');
   if (!grant || grant.environmentId !== env.id) throw accessFailed();
 }
@@ -79,41 +64,33 @@ export function liveFlow(ctx: Context, req: Request, env: Environment, flowId: u
   const id = typeof flowId === 'string' ? flowId : '';
   const flow = id ? ctx.flows.get(env.id, id) : undefined;
   if (!flow) throw notFound('flow', id || undefined);
-  if (!hasFlowCookies(req, flow)) throw missingCookieError();
-  return flow;
+  if (hasFlowCookies(req, flow)) return flow;
+  const message = 'The flow session cookies (ST, ST-NO-SS) are missing or stale.';
+  throw answerError(MISSING_COOKIE_ANSWER, message, {
+    target: MISSING_COOKIE_ANSWER.target,
+    message,
+  });
 }
 
-export function flowUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/flows/${flow.id}`;
+export function resumeUrl(ctx: Context, flow: Flow): string {
+  return `${ctx.origin}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
-export function resumeUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
-}
-
-function maskPhone(phone: unknown): string {
-  const digits = String(phone ?? '').replace(/\D/g, '');
-  return `******${digits.slice(-4)}`;
-}
+const ACTION_OF: Partial<Record<Flow['status'], string>> = {
+  OTP_REQUIRED: 'otp.check',
+  USERNAME_PASSWORD_REQUIRED: 'usernamePassword.check',
+  SIGN_ON_REQUIRED: 'user.lookup',
+};
 
 /** The flow object of docs/pingone-contract.md §6 ("The flow object"). */
-export function flowView(
-  ctx: Context,
-  req: Request,
-  env: Environment,
-  flow: Flow,
-): Record<string, unknown> {
-  const self = flowUrl(ctx, req, flow);
-  const links: Record<string, { href: string }> = { self: { href: self } };
-  if (flow.status === 'OTP_REQUIRED') links['otp.check'] = { href: self };
-  if (flow.status === 'USERNAME_PASSWORD_REQUIRED')
-    links['usernamePassword.check'] = { href: self };
-  if (flow.status === 'SIGN_ON_REQUIRED') links['user.lookup'] = { href: self };
+export function flowView(ctx: Context, env: Environment, flow: Flow): Record<string, unknown> {
+  const self = { href: `${ctx.origin}/${flow.environmentId}/flows/${flow.id}` };
+  const action = ACTION_OF[flow.status];
   const body: Record<string, unknown> = {
-    _links: links,
+    _links: { self, ...(action && { [action]: self }) },
     id: flow.id,
     status: flow.status,
-    resumeUrl: resumeUrl(ctx, req, flow),
+    resumeUrl: resumeUrl(ctx, flow),
   };
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
   const embedded: Record<string, unknown> = {};
@@ -123,7 +100,11 @@ export function flowView(
     if (flow.status === 'OTP_REQUIRED' && flow.otp && user) {
       embedded.devices = list(env, 'devices', 'user.id', user.id)
         .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
-        .map((d) => ({ id: d.id, type: d.type, phone: maskPhone(d.phone) }));
+        .map((d) => ({
+          id: d.id,
+          type: d.type,
+          phone: `******${String(d.phone).replace(/\D/g, '').slice(-4)}`,
+        }));
       body.selectedDevice = { id: flow.otp.deviceId };
     }
   }
@@ -135,9 +116,8 @@ export function flowView(
 }
 
 export function authorizeResponse(ctx: Context, flow: Flow): Record<string, string> {
-  const response: Record<string, string> = { code: ctx.flows.issueCode(flow) };
-  if (flow.state !== undefined && ctx.variants.echoStateOnResume) response.state = flow.state;
-  return response;
+  const state = ctx.variants.echoStateOnResume ? flow.state : undefined;
+  return { code: ctx.flows.issueCode(flow), ...(state !== undefined && { state }) };
 }
 
 export function sendFlow(res: Response, status: number, body: unknown): void {

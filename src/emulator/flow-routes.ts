@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
+import { mediaTypeOf } from './crud-routes.js';
 import type { Flow } from './flow-registry.js';
 import {
   authEnv,
@@ -13,7 +14,6 @@ import {
   setFlowCookies,
 } from './flow-http.js';
 import { checkOtp, checkPassword, lookUpUser, wrongStatus } from './flow-steps.js';
-import { isMediaType } from './media-type.js';
 import { P1Error, unsupportedMediaType } from './p1-error.js';
 
 const OTP_CHECK = 'application/vnd.pingidentity.otp.check+json';
@@ -32,7 +32,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
     const env = authEnv(ctx, req);
     const flow = liveFlow(ctx, req, env, req.params.flowId);
     checkOptionalBearer(ctx, req, env);
-    sendFlow(res, 200, flowView(ctx, req, env, flow));
+    sendFlow(res, 200, flowView(ctx, env, flow));
   });
 
   router.post('/:envId/flows/:flowId', (req, res) => {
@@ -41,23 +41,22 @@ export function flowRoutes(router: Router, ctx: Context): void {
     const flow = liveFlow(ctx, req, env, req.params.flowId);
     checkOptionalBearer(ctx, req, env);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (isMediaType(req, OTP_CHECK)) {
+    const type = mediaTypeOf(req) ?? '';
+    const is = (t: string) => type === t.toLowerCase();
+    if (is(OTP_CHECK)) {
       checkOtp(ctx, env, flow, body.otp);
-    } else if (isMediaType(req, PASSWORD_CHECK)) {
+    } else if (is(PASSWORD_CHECK)) {
       checkPassword(ctx, env, flow, body.username, body.password);
-    } else if (isMediaType(req, USER_LOOKUP)) {
+    } else if (is(USER_LOOKUP)) {
       lookUpUser(ctx, env, flow, body.username);
-    } else if (OTHER_ACTIONS.some((t) => isMediaType(req, t))) {
-      throw wrongStatus(
-        flow,
-        String(req.get('content-type')).split(';')[0]!.replace('application/vnd.pingidentity.', ''),
-      );
+    } else if (OTHER_ACTIONS.some(is)) {
+      throw wrongStatus(flow, type.replace('application/vnd.pingidentity.', ''));
     } else {
       // docs/pingone-contract.md §2: a flow action needs its vendor type; plain JSON (or none) is 415.
       throw unsupportedMediaType(`${OTP_CHECK}, ${PASSWORD_CHECK} or ${USER_LOOKUP}`);
     }
-    setFlowCookies(ctx, req, res, flow);
-    const view = flowView(ctx, req, env, flow);
+    setFlowCookies(ctx, res, flow);
+    const view = flowView(ctx, env, flow);
     if (flow.status === 'COMPLETED' && ctx.variants.completedIncludesAuthorizeResponse) {
       view.authorizeResponse = authorizeResponse(ctx, flow);
     }
@@ -67,10 +66,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/as/resume', (req, res) => resume(ctx, req, res));
 }
 
-/**
- * Resume: pi.flow answers `{authorizeResponse}` as JSON, redirect modes answer 302 to
- * `redirect_uri?code=…&state=…` (or `?error=…` when the flow failed). The flow is consumed.
- */
+/** Resume consumes the flow: `{authorizeResponse}` in pi.flow, else 302 to `redirect_uri` with code or error. */
 function resume(ctx: Context, req: Request, res: Response): void {
   const env = authEnv(ctx, req);
   const flow = liveFlow(ctx, req, env, req.query.flowId);
@@ -94,11 +90,10 @@ function resume(ctx: Context, req: Request, res: Response): void {
     }
     throw new P1Error(400, 'REQUEST_FAILED', description);
   }
-  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, req, flow));
+  if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, flow));
   throw wrongStatus(flow, 'resume');
 }
 
-/** The hosted sign-on page of `flow` (query mode). */
-export function signOnPageUrl(ctx: Context, req: Request, flow: Flow): string {
-  return `${ctx.origin(req)}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
+export function signOnPageUrl(ctx: Context, flow: Flow): string {
+  return `${ctx.origin}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }

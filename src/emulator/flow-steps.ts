@@ -1,16 +1,10 @@
-import {
-  AMR_OTP,
-  AMR_PASSWORD,
-  EXPIRED_OTP_FAILS_FLOW,
-  LOCKED_FLOW_ANSWER,
-  WRONG_OTP_ANSWER,
-} from './constants.js';
+import { EXPIRED_OTP_FAILS_FLOW, LOCKED_FLOW_ANSWER, WRONG_OTP_ANSWER } from './constants.js';
 import type { Context } from './context.js';
 import { newFlowCookies, type Flow, type FlowStep } from './flow-registry.js';
 import { sendOtp } from './otp-sender.js';
 import { answerError, invalidData, P1Error } from './p1-error.js';
-import { sameSecret } from './same-secret.js';
-import { list, type Environment } from './store.js';
+import { sameSecret } from './authorize-checks.js';
+import { userNamed, type Environment } from './store.js';
 
 const STATUS_OF: Record<FlowStep, Flow['status']> = {
   LOOKUP: 'SIGN_ON_REQUIRED',
@@ -31,10 +25,11 @@ export function advance(ctx: Context, env: Environment, flow: Flow): void {
   flow.authTime ??= ctx.clock.now();
 }
 
-/** A successful step: new cookie values (PingOne may rotate them on any step) and, as a variant, a new id. */
-export function afterStep(ctx: Context, flow: Flow): void {
-  flow.cookies = newFlowCookies();
-  if (ctx.variants.flowIdRotation) ctx.flows.rekey(flow);
+function requireValues(values: Record<string, unknown>): void {
+  const details = Object.entries(values)
+    .filter(([, v]) => typeof v !== 'string' || !v)
+    .map(([target]) => ({ code: 'REQUIRED_VALUE', target, message: `${target} is required` }));
+  if (details.length) throw invalidData(details);
 }
 
 function fail(flow: Flow, description: string): void {
@@ -43,14 +38,12 @@ function fail(flow: Flow, description: string): void {
   delete flow.otp;
 }
 
-function lockedError(): P1Error {
-  return answerError(LOCKED_FLOW_ANSWER, 'The flow has failed.', {
-    message: 'Too many failed attempts; start a new authorization.',
-  });
-}
-
 export function wrongStatus(flow: Flow, action: string): P1Error {
-  if (flow.status === 'FAILED') return lockedError();
+  if (flow.status === 'FAILED') {
+    return answerError(LOCKED_FLOW_ANSWER, 'The flow has failed.', {
+      message: 'Too many failed attempts; start a new authorization.',
+    });
+  }
   const message = `${action} is not allowed while the flow is ${flow.status}.`;
   return new P1Error(400, 'REQUEST_FAILED', message);
 }
@@ -79,26 +72,15 @@ export function checkOtp(ctx: Context, env: Environment, flow: Flow, otp: unknow
     throw wrongOtp('Invalid one-time passcode.', Math.max(remaining, 0));
   }
   delete flow.otp;
-  flow.amr.push(AMR_OTP);
-  flow.pending.shift();
-  advance(ctx, env, flow);
-  afterStep(ctx, flow);
+  flow.amr.push('otp');
+  completeStep(ctx, env, flow);
 }
 
-/**
- * `user.lookup` (docs/pingone-contract.md §6.20): names the user of an MFA-only flow started
- * without a login hint; the next step (the OTP) is sent at once.
- */
+/** `user.lookup` (docs/pingone-contract.md §6.20): the user of an MFA-only flow without a hint. */
 export function lookUpUser(ctx: Context, env: Environment, flow: Flow, username: unknown): void {
   if (flow.status !== 'SIGN_ON_REQUIRED') throw wrongStatus(flow, 'user.lookup');
-  if (typeof username !== 'string' || !username) {
-    throw invalidData([
-      { code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' },
-    ]);
-  }
-  const user = list(env, 'users').find(
-    (u) => String(u.username).toLowerCase() === username.toLowerCase(),
-  );
+  requireValues({ username });
+  const user = userNamed(env, username as string);
   if (!user || user.enabled === false) {
     throw new P1Error(400, 'INVALID_DATA', 'The user could not be found.', [
       { code: 'INVALID_VALUE', target: 'username', message: 'No enabled user has that username.' },
@@ -118,21 +100,14 @@ export function checkPassword(
 ): void {
   if (flow.status !== 'USERNAME_PASSWORD_REQUIRED')
     throw wrongStatus(flow, 'usernamePassword.check');
-  const details = [];
-  if (typeof username !== 'string' || !username)
-    details.push({ code: 'REQUIRED_VALUE', target: 'username', message: 'username is required' });
-  if (typeof password !== 'string' || !password)
-    details.push({ code: 'REQUIRED_VALUE', target: 'password', message: 'password is required' });
-  if (details.length) throw invalidData(details);
-  const user = list(env, 'users').find(
-    (u) => String(u.username).toLowerCase() === String(username).toLowerCase(),
-  );
+  requireValues({ username, password });
+  const user = userNamed(env, username as string);
   const stored = user ? env.passwords.get(user.id) : undefined;
   const ok =
     user !== undefined &&
     user.enabled !== false &&
     stored !== undefined &&
-    sameSecret(String(password), stored.value) &&
+    sameSecret(password as string, stored.value) &&
     (flow.userId === undefined || flow.userId === user.id);
   if (!ok) {
     throw new P1Error(400, 'INVALID_DATA', 'Invalid username or password.', [
@@ -144,11 +119,14 @@ export function checkPassword(
     ]);
   }
   flow.userId = user!.id;
-  flow.amr.push(AMR_PASSWORD);
+  flow.amr.push('pwd');
   completeStep(ctx, env, flow);
 }
 
-/** The current step is done: on to the next (a refusal there, such as no device, fails the flow). */
+/**
+ * On to the next step (a refusal there, such as no device, fails the flow), with new cookie
+ * values (PingOne may rotate them on any step) and, as a variant, a new flow id.
+ */
 function completeStep(ctx: Context, env: Environment, flow: Flow): void {
   flow.pending.shift();
   try {
@@ -157,5 +135,6 @@ function completeStep(ctx: Context, env: Environment, flow: Flow): void {
     if (error instanceof P1Error) fail(flow, error.message);
     throw error;
   }
-  afterStep(ctx, flow);
+  flow.cookies = newFlowCookies();
+  if (ctx.variants.flowIdRotation) ctx.flows.rekey(flow);
 }

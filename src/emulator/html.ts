@@ -1,24 +1,17 @@
-/** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A page shell: no inline script or style (the relying party's CSP forbids them; the emulator follows suit). */
-export function page(
-  title: string,
-  body: string,
-  options: { scriptHref?: string; cssHref: string },
-): string {
-  const script = options.scriptHref
-    ? `\n<script src="${escapeHtml(options.scriptHref)}" defer></script>`
-    : '';
+export function page(title: string, body: string, scriptHref?: string): string {
+  const script = scriptHref ? `\n<script src="${escapeHtml(scriptHref)}" defer></script>` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${escapeHtml(options.cssHref)}">${script}
+<link rel="stylesheet" href="${EMULATOR_CSS_PATH}">${script}
 </head>
 <body>
 ${body}
@@ -27,14 +20,11 @@ ${body}
 `;
 }
 
-export const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';
+const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';
 
 /**
- * The stylesheet of the phone and sign-on pages, served as a file. Widths are capped rather than
- * fixed so that both pages reflow at 320 CSS px (WCAG 1.4.10); greys are dark enough for AA
- * contrast on their backgrounds, the dimmed messages' included; the current code is told apart
- * by its words and a solid frame, not by colour alone (WCAG 1.4.1); focus is a solid 3 px ring
- * (WCAG 2.4.7, 1.4.11).
+ * Reflows at 320 CSS px (WCAG 1.4.10), AA contrast, the current code told by words and frame, not
+ * colour alone (1.4.1), a 3 px focus ring (2.4.7, 1.4.11).
  */
 export const EMULATOR_CSS = `:root { font-family: system-ui, sans-serif; color: #1d1d1f; background: #eef1f5; }
 body { margin: 0; padding: 2rem 1rem; display: flex; justify-content: center; }

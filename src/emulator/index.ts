@@ -1,95 +1,66 @@
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Request } from 'express';
-import { authRouter } from './auth-router.js';
+import express, { Router, type Request, type Response } from 'express';
+import { authorize } from './authorize.js';
 import { bootstrapEnvironment } from './bootstrap.js';
-import { createClock } from './clock.js';
 import { ECHO_STATE_ON_RESUME } from './constants.js';
 import type { Context, Variants } from './context.js';
 import { controlSurface } from './control-surface.js';
+import { discoveryRoutes } from './discovery-routes.js';
 import { errorHandler } from './error-handler.js';
-import { createFaults, type FaultRule } from './faults.js';
+import { createFaults } from './faults.js';
 import { createFlowRegistry } from './flow-registry.js';
+import { flowRoutes } from './flow-routes.js';
 import { managementRouter } from './management-router.js';
 import { notFound } from './p1-error.js';
-import { createRequestLog, type RequestRecord } from './request-log.js';
+import { createRequestLog } from './request-log.js';
 import { createSigningKey } from './signing-key.js';
-import { createSmsOutbox, type ListedSms } from './sms-outbox.js';
+import { signoffRoutes } from './signoff.js';
+import { signOnPageRoutes } from './signon-page.js';
+import { createSmsOutbox } from './sms-outbox.js';
 import { createSsoSessions } from './sso-sessions.js';
 import { createStore } from './store.js';
+import { tokenEndpoint } from './token-endpoint.js';
 import { createTokenRegistry } from './token-registry.js';
 
 export type { FaultRule } from './faults.js';
-export type { ListedSms, SmsMessage, SmsStatus } from './sms-outbox.js';
-export type { RequestRecord } from './request-log.js';
 export type { Variants } from './context.js';
 
 export interface EmulatorOptions {
   /**
    * The origin clients reach the emulator at, when it differs from where it listens (a proxy, a
-   * compose service name): issuer, discovery, links, resumeUrl, token `iss`/`aud` and the request
-   * JWT's `aud` check all use it. `scheme://host[:port]` only: PingOne's paths sit at the root.
+   * compose service name). `scheme://host[:port]` only: PingOne's paths sit at the root.
    */
   publicUrl?: string;
   environmentId?: string;
-  /** Fixed worker credentials (default: generated). */
   worker?: { clientId: string; clientSecret: string };
   /** The emulator's base clock (default Date.now); `handle.advanceTime` moves it further. */
   now?: () => number;
   variants?: Partial<Variants>;
   /** Called with unexpected errors (they answer 500 UNEXPECTED_ERROR). Default: console.error. */
   onError?: (error: unknown) => void;
+  port?: number;
+  host?: string;
 }
 
-/** What tests use to look inside and steer the emulator. */
-export interface EmulatorHandle {
-  /** Newest first, each with the status the phone page shows; `to` filters. */
-  sms(to?: string): ListedSms[];
-  addFault(rule: FaultRule): void;
-  clearFaults(): void;
-  requests(): RequestRecord[];
-  clearRequests(): void;
-  advanceTime(ms: number): void;
-}
-
-export interface WorkerCredentials {
-  clientId: string;
-  clientSecret: string;
-  environmentId: string;
-}
-
-export interface Emulator {
-  app: Express;
-  handle: EmulatorHandle;
-  environmentId: string;
-  worker: WorkerCredentials;
-  /** Fixes the origin used in issuer and links (startEmulator calls it once it knows its port). */
-  setOrigin(url: string): void;
-}
-
-export interface RunningEmulator {
-  /** The public URL (publicUrl, else where it listens). */
-  url: string;
-  /** Where it listens, e.g. for a proxy in front of it. */
-  listenUrl: string;
-  apiUrl: string;
-  authUrl: string;
-  environmentId: string;
-  worker: WorkerCredentials;
-  handle: EmulatorHandle;
-  close(): Promise<void>;
-}
+export type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
 const JSON_TYPES = /^application\/(json|[a-z0-9.+-]*\+json)\s*(;|$)/i;
 
-/**
- * A local PingOne: management under `/v1`, the auth host at the root, and `/__emulator/*`.
- * Builds the app without listening (see startEmulator).
- */
-export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const clock = createClock(options.now);
+/** Management under `/v1`, the auth host at the root (docs/pingone-contract.md §1), `/__emulator/*`. */
+export async function startEmulator(options: EmulatorOptions = {}) {
+  const publicOrigin = options.publicUrl === undefined ? undefined : originOf(options.publicUrl);
+  const base = options.now ?? Date.now;
+  let offset = 0;
+  const clock: Context['clock'] = {
+    now: () => base() + offset,
+    advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError('advanceTime needs a non-negative number of ms');
+      offset += ms;
+    },
+  };
   const store = createStore();
   const { env, worker } = bootstrapEnvironment(store, clock.now(), options);
-  let fixedOrigin = options.publicUrl === undefined ? undefined : originOf(options.publicUrl);
   const ctx: Context = {
     store,
     clock,
@@ -106,10 +77,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       ignoreReauthentication: false,
       ...options.variants,
     },
-    origin: (req: Request) => fixedOrigin ?? `${req.protocol}://${req.get('host')}`,
+    origin: publicOrigin ?? '',
   };
   const faults = createFaults();
   const requests = createRequestLog();
+
+  const auth = Router();
+  const authorizeRoute = (req: Request, res: Response) => authorize(ctx, req, res);
+  auth.route('/:envId/as/authorize').get(authorizeRoute).post(authorizeRoute);
+  auth.post('/:envId/as/token', (req, res) => tokenEndpoint(ctx, req, res));
+  discoveryRoutes(auth, ctx);
+  flowRoutes(auth, ctx);
+  signOnPageRoutes(auth, ctx);
+  signoffRoutes(auth, ctx);
 
   const app = express();
   app.disable('x-powered-by');
@@ -125,7 +105,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/__emulator', controlSurface(ctx, faults, requests));
   app.use('/v1', managementRouter(ctx));
-  app.use(authRouter(ctx));
+  app.use(auth);
   app.use((req: Request) => {
     throw notFound('resource', req.path);
   });
@@ -135,32 +115,43 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ),
   );
 
+  const server = app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${hostPart === '0.0.0.0' || hostPart === '[::]' ? '127.0.0.1' : hostPart}:${address.port}`;
+  const url = publicOrigin ?? listenUrl;
+  ctx.origin = url;
   return {
-    app,
+    url,
+    /** Where it listens, e.g. for a proxy in front of it. */
+    listenUrl,
+    apiUrl: `${url}/v1`,
+    authUrl: url,
     environmentId: env.id,
     worker: { ...worker, environmentId: env.id },
-    setOrigin(url) {
-      fixedOrigin ??= url.replace(/\/+$/, '');
-    },
     handle: {
-      sms: (to) => ctx.outbox.list(to),
-      addFault: (rule) => faults.add(rule),
-      clearFaults: () => faults.clear(),
-      requests: () => requests.list(),
-      clearRequests: () => requests.clear(),
-      advanceTime: (ms) => clock.advance(ms),
+      /** Newest first, each with the status the phone page shows; `to` filters. */
+      sms: (to?: string) => ctx.outbox.list(to),
+      addFault: faults.add,
+      clearFaults: faults.clear,
+      requests: requests.list,
+      clearRequests: requests.clear,
+      advanceTime: clock.advance,
     },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }
 
-/** `publicUrl` as an origin; anything else is a configuration mistake, said plainly. */
 function originOf(publicUrl: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(publicUrl);
-  } catch {
-    url = undefined;
-  }
+  const url = URL.parse(publicUrl);
   if (
     !url ||
     !['http:', 'https:'].includes(url.protocol) ||
@@ -175,36 +166,4 @@ function originOf(publicUrl: string): string {
     );
   }
   return url.origin;
-}
-
-/** Listens (port 0 for an ephemeral one) and answers with the URLs clients need. */
-export async function startEmulator(
-  options: EmulatorOptions & { port?: number; host?: string } = {},
-): Promise<RunningEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createEmulator(rest);
-  const server = emulator.app.listen(port, host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const listenUrl = `http://${hostPart === '0.0.0.0' || hostPart === '[::]' ? '127.0.0.1' : hostPart}:${address.port}`;
-  emulator.setOrigin(listenUrl);
-  const url = rest.publicUrl === undefined ? listenUrl : originOf(rest.publicUrl);
-  return {
-    url,
-    listenUrl,
-    apiUrl: `${url}/v1`,
-    authUrl: url,
-    environmentId: emulator.environmentId,
-    worker: emulator.worker,
-    handle: emulator.handle,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

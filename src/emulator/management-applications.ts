@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
 import { assertUnique, crudRoutes, envOf, sendHal, type CrudScope } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, remove, type Doc, type Environment } from './store.js';
+import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
+import { find, list, remove } from './store.js';
 
-/** PingOne client secrets are at least 64 characters (docs/pingone-contract.md §4 step 2). */
+/** At least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
 
-/** The parent of an application's grants and policy assignments. */
 const OF_APPLICATION = {
   param: 'appId',
   kind: 'applications',
@@ -56,12 +56,11 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       }
       const description = c.string('description');
       c.done();
-      // PUT replaces the whole application (docs/pingone-contract.md §10): what is not sent is reset, except
-      // what PingOne keeps apart from the body (the secret).
+      // PUT replaces the whole application (docs/pingone-contract.md §10), all but the secret.
       return {
         ...c.body,
         name,
-        ...(description === undefined ? {} : { description }),
+        description,
         enabled,
         type,
         protocol,
@@ -86,19 +85,20 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     },
   });
 
-  router.get('/applications/:appId/secret', (req, res) => {
+  const secretOf = (req: Request) => {
     const env = envOf(req);
-    const { secret, previous } = secretOf(env, String(req.params.appId));
-    sendHal(res, 200, previous ? { secret, previous } : { secret });
-  });
+    const appId = String(req.params.appId);
+    const secret = env.secrets.get(appId);
+    if (!find(env, 'applications', appId) || !secret) throw notFound('application', appId);
+    return { env, appId, secret };
+  };
+  router.get('/applications/:appId/secret', (req, res) => sendHal(res, 200, secretOf(req).secret));
 
   // Rotation: the old secret keeps working for a while (PingOne's `previous`).
   router.post('/applications/:appId/secret', (req, res) => {
-    const env = envOf(req);
-    const appId = String(req.params.appId);
-    const current = secretOf(env, appId);
+    const { env, appId, secret } = secretOf(req);
     const expiresAt = new Date(ctx.clock.now() + 24 * 3600 * 1000).toISOString();
-    const next = { secret: newClientSecret(), previous: { secret: current.secret, expiresAt } };
+    const next = { secret: newClientSecret(), previous: { secret: secret.secret, expiresAt } };
     env.secrets.set(appId, next);
     sendHal(res, 200, next);
   });
@@ -145,10 +145,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     rules: 'signOnPolicyAssignment',
     build(c, scope) {
       const priority = c.int('priority');
-      const policyId = c.string('signOnPolicy.id');
-      if (policyId !== undefined && !find(scope.env, 'signOnPolicies', policyId)) {
-        c.invalid('signOnPolicy.id', `No sign-on policy with id ${policyId}`);
-      }
+      const policyId = c.ref('signOnPolicy.id', scope.env, 'signOnPolicies', 'sign-on policy');
       c.done();
       return { application: { id: scope.parentId }, priority, signOnPolicy: { id: policyId } };
     },
@@ -157,7 +154,6 @@ export function applicationRoutes(router: Router, ctx: Context): void {
   });
 }
 
-/** PingOne's uniqueness 400 when another child of the same application refers to the same `ref`. */
 function assertUniqueRef(
   scope: CrudScope,
   kind: 'grants' | 'signOnPolicyAssignments',
@@ -171,12 +167,68 @@ function assertUniqueRef(
   if (clash) throw uniquenessViolation(`${ref}.id`, id, clash.id);
 }
 
-export function secretOf(
-  env: Environment,
-  appId: string,
-): { secret: string; previous?: { secret: string; expiresAt: string } } {
-  const app: Doc | undefined = find(env, 'applications', appId);
-  const secret = env.secrets.get(appId);
-  if (!app || !secret) throw notFound('application', appId);
-  return secret;
+/** Sign-on policies (step 6) and their actions (step 7), which step 8 assigns to an application. */
+export function signOnPolicyRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'signOnPolicies',
+    path: '/signOnPolicies',
+    what: 'sign-on policy',
+    rules: 'signOnPolicy',
+    build(c) {
+      const fields = {
+        name: c.string('name'),
+        description: c.string('description'),
+        default: c.bool('default') ?? false,
+      };
+      c.done();
+      return fields;
+    },
+    unique: (fields, scope) => assertUnique(scope, 'signOnPolicies', 'name', fields.name),
+    beforeDelete(doc, scope) {
+      // PingOne removes the policy's actions and its assignments to applications with it.
+      for (const a of list(scope.env, 'actions', 'signOnPolicy.id', doc.id))
+        remove(scope.env, 'actions', a.id);
+      for (const a of list(scope.env, 'signOnPolicyAssignments', 'signOnPolicy.id', doc.id)) {
+        remove(scope.env, 'signOnPolicyAssignments', a.id);
+      }
+    },
+  });
+
+  crudRoutes(router, ctx, {
+    kind: 'actions',
+    path: '/signOnPolicies/:policyId/actions',
+    what: 'sign-on policy action',
+    parent: {
+      param: 'policyId',
+      kind: 'signOnPolicies',
+      field: 'signOnPolicy.id',
+      what: 'sign-on policy',
+    },
+    rules: 'signOnPolicyAction',
+    build(c, scope) {
+      const priority = c.int('priority');
+      const type = c.string('type');
+      const fields: Record<string, unknown> = { ...c.body };
+      if (type === 'MULTI_FACTOR_AUTHENTICATION') {
+        // The per-method objects are deprecated (docs/pingone-contract.md §4 step 7): an action without any of them
+        // takes its methods from the device authentication policy. One that sends them must
+        // enable at least one (docs/pingone-contract.md §4 step 7).
+        const sent = MFA_ACTION_METHODS.filter((m) => c.get(m) !== undefined);
+        if (sent.length && !sent.some((m) => c.get(`${m}.enabled`) === true)) {
+          c.invalid('sms.enabled', 'At least one authentication method must be enabled');
+        }
+        const policy = 'deviceAuthenticationPolicies';
+        c.ref('deviceAuthenticationPolicy.id', scope.env, policy, 'device authentication policy');
+      }
+      c.done();
+      delete fields.id;
+      return { ...fields, signOnPolicy: { id: scope.parentId }, priority, type };
+    },
+    unique(fields, scope) {
+      const clash = list(scope.env, 'actions', 'signOnPolicy.id', scope.parentId).find(
+        (d) => d.id !== scope.existing?.id && d.priority === fields.priority,
+      );
+      if (clash) throw uniquenessViolation('priority', String(fields.priority), clash.id);
+    },
+  });
 }

@@ -1,14 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { envOf, sendHal } from './crud-routes.js';
-import { applicationRoutes } from './management-applications.js';
-import { devicePolicyRoutes } from './management-device-policies.js';
-import { populationRoutes } from './management-populations.js';
-import { resourceRoutes } from './management-resources.js';
-import { signOnPolicyRoutes } from './management-sign-on-policies.js';
-import { templateRoutes } from './management-templates.js';
+import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
+import { applicationRoutes, signOnPolicyRoutes } from './management-applications.js';
 import { userRoutes } from './management-users.js';
-import { accessFailed, notFound, P1Error } from './p1-error.js';
+import { accessFailed, constraintViolation, notFound, P1Error } from './p1-error.js';
+import { list } from './store.js';
 import { bearerOf, type TokenGrant } from './token-registry.js';
 
 /** The management host (`/v1`): a worker bearer on every call (docs/pingone-contract.md §2), then the resource families. */
@@ -26,7 +23,7 @@ export function managementRouter(ctx: Context): Router {
   env.get('/', (req, res) => {
     const e = envOf(req);
     sendHal(res, 200, {
-      _links: { self: { href: `${ctx.origin(req)}/v1/environments/${e.id}` } },
+      _links: { self: { href: `${ctx.origin}/v1/environments/${e.id}` } },
       id: e.id,
       name: 'PingOne emulator',
       type: 'SANDBOX',
@@ -67,4 +64,133 @@ export function managementRouter(ctx: Context): Router {
     throw notFound('resource', req.path);
   });
   return v1;
+}
+
+/** The built-in resources (step 3) and their scopes (step 4): read-only in this workflow. */
+function resourceRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'resources',
+    path: '/resources',
+    what: 'resource',
+  });
+  crudRoutes(router, ctx, {
+    kind: 'scopes',
+    path: '/resources/:resourceId/scopes',
+    what: 'scope',
+    parent: { param: 'resourceId', kind: 'resources', field: 'resource.id', what: 'resource' },
+  });
+}
+
+function populationRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'populations',
+    path: '/populations',
+    what: 'population',
+    rules: 'population',
+    build(c, scope) {
+      const fields = { name: c.string('name'), description: c.string('description') };
+      c.done();
+      return { ...fields, default: scope.existing?.default ?? false };
+    },
+    unique: (fields, scope) => assertUnique(scope, 'populations', 'name', fields.name),
+    beforeDelete(doc, scope) {
+      const blocked =
+        doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
+      if (blocked) {
+        const detail = doc.default
+          ? 'The default population cannot be deleted'
+          : 'The population still contains users';
+        throw constraintViolation('The population cannot be deleted.', detail);
+      }
+    },
+  });
+}
+
+const OFFLINE_METHODS = ['sms', 'email', 'voice'] as const;
+
+/** Step 14: what PingOne fills in for an absent field is stored (docs/pingone-contract.md §4 step 14). */
+function devicePolicyRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'deviceAuthenticationPolicies',
+    path: '/deviceAuthenticationPolicies',
+    what: 'device authentication policy',
+    rules: 'deviceAuthenticationPolicy',
+    build(c, scope) {
+      c.done();
+      const body = c.body;
+      const fields: Record<string, unknown> = {
+        ...body,
+        // The environment's default policy stays the default (PingOne refuses to unset it).
+        default: scope.existing?.default === true ? true : body.default,
+        // MFA EnumMFADevicePolicyNewDeviceNotification: absent means EMAIL_THEN_SMS.
+        newDeviceNotification: body.newDeviceNotification ?? 'EMAIL_THEN_SMS',
+        // MFA EnumMFADevicePolicySelection: absent means DEFAULT_TO_FIRST.
+        authentication: body.authentication ?? { deviceSelection: 'DEFAULT_TO_FIRST' },
+        // Deprecated and read-only: PingOne answers it, the SDK sends false.
+        forSignOnPolicy: false,
+      };
+      for (const m of OFFLINE_METHODS) {
+        const method = body[m] as { otp: Record<string, unknown> };
+        // MFA DeviceAuthenticationPolicyOfflineDevice: otpLength defaults to 6.
+        fields[m] = { ...method, otp: { otpLength: 6, ...method.otp } };
+      }
+      return fields;
+    },
+    unique: (fields, scope) =>
+      assertUnique(scope, 'deviceAuthenticationPolicies', 'name', fields.name),
+    beforeDelete(doc) {
+      if (doc.default === true) {
+        const message = 'The default device authentication policy cannot be deleted';
+        throw constraintViolation(`${message}.`, message);
+      }
+    },
+  });
+}
+
+/** Notification template contents (step 9): unique per template + locale + deliveryMethod + variant. */
+function templateRoutes(router: Router, ctx: Context): void {
+  crudRoutes(router, ctx, {
+    kind: 'templates',
+    path: '/templates',
+    what: 'template',
+  });
+  crudRoutes(router, ctx, {
+    kind: 'contents',
+    path: '/templates/:templateName/contents',
+    what: 'template content',
+    parent: { param: 'templateName', kind: 'templates', field: 'template.id', what: 'template' },
+    rules: 'templateContent',
+    build(c, scope) {
+      const locale = c.string('locale');
+      const deliveryMethod = c.string('deliveryMethod');
+      const variant = c.string('variant');
+      const fields: Record<string, unknown> = {
+        template: { id: scope.parentId },
+        locale,
+        deliveryMethod,
+      };
+      if (variant !== undefined) fields.variant = variant;
+      const keep = {
+        SMS: ['content', 'sender'],
+        Voice: ['content', 'voice'],
+        Email: ['body', 'subject'],
+        Push: ['body', 'title'],
+      };
+      for (const key of keep[deliveryMethod as keyof typeof keep] ?? []) {
+        const value = c.string(key);
+        if (value !== undefined) fields[key] = value;
+      }
+      fields.default = c.bool('default') ?? false;
+      c.done();
+      return fields;
+    },
+    unique(fields, scope) {
+      const key = (d: Record<string, unknown>) =>
+        `${d.locale}|${d.deliveryMethod}|${d.variant ?? ''}`;
+      const clash = list(scope.env, 'contents', 'template.id', scope.parentId).find(
+        (d) => d.id !== scope.existing?.id && key(d) === key(fields),
+      );
+      if (clash) throw uniquenessViolation('variant', String(fields.variant ?? ''), clash.id);
+    },
+  });
 }

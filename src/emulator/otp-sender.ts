@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import {
-  AMR_OTP,
   DEFAULT_OTP,
   MFA_NOT_ENABLED_ANSWER,
   NO_DEVICE_ANSWER,
@@ -10,19 +9,9 @@ import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
 import { answerError, P1Error } from './p1-error.js';
 import type { CodeFate } from './sms-outbox.js';
-import { find, list, type Doc, type Environment } from './store.js';
+import { field, find, list, type Doc, type Environment } from './store.js';
 
-/** The SMS settings of a device authentication policy (docs/pingone-contract.md §4 step 14, §7). */
-interface OtpSettings {
-  failureCount: number;
-  lifetimeMs: number;
-  length: number;
-}
-
-/**
- * docs/pingone-contract.md §8: the user must have MFA on and an ACTIVE SMS device (the first one, PingOne's
- * `DEFAULT_TO_FIRST`); then a fresh OTP is rendered into the transaction text and "sent".
- */
+/** docs/pingone-contract.md §8: MFA on and an ACTIVE SMS device (the first: `DEFAULT_TO_FIRST`). */
 export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   const user = find(env, 'users', flow.userId!);
   if (!user) throw new P1Error(400, 'REQUEST_FAILED', 'The user no longer exists.');
@@ -35,11 +24,9 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
     ? find(env, 'actions', flow.policy.mfaActionId)
     : undefined;
   // The action's own `sms` is deprecated (docs/pingone-contract.md §4 step 7): without it, the device policy decides.
-  const actionSms = action?.sms as { enabled?: boolean } | undefined;
-  const smsAllowed = actionSms
-    ? actionSms.enabled === true
-    : (devicePolicyOf(env, action, undefined)?.sms as { enabled?: boolean } | undefined)
-        ?.enabled !== false;
+  const smsAllowed = action?.sms
+    ? field(action, 'sms.enabled') === true
+    : field(devicePolicyOf(env, action, undefined), 'sms.enabled') !== false;
   const device = smsAllowed
     ? list(env, 'devices', 'user.id', user.id)
         .filter((d) => d.type === 'SMS' && d.status === 'ACTIVE')
@@ -71,18 +58,14 @@ export function sendOtp(ctx: Context, env: Environment, flow: Flow): void {
   );
 }
 
-/**
- * Read from the flow and its code as otp.check left them: the outbox keeps both after the flow
- * has dropped the code and the registry the flow.
- */
+/** Asked on each listing: the outbox outlives the flow's copy of the code. */
 function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeFate {
-  if (flow.amr.includes(AMR_OTP)) return 'used';
+  if (flow.amr.includes('otp')) return 'used';
   if (otp.remaining <= 0) return 'locked';
   const over = now >= Math.min(otp.expiresAt, flow.expiresAt) || flow.status === 'FAILED';
   return over ? 'expired' : 'waiting';
 }
 
-/** Fills `${name}` with the `pi.template` variables and `${OTP}` / `${otp}` with the code. */
 export function renderTemplate(
   content: string,
   variables: Record<string, string>,
@@ -100,26 +83,26 @@ function devicePolicyOf(
   action: Doc | undefined,
   device: Doc | undefined,
 ): Doc | undefined {
-  const ref = (doc: Doc | undefined, key: string) =>
-    (doc?.[key] as { id?: string } | undefined)?.id;
-  const policyId = ref(action, 'deviceAuthenticationPolicy') ?? ref(device, 'policy');
+  const policyId = field(action, 'deviceAuthenticationPolicy.id') ?? field(device, 'policy.id');
   return (
-    (policyId ? find(env, 'deviceAuthenticationPolicies', policyId) : undefined) ??
-    list(env, 'deviceAuthenticationPolicies').find((p) => p.default === true)
+    (typeof policyId === 'string'
+      ? find(env, 'deviceAuthenticationPolicies', policyId)
+      : undefined) ?? list(env, 'deviceAuthenticationPolicies').find((p) => p.default === true)
   );
 }
 
-function otpSettings(env: Environment, action: Doc | undefined, device: Doc): OtpSettings {
-  const policy = devicePolicyOf(env, action, device);
-  const otp = (policy?.sms as { otp?: Record<string, unknown> } | undefined)?.otp;
-  if (!otp) return { ...DEFAULT_OTP };
-  const failure = otp.failure as { count?: number } | undefined;
-  const lifeTime = otp.lifeTime as { duration?: number; timeUnit?: string } | undefined;
-  const unitMs = lifeTime?.timeUnit === 'SECONDS' ? 1000 : 60_000;
+/** The SMS OTP of the device policy (docs/pingone-contract.md §4 step 14, §7). */
+function otpSettings(env: Environment, action: Doc | undefined, device: Doc) {
+  const otp = field(devicePolicyOf(env, action, device), 'sms.otp');
+  if (!otp) return DEFAULT_OTP;
+  const number = (path: string, fallback: number) => {
+    const value = field(otp, path);
+    return typeof value === 'number' ? value : fallback;
+  };
+  const unitMs = field(otp, 'lifeTime.timeUnit') === 'SECONDS' ? 1000 : 60_000;
   return {
-    failureCount: failure?.count ?? DEFAULT_OTP.failureCount,
-    lifetimeMs:
-      lifeTime?.duration !== undefined ? lifeTime.duration * unitMs : DEFAULT_OTP.lifetimeMs,
-    length: typeof otp.otpLength === 'number' ? otp.otpLength : DEFAULT_OTP.length,
+    failureCount: number('failure.count', DEFAULT_OTP.failureCount),
+    lifetimeMs: number('lifeTime.duration', DEFAULT_OTP.lifetimeMs / unitMs) * unitMs,
+    length: number('otpLength', DEFAULT_OTP.length),
   };
 }

@@ -15,10 +15,8 @@ export class P1Error extends Error {
     readonly code: string,
     message: string,
     readonly details?: P1Detail[],
-    readonly headers?: Record<string, string>,
   ) {
     super(message);
-    this.name = 'P1Error';
   }
 
   body(): Record<string, unknown> {
@@ -37,9 +35,8 @@ export function notFound(what: string, id?: string): P1Error {
   return new P1Error(404, 'NOT_FOUND', `Unable to find ${what}${suffix}`);
 }
 
-export function accessFailed(
-  message = 'The request could not be completed. You do not have access to this resource.',
-): P1Error {
+export function accessFailed(): P1Error {
+  const message = 'The request could not be completed. You do not have access to this resource.';
   return new P1Error(401, 'ACCESS_FAILED', message, [
     { code: 'INVALID_TOKEN', message: 'The access token is missing, expired or invalid.' },
   ]);
@@ -52,7 +49,6 @@ export function invalidData(
   return new P1Error(400, 'INVALID_DATA', message, details);
 }
 
-/** One of the answers constants.ts pins (status, code, one detail's code) as an error. */
 export function answerError(
   answer: { status: number; code: string; detailCode: string },
   message: string,
@@ -61,12 +57,10 @@ export function answerError(
   return new P1Error(answer.status, answer.code, message, [{ code: answer.detailCode, ...detail }]);
 }
 
-/** A 400 for a change the object's state forbids (deleting a default, a population with users). */
 export function constraintViolation(message: string, detail: string): P1Error {
   return invalidData([{ code: 'CONSTRAINT_VIOLATION', message: detail }], message);
 }
 
-/** A 400 INVALID_REQUEST about one request parameter. */
 export function invalidRequest(target: string, message: string, code = 'INVALID_VALUE'): P1Error {
   return new P1Error(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
 }
@@ -83,6 +77,5 @@ export class OAuthError extends Error {
     readonly description: string,
   ) {
     super(description);
-    this.name = 'OAuthError';
   }
 }

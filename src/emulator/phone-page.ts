@@ -1,12 +1,8 @@
-import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { escapeHtml, page } from './html.js';
 import { PHONE_SCRIPT_PATH } from './phone-script.js';
 import { SMS_STATUS_TEXT, type ListedSms } from './sms-outbox.js';
 
-/**
- * The simulated phone: the outbox newest first, each message with its status and the time it was
- * sent in UTC. How long ago is left to the script, which keeps it fresh: written here, it would
- * go stale on a page without script.
- */
+/** Times in UTC; how long ago is the script's, so that it never goes stale. */
 export function phonePage(messages: ListedSms[], to: string | undefined, now: number): string {
   const query = to ? `?to=${encodeURIComponent(to)}` : '';
   const items = messages.length
@@ -20,10 +16,7 @@ export function phonePage(messages: ListedSms[], to: string | undefined, now: nu
 ${items}
 </ul>
 <template id="sms-item">${smsItem()}</template></main>`;
-  return page('Phone — PingOne emulator', body, {
-    cssHref: EMULATOR_CSS_PATH,
-    scriptHref: PHONE_SCRIPT_PATH,
-  });
+  return page('Phone — PingOne emulator', body, PHONE_SCRIPT_PATH);
 }
 
 /** One message; without one, the empty item the script fills for a message that arrives later. */

@@ -4,14 +4,8 @@ import { SMS_STATUS_TEXT } from './sms-outbox.js';
 export const PHONE_SCRIPT_PATH = '/__emulator/assets/phone.js';
 
 /**
- * The phone page's live inbox, instead of a meta refresh (WCAG 2.2.1 and 3.2.5: a page that
- * reloads itself every 2 s takes a screen reader's place and focus away). It polls the outbox
- * JSON, adds only the new messages at the top of the list, which is `aria-live`, so each SMS is
- * announced once, and moves the status of the older ones (a newer code replaces the current
- * one). It writes how long ago each was sent, against the emulator's clock as the page gave it
- * (tests move that clock), and rewrites it only when the words change, so the list does not
- * chatter. The "Pause auto-update" button stops all of it (WCAG 2.2.2). Without script the
- * page's "Check for new messages" link does the same by hand.
+ * A live inbox instead of a meta refresh (WCAG 2.2.1, 3.2.5): new messages are added to an
+ * `aria-live` list, ages follow the emulator's clock, and a button pauses it all (WCAG 2.2.2).
  */
 export const PHONE_SCRIPT = `'use strict';
 (function () {

@@ -1,17 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, UnsecuredJWT, type JWTPayload } from 'jose';
+import { refuse } from './authorize-checks.js';
 
-/** Why a request JWT / login_hint_token was refused; `target` is the parameter that carried it. */
-export class JwtRefused extends Error {
-  constructor(
-    readonly target: 'request' | 'login_hint_token',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JwtRefused';
-  }
-}
-
-export interface JwtCheck {
+interface JwtCheck {
   target: 'request' | 'login_hint_token';
   clientId: string;
   issuer: string;
@@ -25,14 +15,16 @@ export interface JwtCheck {
 
 const HMAC = ['HS256', 'HS384', 'HS512'];
 
-/** Why `check.target` was refused: the message starts with its name. */
 const refused = (check: JwtCheck, why: string) =>
-  new JwtRefused(check.target, `${check.target} ${why}`);
+  refuse(
+    check.target,
+    `${check.target} ${why}`,
+    check.target === 'request' ? 'invalid_request_object' : 'invalid_request',
+  );
 
 /**
- * Verifies a request object / login_hint_token as PingOne does ("Create a request property JWT",
- * docs/pingone-contract.md §5): HS256/384/512 keyed with the client secret's UTF-8 bytes, `iss` = client_id,
- * `aud` = the issuer, `exp` in the future; unsigned only when the app allows it.
+ * As PingOne does (docs/pingone-contract.md §5): HS256/384/512 with the client secret, `iss` =
+ * client_id, `aud` = the issuer, `exp` ahead; unsigned only when the app allows it.
  */
 export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<JWTPayload> {
   let alg: string | undefined;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 
-export interface RequestRecord {
+interface RequestRecord {
   method: string;
   path: string;
   /** `process.hrtime` in milliseconds, so that tests can prove two calls overlapped. */
@@ -11,19 +11,15 @@ export interface RequestRecord {
   traceparent?: string;
 }
 
-export interface RequestLog {
-  middleware(req: Request, res: Response, next: NextFunction): void;
-  list(): RequestRecord[];
-  clear(): void;
-}
+export type RequestLog = ReturnType<typeof createRequestLog>;
 
 const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** Records every PingOne call (not the control surface itself) with its timing and status. */
-export function createRequestLog(max = 5000): RequestLog {
+export function createRequestLog(max = 5000) {
   let records: RequestRecord[] = [];
   return {
-    middleware(req, res, next) {
+    middleware(req: Request, res: Response, next: NextFunction): void {
       if (req.path.startsWith('/__emulator/')) return next();
       const record: RequestRecord = { method: req.method, path: req.path, startedAt: hrMs() };
       const traceparent = req.get('traceparent');
@@ -39,8 +35,8 @@ export function createRequestLog(max = 5000): RequestLog {
       res.on('close', end);
       next();
     },
-    list: () => records.map((r) => ({ ...r })),
-    clear() {
+    list: (): RequestRecord[] => records.map((r) => ({ ...r })),
+    clear(): void {
       records = [];
     },
   };

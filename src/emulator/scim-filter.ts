@@ -1,10 +1,7 @@
 import { field, type Doc } from './store.js';
 import { invalidData } from './p1-error.js';
 
-/**
- * The part of PingOne's SCIM `filter` a provisioning client uses: `attr eq "v"` / `attr sw "v"`
- * joined by `and` (https://apidocs.pingidentity.com/pingone/platform/v1/api/#filtering-data).
- */
+/** `attr eq "v"` / `attr sw "v"` joined by `and` (https://apidocs.pingidentity.com/pingone/platform/v1/api/#filtering-data). */
 export function scimFilter(filter: string | undefined): (doc: Doc) => boolean {
   if (filter === undefined || filter.trim() === '') return () => true;
   const clauses = filter.split(/\s+and\s+/i).map((clause) => {

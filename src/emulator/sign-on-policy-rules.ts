@@ -1,9 +1,6 @@
 import { fromSchema, type FieldRule } from './field-rule.js';
 
-/**
- * The deprecated per-method objects of an MFA action, each `{enabled}` (MGMT SignOnPolicyActionMFA;
- * its `applications` is a list without `enabled`, so it never counts as an enabled method).
- */
+/** Each `{enabled}` (MGMT SignOnPolicyActionMFA; its `applications` has no `enabled`). */
 export const MFA_ACTION_METHODS = [
   'sms',
   'email',
@@ -27,10 +24,7 @@ export const SIGN_ON_POLICY_RULES = fromSchema('MGMT SignOnPolicy', [
   { path: 'default', type: 'boolean' },
 ]);
 
-/**
- * Step 7: POST /signOnPolicies/{id}/actions. The per-method objects are deprecated but still
- * accepted (CONTRACT §10.3): Ping's workflow sends them, the Terraform provider does not.
- */
+/** Step 7. The per-method objects are deprecated but still accepted (CONTRACT §10.3). */
 export const SIGN_ON_POLICY_ACTION_RULES: FieldRule[] = [
   ...fromSchema('MGMT SignOnPolicyActionCommon', [
     { path: 'priority', type: 'integer', required: true, min: 1 },

@@ -1,29 +1,19 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
-/** The RS256 key PingOne would sign tokens with; generated at start, public half served at /jwks. */
-export interface SigningKey {
-  kid: string;
-  jwk: Record<string, unknown>;
-  sign(claims: JWTPayload): Promise<string>;
-  /** The claims of a token this key signed, whatever its `exp`; throws for any other token. */
-  verifySignature(token: string): Promise<JWTPayload>;
-}
+export type SigningKey = ReturnType<typeof createSigningKey>;
 
-export function createSigningKey(): SigningKey {
+/** The RS256 key PingOne would sign tokens with; generated at start, public half served at /jwks. */
+export function createSigningKey() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomUUID();
-  const jwk = {
-    ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>),
-    kid,
-    use: 'sig',
-    alg: 'RS256',
-  };
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
   return {
-    kid,
     jwk,
-    sign: (claims) => sign(privateKey, kid, claims),
-    verifySignature: async (token) =>
+    sign: (claims: JWTPayload): Promise<string> =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey),
+    /** The claims of a token this key signed, whatever its `exp`; throws for any other token. */
+    verifySignature: async (token: string): Promise<JWTPayload> =>
       (
         await jwtVerify(token, publicKey, {
           algorithms: ['RS256'],
@@ -32,8 +22,4 @@ export function createSigningKey(): SigningKey {
         })
       ).payload,
   };
-}
-
-function sign(key: KeyObject, kid: string, claims: JWTPayload): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
 }

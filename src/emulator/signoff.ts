@@ -1,17 +1,13 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { authEnv, redirectWith } from './flow-http.js';
-import { EMULATOR_CSS_PATH, page } from './html.js';
+import { page } from './html.js';
 import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
 
 /**
- * `GET|POST /{env}/as/signoff`, the `end_session_endpoint` discovery advertises (OpenID Connect
- * RP-Initiated Logout 1.0, as PingOne's "Signoff" endpoint takes it; docs/pingone-contract.md
- * §8): `id_token_hint` (an ID token this environment issued; an expired one still names the
- * session), optional `post_logout_redirect_uri` (one of the application's
- * `postLogoutRedirectUris`) and `state`. With a redirect URI: 302 there with `state`; without:
- * a signed-off page. The emulator keeps no sign-on session beyond a flow, so nothing else ends.
+ * The `end_session_endpoint` (RP-Initiated Logout 1.0, docs/pingone-contract.md §8): an expired
+ * `id_token_hint` still names the session; nothing but the flow's session exists to end.
  */
 export function signoffRoutes(router: Router, ctx: Context): void {
   const signoff = async (req: Request, res: Response) => {
@@ -24,7 +20,7 @@ export function signoffRoutes(router: Router, ctx: Context): void {
     const claims = await ctx.key.verifySignature(hint).catch(() => {
       throw invalidRequest('id_token_hint', 'id_token_hint is not an ID token issued here');
     });
-    const issuer = `${ctx.origin(req)}/${env.id}/as`;
+    const issuer = `${ctx.origin}/${env.id}/as`;
     const app = typeof claims.aud === 'string' ? find(env, 'applications', claims.aud) : undefined;
     if (claims.iss !== issuer || !app)
       throw invalidRequest('id_token_hint', 'id_token_hint was not issued by this environment');
@@ -47,10 +43,8 @@ export function signoffRoutes(router: Router, ctx: Context): void {
         page(
           'Signed off — PingOne emulator',
           '<main class="signon"><h1>You are signed off</h1></main>',
-          { cssHref: EMULATOR_CSS_PATH },
         ),
       );
   };
-  router.get('/:envId/as/signoff', signoff);
-  router.post('/:envId/as/signoff', signoff);
+  router.route('/:envId/as/signoff').get(signoff).post(signoff);
 }

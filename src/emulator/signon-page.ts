@@ -4,22 +4,18 @@ import type { Flow } from './flow-registry.js';
 import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
 import { signOnPageUrl } from './flow-routes.js';
 import { checkOtp, checkPassword } from './flow-steps.js';
-import { EMULATOR_CSS_PATH, escapeHtml, page } from './html.js';
+import { escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';
 import { find, type Environment } from './store.js';
 
-/**
- * The hosted sign-on page that authorize in `response_mode=query` sends the browser to (the
- * relying party's `APPROVAL_UI=hosted`): a code form (or username/password when no
- * login_hint_token named the user) that posts to this origin, then 302 to resume.
- */
+/** The page authorize in `response_mode=query` sends the browser to (the RP's `APPROVAL_UI=hosted`). */
 export function signOnPageRoutes(router: Router, ctx: Context): void {
   router.get('/:envId/signon', (req, res) => {
     const env = authEnv(ctx, req);
     const flow = browserFlow(ctx, req, res, env);
     if (!flow) return;
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
+      return void res.redirect(302, resumeUrl(ctx, flow));
     render(res, 200, env, flow);
   });
 
@@ -36,10 +32,10 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
       if (!(error instanceof P1Error)) throw error;
       if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
     }
-    setFlowCookies(ctx, req, res, flow);
+    setFlowCookies(ctx, res, flow);
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
-      return void res.redirect(302, resumeUrl(ctx, req, flow));
-    res.redirect(303, signOnPageUrl(ctx, req, flow));
+      return void res.redirect(302, resumeUrl(ctx, flow));
+    res.redirect(303, signOnPageUrl(ctx, flow));
   });
 }
 
@@ -72,25 +68,25 @@ function messageOf(error: P1Error): string {
   return detail?.message ?? error.message;
 }
 
-function headers(res: Response): void {
-  res.set({
+function send(res: Response, status: number, title: string, body: string): void {
+  res.status(status).type('html').set({
     'Cache-Control': 'no-store',
     'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
   });
+  res.send(page(`${title} — PingOne emulator`, body));
 }
 
 function notice(res: Response, status: number, title: string, text: string): void {
-  headers(res);
-  const body = `<main class="signon"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main>`;
-  res
-    .status(status)
-    .type('html')
-    .send(page(`${title} — PingOne emulator`, body, { cssHref: EMULATOR_CSS_PATH }));
+  send(
+    res,
+    status,
+    title,
+    `<main class="signon"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main>`,
+  );
 }
 
 function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
-  headers(res);
   const action = `/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
   const err = error
@@ -119,9 +115,5 @@ ${err}<form method="post" action="${escapeHtml(action)}">
 </form>`;
   }
   const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
-  const pageTitle = `${error ? 'Error: ' : ''}${title} — PingOne emulator`;
-  res
-    .status(status)
-    .type('html')
-    .send(page(pageTitle, body, { cssHref: EMULATOR_CSS_PATH }));
+  send(res, status, `${error ? 'Error: ' : ''}${title}`, body);
 }

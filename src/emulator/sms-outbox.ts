@@ -1,50 +1,37 @@
-/** A "sent" SMS; the control surface shows them instead of texting anyone. */
-export interface SmsMessage {
+interface SmsMessage {
   to: string;
   text: string;
   otp: string;
   sentAt: string;
 }
 
-/** What became of a code, as the flow it was sent for knows it. */
 export type CodeFate = 'waiting' | 'used' | 'expired' | 'locked';
 
-/**
- * What the phone shows beside a message, so that a presenter never types a stale code: the
- * newest code to a number that its flow still waits for is `current`, an older one still waiting
- * is `replaced`, and a code its flow is done with says why.
- */
-export type SmsStatus = 'current' | 'replaced' | Exclude<CodeFate, 'waiting'>;
-
-/** The words the phone page shows for each status (its script uses the same). */
-export const SMS_STATUS_TEXT: Record<SmsStatus, string> = {
+/** So that a presenter never types a stale code: the newest waiting code to a number is `current`. */
+export const SMS_STATUS_TEXT = {
   current: 'Current code',
   replaced: 'Replaced by a newer code',
   used: 'Used: code accepted',
   expired: 'Expired',
   locked: 'Locked: too many wrong codes',
-};
+} satisfies Record<'current' | 'replaced' | Exclude<CodeFate, 'waiting'>, string>;
+type SmsStatus = keyof typeof SMS_STATUS_TEXT;
 
 export interface ListedSms extends SmsMessage {
   status: SmsStatus;
 }
 
-export interface SmsOutbox {
-  /** `fate` is asked each time the outbox is listed (without it, the code is always waiting). */
-  send(message: SmsMessage, fate?: () => CodeFate): void;
-  /** Newest first; `to` filters on the exact number. */
-  list(to?: string): ListedSms[];
-}
+export type SmsOutbox = ReturnType<typeof createSmsOutbox>;
 
 /** Keeps the last `max` messages so a long-running demo does not grow without bound. */
-export function createSmsOutbox(max = 500): SmsOutbox {
-  const sent: Array<{ message: SmsMessage; fate: () => CodeFate }> = [];
+export function createSmsOutbox(max = 500) {
+  const sent: { message: SmsMessage; fate: () => CodeFate }[] = [];
   return {
-    send(message, fate = () => 'waiting') {
+    send(message: SmsMessage, fate: () => CodeFate): void {
       sent.unshift({ message: { ...message }, fate });
       if (sent.length > max) sent.length = max;
     },
-    list(to) {
+    list(to?: string): ListedSms[] {
       const numbersSeen = new Set<string>();
       const listed = sent.map(({ message, fate }): ListedSms => {
         const newest = !numbersSeen.has(message.to);

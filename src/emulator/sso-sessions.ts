@@ -1,31 +1,23 @@
-import type { Clock } from './clock.js';
 import { SSO_SESSION_LIFETIME_MS } from './constants.js';
 import type { Flow } from './flow-registry.js';
 
-/** A person's sign-on at PingOne, which later authorize requests may be answered from. */
 export interface SsoSession {
   sid: string;
   environmentId: string;
   userId: string;
-  /** When the person last authenticated (ms): what the ID token's `auth_time` says. */
+  /** When the person last authenticated (ms): the ID token's `auth_time`. */
   authTime: number;
   amr: string[];
   expiresAt: number;
 }
 
-export interface SsoSessions {
-  /**
-   * A completed flow's cookies are the session's from then on (ST is PingOne's session token):
-   * registers the flow's session, new or carried on, under the value the client now holds.
-   */
-  open(token: string, flow: Flow): void;
-  find(environmentId: string, token: string | undefined): SsoSession | undefined;
-}
+export type SsoSessions = ReturnType<typeof createSsoSessions>;
 
-export function createSsoSessions(clock: Clock): SsoSessions {
+export function createSsoSessions(clock: { now(): number }) {
   const sessions = new Map<string, SsoSession>();
   return {
-    open(token, flow) {
+    /** A completed flow's ST cookie is PingOne's session token: the session, new or carried on, is filed under it. */
+    open(token: string, flow: Flow): void {
       const now = clock.now();
       for (const [t, s] of sessions) if (s.expiresAt <= now) sessions.delete(t);
       if (flow.userId === undefined || flow.authTime === undefined) return;
@@ -39,7 +31,7 @@ export function createSsoSessions(clock: Clock): SsoSessions {
         expiresAt: flow.authTime + SSO_SESSION_LIFETIME_MS,
       });
     },
-    find(environmentId, token) {
+    find(environmentId: string, token: string | undefined): SsoSession | undefined {
       const session = token === undefined ? undefined : sessions.get(token);
       if (!session || session.environmentId !== environmentId) return undefined;
       return session.expiresAt > clock.now() ? session : undefined;

@@ -24,9 +24,7 @@ export interface Environment {
   id: string;
   organizationId: string;
   docs: Map<Kind, Map<string, Doc>>;
-  /** application id → client secret (and the previous one while a rotation is recent). */
   secrets: Map<string, { secret: string; previous?: { secret: string; expiresAt: string } }>;
-  /** user id → password. */
   passwords: Map<string, { value: string; forceChange: boolean }>;
 }
 
@@ -61,8 +59,7 @@ export function docs(env: Environment, kind: Kind): Map<string, Doc> {
   return map;
 }
 
-/** Reads `doc.a.b` (used for parent references such as `application.id`). */
-export function field(doc: Record<string, unknown>, path: string): unknown {
+export function field(doc: unknown, path: string): unknown {
   let value: unknown = doc;
   for (const part of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -71,10 +68,16 @@ export function field(doc: Record<string, unknown>, path: string): unknown {
   return value;
 }
 
-/** Lists `kind`, optionally only those whose `parentField` (e.g. `application.id`) equals `parentId`. */
 export function list(env: Environment, kind: Kind, parentField?: string, parentId?: string): Doc[] {
   const all = [...docs(env, kind).values()];
   return parentField === undefined ? all : all.filter((d) => field(d, parentField) === parentId);
+}
+
+/** Usernames are case-insensitive. */
+export function userNamed(env: Environment, username: string): Doc | undefined {
+  return list(env, 'users').find(
+    (u) => String(u.username).toLowerCase() === username.toLowerCase(),
+  );
 }
 
 export function find(env: Environment, kind: Kind, id: string): Doc | undefined {
@@ -88,42 +91,23 @@ export function ownFields(fields: Record<string, unknown>): Record<string, unkno
   return own;
 }
 
-/** Stores a new doc with PingOne's common fields. */
-export function insert(
+export function save(
   env: Environment,
   kind: Kind,
   fields: Record<string, unknown>,
   now: number,
+  existing?: Doc,
 ): Doc {
   const at = new Date(now).toISOString();
   const doc: Doc = {
     ...ownFields(fields),
-    id: randomUUID(),
+    id: existing?.id ?? randomUUID(),
     environment: { id: env.id },
-    createdAt: at,
+    createdAt: existing?.createdAt ?? at,
     updatedAt: at,
   };
   docs(env, kind).set(doc.id, doc);
   return doc;
-}
-
-/** Replaces a doc's fields, keeping `id`, `environment` and `createdAt`. */
-export function replace(
-  env: Environment,
-  kind: Kind,
-  doc: Doc,
-  fields: Record<string, unknown>,
-  now: number,
-): Doc {
-  const next: Doc = {
-    ...ownFields(fields),
-    id: doc.id,
-    environment: { id: env.id },
-    createdAt: doc.createdAt,
-    updatedAt: new Date(now).toISOString(),
-  };
-  docs(env, kind).set(doc.id, next);
-  return next;
 }
 
 export function remove(env: Environment, kind: Kind, id: string): boolean {

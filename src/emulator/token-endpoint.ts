@@ -4,10 +4,10 @@ import {
   TOKEN_LIFETIME_S,
   TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE,
 } from './constants.js';
+import { sameSecret, secretsOf } from './authorize-checks.js';
 import type { Context } from './context.js';
 import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
-import { sameSecret } from './same-secret.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const refuse = (error: string, message: string, status = 400) =>
@@ -26,14 +26,13 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   const grantType = form('grant_type');
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   if (grantType === 'client_credentials')
-    return void res.json(await clientCredentials(ctx, req, env, app));
+    return void res.json(await clientCredentials(ctx, env, app));
   if (grantType === 'authorization_code')
-    return void res.json(await authorizationCode(ctx, req, env, app, form));
+    return void res.json(await authorizationCode(ctx, env, app, form));
   if (!grantType) throw refuse('invalid_request', 'grant_type is required');
   throw refuse('unsupported_grant_type', `grant_type ${grantType} is not supported`);
 }
 
-/** CLIENT_SECRET_BASIC or CLIENT_SECRET_POST, whichever the application is configured for. */
 function authenticateClient(
   ctx: Context,
   env: Environment,
@@ -67,15 +66,7 @@ function authenticateClient(
   if (!clientId || secret === undefined)
     throw refuse('invalid_client', 'Client authentication is required', 401);
   const app = find(env, 'applications', clientId);
-  const stored = app ? env.secrets.get(app.id) : undefined;
-  const previousLive =
-    stored?.previous && Date.parse(stored.previous.expiresAt) > ctx.clock.now()
-      ? stored.previous.secret
-      : undefined;
-  const ok =
-    stored !== undefined &&
-    (sameSecret(secret, stored.secret) ||
-      (previousLive !== undefined && sameSecret(secret, previousLive)));
+  const ok = app && secretsOf(env, app, ctx.clock.now()).some((s) => sameSecret(secret!, s));
   if (!app || !ok || app.enabled === false)
     throw refuse('invalid_client', 'Client authentication failed', 401);
   if (app.tokenEndpointAuthMethod !== method) {
@@ -88,17 +79,16 @@ function authenticateClient(
   return app;
 }
 
-async function clientCredentials(ctx: Context, req: Request, env: Environment, app: Doc) {
+async function clientCredentials(ctx: Context, env: Environment, app: Doc) {
   if (!(app.grantTypes as string[]).includes('CLIENT_CREDENTIALS')) {
     throw refuse('unauthorized_client', 'The application may not use client_credentials');
   }
-  const { token } = await accessToken(ctx, req, env, app);
+  const { token } = await accessToken(ctx, env, app);
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S };
 }
 
 async function authorizationCode(
   ctx: Context,
-  req: Request,
   env: Environment,
   app: Doc,
   form: (k: string) => string | undefined,
@@ -112,15 +102,10 @@ async function authorizationCode(
   if (grant.used) throw refuse('invalid_grant', 'The authorization code was already used');
   // Single use: a code is spent by any redemption attempt, successful or not.
   grant.used = true;
-  const redirectUri = form('redirect_uri');
-  if (
-    grant.redirectUriSent !== undefined ||
-    !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE
-  ) {
-    if (redirectUri !== grant.redirectUriSent) {
-      throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
-    }
-  }
+  const checkRedirect =
+    grant.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
+  if (checkRedirect && form('redirect_uri') !== grant.redirectUriSent)
+    throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
   if (grant.codeChallenge !== undefined) {
     const verifier = form('code_verifier');
     if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
@@ -133,7 +118,7 @@ async function authorizationCode(
   }
   const user = find(env, 'users', grant.userId);
   if (!user) throw refuse('invalid_grant', 'The user no longer exists');
-  const { token, now, exp, issuer } = await accessToken(ctx, req, env, app, {
+  const { token, now, exp, issuer } = await accessToken(ctx, env, app, {
     sub: user.id,
     scope: grant.scope,
     sid: grant.sid,
@@ -145,7 +130,7 @@ async function authorizationCode(
     iat: now,
     exp,
     auth_time: Math.floor(grant.authTime / 1000),
-    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+    nonce: grant.nonce, // left out when undefined, as JSON does
     acr: grant.acr,
     amr: grant.amr,
     sid: grant.sid,
@@ -162,27 +147,24 @@ async function authorizationCode(
   };
 }
 
-/**
- * A signed access token for `app`, registered so the management API (worker) or userinfo
- * (with `user`: the user's sub, scope and session) accepts it.
- */
+/** Registered, so the management API (worker) or userinfo (with `user`) accepts it. */
 async function accessToken(
   ctx: Context,
-  req: Request,
   env: Environment,
   app: Doc,
   user?: { sub: string; scope: string; sid: string },
 ) {
   const now = Math.floor(ctx.clock.now() / 1000);
   const exp = now + TOKEN_LIFETIME_S;
-  const origin = ctx.origin(req);
-  const issuer = `${origin}/${env.id}/as`;
+  const issuer = `${ctx.origin}/${env.id}/as`;
+  // Without `user` (a worker token) sub, scope and sid are undefined, so left out.
   const token = await ctx.key.sign({
     client_id: app.id,
     iss: issuer,
-    ...(user && { sub: user.sub }),
-    aud: [`${origin}/v1`],
-    ...(user && { scope: user.scope, sid: user.sid }),
+    sub: user?.sub,
+    aud: [`${ctx.origin}/v1`],
+    scope: user?.scope,
+    sid: user?.sid,
     env: env.id,
     org: env.organizationId,
     iat: now,
@@ -193,7 +175,8 @@ async function accessToken(
     kind: user ? 'access' : 'worker',
     environmentId: env.id,
     clientId: app.id,
-    ...(user && { sub: user.sub, scope: user.scope }),
+    sub: user?.sub,
+    scope: user?.scope,
     expiresAt: exp * 1000,
   });
   return { token, now, exp, issuer };

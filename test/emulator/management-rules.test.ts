@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MANAGEMENT_RULES } from '../../src/emulator/management-rules.js';
-import { validateManagementBody } from '../../src/emulator/validate-management-body.js';
+import { validateManagementBody } from '../../src/emulator/checker.js';
 import { emulatorForFile } from '../helpers/emulator.js';
 import { fullDevicePolicy, management } from './fixture.js';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { MANAGEMENT_RULES, type ManagementResource } from '../../src/emulator/management-rules.js';
-import { validateManagementBody } from '../../src/emulator/validate-management-body.js';
+import { validateManagementBody } from '../../src/emulator/checker.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
   adminCall,
