@@ -113,7 +113,7 @@ export async function connectRedisClient(
       commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
       socket: {
         connectTimeout: connectTimeoutMs,
-        // Backoff 100 ms doubling to 5 s, with jitter so instances spread out.
+        // A doubling, capped backoff with jitter, so that instances spread their reconnects out.
         reconnectStrategy: (retries, cause) =>
           started
             ? Math.min(100 * 2 ** retries, 5_000) + Math.floor(Math.random() * 100)
