@@ -46,6 +46,26 @@ describe('token and ID token checks', () => {
     expect(rejected?.reason).toMatch(/signature/i);
   });
 
+  it('refuses a token response without an id_token (openid-client, idTokenExpected)', async () => {
+    const tamper = async (url: string, response: Response) => {
+      if (!url.endsWith('/as/token') || response.status !== 200) return response;
+      return rewriteJson(response, (body) => {
+        delete body.id_token;
+      });
+    };
+    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
+    const agent = request.agent(t.app);
+    await submitTransfer(agent);
+    await submitCode(agent, latestOtp(t.emulator));
+    expect((await agent.get('/approvals/result')).text).toContain('Transfer not approved');
+    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    expect(rejected?.reason).toBe(
+      'OAUTH_INVALID_RESPONSE: invalid response encountered <- ' +
+        'OAUTH_INVALID_RESPONSE: "response" body "id_token" property must be a string',
+    );
+  });
+
   it('refuses an ID token whose sub is not the user PingOne named in the flow', async () => {
     // PingOne's flow names the user; an ID token for anyone else is no evidence for this approval.
     const tamper = async (url: string, response: Response) => {

@@ -201,10 +201,9 @@ export function createTokenClient(options: {
         ...(exchange.maxAge !== undefined && { maxAge: exchange.maxAge }),
       })
       .catch((error: unknown) => rethrow('token', urls.token, error));
-    const claims = tokens.claims();
-    if (!claims || !tokens.id_token)
-      throw new IdTokenRejectedError('no ID token in the token response');
-    const out = verifiedClaims(claims, tokens.id_token);
+    // `idTokenExpected`: openid-client has already refused an answer without an ID token.
+    const claims = tokens.claims()!;
+    const out = verifiedClaims(claims, tokens.id_token!);
     if (exchange.needUsername && out.preferred_username === undefined) {
       const userinfo = await client
         .fetchUserInfo(config, tokens.access_token, claims.sub)
