@@ -7,7 +7,7 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#rate-limiting
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { callsObserved, publishCall, urlTemplate } from './call-events.js';
 import { LOCAL_ERROR_CODES, PingOneError, parseErrorBody } from './pingone-error.js';
 import {
@@ -56,7 +56,7 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'requestId'> {
   method: string;
-  idempotent: boolean;
+  idempotent?: boolean | undefined;
   /** Ours: body read inside the deadline; openid-client's: its Response handed on unread. */
   ours: boolean;
   signal?: AbortSignal | null | undefined;
@@ -70,10 +70,6 @@ interface Attempt {
 }
 
 let clients = 0;
-
-const headersSetter: TextMapSetter<Headers> = {
-  set: (headers, key, value) => headers.set(key, value),
-};
 
 /** Creates a PingOne HTTP client; share one per process (or per setup run, for its call count). */
 export function createHttpClient(
@@ -164,12 +160,20 @@ export function createHttpClient(
     });
   }
 
-  /** The one call path: attempts until one may be answered, one event each. */
+  /** The one call path: the ids and the trace set once, attempts until one may be answered. */
   async function exchange(url: string, init: RequestInit, out: Outgoing): Promise<Attempt> {
+    // A plain object either way: ours as built, openid-client's as its `customFetch` gets them.
+    const headers = { ...(init.headers as Record<string, string> | undefined) };
+    if (out.transactionId) {
+      headers['X-Ping-External-Transaction-ID'] = truncateHeader(out.transactionId);
+    }
+    propagation.inject(context.active(), headers);
+    const request = { ...init, headers };
+    const idempotent = out.idempotent ?? (out.method === 'GET' || out.method === 'PUT');
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const done = await attemptOnce(url, init, out, attempt);
-      const delay = done.error ? delayBefore(done.error, out.idempotent, attempt) : undefined;
+      const done = await attemptOnce(url, request, out, attempt);
+      const delay = done.error ? delayBefore(done.error, idempotent, attempt) : undefined;
       if (callsObserved())
         publish(out, url, done, performance.now() - started, delay !== undefined);
       if (delay === undefined) {
@@ -193,11 +197,9 @@ export function createHttpClient(
     /** Sends one call (retrying when allowed); throws {@link PingOneError} on status ≥ 400. */
     async call<T = unknown>(call: PingOneCall): Promise<PingOneResponse<T>> {
       const { headers, body } = buildRequest(call);
-      propagation.inject(context.active(), headers);
-      const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'PUT');
       const init = { method: call.method, headers, ...(body !== undefined && { body }) };
       const url = withQuery(call.url, call.query);
-      const done = await exchange(url, init, { ...call, idempotent, ours: true });
+      const done = await exchange(url, init, { ...call, ours: true });
       const response = done.response!;
       if (done.error && !call.okStatus?.includes(response.status)) throw done.error;
       return {
@@ -215,16 +217,9 @@ export function createHttpClient(
      * them); no answer at all rejects with a {@link PingOneError}.
      */
     async fetch(step: string, url: string, init: RequestInit): Promise<Response> {
-      const scope = callScope.getStore();
       const method = (init.method ?? 'GET').toUpperCase();
-      const headers = new Headers(init.headers);
-      if (scope?.transactionId) {
-        headers.set('X-Ping-External-Transaction-ID', truncateHeader(scope.transactionId));
-      }
-      propagation.inject(context.active(), headers, headersSetter);
-      const idempotent = method === 'GET' || method === 'PUT';
-      const out = { ...scope, step, method, idempotent, ours: false, signal: init.signal };
-      return (await exchange(url, { ...init, headers }, out)).response as Response;
+      const out = { ...callScope.getStore(), step, method, ours: false, signal: init.signal };
+      return (await exchange(url, init, out)).response as Response;
     },
   };
 }

@@ -38,7 +38,7 @@ export interface PingOneCall {
 export const truncateHeader = (value: string) => value.slice(0, 100);
 
 export function buildRequest(call: PingOneCall) {
-  const { json, form, bearer, basic, cookie, transactionId } = call;
+  const { json, form, bearer, basic, cookie } = call;
   const contentType =
     json !== undefined
       ? (call.contentType ?? 'application/json')
@@ -49,7 +49,6 @@ export function buildRequest(call: PingOneCall) {
     ...(bearer && { Authorization: `Bearer ${bearer}` }),
     ...(basic && { Authorization: basicAuthorization(basic.username, basic.password) }),
     ...(cookie && { Cookie: cookie }),
-    ...(transactionId && { 'X-Ping-External-Transaction-ID': truncateHeader(transactionId) }),
   };
   const body =
     json !== undefined
