@@ -20,7 +20,7 @@ export interface PingOneResource {
 
 type Ref = { id: string };
 
-export interface NamedResource extends PingOneResource {
+interface NamedResource extends PingOneResource {
   name: string;
 }
 

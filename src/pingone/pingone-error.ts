@@ -5,7 +5,7 @@
  * @see https://apidocs.pingidentity.com/pingone/platform/v1/api/#pingone-api-errors
  */
 
-export interface PingOneErrorDetail {
+interface PingOneErrorDetail {
   code?: string;
   target?: string;
   message?: string;

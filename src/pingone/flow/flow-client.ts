@@ -27,7 +27,7 @@ export const FLOW_STATUS = {
  * PingOne's flow cookies (`ST`, …): a standard jar would drop them (their `Path` does not match
  * the next call's), and PingOne may rotate them, so the latest of each is kept and all replayed.
  */
-export type CookieJar = Record<string, string>;
+type CookieJar = Record<string, string>;
 
 /** Applies `Set-Cookie` headers to a jar: new and rotated values win, expired ones are removed. */
 export function mergeSetCookies(jar: CookieJar, setCookies: readonly string[], now = new Date()) {

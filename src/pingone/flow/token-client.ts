@@ -110,7 +110,7 @@ async function rethrow(step: string, url: string, error: unknown): Promise<never
   throw new IdTokenRejectedError(prefix + describe(error), { cause: error });
 }
 
-export interface CodeExchange {
+interface CodeExchange {
   response: AuthorizeResponse;
   state: string;
   nonce: string;
