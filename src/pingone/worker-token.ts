@@ -26,11 +26,10 @@ export function createWorkerTokenSource(options: {
   let pending: Promise<string> | undefined;
 
   async function fetchToken(): Promise<string> {
+    const call = { step: 'worker token', method: 'POST', url } as const;
     const res = await http.call<{ access_token?: unknown; expires_in?: unknown }>({
-      step: 'worker token',
+      ...call,
       host: 'auth',
-      method: 'POST',
-      url,
       basic: { username: worker.clientId, password: worker.clientSecret },
       form: { grant_type: 'client_credentials' },
       // Asking for a token twice is harmless: the retry policy may repeat this POST.
@@ -39,11 +38,7 @@ export function createWorkerTokenSource(options: {
     const token = res.body?.access_token;
     if (typeof token !== 'string' || !token) {
       const description = 'the token endpoint answered without an access_token';
-      throw unexpectedResponse(
-        { step: 'worker token', method: 'POST', url },
-        res.status,
-        description,
-      );
+      throw unexpectedResponse(call, res.status, description);
     }
     const expiresIn = typeof res.body.expires_in === 'number' ? res.body.expires_in : 3600;
     cached = { token, expiresAt: now() + expiresIn * 1000 };
