@@ -111,7 +111,6 @@ export function openSqliteDatabase(
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('foreign_keys = ON');
     migrate(db);
     // SQLite waits by sleeping the thread, which is the event loop's: every request stops.
     db.pragma('busy_timeout = 20');
