@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -101,9 +101,9 @@ export function openSqliteDatabase(
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     narrowIfOwned(dataDir, 0o700);
     try {
-      if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+      closeSync(openSync(file, 'wx', 0o600));
     } catch (err) {
-      // Another connection or process created it in between; it is narrowed below.
+      // It exists (made earlier, or by another connection just now); it is narrowed below.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     for (const path of [file, `${file}-wal`, `${file}-shm`]) narrowIfOwned(path, 0o600);
