@@ -15,7 +15,7 @@ const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
  * Runs `work`, again after each delay while SQLite is busy or locked; synchronous when the first
  * attempt succeeds, which keeps express-session's response in one write.
  */
-export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
+export function retryWhileBusy<T>(work: () => T, done?: (error: unknown, value?: T) => void): void {
   const attempt = (index: number): void => {
     let value: T;
     try {
@@ -25,10 +25,10 @@ export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: 
       const busy =
         error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(error.code);
       if (delay !== undefined && busy) setTimeout(() => attempt(index + 1), delay);
-      else done(error);
+      else done?.(error);
       return;
     }
-    done(null, value);
+    done?.(null, value);
   };
   attempt(0);
 }
