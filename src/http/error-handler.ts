@@ -60,53 +60,52 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         'INTERNAL_ERROR',
         'Something went wrong on our side. Nothing was approved.',
       );
+    const { status, code, userMessage, step, pingoneErrorId, retryAfter } = appError;
     if (known) {
-      const { code: errorCode, status, step, pingoneErrorId } = appError;
       log[status >= 500 ? 'warn' : 'info'](
-        { errorCode, status, step, pingoneErrorId, path: req.path },
+        { errorCode: code, status, step, pingoneErrorId, path: req.path },
         appError.message,
       );
     } else {
       log.error({ err: error, path: req.path }, 'unhandled error');
     }
-    if (appError.retryAfter !== undefined) res.set('Retry-After', String(appError.retryAfter));
-    if (appError.status >= 500 || appError.step) res.set('Cache-Control', 'no-store');
-    res.status(appError.status);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    if (status >= 500 || step) res.set('Cache-Control', 'no-store');
+    res.status(status);
     if (wantsJson(req)) {
       // Undefined fields are left out of the JSON.
       const fields = appError instanceof ValidationError ? appError.fields : undefined;
-      const { code, userMessage: message, step, pingoneErrorId } = appError;
-      res.json({ error: { code, message, fields, step, pingoneErrorId } });
+      res.json({ error: { code, message: userMessage, fields, step, pingoneErrorId } });
       return;
     }
     // A session may be missing here (errors before the session middleware): the page copes.
     const session = req.session as typeof req.session | undefined;
-    const canRetry = Boolean(appError.step && session?.transfer);
+    const canRetry = Boolean(step && session?.transfer);
     const locals = {
       title:
-        appError.status === 404
+        status === 404
           ? 'Page not found'
-          : appError.step
+          : step
             ? 'PingOne could not complete this step'
-            : appError.status === 403
+            : status === 403
               ? 'This form could not be accepted'
               : 'Something went wrong',
-      status: appError.status,
-      code: appError.code,
-      message: appError.userMessage,
-      step: appError.step,
-      stepName: appError.step ? STEP_NAMES[appError.step] : undefined,
-      pingoneErrorId: appError.pingoneErrorId,
-      retryAfter: appError.retryAfter,
+      status,
+      code,
+      message: userMessage,
+      step,
+      stepName: step ? STEP_NAMES[step] : undefined,
+      pingoneErrorId,
+      retryAfter,
       canRetry,
-      canReenterCode: appError.step === 'otp.check' && Boolean(session?.flow),
+      canReenterCode: step === 'otp.check' && Boolean(session?.flow),
       // Only the retry form: a new token would store a session for every anonymous 404 or 403.
       csrfToken: canRetry && session ? csrfToken(req) : undefined,
     };
     res.render('error', locals, (renderError: Error | null, html?: string) => {
       if (renderError) {
         log.error({ err: renderError }, 'error page failed to render');
-        res.type('text/plain').send(appError.userMessage);
+        res.type('text/plain').send(userMessage);
         return;
       }
       res.send(html);

@@ -3,8 +3,8 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import {
   closeRedisClient,
   connectRedisClient,
-  redisWithDeadline,
   type StoreLogger,
+  withinDeadline,
 } from '../store/connect-redis-client.js';
 import type { RateLimitStoreFactory } from './rate-limit.js';
 
@@ -46,8 +46,8 @@ export async function sharedRateLimitStores(
     logger: options.logger,
   });
   const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
-  const deadlined = redisWithDeadline(client, timeoutMs);
-  const sendCommand = (...args: string[]) => deadlined.sendCommand(args) as Promise<RedisReply>;
+  const sendCommand = (...args: string[]) =>
+    withinDeadline(client.sendCommand(args) as Promise<RedisReply>, timeoutMs);
   return {
     store: (name) => new ReloadingRedisStore({ sendCommand, prefix: `${prefix}${name}:` }),
     close: () => closeRedisClient(client),

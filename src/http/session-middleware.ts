@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import session, { MemoryStore, type Store } from 'express-session';
+import session, { type Store } from 'express-session';
 import { pastAbsoluteLifetime } from '../approval/session-lifetime.js';
 import type { Logger } from '../log.js';
 
@@ -20,7 +20,7 @@ export function sessionMiddleware(options: {
     // `__Host-`: no other host, not even a sibling subdomain, can plant it (RFC 6265bis §4.1.3.2).
     name: options.secure ? '__Host-txa.sid' : 'txa.sid',
     secret: options.secret,
-    store: options.store ?? new MemoryStore(),
+    store: options.store,
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/' },

@@ -7,13 +7,9 @@ export type StoreLogger = Pick<Logger, 'warn' | 'info'>;
 
 /** The password, or a lone username that Redis treats as one (`redis://secret@host`), as `***`. */
 export function redactRedisUrl(redisUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(redisUrl);
-  } catch {
-    // Not parseable, so we cannot tell which part is secret: show only the scheme.
-    return `${/^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0] ?? ''}//***`;
-  }
+  const url = URL.parse(redisUrl);
+  // Not parseable, so we cannot tell which part is secret: show only the scheme.
+  if (!url) return `${/^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0] ?? ''}//***`;
   if (url.password) url.password = '***';
   else if (url.username) url.username = '***';
   return url.toString();

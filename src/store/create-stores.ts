@@ -73,13 +73,11 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
       commandTimeoutMs: deadlineMs,
       logger: options.logger,
     });
-    const serverNow = await redisClock(connection, { deadlineMs, logger: options.logger }).catch(
-      (err: unknown) => {
-        connection.destroy();
-        throw err;
-      },
-    );
     const client = redisWithDeadline(connection, deadlineMs);
+    const serverNow = await redisClock(client, options.logger).catch((err: unknown) => {
+      connection.destroy();
+      throw err;
+    });
     const prefix = options.redisKeyPrefix ?? 'txa:';
     return {
       kind,

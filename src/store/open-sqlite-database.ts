@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -15,7 +15,7 @@ const RETRY_DELAYS_MS = [25, 50, 100, 200, 250, 250];
  * Runs `work`, again after each delay while SQLite is busy or locked; synchronous when the first
  * attempt succeeds, which keeps express-session's response in one write.
  */
-export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: T) => void): void {
+export function retryWhileBusy<T>(work: () => T, done?: (error: unknown, value?: T) => void): void {
   const attempt = (index: number): void => {
     let value: T;
     try {
@@ -25,10 +25,10 @@ export function retryWhileBusy<T>(work: () => T, done: (error: unknown, value?: 
       const busy =
         error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(error.code);
       if (delay !== undefined && busy) setTimeout(() => attempt(index + 1), delay);
-      else done(error);
+      else done?.(error);
       return;
     }
-    done(null, value);
+    done?.(null, value);
   };
   attempt(0);
 }
@@ -101,9 +101,9 @@ export function openSqliteDatabase(
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     narrowIfOwned(dataDir, 0o700);
     try {
-      if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+      closeSync(openSync(file, 'wx', 0o600));
     } catch (err) {
-      // Another connection or process created it in between; it is narrowed below.
+      // It exists (made earlier, or by another connection just now); it is narrowed below.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     for (const path of [file, `${file}-wal`, `${file}-shm`]) narrowIfOwned(path, 0o600);
@@ -111,7 +111,6 @@ export function openSqliteDatabase(
     db = new Database(file, { timeout: 5_000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('foreign_keys = ON');
     migrate(db);
     // SQLite waits by sleeping the thread, which is the event loop's: every request stops.
     db.pragma('busy_timeout = 20');

@@ -8,9 +8,9 @@ import {
 import { withinDeadline, type RedisClient, type StoreLogger } from './connect-redis-client.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
-async function measureOffset(client: RedisClient, deadlineMs: number): Promise<number> {
+async function measureOffset(client: RedisClient): Promise<number> {
   const before = Date.now();
-  const [seconds, micros] = await withinDeadline(client.time(), deadlineMs);
+  const [seconds, micros] = await client.time();
   const after = Date.now();
   // The server read its clock about halfway through the round trip.
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + after) / 2;
@@ -19,17 +19,15 @@ async function measureOffset(client: RedisClient, deadlineMs: number): Promise<n
 /**
  * The server's clock checks an approval's deadline: an app host minutes off would refuse or
  * accept late. The offset is measured again after each reconnect (a failover changes hosts).
+ * `client` is the deadlined one (redisWithDeadline), so each reading has the commands' deadline.
  */
-export async function redisClock(
-  client: RedisClient,
-  options: { deadlineMs: number; logger?: StoreLogger },
-): Promise<() => number> {
-  let offset = await measureOffset(client, options.deadlineMs);
+export async function redisClock(client: RedisClient, logger?: StoreLogger): Promise<() => number> {
+  let offset = await measureOffset(client);
   client.on('ready', () => {
-    measureOffset(client, options.deadlineMs).then(
+    measureOffset(client).then(
       (measured) => (offset = measured),
       (err: unknown) =>
-        options.logger?.warn(
+        logger?.warn(
           { err: err instanceof Error ? err.message : String(err) },
           'could not read the Redis clock after reconnecting; keeping the last offset',
         ),

@@ -82,25 +82,25 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
-    this.answer(callback, () => {
+    retryWhileBusy(() => {
       const row = this.statements.get.get(sid, this.now());
       return row ? (JSON.parse(row.sess) as SessionData) : null;
-    });
+    }, callback);
   }
 
   override set(sid: string, data: SessionData, callback?: Callback<void>): void {
-    this.answer(callback, () => {
+    retryWhileBusy(() => {
       const now = this.now();
       const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       if (expiresAt <= now) return this.destroyNow(sid);
       this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
       this.written.set(sid, expiresAt);
-    });
+    }, callback);
   }
 
   // Like MemoryStore, a touch stores the refreshed cookie too, so a rolling expiry is kept.
   override touch(sid: string, data: SessionData, callback?: () => void): void {
-    this.answer(callback, () => {
+    retryWhileBusy(() => {
       const now = this.now();
       const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       const worthWriting = Math.min(60_000, (expiresAt - now) / 10);
@@ -118,30 +118,32 @@ export class SqliteSessionStore extends session.Store {
         worthWriting,
       );
       if (update.changes) this.written.set(sid, expiresAt);
-    });
+    }, callback);
   }
 
   override destroy(sid: string, callback?: Callback<void>): void {
-    this.answer(callback, () => this.destroyNow(sid));
+    retryWhileBusy(() => this.destroyNow(sid), callback);
   }
 
   override length(callback: Callback<number>): void {
-    this.answer(callback, () => this.statements.all.all(this.now()).length);
+    retryWhileBusy(() => this.statements.all.all(this.now()).length, callback);
   }
 
   override all(callback: Callback<Record<string, SessionData>>): void {
-    this.answer(callback, () =>
-      Object.fromEntries(
-        this.statements.all.all(this.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
-      ),
+    retryWhileBusy(
+      () =>
+        Object.fromEntries(
+          this.statements.all.all(this.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
+        ),
+      callback,
     );
   }
 
   override clear(callback?: Callback<void>): void {
-    this.answer(callback, () => {
+    retryWhileBusy(() => {
       this.statements.clear.run();
       this.written.clear();
-    });
+    }, callback);
   }
 
   close(): void {
@@ -151,10 +153,5 @@ export class SqliteSessionStore extends session.Store {
   private destroyNow(sid: string): void {
     this.statements.destroy.run(sid);
     this.written.delete(sid);
-  }
-
-  // Answered synchronously unless locked: express-session then sends each page in one write.
-  private answer<T>(callback: Callback<T> | undefined, work: () => T): void {
-    retryWhileBusy(work, callback ?? (() => undefined));
   }
 }
