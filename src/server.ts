@@ -17,7 +17,7 @@ import { startEmulator } from './emulator/index.js';
 import { createInspector } from './inspector/inspector.js';
 import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
+import { createStores } from './store/create-stores.js';
 import {
   closeRedisClient,
   connectRedisClient,
@@ -34,10 +34,6 @@ import { trackConnections } from './track-connections.js';
 export interface StartOptions {
   config: AppConfig;
   logger?: Logger;
-  /** Built by the caller (tests, to share them or to inject a clock), who closes them. */
-  stores?: Stores;
-  /** Overrides the store chosen from REDIS_URL / DATA_DIR (tests: `memory`). */
-  storeKind?: StoreKind;
   /** Embedded mode: BASE_URL from the port bound (tests listen on port 0). */
   baseUrlFromPort?: boolean;
   deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
@@ -61,16 +57,13 @@ export async function startStack(options: StartOptions) {
   let config = options.config;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
-  const stores =
-    options.stores ??
-    (await createStores({
-      redisUrl: config.redisUrl,
-      dataDir: config.dataDir,
-      logger,
-      sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
-      redisCommandTimeoutMs: config.redisTimeoutMs,
-      kind: options.storeKind,
-    }));
+  const stores = await createStores({
+    redisUrl: config.redisUrl,
+    dataDir: config.dataDir,
+    logger,
+    sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
+    redisCommandTimeoutMs: config.redisTimeoutMs,
+  });
   // With REDIS_URL every instance counts against the same rate limits and shows the same traces.
   let limitStores: SharedRateLimitStores | undefined;
   let traces: RedisClient | undefined;
@@ -79,7 +72,7 @@ export async function startStack(options: StartOptions) {
     await telemetry?.close();
     if (traces) await closeRedisClient(traces);
     await limitStores?.close();
-    if (!options.stores) await stores.close();
+    await stores.close();
   };
   const server = createServer();
   const connections = trackConnections(server);
@@ -202,9 +195,7 @@ function announce(stack: RunningStack, logger: Logger): void {
   const store =
     stack.storeKind === 'redis'
       ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
-      : stack.storeKind === 'sqlite'
-        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
-        : 'memory (lost when the app stops)';
+      : `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`;
   const where = stack.phoneUrl
     ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
     : `PingOne environment ${config.pingone?.environmentId} (${config.approvalUi} approval UI)`;
