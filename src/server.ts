@@ -68,14 +68,22 @@ export async function startStack(options: StartOptions) {
   let limitStores: SharedRateLimitStores | undefined;
   let traces: RedisClient | undefined;
   let telemetry: Telemetry | undefined;
-  const closeStores = async () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  // Aborted once the last request is answered: the app stops observing PingOne calls.
+  const retired = new AbortController();
+  const server = createServer();
+  const connections = trackConnections(server);
+  /** Whatever has been opened, at a failed start or at shutdown. */
+  const close = async () => {
+    // In-flight requests finish before the stores they write to are closed.
+    await connections.close();
+    retired.abort();
+    await emulator?.close();
     await telemetry?.close();
     if (traces) await closeRedisClient(traces);
     await limitStores?.close();
     await stores.close();
   };
-  const server = createServer();
-  const connections = trackConnections(server);
   let handler: RequestListener = answerStarting;
   server.on('request', (req, res) => handler(req, res));
   try {
@@ -91,7 +99,7 @@ export async function startStack(options: StartOptions) {
     server.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (error) {
-    await closeStores();
+    await close();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -100,9 +108,6 @@ export async function startStack(options: StartOptions) {
   if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
   let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
-  // Aborted once the last request is answered: the app stops observing PingOne calls.
-  const retired = new AbortController();
-  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let phoneUrl: string | undefined;
   try {
     if (config.mode === 'embedded') {
@@ -150,9 +155,7 @@ export async function startStack(options: StartOptions) {
     });
     handler = telemetry.serve(app);
   } catch (error) {
-    await connections.close();
-    await emulator?.close();
-    await closeStores();
+    await close();
     throw error;
   }
 
@@ -162,13 +165,7 @@ export async function startStack(options: StartOptions) {
     ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
     storeKind: stores.kind,
     ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
-    async close() {
-      // In-flight requests finish before the stores they write to are closed.
-      await connections.close();
-      retired.abort();
-      await emulator?.close();
-      await closeStores();
-    },
+    close,
   };
 }
 
