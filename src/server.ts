@@ -33,10 +33,10 @@ import { trackConnections } from './track-connections.js';
 
 export interface StartOptions {
   config: AppConfig;
-  logger?: Logger;
+  logger: Logger;
   /** Embedded mode: BASE_URL from the port bound (tests listen on port 0). */
   baseUrlFromPort?: boolean;
-  deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
+  deps?: Pick<AppDeps, 'fetch' | 'rateLimits'>;
 }
 
 export type RunningStack = Awaited<ReturnType<typeof startStack>>;
@@ -55,7 +55,7 @@ const answerStarting: RequestListener = (req, res) => {
 /** Embedded mode: the emulator, provisioned with the plan `npm run setup` runs; then the app. */
 export async function startStack(options: StartOptions) {
   let config = options.config;
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const { logger } = options;
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
   const stores = await createStores({
     redisUrl: config.redisUrl,
@@ -136,7 +136,6 @@ export async function startStack(options: StartOptions) {
         setupCalls: embedded?.setupCalls,
         phoneHint: embedded && EMBEDDED_PHONE,
         smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,
-        now: options.deps?.now,
       });
     const app = createApp({
       config,
