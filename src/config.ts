@@ -158,8 +158,8 @@ export function loadConfig(env: Env) {
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Known even when the rest of the configuration is invalid: its problems are logged too. */
-export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
-  const env = setupEnvFromProcess(envFile);
+export function logFormatFromProcess(): AppConfig['logFormat'] {
+  const env = setupEnvFromProcess();
   return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
@@ -185,11 +185,11 @@ export function configWarnings(config: AppConfig): string[] {
   return warnings;
 }
 
-export function loadConfigFromProcess(envFile = '.env'): AppConfig {
-  return loadConfig(setupEnvFromProcess(envFile));
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(setupEnvFromProcess());
 }
 
-/** `.env` (or `envFile`) under the process environment, which wins. */
-export function setupEnvFromProcess(envFile = '.env'): Env {
-  return { ...readEnvFile(envFile), ...process.env };
+/** `.env` under the process environment, which wins. */
+export function setupEnvFromProcess(): Env {
+  return { ...readEnvFile('.env'), ...process.env };
 }
