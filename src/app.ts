@@ -91,9 +91,8 @@ export function createApp(deps: AppDeps): Express {
   const ui = config.approvalUi;
   const secret = config.sessionSecret || randomBytes(32).toString('hex');
   const secrets = secretsOf(logger);
-  for (const value of [settings.clientSecret, settings.worker?.clientSecret, secret]) {
-    secrets?.add(value);
-  }
+  // Never released: the app's own secrets stay secret for as long as the logger lives.
+  secrets?.hold([settings.clientSecret, settings.worker?.clientSecret, secret]);
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
   const http = createHttpClient({

@@ -81,10 +81,6 @@ class SecretValues {
   /** A list per holder: one request letting go leaves the same value held by another. */
   private readonly held = new Set<string[]>();
 
-  add(value: string | undefined): void {
-    this.hold([value]);
-  }
-
   hold(values: Iterable<string | undefined>): () => void {
     const spellings = spellingsOf(values);
     this.held.add(spellings);
