@@ -98,18 +98,13 @@ export async function startStack(options: StartOptions) {
     if (telemetry.metricsUrl) logger.info({ url: telemetry.metricsUrl }, 'metrics listening');
     server.listen(config.port, config.host);
     await once(server, 'listening');
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-  const appUrl = `http://${host}:${address.port}`;
-  if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
+    const address = server.address() as AddressInfo;
+    const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+    const appUrl = `http://${host}:${address.port}`;
+    if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
-  let phoneUrl: string | undefined;
-  try {
+    let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
+    let phoneUrl: string | undefined;
     if (config.mode === 'embedded') {
       // Loopback unless EMULATOR_HOST says otherwise: its control surface lists every code. A
       // demo image publishes it on purpose, for the phone page and the hosted sign-on page.
@@ -153,19 +148,18 @@ export async function startStack(options: StartOptions) {
       ...options.deps,
     });
     handler = telemetry.serve(app);
+    return {
+      url: appUrl,
+      config,
+      ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
+      storeKind: stores.kind,
+      ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
   }
-
-  return {
-    url: appUrl,
-    config,
-    ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
-    storeKind: stores.kind,
-    ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
-    close,
-  };
 }
 
 function explainConfigError(error: ConfigError): void {
