@@ -24,7 +24,7 @@ import {
 import { requestId, requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session-middleware.js';
-import { createLogger, logPingOneCall, secretsOf, type Logger } from './log.js';
+import { logPingOneCall, secretsOf, type Logger } from './log.js';
 import { logApprovalEvent } from './log-approval-event.js';
 import { onCall } from './pingone/call-events.js';
 import { createFlowClient } from './pingone/flow/flow-client.js';
@@ -41,15 +41,13 @@ export interface AppDeps {
   /** MemoryStore by default (one instance only). */
   sessionStore?: Store;
   fetch?: FetchLike;
-  logger?: Logger;
+  logger: Logger;
   now?: () => Date;
   /** Embedded mode: the emulator's simulated phone, linked from the code page. */
   emulatorPhoneUrl?: string;
   phoneHint?: string;
   /** The expected ID token `sub` when known ahead (embedded mode). */
   userId?: string;
-  /** A worker token for `/flows` calls (docs/pingone-contract.md §9); sent only when given. */
-  flowsBearer?: () => Promise<string>;
   retry?: Partial<RetryPolicy>;
   /**
    * The request JWT's `sub` and the per-user rate limits' key; default PINGONE_USERNAME. A bank
@@ -59,8 +57,6 @@ export interface AppDeps {
   rateLimits?: RateLimitOverrides;
   /** Shared atomic counters (Redis with several instances): rate limits and flow claims. */
   counterStore?: RateLimitStoreFactory;
-  /** How long the loser of a race waits for the winner (default 3 × PINGONE_TIMEOUT_MS). */
-  raceWaitMs?: number;
   /** Mounted before the approval routes, with the session; server.ts mounts the inspector. */
   extensions?: RequestHandler[];
   /** Aborted when the app is retired: its log lines stop listening to the process's channels. */
@@ -88,17 +84,15 @@ const ROOT = existsSync(new URL('../package.json', import.meta.url)) ? '../' : '
 const projectDir = (name: string) => fileURLToPath(new URL(`${ROOT}${name}/`, import.meta.url));
 
 export function createApp(deps: AppDeps): Express {
-  const { config, approvals } = deps;
+  const { config, approvals, logger } = deps;
   const settings = config.pingone;
   if (!settings) throw new Error('createApp needs config.pingone (embedded mode: provision first)');
-  const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const now = deps.now ?? (() => new Date());
   const ui = config.approvalUi;
   const secret = config.sessionSecret || randomBytes(32).toString('hex');
   const secrets = secretsOf(logger);
-  for (const value of [settings.clientSecret, settings.worker?.clientSecret, secret]) {
-    secrets?.add(value);
-  }
+  // Never released: the app's own secrets stay secret for as long as the logger lives.
+  secrets?.hold([settings.clientSecret, settings.worker?.clientSecret, secret]);
   const urls = pingoneUrls(settings);
   const https = new URL(config.baseUrl).protocol === 'https:';
   const http = createHttpClient({
@@ -113,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
   const workerTokens =
     settings.worker &&
     createWorkerTokenSource({ location: settings, worker: settings.worker, http });
-  const flowsBearer = deps.flowsBearer ?? (workerTokens && (() => workerTokens.get()));
+  const flowsBearer = workerTokens && (() => workerTokens.get());
   const smsLimits = { maxSegments: config.smsMaxSegments, otpLength: SMS_OTP_LENGTH };
   const subjectOf = deps.approvalSubject ?? (() => settings.username);
   const ctx: ApprovalContext = {
@@ -132,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
       : new LocalFlowClaims(now),
     smsLimits,
     // The longest another request may take to finish a flow: otp.check, resume and token.
-    raceWaitMs: deps.raceWaitMs ?? 3 * config.timeoutMs,
+    raceWaitMs: 3 * config.timeoutMs,
     now,
     phoneHint: deps.phoneHint,
     userId: deps.userId,

@@ -57,30 +57,28 @@ function productionProblems(config: AppConfig): string[] {
   return problems;
 }
 
-/** "browser/address/user" request counts, e.g. "5/20/30"; the windows stay the defaults'. */
-function parseLimits(s: Settings, action: 'sms' | 'code') {
-  const key = `RATE_LIMIT_${action.toUpperCase()}`;
-  const value = s.str(key);
-  if (value === undefined) return undefined;
-  const counts = value.split('/').map((n) => Number(n.trim()));
-  if (counts.length === 3 && counts.every((n) => Number.isInteger(n) && n >= 1)) {
-    return actionLimits(action, counts as [number, number, number]);
-  }
-  s.add(`${key} must be three whole numbers browser/address/user, e.g. 5/20/30 (got "${value}")`);
-  return undefined;
-}
-
-/** `RATE_LIMIT_SMS`, `RATE_LIMIT_CODE` and `RATE_LIMIT_SMS_ENVIRONMENT` over the defaults. */
+/**
+ * `RATE_LIMIT_SMS` and `RATE_LIMIT_CODE` ("browser/address/user" request counts, e.g. "5/20/30";
+ * the windows stay the defaults') and `RATE_LIMIT_SMS_ENVIRONMENT`, over the defaults.
+ */
 function parseRateLimits(s: Settings): RateLimitOverrides {
-  const sms = parseLimits(s, 'sms');
-  const code = parseLimits(s, 'code');
+  const overrides: RateLimitOverrides = {};
+  for (const action of ['sms', 'code'] as const) {
+    const key = `RATE_LIMIT_${action.toUpperCase()}`;
+    const value = s.str(key);
+    if (value === undefined) continue;
+    const counts = value.split('/').map((n) => Number(n.trim()));
+    if (counts.length === 3 && counts.every((n) => Number.isInteger(n) && n >= 1)) {
+      overrides[action] = actionLimits(action, counts as [number, number, number]);
+    } else {
+      s.add(
+        `${key} must be three whole numbers browser/address/user, e.g. 5/20/30 (got "${value}")`,
+      );
+    }
+  }
   const budget = s.number('RATE_LIMIT_SMS_ENVIRONMENT');
-  return {
-    ...((sms || budget) && {
-      sms: { ...sms, ...(budget && { environment: environmentLimit(budget) }) },
-    }),
-    ...(code && { code }),
-  };
+  if (budget) overrides.sms = { ...overrides.sms, environment: environmentLimit(budget) };
+  return overrides;
 }
 
 function parseRelyingParty(s: Settings, environmentId: string): RelyingPartySettings {
@@ -160,8 +158,8 @@ export function loadConfig(env: Env) {
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Known even when the rest of the configuration is invalid: its problems are logged too. */
-export function logFormatFromProcess(envFile = '.env'): AppConfig['logFormat'] {
-  const env = setupEnvFromProcess(envFile);
+export function logFormatFromProcess(): AppConfig['logFormat'] {
+  const env = setupEnvFromProcess();
   return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
@@ -187,11 +185,11 @@ export function configWarnings(config: AppConfig): string[] {
   return warnings;
 }
 
-export function loadConfigFromProcess(envFile = '.env'): AppConfig {
-  return loadConfig(setupEnvFromProcess(envFile));
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(setupEnvFromProcess());
 }
 
-/** `.env` (or `envFile`) under the process environment, which wins. */
-export function setupEnvFromProcess(envFile = '.env'): Env {
-  return { ...readEnvFile(envFile), ...process.env };
+/** `.env` under the process environment, which wins. */
+export function setupEnvFromProcess(): Env {
+  return { ...readEnvFile('.env'), ...process.env };
 }

@@ -80,7 +80,7 @@ const TOO_MANY = {
 } as const;
 
 export class TooManyRequestsError extends AppError {
-  constructor(retryAfter: number, action: LimitedAction = 'code') {
+  constructor(retryAfter: number, action: LimitedAction) {
     super(429, TOO_MANY[action][0], TOO_MANY[action][1], { retryAfter });
   }
 }

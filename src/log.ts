@@ -78,24 +78,19 @@ const MIN_SECRET_LENGTH = 6;
 
 /** Scrubbed from every line as text: redaction by path cannot see a secret inside a message. */
 class SecretValues {
-  private readonly fixed = new Set<string>();
-  private readonly live = new Set<string[]>();
-
-  add(value: string | undefined): void {
-    for (const spelling of spellingsOf([value])) this.fixed.add(spelling);
-  }
+  /** A list per holder: one request letting go leaves the same value held by another. */
+  private readonly held = new Set<string[]>();
 
   hold(values: Iterable<string | undefined>): () => void {
     const spellings = spellingsOf(values);
-    this.live.add(spellings);
-    return () => void this.live.delete(spellings);
+    this.held.add(spellings);
+    return () => void this.held.delete(spellings);
   }
 
   /** Longest first (a secret may contain another); nothing is collected until one is found. */
   scrub(line: string): string {
     let found: string[] | undefined;
-    for (const s of this.fixed) if (line.includes(s)) (found ??= []).push(s);
-    for (const list of this.live)
+    for (const list of this.held)
       for (const s of list) if (line.includes(s)) (found ??= []).push(s);
     if (!found) return line;
     let out = line;

@@ -17,7 +17,7 @@ import { startEmulator } from './emulator/index.js';
 import { createInspector } from './inspector/inspector.js';
 import { RedisTraceStore } from './inspector/trace-store.js';
 import { createLogger, type Logger } from './log.js';
-import { createStores, type StoreKind, type Stores } from './store/create-stores.js';
+import { createStores } from './store/create-stores.js';
 import {
   closeRedisClient,
   connectRedisClient,
@@ -33,14 +33,10 @@ import { trackConnections } from './track-connections.js';
 
 export interface StartOptions {
   config: AppConfig;
-  logger?: Logger;
-  /** Built by the caller (tests, to share them or to inject a clock), who closes them. */
-  stores?: Stores;
-  /** Overrides the store chosen from REDIS_URL / DATA_DIR (tests: `memory`). */
-  storeKind?: StoreKind;
+  logger: Logger;
   /** Embedded mode: BASE_URL from the port bound (tests listen on port 0). */
   baseUrlFromPort?: boolean;
-  deps?: Partial<Pick<AppDeps, 'fetch' | 'retry' | 'now' | 'rateLimits'>>;
+  deps?: Pick<AppDeps, 'fetch' | 'rateLimits'>;
 }
 
 export type RunningStack = Awaited<ReturnType<typeof startStack>>;
@@ -59,30 +55,35 @@ const answerStarting: RequestListener = (req, res) => {
 /** Embedded mode: the emulator, provisioned with the plan `npm run setup` runs; then the app. */
 export async function startStack(options: StartOptions) {
   let config = options.config;
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const { logger } = options;
   // Stores first: an unreachable REDIS_URL must stop the start before the port is taken.
-  const stores =
-    options.stores ??
-    (await createStores({
-      redisUrl: config.redisUrl,
-      dataDir: config.dataDir,
-      logger,
-      sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
-      redisCommandTimeoutMs: config.redisTimeoutMs,
-      kind: options.storeKind,
-    }));
+  const stores = await createStores({
+    redisUrl: config.redisUrl,
+    dataDir: config.dataDir,
+    logger,
+    sqlitePruneIntervalMs: config.sessionPruneIntervalMs,
+    redisCommandTimeoutMs: config.redisTimeoutMs,
+  });
   // With REDIS_URL every instance counts against the same rate limits and shows the same traces.
   let limitStores: SharedRateLimitStores | undefined;
   let traces: RedisClient | undefined;
   let telemetry: Telemetry | undefined;
-  const closeStores = async () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  // Aborted once the last request is answered: the app stops observing PingOne calls.
+  const retired = new AbortController();
+  const server = createServer();
+  const connections = trackConnections(server);
+  /** Whatever has been opened, at a failed start or at shutdown. */
+  const close = async () => {
+    // In-flight requests finish before the stores they write to are closed.
+    await connections.close();
+    retired.abort();
+    await emulator?.close();
     await telemetry?.close();
     if (traces) await closeRedisClient(traces);
     await limitStores?.close();
-    if (!options.stores) await stores.close();
+    await stores.close();
   };
-  const server = createServer();
-  const connections = trackConnections(server);
   let handler: RequestListener = answerStarting;
   server.on('request', (req, res) => handler(req, res));
   try {
@@ -97,21 +98,13 @@ export async function startStack(options: StartOptions) {
     if (telemetry.metricsUrl) logger.info({ url: telemetry.metricsUrl }, 'metrics listening');
     server.listen(config.port, config.host);
     await once(server, 'listening');
-  } catch (error) {
-    await closeStores();
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-  const appUrl = `http://${host}:${address.port}`;
-  if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
+    const address = server.address() as AddressInfo;
+    const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+    const appUrl = `http://${host}:${address.port}`;
+    if (options.baseUrlFromPort) config = { ...config, baseUrl: appUrl };
 
-  let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
-  // Aborted once the last request is answered: the app stops observing PingOne calls.
-  const retired = new AbortController();
-  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
-  let phoneUrl: string | undefined;
-  try {
+    let embedded: Awaited<ReturnType<typeof provisionEmbedded>> | undefined;
+    let phoneUrl: string | undefined;
     if (config.mode === 'embedded') {
       // Loopback unless EMULATOR_HOST says otherwise: its control surface lists every code. A
       // demo image publishes it on purpose, for the phone page and the hosted sign-on page.
@@ -138,7 +131,6 @@ export async function startStack(options: StartOptions) {
         setupCalls: embedded?.setupCalls,
         phoneHint: embedded && EMBEDDED_PHONE,
         smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,
-        now: options.deps?.now,
       });
     const app = createApp({
       config,
@@ -156,27 +148,18 @@ export async function startStack(options: StartOptions) {
       ...options.deps,
     });
     handler = telemetry.serve(app);
+    return {
+      url: appUrl,
+      config,
+      ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
+      storeKind: stores.kind,
+      ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
+      close,
+    };
   } catch (error) {
-    await connections.close();
-    await emulator?.close();
-    await closeStores();
+    await close();
     throw error;
   }
-
-  return {
-    url: appUrl,
-    config,
-    ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
-    storeKind: stores.kind,
-    ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
-    async close() {
-      // In-flight requests finish before the stores they write to are closed.
-      await connections.close();
-      retired.abort();
-      await emulator?.close();
-      await closeStores();
-    },
-  };
 }
 
 function explainConfigError(error: ConfigError): void {
@@ -202,9 +185,7 @@ function announce(stack: RunningStack, logger: Logger): void {
   const store =
     stack.storeKind === 'redis'
       ? `Redis at ${redactRedisUrl(config.redisUrl ?? '')}`
-      : stack.storeKind === 'sqlite'
-        ? `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`
-        : 'memory (lost when the app stops)';
+      : `${join(config.dataDir, SQLITE_FILE_NAME)} (SQLite)`;
   const where = stack.phoneUrl
     ? `Embedded PingOne emulator at ${stack.emulatorUrl}; the SMS arrives on ${stack.phoneUrl}`
     : `PingOne environment ${config.pingone?.environmentId} (${config.approvalUi} approval UI)`;
