@@ -189,7 +189,12 @@ export function loadConfigFromProcess(): AppConfig {
   return loadConfig(setupEnvFromProcess());
 }
 
+/** The process environment alone, for a command that reads its own env file under it. */
+export function processEnv(): Env {
+  return { ...process.env };
+}
+
 /** `.env` under the process environment, which wins. */
 export function setupEnvFromProcess(): Env {
-  return { ...readEnvFile('.env'), ...process.env };
+  return { ...readEnvFile('.env'), ...processEnv() };
 }
