@@ -34,7 +34,7 @@ export type Outcome =
   'approved' | 'already-approved' | 'declined' | 'locked' | 'expired' | 'failed';
 
 /** What the result page shows; the approval itself is read back from the ApprovalStore. */
-export interface ResultState {
+interface ResultState {
   transferId: string;
   outcome: Outcome;
   reason?: string;
