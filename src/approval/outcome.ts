@@ -9,10 +9,7 @@ import { settle } from './settle.js';
 
 /** PingOne down, slow or limiting: a 502/503 page naming the step and PingOne's error id. */
 export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnavailableError {
-  const options = {
-    cause: error,
-    ...(error.pingoneErrorId ? { pingoneErrorId: error.pingoneErrorId } : {}),
-  };
+  const options = { cause: error, pingoneErrorId: error.pingoneErrorId || undefined };
   if (error.status === 429) {
     const retryAfter = Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000));
     return new PingOneUnavailableError(503, 'PINGONE_RATE_LIMITED', step, {
