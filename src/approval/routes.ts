@@ -6,7 +6,7 @@ import { wantsJson } from '../http/error-handler.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
 import { checkCode } from './check-code.js';
-import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
+import { renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
   regenerateSession,
@@ -110,7 +110,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const parsed = res.locals.transfer as Transfer;
     // The session is created here: a new session id (session fixation) and a new CSRF token.
     await regenerateSession(req);
-    beginSessionLifetime(req, ctx.now());
+    // The absolute lifetime (session-lifetime.ts) counts from the first transfer started here.
+    req.session.createdAt ??= ctx.now().getTime();
     const id = randomUUID();
     const createdAt = ctx.now().toISOString();
     const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
