@@ -35,7 +35,7 @@ import {
 } from './transfer.js';
 import { smsPreviewView } from './sms-preview.js';
 
-export interface ApprovalRoutesOptions {
+interface ApprovalRoutesOptions {
   /** Stateless until there is a session (src/http/csrf.ts). */
   formToken: (req: Request, res: Response) => string;
   /** Mounted right before a start or "send a new code" texts a code. */

@@ -120,7 +120,7 @@ export class LocalFlowClaims implements FlowClaims {
 }
 
 /** An atomic counter with expiry (express-rate-limit's Store: in Redis, one script per hit). */
-export interface SharedCounter {
+interface SharedCounter {
   init?(options: { windowMs: number }): unknown;
   increment(key: string): { totalHits: number } | Promise<{ totalHits: number }>;
 }
