@@ -235,14 +235,13 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
       return redirect(res, (await afterOtherRequest(ctx, req)) ?? startOver('no-approval'));
     }
-    const canResend = Boolean(!record && pendingTransfer(req, transferId));
     res.render('result', {
       title: record ? 'Transfer approved' : 'Transfer not approved',
       csrfToken: csrfToken(req),
       record,
       result,
       transfer: record ?? result?.transfer,
-      canResend,
+      canResend: Boolean(!record && pendingTransfer(req, transferId)),
     });
   });
 
