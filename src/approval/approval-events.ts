@@ -22,7 +22,7 @@ export type EventBody =
 export type EventOf<K extends EventBody['kind']> = Extract<ApprovalEvent, { kind: K }>;
 
 /** `client`: the app's PingOne client id, as on `pingone.call`. */
-export type EventBase = { client: number; transferId: string; requestId: string | undefined };
+type EventBase = { client: number; transferId: string; requestId: string | undefined };
 
 export type ApprovalStep = 16 | 17 | 18 | 19;
 

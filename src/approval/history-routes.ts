@@ -10,7 +10,7 @@ import {
   type ApprovalStore,
 } from './approval-store.js';
 
-export const RECENT_APPROVALS = 20;
+const RECENT_APPROVALS = 20;
 
 function summary(record: ApprovalRecord) {
   const { approvalId, transferId, amount, currency, payee, approvedAt } = record;
@@ -25,26 +25,13 @@ function summary(record: ApprovalRecord) {
   };
 }
 
-export class OperatorTokenError extends AppError {
-  constructor() {
-    super(401, 'OPERATOR_TOKEN_INVALID', 'This operator token is not valid.');
-  }
-}
-
-export class ApprovalCursorError extends AppError {
-  constructor() {
-    super(
-      400,
-      'INVALID_CURSOR',
-      'This link to older approvals is not valid. Start from the newest.',
-    );
-  }
-}
-
 function parseCursor(value: unknown): ApprovalCursor | undefined {
   if (value === undefined) return undefined;
   const match = typeof value === 'string' ? /^(\d{1,15})\.([\w-]{1,64})$/.exec(value) : null;
-  if (!match) throw new ApprovalCursorError();
+  if (!match) {
+    const message = 'This link to older approvals is not valid. Start from the newest.';
+    throw new AppError(400, 'INVALID_CURSOR', message);
+  }
   return { approvedAtMs: Number(match[1]), transferId: match[2]! };
 }
 
@@ -58,7 +45,7 @@ export function approvalHistoryRoutes(approvals: ApprovalStore, operatorToken?: 
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
     if (bearer !== undefined && !(operatorToken && sameSecret(bearer, operatorToken))) {
       res.set('WWW-Authenticate', 'Bearer');
-      throw new OperatorTokenError();
+      throw new AppError(401, 'OPERATOR_TOKEN_INVALID', 'This operator token is not valid.');
     }
     const operator = bearer !== undefined;
     let records: ApprovalRecord[];

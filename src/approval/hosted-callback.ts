@@ -18,7 +18,6 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
     };
     const state = query('state');
     const seen = req.session.flow;
-    const hadFlow = seen !== undefined;
     // Checked before the flow is consumed: a link anyone can send (`/callback?state=bogus`, or an
     // error without a state) must leave the person's approval as it was.
     const stateMatched =
@@ -30,7 +29,7 @@ export function hostedCallback(ctx: ApprovalContext): RequestHandler {
     const transfer = flow && pendingTransfer(req, flow.transferId);
     if (!flow || !transfer || state === undefined) {
       req.log.warn(
-        { event: 'callback.rejected', hadFlow, stateMatched },
+        { event: 'callback.rejected', hadFlow: seen !== undefined, stateMatched },
         'callback without a matching flow',
       );
       return redirect(res, startOver('replayed'));

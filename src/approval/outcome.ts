@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { PingOneUnavailableError, type PingOneStep } from '../errors.js';
 import { isPingOneError, LOCAL_ERROR_CODES, type PingOneError } from '../pingone/pingone-error.js';
+import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailure, type ApprovalStep } from './approval-events.js';
 import type { PendingTransfer } from './session-state.js';
@@ -8,10 +9,7 @@ import { settle } from './settle.js';
 
 /** PingOne down, slow or limiting: a 502/503 page naming the step and PingOne's error id. */
 export function unavailable(step: PingOneStep, error: PingOneError): PingOneUnavailableError {
-  const options = {
-    cause: error,
-    ...(error.pingoneErrorId ? { pingoneErrorId: error.pingoneErrorId } : {}),
-  };
+  const options = { cause: error, pingoneErrorId: error.pingoneErrorId || undefined };
   if (error.status === 429) {
     const retryAfter = Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000));
     return new PingOneUnavailableError(503, 'PINGONE_RATE_LIMITED', step, {
@@ -61,15 +59,11 @@ export function wrongCodeInfo(
   return { locked: false };
 }
 
-/** The workflow step of each call (src/pingone/workflow-steps.ts). */
-const WORKFLOW_STEP: Record<PingOneStep, ApprovalStep> = {
-  authorize: 16,
-  'otp.check': 17,
-  resume: 18,
-  token: 19,
-  discovery: 19,
-  userinfo: 19,
-};
+/** The workflow step of a call; discovery and userinfo are calls of the token step. */
+function workflowStep(call: PingOneStep): ApprovalStep {
+  const name = call === 'discovery' || call === 'userinfo' ? 'token' : call;
+  return WORKFLOW_STEPS.find((s) => s.name === name)!.step as ApprovalStep;
+}
 
 /**
  * Every PingOne failure of an approval ends here: told, then triaged. Transient: `putBack` keeps
@@ -85,7 +79,7 @@ export async function pingoneFailed(
   putBack?: () => Promise<void>,
 ): Promise<void> {
   if (!isPingOneError(error)) throw error;
-  const step = WORKFLOW_STEP[call];
+  const step = workflowStep(call);
   const failure = triageFailure(call, error);
   tell(ctx, req, transfer.id, () => ({
     kind: 'pingone-failed',

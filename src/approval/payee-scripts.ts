@@ -36,18 +36,14 @@ function withSystems(scripts: string[]): Set<string> {
   return new Set(scripts.flatMap((s) => [s, ...(WRITING_SYSTEMS[s] ?? [])]));
 }
 
-function intersect(sets: Set<string>[]): Set<string> {
-  const [first, ...rest] = sets;
-  return new Set([...(first ?? [])].filter((s) => rest.every((set) => set.has(s))));
-}
-
 /** A Latin name with one Cyrillic "о" reads as another name to the eye and to a bank's matching. */
 export function mixedScript(letters: ScriptedLetter[]): string | undefined {
   const others = letters.filter((l) => !l.scripts.includes('Latin'));
   if (others.length === 0) return undefined;
-  const shared = intersect(others.map((l) => withSystems(l.scripts)));
+  const [first, ...rest] = others.map((l) => withSystems(l.scripts));
+  const shared = [...first!].filter((s) => rest.every((set) => set.has(s)));
   const latin = others.length < letters.length;
-  if (shared.size > 0 && (!latin || [...shared].some((s) => BESIDE_LATIN.has(s)))) return undefined;
+  if (shared.length > 0 && (!latin || shared.some((s) => BESIDE_LATIN.has(s)))) return undefined;
 
   const counts = new Map<string, number>();
   for (const l of letters) for (const s of l.scripts) counts.set(s, (counts.get(s) ?? 0) + 1);

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { templateVariables } from './sms-text.js';
 import type { Transfer } from './transfer.js';
 
-export interface RequestJwtInput {
+interface RequestJwtInput {
   clientId: string;
   clientSecret: string;
   audience: string;

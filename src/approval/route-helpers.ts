@@ -58,14 +58,15 @@ function storedSession(req: Request): Promise<Partial<SessionData> | undefined> 
   );
 }
 
-// Where to send a request whose flow another request holds (a double submit, another instance,
-// a code racing "send a new code"), once its outcome shows in the shared stores.
+// Where to send a request whose pending transfer's flow another request holds (a double submit,
+// another instance, a code racing "send a new code"), once its outcome shows in the shared stores.
 export async function afterOtherRequest(
   ctx: ApprovalContext,
   req: Request,
-  transfer: PendingTransfer,
   lostClaim?: string,
 ): Promise<string | undefined> {
+  const transfer = pendingTransfer(req);
+  if (!transfer) return undefined;
   const busy = req.session.busy;
   let waitMs: number;
   if (lostClaim !== undefined) waitMs = ctx.raceWaitMs;

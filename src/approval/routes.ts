@@ -6,7 +6,7 @@ import { wantsJson } from '../http/error-handler.js';
 import { noStore } from '../http/no-store.js';
 import type { ApprovalContext } from './approval-context.js';
 import { checkCode } from './check-code.js';
-import { beginSessionLifetime, renewFinishedSession } from './session-lifetime.js';
+import { renewFinishedSession } from './session-lifetime.js';
 import {
   consumeFlow,
   regenerateSession,
@@ -35,7 +35,7 @@ import {
 } from './transfer.js';
 import { smsPreviewView } from './sms-preview.js';
 
-export interface ApprovalRoutesOptions {
+interface ApprovalRoutesOptions {
   /** Stateless until there is a session (src/http/csrf.ts). */
   formToken: (req: Request, res: Response) => string;
   /** Mounted right before a start or "send a new code" texts a code. */
@@ -110,7 +110,8 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const parsed = res.locals.transfer as Transfer;
     // The session is created here: a new session id (session fixation) and a new CSRF token.
     await regenerateSession(req);
-    beginSessionLifetime(req, ctx.now());
+    // The absolute lifetime (session-lifetime.ts) counts from the first transfer started here.
+    req.session.createdAt ??= ctx.now().getTime();
     const id = randomUUID();
     const createdAt = ctx.now().toISOString();
     const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
@@ -136,7 +137,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const seen = req.session.flow;
     const replaced = await consumeFlow(req, ctx.claims, ctx.now());
     if (!replaced) {
-      const next = await afterOtherRequest(ctx, req, transfer, seen?.claimId);
+      const next = await afterOtherRequest(ctx, req, seen?.claimId);
       if (next && !next.startsWith('/?notice=interrupted')) return redirect(res, next);
       if (await ctx.approvals.get(transfer.id)) return redirect(res, '/approvals/result');
     }
@@ -160,7 +161,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     if (!transfer) return redirect(res, startOver('no-approval'));
     if (!flow && seen) {
       // A code check holds the flow: cancelling now could contradict its approval.
-      return redirect(res, (await afterOtherRequest(ctx, req, transfer, seen.claimId))!);
+      return redirect(res, (await afterOtherRequest(ctx, req, seen.claimId))!);
     }
     await settle(ctx, req, transfer, 'declined', { reason: 'cancelled' });
     redirect(res, '/approvals/result');
@@ -171,9 +172,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const flow = req.session.flow;
     if (!flow || flow.ui !== 'own' || !pendingTransfer(req, flow.transferId)) {
       if (req.session.result) return redirect(res, '/approvals/result');
-      const pending = pendingTransfer(req);
-      const next = pending && (await afterOtherRequest(ctx, req, pending));
-      return redirect(res, next ?? startOver('no-approval'));
+      return redirect(res, (await afterOtherRequest(ctx, req)) ?? startOver('no-approval'));
     }
     // Approved by a request that raced a "send a new code": the new flow is not needed.
     if (await ctx.approvals.get(flow.transferId)) return redirect(res, '/approvals/result');
@@ -182,8 +181,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   // No flow for this code: held by another request, already used (second tab), or never started.
   const withoutLiveFlow = async (req: Request, res: Response, mayWait: boolean, lost?: string) => {
-    const pending = mayWait && pendingTransfer(req);
-    const next = pending && (await afterOtherRequest(ctx, req, pending, lost));
+    const next = mayWait && (await afterOtherRequest(ctx, req, lost));
     if (next) return redirect(res, next);
     const decided = req.session.transfer && (await ctx.approvals.get(req.session.transfer.id));
     if (decided || req.session.result) return redirect(res, '/approvals/result');
@@ -235,18 +233,15 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     const record = transferId ? await ctx.approvals.get(transferId) : undefined;
     if (!record && !result) {
       if (req.session.flow) return redirect(res, own ? '/approvals/otp' : '/');
-      const pending = pendingTransfer(req);
-      const next = pending && (await afterOtherRequest(ctx, req, pending));
-      return redirect(res, next || startOver('no-approval'));
+      return redirect(res, (await afterOtherRequest(ctx, req)) ?? startOver('no-approval'));
     }
-    const canResend = Boolean(!record && pendingTransfer(req, transferId));
     res.render('result', {
       title: record ? 'Transfer approved' : 'Transfer not approved',
       csrfToken: csrfToken(req),
       record,
       result,
       transfer: record ?? result?.transfer,
-      canResend,
+      canResend: Boolean(!record && pendingTransfer(req, transferId)),
     });
   });
 

@@ -25,10 +25,6 @@ declare module 'express-session' {
   }
 }
 
-export function beginSessionLifetime(req: Request, now: Date): void {
-  req.session.createdAt ??= now.getTime();
-}
-
 export function pastAbsoluteLifetime(data: Partial<SessionData>, now: number): boolean {
   return data.createdAt !== undefined && now - data.createdAt >= SESSION_ABSOLUTE_TIMEOUT_MS;
 }

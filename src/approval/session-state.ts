@@ -34,7 +34,7 @@ export type Outcome =
   'approved' | 'already-approved' | 'declined' | 'locked' | 'expired' | 'failed';
 
 /** What the result page shows; the approval itself is read back from the ApprovalStore. */
-export interface ResultState {
+interface ResultState {
   transferId: string;
   outcome: Outcome;
   reason?: string;
@@ -120,7 +120,7 @@ export class LocalFlowClaims implements FlowClaims {
 }
 
 /** An atomic counter with expiry (express-rate-limit's Store: in Redis, one script per hit). */
-export interface SharedCounter {
+interface SharedCounter {
   init?(options: { windowMs: number }): unknown;
   increment(key: string): { totalHits: number } | Promise<{ totalHits: number }>;
 }

@@ -8,7 +8,6 @@ import {
   saveSession,
   type Outcome,
   type PendingTransfer,
-  type ResultState,
 } from './session-state.js';
 
 /** Outcomes after which "send a new code" still makes sense for the same transfer. */
@@ -46,8 +45,10 @@ export async function settle(
   outcome: Outcome,
   ending: Ending,
 ): Promise<void> {
+  const keep = KEEPS_TRANSFER.has(outcome);
+  if (!keep) await rotateSession(req);
   const reason = resultReason(ending);
-  const result: ResultState = {
+  req.session.result = {
     transferId: transfer.id,
     outcome,
     transfer,
@@ -55,9 +56,6 @@ export async function settle(
     ...(reason && { reason }),
     ...(ending.pingoneErrorId && { pingoneErrorId: ending.pingoneErrorId }),
   };
-  const keep = KEEPS_TRANSFER.has(outcome);
-  if (!keep) await rotateSession(req);
-  req.session.result = result;
   if (outcome === 'approved' || outcome === 'already-approved') {
     const ids = (req.session.approvedIds ?? []).filter((id) => id !== transfer.id);
     req.session.approvedIds = [...ids, transfer.id].slice(-REMEMBERED_APPROVALS);

@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import {
   FLOW_STATUS,
-  type AuthorizeParams,
+  type AuthorizeQuery,
   type FlowStep,
   type PingOneFlow,
 } from '../pingone/flow/flow-client.js';
@@ -36,27 +36,32 @@ export async function startFlow(
   const { settings } = ctx;
   const { amount, currency, payee, fromAccount, hash } = transfer;
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  const params: AuthorizeParams = {
+  const requestJwt = await buildRequestJwt({
     clientId: settings.clientId,
-    requestJwt: await buildRequestJwt({
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      audience: ctx.urls.issuer,
-      subject: ctx.subjectOf(req),
-      templateVariant: settings.templateVariant,
-      transfer,
-      now: ctx.now(),
-      maxAge: MAX_AGE_SECONDS,
-    }),
-    redirectUri: ctx.redirectUri,
+    clientSecret: settings.clientSecret,
+    audience: ctx.urls.issuer,
+    subject: ctx.subjectOf(req),
+    templateVariant: settings.templateVariant,
+    transfer,
+    now: ctx.now(),
+    maxAge: MAX_AGE_SECONDS,
+  });
+  const query: AuthorizeQuery = {
+    client_id: settings.clientId,
+    response_type: 'code',
+    response_mode: ctx.ui === 'hosted' ? 'query' : 'pi.flow',
+    scope: SCOPE,
+    redirect_uri: ctx.redirectUri,
+    request: requestJwt,
+    login_hint_token: requestJwt,
     state: oidc.randomState(),
     nonce: oidc.randomNonce(),
     // RFC 7636 §4.2 S256, the value oidc.calculatePKCECodeChallenge gives, without a WebCrypto
     // job and its round trip through the thread pool.
-    codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
-    acrValues: settings.policyName,
-    maxAge: MAX_AGE_SECONDS,
-    scope: SCOPE,
+    code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    acr_values: settings.policyName,
+    max_age: String(MAX_AGE_SECONDS),
   };
   const flow: Omit<FlowState, 'claimId'> = {
     ui: ctx.ui,
@@ -64,8 +69,8 @@ export async function startFlow(
     transferHash: transfer.hash,
     flowId: '',
     cookies: {},
-    state: params.state,
-    nonce: params.nonce,
+    state: query.state,
+    nonce: query.nonce,
     codeVerifier,
     redirectUri: ctx.redirectUri,
     startedAt: ctx.now().toISOString(),
@@ -74,30 +79,30 @@ export async function startFlow(
   tell(ctx, req, transfer.id, () => ({
     kind: 'started',
     step: 16,
-    responseMode: ctx.ui === 'hosted' ? 'query' : 'pi.flow',
+    responseMode: query.response_mode,
     transfer: { amount, currency, payee, fromAccount, hash },
     authorize: {
-      client_id: params.clientId,
-      redirect_uri: params.redirectUri,
-      scope: SCOPE,
-      acr_values: params.acrValues,
-      max_age: params.maxAge,
+      client_id: query.client_id,
+      redirect_uri: query.redirect_uri,
+      scope: query.scope,
+      acr_values: query.acr_values,
+      max_age: MAX_AGE_SECONDS,
     },
     requestObject: {
-      header: decodeProtectedHeader(params.requestJwt),
-      claims: decodeJwt(params.requestJwt),
+      header: decodeProtectedHeader(requestJwt),
+      claims: decodeJwt(requestJwt),
     },
   }));
 
   if (ctx.ui === 'hosted') {
-    const url = ctx.flows.authorizeUrl(params).toString();
+    const url = ctx.flows.authorizeUrl(query).toString();
     await storeFlow(req, flow);
     return url;
   }
 
   let step: FlowStep;
   try {
-    step = await ctx.flows.authorize(params, { transactionId: transfer.id, requestId: req.id });
+    step = await ctx.flows.authorize(query, { transactionId: transfer.id, requestId: req.id });
   } catch (error) {
     await pingoneFailed(ctx, req, transfer, 'authorize', error);
     return RESULT;

@@ -15,7 +15,7 @@ export type Currency = (typeof CURRENCIES)[number];
 /** The demo's only source account; a real bank would take it from the signed-in customer. */
 export const FROM_ACCOUNT = 'Everyday account •••• 4821';
 
-export const MAX_AMOUNT = 1_000_000;
+const MAX_AMOUNT = 1_000_000;
 /** A SEPA creditor name's length, in UTF-16 units as the form's `maxlength` counts them. */
 export const PAYEE_MAX = 70;
 
@@ -30,7 +30,7 @@ export const DEMO_TRANSFER = {
   payee: 'Bob Example Ltd',
 } as const;
 
-export type TransferResult =
+type TransferResult =
   { ok: true; transfer: Transfer } | { ok: false; errors: FieldErrors; values: SmsTransfer };
 
 function field(body: unknown, name: string): string {

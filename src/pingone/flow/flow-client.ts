@@ -57,20 +57,24 @@ export function cookieHeader(jar: CookieJar): string | undefined {
   return pairs.length ? pairs.join('; ') : undefined;
 }
 
-/** The authorize request of one approval; the same parameters serve pi.flow and the redirect. */
-export interface AuthorizeParams {
-  clientId: string;
-  /** The signed request JWT, sent as both `request` and `login_hint_token`. */
-  requestJwt: string;
-  redirectUri: string;
+/** Step 16's query, as sent: pi.flow's and the hosted redirect's differ only in `response_mode`. */
+export type AuthorizeQuery = {
+  client_id: string;
+  response_type: 'code';
+  response_mode: 'pi.flow' | 'query';
+  scope: string;
+  redirect_uri: string;
+  /** The signed request JWT, sent again as `login_hint_token`. */
+  request: string;
+  login_hint_token: string;
   state: string;
   nonce: string;
-  codeChallenge: string;
-  acrValues: string;
+  code_challenge: string;
+  code_challenge_method: 'S256';
+  acr_values: string;
   /** Seconds: how old PingOne's authentication of the person may be. */
-  maxAge: number;
-  scope?: string;
-}
+  max_age: string;
+};
 
 export type FlowStep = { flow: PingOneFlow; cookies: CookieJar };
 
@@ -83,24 +87,6 @@ interface FlowCallContext {
 type WithCookies = FlowCallContext & { cookies: CookieJar };
 
 export type FlowClient = ReturnType<typeof createFlowClient>;
-
-function authorizeQuery(params: AuthorizeParams, responseMode: 'pi.flow' | 'query') {
-  return {
-    client_id: params.clientId,
-    response_type: 'code',
-    response_mode: responseMode,
-    scope: params.scope ?? 'openid profile',
-    redirect_uri: params.redirectUri,
-    request: params.requestJwt,
-    login_hint_token: params.requestJwt,
-    state: params.state,
-    nonce: params.nonce,
-    code_challenge: params.codeChallenge,
-    code_challenge_method: 'S256',
-    acr_values: params.acrValues,
-    max_age: String(params.maxAge),
-  };
-}
 
 /** The authorization response from resume's JSON, a COMPLETED flow, or a redirect's query. */
 export function authorizeResponseFromJson(value: unknown): AuthorizeResponse | undefined {
@@ -142,13 +128,13 @@ export function createFlowClient(options: {
 
   return {
     /** Step 16 in pi.flow mode: starts the flow; PingOne texts the code. */
-    async authorize(params: AuthorizeParams, context: FlowCallContext): Promise<FlowStep> {
+    async authorize(query: AuthorizeQuery, context: FlowCallContext): Promise<FlowStep> {
       // Each authorize sends an SMS: never repeated behind the user's back.
       return flowStep(context, {
         step: 'authorize',
         method: 'GET',
         url: urls.authorize,
-        query: authorizeQuery(params, 'pi.flow'),
+        query,
         idempotent: false,
       });
     },
@@ -187,8 +173,8 @@ export function createFlowClient(options: {
     },
 
     /** The browser redirect of `APPROVAL_UI=hosted` (response_mode=query). */
-    authorizeUrl(params: AuthorizeParams): URL {
-      return new URL(`${urls.authorize}?${new URLSearchParams(authorizeQuery(params, 'query'))}`);
+    authorizeUrl(query: AuthorizeQuery): URL {
+      return new URL(`${urls.authorize}?${new URLSearchParams(query)}`);
     },
   };
 }
