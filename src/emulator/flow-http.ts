@@ -38,7 +38,7 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
 
 export function authEnv(ctx: Context, req: Request): Environment {
   const id = String(req.params.envId);
-  const env = ctx.store.environment(id);
+  const env = ctx.store.get(id);
   if (!env) throw notFound('environment', id);
   return env;
 }

@@ -43,7 +43,7 @@ export function managementRouter(ctx: Context): Router {
     '/environments/:envId',
     (req: Request, _res: Response, next: NextFunction) => {
       const id = String(req.params.envId);
-      const found = ctx.store.environment(id);
+      const found = ctx.store.get(id);
       if (!found) throw notFound('environment', id);
       const grant = (req as Request & { p1Grant: TokenGrant }).p1Grant;
       if (grant.environmentId !== found.id) {
