@@ -36,19 +36,12 @@ export interface Flow {
   code?: string;
 }
 
-/** What an authorization code stands for (single use, CODE_LIFETIME_MS). */
-type AuthCode = Pick<
-  Flow,
-  | 'environmentId'
-  | 'applicationId'
-  | 'redirectUriSent'
-  | 'nonce'
-  | 'scope'
-  | 'codeChallenge'
-  | 'codeChallengeMethod'
-  | 'amr'
-  | 'sid'
-> & { userId: string; acr: string; authTime: number; expiresAt: number; used: boolean };
+/** An authorization code (single use, CODE_LIFETIME_MS): the completed flow it was issued for. */
+interface AuthCode {
+  flow: Flow;
+  expiresAt: number;
+  used: boolean;
+}
 
 export type FlowRegistry = ReturnType<typeof createFlowRegistry>;
 
@@ -86,17 +79,7 @@ export function createFlowRegistry(clock: { now(): number }) {
     issueCode(flow: Flow): string {
       if (flow.code) return flow.code;
       const code = randomUUID();
-      const { environmentId, applicationId, redirectUriSent, nonce, scope, sid } = flow;
-      codes.set(code, {
-        ...{ environmentId, applicationId, redirectUriSent, nonce, scope, sid },
-        ...{ codeChallenge: flow.codeChallenge, codeChallengeMethod: flow.codeChallengeMethod },
-        userId: flow.userId!,
-        acr: flow.policy.name,
-        amr: [...flow.amr],
-        authTime: flow.authTime ?? clock.now(),
-        expiresAt: clock.now() + CODE_LIFETIME_MS,
-        used: false,
-      });
+      codes.set(code, { flow, expiresAt: clock.now() + CODE_LIFETIME_MS, used: false });
       flow.code = code;
       return code;
     },

@@ -96,32 +96,34 @@ async function authorizationCode(
   const code = form('code');
   if (!code) throw refuse('invalid_request', 'code is required');
   const grant = ctx.flows.code(code);
-  if (!grant || grant.environmentId !== env.id || grant.applicationId !== app.id) {
+  if (!grant || grant.flow.environmentId !== env.id || grant.flow.applicationId !== app.id) {
     throw refuse('invalid_grant', 'The authorization code is unknown or expired');
   }
   if (grant.used) throw refuse('invalid_grant', 'The authorization code was already used');
   // Single use: a code is spent by any redemption attempt, successful or not.
   grant.used = true;
+  const { flow } = grant;
   const checkRedirect =
-    grant.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
-  if (checkRedirect && form('redirect_uri') !== grant.redirectUriSent)
+    flow.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
+  if (checkRedirect && form('redirect_uri') !== flow.redirectUriSent)
     throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
-  if (grant.codeChallenge !== undefined) {
+  if (flow.codeChallenge !== undefined) {
     const verifier = form('code_verifier');
     if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
     const computed =
-      grant.codeChallengeMethod === 'S256'
+      flow.codeChallengeMethod === 'S256'
         ? createHash('sha256').update(verifier).digest('base64url')
         : verifier;
-    if (computed !== grant.codeChallenge)
+    if (computed !== flow.codeChallenge)
       throw refuse('invalid_grant', 'code_verifier does not match the code_challenge');
   }
-  const user = find(env, 'users', grant.userId);
+  // A completed flow has its user and authentication time.
+  const user = find(env, 'users', flow.userId!);
   if (!user) throw refuse('invalid_grant', 'The user no longer exists');
   const { token, now, exp, issuer } = await accessToken(ctx, env, app, {
     sub: user.id,
-    scope: grant.scope,
-    sid: grant.sid,
+    scope: flow.scope,
+    sid: flow.sid,
   });
   const idToken = await ctx.key.sign({
     iss: issuer,
@@ -129,11 +131,11 @@ async function authorizationCode(
     aud: app.id,
     iat: now,
     exp,
-    auth_time: Math.floor(grant.authTime / 1000),
-    nonce: grant.nonce, // left out when undefined, as JSON does
-    acr: grant.acr,
-    amr: grant.amr,
-    sid: grant.sid,
+    auth_time: Math.floor(flow.authTime! / 1000),
+    nonce: flow.nonce, // left out when undefined, as JSON does
+    acr: flow.policy.name,
+    amr: flow.amr,
+    sid: flow.sid,
     env: env.id,
     org: env.organizationId,
     'p1.region': 'NA',
@@ -142,7 +144,7 @@ async function authorizationCode(
     access_token: token,
     token_type: 'Bearer',
     expires_in: TOKEN_LIFETIME_S,
-    scope: grant.scope,
+    scope: flow.scope,
     id_token: idToken,
   };
 }
