@@ -6,6 +6,7 @@ import { HAL_JSON } from './constants.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
 import { scimFilter } from './scim-filter.js';
 import {
+  field,
   find,
   save,
   list,
@@ -31,7 +32,11 @@ interface CrudSpec {
   parent?: { param: string; kind: Kind; field: string; what: string };
   rules?: ManagementResource;
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
-  unique?(fields: Record<string, unknown>, scope: CrudScope): void;
+  /**
+   * The fields no two docs may share (within the parent, if any); a clash names the last of them.
+   * `ignoreCase` for names, which PingOne compares case-insensitively.
+   */
+  unique?: { keys: string[]; ignoreCase?: boolean };
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
   /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
@@ -115,7 +120,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     requireJsonType(req);
     const scope = scopeOf(req);
     const fields = build(new Checker(req.body, spec.rules), scope);
-    spec.unique?.(fields, scope);
+    assertUnique(spec, scope, fields);
     const doc = save(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
     sendHal(res, spec.createStatus ?? 201, view(req, doc));
@@ -131,7 +136,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
       const body = new Checker(req.body).body;
       const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
-      spec.unique?.(fields, scope);
+      assertUnique(spec, scope, fields);
       const doc = save(scope.env, spec.kind, fields, ctx.clock.now(), existing);
       sendHal(res, 200, view(req, doc));
     });
@@ -167,9 +172,15 @@ function deepMerge(
   return out;
 }
 
-export function assertUnique(scope: CrudScope, kind: Kind, key: string, value: unknown): void {
-  if (value === undefined) return;
-  const same = (d: Doc) => String(d[key]).toLowerCase() === String(value).toLowerCase();
-  const clash = list(scope.env, kind).find((d) => d.id !== scope.existing?.id && same(d));
-  if (clash) throw uniquenessViolation(key, String(value), clash.id);
+function assertUnique(spec: CrudSpec, scope: CrudScope, fields: Record<string, unknown>): void {
+  if (!spec.unique) return;
+  const { keys, ignoreCase } = spec.unique;
+  const same = (a: unknown, b: unknown) =>
+    ignoreCase ? String(a).toLowerCase() === String(b).toLowerCase() : a === b;
+  const clash = list(scope.env, spec.kind, spec.parent?.field, scope.parentId).find(
+    (d) =>
+      d.id !== scope.existing?.id && keys.every((key) => same(field(d, key), field(fields, key))),
+  );
+  const target = keys.at(-1)!;
+  if (clash) throw uniquenessViolation(target, String(field(fields, target) ?? ''), clash.id);
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Router } from 'express';
-import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, sendHal, type CrudScope } from './crud-routes.js';
+import { crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
 import { find, list, remove } from './store.js';
@@ -74,7 +73,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         requireSignedRequestObject,
       };
     },
-    unique: (fields, scope) => assertUnique(scope, 'applications', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     afterCreate: (doc, scope) => scope.env.secrets.set(doc.id, { secret: newClientSecret() }),
     beforeDelete(doc, scope) {
       for (const kind of ['grants', 'signOnPolicyAssignments'] as const) {
@@ -134,7 +133,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         scopes: scopeIds.map((id) => ({ id })),
       };
     },
-    unique: (fields, scope) => assertUniqueRef(scope, 'grants', fields, 'resource'),
+    unique: { keys: ['resource.id'] },
   });
 
   crudRoutes(router, ctx, {
@@ -149,22 +148,8 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { application: { id: scope.parentId }, priority, signOnPolicy: { id: policyId } };
     },
-    unique: (fields, scope) =>
-      assertUniqueRef(scope, 'signOnPolicyAssignments', fields, 'signOnPolicy'),
+    unique: { keys: ['signOnPolicy.id'] },
   });
-}
-
-function assertUniqueRef(
-  scope: CrudScope,
-  kind: 'grants' | 'signOnPolicyAssignments',
-  fields: Record<string, unknown>,
-  ref: 'resource' | 'signOnPolicy',
-): void {
-  const id = (fields[ref] as { id: string }).id;
-  const clash = list(scope.env, kind, 'application.id', scope.parentId).find(
-    (d) => d.id !== scope.existing?.id && (d[ref] as { id: string }).id === id,
-  );
-  if (clash) throw uniquenessViolation(`${ref}.id`, id, clash.id);
 }
 
 /** Sign-on policies (step 6) and their actions (step 7), which step 8 assigns to an application. */
@@ -183,7 +168,7 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: (fields, scope) => assertUnique(scope, 'signOnPolicies', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     beforeDelete(doc, scope) {
       // PingOne removes the policy's actions and its assignments to applications with it.
       for (const a of list(scope.env, 'actions', 'signOnPolicy.id', doc.id))
@@ -224,11 +209,6 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       delete fields.id;
       return { ...fields, signOnPolicy: { id: scope.parentId }, priority, type };
     },
-    unique(fields, scope) {
-      const clash = list(scope.env, 'actions', 'signOnPolicy.id', scope.parentId).find(
-        (d) => d.id !== scope.existing?.id && d.priority === fields.priority,
-      );
-      if (clash) throw uniquenessViolation('priority', String(fields.priority), clash.id);
-    },
+    unique: { keys: ['priority'] },
   });
 }

@@ -1,7 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
+import { crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { applicationRoutes, signOnPolicyRoutes } from './management-applications.js';
 import { userRoutes } from './management-users.js';
 import { accessFailed, constraintViolation, notFound, P1Error } from './p1-error.js';
@@ -92,7 +91,7 @@ function populationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { ...fields, default: scope.existing?.default ?? false };
     },
-    unique: (fields, scope) => assertUnique(scope, 'populations', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     beforeDelete(doc, scope) {
       const blocked =
         doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
@@ -136,8 +135,7 @@ function devicePolicyRoutes(router: Router, ctx: Context): void {
       }
       return fields;
     },
-    unique: (fields, scope) =>
-      assertUnique(scope, 'deviceAuthenticationPolicies', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     beforeDelete(doc) {
       if (doc.default === true) {
         const message = 'The default device authentication policy cannot be deleted';
@@ -184,13 +182,6 @@ function templateRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique(fields, scope) {
-      const key = (d: Record<string, unknown>) =>
-        `${d.locale}|${d.deliveryMethod}|${d.variant ?? ''}`;
-      const clash = list(scope.env, 'contents', 'template.id', scope.parentId).find(
-        (d) => d.id !== scope.existing?.id && key(d) === key(fields),
-      );
-      if (clash) throw uniquenessViolation('variant', String(fields.variant ?? ''), clash.id);
-    },
+    unique: { keys: ['locale', 'deliveryMethod', 'variant'] },
   });
 }

@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import { Checker } from './checker.js';
 import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
+import { crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { find, list, ownFields, remove, save } from './store.js';
 
@@ -36,7 +36,7 @@ export function userRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: (fields, scope) => assertUnique(scope, 'users', 'username', fields.username),
+    unique: { keys: ['username'], ignoreCase: true },
     beforeDelete(doc, scope) {
       for (const d of list(scope.env, 'devices', 'user.id', doc.id))
         remove(scope.env, 'devices', d.id);
