@@ -111,7 +111,6 @@ async function buildFlow(
     status: 'OTP_REQUIRED',
     pending: session ? [] : pendingSteps(policy.actions, user !== undefined, piFlow),
     policy: {
-      id: policy.doc.id,
       name: String(policy.doc.name),
       ...(mfaAction ? { mfaActionId: mfaAction.id } : {}),
     },
@@ -123,7 +122,6 @@ async function buildFlow(
     scope,
     ...pkce,
     smsTemplate: smsTemplateOf(env, template, user),
-    createdAt: now,
     expiresAt: now + FLOW_LIFETIME_MS,
     cookies: newFlowCookies(),
     amr: session ? [...session.amr] : [],
@@ -183,7 +181,7 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
  * for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a `max_age` the session is
  * older than; `max_age=0` always). Variant `ignoreReauthentication`: a tenant that does not.
  */
-export function reusableSession(
+function reusableSession(
   ctx: Context,
   req: Request,
   env: Environment,

@@ -17,7 +17,7 @@ import {
   type Kind,
 } from './store.js';
 
-export interface CrudScope {
+interface CrudScope {
   env: Environment;
   parentId?: string;
   existing?: Doc;

@@ -13,7 +13,7 @@ export interface Flow {
   status:
     'SIGN_ON_REQUIRED' | 'USERNAME_PASSWORD_REQUIRED' | 'OTP_REQUIRED' | 'COMPLETED' | 'FAILED';
   pending: FlowStep[];
-  policy: { id: string; name: string; mfaActionId?: string };
+  policy: { name: string; mfaActionId?: string };
   userId?: string;
   /** redirect_uri as sent to authorize (undefined when absent) and as used for redirects. */
   redirectUriSent?: string;
@@ -25,7 +25,6 @@ export interface Flow {
   codeChallengeMethod?: string;
   /** The SMS text with `${…}` placeholders, variables, resolved at authorize. */
   smsTemplate: { content: string; variables: Record<string, string> };
-  createdAt: number;
   expiresAt: number;
   cookies: Record<(typeof FLOW_COOKIE_NAMES)[number], string>;
   otp?: { value: string; deviceId: string; expiresAt: number; remaining: number };

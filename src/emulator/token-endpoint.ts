@@ -176,7 +176,6 @@ async function accessToken(
   ctx.tokens.add(token, {
     kind: user ? 'access' : 'worker',
     environmentId: env.id,
-    clientId: app.id,
     sub: user?.sub,
     scope: user?.scope,
     expiresAt: exp * 1000,

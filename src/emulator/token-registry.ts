@@ -1,7 +1,6 @@
 export interface TokenGrant {
   kind: 'worker' | 'access';
   environmentId: string;
-  clientId: string;
   sub?: string;
   scope?: string;
   expiresAt: number;
