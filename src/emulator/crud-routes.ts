@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
-import { Checker, uniquenessViolation } from './checker.js';
+import { Checker, isObject, uniquenessViolation } from './checker.js';
 import type { ManagementResource } from './management-rules.js';
 import { HAL_JSON } from './constants.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
@@ -77,7 +77,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
   const load = (req: Request, scope: CrudScope): Doc => {
     const id = String(req.params.id);
     const doc = find(scope.env, spec.kind, id);
-    if (!doc || (spec.parent && docParent(doc, spec) !== scope.parentId))
+    if (!doc || (spec.parent && field(doc, spec.parent.field) !== scope.parentId))
       throw notFound(spec.what, id);
     return doc;
   };
@@ -150,15 +150,6 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     res.status(204).end();
   });
 }
-
-function docParent(doc: Doc, spec: CrudSpec): unknown {
-  const [head, tail] = spec.parent!.field.split('.') as [string, string];
-  const ref = doc[head] as Record<string, unknown> | undefined;
-  return ref?.[tail];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
 
 function deepMerge(
   base: Record<string, unknown>,
