@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { authEnv, redirectWith } from './flow-http.js';
-import { page } from './html.js';
+import { page, sendPage } from './html.js';
 import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
 
@@ -35,16 +35,7 @@ export function signoffRoutes(router: Router, ctx: Context): void {
       }
       return void res.redirect(302, redirectWith(redirectUri, { state: param('state') }));
     }
-    res
-      .status(200)
-      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
-      .type('html')
-      .send(
-        page(
-          'Signed off — PingOne emulator',
-          '<main class="signon"><h1>You are signed off</h1></main>',
-        ),
-      );
+    sendPage(res, page('Signed off', '<main class="signon"><h1>You are signed off</h1></main>'));
   };
   router.route('/:envId/as/signoff').get(signoff).post(signoff);
 }

@@ -74,7 +74,7 @@ function send(res: Response, status: number, title: string, body: string): void 
     'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
   });
-  res.send(page(`${title} — PingOne emulator`, body));
+  res.send(page(title, body));
 }
 
 function notice(res: Response, status: number, title: string, text: string): void {
