@@ -73,11 +73,10 @@ async function buildFlow(
     throw refuse('request', message, 'invalid_request_object');
   }
   const requestClaims: JWTPayload = params.request
-    ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+    ? await verifyRequestJwt(params.request, { ...check, target: 'request' })
     : {};
-  const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
   const hintClaims = params.login_hint_token
-    ? await verifyRequestJwt(params.login_hint_token, hint)
+    ? await verifyRequestJwt(params.login_hint_token, { ...check, target: 'login_hint_token' })
     : undefined;
   // OIDC Core §6.1: values inside the request object supersede the query parameters.
   const merged: AuthorizeParams = { ...params };
