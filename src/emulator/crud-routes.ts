@@ -39,8 +39,8 @@ interface CrudSpec {
   unique?: { keys: string[]; ignoreCase?: boolean };
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
-  /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
-  updates?: ('PUT' | 'PATCH')[];
+  /** `put` replaces, `patch` merges; PingOne offers one or both per family. */
+  updates?: ('put' | 'patch')[];
   createStatus?: number;
 }
 
@@ -126,15 +126,14 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     sendHal(res, spec.createStatus ?? 201, view(req, doc));
   });
 
-  for (const method of spec.updates ?? ['PUT']) {
-    const register = method === 'PUT' ? router.put.bind(router) : router.patch.bind(router);
-    register(item, (req, res) => {
+  for (const method of spec.updates ?? ['put']) {
+    router[method](item, (req, res) => {
       requireJsonType(req);
       const scope = scopeOf(req);
       const existing = load(req, scope);
       scope.existing = existing;
       const body = new Checker(req.body).body;
-      const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
+      const merged = method === 'patch' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
       assertUnique(spec, scope, fields);
       const doc = save(scope.env, spec.kind, fields, ctx.clock.now(), existing);

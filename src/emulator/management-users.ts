@@ -12,7 +12,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     kind: 'users',
     path: '/users',
     what: 'user',
-    updates: ['PUT', 'PATCH'],
+    updates: ['put', 'patch'],
     rules: 'user',
     build(c, scope) {
       const given = c.string('name.given');
