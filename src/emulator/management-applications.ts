@@ -109,12 +109,10 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     parent: OF_APPLICATION,
     rules: 'applicationGrant',
     build(c, scope) {
-      const resourceId = c.string('resource.id');
+      const resourceId = c.ref('resource.id', scope.env, 'resources', 'resource');
       const scopes = c.get('scopes');
       const resource =
         resourceId === undefined ? undefined : find(scope.env, 'resources', resourceId);
-      if (resourceId !== undefined && !resource)
-        c.invalid('resource.id', `No resource with id ${resourceId}`);
       const scopeIds: string[] = [];
       if (!Array.isArray(scopes) || scopes.length === 0) c.required('scopes');
       else if (scopes.every((s: unknown) => s && typeof s === 'object')) {
