@@ -10,7 +10,6 @@ import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
 import { accessFailed, answerError, notFound, P1Error } from './p1-error.js';
 import { find, list, type Environment } from './store.js';
-import { bearerOf } from './token-registry.js';
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -55,7 +54,7 @@ export function requireHalAccept(req: Request): void {
 export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
   const header = req.get('authorization');
   if (header === undefined && !FLOWS_BEARER_REQUIRED) return;
-  const grant = ctx.tokens.check(bearerOf(header), 'worker');
+  const grant = ctx.tokens.check(header, 'worker');
   if (!grant || grant.environmentId !== env.id) throw accessFailed();
 }
 

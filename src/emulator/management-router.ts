@@ -5,14 +5,14 @@ import { applicationRoutes, signOnPolicyRoutes } from './management-applications
 import { userRoutes } from './management-users.js';
 import { accessFailed, constraintViolation, notFound, P1Error } from './p1-error.js';
 import { list } from './store.js';
-import { bearerOf, type TokenGrant } from './token-registry.js';
+import type { TokenGrant } from './token-registry.js';
 
 /** The management host (`/v1`): a worker bearer on every call (docs/pingone-contract.md §2), then the resource families. */
 export function managementRouter(ctx: Context): Router {
   const v1 = Router();
 
   v1.use((req: Request, _res: Response, next: NextFunction) => {
-    const grant = ctx.tokens.check(bearerOf(req.get('authorization')), 'worker');
+    const grant = ctx.tokens.check(req.get('authorization'), 'worker');
     if (!grant) throw accessFailed();
     (req as Request & { p1Grant: TokenGrant }).p1Grant = grant;
     next();
