@@ -39,6 +39,8 @@ interface CrudSpec {
   unique?: { keys: string[]; ignoreCase?: boolean };
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
+  /** The docs PingOne deletes with this one: those of `kind` whose `field` holds its id. */
+  cascade?: { kind: Kind; field: string }[];
   /** `put` replaces, `patch` merges; PingOne offers one or both per family. */
   updates?: ('put' | 'patch')[];
   createStatus?: number;
@@ -145,6 +147,9 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const scope = scopeOf(req);
     const doc = load(req, scope);
     spec.beforeDelete?.(doc, scope);
+    for (const { kind, field: ref } of spec.cascade ?? []) {
+      for (const child of list(scope.env, kind, ref, doc.id)) remove(scope.env, kind, child.id);
+    }
     remove(scope.env, spec.kind, doc.id);
     res.status(204).end();
   });

@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
-import { find, list, remove } from './store.js';
+import { find } from './store.js';
 
 /** At least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
@@ -75,13 +75,11 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     },
     unique: { keys: ['name'], ignoreCase: true },
     afterCreate: (doc, scope) => scope.env.secrets.set(doc.id, { secret: newClientSecret() }),
-    beforeDelete(doc, scope) {
-      for (const kind of ['grants', 'signOnPolicyAssignments'] as const) {
-        for (const child of list(scope.env, kind, 'application.id', doc.id))
-          remove(scope.env, kind, child.id);
-      }
-      scope.env.secrets.delete(doc.id);
-    },
+    cascade: [
+      { kind: 'grants', field: 'application.id' },
+      { kind: 'signOnPolicyAssignments', field: 'application.id' },
+    ],
+    beforeDelete: (doc, scope) => scope.env.secrets.delete(doc.id),
   });
 
   const secretOf = (req: Request) => {
@@ -167,14 +165,11 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       return fields;
     },
     unique: { keys: ['name'], ignoreCase: true },
-    beforeDelete(doc, scope) {
-      // PingOne removes the policy's actions and its assignments to applications with it.
-      for (const a of list(scope.env, 'actions', 'signOnPolicy.id', doc.id))
-        remove(scope.env, 'actions', a.id);
-      for (const a of list(scope.env, 'signOnPolicyAssignments', 'signOnPolicy.id', doc.id)) {
-        remove(scope.env, 'signOnPolicyAssignments', a.id);
-      }
-    },
+    // The policy's actions, and its assignments to applications.
+    cascade: [
+      { kind: 'actions', field: 'signOnPolicy.id' },
+      { kind: 'signOnPolicyAssignments', field: 'signOnPolicy.id' },
+    ],
   });
 
   crudRoutes(router, ctx, {

@@ -4,7 +4,7 @@ import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
 import { crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, ownFields, remove, save } from './store.js';
+import { find, list, ownFields, save } from './store.js';
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -37,11 +37,8 @@ export function userRoutes(router: Router, ctx: Context): void {
       return fields;
     },
     unique: { keys: ['username'], ignoreCase: true },
-    beforeDelete(doc, scope) {
-      for (const d of list(scope.env, 'devices', 'user.id', doc.id))
-        remove(scope.env, 'devices', d.id);
-      scope.env.passwords.delete(doc.id);
-    },
+    cascade: [{ kind: 'devices', field: 'user.id' }],
+    beforeDelete: (doc, scope) => scope.env.passwords.delete(doc.id),
   });
 
   const userAt = (req: Request) => {
