@@ -25,6 +25,7 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  stringFields,
 } from './flow-http.js';
 import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
@@ -129,15 +130,8 @@ async function buildFlow(
 }
 
 function paramsOf(req: Request): AuthorizeParams {
-  const out: Record<string, string> = {};
-  const take = (source: unknown) => {
-    if (!source || typeof source !== 'object') return;
-    for (const [k, v] of Object.entries(source as Record<string, unknown>))
-      if (typeof v === 'string') out[k] = v;
-  };
-  take(req.query);
-  if (req.method === 'POST') take(req.body);
-  return out as AuthorizeParams;
+  const body = req.method === 'POST' ? stringFields(req.body) : {};
+  return { ...stringFields(req.query), ...body };
 }
 
 /** docs/pingone-contract.md §6.16: pi.flow answers the flow as JSON; query mode redirects to the sign-on page. */

@@ -20,6 +20,14 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
+/** The string-valued fields of a query or a form body. */
+export function stringFields(source: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!source || typeof source !== 'object') return out;
+  for (const [k, v] of Object.entries(source)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 /** `Path=/{envId}/` as PingOne sets them; ST-NO-SS is the copy without SameSite. */
 export function setFlowCookies(ctx: Context, res: Response, flow: Flow): void {
   const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';

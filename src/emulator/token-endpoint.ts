@@ -6,7 +6,7 @@ import {
 } from './constants.js';
 import { sameSecret, secretsOf } from './authorize-checks.js';
 import type { Context } from './context.js';
-import { authEnv } from './flow-http.js';
+import { authEnv, stringFields } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
 import { find, type Doc, type Environment } from './store.js';
 
@@ -19,11 +19,9 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   if (!req.is('application/x-www-form-urlencoded')) {
     throw refuse('invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
   }
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const form = (k: string): string | undefined =>
-    typeof body[k] === 'string' ? (body[k] as string) : undefined;
+  const form = stringFields(req.body);
   const app = authenticateClient(ctx, env, req, form);
-  const grantType = form('grant_type');
+  const grantType = form.grant_type;
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   if (grantType === 'client_credentials')
     return void res.json(await clientCredentials(ctx, env, app));
@@ -37,7 +35,7 @@ function authenticateClient(
   ctx: Context,
   env: Environment,
   req: Request,
-  form: (k: string) => string | undefined,
+  form: Record<string, string>,
 ): Doc {
   const header = req.get('authorization');
   let clientId: string | undefined;
@@ -56,11 +54,11 @@ function authenticateClient(
       throw refuse('invalid_client', 'Malformed Basic authorization', 401);
     }
     method = 'CLIENT_SECRET_BASIC';
-    if (form('client_secret') !== undefined)
+    if (form.client_secret !== undefined)
       throw refuse('invalid_request', 'Use one client authentication method');
   } else {
-    clientId = form('client_id');
-    secret = form('client_secret');
+    clientId = form.client_id;
+    secret = form.client_secret;
     method = 'CLIENT_SECRET_POST';
   }
   if (!clientId || secret === undefined)
@@ -91,9 +89,9 @@ async function authorizationCode(
   ctx: Context,
   env: Environment,
   app: Doc,
-  form: (k: string) => string | undefined,
+  form: Record<string, string>,
 ) {
-  const code = form('code');
+  const code = form.code;
   if (!code) throw refuse('invalid_request', 'code is required');
   const grant = ctx.flows.code(code);
   if (!grant || grant.flow.environmentId !== env.id || grant.flow.applicationId !== app.id) {
@@ -105,10 +103,10 @@ async function authorizationCode(
   const { flow } = grant;
   const checkRedirect =
     flow.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
-  if (checkRedirect && form('redirect_uri') !== flow.redirectUriSent)
+  if (checkRedirect && form.redirect_uri !== flow.redirectUriSent)
     throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
   if (flow.codeChallenge !== undefined) {
-    const verifier = form('code_verifier');
+    const verifier = form.code_verifier;
     if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
     const computed =
       flow.codeChallengeMethod === 'S256'
