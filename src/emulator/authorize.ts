@@ -162,7 +162,7 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     if (!failure) throw error;
     // Never redirect to a redirect_uri that was not validated (RFC 6749 §4.1.2.1).
     if (piFlow || !redirectUri) throw failure.p1;
-    const state = typeof params.state === 'string' ? params.state : undefined;
+    const { state } = params;
     const query = { error: failure.oauthError, error_description: failure.p1.message, state };
     res.redirect(302, redirectWith(redirectUri, query));
   }
