@@ -25,12 +25,12 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  stringFields,
 } from './flow-http.js';
 import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
 import { verifyRequestJwt } from './request-jwt.js';
-import type { SsoSession } from './sso-sessions.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const OAUTH_PARAMS = [
@@ -73,11 +73,10 @@ async function buildFlow(
     throw refuse('request', message, 'invalid_request_object');
   }
   const requestClaims: JWTPayload = params.request
-    ? await verifyRequestJwt(params.request, { ...check, target: 'request', requireExp: false })
+    ? await verifyRequestJwt(params.request, { ...check, target: 'request' })
     : {};
-  const hint = { ...check, target: 'login_hint_token' as const, requireExp: true };
   const hintClaims = params.login_hint_token
-    ? await verifyRequestJwt(params.login_hint_token, hint)
+    ? await verifyRequestJwt(params.login_hint_token, { ...check, target: 'login_hint_token' })
     : undefined;
   // OIDC Core §6.1: values inside the request object supersede the query parameters.
   const merged: AuthorizeParams = { ...params };
@@ -100,7 +99,7 @@ async function buildFlow(
   const hinted = hintClaims ? userOf(env, hintClaims.sub) : undefined;
   // Answered from the person's sign-on session: no step left, the session's authentication.
   const session = reusableSession(ctx, req, env, merged, hinted);
-  const user = session ? find(env, 'users', session.userId) : hinted;
+  const user = session ? find(env, 'users', session.userId!) : hinted;
   const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
   const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
   return {
@@ -111,7 +110,6 @@ async function buildFlow(
     status: 'OTP_REQUIRED',
     pending: session ? [] : pendingSteps(policy.actions, user !== undefined, piFlow),
     policy: {
-      id: policy.doc.id,
       name: String(policy.doc.name),
       ...(mfaAction ? { mfaActionId: mfaAction.id } : {}),
     },
@@ -123,7 +121,6 @@ async function buildFlow(
     scope,
     ...pkce,
     smsTemplate: smsTemplateOf(env, template, user),
-    createdAt: now,
     expiresAt: now + FLOW_LIFETIME_MS,
     cookies: newFlowCookies(),
     amr: session ? [...session.amr] : [],
@@ -133,15 +130,8 @@ async function buildFlow(
 }
 
 function paramsOf(req: Request): AuthorizeParams {
-  const out: Record<string, string> = {};
-  const take = (source: unknown) => {
-    if (!source || typeof source !== 'object') return;
-    for (const [k, v] of Object.entries(source as Record<string, unknown>))
-      if (typeof v === 'string') out[k] = v;
-  };
-  take(req.query);
-  if (req.method === 'POST') take(req.body);
-  return out as AuthorizeParams;
+  const body = req.method === 'POST' ? stringFields(req.body) : {};
+  return { ...stringFields(req.query), ...body };
 }
 
 /** docs/pingone-contract.md §6.16: pi.flow answers the flow as JSON; query mode redirects to the sign-on page. */
@@ -172,33 +162,34 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     if (!failure) throw error;
     // Never redirect to a redirect_uri that was not validated (RFC 6749 §4.1.2.1).
     if (piFlow || !redirectUri) throw failure.p1;
-    const state = typeof params.state === 'string' ? params.state : undefined;
+    const { state } = params;
     const query = { error: failure.oauthError, error_description: failure.p1.message, state };
     res.redirect(302, redirectWith(redirectUri, query));
   }
 }
 
 /**
- * The session the browser's ST cookie names, of the hinted user if any, unless the request asks
- * for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a `max_age` the session is
- * older than; `max_age=0` always). Variant `ignoreReauthentication`: a tenant that does not.
+ * The flow of the sign-on session the browser's ST cookie names, of the hinted user if any,
+ * unless the request asks for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a
+ * `max_age` the session is older than; `max_age=0` always). Variant `ignoreReauthentication`: a
+ * tenant that does not.
  */
-export function reusableSession(
+function reusableSession(
   ctx: Context,
   req: Request,
   env: Environment,
   params: { prompt?: string | undefined; max_age?: string | undefined },
   hintedUser: Doc | undefined,
-): SsoSession | undefined {
+): Flow | undefined {
   const session = ctx.sessions.find(env.id, parseCookies(req.get('cookie'))[SSO_SESSION_COOKIE]);
   if (!session || (hintedUser && hintedUser.id !== session.userId)) return undefined;
   // A user deleted or disabled since signs on again (and is refused there).
-  const user = find(env, 'users', session.userId);
+  const user = find(env, 'users', session.userId!);
   if (!user || user.enabled === false) return undefined;
   if (ctx.variants.ignoreReauthentication) return session;
   const maxAgeMs = params.max_age === undefined ? undefined : Number(params.max_age) * 1000;
   const fresh =
     (params.prompt ?? '').split(/\s+/).includes('login') ||
-    (maxAgeMs !== undefined && (maxAgeMs === 0 || ctx.clock.now() - session.authTime > maxAgeMs));
+    (maxAgeMs !== undefined && (maxAgeMs === 0 || ctx.clock.now() - session.authTime! > maxAgeMs));
   return fresh ? undefined : session;
 }

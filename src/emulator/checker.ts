@@ -12,12 +12,12 @@ export class Checker {
   readonly body: Record<string, unknown>;
 
   constructor(body: unknown, resource?: ManagementResource) {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    if (!isObject(body)) {
       throw invalidData([
         { code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' },
       ]);
     }
-    this.body = body as Record<string, unknown>;
+    this.body = body;
     if (resource) this.details.push(...validateManagementBody(resource, body));
   }
 
@@ -93,7 +93,7 @@ export function uniquenessViolation(target: string, value: string, existingId: s
 
 type Located = { target: string; value: unknown };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function locate(body: Record<string, unknown>, path: string): Located[] {

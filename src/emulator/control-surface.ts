@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from './context.js';
 import type { Faults } from './faults.js';
-import { EMULATOR_CSS } from './html.js';
+import { EMULATOR_CSS, sendPage } from './html.js';
 import { invalidData } from './p1-error.js';
 import { phonePage } from './phone-page.js';
 import { PHONE_SCRIPT } from './phone-script.js';
@@ -18,10 +18,7 @@ export function controlSurface(ctx: Context, faults: Faults, requests: RequestLo
 
   r.get('/phone', (req, res) => {
     const to = toOf(req.query.to);
-    res
-      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
-      .type('html')
-      .send(phonePage(ctx.outbox.list(to), to, ctx.clock.now()));
+    sendPage(res, phonePage(ctx.outbox.list(to), to, ctx.clock.now()));
   });
 
   const asset = (type: string, text: string) => (_req: Request, res: Response) =>

@@ -1,11 +1,12 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
-import { Checker, uniquenessViolation } from './checker.js';
+import { Checker, isObject, uniquenessViolation } from './checker.js';
 import type { ManagementResource } from './management-rules.js';
 import { HAL_JSON } from './constants.js';
 import { notFound, unsupportedMediaType } from './p1-error.js';
 import { scimFilter } from './scim-filter.js';
 import {
+  field,
   find,
   save,
   list,
@@ -16,7 +17,7 @@ import {
   type Kind,
 } from './store.js';
 
-export interface CrudScope {
+interface CrudScope {
   env: Environment;
   parentId?: string;
   existing?: Doc;
@@ -31,11 +32,17 @@ interface CrudSpec {
   parent?: { param: string; kind: Kind; field: string; what: string };
   rules?: ManagementResource;
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
-  unique?(fields: Record<string, unknown>, scope: CrudScope): void;
+  /**
+   * The fields no two docs may share (within the parent, if any); a clash names the last of them.
+   * `ignoreCase` for names, which PingOne compares case-insensitively.
+   */
+  unique?: { keys: string[]; ignoreCase?: boolean };
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
-  /** `PUT` replaces, `PATCH` merges; PingOne offers one or both per family. */
-  updates?: ('PUT' | 'PATCH')[];
+  /** The docs PingOne deletes with this one: those of `kind` whose `field` holds its id. */
+  cascade?: { kind: Kind; field: string }[];
+  /** `put` replaces, `patch` merges; PingOne offers one or both per family. */
+  updates?: ('put' | 'patch')[];
   createStatus?: number;
 }
 
@@ -72,7 +79,7 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
   const load = (req: Request, scope: CrudScope): Doc => {
     const id = String(req.params.id);
     const doc = find(scope.env, spec.kind, id);
-    if (!doc || (spec.parent && docParent(doc, spec) !== scope.parentId))
+    if (!doc || (spec.parent && field(doc, spec.parent.field) !== scope.parentId))
       throw notFound(spec.what, id);
     return doc;
   };
@@ -115,23 +122,22 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     requireJsonType(req);
     const scope = scopeOf(req);
     const fields = build(new Checker(req.body, spec.rules), scope);
-    spec.unique?.(fields, scope);
+    assertUnique(spec, scope, fields);
     const doc = save(scope.env, spec.kind, fields, ctx.clock.now());
     spec.afterCreate?.(doc, scope);
     sendHal(res, spec.createStatus ?? 201, view(req, doc));
   });
 
-  for (const method of spec.updates ?? ['PUT']) {
-    const register = method === 'PUT' ? router.put.bind(router) : router.patch.bind(router);
-    register(item, (req, res) => {
+  for (const method of spec.updates ?? ['put']) {
+    router[method](item, (req, res) => {
       requireJsonType(req);
       const scope = scopeOf(req);
       const existing = load(req, scope);
       scope.existing = existing;
       const body = new Checker(req.body).body;
-      const merged = method === 'PATCH' ? deepMerge(ownFields(existing), body) : body;
+      const merged = method === 'patch' ? deepMerge(ownFields(existing), body) : body;
       const fields = build(new Checker(merged, spec.rules), scope);
-      spec.unique?.(fields, scope);
+      assertUnique(spec, scope, fields);
       const doc = save(scope.env, spec.kind, fields, ctx.clock.now(), existing);
       sendHal(res, 200, view(req, doc));
     });
@@ -141,19 +147,13 @@ export function crudRoutes(router: Router, ctx: Context, spec: CrudSpec): void {
     const scope = scopeOf(req);
     const doc = load(req, scope);
     spec.beforeDelete?.(doc, scope);
+    for (const { kind, field: ref } of spec.cascade ?? []) {
+      for (const child of list(scope.env, kind, ref, doc.id)) remove(scope.env, kind, child.id);
+    }
     remove(scope.env, spec.kind, doc.id);
     res.status(204).end();
   });
 }
-
-function docParent(doc: Doc, spec: CrudSpec): unknown {
-  const [head, tail] = spec.parent!.field.split('.') as [string, string];
-  const ref = doc[head] as Record<string, unknown> | undefined;
-  return ref?.[tail];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
 
 function deepMerge(
   base: Record<string, unknown>,
@@ -167,9 +167,15 @@ function deepMerge(
   return out;
 }
 
-export function assertUnique(scope: CrudScope, kind: Kind, key: string, value: unknown): void {
-  if (value === undefined) return;
-  const same = (d: Doc) => String(d[key]).toLowerCase() === String(value).toLowerCase();
-  const clash = list(scope.env, kind).find((d) => d.id !== scope.existing?.id && same(d));
-  if (clash) throw uniquenessViolation(key, String(value), clash.id);
+function assertUnique(spec: CrudSpec, scope: CrudScope, fields: Record<string, unknown>): void {
+  if (!spec.unique) return;
+  const { keys, ignoreCase } = spec.unique;
+  const same = (a: unknown, b: unknown) =>
+    ignoreCase ? String(a).toLowerCase() === String(b).toLowerCase() : a === b;
+  const clash = list(scope.env, spec.kind, spec.parent?.field, scope.parentId).find(
+    (d) =>
+      d.id !== scope.existing?.id && keys.every((key) => same(field(d, key), field(fields, key))),
+  );
+  const target = keys.at(-1)!;
+  if (clash) throw uniquenessViolation(target, String(field(fields, target) ?? ''), clash.id);
 }

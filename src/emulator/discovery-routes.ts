@@ -3,7 +3,6 @@ import type { Context } from './context.js';
 import { authEnv } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
 import { find, list } from './store.js';
-import { bearerOf } from './token-registry.js';
 
 const CLAIMS =
   'sub iss auth_time acr amr sid nonce env org p1.region preferred_username email phone_number';
@@ -44,7 +43,7 @@ export function discoveryRoutes(router: Router, ctx: Context): void {
 
   const userinfo = (req: Request, res: Response) => {
     const env = authEnv(ctx, req);
-    const grant = ctx.tokens.check(bearerOf(req.get('authorization')), 'access');
+    const grant = ctx.tokens.check(req.get('authorization'), 'access');
     const user =
       grant && grant.environmentId === env.id ? find(env, 'users', grant.sub ?? '') : undefined;
     if (!user) {

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isObject } from './checker.js';
 import { invalidData } from './p1-error.js';
 
 /** A fault for the next `count` calls matching `method` and `path` (tests only; PingOne has no such thing). */
@@ -19,10 +20,8 @@ export type Faults = ReturnType<typeof createFaults>;
 function parseFaultRule(input: unknown): FaultRule {
   const bad = (target: string, message: string) =>
     invalidData([{ code: 'INVALID_VALUE', target, message }], 'Invalid fault rule');
-  const isObject = (v: unknown): v is object =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isObject(input)) throw bad('body', 'a JSON object is required');
-  const r = input as Record<string, unknown>;
+  const r = input;
   if (typeof r.path !== 'string' || !r.path) throw bad('path', 'path is required');
   const pathProblem = pathTemplateProblem(r.path);
   if (pathProblem) throw bad('path', pathProblem);

@@ -10,7 +10,6 @@ import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
 import { accessFailed, answerError, notFound, P1Error } from './p1-error.js';
 import { find, list, type Environment } from './store.js';
-import { bearerOf } from './token-registry.js';
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,6 +17,14 @@ export function parseCookies(header: string | undefined): Record<string, string>
     const eq = part.indexOf('=');
     if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
+  return out;
+}
+
+/** The string-valued fields of a query or a form body. */
+export function stringFields(source: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!source || typeof source !== 'object') return out;
+  for (const [k, v] of Object.entries(source)) if (typeof v === 'string') out[k] = v;
   return out;
 }
 
@@ -38,7 +45,7 @@ export function hasFlowCookies(req: Request, flow: Flow): boolean {
 
 export function authEnv(ctx: Context, req: Request): Environment {
   const id = String(req.params.envId);
-  const env = ctx.store.environment(id);
+  const env = ctx.store.get(id);
   if (!env) throw notFound('environment', id);
   return env;
 }
@@ -55,7 +62,7 @@ export function requireHalAccept(req: Request): void {
 export function checkOptionalBearer(ctx: Context, req: Request, env: Environment): void {
   const header = req.get('authorization');
   if (header === undefined && !FLOWS_BEARER_REQUIRED) return;
-  const grant = ctx.tokens.check(bearerOf(header), 'worker');
+  const grant = ctx.tokens.check(header, 'worker');
   if (!grant || grant.environmentId !== env.id) throw accessFailed();
 }
 

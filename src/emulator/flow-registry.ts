@@ -13,7 +13,7 @@ export interface Flow {
   status:
     'SIGN_ON_REQUIRED' | 'USERNAME_PASSWORD_REQUIRED' | 'OTP_REQUIRED' | 'COMPLETED' | 'FAILED';
   pending: FlowStep[];
-  policy: { id: string; name: string; mfaActionId?: string };
+  policy: { name: string; mfaActionId?: string };
   userId?: string;
   /** redirect_uri as sent to authorize (undefined when absent) and as used for redirects. */
   redirectUriSent?: string;
@@ -25,7 +25,6 @@ export interface Flow {
   codeChallengeMethod?: string;
   /** The SMS text with `${…}` placeholders, variables, resolved at authorize. */
   smsTemplate: { content: string; variables: Record<string, string> };
-  createdAt: number;
   expiresAt: number;
   cookies: Record<(typeof FLOW_COOKIE_NAMES)[number], string>;
   otp?: { value: string; deviceId: string; expiresAt: number; remaining: number };
@@ -36,19 +35,12 @@ export interface Flow {
   code?: string;
 }
 
-/** What an authorization code stands for (single use, CODE_LIFETIME_MS). */
-type AuthCode = Pick<
-  Flow,
-  | 'environmentId'
-  | 'applicationId'
-  | 'redirectUriSent'
-  | 'nonce'
-  | 'scope'
-  | 'codeChallenge'
-  | 'codeChallengeMethod'
-  | 'amr'
-  | 'sid'
-> & { userId: string; acr: string; authTime: number; expiresAt: number; used: boolean };
+/** An authorization code (single use, CODE_LIFETIME_MS): the completed flow it was issued for. */
+interface AuthCode {
+  flow: Flow;
+  expiresAt: number;
+  used: boolean;
+}
 
 export type FlowRegistry = ReturnType<typeof createFlowRegistry>;
 
@@ -86,17 +78,7 @@ export function createFlowRegistry(clock: { now(): number }) {
     issueCode(flow: Flow): string {
       if (flow.code) return flow.code;
       const code = randomUUID();
-      const { environmentId, applicationId, redirectUriSent, nonce, scope, sid } = flow;
-      codes.set(code, {
-        ...{ environmentId, applicationId, redirectUriSent, nonce, scope, sid },
-        ...{ codeChallenge: flow.codeChallenge, codeChallengeMethod: flow.codeChallengeMethod },
-        userId: flow.userId!,
-        acr: flow.policy.name,
-        amr: [...flow.amr],
-        authTime: flow.authTime ?? clock.now(),
-        expiresAt: clock.now() + CODE_LIFETIME_MS,
-        used: false,
-      });
+      codes.set(code, { flow, expiresAt: clock.now() + CODE_LIFETIME_MS, used: false });
       flow.code = code;
       return code;
     },

@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -10,7 +12,7 @@ export function page(title: string, body: string, scriptHref?: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)} — PingOne emulator</title>
 <link rel="stylesheet" href="${EMULATOR_CSS_PATH}">${script}
 </head>
 <body>
@@ -18,6 +20,14 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** Never cached, and nothing loaded but the emulator's own files. */
+export function sendPage(res: Response, html: string): void {
+  res
+    .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
+    .type('html')
+    .send(html);
 }
 
 const EMULATOR_CSS_PATH = '/__emulator/assets/emulator.css';

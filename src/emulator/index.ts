@@ -18,7 +18,7 @@ import { signoffRoutes } from './signoff.js';
 import { signOnPageRoutes } from './signon-page.js';
 import { createSmsOutbox } from './sms-outbox.js';
 import { createSsoSessions } from './sso-sessions.js';
-import { createStore } from './store.js';
+import type { Store } from './store.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import { createTokenRegistry } from './token-registry.js';
 
@@ -59,7 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}) {
       offset += ms;
     },
   };
-  const store = createStore();
+  const store: Store = new Map();
   const { env, worker } = bootstrapEnvironment(store, clock.now(), options);
   const ctx: Context = {
     store,

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Router } from 'express';
-import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, sendHal, type CrudScope } from './crud-routes.js';
+import { crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
 import { MFA_ACTION_METHODS } from './sign-on-policy-rules.js';
-import { find, list, remove } from './store.js';
+import { find } from './store.js';
 
 /** At least 64 characters (docs/pingone-contract.md §4 step 2). */
 export function newClientSecret(): string {
@@ -74,15 +73,13 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         requireSignedRequestObject,
       };
     },
-    unique: (fields, scope) => assertUnique(scope, 'applications', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     afterCreate: (doc, scope) => scope.env.secrets.set(doc.id, { secret: newClientSecret() }),
-    beforeDelete(doc, scope) {
-      for (const kind of ['grants', 'signOnPolicyAssignments'] as const) {
-        for (const child of list(scope.env, kind, 'application.id', doc.id))
-          remove(scope.env, kind, child.id);
-      }
-      scope.env.secrets.delete(doc.id);
-    },
+    cascade: [
+      { kind: 'grants', field: 'application.id' },
+      { kind: 'signOnPolicyAssignments', field: 'application.id' },
+    ],
+    beforeDelete: (doc, scope) => scope.env.secrets.delete(doc.id),
   });
 
   const secretOf = (req: Request) => {
@@ -110,12 +107,10 @@ export function applicationRoutes(router: Router, ctx: Context): void {
     parent: OF_APPLICATION,
     rules: 'applicationGrant',
     build(c, scope) {
-      const resourceId = c.string('resource.id');
+      const resourceId = c.ref('resource.id', scope.env, 'resources', 'resource');
       const scopes = c.get('scopes');
       const resource =
         resourceId === undefined ? undefined : find(scope.env, 'resources', resourceId);
-      if (resourceId !== undefined && !resource)
-        c.invalid('resource.id', `No resource with id ${resourceId}`);
       const scopeIds: string[] = [];
       if (!Array.isArray(scopes) || scopes.length === 0) c.required('scopes');
       else if (scopes.every((s: unknown) => s && typeof s === 'object')) {
@@ -134,7 +129,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         scopes: scopeIds.map((id) => ({ id })),
       };
     },
-    unique: (fields, scope) => assertUniqueRef(scope, 'grants', fields, 'resource'),
+    unique: { keys: ['resource.id'] },
   });
 
   crudRoutes(router, ctx, {
@@ -149,22 +144,8 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { application: { id: scope.parentId }, priority, signOnPolicy: { id: policyId } };
     },
-    unique: (fields, scope) =>
-      assertUniqueRef(scope, 'signOnPolicyAssignments', fields, 'signOnPolicy'),
+    unique: { keys: ['signOnPolicy.id'] },
   });
-}
-
-function assertUniqueRef(
-  scope: CrudScope,
-  kind: 'grants' | 'signOnPolicyAssignments',
-  fields: Record<string, unknown>,
-  ref: 'resource' | 'signOnPolicy',
-): void {
-  const id = (fields[ref] as { id: string }).id;
-  const clash = list(scope.env, kind, 'application.id', scope.parentId).find(
-    (d) => d.id !== scope.existing?.id && (d[ref] as { id: string }).id === id,
-  );
-  if (clash) throw uniquenessViolation(`${ref}.id`, id, clash.id);
 }
 
 /** Sign-on policies (step 6) and their actions (step 7), which step 8 assigns to an application. */
@@ -183,15 +164,12 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: (fields, scope) => assertUnique(scope, 'signOnPolicies', 'name', fields.name),
-    beforeDelete(doc, scope) {
-      // PingOne removes the policy's actions and its assignments to applications with it.
-      for (const a of list(scope.env, 'actions', 'signOnPolicy.id', doc.id))
-        remove(scope.env, 'actions', a.id);
-      for (const a of list(scope.env, 'signOnPolicyAssignments', 'signOnPolicy.id', doc.id)) {
-        remove(scope.env, 'signOnPolicyAssignments', a.id);
-      }
-    },
+    unique: { keys: ['name'], ignoreCase: true },
+    // The policy's actions, and its assignments to applications.
+    cascade: [
+      { kind: 'actions', field: 'signOnPolicy.id' },
+      { kind: 'signOnPolicyAssignments', field: 'signOnPolicy.id' },
+    ],
   });
 
   crudRoutes(router, ctx, {
@@ -224,11 +202,6 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       delete fields.id;
       return { ...fields, signOnPolicy: { id: scope.parentId }, priority, type };
     },
-    unique(fields, scope) {
-      const clash = list(scope.env, 'actions', 'signOnPolicy.id', scope.parentId).find(
-        (d) => d.id !== scope.existing?.id && d.priority === fields.priority,
-      );
-      if (clash) throw uniquenessViolation('priority', String(fields.priority), clash.id);
-    },
+    unique: { keys: ['priority'] },
   });
 }

@@ -1,19 +1,18 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { uniquenessViolation } from './checker.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, sendHal } from './crud-routes.js';
+import { crudRoutes, envOf, sendHal } from './crud-routes.js';
 import { applicationRoutes, signOnPolicyRoutes } from './management-applications.js';
 import { userRoutes } from './management-users.js';
 import { accessFailed, constraintViolation, notFound, P1Error } from './p1-error.js';
 import { list } from './store.js';
-import { bearerOf, type TokenGrant } from './token-registry.js';
+import type { TokenGrant } from './token-registry.js';
 
 /** The management host (`/v1`): a worker bearer on every call (docs/pingone-contract.md §2), then the resource families. */
 export function managementRouter(ctx: Context): Router {
   const v1 = Router();
 
   v1.use((req: Request, _res: Response, next: NextFunction) => {
-    const grant = ctx.tokens.check(bearerOf(req.get('authorization')), 'worker');
+    const grant = ctx.tokens.check(req.get('authorization'), 'worker');
     if (!grant) throw accessFailed();
     (req as Request & { p1Grant: TokenGrant }).p1Grant = grant;
     next();
@@ -43,7 +42,7 @@ export function managementRouter(ctx: Context): Router {
     '/environments/:envId',
     (req: Request, _res: Response, next: NextFunction) => {
       const id = String(req.params.envId);
-      const found = ctx.store.environment(id);
+      const found = ctx.store.get(id);
       if (!found) throw notFound('environment', id);
       const grant = (req as Request & { p1Grant: TokenGrant }).p1Grant;
       if (grant.environmentId !== found.id) {
@@ -92,7 +91,7 @@ function populationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { ...fields, default: scope.existing?.default ?? false };
     },
-    unique: (fields, scope) => assertUnique(scope, 'populations', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     beforeDelete(doc, scope) {
       const blocked =
         doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
@@ -136,8 +135,7 @@ function devicePolicyRoutes(router: Router, ctx: Context): void {
       }
       return fields;
     },
-    unique: (fields, scope) =>
-      assertUnique(scope, 'deviceAuthenticationPolicies', 'name', fields.name),
+    unique: { keys: ['name'], ignoreCase: true },
     beforeDelete(doc) {
       if (doc.default === true) {
         const message = 'The default device authentication policy cannot be deleted';
@@ -184,13 +182,6 @@ function templateRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique(fields, scope) {
-      const key = (d: Record<string, unknown>) =>
-        `${d.locale}|${d.deliveryMethod}|${d.variant ?? ''}`;
-      const clash = list(scope.env, 'contents', 'template.id', scope.parentId).find(
-        (d) => d.id !== scope.existing?.id && key(d) === key(fields),
-      );
-      if (clash) throw uniquenessViolation('variant', String(fields.variant ?? ''), clash.id);
-    },
+    unique: { keys: ['locale', 'deliveryMethod', 'variant'] },
   });
 }

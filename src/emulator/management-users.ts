@@ -2,9 +2,9 @@ import type { Request, Router } from 'express';
 import { Checker } from './checker.js';
 import { DEVICE_CREATE_STATUS, NEW_USER_MFA_ENABLED } from './constants.js';
 import type { Context } from './context.js';
-import { assertUnique, crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
+import { crudRoutes, envOf, requireJsonType, sendHal } from './crud-routes.js';
 import { notFound } from './p1-error.js';
-import { find, list, ownFields, remove, save } from './store.js';
+import { find, list, ownFields, save } from './store.js';
 
 /** Users (step 11), password (12), mfaEnabled (13) and MFA devices (15). */
 export function userRoutes(router: Router, ctx: Context): void {
@@ -12,7 +12,7 @@ export function userRoutes(router: Router, ctx: Context): void {
     kind: 'users',
     path: '/users',
     what: 'user',
-    updates: ['PUT', 'PATCH'],
+    updates: ['put', 'patch'],
     rules: 'user',
     build(c, scope) {
       const given = c.string('name.given');
@@ -36,12 +36,9 @@ export function userRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: (fields, scope) => assertUnique(scope, 'users', 'username', fields.username),
-    beforeDelete(doc, scope) {
-      for (const d of list(scope.env, 'devices', 'user.id', doc.id))
-        remove(scope.env, 'devices', d.id);
-      scope.env.passwords.delete(doc.id);
-    },
+    unique: { keys: ['username'], ignoreCase: true },
+    cascade: [{ kind: 'devices', field: 'user.id' }],
+    beforeDelete: (doc, scope) => scope.env.passwords.delete(doc.id),
   });
 
   const userAt = (req: Request) => {

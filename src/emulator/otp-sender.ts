@@ -66,11 +66,7 @@ function codeFate(flow: Flow, otp: NonNullable<Flow['otp']>, now: number): CodeF
   return over ? 'expired' : 'waiting';
 }
 
-export function renderTemplate(
-  content: string,
-  variables: Record<string, string>,
-  otp: string,
-): string {
+function renderTemplate(content: string, variables: Record<string, string>, otp: string): string {
   return content.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (whole, name: string) => {
     if ((OTP_PLACEHOLDERS as readonly string[]).includes(name)) return otp;
     return Object.hasOwn(variables, name) ? variables[name]! : whole;

@@ -16,7 +16,7 @@ export function phonePage(messages: ListedSms[], to: string | undefined, now: nu
 ${items}
 </ul>
 <template id="sms-item">${smsItem()}</template></main>`;
-  return page('Phone — PingOne emulator', body, PHONE_SCRIPT_PATH);
+  return page('Phone', body, PHONE_SCRIPT_PATH);
 }
 
 /** One message; without one, the empty item the script fills for a message that arrives later. */

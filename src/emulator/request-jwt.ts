@@ -8,8 +8,6 @@ interface JwtCheck {
   /** The app's current secret and, during a rotation, the previous one. */
   secrets: string[];
   supportUnsigned: boolean;
-  /** login_hint_token requires `exp` (docs/pingone-contract.md §5). */
-  requireExp: boolean;
   now: number;
 }
 
@@ -54,13 +52,14 @@ export async function verifyRequestJwt(token: string, check: JwtCheck): Promise<
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!aud.includes(check.issuer)) throw refused(check, `aud must be ${check.issuer}`);
   const nowS = Math.floor(check.now / 1000);
+  // A login_hint_token must carry exp (docs/pingone-contract.md §5); jose has already refused
+  // an exp or nbf that is not a number.
   if (payload.exp === undefined) {
-    if (check.requireExp) throw refused(check, 'must carry exp');
-  } else if (typeof payload.exp !== 'number' || payload.exp <= nowS) {
+    if (check.target === 'login_hint_token') throw refused(check, 'must carry exp');
+  } else if (payload.exp <= nowS) {
     throw refused(check, 'has expired');
   }
-  if (typeof payload.nbf === 'number' && payload.nbf > nowS)
-    throw refused(check, 'is not valid yet');
+  if (payload.nbf !== undefined && payload.nbf > nowS) throw refused(check, 'is not valid yet');
   return payload;
 }
 

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
-import { authEnv, redirectWith } from './flow-http.js';
-import { page } from './html.js';
+import { authEnv, redirectWith, stringFields } from './flow-http.js';
+import { page, sendPage } from './html.js';
 import { invalidRequest } from './p1-error.js';
 import { find } from './store.js';
 
@@ -12,10 +12,8 @@ import { find } from './store.js';
 export function signoffRoutes(router: Router, ctx: Context): void {
   const signoff = async (req: Request, res: Response) => {
     const env = authEnv(ctx, req);
-    const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
-    const param = (k: string) =>
-      typeof source?.[k] === 'string' ? (source[k] as string) : undefined;
-    const hint = param('id_token_hint');
+    const params = stringFields(req.method === 'POST' ? req.body : req.query);
+    const hint = params.id_token_hint;
     if (!hint) throw invalidRequest('id_token_hint', 'id_token_hint is required', 'REQUIRED_VALUE');
     const claims = await ctx.key.verifySignature(hint).catch(() => {
       throw invalidRequest('id_token_hint', 'id_token_hint is not an ID token issued here');
@@ -24,7 +22,7 @@ export function signoffRoutes(router: Router, ctx: Context): void {
     const app = typeof claims.aud === 'string' ? find(env, 'applications', claims.aud) : undefined;
     if (claims.iss !== issuer || !app)
       throw invalidRequest('id_token_hint', 'id_token_hint was not issued by this environment');
-    const redirectUri = param('post_logout_redirect_uri');
+    const redirectUri = params.post_logout_redirect_uri;
     if (redirectUri !== undefined) {
       const allowed = (app.postLogoutRedirectUris as string[] | undefined) ?? [];
       if (!allowed.includes(redirectUri)) {
@@ -33,18 +31,9 @@ export function signoffRoutes(router: Router, ctx: Context): void {
           'post_logout_redirect_uri is not registered for the application',
         );
       }
-      return void res.redirect(302, redirectWith(redirectUri, { state: param('state') }));
+      return void res.redirect(302, redirectWith(redirectUri, { state: params.state }));
     }
-    res
-      .status(200)
-      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'" })
-      .type('html')
-      .send(
-        page(
-          'Signed off — PingOne emulator',
-          '<main class="signon"><h1>You are signed off</h1></main>',
-        ),
-      );
+    sendPage(res, page('Signed off', '<main class="signon"><h1>You are signed off</h1></main>'));
   };
   router.route('/:envId/as/signoff').get(signoff).post(signoff);
 }

@@ -16,7 +16,7 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
     if (!flow) return;
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
       return void res.redirect(302, resumeUrl(ctx, flow));
-    render(res, 200, env, flow);
+    render(res, env, flow);
   });
 
   router.post('/:envId/signon', (req, res) => {
@@ -30,7 +30,7 @@ export function signOnPageRoutes(router: Router, ctx: Context): void {
         checkPassword(ctx, env, flow, body.username, body.password);
     } catch (error) {
       if (!(error instanceof P1Error)) throw error;
-      if (flow.status !== 'FAILED') return render(res, 200, env, flow, messageOf(error));
+      if (flow.status !== 'FAILED') return render(res, env, flow, messageOf(error));
     }
     setFlowCookies(ctx, res, flow);
     if (flow.status === 'COMPLETED' || flow.status === 'FAILED')
@@ -74,7 +74,7 @@ function send(res: Response, status: number, title: string, body: string): void 
     'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
   });
-  res.send(page(`${title} — PingOne emulator`, body));
+  res.send(page(title, body));
 }
 
 function notice(res: Response, status: number, title: string, text: string): void {
@@ -86,7 +86,7 @@ function notice(res: Response, status: number, title: string, text: string): voi
   );
 }
 
-function render(res: Response, status: number, env: Environment, flow: Flow, error?: string): void {
+function render(res: Response, env: Environment, flow: Flow, error?: string): void {
   const action = `/${env.id}/signon/?flowId=${encodeURIComponent(flow.id)}`;
   const user = flow.userId ? find(env, 'users', flow.userId) : undefined;
   const err = error
@@ -115,5 +115,5 @@ ${err}<form method="post" action="${escapeHtml(action)}">
 </form>`;
   }
   const body = `<main class="signon"><h1>${escapeHtml(title)}</h1>\n${form}\n<p class="note">PingOne emulator</p></main>`;
-  send(res, status, `${error ? 'Error: ' : ''}${title}`, body);
+  send(res, 200, `${error ? 'Error: ' : ''}${title}`, body);
 }

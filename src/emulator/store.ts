@@ -28,15 +28,7 @@ export interface Environment {
   passwords: Map<string, { value: string; forceChange: boolean }>;
 }
 
-export interface Store {
-  environments: Map<string, Environment>;
-  environment(id: string): Environment | undefined;
-}
-
-export function createStore(): Store {
-  const environments = new Map<string, Environment>();
-  return { environments, environment: (id) => environments.get(id) };
-}
+export type Store = Map<string, Environment>;
 
 export function createEnvironment(store: Store, id: string = randomUUID()): Environment {
   const env: Environment = {
@@ -46,7 +38,7 @@ export function createEnvironment(store: Store, id: string = randomUUID()): Envi
     secrets: new Map(),
     passwords: new Map(),
   };
-  store.environments.set(id, env);
+  store.set(id, env);
   return env;
 }
 

@@ -6,7 +6,7 @@ import {
 } from './constants.js';
 import { sameSecret, secretsOf } from './authorize-checks.js';
 import type { Context } from './context.js';
-import { authEnv } from './flow-http.js';
+import { authEnv, stringFields } from './flow-http.js';
 import { OAuthError } from './p1-error.js';
 import { find, type Doc, type Environment } from './store.js';
 
@@ -19,11 +19,9 @@ export async function tokenEndpoint(ctx: Context, req: Request, res: Response): 
   if (!req.is('application/x-www-form-urlencoded')) {
     throw refuse('invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
   }
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const form = (k: string): string | undefined =>
-    typeof body[k] === 'string' ? (body[k] as string) : undefined;
+  const form = stringFields(req.body);
   const app = authenticateClient(ctx, env, req, form);
-  const grantType = form('grant_type');
+  const grantType = form.grant_type;
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   if (grantType === 'client_credentials')
     return void res.json(await clientCredentials(ctx, env, app));
@@ -37,7 +35,7 @@ function authenticateClient(
   ctx: Context,
   env: Environment,
   req: Request,
-  form: (k: string) => string | undefined,
+  form: Record<string, string>,
 ): Doc {
   const header = req.get('authorization');
   let clientId: string | undefined;
@@ -56,11 +54,11 @@ function authenticateClient(
       throw refuse('invalid_client', 'Malformed Basic authorization', 401);
     }
     method = 'CLIENT_SECRET_BASIC';
-    if (form('client_secret') !== undefined)
+    if (form.client_secret !== undefined)
       throw refuse('invalid_request', 'Use one client authentication method');
   } else {
-    clientId = form('client_id');
-    secret = form('client_secret');
+    clientId = form.client_id;
+    secret = form.client_secret;
     method = 'CLIENT_SECRET_POST';
   }
   if (!clientId || secret === undefined)
@@ -91,37 +89,39 @@ async function authorizationCode(
   ctx: Context,
   env: Environment,
   app: Doc,
-  form: (k: string) => string | undefined,
+  form: Record<string, string>,
 ) {
-  const code = form('code');
+  const code = form.code;
   if (!code) throw refuse('invalid_request', 'code is required');
   const grant = ctx.flows.code(code);
-  if (!grant || grant.environmentId !== env.id || grant.applicationId !== app.id) {
+  if (!grant || grant.flow.environmentId !== env.id || grant.flow.applicationId !== app.id) {
     throw refuse('invalid_grant', 'The authorization code is unknown or expired');
   }
   if (grant.used) throw refuse('invalid_grant', 'The authorization code was already used');
   // Single use: a code is spent by any redemption attempt, successful or not.
   grant.used = true;
+  const { flow } = grant;
   const checkRedirect =
-    grant.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
-  if (checkRedirect && form('redirect_uri') !== grant.redirectUriSent)
+    flow.redirectUriSent !== undefined || !TOKEN_REDIRECT_URI_REQUIRED_ONLY_IF_AUTHORIZE_HAD_ONE;
+  if (checkRedirect && form.redirect_uri !== flow.redirectUriSent)
     throw refuse('invalid_grant', 'redirect_uri does not match the authorization request');
-  if (grant.codeChallenge !== undefined) {
-    const verifier = form('code_verifier');
+  if (flow.codeChallenge !== undefined) {
+    const verifier = form.code_verifier;
     if (!verifier) throw refuse('invalid_grant', 'code_verifier is required');
     const computed =
-      grant.codeChallengeMethod === 'S256'
+      flow.codeChallengeMethod === 'S256'
         ? createHash('sha256').update(verifier).digest('base64url')
         : verifier;
-    if (computed !== grant.codeChallenge)
+    if (computed !== flow.codeChallenge)
       throw refuse('invalid_grant', 'code_verifier does not match the code_challenge');
   }
-  const user = find(env, 'users', grant.userId);
+  // A completed flow has its user and authentication time.
+  const user = find(env, 'users', flow.userId!);
   if (!user) throw refuse('invalid_grant', 'The user no longer exists');
   const { token, now, exp, issuer } = await accessToken(ctx, env, app, {
     sub: user.id,
-    scope: grant.scope,
-    sid: grant.sid,
+    scope: flow.scope,
+    sid: flow.sid,
   });
   const idToken = await ctx.key.sign({
     iss: issuer,
@@ -129,11 +129,11 @@ async function authorizationCode(
     aud: app.id,
     iat: now,
     exp,
-    auth_time: Math.floor(grant.authTime / 1000),
-    nonce: grant.nonce, // left out when undefined, as JSON does
-    acr: grant.acr,
-    amr: grant.amr,
-    sid: grant.sid,
+    auth_time: Math.floor(flow.authTime! / 1000),
+    nonce: flow.nonce, // left out when undefined, as JSON does
+    acr: flow.policy.name,
+    amr: flow.amr,
+    sid: flow.sid,
     env: env.id,
     org: env.organizationId,
     'p1.region': 'NA',
@@ -142,7 +142,7 @@ async function authorizationCode(
     access_token: token,
     token_type: 'Bearer',
     expires_in: TOKEN_LIFETIME_S,
-    scope: grant.scope,
+    scope: flow.scope,
     id_token: idToken,
   };
 }
@@ -174,7 +174,6 @@ async function accessToken(
   ctx.tokens.add(token, {
     kind: user ? 'access' : 'worker',
     environmentId: env.id,
-    clientId: app.id,
     sub: user?.sub,
     scope: user?.scope,
     expiresAt: exp * 1000,

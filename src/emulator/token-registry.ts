@@ -1,7 +1,6 @@
 export interface TokenGrant {
   kind: 'worker' | 'access';
   environmentId: string;
-  clientId: string;
   sub?: string;
   scope?: string;
   expiresAt: number;
@@ -23,16 +22,13 @@ export function createTokenRegistry(clock: { now(): number }) {
       nextSweep = now + 60_000;
       for (const [t, g] of tokens) if (g.expiresAt <= now) tokens.delete(t);
     },
-    check(token: string | undefined, kind: TokenGrant['kind']): TokenGrant | undefined {
+    /** The grant of an `Authorization: Bearer` header's token. */
+    check(authorization: string | undefined, kind: TokenGrant['kind']): TokenGrant | undefined {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
       if (!token) return undefined;
       const grant = tokens.get(token);
       if (!grant || grant.kind !== kind || grant.expiresAt <= clock.now()) return undefined;
       return grant;
     },
   };
-}
-
-export function bearerOf(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
 }
