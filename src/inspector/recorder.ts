@@ -13,7 +13,7 @@ declare module 'express-session' {
   }
 }
 
-export type TracedSession = Session & Partial<SessionData>;
+type TracedSession = Session & Partial<SessionData>;
 
 // Subscribers run in the publisher's async context: an event of any other request finds none.
 export interface RequestScope {

@@ -148,7 +148,7 @@ export function authorizeStep(f: Facts & { started: Started }): StepDraft {
   return draft;
 }
 
-export interface SmsFacts {
+interface SmsFacts {
   mode: 'embedded' | 'pingone';
   maskedPhone?: string;
   text?: string;

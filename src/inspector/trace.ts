@@ -2,7 +2,7 @@
 
 export type Lane = 'you' | 'rp' | 'pingone';
 
-export type StepKind =
+type StepKind =
   | 'setup'
   | 'browser'
   | 'authorize'
@@ -75,7 +75,7 @@ export function newTrace(
   return { version: 1, transferId, mode, ui, startedAt: now.toISOString(), steps: [] };
 }
 
-export function capValue<T>(value: T, depth = 0): T {
+function capValue<T>(value: T, depth = 0): T {
   if (typeof value === 'string') {
     return (value.length > MAX_STRING
       ? `${value.slice(0, MAX_STRING)}… (cut)`

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PingOneError } from '../pingone/pingone-error.js';
 import { WORKFLOW_STEPS, type WorkflowStepNumber } from '../pingone/workflow-steps.js';
 
-export type StepOutcome =
+type StepOutcome =
   | 'created'
   | 'reused'
   | 'repaired'
@@ -35,7 +35,7 @@ export interface Outcome<T> {
   detail?: string | undefined;
 }
 
-export interface StepLog {
+interface StepLog {
   reports: StepReport[];
   onStep?: ((report: StepReport) => void) | undefined;
 }

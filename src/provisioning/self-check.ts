@@ -14,14 +14,14 @@ import { listActions, listAssignments, mfaActionOf } from './steps/sign-on-polic
 import { listTransactionContents, TEMPLATE_VARIABLES } from './steps/template-content.js';
 import { findUser } from './steps/user.js';
 
-export interface SelfCheckItem {
+interface SelfCheckItem {
   name: string;
   ok: boolean;
   detail?: string;
   report?: string;
 }
 
-export interface SelfCheckResult {
+interface SelfCheckResult {
   ok: boolean;
   checks: SelfCheckItem[];
 }
