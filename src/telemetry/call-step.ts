@@ -1,7 +1,7 @@
 import type { CallEvent } from '../pingone/call-events.js';
 import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 
-type CallStep = { step: number; name: string };
+export type CallStep = { step: number; name: string };
 
 const token = WORKFLOW_STEPS[19];
 const byName = new Map<string, CallStep>([
