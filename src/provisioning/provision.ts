@@ -20,7 +20,7 @@ import { ensureTemplateContent } from './steps/template-content.js';
 
 export type { StepReport } from './run-step.js';
 export { ProvisionError } from './run-step.js';
-export { teardown, type TeardownResult } from './teardown.js';
+export { teardown } from './teardown.js';
 
 export type ProvisionInput = SetupInput &
   Pick<ProvisionContext, 'phone' | 'username' | 'redirectUri'>;

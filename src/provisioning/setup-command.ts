@@ -7,7 +7,6 @@ import {
   teardown,
   type ProvisionResult,
   type StepReport,
-  type TeardownResult,
 } from './provision.js';
 import { stepMap } from './step-map.js';
 import { explainFailure } from './setup-explain.js';
@@ -83,25 +82,6 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
   };
-  const finishTeardown = (result: TeardownResult): number => {
-    const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
-    const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
-    progress(
-      result.changed
-        ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
-        : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
-    );
-    if (config.json) {
-      printJson(io, {
-        ok: true,
-        teardown: true,
-        changed: result.changed,
-        calls: result.calls,
-        steps: result.steps,
-      });
-    }
-    return EXIT.ok;
-  };
   const fail = (error: unknown): number => {
     const cause = error instanceof ProvisionError ? error.cause : error;
     const calls = error instanceof ProvisionError ? error.calls : undefined;
@@ -129,7 +109,23 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     );
     try {
       const result = await teardown(common);
-      return finishTeardown(result);
+      const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
+      const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
+      progress(
+        result.changed
+          ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
+          : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
+      );
+      if (config.json) {
+        printJson(io, {
+          ok: true,
+          teardown: true,
+          changed: result.changed,
+          calls: result.calls,
+          steps: result.steps,
+        });
+      }
+      return EXIT.ok;
     } catch (error) {
       return fail(error);
     }
