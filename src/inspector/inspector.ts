@@ -14,7 +14,7 @@ export type { InspectorOptions } from './recorder.js';
 export function createInspector(options: InspectorOptions): Router {
   const now = options.now ?? (() => new Date());
   const store = options.store ?? new MemoryTraceStore(now);
-  const rec = createRecorder({ mode: options.mode, ui: options.ui, now });
+  const rec = createRecorder(options, now);
   const steps = approvalSteps(rec, options);
 
   onCall(undefined, (event) => rec.scope.getStore()?.calls.push(event), options.signal);

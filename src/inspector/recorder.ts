@@ -26,28 +26,17 @@ export interface RequestScope {
   drawn: Set<number>;
 }
 
-export interface Recorder {
-  scope: AsyncLocalStorage<RequestScope>;
-  now: () => Date;
-  record(s: RequestScope, draft: StepDraft): void;
-  begin(s: RequestScope, started: EventOf<'started'>): { resend: boolean };
-}
+export type Recorder = ReturnType<typeof createRecorder>;
 
-export function createRecorder(options: {
-  mode: 'embedded' | 'pingone';
-  ui: 'own' | 'hosted';
-  now: () => Date;
-}): Recorder {
-  const { now } = options;
-  const scope = new AsyncLocalStorage<RequestScope>();
+export function createRecorder(options: Pick<InspectorOptions, 'mode' | 'ui'>, now: () => Date) {
   return {
-    scope,
+    scope: new AsyncLocalStorage<RequestScope>(),
     now,
-    record(s, draft) {
+    record(s: RequestScope, draft: StepDraft) {
       const trace = s.session().trace;
       if (trace) appendStep(trace, draft);
     },
-    begin(s, started) {
+    begin(s: RequestScope, started: EventOf<'started'>) {
       const session = s.session();
       const resend = session.trace?.transferId === started.transferId;
       if (!resend) {
