@@ -1,3 +1,5 @@
+import type { PingOneFailure } from '../approval/approval-events.js';
+
 // Built from the `approval.event` and `pingone.call` channels, which carry no secret, code, cookie or token.
 
 export type Lane = 'you' | 'rp' | 'pingone';
@@ -21,12 +23,7 @@ export interface TraceSection {
   note?: string;
 }
 
-export interface TraceError {
-  code: string;
-  detail?: string;
-  status?: number;
-  pingoneErrorId?: string;
-}
+export type TraceError = Omit<PingOneFailure, 'details'>;
 
 export interface TraceStep {
   n: number;
