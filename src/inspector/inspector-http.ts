@@ -60,24 +60,22 @@ export function inspectorHttp(
     return ownedTrace(req, transferId).catch(() => undefined);
   };
 
-  const locals = (req: Request, stored: Trace | undefined, sms: SmsReading | undefined) => ({
-    timeline(record?: ApprovalRecord) {
-      const own = req.session.trace;
-      const current = record
-        ? record.transferId
-        : (req.session.flow?.transferId ??
-          req.session.result?.transferId ??
-          req.session.transfer?.id);
-      const trace = [own, stored].find((t) => t && t.transferId === current);
-      return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
-    },
-  });
-
   const router = Router();
   router.use(async (req, res, next) => {
     const stored = await storedResultTrace(req);
     const sms = await smsOf(req.session.trace ?? stored);
-    res.locals.inspector = locals(req, stored, sms);
+    res.locals.inspector = {
+      timeline(record?: ApprovalRecord) {
+        const own = req.session.trace;
+        const current = record
+          ? record.transferId
+          : (req.session.flow?.transferId ??
+            req.session.result?.transferId ??
+            req.session.transfer?.id);
+        const trace = [own, stored].find((t) => t && t.transferId === current);
+        return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
+      },
+    };
     const line = `${req.method} ${req.path}`;
     rec.scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
   });
