@@ -49,15 +49,6 @@ export function currentStep(): number | undefined {
   return running.getStore();
 }
 
-function record(log: StepLog, report: StepReport): void {
-  log.reports.push(report);
-  try {
-    log.onStep?.(report);
-  } catch {
-    // Progress output must never break provisioning.
-  }
-}
-
 async function underStep<T>(
   log: StepLog,
   line: StepLine,
@@ -69,7 +60,13 @@ async function underStep<T>(
   const started = performance.now();
   const report = ({ outcome, ...rest }: Pick<StepReport, 'outcome' | 'detail' | 'error'>) => {
     const ms = Math.round(performance.now() - started);
-    record(log, { ...(step !== undefined && { step }), name, outcome, ms, ...rest });
+    const entry: StepReport = { ...(step !== undefined && { step }), name, outcome, ms, ...rest };
+    log.reports.push(entry);
+    try {
+      log.onStep?.(entry);
+    } catch {
+      // Progress output must never break provisioning.
+    }
   };
   try {
     const value = await (step === undefined ? fn() : running.run(step, fn));
