@@ -172,19 +172,17 @@ async function readSms(
       headers: { accept: 'application/json' },
     });
     if (!res.ok) return { unreadable: `HTTP ${res.status}` };
-    const list = (await res.json()) as unknown;
-    const mine = (
-      Array.isArray(list) ? (list as Array<{ text?: unknown; otp?: unknown }>) : []
-    ).find(
-      (m) =>
+    const list: unknown = await res.json();
+    const messages = Array.isArray(list) ? (list as Array<{ text?: unknown; otp?: unknown }>) : [];
+    const mine = messages.find(
+      (m): m is { text: string; otp: string } =>
         typeof m.text === 'string' &&
         typeof m.otp === 'string' &&
         m.otp.length >= 4 &&
         m.text === transferSms(transfer, m.otp),
     );
     if (!mine) return { unreadable: 'no message with this transfer’s text' };
-    const text = mine.text as string;
-    const code = mine.otp as string;
+    const { text, otp: code } = mine;
     // Measured before masking: the mask is not in the GSM alphabet, the code's digits are.
     return { text: text.split(code).join('•'.repeat(code.length)), measure: measureSms(text) };
   } catch (error) {
