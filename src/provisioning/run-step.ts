@@ -20,13 +20,7 @@ export interface StepReport {
   outcome: StepOutcome;
   ms: number;
   detail?: string;
-  error?: {
-    step: string;
-    code: string;
-    status?: number;
-    pingoneErrorId?: string;
-    message: string;
-  };
+  error?: ReturnType<typeof describeError>;
 }
 
 export interface Outcome<T> {
@@ -101,7 +95,7 @@ export async function allSteps<T extends readonly unknown[] | []>(steps: T) {
   return Promise.all(steps);
 }
 
-function describeError(error: unknown): NonNullable<StepReport['error']> {
+function describeError(error: unknown) {
   if (!(error instanceof PingOneError)) {
     const message = error instanceof Error ? error.message : String(error);
     return { step: 'provisioning', code: 'INTERNAL_ERROR', message };
