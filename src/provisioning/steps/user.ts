@@ -150,7 +150,7 @@ async function mfaIsOn(api: ManagementContext, user: Found<User>, path: string) 
   return answer.mfaEnabled === true;
 }
 
-/** Step 13: MFA switched on for the user; authorize asks a user without it for no code. */
+/** Authorize asks a user without MFA for no code. */
 export function enableMfa(ctx: ProvisionContext, user: Found<User> | undefined) {
   const { api } = ctx;
   return runStep(ctx, 13, async () => {
