@@ -135,10 +135,8 @@ function timelineRow(step: TraceStep) {
       a === b ? `${NAMES[step.from]}, internally` : `${NAMES[step.from]} to ${NAMES[step.to]}`,
     request: step.request,
     sections: step.sections.map((s) => ({
-      title: s.title,
-      ...(s.fields && { fields: s.fields }),
+      ...s,
       ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
-      ...(s.note && { note: s.note }),
     })),
     ...(step.response && { response: step.response }),
     ...(step.doc && { doc: step.doc }),
