@@ -82,9 +82,8 @@ export function approvalSteps(
         return;
       case 'token-checked': {
         if (event.failedCheck !== 'state') draw(s, 19, { checked: event });
-        const transferHash = s.started?.transfer.hash;
         const { checks, verdict, ok } = describeChecks(event, {
-          ...(transferHash && { transferHash }),
+          transferHash: s.started?.transfer.hash,
           stateEchoed: s.resumed?.stateEchoed ?? false,
         });
         record(s, checksStep(checks, verdict, ok, now()));
