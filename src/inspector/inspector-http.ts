@@ -138,9 +138,9 @@ function timelineRow(step: TraceStep) {
       ...s,
       ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
     })),
-    ...(step.response && { response: step.response }),
-    ...(step.doc && { doc: step.doc }),
-    ...(step.error?.pingoneErrorId && { pingoneErrorId: step.error.pingoneErrorId }),
+    response: step.response,
+    doc: step.doc,
+    pingoneErrorId: step.error?.pingoneErrorId,
   };
 }
 

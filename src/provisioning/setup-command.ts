@@ -79,8 +79,8 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     prefix: config.prefix,
     timeoutMs: config.timeoutMs,
     onStep: (r: StepReport) => progress(formatStep(r)),
-    ...(io.fetch ? { fetch: io.fetch } : {}),
-    ...(io.sleep ? { sleep: io.sleep } : {}),
+    fetch: io.fetch,
+    sleep: io.sleep,
   };
   const fail = (error: unknown): number => {
     const cause = error instanceof ProvisionError ? error.cause : error;
