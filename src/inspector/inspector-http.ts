@@ -1,9 +1,10 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { Router, type Request } from 'express';
 import type { ApprovalRecord } from '../approval/approval-store.js';
 import { measureSms, type SmsMeasure } from '../approval/sms-encoding.js';
 import { transferSms, type SmsTransfer } from '../approval/sms-text.js';
 import { NotFoundError } from '../errors.js';
-import type { InspectorOptions, Recorder } from './recorder.js';
+import type { InspectorOptions, RequestScope } from './request-scope.js';
 import { smsStep } from './start-steps.js';
 import type { StepDraft } from './step-parts.js';
 import type { Lane, Trace, TraceStep } from './trace.js';
@@ -29,7 +30,7 @@ function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
 
 // The only part of the inspector that sees the request.
 export function inspectorHttp(
-  rec: Recorder,
+  scope: AsyncLocalStorage<RequestScope>,
   options: InspectorOptions,
   store: TraceStore,
   setup: StepDraft,
@@ -77,7 +78,7 @@ export function inspectorHttp(
       },
     };
     const line = `${req.method} ${req.path}`;
-    rec.scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
+    scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
   });
 
   router.get('/approvals/:id/trace.json', async (req, res) => {

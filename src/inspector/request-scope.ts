@@ -1,10 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Session, SessionData } from 'express-session';
 import type { EventOf, Resumed } from '../approval/approval-events.js';
 import type { ApprovalStore } from '../approval/approval-store.js';
 import type { CallEvent } from '../pingone/call-events.js';
-import type { StepDraft } from './step-parts.js';
-import { appendStep, newTrace, type Trace } from './trace.js';
+import type { Trace } from './trace.js';
 import type { TraceStore } from './trace-store.js';
 
 declare module 'express-session' {
@@ -24,31 +22,6 @@ export interface RequestScope {
   started?: EventOf<'started'>;
   resumed?: Resumed;
   drawn: Set<number>;
-}
-
-export type Recorder = ReturnType<typeof createRecorder>;
-
-export function createRecorder(options: Pick<InspectorOptions, 'mode' | 'ui'>, now: () => Date) {
-  return {
-    scope: new AsyncLocalStorage<RequestScope>(),
-    now,
-    record(s: RequestScope, draft: StepDraft) {
-      const trace = s.session().trace;
-      if (trace) appendStep(trace, draft);
-    },
-    begin(s: RequestScope, started: EventOf<'started'>) {
-      const session = s.session();
-      const resend = session.trace?.transferId === started.transferId;
-      if (!resend) {
-        const { amount, currency, payee } = started.transfer;
-        session.trace = {
-          ...newTrace(started.transferId, options.mode, options.ui, now()),
-          transfer: { amount, currency, payee },
-        };
-      }
-      return { resend };
-    },
-  };
 }
 
 export interface InspectorOptions {
