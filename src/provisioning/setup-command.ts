@@ -45,10 +45,9 @@ function envFileUpToDate(path: string, values: Record<string, string>): boolean 
 // Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
 export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
   const now = io.now ?? (() => performance.now());
-  let flags: ReturnType<typeof parseFlags>;
   let config: SetupConfig;
   try {
-    flags = parseFlags(argv);
+    const flags = parseFlags(argv);
     if (flags.help) {
       io.stdout(USAGE);
       return EXIT.ok;
