@@ -75,7 +75,7 @@ export function repairedApplication(
     redirectUris: union(current.redirectUris, redirectUri),
     tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
     pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
-  } as Omit<Application, 'id'>;
+  };
 }
 
 export function ensureApplication(ctx: ProvisionContext) {
