@@ -98,7 +98,7 @@ export async function provision(input: ProvisionInput) {
         PINGONE_POLICY_NAME: settings.policyName,
         ...(location.apiUrl ? { PINGONE_API_URL: location.apiUrl } : {}),
         ...(location.authUrl ? { PINGONE_AUTH_URL: location.authUrl } : {}),
-      } as Record<string, string>,
+      },
       steps: ctx.reports,
       calls: ctx.api.http.calls,
       changed: ctx.reports.some((r) => r.outcome === 'created' || r.outcome === 'repaired'),
