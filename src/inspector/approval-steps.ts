@@ -1,19 +1,25 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApprovalEvent } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
 import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
-import type { InspectorOptions, Recorder, RequestScope } from './recorder.js';
+import type { InspectorOptions, RequestScope } from './request-scope.js';
 import { authorizeStep, smsStep, startStep } from './start-steps.js';
-import { httpFacts, type Facts } from './step-parts.js';
+import { httpFacts, type Facts, type StepDraft } from './step-parts.js';
 import { checksStep, describeChecks, resultStep, tokenStep } from './token-steps.js';
+import { appendStep, newTrace } from './trace.js';
 
 const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 
 // A PingOne step's row is drawn once its answer is known, with the HTTP facts of its calls.
 export function approvalSteps(
-  rec: Recorder,
-  options: Pick<InspectorOptions, 'mode' | 'flowsBearer'>,
+  scope: AsyncLocalStorage<RequestScope>,
+  options: Pick<InspectorOptions, 'mode' | 'ui' | 'flowsBearer'>,
+  now: () => Date,
 ): (event: ApprovalEvent) => void {
-  const { scope, record, now } = rec;
+  const record = (s: RequestScope, draft: StepDraft) => {
+    const trace = s.session().trace;
+    if (trace) appendStep(trace, draft);
+  };
 
   const draw = (s: RequestScope, step: number, answer: AnswerOf) => {
     if (s.drawn.has(step)) return;
@@ -41,7 +47,15 @@ export function approvalSteps(
     switch (event.kind) {
       case 'started': {
         s.started = event;
-        const { resend } = rec.begin(s, event);
+        const session = s.session();
+        const resend = session.trace?.transferId === event.transferId;
+        if (!resend) {
+          const { amount, currency, payee } = event.transfer;
+          session.trace = {
+            ...newTrace(event.transferId, options.mode, options.ui, now()),
+            transfer: { amount, currency, payee },
+          };
+        }
         record(s, startStep(event.transfer, resend, now()));
         if (event.responseMode === 'query') {
           s.drawn.add(16);
@@ -82,9 +96,8 @@ export function approvalSteps(
         return;
       case 'token-checked': {
         if (event.failedCheck !== 'state') draw(s, 19, { checked: event });
-        const transferHash = s.started?.transfer.hash;
         const { checks, verdict, ok } = describeChecks(event, {
-          ...(transferHash && { transferHash }),
+          transferHash: s.started?.transfer.hash,
           stateEchoed: s.resumed?.stateEchoed ?? false,
         });
         record(s, checksStep(checks, verdict, ok, now()));

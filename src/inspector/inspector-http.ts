@@ -1,9 +1,10 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { Router, type Request } from 'express';
 import type { ApprovalRecord } from '../approval/approval-store.js';
 import { measureSms, type SmsMeasure } from '../approval/sms-encoding.js';
 import { transferSms, type SmsTransfer } from '../approval/sms-text.js';
 import { NotFoundError } from '../errors.js';
-import type { InspectorOptions, Recorder } from './recorder.js';
+import type { InspectorOptions, RequestScope } from './request-scope.js';
 import { smsStep } from './start-steps.js';
 import type { StepDraft } from './step-parts.js';
 import type { Lane, Trace, TraceStep } from './trace.js';
@@ -29,7 +30,7 @@ function withSms(trace: Trace, reading: SmsReading | undefined): Trace {
 
 // The only part of the inspector that sees the request.
 export function inspectorHttp(
-  rec: Recorder,
+  scope: AsyncLocalStorage<RequestScope>,
   options: InspectorOptions,
   store: TraceStore,
   setup: StepDraft,
@@ -60,26 +61,24 @@ export function inspectorHttp(
     return ownedTrace(req, transferId).catch(() => undefined);
   };
 
-  const locals = (req: Request, stored: Trace | undefined, sms: SmsReading | undefined) => ({
-    timeline(record?: ApprovalRecord) {
-      const own = req.session.trace;
-      const current = record
-        ? record.transferId
-        : (req.session.flow?.transferId ??
-          req.session.result?.transferId ??
-          req.session.transfer?.id);
-      const trace = [own, stored].find((t) => t && t.transferId === current);
-      return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
-    },
-  });
-
   const router = Router();
   router.use(async (req, res, next) => {
     const stored = await storedResultTrace(req);
     const sms = await smsOf(req.session.trace ?? stored);
-    res.locals.inspector = locals(req, stored, sms);
+    res.locals.inspector = {
+      timeline(record?: ApprovalRecord) {
+        const own = req.session.trace;
+        const current = record
+          ? record.transferId
+          : (req.session.flow?.transferId ??
+            req.session.result?.transferId ??
+            req.session.transfer?.id);
+        const trace = [own, stored].find((t) => t && t.transferId === current);
+        return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
+      },
+    };
     const line = `${req.method} ${req.path}`;
-    rec.scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
+    scope.run({ session: () => req.session, line, calls: [], drawn: new Set() }, next);
   });
 
   router.get('/approvals/:id/trace.json', async (req, res) => {
@@ -137,14 +136,12 @@ function timelineRow(step: TraceStep) {
       a === b ? `${NAMES[step.from]}, internally` : `${NAMES[step.from]} to ${NAMES[step.to]}`,
     request: step.request,
     sections: step.sections.map((s) => ({
-      title: s.title,
-      ...(s.fields && { fields: s.fields }),
+      ...s,
       ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
-      ...(s.note && { note: s.note }),
     })),
-    ...(step.response && { response: step.response }),
-    ...(step.doc && { doc: step.doc }),
-    ...(step.error?.pingoneErrorId && { pingoneErrorId: step.error.pingoneErrorId }),
+    response: step.response,
+    doc: step.doc,
+    pingoneErrorId: step.error?.pingoneErrorId,
   };
 }
 
@@ -174,19 +171,17 @@ async function readSms(
       headers: { accept: 'application/json' },
     });
     if (!res.ok) return { unreadable: `HTTP ${res.status}` };
-    const list = (await res.json()) as unknown;
-    const mine = (
-      Array.isArray(list) ? (list as Array<{ text?: unknown; otp?: unknown }>) : []
-    ).find(
-      (m) =>
+    const list: unknown = await res.json();
+    const messages = Array.isArray(list) ? (list as Array<{ text?: unknown; otp?: unknown }>) : [];
+    const mine = messages.find(
+      (m): m is { text: string; otp: string } =>
         typeof m.text === 'string' &&
         typeof m.otp === 'string' &&
         m.otp.length >= 4 &&
         m.text === transferSms(transfer, m.otp),
     );
     if (!mine) return { unreadable: 'no message with this transfer’s text' };
-    const text = mine.text as string;
-    const code = mine.otp as string;
+    const { text, otp: code } = mine;
     // Measured before masking: the mask is not in the GSM alphabet, the code's digits are.
     return { text: text.split(code).join('•'.repeat(code.length)), measure: measureSms(text) };
   } catch (error) {

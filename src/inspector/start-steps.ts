@@ -148,7 +148,7 @@ export function authorizeStep(f: Facts & { started: Started }): StepDraft {
   return draft;
 }
 
-export interface SmsFacts {
+interface SmsFacts {
   mode: 'embedded' | 'pingone';
   maskedPhone?: string;
   text?: string;
@@ -203,18 +203,16 @@ export function smsStep(f: SmsFacts): StepDraft {
 
 // Steps 1–15 are made once before any approval: by the embedded start-up, or earlier by `npm run setup`.
 export function setupStep(calls: readonly CallEvent[] | undefined, at: Date): StepDraft {
-  const byStep = new Map<number, CallEvent[]>();
-  for (const call of calls ?? []) {
-    if (call.workflowStep === undefined || call.workflowStep > 15) continue;
-    byStep.set(call.workflowStep, [...(byStep.get(call.workflowStep) ?? []), call]);
-  }
-  const fields = [...byStep.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([n, list]): [string, string] => [
-      `${n} ${WORKFLOW_STEPS[n]!.name}`,
-      list.map((c) => `${c.method} ${path(c.url)} ${c.status ?? 'no answer'}`).join(' · '),
-    ]);
-  const count = [...byStep.values()].reduce((sum, list) => sum + list.length, 0);
+  const setup = (calls ?? []).filter((c) => c.workflowStep !== undefined && c.workflowStep <= 15);
+  const steps = [...new Set(setup.map((c) => c.workflowStep!))].sort((a, b) => a - b);
+  const fields = steps.map((n): [string, string] => [
+    `${n} ${WORKFLOW_STEPS[n]!.name}`,
+    setup
+      .filter((c) => c.workflowStep === n)
+      .map((c) => `${c.method} ${path(c.url)} ${c.status ?? 'no answer'}`)
+      .join(' · '),
+  ]);
+  const count = setup.length;
   return {
     kind: 'setup',
     from: 'rp',

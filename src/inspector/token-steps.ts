@@ -76,7 +76,7 @@ export function tokenStep(f: Facts & { sideCalls: CallEvent[] }): StepDraft {
   );
 }
 
-export interface Check {
+interface Check {
   name: string;
   ok: boolean | undefined;
   detail: string;

@@ -42,7 +42,7 @@ export class MemoryTraceStore implements TraceStore {
   }
 }
 
-export interface TraceRedis {
+interface TraceRedis {
   set(key: string, value: string, options: { PX: number }): Promise<unknown>;
   get(key: string): Promise<string | null>;
 }

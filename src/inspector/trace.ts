@@ -1,8 +1,10 @@
+import type { PingOneFailure } from '../approval/approval-events.js';
+
 // Built from the `approval.event` and `pingone.call` channels, which carry no secret, code, cookie or token.
 
 export type Lane = 'you' | 'rp' | 'pingone';
 
-export type StepKind =
+type StepKind =
   | 'setup'
   | 'browser'
   | 'authorize'
@@ -21,12 +23,7 @@ export interface TraceSection {
   note?: string;
 }
 
-export interface TraceError {
-  code: string;
-  detail?: string;
-  status?: number;
-  pingoneErrorId?: string;
-}
+export type TraceError = Omit<PingOneFailure, 'details'>;
 
 export interface TraceStep {
   n: number;
@@ -75,7 +72,7 @@ export function newTrace(
   return { version: 1, transferId, mode, ui, startedAt: now.toISOString(), steps: [] };
 }
 
-export function capValue<T>(value: T, depth = 0): T {
+function capValue<T>(value: T, depth = 0): T {
   if (typeof value === 'string') {
     return (value.length > MAX_STRING
       ? `${value.slice(0, MAX_STRING)}… (cut)`

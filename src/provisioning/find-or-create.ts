@@ -23,7 +23,7 @@ export function nextPriority(items: { priority?: number }[]): number {
   return Math.max(0, ...items.map((i) => i.priority ?? 0)) + 1;
 }
 
-export interface FindOrCreate<T> {
+interface FindOrCreate<T> {
   find: () => Promise<T | undefined>;
   create: () => Promise<T>;
   drift?: (found: T) => string[];
@@ -97,7 +97,7 @@ export function createSetupContext(input: SetupInput) {
   };
 }
 
-export interface CreateOnceOptions<T> extends Pick<FindOrCreate<T>, 'find' | 'create'> {
+interface CreateOnceOptions<T> extends Pick<FindOrCreate<T>, 'find' | 'create'> {
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
   baseDelayMs?: number;

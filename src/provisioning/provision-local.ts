@@ -1,5 +1,5 @@
 import { EMBEDDED_PHONE, type RelyingPartySettings, type WorkerCredentials } from '../config.js';
-import { provision, type ProvisionSettings } from './provision.js';
+import { provision } from './provision.js';
 
 export interface LocalPingOne {
   environmentId: string;
@@ -12,12 +12,7 @@ export interface LocalPingOne {
 export async function provisionLocal(
   pingone: LocalPingOne,
   options: { username: string; prefix: string; redirectUri: string; timeoutMs?: number },
-): Promise<{
-  settings: RelyingPartySettings;
-  envValues: Record<string, string>;
-  userId: string;
-  provisioned: ProvisionSettings;
-}> {
+) {
   const location = {
     environmentId: pingone.environmentId,
     region: 'com' as const,
@@ -28,10 +23,7 @@ export async function provisionLocal(
     location,
     worker: pingone.worker,
     phone: EMBEDDED_PHONE,
-    username: options.username,
-    redirectUri: options.redirectUri,
-    prefix: options.prefix,
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...options,
   });
   if (!result.ok) {
     const failed = result.selfCheck?.checks.filter((c) => !c.ok) ?? [];
@@ -39,17 +31,13 @@ export async function provisionLocal(
     throw new Error(`the local PingOne failed setup's self-check: ${list}`);
   }
   const s = result.settings;
-  return {
-    settings: {
-      ...location,
-      clientId: s.clientId,
-      clientSecret: s.clientSecret,
-      username: s.username,
-      templateVariant: s.templateVariant,
-      policyName: s.policyName,
-    },
-    envValues: result.envValues,
-    userId: s.userId,
-    provisioned: s,
+  const settings: RelyingPartySettings = {
+    ...location,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    username: s.username,
+    templateVariant: s.templateVariant,
+    policyName: s.policyName,
   };
+  return { settings, envValues: result.envValues, userId: s.userId, provisioned: s };
 }

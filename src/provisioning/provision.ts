@@ -20,7 +20,7 @@ import { ensureTemplateContent } from './steps/template-content.js';
 
 export type { StepReport } from './run-step.js';
 export { ProvisionError } from './run-step.js';
-export { teardown, type TeardownResult } from './teardown.js';
+export { teardown } from './teardown.js';
 
 export type ProvisionInput = SetupInput &
   Pick<ProvisionContext, 'phone' | 'username' | 'redirectUri'>;
@@ -98,7 +98,7 @@ export async function provision(input: ProvisionInput) {
         PINGONE_POLICY_NAME: settings.policyName,
         ...(location.apiUrl ? { PINGONE_API_URL: location.apiUrl } : {}),
         ...(location.authUrl ? { PINGONE_AUTH_URL: location.authUrl } : {}),
-      } as Record<string, string>,
+      },
       steps: ctx.reports,
       calls: ctx.api.http.calls,
       changed: ctx.reports.some((r) => r.outcome === 'created' || r.outcome === 'repaired'),

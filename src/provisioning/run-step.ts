@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PingOneError } from '../pingone/pingone-error.js';
 import { WORKFLOW_STEPS, type WorkflowStepNumber } from '../pingone/workflow-steps.js';
 
-export type StepOutcome =
+type StepOutcome =
   | 'created'
   | 'reused'
   | 'repaired'
@@ -20,13 +20,7 @@ export interface StepReport {
   outcome: StepOutcome;
   ms: number;
   detail?: string;
-  error?: {
-    step: string;
-    code: string;
-    status?: number;
-    pingoneErrorId?: string;
-    message: string;
-  };
+  error?: ReturnType<typeof describeError>;
 }
 
 export interface Outcome<T> {
@@ -35,7 +29,7 @@ export interface Outcome<T> {
   detail?: string | undefined;
 }
 
-export interface StepLog {
+interface StepLog {
   reports: StepReport[];
   onStep?: ((report: StepReport) => void) | undefined;
 }
@@ -49,15 +43,6 @@ export function currentStep(): number | undefined {
   return running.getStore();
 }
 
-function record(log: StepLog, report: StepReport): void {
-  log.reports.push(report);
-  try {
-    log.onStep?.(report);
-  } catch {
-    // Progress output must never break provisioning.
-  }
-}
-
 async function underStep<T>(
   log: StepLog,
   line: StepLine,
@@ -69,7 +54,13 @@ async function underStep<T>(
   const started = performance.now();
   const report = ({ outcome, ...rest }: Pick<StepReport, 'outcome' | 'detail' | 'error'>) => {
     const ms = Math.round(performance.now() - started);
-    record(log, { ...(step !== undefined && { step }), name, outcome, ms, ...rest });
+    const entry: StepReport = { ...(step !== undefined && { step }), name, outcome, ms, ...rest };
+    log.reports.push(entry);
+    try {
+      log.onStep?.(entry);
+    } catch {
+      // Progress output must never break provisioning.
+    }
   };
   try {
     const value = await (step === undefined ? fn() : running.run(step, fn));
@@ -104,7 +95,7 @@ export async function allSteps<T extends readonly unknown[] | []>(steps: T) {
   return Promise.all(steps);
 }
 
-function describeError(error: unknown): NonNullable<StepReport['error']> {
+function describeError(error: unknown) {
   if (!(error instanceof PingOneError)) {
     const message = error instanceof Error ? error.message : String(error);
     return { step: 'provisioning', code: 'INTERNAL_ERROR', message };

@@ -14,16 +14,11 @@ import { listActions, listAssignments, mfaActionOf } from './steps/sign-on-polic
 import { listTransactionContents, TEMPLATE_VARIABLES } from './steps/template-content.js';
 import { findUser } from './steps/user.js';
 
-export interface SelfCheckItem {
+interface SelfCheckItem {
   name: string;
   ok: boolean;
   detail?: string;
   report?: string;
-}
-
-export interface SelfCheckResult {
-  ok: boolean;
-  checks: SelfCheckItem[];
 }
 
 const item = (name: string, ok: boolean, detail?: string): SelfCheckItem =>
@@ -36,7 +31,7 @@ export async function selfCheck(
     'app' | 'openid' | 'profile' | 'policy' | 'devicePolicy' | 'template' | 'user',
     string
   >,
-): Promise<SelfCheckResult> {
+) {
   const { api, redirectUri, username, phone } = ctx;
   const [apps, grants, actions, assignments, contents, user, policies, devices] = await Promise.all(
     [
@@ -107,7 +102,7 @@ function templateFit(
   content: string,
   otpLength: number,
   limit = DEFAULT_SMS_MAX_SEGMENTS,
-): { name: string; ok: boolean; detail?: string; report: string } {
+): SelfCheckItem {
   const longest = (letter: string, length = PAYEE_MAX) =>
     smsPreview(
       { amount: LONGEST_AMOUNT, currency: 'EUR', payee: letter.repeat(length) },

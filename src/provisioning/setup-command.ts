@@ -7,7 +7,6 @@ import {
   teardown,
   type ProvisionResult,
   type StepReport,
-  type TeardownResult,
 } from './provision.js';
 import { stepMap } from './step-map.js';
 import { explainFailure } from './setup-explain.js';
@@ -46,10 +45,9 @@ function envFileUpToDate(path: string, values: Record<string, string>): boolean 
 // Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
 export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
   const now = io.now ?? (() => performance.now());
-  let flags: ReturnType<typeof parseFlags>;
   let config: SetupConfig;
   try {
-    flags = parseFlags(argv);
+    const flags = parseFlags(argv);
     if (flags.help) {
       io.stdout(USAGE);
       return EXIT.ok;
@@ -80,27 +78,8 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     prefix: config.prefix,
     timeoutMs: config.timeoutMs,
     onStep: (r: StepReport) => progress(formatStep(r)),
-    ...(io.fetch ? { fetch: io.fetch } : {}),
-    ...(io.sleep ? { sleep: io.sleep } : {}),
-  };
-  const finishTeardown = (result: TeardownResult): number => {
-    const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
-    const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
-    progress(
-      result.changed
-        ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
-        : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
-    );
-    if (config.json) {
-      printJson(io, {
-        ok: true,
-        teardown: true,
-        changed: result.changed,
-        calls: result.calls,
-        steps: result.steps,
-      });
-    }
-    return EXIT.ok;
+    fetch: io.fetch,
+    sleep: io.sleep,
   };
   const fail = (error: unknown): number => {
     const cause = error instanceof ProvisionError ? error.cause : error;
@@ -129,7 +108,23 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     );
     try {
       const result = await teardown(common);
-      return finishTeardown(result);
+      const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
+      const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
+      progress(
+        result.changed
+          ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
+          : `Nothing to delete: no object carries the prefix "${config.prefix}" (${calls}).`,
+      );
+      if (config.json) {
+        printJson(io, {
+          ok: true,
+          teardown: true,
+          changed: result.changed,
+          calls: result.calls,
+          steps: result.steps,
+        });
+      }
+      return EXIT.ok;
     } catch (error) {
       return fail(error);
     }

@@ -12,8 +12,7 @@ export function roleFor(step: string): string {
   return 'Identity Data Admin';
 }
 
-export const REQUIRED_ROLES =
-  'Environment Admin, Identity Data Admin and Client Application Developer';
+const REQUIRED_ROLES = 'Environment Admin, Identity Data Admin and Client Application Developer';
 
 export function explainFailure(error: unknown, location: PingOneLocation): string {
   if (!(error instanceof PingOneError)) {

@@ -7,26 +7,13 @@ import {
   type User,
 } from '../pingone/management.js';
 import { allNamed } from './find-or-create.js';
-import {
-  allSteps,
-  ProvisionError,
-  readStep,
-  runStep,
-  type StepLine,
-  type StepReport,
-} from './run-step.js';
+import { allSteps, ProvisionError, readStep, runStep, type StepLine } from './run-step.js';
 import { createSetupContext, type SetupContext, type SetupInput } from './find-or-create.js';
 import { listApplications } from './steps/application.js';
 import { listDevicePolicies } from './steps/device.js';
 import { listPopulations } from './steps/user.js';
 import { listSignOnPolicies } from './steps/sign-on-policy.js';
 import { listTransactionContents, sameText, TEMPLATE_DELIVERY } from './steps/template-content.js';
-
-export interface TeardownResult {
-  steps: StepReport[];
-  calls: number;
-  changed: boolean;
-}
 
 function removeFound(
   ctx: SetupContext,
@@ -52,7 +39,7 @@ async function usersIn(api: ManagementContext, populationId: string): Promise<Us
 }
 
 // Deletes what carries the prefix, each after what points at it.
-export async function teardown(input: SetupInput): Promise<TeardownResult> {
+export async function teardown(input: SetupInput) {
   const ctx = createSetupContext(input);
   const { api, names } = ctx;
   const ourContent = (c: TemplateContent) =>

@@ -1,4 +1,5 @@
 import type { Channel } from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -195,10 +196,7 @@ function subscribe<T>(channel: Channel, listener: (message: T) => void, signal: 
 const COLLECT_DEADLINE_MS = 5_000;
 
 // A listener of its own: what the operator graphs is not readable by every visitor.
-function startMetricsServer(
-  registry: Registry,
-  options: { port: number; host: string },
-): Promise<{ url: string; close(): Promise<void> }> {
+async function startMetricsServer(registry: Registry, options: { port: number; host: string }) {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') {
@@ -222,22 +220,18 @@ function startMetricsServer(
   });
   // Scrapers keep their connection; closing must not wait for them.
   server.keepAliveTimeout = 20_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      const { address, port } = server.address() as AddressInfo;
-      const host = address.includes(':') ? `[${address}]` : address;
-      resolve({
-        url: `http://${host}:${port}/metrics`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  // Rejects when the listen fails (a taken port, say).
+  await once(server.listen(options.port, options.host), 'listening');
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}/metrics`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export async function observedMetrics(config: MetricsConfig, signal: AbortSignal) {

@@ -103,16 +103,16 @@ export class RequestTrace {
   end(res: ServerResponse): void {
     const span = this.span();
     const status = res.statusCode;
-    span.setAttribute('http.response.status_code', status);
     // An unknown path names no route: the span keeps the method alone (OpenTelemetry's HTTP
     // conventions), so that a scan of random paths makes no new span names.
+    span.setAttributes({
+      'http.response.status_code': status,
+      ...(status !== 404 && { 'http.route': this.#route }),
+      ...(status >= 500 && { 'error.type': String(status) }),
+      ...(!res.writableFinished && { 'txapproval.aborted': true }),
+    });
     if (status === 404) span.updateName(this.req.method ?? 'GET');
-    else span.setAttribute('http.route', this.#route);
-    if (status >= 500) {
-      span.setAttribute('error.type', String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    if (!res.writableFinished) span.setAttribute('txapproval.aborted', true);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   }
 }

@@ -22,7 +22,7 @@ import {
 import { onApprovalEvent, type ApprovalEvent } from '../approval/approval-events.js';
 import type { TracingConfig } from '../config.js';
 import { onCall, type CallEvent } from '../pingone/call-events.js';
-import { callStep } from './call-step.js';
+import { callStep, type CallStep } from './call-step.js';
 import {
   nowMs,
   RequestTrace,
@@ -52,26 +52,21 @@ function splitTemplate(template: string): { host: string; path: string } {
 }
 
 /** What a span says of one call: the event's fields, which hold no header, body or query. */
-function attributesOf(event: CallEvent): Attributes {
-  const step = callStep(event);
+function attributesOf(event: CallEvent, step: CallStep | undefined): Attributes {
   const { host, path } = splitTemplate(event.template);
-  const attributes: Attributes = {
+  return {
     'http.request.method': event.method,
     'server.address': host,
     'url.template': path,
     'pingone.call': event.step,
     'pingone.attempt': event.attempt,
     'pingone.will_retry': event.willRetry,
+    ...(step && { 'pingone.workflow.step': step.step, 'pingone.workflow.step_name': step.name }),
+    ...(event.attempt > 1 && { 'http.request.resend_count': event.attempt - 1 }),
+    ...(event.status !== undefined && { 'http.response.status_code': event.status }),
+    ...(event.pingoneErrorId && { 'pingone.error_id': event.pingoneErrorId }),
+    ...(event.errorCode && { 'error.type': event.errorCode }),
   };
-  if (step) {
-    attributes['pingone.workflow.step'] = step.step;
-    attributes['pingone.workflow.step_name'] = step.name;
-  }
-  if (event.attempt > 1) attributes['http.request.resend_count'] = event.attempt - 1;
-  if (event.status !== undefined) attributes['http.response.status_code'] = event.status;
-  if (event.pingoneErrorId) attributes['pingone.error_id'] = event.pingoneErrorId;
-  if (event.errorCode) attributes['error.type'] = event.errorCode;
-  return attributes;
 }
 
 // Made when the call path reports it (started `durationMs` before): the call path has no tracing code.
@@ -90,7 +85,7 @@ function traceCalls(tracer: Tracer, signal: AbortSignal): void {
         {
           kind: SpanKind.CLIENT,
           startTime: end - event.durationMs,
-          attributes: attributesOf(event),
+          attributes: attributesOf(event, step),
         },
         scope ? trace.setSpan(active, scope.span()) : active,
       );
@@ -119,28 +114,25 @@ function traceApprovalEvents(signal: AbortSignal): void {
 
 /** The event's closed-set fields: never the transfer, the payee, a user id or a claim. */
 function approvalAttributes(event: ApprovalEvent): Attributes {
-  const attributes: Attributes = {};
-  if ('step' in event && event.step !== undefined) attributes['pingone.workflow.step'] = event.step;
+  const step =
+    'step' in event && event.step !== undefined ? { 'pingone.workflow.step': event.step } : {};
   switch (event.kind) {
     case 'settled':
-      attributes['approval.outcome'] = event.outcome;
-      attributes['approval.reason'] = event.reason;
-      break;
+      return { ...step, 'approval.outcome': event.outcome, 'approval.reason': event.reason };
     case 'pingone-failed':
-      attributes['pingone.call'] = event.call;
-      attributes['pingone.transient'] = event.transient;
-      attributes['pingone.error_code'] = event.pingone.code;
-      break;
+      return {
+        ...step,
+        'pingone.call': event.call,
+        'pingone.transient': event.transient,
+        'pingone.error_code': event.pingone.code,
+      };
     case 'code-wrong':
-      attributes['approval.locked'] = event.locked;
-      break;
+      return { ...step, 'approval.locked': event.locked };
     case 'token-checked':
-      attributes['approval.token_verdict'] = event.verdict;
-      break;
+      return { ...step, 'approval.token_verdict': event.verdict };
     default:
-      break;
+      return step;
   }
-  return attributes;
 }
 
 /** Probes and static files: a trace each would bury the approvals. */

@@ -75,7 +75,7 @@ export function repairedApplication(
     redirectUris: union(current.redirectUris, redirectUri),
     tokenEndpointAuthMethod: fresh.tokenEndpointAuthMethod,
     pkceEnforcement: current.pkceEnforcement ?? fresh.pkceEnforcement,
-  } as Omit<Application, 'id'>;
+  };
 }
 
 export function ensureApplication(ctx: ProvisionContext) {
@@ -106,7 +106,7 @@ export function readApplicationSecret(ctx: ProvisionContext, app: Found<Applicat
   });
 }
 
-export function findOpenidResource(ctx: ProvisionContext): Promise<ApiResource> {
+export function findOpenidResource(ctx: ProvisionContext) {
   return readStep(ctx, 3, async () => {
     const all = await listAll<ApiResource>(ctx.api, 'list resources', '/resources', 'resources');
     const openid = all.find((r) => r.type === 'OPENID_CONNECT' || r.name === 'openid');
@@ -116,7 +116,7 @@ export function findOpenidResource(ctx: ProvisionContext): Promise<ApiResource> 
 }
 
 // `openid` is asked for at authorize and does not belong in the grant (docs/pingone-contract.md §4).
-export function findProfileScope(ctx: ProvisionContext, openid: ApiResource): Promise<Scope> {
+export function findProfileScope(ctx: ProvisionContext, openid: ApiResource) {
   return readStep(ctx, 4, async () => {
     const path = apiPath`/resources/${openid.id}/scopes`;
     const scopes = await listAll<Scope>(ctx.api, 'list scopes', path, 'scopes');

@@ -43,7 +43,7 @@ export function listAssignments(api: ManagementContext, applicationId: string) {
 
 export const mfaActionOf = (actions: SignOnPolicyAction[]) => actions.find((a) => a.type === MFA);
 
-/** Step 6's body. The name becomes the ID token's `acr` (and our `acr_values`). */
+/** The name becomes the ID token's `acr` (and our `acr_values`). */
 export function desiredSignOnPolicy(name: string) {
   return { name, description: 'SMS transaction approval (created by npm run setup)' };
 }

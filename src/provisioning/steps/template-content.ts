@@ -12,7 +12,7 @@ import { runStep } from '../run-step.js';
 // At most 153 GSM-7 characters (one SMS segment with a header).
 export const TEMPLATE_CONTENT = 'Approve ${sum} ${currency} to ${recipient}? Code: ${OTP}';
 export const TEMPLATE_VARIABLES = ['sum', 'currency', 'recipient'] as const;
-export const TEMPLATE_LOCALE = 'en';
+const TEMPLATE_LOCALE = 'en';
 export const TEMPLATE_DELIVERY = 'SMS';
 
 const BASE = '/templates/transaction/contents';

@@ -24,10 +24,7 @@ export const listPopulations = (api: ManagementContext) =>
   listAll<Population>(api, 'list populations', '/populations', 'populations');
 
 // PingOne compares usernames case-insensitively.
-export async function findUser(
-  api: ManagementContext,
-  username: string,
-): Promise<User | undefined> {
+export async function findUser(api: ManagementContext, username: string) {
   const filter = `username eq "${username}"`;
   const users = await listAll<User>(api, 'find user', '/users', 'users', { filter });
   return users.find((u) => u.username?.toLowerCase() === username.toLowerCase());
@@ -126,7 +123,7 @@ async function passwordStatus(api: ManagementContext, path: string): Promise<str
 }
 
 // Set only when it has none. A PUT: the overview prose says POST (docs/pingone-contract.md §4).
-export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined): Promise<void> {
+export function setPassword(ctx: ProvisionContext, user: Found<User> | undefined) {
   const { api } = ctx;
   return runStep(ctx, 12, async () => {
     if (!user) return WOULD_CREATE;
@@ -153,8 +150,8 @@ async function mfaIsOn(api: ManagementContext, user: Found<User>, path: string) 
   return answer.mfaEnabled === true;
 }
 
-/** Step 13: MFA switched on for the user; authorize asks a user without it for no code. */
-export function enableMfa(ctx: ProvisionContext, user: Found<User> | undefined): Promise<void> {
+/** Authorize asks a user without MFA for no code. */
+export function enableMfa(ctx: ProvisionContext, user: Found<User> | undefined) {
   const { api } = ctx;
   return runStep(ctx, 13, async () => {
     if (!user) return WOULD_CREATE;

@@ -1,10 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Session, SessionData } from 'express-session';
 import type { EventOf, Resumed } from '../approval/approval-events.js';
 import type { ApprovalStore } from '../approval/approval-store.js';
 import type { CallEvent } from '../pingone/call-events.js';
-import type { StepDraft } from './step-parts.js';
-import { appendStep, newTrace, type Trace } from './trace.js';
+import type { Trace } from './trace.js';
 import type { TraceStore } from './trace-store.js';
 
 declare module 'express-session' {
@@ -13,7 +11,7 @@ declare module 'express-session' {
   }
 }
 
-export type TracedSession = Session & Partial<SessionData>;
+type TracedSession = Session & Partial<SessionData>;
 
 // Subscribers run in the publisher's async context: an event of any other request finds none.
 export interface RequestScope {
@@ -24,42 +22,6 @@ export interface RequestScope {
   started?: EventOf<'started'>;
   resumed?: Resumed;
   drawn: Set<number>;
-}
-
-export interface Recorder {
-  scope: AsyncLocalStorage<RequestScope>;
-  now: () => Date;
-  record(s: RequestScope, draft: StepDraft): void;
-  begin(s: RequestScope, started: EventOf<'started'>): { resend: boolean };
-}
-
-export function createRecorder(options: {
-  mode: 'embedded' | 'pingone';
-  ui: 'own' | 'hosted';
-  now: () => Date;
-}): Recorder {
-  const { now } = options;
-  const scope = new AsyncLocalStorage<RequestScope>();
-  return {
-    scope,
-    now,
-    record(s, draft) {
-      const trace = s.session().trace;
-      if (trace) appendStep(trace, draft);
-    },
-    begin(s, started) {
-      const session = s.session();
-      const resend = session.trace?.transferId === started.transferId;
-      if (!resend) {
-        const { amount, currency, payee } = started.transfer;
-        session.trace = {
-          ...newTrace(started.transferId, options.mode, options.ui, now()),
-          transfer: { amount, currency, payee },
-        };
-      }
-      return { resend };
-    },
-  };
 }
 
 export interface InspectorOptions {
