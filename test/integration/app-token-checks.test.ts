@@ -21,6 +21,17 @@ async function rewriteJson(
   return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
+/** One approval with PingOne's answers passed through `tamper`: where it ended and what it left. */
+async function approvalThrough(tamper: (url: string, response: Response) => Promise<Response>) {
+  const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
+  const agent = request.agent(t.app);
+  await submitTransfer(agent);
+  const submitted = await submitCode(agent, latestOtp(t.emulator));
+  const result = await agent.get('/approvals/result');
+  const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+  return { submitted, result, recorded: await t.approvals.listRecent(10), rejected };
+}
+
 describe('token and ID token checks', () => {
   it('refuses an ID token signed by another key (same kid): not approved, logged, nothing recorded', async () => {
     const { privateKey } = await generateKeyPair('RS256');
@@ -33,16 +44,11 @@ describe('token and ID token checks', () => {
           .sign(privateKey);
       });
     };
-    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    const res = await submitCode(agent, latestOtp(t.emulator));
-    expect(res.headers.location).toBe('/approvals/result');
-    const result = await agent.get('/approvals/result');
+    const { submitted, result, recorded, rejected } = await approvalThrough(tamper);
+    expect(submitted.headers.location).toBe('/approvals/result');
     expect(result.text).toContain('Transfer not approved');
     expect(result.text).toContain('did not pass our checks');
-    expect(await t.approvals.listRecent(10)).toHaveLength(0);
-    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    expect(recorded).toHaveLength(0);
     expect(rejected?.reason).toMatch(/signature/i);
   });
 
@@ -53,13 +59,9 @@ describe('token and ID token checks', () => {
         delete body.id_token;
       });
     };
-    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    await submitCode(agent, latestOtp(t.emulator));
-    expect((await agent.get('/approvals/result')).text).toContain('Transfer not approved');
-    expect(await t.approvals.listRecent(10)).toHaveLength(0);
-    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    const { result, recorded, rejected } = await approvalThrough(tamper);
+    expect(result.text).toContain('Transfer not approved');
+    expect(recorded).toHaveLength(0);
     expect(rejected?.reason).toBe(
       'OAUTH_INVALID_RESPONSE: invalid response encountered <- ' +
         'OAUTH_INVALID_RESPONSE: "response" body "id_token" property must be a string',
@@ -75,13 +77,9 @@ describe('token and ID token checks', () => {
         if (embedded?.user) embedded.user.id = '00000000-0000-4000-8000-000000000000';
       });
     };
-    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    await submitCode(agent, latestOtp(t.emulator));
-    expect((await agent.get('/approvals/result')).text).toContain('Transfer not approved');
-    expect(await t.approvals.listRecent(10)).toHaveLength(0);
-    const rejected = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.rejected');
+    const { result, recorded, rejected } = await approvalThrough(tamper);
+    expect(result.text).toContain('Transfer not approved');
+    expect(recorded).toHaveLength(0);
     expect(rejected?.reason).toContain('is not the user of this flow');
   });
 
@@ -93,14 +91,10 @@ describe('token and ID token checks', () => {
         (body.authorizeResponse as { code: string }).code = 'not-a-real-code';
       });
     };
-    const t = await appForTest({ deps: { fetch: recordingFetch(tamper).fetch } });
-    const agent = request.agent(t.app);
-    await submitTransfer(agent);
-    await submitCode(agent, latestOtp(t.emulator));
-    const result = await agent.get('/approvals/result');
+    const { result, recorded } = await approvalThrough(tamper);
     expect(result.text).toContain('Transfer not approved');
     expect(result.text).toContain('action="/approvals/resend"');
-    expect(await t.approvals.listRecent(10)).toHaveLength(0);
+    expect(recorded).toHaveLength(0);
   });
 
   it('authenticates with Basic from the raw client id and secret, accepted decoded or not', async () => {
