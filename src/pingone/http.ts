@@ -64,7 +64,7 @@ interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'request
 
 interface Attempt {
   response?: Answer;
-  text?: string;
+  body?: unknown;
   error?: PingOneError;
   attempts: number;
 }
@@ -100,11 +100,12 @@ export function createHttpClient(
       const send = out.ours ? sendOurs : sendFetch;
       const response = await send(url, { ...init, redirect: 'manual', signal });
       const failed = response.status >= 400;
-      const done: Attempt = { response, attempts: attempt };
-      if (out.ours) done.text = await response.text();
-      else if (failed) done.text = await (response as Response).clone().text();
+      let text = '';
+      if (out.ours) text = await response.text();
+      else if (failed) text = await (response as Response).clone().text();
+      const body = parseBody(text, response.headers.get('content-type'));
+      const done: Attempt = { response, body, attempts: attempt };
       if (failed) {
-        const body = parseBody(done.text ?? '', response.headers.get('content-type'));
         done.error = new PingOneError({
           ...base,
           status: response.status,
@@ -204,7 +205,7 @@ export function createHttpClient(
       if (done.error && !call.okStatus?.includes(response.status)) throw done.error;
       return {
         status: response.status,
-        body: parseBody(done.text ?? '', response.headers.get('content-type')) as T,
+        body: done.body as T,
         setCookies: response.headers.getSetCookie(),
         location: response.headers.get('location') ?? undefined,
         attempts: done.attempts,
