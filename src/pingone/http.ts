@@ -141,7 +141,6 @@ export function createHttpClient(
   function publish(out: Outgoing, url: string, done: Attempt, ms: number, willRetry: boolean) {
     const safeUrl = redactUrl(url);
     const { step, method, transactionId, requestId } = out;
-    const status = done.response?.status ?? done.error?.status;
     const workflow = workflowStepOf(step, method, safeUrl);
     publishCall({
       client: id,
@@ -153,7 +152,7 @@ export function createHttpClient(
       attempt: done.attempts,
       willRetry,
       ...(workflow && { workflowStep: workflow.step, workflowStepName: workflow.name }),
-      ...(status !== undefined && { status }),
+      ...(done.response && { status: done.response.status }),
       ...(done.error?.pingoneErrorId && { pingoneErrorId: done.error.pingoneErrorId }),
       ...(done.error && { errorCode: done.error.code }),
       ...(transactionId && { transactionId: truncateHeader(transactionId) }),
