@@ -64,7 +64,7 @@ interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'request
 
 interface Attempt {
   response?: Answer;
-  text?: string;
+  body?: unknown;
   error?: PingOneError;
   attempts: number;
 }
@@ -100,11 +100,12 @@ export function createHttpClient(
       const send = out.ours ? sendOurs : sendFetch;
       const response = await send(url, { ...init, redirect: 'manual', signal });
       const failed = response.status >= 400;
-      const done: Attempt = { response, attempts: attempt };
-      if (out.ours) done.text = await response.text();
-      else if (failed) done.text = await (response as Response).clone().text();
+      let text = '';
+      if (out.ours) text = await response.text();
+      else if (failed) text = await (response as Response).clone().text();
+      const body = parseBody(text, response.headers.get('content-type'));
+      const done: Attempt = { response, body, attempts: attempt };
       if (failed) {
-        const body = parseBody(done.text ?? '', response.headers.get('content-type'));
         done.error = new PingOneError({
           ...base,
           status: response.status,
@@ -140,7 +141,6 @@ export function createHttpClient(
   function publish(out: Outgoing, url: string, done: Attempt, ms: number, willRetry: boolean) {
     const safeUrl = redactUrl(url);
     const { step, method, transactionId, requestId } = out;
-    const status = done.response?.status ?? done.error?.status;
     const workflow = workflowStepOf(step, method, safeUrl);
     publishCall({
       client: id,
@@ -152,7 +152,7 @@ export function createHttpClient(
       attempt: done.attempts,
       willRetry,
       ...(workflow && { workflowStep: workflow.step, workflowStepName: workflow.name }),
-      ...(status !== undefined && { status }),
+      ...(done.response && { status: done.response.status }),
       ...(done.error?.pingoneErrorId && { pingoneErrorId: done.error.pingoneErrorId }),
       ...(done.error && { errorCode: done.error.code }),
       ...(transactionId && { transactionId: truncateHeader(transactionId) }),
@@ -204,7 +204,7 @@ export function createHttpClient(
       if (done.error && !call.okStatus?.includes(response.status)) throw done.error;
       return {
         status: response.status,
-        body: parseBody(done.text ?? '', response.headers.get('content-type')) as T,
+        body: done.body as T,
         setCookies: response.headers.getSetCookie(),
         location: response.headers.get('location') ?? undefined,
         attempts: done.attempts,

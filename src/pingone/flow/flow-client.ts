@@ -30,7 +30,7 @@ export const FLOW_STATUS = {
 type CookieJar = Record<string, string>;
 
 /** Applies `Set-Cookie` headers to a jar: new and rotated values win, expired ones are removed. */
-export function mergeSetCookies(jar: CookieJar, setCookies: readonly string[], now = new Date()) {
+export function mergeSetCookies(jar: CookieJar, setCookies: readonly string[], now: Date) {
   const next: CookieJar = { ...jar };
   for (const header of setCookies) {
     const [pair = '', ...attributes] = header.split(';');
