@@ -158,8 +158,7 @@ export function loadConfig(env: Env) {
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Known even when the rest of the configuration is invalid: its problems are logged too. */
-export function logFormatFromProcess(): AppConfig['logFormat'] {
-  const env = setupEnvFromProcess();
+export function logFormatOf(env: Env): AppConfig['logFormat'] {
   return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
@@ -183,10 +182,6 @@ export function configWarnings(config: AppConfig): string[] {
     );
   }
   return warnings;
-}
-
-export function loadConfigFromProcess(): AppConfig {
-  return loadConfig(setupEnvFromProcess());
 }
 
 /** The process environment alone, for a command that reads its own env file under it. */
