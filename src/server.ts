@@ -154,7 +154,6 @@ export async function startStack(options: StartOptions) {
       config,
       ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
       storeKind: stores.kind,
-      ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
       close,
     };
   } catch (error) {
