@@ -23,11 +23,10 @@ function isLoopbackUrl(url: string): boolean {
 }
 
 /** Refused unless `DEMO=1` says the deployment is a demo on purpose (docs/operations.md). */
-function productionProblems(config: AppConfig): string[] {
-  if (!config.production || config.demo) return [];
-  const problems: string[] = [];
+function checkProduction(s: Settings, config: AppConfig): void {
+  if (!config.production || config.demo) return;
   if (config.mode === 'embedded') {
-    problems.push(
+    s.add(
       'NODE_ENV=production without PINGONE_ENVIRONMENT_ID would run the offline demo, whose ' +
         'emulator shows every code: set PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, ' +
         'PINGONE_CLIENT_SECRET, PINGONE_USERNAME, PINGONE_TEMPLATE_VARIANT, PINGONE_POLICY_NAME, ' +
@@ -40,7 +39,7 @@ function productionProblems(config: AppConfig): string[] {
     ['PINGONE_AUTH_URL', config.pingone?.authUrl],
   ] as const) {
     if (url?.startsWith('http://') && !isLoopbackUrl(url)) {
-      problems.push(
+      s.add(
         `${key} is plain http to another machine (${url}): the client secret and the tokens ` +
           'would cross the network in clear. Use https (plain http only to this machine, e.g. a ' +
           'local emulator), or DEMO=1 for a demo against an emulator elsewhere',
@@ -48,13 +47,12 @@ function productionProblems(config: AppConfig): string[] {
     }
   }
   if (config.baseUrl.startsWith('http://') && !isLoopbackUrl(config.baseUrl)) {
-    problems.push(
+    s.add(
       `BASE_URL is plain http (${config.baseUrl}): browsers would send the session cookie and ` +
         'the codes in clear. Serve the app over https (a TLS-terminating proxy, with ' +
         "TRUST_PROXY set to the proxy's address) and set an https BASE_URL, or DEMO=1 for a demo",
     );
   }
-  return problems;
 }
 
 /**
@@ -150,7 +148,7 @@ export function loadConfig(env: Env) {
     metrics: parseMetrics(s, port),
     tracing: parseTracing(s),
   };
-  for (const problem of productionProblems(config)) s.add(problem);
+  checkProduction(s, config);
   s.throwIfAny();
   return config;
 }
@@ -158,8 +156,7 @@ export function loadConfig(env: Env) {
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Known even when the rest of the configuration is invalid: its problems are logged too. */
-export function logFormatFromProcess(): AppConfig['logFormat'] {
-  const env = setupEnvFromProcess();
+export function logFormatOf(env: Env): AppConfig['logFormat'] {
   return new Settings(env).logFormat(env.NODE_ENV === 'production');
 }
 
@@ -183,10 +180,6 @@ export function configWarnings(config: AppConfig): string[] {
     );
   }
   return warnings;
-}
-
-export function loadConfigFromProcess(): AppConfig {
-  return loadConfig(setupEnvFromProcess());
 }
 
 /** The process environment alone, for a command that reads its own env file under it. */

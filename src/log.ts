@@ -81,8 +81,13 @@ class SecretValues {
   /** A list per holder: one request letting go leaves the same value held by another. */
   private readonly held = new Set<string[]>();
 
+  /** A value reaches a line as written, escaped inside a JSON string, or encoded in a URL. */
   hold(values: Iterable<string | undefined>): () => void {
-    const spellings = spellingsOf(values);
+    const spellings = [...values].flatMap((v) =>
+      typeof v === 'string' && v.length >= MIN_SECRET_LENGTH
+        ? [v, JSON.stringify(v).slice(1, -1), encodeURIComponent(v)]
+        : [],
+    );
     this.held.add(spellings);
     return () => void this.held.delete(spellings);
   }
@@ -99,14 +104,6 @@ class SecretValues {
     }
     return out;
   }
-}
-
-function spellingsOf(values: Iterable<string | undefined>): string[] {
-  return [...values].flatMap((v) =>
-    typeof v === 'string' && v.length >= MIN_SECRET_LENGTH
-      ? [v, JSON.stringify(v).slice(1, -1), encodeURIComponent(v)]
-      : [],
-  );
 }
 
 const secretsByLogger = new WeakMap<object, SecretValues>();

@@ -8,8 +8,9 @@ import {
   ConfigError,
   configWarnings,
   EMBEDDED_PHONE,
-  loadConfigFromProcess,
-  logFormatFromProcess,
+  loadConfig,
+  logFormatOf,
+  setupEnvFromProcess,
   type AppConfig,
 } from './config.js';
 import { provisionEmbedded } from './embedded-pingone.js';
@@ -153,7 +154,6 @@ export async function startStack(options: StartOptions) {
       config,
       ...(emulator && { emulatorUrl: emulator.url, phoneUrl }),
       storeKind: stores.kind,
-      ...(telemetry.metricsUrl && { metricsUrl: telemetry.metricsUrl }),
       close,
     };
   } catch (error) {
@@ -162,8 +162,8 @@ export async function startStack(options: StartOptions) {
   }
 }
 
-function explainConfigError(error: ConfigError): void {
-  if (logFormatFromProcess() === 'json') {
+function explainConfigError(error: ConfigError, format: AppConfig['logFormat']): void {
+  if (format === 'json') {
     createLogger().fatal(
       { errorCode: error.code, problems: error.problems },
       'The app cannot start: the configuration has problems',
@@ -208,12 +208,13 @@ function announce(stack: RunningStack, logger: Logger): void {
 }
 
 async function main(): Promise<void> {
+  const env = setupEnvFromProcess();
   let config: AppConfig;
   try {
-    config = loadConfigFromProcess();
+    config = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    explainConfigError(error);
+    explainConfigError(error, logFormatOf(env));
     process.exit(2);
   }
   // Readable lines for `npm start`, JSON lines in production (the Docker image, log shippers).
