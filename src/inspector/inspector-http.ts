@@ -118,29 +118,23 @@ function badgeOf(step: TraceStep): { badge: string; badgeLabel: string } {
   return { badge: '', badgeLabel: 'Our own step' };
 }
 
+// The step as stored, with what views/partials/timeline.ejs draws from it.
 function timelineRow(step: TraceStep) {
   const a = ORDER[step.from];
   const b = ORDER[step.to];
   const lanes = [step.from, step.to].sort((x, y) => ORDER[x] - ORDER[y]);
   return {
-    n: step.n,
+    ...step,
     ...badgeOf(step),
-    kind: step.kind,
-    title: step.title,
-    summary: step.summary,
-    ok: step.ok,
     meta: meta(step),
     span: a === b ? 'self' : `${lanes[0]}-${lanes[1]}`,
     dir: a === b ? 'self' : a < b ? 'right' : 'left',
     direction:
       a === b ? `${NAMES[step.from]}, internally` : `${NAMES[step.from]} to ${NAMES[step.to]}`,
-    request: step.request,
     sections: step.sections.map((s) => ({
       ...s,
       ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
     })),
-    response: step.response,
-    doc: step.doc,
     pingoneErrorId: step.error?.pingoneErrorId,
   };
 }
