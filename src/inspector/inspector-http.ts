@@ -148,12 +148,15 @@ function timelineView(trace: Trace, setup: StepDraft) {
   };
 }
 
+// The outbox read is a local call; it must not hold the page up.
+const SMS_TIMEOUT_MS = 1_000;
+
 type SmsReading = { text: string; measure: SmsMeasure } | { unreadable: string };
 
 // The demo phone is shared and the outbox knows no flows: a message is this transfer's only when its
 // text is the template rendered with this transfer and its own code; otherwise nothing is shown.
 async function readSms(
-  options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint' | 'smsTimeoutMs'>,
+  options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint'>,
   transfer: SmsTransfer,
 ): Promise<SmsReading> {
   if (!options.smsOutboxUrl) return { unreadable: 'no outbox to read' };
@@ -161,7 +164,7 @@ async function readSms(
   if (options.phoneHint) url.searchParams.set('to', options.phoneHint);
   try {
     const res = await fetch(url, {
-      signal: AbortSignal.timeout(options.smsTimeoutMs ?? 1_000),
+      signal: AbortSignal.timeout(SMS_TIMEOUT_MS),
       headers: { accept: 'application/json' },
     });
     if (!res.ok) return { unreadable: `HTTP ${res.status}` };
