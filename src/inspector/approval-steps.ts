@@ -1,6 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import type { ApprovalEvent } from '../approval/approval-events.js';
+import type { ApprovalEvent, ApprovalStep } from '../approval/approval-events.js';
 import { smsPreview } from '../approval/sms-text.js';
+import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 import { callbackStep, codeSubmitStep, otpCheckStep, resumeStep } from './code-steps.js';
 import type { InspectorOptions, RequestScope } from './request-scope.js';
 import { authorizeStep, smsStep, startStep } from './start-steps.js';
@@ -21,10 +22,11 @@ export function approvalSteps(
     if (trace) appendStep(trace, draft);
   };
 
-  const draw = (s: RequestScope, step: number, answer: AnswerOf) => {
+  const draw = (s: RequestScope, step: ApprovalStep, answer: AnswerOf) => {
     if (s.drawn.has(step)) return;
     s.drawn.add(step);
-    const http = httpFacts(s.calls.filter((c) => c.step === CALL_OF[step]));
+    // The step's own call carries its name; step 19's side calls (jwks…) do not.
+    const http = httpFacts(s.calls.filter((c) => c.step === WORKFLOW_STEPS[step].name));
     if (step === 16 && s.started) {
       record(s, authorizeStep({ started: s.started, ...answer, http, now: now() }));
     } else if (step === 17) {
@@ -121,12 +123,5 @@ export function approvalSteps(
     }
   };
 }
-
-const CALL_OF: Record<number, string> = {
-  16: 'authorize',
-  17: 'otp.check',
-  18: 'resume',
-  19: 'token',
-};
 
 type AnswerOf = Omit<Facts, 'http' | 'now'>;

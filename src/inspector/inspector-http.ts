@@ -118,29 +118,23 @@ function badgeOf(step: TraceStep): { badge: string; badgeLabel: string } {
   return { badge: '', badgeLabel: 'Our own step' };
 }
 
+// The step as stored, with what views/partials/timeline.ejs draws from it.
 function timelineRow(step: TraceStep) {
   const a = ORDER[step.from];
   const b = ORDER[step.to];
   const lanes = [step.from, step.to].sort((x, y) => ORDER[x] - ORDER[y]);
   return {
-    n: step.n,
+    ...step,
     ...badgeOf(step),
-    kind: step.kind,
-    title: step.title,
-    summary: step.summary,
-    ok: step.ok,
     meta: meta(step),
     span: a === b ? 'self' : `${lanes[0]}-${lanes[1]}`,
     dir: a === b ? 'self' : a < b ? 'right' : 'left',
     direction:
       a === b ? `${NAMES[step.from]}, internally` : `${NAMES[step.from]} to ${NAMES[step.to]}`,
-    request: step.request,
     sections: step.sections.map((s) => ({
       ...s,
       ...(s.json !== undefined && { json: JSON.stringify(s.json, null, 2) }),
     })),
-    response: step.response,
-    doc: step.doc,
     pingoneErrorId: step.error?.pingoneErrorId,
   };
 }
@@ -154,12 +148,15 @@ function timelineView(trace: Trace, setup: StepDraft) {
   };
 }
 
+// The outbox read is a local call; it must not hold the page up.
+const SMS_TIMEOUT_MS = 1_000;
+
 type SmsReading = { text: string; measure: SmsMeasure } | { unreadable: string };
 
 // The demo phone is shared and the outbox knows no flows: a message is this transfer's only when its
 // text is the template rendered with this transfer and its own code; otherwise nothing is shown.
 async function readSms(
-  options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint' | 'smsTimeoutMs'>,
+  options: Pick<InspectorOptions, 'smsOutboxUrl' | 'phoneHint'>,
   transfer: SmsTransfer,
 ): Promise<SmsReading> {
   if (!options.smsOutboxUrl) return { unreadable: 'no outbox to read' };
@@ -167,7 +164,7 @@ async function readSms(
   if (options.phoneHint) url.searchParams.set('to', options.phoneHint);
   try {
     const res = await fetch(url, {
-      signal: AbortSignal.timeout(options.smsTimeoutMs ?? 1_000),
+      signal: AbortSignal.timeout(SMS_TIMEOUT_MS),
       headers: { accept: 'application/json' },
     });
     if (!res.ok) return { unreadable: `HTTP ${res.status}` };

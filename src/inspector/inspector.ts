@@ -13,7 +13,7 @@ export type { InspectorOptions } from './request-scope.js';
 // Only subscribes (`approval.event`, `pingone.call`), filing each event under the request it was
 // published in; the app mounts the router as an extension and imports nothing of it.
 export function createInspector(options: InspectorOptions): Router {
-  const now = options.now ?? (() => new Date());
+  const now = () => new Date();
   const store = options.store ?? new MemoryTraceStore(now);
   const scope = new AsyncLocalStorage<RequestScope>();
   const steps = approvalSteps(scope, options, now);

@@ -29,12 +29,9 @@ export interface InspectorOptions {
   ui: 'own' | 'hosted';
   approvals: ApprovalStore;
   store?: TraceStore;
-  now?: () => Date;
   setupCalls?: readonly CallEvent[];
   phoneHint?: string;
   smsOutboxUrl?: string;
-  /** The outbox read is a local call; it must not hold the page up. */
-  smsTimeoutMs?: number;
   /** A worker bearer token is sent on /flows calls (docs/pingone-contract.md §9). */
   flowsBearer?: boolean;
   signal?: AbortSignal;

@@ -97,17 +97,16 @@ export function createSetupContext(input: SetupInput) {
   };
 }
 
+const MAX_CREATE_ATTEMPTS = 3;
+const BASE_DELAY_MS = 250;
+
 interface CreateOnceOptions<T> extends Pick<FindOrCreate<T>, 'find' | 'create'> {
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
-  baseDelayMs?: number;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 // A POST is repeated only after a fresh read shows the first did not land (docs/pingone-contract.md §2.2).
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
-  const maxAttempts = options.maxAttempts ?? 3;
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
-  const baseDelayMs = options.baseDelayMs ?? 250;
   for (let attempt = 1; ; attempt++) {
     try {
       return await options.create();
@@ -119,13 +118,13 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
           error.details.some((d) => d.code === 'INVALID_VALUE' && d.target === 'name'));
       if (!conflict && !error.transient) throw error;
       if (error.transient) {
-        const wait = error.retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
+        const wait = error.retryAfterMs ?? BASE_DELAY_MS * 2 ** (attempt - 1);
         if (wait > 30_000) throw error;
         await sleep(wait);
       }
       const found = await options.find();
       if (found !== undefined) return found;
-      if (conflict || attempt >= maxAttempts) throw error;
+      if (conflict || attempt >= MAX_CREATE_ATTEMPTS) throw error;
     }
   }
 }

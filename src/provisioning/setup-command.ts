@@ -17,7 +17,6 @@ export interface SetupIo {
   stderr: (line: string) => void;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
 
 function formatStep(r: StepReport): string {
@@ -44,7 +43,6 @@ function envFileUpToDate(path: string, values: Record<string, string>): boolean 
 
 // Returns the exit code: 0 done, 1 PingOne refused or failed, 2 bad input or configuration.
 export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<number> {
-  const now = io.now ?? (() => performance.now());
   let config: SetupConfig;
   try {
     const flags = parseFlags(argv);
@@ -71,7 +69,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
 
   // With --json, stdout carries only the JSON document.
   const progress = config.json ? io.stderr : io.stdout;
-  const started = now();
+  const started = performance.now();
   const common = {
     location: config.location,
     worker: config.worker,
@@ -87,7 +85,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     const message = explainFailure(cause, config.location);
     io.stderr(`setup failed: ${message}`);
     progress(
-      `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(now() - started)})` : ''}.`,
+      `What was done is kept: run setup again to finish${calls !== undefined ? ` (${calls} PingOne calls in ${seconds(performance.now() - started)})` : ''}.`,
     );
     if (config.json) {
       const pingone = cause instanceof PingOneError ? cause.toJSON() : undefined;
@@ -109,7 +107,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
     try {
       const result = await teardown(common);
       const deleted = result.steps.filter((s) => s.outcome === 'deleted').map((s) => s.name);
-      const calls = `${result.calls} PingOne calls in ${seconds(now() - started)}`;
+      const calls = `${result.calls} PingOne calls in ${seconds(performance.now() - started)}`;
       progress(
         result.changed
           ? `Teardown done: deleted ${deleted.join(', ')} (${calls}). ${config.writeEnvPath} was left as it is.`
@@ -145,7 +143,7 @@ export async function runSetup(argv: string[], env: Env, io: SetupIo): Promise<n
   } catch (error) {
     return fail(error);
   }
-  const elapsed = now() - started;
+  const elapsed = performance.now() - started;
 
   let wrote: 'written' | 'unchanged' | 'skipped' = 'skipped';
   if (!config.dryRun && result.ok) {

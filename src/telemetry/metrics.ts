@@ -170,8 +170,6 @@ export function countApprovals(
             metrics.approvalsRefused.inc({ reason: event.reason, step });
           }
           break;
-        default:
-          break;
       }
     },
     signal,

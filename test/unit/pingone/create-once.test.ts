@@ -75,7 +75,6 @@ describe('createOnce', () => {
           throw err(502, 'UNEXPECTED_ERROR');
         },
         sleep: noSleep,
-        maxAttempts: 3,
       }),
     ).rejects.toMatchObject({ status: 502 });
     expect(posts).toBe(3);
