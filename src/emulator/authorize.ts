@@ -25,9 +25,9 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  signOnPageUrl,
   stringFields,
 } from './flow-http.js';
-import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
 import { verifyRequestJwt } from './request-jwt.js';
@@ -150,7 +150,7 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     advance(ctx, env, flow);
     ctx.flows.add(flow);
     setFlowCookies(ctx, res, flow);
-    if (piFlow) return sendFlow(res, 200, flowView(ctx, env, flow));
+    if (piFlow) return sendFlow(res, flowView(ctx, env, flow));
     res.redirect(302, signOnPageUrl(ctx, flow));
   } catch (error) {
     const failure =
