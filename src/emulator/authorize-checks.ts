@@ -1,16 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import { DEFAULT_TRANSACTION_TEXT } from './constants.js';
 import type { Flow, FlowStep } from './flow-registry.js';
-import { invalidRequest, type P1Error } from './p1-error.js';
+import { P1Error } from './p1-error.js';
 import { find, list, userNamed, type Doc, type Environment } from './store.js';
 
-/** An authorize failure: PingOne's error body in pi.flow mode, an RFC 6749 redirect otherwise. */
-export class AuthorizeError extends Error {
+/** An authorize refusal: PingOne's error body in pi.flow mode, `oauthError` in the RFC 6749 redirect otherwise. */
+export class AuthorizeError extends P1Error {
   constructor(
     readonly oauthError: string,
-    readonly p1: P1Error,
+    target: string,
+    message: string,
+    code: string,
   ) {
-    super(p1.message);
+    super(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
   }
 }
 
@@ -20,7 +22,7 @@ export function refuse(
   oauthError = 'invalid_request',
   code = 'INVALID_VALUE',
 ): AuthorizeError {
-  return new AuthorizeError(oauthError, invalidRequest(target, message, code));
+  return new AuthorizeError(oauthError, target, message, code);
 }
 
 export function sameSecret(a: string, b: string): boolean {
