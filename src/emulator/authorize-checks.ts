@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isObject } from './checker.js';
 import { DEFAULT_TRANSACTION_TEXT } from './constants.js';
 import type { Flow, FlowStep } from './flow-registry.js';
 import { P1Error } from './p1-error.js';
@@ -188,9 +189,9 @@ export function smsTemplateOf(
     throw refuseObject('pi.template.name', `No template named ${name}`);
   const variables: Record<string, string> = {};
   if (t.variables !== undefined) {
-    if (!t.variables || typeof t.variables !== 'object' || Array.isArray(t.variables))
+    if (!isObject(t.variables))
       throw refuseObject('pi.template.variables', 'pi.template.variables must be an object');
-    for (const [k, v] of Object.entries(t.variables as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(t.variables)) {
       if (typeof v !== 'string' && typeof v !== 'number')
         throw refuseObject(`pi.template.variables.${k}`, 'template variables must be strings');
       variables[k] = String(v);
