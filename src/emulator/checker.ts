@@ -20,8 +20,8 @@ export class Checker {
   }
 
   /** One detail per field: the first problem found is the one reported. */
-  private report(detail: P1Detail): void {
-    if (detail.target !== undefined && this.details.some((d) => d.target === detail.target)) return;
+  private report(detail: P1Detail & { target: string }): void {
+    if (this.details.some((d) => d.target === detail.target)) return;
     this.details.push(detail);
   }
 
