@@ -1,16 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isObject } from './checker.js';
 import { DEFAULT_TRANSACTION_TEXT } from './constants.js';
 import type { Flow, FlowStep } from './flow-registry.js';
-import { invalidRequest, type P1Error } from './p1-error.js';
+import { P1Error } from './p1-error.js';
 import { find, list, userNamed, type Doc, type Environment } from './store.js';
 
-/** An authorize failure: PingOne's error body in pi.flow mode, an RFC 6749 redirect otherwise. */
-export class AuthorizeError extends Error {
+/** An authorize refusal: PingOne's error body in pi.flow mode, `oauthError` in the RFC 6749 redirect otherwise. */
+export class AuthorizeError extends P1Error {
   constructor(
     readonly oauthError: string,
-    readonly p1: P1Error,
+    target: string,
+    message: string,
+    code: string,
   ) {
-    super(p1.message);
+    super(400, 'INVALID_REQUEST', message, [{ code, target, message }]);
   }
 }
 
@@ -20,7 +23,7 @@ export function refuse(
   oauthError = 'invalid_request',
   code = 'INVALID_VALUE',
 ): AuthorizeError {
-  return new AuthorizeError(oauthError, invalidRequest(target, message, code));
+  return new AuthorizeError(oauthError, target, message, code);
 }
 
 export function sameSecret(a: string, b: string): boolean {
@@ -186,9 +189,9 @@ export function smsTemplateOf(
     throw refuseObject('pi.template.name', `No template named ${name}`);
   const variables: Record<string, string> = {};
   if (t.variables !== undefined) {
-    if (!t.variables || typeof t.variables !== 'object' || Array.isArray(t.variables))
+    if (!isObject(t.variables))
       throw refuseObject('pi.template.variables', 'pi.template.variables must be an object');
-    for (const [k, v] of Object.entries(t.variables as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(t.variables)) {
       if (typeof v !== 'string' && typeof v !== 'number')
         throw refuseObject(`pi.template.variables.${k}`, 'template variables must be strings');
       variables[k] = String(v);

@@ -25,9 +25,9 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  signOnPageUrl,
   stringFields,
 } from './flow-http.js';
-import { signOnPageUrl } from './flow-routes.js';
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
 import { verifyRequestJwt } from './request-jwt.js';
@@ -150,20 +150,19 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
     advance(ctx, env, flow);
     ctx.flows.add(flow);
     setFlowCookies(ctx, res, flow);
-    if (piFlow) return sendFlow(res, 200, flowView(ctx, env, flow));
+    if (piFlow) return sendFlow(res, flowView(ctx, env, flow));
     res.redirect(302, signOnPageUrl(ctx, flow));
   } catch (error) {
-    const failure =
-      error instanceof AuthorizeError
-        ? error
-        : error instanceof P1Error
-          ? new AuthorizeError(error.status === 400 ? 'access_denied' : 'server_error', error)
-          : undefined;
-    if (!failure) throw error;
     // Never redirect to a redirect_uri that was not validated (RFC 6749 §4.1.2.1).
-    if (piFlow || !redirectUri) throw failure.p1;
+    if (!(error instanceof P1Error) || piFlow || !redirectUri) throw error;
+    const oauthError =
+      error instanceof AuthorizeError
+        ? error.oauthError
+        : error.status === 400
+          ? 'access_denied'
+          : 'server_error';
     const { state } = params;
-    const query = { error: failure.oauthError, error_description: failure.p1.message, state };
+    const query = { error: oauthError, error_description: error.message, state };
     res.redirect(302, redirectWith(redirectUri, query));
   }
 }

@@ -3,6 +3,8 @@ import { MANAGEMENT_RULES, type ManagementResource } from './management-rules.js
 import { invalidData, type P1Detail } from './p1-error.js';
 import { field, find, type Environment, type Kind } from './store.js';
 
+const NOT_AN_OBJECT = { code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' };
+
 /**
  * Every problem of a body at once, as PingOne reports them: the resource's rule table first, then
  * the handler's own checks (references, combinations), one detail per field.
@@ -12,18 +14,14 @@ export class Checker {
   readonly body: Record<string, unknown>;
 
   constructor(body: unknown, resource?: ManagementResource) {
-    if (!isObject(body)) {
-      throw invalidData([
-        { code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' },
-      ]);
-    }
+    if (!isObject(body)) throw invalidData([NOT_AN_OBJECT]);
     this.body = body;
     if (resource) this.details.push(...validateManagementBody(resource, body));
   }
 
   /** One detail per field: the first problem found is the one reported. */
-  private report(detail: P1Detail): void {
-    if (detail.target !== undefined && this.details.some((d) => d.target === detail.target)) return;
+  private report(detail: P1Detail & { target: string }): void {
+    if (this.details.some((d) => d.target === detail.target)) return;
     this.details.push(detail);
   }
 
@@ -186,8 +184,7 @@ function problemOf(rule: FieldRule, value: unknown): Omit<P1Detail, 'target'> | 
 
 /** PingOne's `details[]` for `body` against the `resource` table (docs/pingone-contract.md §2.1). */
 export function validateManagementBody(resource: ManagementResource, body: unknown): P1Detail[] {
-  if (!isObject(body))
-    return [{ code: 'INVALID_VALUE', message: 'The request body must be a JSON object.' }];
+  if (!isObject(body)) return [NOT_AN_OBJECT];
   const details: P1Detail[] = [];
   for (const rule of MANAGEMENT_RULES[resource]) {
     if (rule.when && !rule.when.in.includes(body[rule.when.path] as string)) continue;

@@ -83,6 +83,10 @@ export function resumeUrl(ctx: Context, flow: Flow): string {
   return `${ctx.origin}/${flow.environmentId}/as/resume?flowId=${encodeURIComponent(flow.id)}`;
 }
 
+export function signOnPageUrl(ctx: Context, flow: Flow): string {
+  return `${ctx.origin}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
+}
+
 const ACTION_OF: Partial<Record<Flow['status'], string>> = {
   OTP_REQUIRED: 'otp.check',
   USERNAME_PASSWORD_REQUIRED: 'usernamePassword.check',
@@ -127,8 +131,8 @@ export function authorizeResponse(ctx: Context, flow: Flow): Record<string, stri
   return { code: ctx.flows.issueCode(flow), ...(state !== undefined && { state }) };
 }
 
-export function sendFlow(res: Response, status: number, body: unknown): void {
-  res.status(status).set('Cache-Control', 'no-store').type(HAL_JSON).send(JSON.stringify(body));
+export function sendFlow(res: Response, body: unknown): void {
+  res.status(200).set('Cache-Control', 'no-store').type(HAL_JSON).send(JSON.stringify(body));
 }
 
 /** `redirect_uri?code=…&state=…` or `?error=…&error_description=…&state=…` (RFC 6749 §4.1.2). */

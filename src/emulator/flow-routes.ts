@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import { mediaTypeOf } from './crud-routes.js';
-import type { Flow } from './flow-registry.js';
 import {
   authEnv,
   authorizeResponse,
@@ -12,6 +11,7 @@ import {
   requireHalAccept,
   sendFlow,
   setFlowCookies,
+  signOnPageUrl,
 } from './flow-http.js';
 import { checkOtp, checkPassword, lookUpUser, wrongStatus } from './flow-steps.js';
 import { P1Error, unsupportedMediaType } from './p1-error.js';
@@ -32,7 +32,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
     const env = authEnv(ctx, req);
     const flow = liveFlow(ctx, req, env, req.params.flowId);
     checkOptionalBearer(ctx, req, env);
-    sendFlow(res, 200, flowView(ctx, env, flow));
+    sendFlow(res, flowView(ctx, env, flow));
   });
 
   router.post('/:envId/flows/:flowId', (req, res) => {
@@ -60,7 +60,7 @@ export function flowRoutes(router: Router, ctx: Context): void {
     if (flow.status === 'COMPLETED' && ctx.variants.completedIncludesAuthorizeResponse) {
       view.authorizeResponse = authorizeResponse(ctx, flow);
     }
-    sendFlow(res, 200, view);
+    sendFlow(res, view);
   });
 
   router.get('/:envId/as/resume', (req, res) => resume(ctx, req, res));
@@ -77,7 +77,7 @@ function resume(ctx: Context, req: Request, res: Response): void {
     const response = authorizeResponse(ctx, flow);
     ctx.flows.remove(flow);
     if (redirect) return void res.redirect(302, redirectWith(flow.redirectUri!, response));
-    return sendFlow(res, 200, { authorizeResponse: response });
+    return sendFlow(res, { authorizeResponse: response });
   }
   if (flow.status === 'FAILED') {
     ctx.flows.remove(flow);
@@ -92,8 +92,4 @@ function resume(ctx: Context, req: Request, res: Response): void {
   }
   if (flow.mode === 'query') return void res.redirect(302, signOnPageUrl(ctx, flow));
   throw wrongStatus(flow, 'resume');
-}
-
-export function signOnPageUrl(ctx: Context, flow: Flow): string {
-  return `${ctx.origin}/${flow.environmentId}/signon/?flowId=${encodeURIComponent(flow.id)}`;
 }

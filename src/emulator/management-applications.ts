@@ -114,9 +114,8 @@ export function applicationRoutes(router: Router, ctx: Context): void {
       const scopeIds: string[] = [];
       if (!Array.isArray(scopes) || scopes.length === 0) c.required('scopes');
       else if (scopes.every((s: unknown) => s && typeof s === 'object')) {
-        scopes.forEach((s: unknown, i) => {
-          const id = s && typeof s === 'object' ? (s as Record<string, unknown>).id : undefined;
-          const found = typeof id === 'string' ? find(scope.env, 'scopes', id) : undefined;
+        scopes.forEach((s: Record<string, unknown>, i) => {
+          const found = typeof s.id === 'string' ? find(scope.env, 'scopes', s.id) : undefined;
           if (!found || (resource && (found.resource as { id: string }).id !== resource.id)) {
             c.invalid(`scopes[${i}].id`, 'not a scope of the granted resource');
           } else scopeIds.push(found.id);

@@ -1,8 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Context } from './context.js';
 import type { Flow } from './flow-registry.js';
-import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies } from './flow-http.js';
-import { signOnPageUrl } from './flow-routes.js';
+import { authEnv, hasFlowCookies, resumeUrl, setFlowCookies, signOnPageUrl } from './flow-http.js';
 import { checkOtp, checkPassword } from './flow-steps.js';
 import { escapeHtml, page } from './html.js';
 import { P1Error } from './p1-error.js';

@@ -28,7 +28,7 @@ export function createSmsOutbox(max = 500) {
   const sent: { message: SmsMessage; fate: () => CodeFate }[] = [];
   return {
     send(message: SmsMessage, fate: () => CodeFate): void {
-      sent.unshift({ message: { ...message }, fate });
+      sent.unshift({ message, fate });
       if (sent.length > max) sent.length = max;
     },
     list(to?: string): ListedSms[] {

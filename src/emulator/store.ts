@@ -30,7 +30,7 @@ export interface Environment {
 
 export type Store = Map<string, Environment>;
 
-export function createEnvironment(store: Store, id: string = randomUUID()): Environment {
+export function createEnvironment(store: Store, id: string): Environment {
   const env: Environment = {
     id,
     organizationId: randomUUID(),
