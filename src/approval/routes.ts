@@ -113,8 +113,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     // The absolute lifetime (session-lifetime.ts) counts from the first transfer started here.
     req.session.createdAt ??= ctx.now().getTime();
     const id = randomUUID();
-    const createdAt = ctx.now().toISOString();
-    const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
+    const transfer = { ...parsed, id, hash: transferHash(id, parsed) };
     req.session.transfer = transfer;
     csrfToken(req);
     // Not saved here: startFlow saves with the flow, or the end of the request on a failure.

@@ -29,7 +29,7 @@ export interface FlowState {
 }
 
 /** Kept across flows ("send a new code") until it is decided. */
-export type PendingTransfer = Transfer & { id: string; hash: string; createdAt: string };
+export type PendingTransfer = Transfer & { id: string; hash: string };
 
 export type Outcome =
   'approved' | 'already-approved' | 'declined' | 'locked' | 'expired' | 'failed';
@@ -41,7 +41,6 @@ interface ResultState {
   reason?: string;
   pingoneErrorId?: string;
   transfer: PendingTransfer;
-  at: string;
 }
 
 declare module 'express-session' {
