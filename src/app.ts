@@ -188,7 +188,6 @@ export function createApp(deps: AppDeps): Express {
       formToken: csrf.formToken,
       smsRateLimit: limits.sms,
       codeRateLimit: limits.code,
-      phoneUrl: deps.emulatorPhoneUrl,
     }),
   );
   app.use(notFound, errorHandler(logger));

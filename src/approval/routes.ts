@@ -42,7 +42,6 @@ interface ApprovalRoutesOptions {
   smsRateLimit: RequestHandler[];
   /** Mounted right before a well-formed code for a live flow is checked. */
   codeRateLimit: RequestHandler[];
-  phoneUrl?: string;
 }
 
 const OTP_PATTERN = /^\d{6,10}$/;
@@ -81,7 +80,6 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
         : `${expires.toISOString().slice(11, 16)} UTC`,
       attemptsLeft: flow.attemptsLeft,
       error,
-      phoneUrl: options.phoneUrl,
     });
   };
 
