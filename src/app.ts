@@ -10,7 +10,7 @@ import { approvalHistoryRoutes } from './approval/history-routes.js';
 import { approvalRoutes } from './approval/routes.js';
 import { smsPreviewRoute } from './approval/sms-preview.js';
 import { SESSION_IDLE_TIMEOUT_MS } from './approval/session-lifetime.js';
-import { LocalFlowClaims, SharedFlowClaims } from './approval/session-state.js';
+import { FlowClaims } from './approval/session-state.js';
 import type { AppConfig } from './config.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFound, rejectMalformedPath } from './http/error-handler.js';
@@ -121,9 +121,7 @@ export function createApp(deps: AppDeps): Express {
     tokens: createTokenClient({ ...settings, urls, http, timeoutMs: config.timeoutMs }),
     approvals,
     // Shared when the counters are (Redis): one claim per flow across instances.
-    claims: deps.counterStore
-      ? new SharedFlowClaims(deps.counterStore('flow-claims'))
-      : new LocalFlowClaims(now),
+    claims: new FlowClaims(deps.counterStore?.('flow-claims')),
     smsLimits,
     // The longest another request may take to finish a flow: otp.check, resume and token.
     raceWaitMs: 3 * config.timeoutMs,
@@ -190,7 +188,6 @@ export function createApp(deps: AppDeps): Express {
       formToken: csrf.formToken,
       smsRateLimit: limits.sms,
       codeRateLimit: limits.code,
-      phoneUrl: deps.emulatorPhoneUrl,
     }),
   );
   app.use(notFound, errorHandler(logger));

@@ -1,5 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { PingOneStep } from '../errors.js';
+import type { auditFields } from '../http/audit-fields.js';
 import type { VerifiedIdToken } from '../pingone/flow/token-client.js';
 import type { PingOneError } from '../pingone/pingone-error.js';
 import type { FlowState, Outcome, PendingTransfer } from './session-state.js';
@@ -46,7 +47,7 @@ export interface SmsSent extends Partial<Pick<FlowState, 'maskedPhone' | 'expire
   cookieNames: string[];
 }
 
-export interface CodeWrong {
+interface CodeWrong {
   kind: 'code-wrong';
   step: 17;
   attemptsLeft?: number;
@@ -56,7 +57,7 @@ export interface CodeWrong {
   audit: Audit;
 }
 
-export type CodeAccepted = { kind: 'code-accepted'; step: 17; carriesResponse: boolean };
+type CodeAccepted = { kind: 'code-accepted'; step: 17; carriesResponse: boolean };
 
 export interface Resumed {
   kind: 'resumed';
@@ -79,7 +80,7 @@ export interface TokenChecked {
   expected: Record<'iss' | 'aud' | 'username' | 'acr' | 'notBefore', string> & { sub?: string };
 }
 
-export type Recorded = { kind: 'recorded'; approvalId?: string; created: boolean; audit: Audit };
+type Recorded = { kind: 'recorded'; approvalId?: string; created: boolean; audit: Audit };
 
 /** `transient` (down, slow, limiting): a 502/503 page and nothing settled. */
 export interface PingOneFailed {
@@ -128,7 +129,7 @@ export interface PingOneFailure {
   details?: Array<{ code?: string; target?: string }>;
 }
 
-export type Audit = { clientAddress: string | undefined; userAgent: string | undefined };
+type Audit = ReturnType<typeof auditFields>;
 
 export const APPROVAL_CHANNEL = 'approval.event';
 const channel = diagnostics_channel.channel(APPROVAL_CHANNEL);

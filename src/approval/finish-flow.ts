@@ -55,16 +55,16 @@ export async function finishFlow(
     notBefore: flow.startedAt,
     ...(sub && { sub }),
   };
-  const checked = (claims?: VerifiedIdToken, failed?: Failed) =>
+  const checked = (claims?: TokenChecked['claims'], failed?: Failed) =>
     tell(ctx, req, transfer.id, () => ({
       kind: 'token-checked',
       step: 19,
       verdict: failed ? 'rejected' : 'accepted',
       ...(failed && { failedCheck: failed.check, reason: failed.reason }),
       expected,
-      ...(claims && { claims: withoutSid(claims) }),
+      ...(claims && { claims }),
     }));
-  const refuse = async (failed: Failed, claims?: VerifiedIdToken) => {
+  const refuse = async (failed: Failed, claims?: TokenChecked['claims']) => {
     checked(claims, failed);
     const mismatch = failed.check === 'state';
     await settle(ctx, req, transfer, 'failed', {
@@ -95,11 +95,12 @@ export async function finishFlow(
     const side = isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo');
     return pingoneFailed(ctx, req, transfer, side ? error.step : 'token', error);
   }
+  const { sid, ...shown } = claims;
   const problem = ourCheck(expected, claims);
-  if (problem) return refuse(problem, claims);
+  if (problem) return refuse(problem, shown);
 
-  checked(claims);
-  const { preferred_username: _username, auth_time, sid, ...evidence } = claims;
+  checked(shown);
+  const { preferred_username: _username, auth_time, ...evidence } = shown;
   const record: ApprovalRecord = {
     transferId: transfer.id,
     approvalId: randomUUID(),
@@ -132,8 +133,4 @@ export async function finishFlow(
   await settle(ctx, req, transfer, created ? 'approved' : 'already-approved', {
     reason: created ? 'recorded' : 'already_recorded',
   });
-}
-
-function withoutSid({ sid: _sid, ...rest }: VerifiedIdToken): Omit<VerifiedIdToken, 'sid'> {
-  return rest;
 }

@@ -42,7 +42,6 @@ interface ApprovalRoutesOptions {
   smsRateLimit: RequestHandler[];
   /** Mounted right before a well-formed code for a live flow is checked. */
   codeRateLimit: RequestHandler[];
-  phoneUrl?: string;
 }
 
 const OTP_PATTERN = /^\d{6,10}$/;
@@ -81,7 +80,6 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
         : `${expires.toISOString().slice(11, 16)} UTC`,
       attemptsLeft: flow.attemptsLeft,
       error,
-      phoneUrl: options.phoneUrl,
     });
   };
 
@@ -113,8 +111,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     // The absolute lifetime (session-lifetime.ts) counts from the first transfer started here.
     req.session.createdAt ??= ctx.now().getTime();
     const id = randomUUID();
-    const createdAt = ctx.now().toISOString();
-    const transfer = { ...parsed, id, hash: transferHash(id, parsed), createdAt };
+    const transfer = { ...parsed, id, hash: transferHash(id, parsed) };
     req.session.transfer = transfer;
     csrfToken(req);
     // Not saved here: startFlow saves with the flow, or the end of the request on a failure.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
+import { MemoryStore } from 'express-rate-limit';
 import type { Transfer } from './transfer.js';
 
 // Consumed (and the session saved) before any of it is trusted: a replay, a second tab, a double
@@ -28,7 +29,7 @@ export interface FlowState {
 }
 
 /** Kept across flows ("send a new code") until it is decided. */
-export type PendingTransfer = Transfer & { id: string; hash: string; createdAt: string };
+export type PendingTransfer = Transfer & { id: string; hash: string };
 
 export type Outcome =
   'approved' | 'already-approved' | 'declined' | 'locked' | 'expired' | 'failed';
@@ -40,7 +41,6 @@ interface ResultState {
   reason?: string;
   pingoneErrorId?: string;
   transfer: PendingTransfer;
-  at: string;
 }
 
 declare module 'express-session' {
@@ -96,28 +96,8 @@ export function rotateSession(req: Request): Promise<void> {
   return regenerate(req, data);
 }
 
-export type FlowClaims = { claim(claimId: string): Promise<boolean> };
-
 /** A flow lives 10 minutes at PingOne (docs/pingone-contract.md §9); a claim older than that guards nothing. */
 const CLAIM_TTL_MS = 10 * 60 * 1000;
-
-/** Two requests of one browser can load the session before either saves it: the first claim wins. */
-export class LocalFlowClaims implements FlowClaims {
-  private readonly claimed = new Map<string, number>();
-  constructor(private readonly now: () => Date) {}
-
-  async claim(claimId: string): Promise<boolean> {
-    const now = this.now().getTime();
-    // Insertion order is claim order: pruning stops at the first claim still young.
-    for (const [id, at] of this.claimed) {
-      if (now - at <= CLAIM_TTL_MS) break;
-      this.claimed.delete(id);
-    }
-    if (this.claimed.has(claimId)) return false;
-    this.claimed.set(claimId, now);
-    return true;
-  }
-}
 
 /** An atomic counter with expiry (express-rate-limit's Store: in Redis, one script per hit). */
 interface SharedCounter {
@@ -125,10 +105,14 @@ interface SharedCounter {
   increment(key: string): { totalHits: number } | Promise<{ totalHits: number }>;
 }
 
-/** Across instances: the request whose increment of the claim id comes back 1 continues. */
-export class SharedFlowClaims implements FlowClaims {
+/**
+ * Two requests can load one session before either saves it (a double click, another instance):
+ * the one whose increment of the claim id comes back 1 continues. The counter is Redis when the
+ * rate limits' are, so one claim holds across instances; else express-rate-limit's MemoryStore.
+ */
+export class FlowClaims {
   private readonly ready: Promise<unknown>;
-  constructor(private readonly counter: SharedCounter) {
+  constructor(private readonly counter: SharedCounter = new MemoryStore()) {
     // A failed init shows as the claim's failed increment, not as an unhandled rejection.
     this.ready = Promise.resolve(counter.init?.({ windowMs: CLAIM_TTL_MS })).catch(() => undefined);
   }

@@ -52,7 +52,6 @@ export async function settle(
     transferId: transfer.id,
     outcome,
     transfer,
-    at: ctx.now().toISOString(),
     ...(reason && { reason }),
     ...(ending.pingoneErrorId && { pingoneErrorId: ending.pingoneErrorId }),
   };
