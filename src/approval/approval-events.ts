@@ -1,6 +1,7 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { PingOneStep } from '../errors.js';
 import type { auditFields } from '../http/audit-fields.js';
+import { onChannel } from '../pingone/call-events.js';
 import type { VerifiedIdToken } from '../pingone/flow/token-client.js';
 import type { PingOneError } from '../pingone/pingone-error.js';
 import type { FlowState, Outcome, PendingTransfer } from './session-state.js';
@@ -138,30 +139,12 @@ export function publishApproval(base: EventBase, build: () => EventBody): void {
   if (channel.hasSubscribers) channel.publish({ ...base, ...build() });
 }
 
-/**
- * Every approval event of `client` (all clients' when undefined) until `signal` aborts. A
- * listener's throw is swallowed: Node would rethrow it as an uncaught exception.
- */
-export function onApprovalEvent(
+/** Every approval event of `client` (all clients' when undefined) until `signal` aborts. */
+export const onApprovalEvent = (
   client: number | undefined,
   listener: (event: ApprovalEvent) => void,
   signal?: AbortSignal,
-): () => void {
-  const handler = (message: unknown) => {
-    const event = message as ApprovalEvent;
-    if (client !== undefined && event.client !== client) return;
-    try {
-      listener(event);
-    } catch {
-      // A subscriber's problem, not the approval's.
-    }
-  };
-  const unsubscribe = () => void diagnostics_channel.unsubscribe(APPROVAL_CHANNEL, handler);
-  if (signal?.aborted) return unsubscribe;
-  diagnostics_channel.subscribe(APPROVAL_CHANNEL, handler);
-  signal?.addEventListener('abort', unsubscribe, { once: true });
-  return unsubscribe;
-}
+) => onChannel(APPROVAL_CHANNEL, client, listener, signal);
 
 export function pingoneFailure(error: PingOneError): PingOneFailure {
   const detail = error.details.find((d) => d.code)?.code;

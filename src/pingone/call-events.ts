@@ -38,29 +38,37 @@ export const publishCall = (event: CallEvent): void => channel.publish(event);
 export const callsObserved = (): boolean => channel.hasSubscribers;
 
 /**
- * Calls `listener` for every call of `client` (every client's when undefined) until `signal`
- * aborts; returns the unsubscribe function.
+ * Every message of channel `name` from `client` (every client's when undefined) until `signal`
+ * aborts; returns the unsubscribe function. A listener's throw is swallowed: Node would rethrow
+ * it as uncaught, and watching a call or an approval never fails it.
  */
-export function onCall(
+export function onChannel<T extends { client: number }>(
+  name: string,
   client: number | undefined,
-  listener: (event: CallEvent) => void,
+  listener: (event: T) => void,
   signal?: AbortSignal,
-) {
+): () => void {
   const handler = (message: unknown) => {
-    const event = message as CallEvent;
+    const event = message as T;
     if (client !== undefined && event.client !== client) return;
     try {
       listener(event);
     } catch {
-      // Node would rethrow a subscriber's error as uncaught: watching a call never fails it.
+      // A subscriber's problem, not the call's.
     }
   };
-  const unsubscribe = () => void diagnostics_channel.unsubscribe(CALL_CHANNEL, handler);
+  const unsubscribe = () => void diagnostics_channel.unsubscribe(name, handler);
   if (signal?.aborted) return unsubscribe;
-  diagnostics_channel.subscribe(CALL_CHANNEL, handler);
+  diagnostics_channel.subscribe(name, handler);
   signal?.addEventListener('abort', unsubscribe, { once: true });
   return unsubscribe;
 }
+
+export const onCall = (
+  client: number | undefined,
+  listener: (event: CallEvent) => void,
+  signal?: AbortSignal,
+) => onChannel(CALL_CHANNEL, client, listener, signal);
 
 const ID_SEGMENT = /^(?=.*\d)[0-9a-f-]{16,}$/i;
 
