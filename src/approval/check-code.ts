@@ -5,7 +5,7 @@ import {
   authorizeResponseFromJson,
   type FlowStep,
 } from '../pingone/flow/flow-client.js';
-import { isPingOneError, type PingOneError } from '../pingone/pingone-error.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailure } from './approval-events.js';
 import { finishFlow } from './finish-flow.js';
@@ -37,7 +37,7 @@ export async function checkCode(
       requestId: req.id,
     });
   } catch (error) {
-    const wrong = isPingOneError(error) ? wrongCodeInfo(error) : undefined;
+    const wrong = error instanceof PingOneError ? wrongCodeInfo(error) : undefined;
     if (wrong && !wrong.expired)
       return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
     return pingoneFailed(ctx, req, transfer, 'otp.check', error, () => storeFlow(req, flow));

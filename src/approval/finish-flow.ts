@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { auditFields } from '../http/audit-fields.js';
 import { IdTokenRejectedError, type VerifiedIdToken } from '../pingone/flow/token-client.js';
 import { type AuthorizeResponse } from '../pingone/flow/flow-client.js';
-import { isPingOneError } from '../pingone/pingone-error.js';
+import { PingOneError } from '../pingone/pingone-error.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import type { TokenCheck, TokenChecked } from './approval-events.js';
 import type { ApprovalRecord } from './approval-store.js';
@@ -92,7 +92,8 @@ export async function finishFlow(
   } catch (error) {
     if (error instanceof IdTokenRejectedError)
       return refuse({ check: 'openid-client', reason: error.reason });
-    const side = isPingOneError(error) && (error.step === 'discovery' || error.step === 'userinfo');
+    const side =
+      error instanceof PingOneError && (error.step === 'discovery' || error.step === 'userinfo');
     return pingoneFailed(ctx, req, transfer, side ? error.step : 'token', error);
   }
   const { sid, ...shown } = claims;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { PingOneUnavailableError, type PingOneStep } from '../errors.js';
-import { isPingOneError, LOCAL_ERROR_CODES, type PingOneError } from '../pingone/pingone-error.js';
+import { LOCAL_ERROR_CODES, PingOneError } from '../pingone/pingone-error.js';
 import { WORKFLOW_STEPS } from '../pingone/workflow-steps.js';
 import { tell, type ApprovalContext } from './approval-context.js';
 import { pingoneFailure, type ApprovalStep } from './approval-events.js';
@@ -78,7 +78,7 @@ export async function pingoneFailed(
   error: unknown,
   putBack?: () => Promise<void>,
 ): Promise<void> {
-  if (!isPingOneError(error)) throw error;
+  if (!(error instanceof PingOneError)) throw error;
   const step = workflowStep(call);
   const failure = triageFailure(call, error);
   tell(ctx, req, transfer.id, () => ({

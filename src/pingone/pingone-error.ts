@@ -82,10 +82,6 @@ export function unexpectedResponse(
   return new PingOneError({ step, method, url, status, code, description, cause });
 }
 
-export function isPingOneError(error: unknown): error is PingOneError {
-  return error instanceof PingOneError;
-}
-
 const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
 /**

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { isPingOneError } from '../../pingone/pingone-error.js';
+import { PingOneError } from '../../pingone/pingone-error.js';
 import { VENDOR_TYPES } from '../../pingone/wire.js';
 import {
   apiPath,
@@ -117,7 +117,7 @@ async function passwordStatus(api: ManagementContext, path: string): Promise<str
     const answer = await send<{ status?: unknown }>(api, 'read user password state', 'GET', path);
     return typeof answer.status === 'string' ? answer.status : 'UNKNOWN';
   } catch (error) {
-    if (isPingOneError(error) && error.status === 404) return 'NO_PASSWORD';
+    if (error instanceof PingOneError && error.status === 404) return 'NO_PASSWORD';
     throw error;
   }
 }

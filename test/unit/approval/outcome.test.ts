@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   isExpiredFlow,
+  pingoneFailed,
   triageFailure,
   unavailable,
   wrongCodeInfo,
@@ -137,5 +138,14 @@ describe('triageFailure', () => {
 
   it('calls a 404 of authorize a refusal: no flow exists yet to expire', () => {
     expect(triageFailure('authorize', gone)).toEqual({ kind: 'failed' });
+  });
+});
+
+describe('pingoneFailed', () => {
+  it('rethrows what is not a PingOne failure as it is, before telling or settling anything', async () => {
+    // A store failure or a bug must not be triaged, logged or settled as PingOne's refusal.
+    const bug = new TypeError('not a PingOne answer');
+    const nothing = {} as never;
+    await expect(pingoneFailed(nothing, nothing, nothing, 'token', bug)).rejects.toBe(bug);
   });
 });
