@@ -47,7 +47,6 @@ describe.each(kinds)('%s stores', (kind) => {
   beforeEach(async () => {
     if (kind === 'sqlite') dataDir = mkdtempSync(join(tmpdir(), 'store-contract-'));
     stores = await createStores({
-      kind,
       ...(dataDir && { dataDir }),
       ...(redis && {
         redisUrl: redis.url,
