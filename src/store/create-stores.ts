@@ -25,7 +25,6 @@ export interface Stores {
   kind: StoreKind;
   sessionStore: session.Store;
   approvals: ApprovalStore;
-  health(): Promise<StoreHealth>;
   /** Stops timers and closes the database or Redis connection; safe to call twice. */
   close(): Promise<void>;
 }
@@ -52,13 +51,12 @@ export interface CreateStoresOptions {
  */
 export async function createStores(options: CreateStoresOptions = {}): Promise<Stores> {
   const stores = await openStores(options);
-  // Health is asked by /healthz through the approvals, and that call is the one timed.
-  const health = stores.approvals.health.bind(stores.approvals);
+  publishStoreOps(stores.kind, stores.sessionStore, stores.approvals);
   let closed: Promise<void> | undefined;
-  return publishStoreOps({ ...stores, health, close: () => (closed ??= stores.close()) });
+  return { ...stores, close: () => (closed ??= stores.close()) };
 }
 
-async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'health'>> {
+async function openStores(options: CreateStoresOptions): Promise<Stores> {
   const ttlMs = options.sessionTtlMs ?? sessionRowTtlMs;
   const now = options.now ?? Date.now;
 
