@@ -97,7 +97,7 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
     const sessionStore = new SqliteSessionStore(sessionDb, {
       ttlMs,
       pruneIntervalMs: options.sqlitePruneIntervalMs,
-      now: options.now,
+      now,
       logger: options.logger,
     });
     return {
