@@ -16,9 +16,9 @@ type Limit = { limit: number; windowMs: number };
  * Finest first: a browser, its address (a script dropping cookies), the PingOne user (an SMS quota
  * an attacker would burn), the environment (whose SMS the bank pays, `sms` only).
  */
-export type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
+type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
-export type RateLimits = Record<LimitedAction, ActionLimits>;
+type RateLimits = Record<LimitedAction, ActionLimits>;
 
 type Scope = keyof ActionLimits;
 

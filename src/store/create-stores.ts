@@ -29,7 +29,7 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export interface CreateStoresOptions {
+interface CreateStoresOptions {
   redisUrl?: string;
   dataDir?: string;
   /** Default: the idle timeout cut short by the absolute lifetime (session-lifetime.ts). */
