@@ -164,9 +164,7 @@ async function main(): Promise<number> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-records-'));
     const redis = kind === 'redis' ? await startRedisServer() : undefined;
     const options =
-      kind === 'sqlite'
-        ? { kind, dataDir }
-        : { kind, redisUrl: redis!.url, redisKeyPrefix: 'bench:' };
+      kind === 'sqlite' ? { dataDir } : { redisUrl: redis!.url, redisKeyPrefix: 'bench:' };
     try {
       // Insert, read and the first page on an empty store; the deep page needs 1,000 pages
       // below it, so its yardstick is the least store that has them.

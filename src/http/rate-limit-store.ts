@@ -26,6 +26,9 @@ class ReloadingRedisStore extends RedisStore {
 
 export type SharedRateLimitStores = Awaited<ReturnType<typeof sharedRateLimitStores>>;
 
+/** A rate-limit command that outlives this fails the request. */
+const COMMAND_TIMEOUT_MS = 2_000;
+
 /**
  * Counters in Redis, shared by every instance, on a connection of their own (not queued behind
  * session writes); each command races our deadline, which fires even against a frozen server.
@@ -35,19 +38,16 @@ export async function sharedRateLimitStores(
   options: {
     /** Prefix of every key (default `txa:`, like the session and approval keys), then `rl:`. */
     keyPrefix?: string;
-    /** A rate-limit command that outlives this fails the request (default 2 s). */
-    commandTimeoutMs?: number;
     logger?: StoreLogger;
   } = {},
 ): Promise<{ store: RateLimitStoreFactory; close(): Promise<void> }> {
-  const timeoutMs = options.commandTimeoutMs ?? 2_000;
   const client = await connectRedisClient(redisUrl, {
-    commandTimeoutMs: timeoutMs,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
     logger: options.logger,
   });
   const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
   const sendCommand = (...args: string[]) =>
-    withinDeadline(client.sendCommand(args) as Promise<RedisReply>, timeoutMs);
+    withinDeadline(client.sendCommand(args) as Promise<RedisReply>, COMMAND_TIMEOUT_MS);
   return {
     store: (name) => new ReloadingRedisStore({ sendCommand, prefix: `${prefix}${name}:` }),
     close: () => closeRedisClient(client),

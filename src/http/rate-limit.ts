@@ -2,7 +2,6 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import type { Request, RequestHandler } from 'express';
 import {
   ipKeyGenerator,
-  MemoryStore,
   rateLimit as expressRateLimit,
   type AugmentedRequest,
   type Logger as RateLimitLogger,
@@ -17,9 +16,9 @@ type Limit = { limit: number; windowMs: number };
  * Finest first: a browser, its address (a script dropping cookies), the PingOne user (an SMS quota
  * an attacker would burn), the environment (whose SMS the bank pays, `sms` only).
  */
-export type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
+type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
-export type RateLimits = Record<LimitedAction, ActionLimits>;
+type RateLimits = Record<LimitedAction, ActionLimits>;
 
 type Scope = keyof ActionLimits;
 
@@ -84,10 +83,10 @@ export function rateLimits(options: {
   subjectOf: (req: Request) => string;
   /** The PingOne environment the codes are texted through: the `environment` key. */
   environmentId: string;
+  /** Without it, express-rate-limit's default: a MemoryStore per counter. */
   store?: RateLimitStoreFactory;
   logger: RateLimitLogger;
 }): Record<LimitedAction, RequestHandler[]> {
-  const makeStore = options.store ?? (() => new MemoryStore());
   const keys: Record<Scope, (req: Request) => string> = {
     // Set by the CSRF check (csrf.ts); without it the address counter still holds.
     browser: (req) => req.browserId ?? req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
@@ -104,7 +103,7 @@ export function rateLimits(options: {
       return expressRateLimit({
         windowMs,
         limit,
-        store: makeStore(`${action}:${scope}`),
+        store: options.store?.(`${action}:${scope}`),
         keyGenerator: keys[scope],
         standardHeaders: false,
         legacyHeaders: false,

@@ -25,16 +25,13 @@ export interface Stores {
   kind: StoreKind;
   sessionStore: session.Store;
   approvals: ApprovalStore;
-  health(): Promise<StoreHealth>;
   /** Stops timers and closes the database or Redis connection; safe to call twice. */
   close(): Promise<void>;
 }
 
-export interface CreateStoresOptions {
+interface CreateStoresOptions {
   redisUrl?: string;
   dataDir?: string;
-  /** Overrides the choice made from `redisUrl` / `dataDir`. */
-  kind?: StoreKind;
   /** Default: the idle timeout cut short by the absolute lifetime (session-lifetime.ts). */
   sessionTtlMs?: SessionTtl;
   logger?: StoreLogger;
@@ -52,21 +49,18 @@ export interface CreateStoresOptions {
  * Both stores on one backend: Redis when `redisUrl` is set, else SQLite in `dataDir`, else
  * memory. Throws `StoreUnavailableError` when it cannot be opened or reached.
  */
-export async function createStores(options: CreateStoresOptions): Promise<Stores> {
+export async function createStores(options: CreateStoresOptions = {}): Promise<Stores> {
   const stores = await openStores(options);
-  // Health is asked by /healthz through the approvals, and that call is the one timed.
-  const health = stores.approvals.health.bind(stores.approvals);
+  publishStoreOps(stores.kind, stores.sessionStore, stores.approvals);
   let closed: Promise<void> | undefined;
-  return publishStoreOps({ ...stores, health, close: () => (closed ??= stores.close()) });
+  return { ...stores, close: () => (closed ??= stores.close()) };
 }
 
-async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'health'>> {
-  const kind = options.kind ?? (options.redisUrl ? 'redis' : options.dataDir ? 'sqlite' : 'memory');
+async function openStores(options: CreateStoresOptions): Promise<Stores> {
   const ttlMs = options.sessionTtlMs ?? sessionRowTtlMs;
   const now = options.now ?? Date.now;
 
-  if (kind === 'redis') {
-    if (!options.redisUrl) throw new TypeError('createStores: kind "redis" needs redisUrl');
+  if (options.redisUrl) {
     const deadlineMs = options.redisCommandTimeoutMs ?? 5_000;
     const connection = await connectRedisClient(options.redisUrl, {
       connectTimeoutMs: options.redisConnectTimeoutMs,
@@ -80,7 +74,7 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
     });
     const prefix = options.redisKeyPrefix ?? 'txa:';
     return {
-      kind,
+      kind: 'redis',
       sessionStore: new RedisStore({
         client,
         prefix: `${prefix}sess:`,
@@ -95,8 +89,7 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
     };
   }
 
-  if (kind === 'sqlite') {
-    if (!options.dataDir) throw new TypeError('createStores: kind "sqlite" needs dataDir');
+  if (options.dataDir) {
     // Sessions at NORMAL on a connection of their own: an fsync per session write costs more than
     // the benchmark allows (docs/performance.md); a session lost to a power cut is restarted.
     const db = openSqliteDatabase(options.dataDir, 'FULL');
@@ -104,11 +97,11 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
     const sessionStore = new SqliteSessionStore(sessionDb, {
       ttlMs,
       pruneIntervalMs: options.sqlitePruneIntervalMs,
-      now: options.now,
+      now,
       logger: options.logger,
     });
     return {
-      kind,
+      kind: 'sqlite',
       sessionStore,
       approvals: new SqliteApprovalStore(db),
       close: async () => {
@@ -121,7 +114,7 @@ async function openStores(options: CreateStoresOptions): Promise<Omit<Stores, 'h
 
   const approvals = new MemoryApprovalStore();
   return {
-    kind,
+    kind: 'memory',
     sessionStore: new session.MemoryStore(),
     approvals,
     close: () => approvals.close(),

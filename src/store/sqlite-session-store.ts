@@ -42,7 +42,6 @@ function prepareStatements(db: Database.Database) {
 /** express-session's `Store` on SQLite; the caller closes the database, `close()` the timer. */
 export class SqliteSessionStore extends session.Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
   /** The expiry this process last wrote per session: a touch that moves it too little is skipped. */
   private readonly written = new Map<string, number>();
@@ -53,12 +52,11 @@ export class SqliteSessionStore extends session.Store {
       ttlMs: SessionTtl;
       /** How often expired rows are deleted; they are never served in between. */
       pruneIntervalMs?: number;
-      now?: () => number;
+      now: () => number;
       logger?: Pick<Logger, 'warn'>;
     },
   ) {
     super();
-    this.now = options.now ?? Date.now;
     this.statements = prepareStatements(db);
     const housekeeping = () => {
       // A locked file (a backup, another instance) is ordinary: expired rows are never served.
@@ -76,21 +74,21 @@ export class SqliteSessionStore extends session.Store {
   }
 
   prune(): number {
-    const now = this.now();
+    const now = this.options.now();
     for (const [sid, expiresAt] of this.written) if (expiresAt <= now) this.written.delete(sid);
     return this.statements.prune.run(now).changes;
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
     retryWhileBusy(() => {
-      const row = this.statements.get.get(sid, this.now());
+      const row = this.statements.get.get(sid, this.options.now());
       return row ? (JSON.parse(row.sess) as SessionData) : null;
     }, callback);
   }
 
   override set(sid: string, data: SessionData, callback?: Callback<void>): void {
     retryWhileBusy(() => {
-      const now = this.now();
+      const now = this.options.now();
       const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       if (expiresAt <= now) return this.destroyNow(sid);
       this.statements.upsert.run(sid, JSON.stringify(data), expiresAt);
@@ -101,7 +99,7 @@ export class SqliteSessionStore extends session.Store {
   // Like MemoryStore, a touch stores the refreshed cookie too, so a rolling expiry is kept.
   override touch(sid: string, data: SessionData, callback?: () => void): void {
     retryWhileBusy(() => {
-      const now = this.now();
+      const now = this.options.now();
       const expiresAt = sessionExpiresAt(data, now, this.options.ttlMs);
       const worthWriting = Math.min(60_000, (expiresAt - now) / 10);
       const known = this.written.get(sid);
@@ -126,14 +124,14 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override length(callback: Callback<number>): void {
-    retryWhileBusy(() => this.statements.all.all(this.now()).length, callback);
+    retryWhileBusy(() => this.statements.all.all(this.options.now()).length, callback);
   }
 
   override all(callback: Callback<Record<string, SessionData>>): void {
     retryWhileBusy(
       () =>
         Object.fromEntries(
-          this.statements.all.all(this.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
+          this.statements.all.all(this.options.now()).map((row) => [row.sid, JSON.parse(row.sess)]),
         ),
       callback,
     );

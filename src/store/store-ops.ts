@@ -53,19 +53,11 @@ function observe(target: object, prefix: string, ops: string[], backend: StoreOp
 }
 
 /** The one place that sees every store call of every backend (`createStores` calls it). */
-export function publishStoreOps<
-  S extends {
-    kind: StoreOpEvent['backend'];
-    sessionStore: session.Store;
-    approvals: ApprovalStore;
-  },
->(stores: S): S {
-  observe(stores.sessionStore, 'session', ['get', 'set', 'destroy', 'touch'], stores.kind);
-  observe(
-    stores.approvals,
-    'approval',
-    ['createIfAbsent', 'get', 'listRecent', 'health'],
-    stores.kind,
-  );
-  return stores;
+export function publishStoreOps(
+  backend: StoreOpEvent['backend'],
+  sessionStore: session.Store,
+  approvals: ApprovalStore,
+): void {
+  observe(sessionStore, 'session', ['get', 'set', 'destroy', 'touch'], backend);
+  observe(approvals, 'approval', ['createIfAbsent', 'get', 'listRecent', 'health'], backend);
 }

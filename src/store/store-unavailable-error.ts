@@ -11,7 +11,7 @@ export class StoreUnavailableError extends Error {
   constructor(
     readonly kind: 'sqlite' | 'redis',
     message: string,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = 'StoreUnavailableError';

@@ -39,7 +39,7 @@ export function appsOnOneEmulator(): EmulatorApps {
       return pingone;
     },
     async app(env = {}, options = {}) {
-      const stores = options.stores ?? (await createStores({ kind: 'memory' }));
+      const stores = options.stores ?? (await createStores());
       const app = await listenApp({ ...this.pingone.env, ...env }, stores, options.deps ?? {});
       closers.push(
         () => stores.close(),

@@ -34,7 +34,6 @@ export async function startRedisInstances(
   const closers: Array<() => Promise<void>> = [];
   for (let i = 0; i < count; i++) {
     const s = await createStores({
-      kind: 'redis',
       redisUrl: redis.url,
       redisKeyPrefix: redis.keyPrefix,
     });

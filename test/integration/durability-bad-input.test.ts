@@ -20,7 +20,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'txa-bad-input-'));
-  stores = await createStores({ kind: 'sqlite', dataDir });
+  stores = await createStores({ dataDir });
   app = await listenApp(pingone.env, stores);
 });
 

@@ -31,7 +31,6 @@ beforeAll(async () => {
   proxy = await startTcpProxy(Number(new URL(redis.url).port));
   for (let i = 0; i < 2; i++) {
     const s = await createStores({
-      kind: 'redis',
       redisUrl: `redis://127.0.0.1:${proxy.port}`,
       redisKeyPrefix: redis.keyPrefix,
     });
@@ -174,7 +173,7 @@ async function approveTransferFromCodePage(
 describe('SQLite store unusable under a running app', () => {
   it('answers 503 STORE_UNAVAILABLE on pages, JSON and /healthz instead of a 500', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'txa-sqlite-fault-'));
-    const sqlite = await createStores({ kind: 'sqlite', dataDir: dir });
+    const sqlite = await createStores({ dataDir: dir });
     const app = await listenApp(pingone.env, sqlite);
     try {
       const browser = new Browser(app.url);

@@ -122,7 +122,7 @@ describe('two instances sharing Redis', () => {
 
 describe('one instance', () => {
   it('50 approvals at once through one instance (SQLite): every one approved once, its own', async () => {
-    const sqlite = await createStores({ kind: 'sqlite', dataDir });
+    const sqlite = await createStores({ dataDir });
     const app = await listenApp(pingone.env, sqlite);
     try {
       const runs = await Promise.all(

@@ -53,7 +53,7 @@ describe('session rows of browsers that come once', () => {
     pingone = await startProvisionedEmulator();
     dataDir = mkdtempSync(join(tmpdir(), 'txa-sessions-'));
     // The store's clock decides expiry and pruning; moving it stands in for waiting.
-    stores = await createStores({ kind: 'sqlite', dataDir, now: () => Date.now() + offsetMs });
+    stores = await createStores({ dataDir, now: () => Date.now() + offsetMs });
     app = await listenApp(pingone.env, stores);
     db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
   });

@@ -166,7 +166,7 @@ describe('what the code limits count', () => {
 
 describe('the keys', () => {
   it("the user counter is the approval subject's: another customer keeps an allowance of their own", async () => {
-    const stores = await createStores({ kind: 'memory' });
+    const stores = await createStores();
     // The seam a bank wires its signed-in customer into; here a header stands for that.
     const approvalSubject = (req: { get(name: string): string | undefined }) =>
       req.get('x-customer') ?? apps.pingone.env.PINGONE_USERNAME!;

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function memoryInstance(env: Record<string, string> = {}): Promise<ListeningApp> {
-  const stores = await createStores({ kind: 'memory' });
+  const stores = await createStores();
   const app = await listenApp({ ...pingone.env, ...LIMITS, ...env }, stores);
   closers.push(
     () => stores.close(),
@@ -44,7 +44,6 @@ async function memoryInstance(env: Record<string, string> = {}): Promise<Listeni
 
 async function redisInstance(limits: SharedRateLimitStores): Promise<ListeningApp> {
   const stores: Stores = await createStores({
-    kind: 'redis',
     redisUrl: redis.url,
     redisKeyPrefix: redis.keyPrefix,
   });

@@ -115,7 +115,7 @@ describe('the absolute lifetime', () => {
 
   it('ends a session however busy, as an idle timeout would (memory store)', async () => {
     clock = Date.now();
-    const { seen, late } = await keptBusy(await createStores({ kind: 'memory' }));
+    const { seen, late } = await keptBusy(await createStores());
     expect(seen).toEqual([200, 200, 200, 200]);
     expect(late.status).toBe(303);
     expect(late.location).toBe('/?notice=session-expired');
@@ -125,7 +125,7 @@ describe('the absolute lifetime', () => {
     clock = Date.now();
     const dataDir = mkdtempSync(join(tmpdir(), 'txa-absolute-'));
     apps.onClose(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const stores = await createStores({ kind: 'sqlite', dataDir, now: () => clock });
+    const stores = await createStores({ dataDir, now: () => clock });
     const { seen, late } = await keptBusy(stores);
     expect(seen).toEqual([200, 200, 200, 200]);
     expect(late.location).toBe('/?notice=session-expired');
@@ -143,7 +143,7 @@ describe('the first page stores nothing', () => {
   it('over plain HTTP with an https BASE_URL: no cookie, no row, and its form says "session expired"', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'txa-plain-'));
     apps.onClose(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const stores = await createStores({ kind: 'sqlite', dataDir });
+    const stores = await createStores({ dataDir });
     const app = await instance({ BASE_URL: 'https://bank.example' }, stores);
     const visitors = Array.from({ length: 200 }, () => new Browser(app.url));
     const pages = [];

@@ -78,6 +78,6 @@ describe('store.op events', () => {
     expect(
       (await call<SessionData | null>((cb) => stores.sessionStore.get('sid', cb)))?.csrfToken,
     ).toBe('secret-csrf');
-    expect((await stores.health()).ok).toBe(true);
+    expect((await stores.approvals.health()).ok).toBe(true);
   });
 });

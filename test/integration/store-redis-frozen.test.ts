@@ -29,7 +29,6 @@ let frozen = false;
 beforeAll(async () => {
   redis = await startRedisServer({ own: true });
   stores = await createStores({
-    kind: 'redis',
     redisUrl: redis.url,
     redisKeyPrefix: redis.keyPrefix,
     redisCommandTimeoutMs: DEADLINE_MS,

@@ -73,10 +73,10 @@ describe('Redis stores', () => {
   it('is chosen by redisUrl, answers health with PING, and closes once', async () => {
     const stores = await openStores();
     expect(stores.kind).toBe('redis');
-    await expect(stores.health()).resolves.toEqual({ ok: true, kind: 'redis' });
+    await expect(stores.approvals.health()).resolves.toEqual({ ok: true, kind: 'redis' });
     await stores.close();
     await stores.close();
-    await expect(stores.health()).resolves.toEqual({
+    await expect(stores.approvals.health()).resolves.toEqual({
       ok: false,
       kind: 'redis',
       detail: 'connection closed',
@@ -234,17 +234,17 @@ describe('Redis stores', () => {
     const stores = await createStores({ redisUrl: server.url, logger });
     open.push(stores);
     try {
-      await expect(stores.health()).resolves.toEqual({ ok: true, kind: 'redis' });
+      await expect(stores.approvals.health()).resolves.toEqual({ ok: true, kind: 'redis' });
 
       await server.stop();
       await expect
-        .poll(() => stores.health(), { timeout: 5_000 })
+        .poll(() => stores.approvals.health(), { timeout: 5_000 })
         .toMatchObject({ ok: false, kind: 'redis' });
       await expect(stores.approvals.get('tr-any')).rejects.toThrow();
 
       server = await startRedisServer({ own: true, password, port });
       await expect
-        .poll(() => stores.health(), { timeout: 10_000, interval: 100 })
+        .poll(() => stores.approvals.health(), { timeout: 10_000, interval: 100 })
         .toEqual({
           ok: true,
           kind: 'redis',

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function storesOn(dir: string): Promise<Stores> {
-  const stores = await createStores({ kind: 'sqlite', dataDir: dir });
+  const stores = await createStores({ dataDir: dir });
   cleanups.push(() => stores.close());
   return stores;
 }

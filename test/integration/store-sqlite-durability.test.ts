@@ -44,7 +44,7 @@ describe('an approval is on disk before createIfAbsent answers', () => {
   it('the approvals’ connection runs WAL mode at synchronous = FULL, which syncs the WAL at each commit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqlite-durable-'));
     dirs.push(dir);
-    const stores = await createStores({ kind: 'sqlite', dataDir: dir });
+    const stores = await createStores({ dataDir: dir });
     cleanups.push(() => void stores.close());
     // The store's own connection (private: nothing else should reach it).
     const db = (stores.approvals as unknown as { db: Database.Database }).db;

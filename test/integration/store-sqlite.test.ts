@@ -328,10 +328,10 @@ describe('SQLite stores', () => {
 
   it('reports not ok once closed, and close twice is harmless', async () => {
     const stores = await openStores();
-    await expect(stores.health()).resolves.toEqual({ ok: true, kind: 'sqlite' });
+    await expect(stores.approvals.health()).resolves.toEqual({ ok: true, kind: 'sqlite' });
     await stores.close();
     await stores.close();
-    await expect(stores.health()).resolves.toMatchObject({ ok: false, kind: 'sqlite' });
+    await expect(stores.approvals.health()).resolves.toMatchObject({ ok: false, kind: 'sqlite' });
   });
 
   describe('with express-session', () => {
