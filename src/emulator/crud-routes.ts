@@ -34,7 +34,7 @@ interface CrudSpec {
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
   /**
    * The fields no two docs may share (within the parent, if any); a clash names the last of them.
-   * `ignoreCase` for names, which PingOne compares case-insensitively.
+   * `ignoreCase` where PingOne compares case-insensitively (names, a content's variant).
    */
   unique?: { keys: string[]; ignoreCase?: boolean };
   afterCreate?(doc: Doc, scope: CrudScope): void;

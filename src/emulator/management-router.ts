@@ -182,6 +182,7 @@ function templateRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: { keys: ['locale', 'deliveryMethod', 'variant'] },
+    // PingOne compares a content's variant case-insensitively (docs/pingone-contract.md §4, step 9).
+    unique: { keys: ['locale', 'deliveryMethod', 'variant'], ignoreCase: true },
   });
 }

@@ -263,6 +263,11 @@ describe('uniqueness, content types and validation', () => {
         { locale: 'en', deliveryMethod: 'SMS', variant: 'tx-approval', content: 'x ${OTP}' },
         'variant',
       ],
+      [
+        '/templates/transaction/contents',
+        { locale: 'en', deliveryMethod: 'SMS', variant: 'TX-Approval', content: 'x ${OTP}' },
+        'variant',
+      ],
     ] as const) {
       const res = await m.post(path, body);
       expect(res.status, path).toBe(400);
