@@ -28,56 +28,55 @@ describe('publishApproval', () => {
     publishApproval(base, () => ({ kind: 'code-accepted', step: 17, carriesResponse: false }));
     expect(heard).toEqual([{ ...base, kind: 'code-accepted', step: 17, carriesResponse: true }]);
   });
+});
+
+describe('a listener that throws', () => {
+  const call: CallEvent = {
+    client: base.client,
+    step: 'token',
+    method: 'POST',
+    url: 'https://auth.example/as/token',
+    template: 'https://auth.example/as/token',
+    durationMs: 1,
+    attempt: 1,
+    willRetry: false,
+  };
+  type Listen = (
+    client: number | undefined,
+    listener: (event: { client: number }) => void,
+    signal: AbortSignal,
+  ) => unknown;
+  const channels: Array<{ name: string; listen: Listen; publish: () => void }> = [
+    {
+      name: 'approval.event',
+      listen: onApprovalEvent,
+      publish: () =>
+        publishApproval(base, () => ({ kind: 'code-accepted', step: 17, carriesResponse: true })),
+    },
+    { name: 'pingone.call', listen: onCall, publish: () => publishCall(call) },
+  ];
 
   // Node rethrows a subscriber's error on the next tick, as an uncaught exception: the turn
   // awaited lets it surface here (vitest fails the run on it) if onChannel did not catch it.
-  it('a listener that throws fails neither the publisher nor the next listener', async () => {
-    const heard: string[] = [];
-    const stop = new AbortController();
-    onApprovalEvent(
-      base.client,
-      () => {
-        throw new Error('listener bug');
-      },
-      stop.signal,
-    );
-    onApprovalEvent(base.client, (e) => heard.push(e.kind), stop.signal);
-    expect(() =>
-      publishApproval(base, () => ({ kind: 'code-accepted', step: 17, carriesResponse: true })),
-    ).not.toThrow();
-    await new Promise((resolve) => setImmediate(resolve));
-    stop.abort();
-    expect(heard).toEqual(['code-accepted']);
-  });
-});
-
-describe('onCall', () => {
-  it('a listener that throws fails neither the call nor the next listener', async () => {
-    const call: CallEvent = {
-      client: base.client,
-      step: 'token',
-      method: 'POST',
-      url: 'https://auth.example/as/token',
-      template: 'https://auth.example/as/token',
-      durationMs: 1,
-      attempt: 1,
-      willRetry: false,
-    };
-    const heard: string[] = [];
-    const stop = new AbortController();
-    onCall(
-      base.client,
-      () => {
-        throw new Error('listener bug');
-      },
-      stop.signal,
-    );
-    onCall(base.client, (e) => heard.push(e.step), stop.signal);
-    onCall(1, (e) => heard.push(`other client: ${e.step}`), stop.signal);
-    expect(() => publishCall(call)).not.toThrow();
-    await new Promise((resolve) => setImmediate(resolve));
-    stop.abort();
-    publishCall(call);
-    expect(heard).toEqual(['token']);
-  });
+  it.each(channels)(
+    'on $name fails neither the publisher nor the next listener',
+    async ({ listen, publish }) => {
+      const heard: number[] = [];
+      const stop = new AbortController();
+      listen(
+        base.client,
+        () => {
+          throw new Error('listener bug');
+        },
+        stop.signal,
+      );
+      listen(base.client, (e) => heard.push(e.client), stop.signal);
+      listen(1, (e) => heard.push(e.client), stop.signal);
+      expect(publish).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      stop.abort();
+      publish();
+      expect(heard).toEqual([base.client]);
+    },
+  );
 });
