@@ -26,6 +26,20 @@ type Optional =
 type PingOneErrorInit = Pick<PingOneError, 'step' | 'method' | 'url' | 'code'> &
   Partial<Pick<PingOneError, Optional>> & { cause?: unknown };
 
+/** What `toJSON` gives out. */
+const JSON_FIELDS = [
+  'name',
+  'step',
+  'method',
+  'url',
+  'status',
+  'code',
+  'description',
+  'details',
+  'pingoneErrorId',
+  'attempts',
+] as const;
+
 export class PingOneError extends Error {
   /** What we were doing, in words (`create application`). */
   readonly step!: string;
@@ -64,10 +78,8 @@ export class PingOneError extends Error {
     return this.status === 429 || this.status >= 500;
   }
 
-  /** For JSON logs and `--json` output: the name and every field but `retryAfterMs`. */
   toJSON(): Record<string, unknown> {
-    const { name, retryAfterMs: _, ...fields } = this;
-    return { name, ...fields };
+    return Object.fromEntries(JSON_FIELDS.map((field) => [field, this[field]]));
   }
 }
 
