@@ -31,6 +31,7 @@ import {
 import { advance } from './flow-steps.js';
 import { P1Error } from './p1-error.js';
 import { verifyRequestJwt } from './request-jwt.js';
+import type { SsoSession } from './sso-sessions.js';
 import { find, type Doc, type Environment } from './store.js';
 
 const OAUTH_PARAMS = [
@@ -99,7 +100,7 @@ async function buildFlow(
   const hinted = hintClaims ? userOf(env, hintClaims.sub) : undefined;
   // Answered from the person's sign-on session: no step left, the session's authentication.
   const session = reusableSession(ctx, req, env, merged, hinted);
-  const user = session ? find(env, 'users', session.userId!) : hinted;
+  const user = session ? find(env, 'users', session.userId) : hinted;
   const template = requestClaims['pi.template'] ?? hintClaims?.['pi.template'];
   const mfaAction = policy.actions.find((a) => a.type === 'MULTI_FACTOR_AUTHENTICATION');
   return {
@@ -168,10 +169,9 @@ export async function authorize(ctx: Context, req: Request, res: Response): Prom
 }
 
 /**
- * The flow of the sign-on session the browser's ST cookie names, of the hinted user if any,
- * unless the request asks for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a
- * `max_age` the session is older than; `max_age=0` always). Variant `ignoreReauthentication`: a
- * tenant that does not.
+ * The session the browser's ST cookie names, of the hinted user if any, unless the request asks
+ * for a new authentication (OIDC Core §3.1.2.1: `prompt=login`, or a `max_age` the session is
+ * older than; `max_age=0` always). Variant `ignoreReauthentication`: a tenant that does not.
  */
 function reusableSession(
   ctx: Context,
@@ -179,16 +179,16 @@ function reusableSession(
   env: Environment,
   params: { prompt?: string | undefined; max_age?: string | undefined },
   hintedUser: Doc | undefined,
-): Flow | undefined {
+): SsoSession | undefined {
   const session = ctx.sessions.find(env.id, parseCookies(req.get('cookie'))[SSO_SESSION_COOKIE]);
   if (!session || (hintedUser && hintedUser.id !== session.userId)) return undefined;
   // A user deleted or disabled since signs on again (and is refused there).
-  const user = find(env, 'users', session.userId!);
+  const user = find(env, 'users', session.userId);
   if (!user || user.enabled === false) return undefined;
   if (ctx.variants.ignoreReauthentication) return session;
   const maxAgeMs = params.max_age === undefined ? undefined : Number(params.max_age) * 1000;
   const fresh =
     (params.prompt ?? '').split(/\s+/).includes('login') ||
-    (maxAgeMs !== undefined && (maxAgeMs === 0 || ctx.clock.now() - session.authTime! > maxAgeMs));
+    (maxAgeMs !== undefined && (maxAgeMs === 0 || ctx.clock.now() - session.authTime > maxAgeMs));
   return fresh ? undefined : session;
 }
