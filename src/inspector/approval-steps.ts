@@ -15,7 +15,6 @@ const SIDE_CALLS = new Set(['discovery', 'jwks', 'userinfo']);
 export function approvalSteps(
   scope: AsyncLocalStorage<RequestScope>,
   options: Pick<InspectorOptions, 'mode' | 'ui' | 'flowsBearer'>,
-  now: () => Date,
 ): (event: ApprovalEvent) => void {
   const record = (s: RequestScope, draft: StepDraft) => {
     const trace = s.session().trace;
@@ -28,18 +27,18 @@ export function approvalSteps(
     // The step's own call carries its name; step 19's side calls (jwks…) do not.
     const http = httpFacts(s.calls.filter((c) => c.step === WORKFLOW_STEPS[step].name));
     if (step === 16 && s.started) {
-      record(s, authorizeStep({ started: s.started, ...answer, http, now: now() }));
+      record(s, authorizeStep({ started: s.started, ...answer, http, now: new Date() }));
     } else if (step === 17) {
-      record(s, codeSubmitStep(now()));
+      record(s, codeSubmitStep(new Date()));
       const bearer = options.flowsBearer ?? false;
-      record(s, otpCheckStep({ ...answer, bearer, http, now: now() }));
+      record(s, otpCheckStep({ ...answer, bearer, http, now: new Date() }));
     } else if (step === 18 && answer.call === 'callback') {
-      record(s, callbackStep(s.resumed, answer.failure?.code, now()));
+      record(s, callbackStep(s.resumed, answer.failure?.code, new Date()));
     } else if (step === 18) {
-      record(s, resumeStep(s.resumed, answer.failure, http, now()));
+      record(s, resumeStep(s.resumed, answer.failure, http, new Date()));
     } else if (step === 19) {
       const sideCalls = s.calls.filter((c) => SIDE_CALLS.has(c.step));
-      record(s, tokenStep({ ...answer, http, sideCalls, now: now() }));
+      record(s, tokenStep({ ...answer, http, sideCalls, now: new Date() }));
     }
   };
 
@@ -54,14 +53,14 @@ export function approvalSteps(
         if (!resend) {
           const { amount, currency, payee } = event.transfer;
           session.trace = {
-            ...newTrace(event.transferId, options.mode, options.ui, now()),
+            ...newTrace(event.transferId, options.mode, options.ui, new Date()),
             transfer: { amount, currency, payee },
           };
         }
-        record(s, startStep(event.transfer, resend, now()));
+        record(s, startStep(event.transfer, resend, new Date()));
         if (event.responseMode === 'query') {
           s.drawn.add(16);
-          record(s, authorizeStep({ started: event, now: now() }));
+          record(s, authorizeStep({ started: event, now: new Date() }));
         }
         return;
       }
@@ -74,12 +73,12 @@ export function approvalSteps(
           const step = smsStep({
             mode: 'embedded',
             unreadable: 'not read yet',
-            at: now().toISOString(),
+            at: new Date().toISOString(),
           });
           record(s, { ...step, outbox: maskedPhone ? { maskedPhone } : {} });
         } else if (trace?.transfer) {
           const measure = smsPreview(trace.transfer);
-          const at = now().toISOString();
+          const at = new Date().toISOString();
           record(s, smsStep({ mode: 'pingone', measure, at, ...(maskedPhone && { maskedPhone }) }));
         }
         return;
@@ -102,7 +101,7 @@ export function approvalSteps(
           transferHash: s.started?.transfer.hash,
           stateEchoed: s.resumed?.stateEchoed ?? false,
         });
-        record(s, checksStep(checks, verdict, ok, now()));
+        record(s, checksStep(checks, verdict, ok, new Date()));
         return;
       }
       case 'recorded': {
@@ -117,7 +116,7 @@ export function approvalSteps(
         const trace = s.session().trace;
         if (!trace || trace.transferId !== event.transferId) return;
         trace.outcome = event.outcome;
-        record(s, resultStep(event, s.line, trace.approvalId, now()));
+        record(s, resultStep(event, s.line, trace.approvalId, new Date()));
         return;
       }
     }

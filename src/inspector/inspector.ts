@@ -13,10 +13,9 @@ export type { InspectorOptions } from './request-scope.js';
 // Only subscribes (`approval.event`, `pingone.call`), filing each event under the request it was
 // published in; the app mounts the router as an extension and imports nothing of it.
 export function createInspector(options: InspectorOptions): Router {
-  const now = () => new Date();
-  const store = options.store ?? new MemoryTraceStore(now);
+  const store = options.store ?? new MemoryTraceStore();
   const scope = new AsyncLocalStorage<RequestScope>();
-  const steps = approvalSteps(scope, options, now);
+  const steps = approvalSteps(scope, options);
 
   onCall(undefined, (event) => scope.getStore()?.calls.push(event), options.signal);
   onApprovalEvent(
@@ -31,5 +30,5 @@ export function createInspector(options: InspectorOptions): Router {
     },
     options.signal,
   );
-  return inspectorHttp(scope, options, store, setupStep(options.setupCalls, now()));
+  return inspectorHttp(scope, options, store, setupStep(options.setupCalls, new Date()));
 }
