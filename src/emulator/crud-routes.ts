@@ -34,9 +34,9 @@ interface CrudSpec {
   build?(checker: Checker, scope: CrudScope): Record<string, unknown>;
   /**
    * The fields no two docs may share (within the parent, if any); a clash names the last of them.
-   * `ignoreCase` where PingOne compares case-insensitively (names, a content's variant).
+   * `ignoreCase` names the ones PingOne compares case-insensitively (names, a content's variant).
    */
-  unique?: { keys: string[]; ignoreCase?: boolean };
+  unique?: { keys: string[]; ignoreCase?: string[] };
   afterCreate?(doc: Doc, scope: CrudScope): void;
   beforeDelete?(doc: Doc, scope: CrudScope): void;
   /** The docs PingOne deletes with this one: those of `kind` whose `field` holds its id. */
@@ -169,12 +169,13 @@ function deepMerge(
 
 function assertUnique(spec: CrudSpec, scope: CrudScope, fields: Record<string, unknown>): void {
   if (!spec.unique) return;
-  const { keys, ignoreCase } = spec.unique;
-  const same = (a: unknown, b: unknown) =>
-    ignoreCase ? String(a).toLowerCase() === String(b).toLowerCase() : a === b;
+  const { keys, ignoreCase = [] } = spec.unique;
+  const value = (doc: Record<string, unknown>, key: string) => {
+    const v = field(doc, key);
+    return typeof v === 'string' && ignoreCase.includes(key) ? v.toLowerCase() : v;
+  };
   const clash = list(scope.env, spec.kind, spec.parent?.field, scope.parentId).find(
-    (d) =>
-      d.id !== scope.existing?.id && keys.every((key) => same(field(d, key), field(fields, key))),
+    (d) => d.id !== scope.existing?.id && keys.every((key) => value(d, key) === value(fields, key)),
   );
   const target = keys.at(-1)!;
   if (clash) throw uniquenessViolation(target, String(field(fields, target) ?? ''), clash.id);

@@ -73,7 +73,7 @@ export function applicationRoutes(router: Router, ctx: Context): void {
         requireSignedRequestObject,
       };
     },
-    unique: { keys: ['name'], ignoreCase: true },
+    unique: { keys: ['name'], ignoreCase: ['name'] },
     afterCreate: (doc, scope) => scope.env.secrets.set(doc.id, { secret: newClientSecret() }),
     cascade: [
       { kind: 'grants', field: 'application.id' },
@@ -163,7 +163,7 @@ export function signOnPolicyRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: { keys: ['name'], ignoreCase: true },
+    unique: { keys: ['name'], ignoreCase: ['name'] },
     // The policy's actions, and its assignments to applications.
     cascade: [
       { kind: 'actions', field: 'signOnPolicy.id' },

@@ -91,7 +91,7 @@ function populationRoutes(router: Router, ctx: Context): void {
       c.done();
       return { ...fields, default: scope.existing?.default ?? false };
     },
-    unique: { keys: ['name'], ignoreCase: true },
+    unique: { keys: ['name'], ignoreCase: ['name'] },
     beforeDelete(doc, scope) {
       const blocked =
         doc.default === true || list(scope.env, 'users', 'population.id', doc.id).length > 0;
@@ -135,7 +135,7 @@ function devicePolicyRoutes(router: Router, ctx: Context): void {
       }
       return fields;
     },
-    unique: { keys: ['name'], ignoreCase: true },
+    unique: { keys: ['name'], ignoreCase: ['name'] },
     beforeDelete(doc) {
       if (doc.default === true) {
         const message = 'The default device authentication policy cannot be deleted';
@@ -183,6 +183,6 @@ function templateRoutes(router: Router, ctx: Context): void {
       return fields;
     },
     // PingOne compares a content's variant case-insensitively (docs/pingone-contract.md §4, step 9).
-    unique: { keys: ['locale', 'deliveryMethod', 'variant'], ignoreCase: true },
+    unique: { keys: ['locale', 'deliveryMethod', 'variant'], ignoreCase: ['variant'] },
   });
 }

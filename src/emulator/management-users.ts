@@ -36,7 +36,7 @@ export function userRoutes(router: Router, ctx: Context): void {
       c.done();
       return fields;
     },
-    unique: { keys: ['username'], ignoreCase: true },
+    unique: { keys: ['username'], ignoreCase: ['username'] },
     cascade: [{ kind: 'devices', field: 'user.id' }],
     beforeDelete: (doc, scope) => scope.env.passwords.delete(doc.id),
   });
