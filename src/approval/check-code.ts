@@ -37,9 +37,8 @@ export async function checkCode(
       requestId: req.id,
     });
   } catch (error) {
-    const wrong = error instanceof PingOneError ? wrongCodeInfo(error) : undefined;
-    if (wrong && !wrong.expired)
-      return wrongCode(ctx, req, flow, transfer, wrong, error as PingOneError);
+    const wrong = error instanceof PingOneError && wrongCodeInfo(error);
+    if (wrong && !wrong.expired) return wrongCode(ctx, req, flow, transfer, wrong, error);
     return pingoneFailed(ctx, req, transfer, 'otp.check', error, () => storeFlow(req, flow));
   }
 

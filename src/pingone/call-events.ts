@@ -54,7 +54,7 @@ export function onChannel<T extends { client: number }>(
     try {
       listener(event);
     } catch {
-      // A subscriber's problem, not the call's.
+      // A subscriber's problem, not the publisher's.
     }
   };
   const unsubscribe = () => void diagnostics_channel.unsubscribe(name, handler);
