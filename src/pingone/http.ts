@@ -54,6 +54,9 @@ export const callScope = new AsyncLocalStorage<Pick<PingOneCall, 'transactionId'
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
+/** Headers as a plain object: ours as built, openid-client's as its `customFetch` gets them. */
+export type FetchInit = Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
+
 interface Outgoing extends Pick<PingOneCall, 'step' | 'transactionId' | 'requestId'> {
   method: string;
   idempotent?: boolean | undefined;
@@ -161,9 +164,8 @@ export function createHttpClient(
   }
 
   /** The one call path: the ids and the trace set once, attempts until one may be answered. */
-  async function exchange(url: string, init: RequestInit, out: Outgoing): Promise<Attempt> {
-    // A plain object either way: ours as built, openid-client's as its `customFetch` gets them.
-    const headers = { ...(init.headers as Record<string, string> | undefined) };
+  async function exchange(url: string, init: FetchInit, out: Outgoing): Promise<Attempt> {
+    const headers = { ...init.headers };
     if (out.transactionId) {
       headers['X-Ping-External-Transaction-ID'] = truncateHeader(out.transactionId);
     }
@@ -216,7 +218,7 @@ export function createHttpClient(
      * from `callScope`. Error statuses come back as the platform's Response (openid-client reads
      * them); no answer at all rejects with a {@link PingOneError}.
      */
-    async fetch(step: string, url: string, init: RequestInit): Promise<Response> {
+    async fetch(step: string, url: string, init: FetchInit): Promise<Response> {
       const method = (init.method ?? 'GET').toUpperCase();
       const out = { ...callScope.getStore(), step, method, ours: false, signal: init.signal };
       return (await exchange(url, init, out)).response as Response;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
-import { callScope, type HttpClient } from '../http.js';
+import { callScope, type FetchInit, type HttpClient } from '../http.js';
 import {
   LOCAL_ERROR_CODES,
   PingOneError,
@@ -163,7 +163,7 @@ export function createTokenClient(options: {
         { client_secret: options.clientSecret },
         rawClientSecretBasic,
         {
-          [client.customFetch]: (url, init) => http.fetch(stepOf(url), url, init as RequestInit),
+          [client.customFetch]: (url, init) => http.fetch(stepOf(url), url, init as FetchInit),
           timeout: options.timeoutMs / 1000,
           ...(new URL(urls.issuer).protocol === 'http:' && {
             execute: [client.allowInsecureRequests],
