@@ -158,7 +158,10 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
     if (!transfer) return redirect(res, startOver('no-approval'));
     if (!flow && seen) {
       // A code check holds the flow: cancelling now could contradict its approval.
-      return redirect(res, (await afterOtherRequest(ctx, req, seen.claimId))!);
+      return redirect(
+        res,
+        (await afterOtherRequest(ctx, req, seen.claimId)) ?? '/approvals/result',
+      );
     }
     await settle(ctx, req, transfer, 'declined', { reason: 'cancelled' });
     redirect(res, '/approvals/result');
