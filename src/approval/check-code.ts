@@ -66,11 +66,10 @@ export async function checkCode(
     step: 17,
     carriesResponse: carried !== undefined,
   }));
-  // Should the process die before the approval is recorded, the restart can say so.
-  if (req.session.busy) {
-    req.session.busy.accepted = true;
-    await saveSession(req);
-  }
+  // Should the process die before the approval is recorded, the restart can say so. The flow was
+  // consumed (consumeFlow), so the session is busy with it.
+  req.session.busy!.accepted = true;
+  await saveSession(req);
   const response = await resume(ctx, req, current, transfer, carried);
   if (response) await finishFlow(ctx, req, current, transfer, response);
 }
