@@ -58,13 +58,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 
 export type RateLimitOverrides = { [A in LimitedAction]?: Partial<ActionLimits> };
 
-export function rateLimitSettings(overrides: RateLimitOverrides = {}): RateLimits {
-  return {
-    sms: { ...DEFAULT_RATE_LIMITS.sms, ...overrides.sms },
-    code: { ...DEFAULT_RATE_LIMITS.code, ...overrides.code },
-  };
-}
-
 /** A store for the counter named `action:scope`. */
 export type RateLimitStoreFactory = (name: string) => Store;
 
@@ -78,7 +71,8 @@ export const rateLimitedChannel = diagnostics_channel.channel('http.rate_limited
  * a code. A failing store fails the request (503): the SMS quota must not fail open.
  */
 export function rateLimits(options: {
-  limits: RateLimits;
+  /** Per action, over DEFAULT_RATE_LIMITS. */
+  overrides: RateLimitOverrides;
   /** Whom the approval is for (the request JWT's `sub`, AppDeps.approvalSubject): `user` key. */
   subjectOf: (req: Request) => string;
   /** The PingOne environment the codes are texted through: the `environment` key. */
@@ -95,9 +89,10 @@ export function rateLimits(options: {
     user: (req) => options.subjectOf(req).toLowerCase(),
     environment: () => options.environmentId,
   };
-  const build = (action: LimitedAction): RequestHandler[] =>
-    SCOPES.flatMap((scope) => {
-      const configured = options.limits[action][scope];
+  const build = (action: LimitedAction): RequestHandler[] => {
+    const limits = { ...DEFAULT_RATE_LIMITS[action], ...options.overrides[action] };
+    return SCOPES.flatMap((scope) => {
+      const configured = limits[scope];
       if (!configured) return [];
       const { limit, windowMs } = configured;
       return expressRateLimit({
@@ -122,5 +117,6 @@ export function rateLimits(options: {
         },
       });
     });
+  };
   return { sms: build('sms'), code: build('code') };
 }
