@@ -13,9 +13,9 @@ export function sessionMiddleware(options: {
   /** BASE_URL is https. */
   secure: boolean;
   logger: Logger;
-  now?: () => Date;
+  now: () => Date;
 }): RequestHandler {
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   const handler = session({
     // `__Host-`: no other host, not even a sibling subdomain, can plant it (RFC 6265bis §4.1.3.2).
     name: options.secure ? '__Host-txa.sid' : 'txa.sid',
