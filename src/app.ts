@@ -189,6 +189,6 @@ export function createApp(deps: AppDeps): Express {
       codeRateLimit: limits.code,
     }),
   );
-  app.use(notFound, errorHandler(logger));
+  app.use(notFound, errorHandler);
   return app;
 }
