@@ -108,7 +108,7 @@ export function rateLimits(options: {
           const resetAt =
             (req as AugmentedRequest).rateLimit?.resetTime?.getTime() ?? Date.now() + windowMs;
           const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-          req.log?.warn(
+          req.log.warn(
             { event: 'rate.limited', action, scope, retryAfter, ...auditFields(req) },
             'rate limited',
           );
