@@ -18,8 +18,6 @@ type Limit = { limit: number; windowMs: number };
  */
 type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
-type RateLimits = Record<LimitedAction, ActionLimits>;
-
 type Scope = keyof ActionLimits;
 
 /** Finest first: a request stopped by one counter uses none of the broader allowances. */
@@ -51,7 +49,7 @@ export function environmentLimit(limit: number): Limit {
 }
 
 /** A person needs one start, perhaps two resends, and a few tries at the code. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Record<LimitedAction, ActionLimits> = {
   sms: { ...actionLimits('sms', [5, 20, 30]), environment: environmentLimit(300) },
   code: actionLimits('code', [10, 30, 60]),
 };
