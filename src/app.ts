@@ -17,7 +17,6 @@ import { errorHandler, notFound, rejectMalformedPath } from './http/error-handle
 import { healthCheck } from './http/health-check.js';
 import {
   rateLimits,
-  rateLimitSettings,
   type RateLimitOverrides,
   type RateLimitStoreFactory,
 } from './http/rate-limit.js';
@@ -177,7 +176,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(approvalHistoryRoutes(approvals, config.operatorToken));
   for (const extension of deps.extensions ?? []) app.use(extension);
   const limits = rateLimits({
-    limits: rateLimitSettings({ ...config.rateLimits, ...deps.rateLimits }),
+    overrides: { ...config.rateLimits, ...deps.rateLimits },
     subjectOf,
     environmentId: settings.environmentId,
     logger,
@@ -190,6 +189,6 @@ export function createApp(deps: AppDeps): Express {
       codeRateLimit: limits.code,
     }),
   );
-  app.use(notFound, errorHandler(logger));
+  app.use(notFound, errorHandler);
   return app;
 }

@@ -76,7 +76,7 @@ export function csrfProtection(options: {
     // Nothing this browser was given is still good: a timeout, not an attack.
     req.sessionMissing = !genuine && !expected && cookieId === undefined;
     if (genuine || req.sessionMissing) return next();
-    req.log?.warn({ event: 'csrf.failed', ...auditFields(req) }, 'CSRF token refused');
+    req.log.warn({ event: 'csrf.failed', ...auditFields(req) }, 'CSRF token refused');
     next(new CsrfError());
   };
 

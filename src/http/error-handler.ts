@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { AppError, NotFoundError, STEP_NAMES, ValidationError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { isStoreFailure } from '../store/store-unavailable-error.js';
 import { csrfToken } from './csrf.js';
 
@@ -47,68 +46,60 @@ function fromFramework(error: unknown): AppError | undefined {
 }
 
 /** AppErrors and store failures become a page or `{error: {code, message}}`; anything else a 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
-    // req.log carries the request id; an error raised before the request-id middleware has none.
-    const log = (req.log as Logger | undefined) ?? logger;
-    const known = error instanceof AppError ? error : fromFramework(error);
-    const appError =
-      known ??
-      new AppError(
-        500,
-        'INTERNAL_ERROR',
-        'Something went wrong on our side. Nothing was approved.',
-      );
-    const { status, code, userMessage, step, pingoneErrorId, retryAfter } = appError;
-    if (known) {
-      log[status >= 500 ? 'warn' : 'info'](
-        { errorCode: code, status, step, pingoneErrorId, path: req.path },
-        appError.message,
-      );
-    } else {
-      log.error({ err: error, path: req.path }, 'unhandled error');
-    }
-    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-    if (status >= 500 || step) res.set('Cache-Control', 'no-store');
-    res.status(status);
-    if (wantsJson(req)) {
-      // Undefined fields are left out of the JSON.
-      const fields = appError instanceof ValidationError ? appError.fields : undefined;
-      res.json({ error: { code, message: userMessage, fields, step, pingoneErrorId } });
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const known = error instanceof AppError ? error : fromFramework(error);
+  const appError =
+    known ??
+    new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on our side. Nothing was approved.');
+  const { status, code, userMessage, step, pingoneErrorId, retryAfter } = appError;
+  if (known) {
+    req.log[status >= 500 ? 'warn' : 'info'](
+      { errorCode: code, status, step, pingoneErrorId, path: req.path },
+      appError.message,
+    );
+  } else {
+    req.log.error({ err: error, path: req.path }, 'unhandled error');
+  }
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+  if (status >= 500 || step) res.set('Cache-Control', 'no-store');
+  res.status(status);
+  if (wantsJson(req)) {
+    // Undefined fields are left out of the JSON.
+    const fields = appError instanceof ValidationError ? appError.fields : undefined;
+    res.json({ error: { code, message: userMessage, fields, step, pingoneErrorId } });
+    return;
+  }
+  // A session may be missing here (errors before the session middleware): the page copes.
+  const session = req.session as typeof req.session | undefined;
+  const canRetry = Boolean(step && session?.transfer);
+  const locals = {
+    title:
+      status === 404
+        ? 'Page not found'
+        : step
+          ? 'PingOne could not complete this step'
+          : status === 403
+            ? 'This form could not be accepted'
+            : 'Something went wrong',
+    status,
+    code,
+    message: userMessage,
+    step,
+    stepName: step ? STEP_NAMES[step] : undefined,
+    pingoneErrorId,
+    retryAfter,
+    canRetry,
+    canReenterCode: step === 'otp.check' && Boolean(session?.flow),
+    // Only the retry form: a new token would store a session for every anonymous 404 or 403.
+    csrfToken: canRetry && session ? csrfToken(req) : undefined,
+  };
+  res.render('error', locals, (renderError: Error | null, html?: string) => {
+    if (renderError) {
+      req.log.error({ err: renderError }, 'error page failed to render');
+      res.type('text/plain').send(userMessage);
       return;
     }
-    // A session may be missing here (errors before the session middleware): the page copes.
-    const session = req.session as typeof req.session | undefined;
-    const canRetry = Boolean(step && session?.transfer);
-    const locals = {
-      title:
-        status === 404
-          ? 'Page not found'
-          : step
-            ? 'PingOne could not complete this step'
-            : status === 403
-              ? 'This form could not be accepted'
-              : 'Something went wrong',
-      status,
-      code,
-      message: userMessage,
-      step,
-      stepName: step ? STEP_NAMES[step] : undefined,
-      pingoneErrorId,
-      retryAfter,
-      canRetry,
-      canReenterCode: step === 'otp.check' && Boolean(session?.flow),
-      // Only the retry form: a new token would store a session for every anonymous 404 or 403.
-      csrfToken: canRetry && session ? csrfToken(req) : undefined,
-    };
-    res.render('error', locals, (renderError: Error | null, html?: string) => {
-      if (renderError) {
-        log.error({ err: renderError }, 'error page failed to render');
-        res.type('text/plain').send(userMessage);
-        return;
-      }
-      res.send(html);
-    });
-  };
-}
+    res.send(html);
+  });
+};

@@ -18,8 +18,6 @@ type Limit = { limit: number; windowMs: number };
  */
 type ActionLimits = Record<'browser' | 'address' | 'user', Limit> & { environment?: Limit };
 
-type RateLimits = Record<LimitedAction, ActionLimits>;
-
 type Scope = keyof ActionLimits;
 
 /** Finest first: a request stopped by one counter uses none of the broader allowances. */
@@ -51,19 +49,12 @@ export function environmentLimit(limit: number): Limit {
 }
 
 /** A person needs one start, perhaps two resends, and a few tries at the code. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Record<LimitedAction, ActionLimits> = {
   sms: { ...actionLimits('sms', [5, 20, 30]), environment: environmentLimit(300) },
   code: actionLimits('code', [10, 30, 60]),
 };
 
 export type RateLimitOverrides = { [A in LimitedAction]?: Partial<ActionLimits> };
-
-export function rateLimitSettings(overrides: RateLimitOverrides = {}): RateLimits {
-  return {
-    sms: { ...DEFAULT_RATE_LIMITS.sms, ...overrides.sms },
-    code: { ...DEFAULT_RATE_LIMITS.code, ...overrides.code },
-  };
-}
 
 /** A store for the counter named `action:scope`. */
 export type RateLimitStoreFactory = (name: string) => Store;
@@ -78,7 +69,8 @@ export const rateLimitedChannel = diagnostics_channel.channel('http.rate_limited
  * a code. A failing store fails the request (503): the SMS quota must not fail open.
  */
 export function rateLimits(options: {
-  limits: RateLimits;
+  /** Per action, over DEFAULT_RATE_LIMITS. */
+  overrides: RateLimitOverrides;
   /** Whom the approval is for (the request JWT's `sub`, AppDeps.approvalSubject): `user` key. */
   subjectOf: (req: Request) => string;
   /** The PingOne environment the codes are texted through: the `environment` key. */
@@ -95,9 +87,10 @@ export function rateLimits(options: {
     user: (req) => options.subjectOf(req).toLowerCase(),
     environment: () => options.environmentId,
   };
-  const build = (action: LimitedAction): RequestHandler[] =>
-    SCOPES.flatMap((scope) => {
-      const configured = options.limits[action][scope];
+  const build = (action: LimitedAction): RequestHandler[] => {
+    const limits = { ...DEFAULT_RATE_LIMITS[action], ...options.overrides[action] };
+    return SCOPES.flatMap((scope) => {
+      const configured = limits[scope];
       if (!configured) return [];
       const { limit, windowMs } = configured;
       return expressRateLimit({
@@ -113,7 +106,7 @@ export function rateLimits(options: {
           const resetAt =
             (req as AugmentedRequest).rateLimit?.resetTime?.getTime() ?? Date.now() + windowMs;
           const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-          req.log?.warn(
+          req.log.warn(
             { event: 'rate.limited', action, scope, retryAfter, ...auditFields(req) },
             'rate limited',
           );
@@ -122,5 +115,6 @@ export function rateLimits(options: {
         },
       });
     });
+  };
   return { sms: build('sms'), code: build('code') };
 }

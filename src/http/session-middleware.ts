@@ -13,9 +13,9 @@ export function sessionMiddleware(options: {
   /** BASE_URL is https. */
   secure: boolean;
   logger: Logger;
-  now?: () => Date;
+  now: () => Date;
 }): RequestHandler {
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   const handler = session({
     // `__Host-`: no other host, not even a sibling subdomain, can plant it (RFC 6265bis §4.1.3.2).
     name: options.secure ? '__Host-txa.sid' : 'txa.sid',
@@ -39,8 +39,7 @@ export function sessionMiddleware(options: {
     handler(req, res, (error?: unknown) => {
       // A save that failed after the page was sent: Express would print its stack, we log a line.
       if (error && res.headersSent) {
-        const log = (req.log as Logger | undefined) ?? options.logger;
-        log.warn(
+        req.log.warn(
           { err: error instanceof Error ? error.message : String(error), path: req.path },
           'session not saved after the response was sent',
         );
@@ -49,7 +48,7 @@ export function sessionMiddleware(options: {
       if (error) return next(error);
       // Past its absolute lifetime a session is replaced by an empty one, as if it expired idle.
       if (!req.session || !pastAbsoluteLifetime(req.session, now().getTime())) return next();
-      req.log?.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');
+      req.log.info({ event: 'session.absolute_expired' }, 'session past its absolute lifetime');
       req.session.regenerate((err?: unknown) => next(err));
     });
   };

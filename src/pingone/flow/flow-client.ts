@@ -108,10 +108,9 @@ export function createFlowClient(options: {
   urls: PingOneUrls;
   http: HttpClient;
   flowsBearer?: () => Promise<string>;
-  now?: () => Date;
+  now: () => Date;
 }) {
-  const { urls, http } = options;
-  const now = options.now ?? (() => new Date());
+  const { urls, http, now } = options;
   const send = ({ cookies, transactionId, requestId }: FlowCallContext, call: PingOneCall) => {
     const cookie = cookies && cookieHeader(cookies);
     return http.call({ ...call, host: 'auth', cookie, transactionId, requestId });

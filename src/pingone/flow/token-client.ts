@@ -30,7 +30,7 @@ export interface VerifiedIdToken {
 export class IdTokenRejectedError extends Error {
   constructor(
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(`ID token rejected: ${reason}`, options);
     this.name = 'IdTokenRejectedError';
