@@ -69,15 +69,12 @@ export async function closeRedisClient(client: RedisClient): Promise<void> {
 }
 
 function reasonOf(err: unknown, redisUrl: string): string {
-  // The client wraps the socket error when the reconnect strategy gives up.
-  const inner =
-    err && typeof err === 'object' && 'socketError' in err ? (err.socketError as unknown) : err;
   const text =
-    inner instanceof AggregateError && inner.errors.length
-      ? inner.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
-      : inner instanceof Error
-        ? inner.message || inner.name
-        : String(inner);
+    err instanceof AggregateError && err.errors.length
+      ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
+      : err instanceof Error
+        ? err.message || err.name
+        : String(err);
   return scrubRedisSecrets(text, redisUrl);
 }
 
