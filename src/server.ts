@@ -91,7 +91,7 @@ export async function startStack(options: StartOptions) {
     // Metrics and traces (when configured) observe from the first request on.
     telemetry = await startTelemetry(config);
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
-    if (config.inspector && config.redisUrl && stores.kind === 'redis') {
+    if (config.inspector && config.redisUrl) {
       // A connection of its own, so that another instance's result page shows the timeline.
       const commandTimeoutMs = config.redisTimeoutMs;
       traces = await connectRedisClient(config.redisUrl, { commandTimeoutMs, logger });
