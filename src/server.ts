@@ -23,7 +23,6 @@ import {
   closeRedisClient,
   connectRedisClient,
   redactRedisUrl,
-  redisWithDeadline,
   type RedisClient,
 } from './store/connect-redis-client.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
@@ -128,7 +127,7 @@ export async function startStack(options: StartOptions) {
         approvals: stores.approvals,
         signal: retired.signal,
         flowsBearer: Boolean(config.pingone?.worker),
-        store: traces && new RedisTraceStore(redisWithDeadline(traces, config.redisTimeoutMs)),
+        store: traces && new RedisTraceStore(traces),
         setupCalls: embedded?.setupCalls,
         phoneHint: embedded && EMBEDDED_PHONE,
         smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,
