@@ -32,7 +32,7 @@ export class AppError extends Error {
     readonly userMessage: string,
     options: AppErrorOptions = {},
   ) {
-    super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    super(userMessage, options);
     this.name = new.target.name;
     this.pingoneErrorId = options.pingoneErrorId;
     this.step = options.step;

@@ -23,7 +23,6 @@ import {
   closeRedisClient,
   connectRedisClient,
   redactRedisUrl,
-  redisWithDeadline,
   type RedisClient,
 } from './store/connect-redis-client.js';
 import { SQLITE_FILE_NAME } from './store/open-sqlite-database.js';
@@ -91,7 +90,7 @@ export async function startStack(options: StartOptions) {
     // Metrics and traces (when configured) observe from the first request on.
     telemetry = await startTelemetry(config);
     if (config.redisUrl) limitStores = await sharedRateLimitStores(config.redisUrl, { logger });
-    if (config.inspector && config.redisUrl && stores.kind === 'redis') {
+    if (config.inspector && config.redisUrl) {
       // A connection of its own, so that another instance's result page shows the timeline.
       const commandTimeoutMs = config.redisTimeoutMs;
       traces = await connectRedisClient(config.redisUrl, { commandTimeoutMs, logger });
@@ -128,7 +127,7 @@ export async function startStack(options: StartOptions) {
         approvals: stores.approvals,
         signal: retired.signal,
         flowsBearer: Boolean(config.pingone?.worker),
-        store: traces && new RedisTraceStore(redisWithDeadline(traces, config.redisTimeoutMs)),
+        store: traces && new RedisTraceStore(traces),
         setupCalls: embedded?.setupCalls,
         phoneHint: embedded && EMBEDDED_PHONE,
         smsOutboxUrl: emulator && `${emulator.url}/__emulator/sms`,

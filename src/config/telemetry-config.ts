@@ -51,7 +51,6 @@ function parseList(s: Settings, key: string): Record<string, string> {
  */
 export function parseTracing(s: Settings) {
   const tracesUrl = s.str('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  const base = s.str('OTEL_EXPORTER_OTLP_ENDPOINT');
   const exporter = s.oneOf('OTEL_TRACES_EXPORTER', ['otlp', 'none'], 'otlp');
   const protocol =
     s.str('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? s.str('OTEL_EXPORTER_OTLP_PROTOCOL');
@@ -64,7 +63,7 @@ export function parseTracing(s: Settings) {
   const sampler = s.oneOf('OTEL_TRACES_SAMPLER', TRACE_SAMPLERS, 'parentbased_always_on');
   const url = tracesUrl
     ? s.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-    : base && s.url('OTEL_EXPORTER_OTLP_ENDPOINT')?.concat('/v1/traces');
+    : s.url('OTEL_EXPORTER_OTLP_ENDPOINT')?.concat('/v1/traces');
   const headers = {
     ...parseList(s, 'OTEL_EXPORTER_OTLP_HEADERS'),
     ...parseList(s, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),

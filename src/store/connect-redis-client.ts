@@ -48,7 +48,7 @@ export function withinDeadline<T>(
 }
 
 /** Every call that returns a promise gets the deadline: a new command cannot escape it. */
-export function redisWithDeadline<C extends object>(client: C, ms: number): C {
+function redisWithDeadline<C extends object>(client: C, ms: number): C {
   return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -69,27 +69,26 @@ export async function closeRedisClient(client: RedisClient): Promise<void> {
 }
 
 function reasonOf(err: unknown, redisUrl: string): string {
-  // The client wraps the socket error when the reconnect strategy gives up.
-  const inner =
-    err && typeof err === 'object' && 'socketError' in err ? (err.socketError as unknown) : err;
   const text =
-    inner instanceof AggregateError && inner.errors.length
-      ? inner.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
-      : inner instanceof Error
-        ? inner.message || inner.name
-        : String(inner);
+    err instanceof AggregateError && err.errors.length
+      ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
+      : err instanceof Error
+        ? err.message || err.name
+        : String(err);
   return scrubRedisSecrets(text, redisUrl);
 }
 
 /**
  * A wrong REDIS_URL stops startup with one clear line within `connectTimeoutMs`. Once connected,
  * a lost connection is retried with backoff, and commands fail fast meanwhile (no offline queue).
+ * Every call on the client it answers fails after `commandTimeoutMs` (redisWithDeadline).
  */
 export async function connectRedisClient(
   redisUrl: string,
   options: { connectTimeoutMs?: number; commandTimeoutMs?: number; logger?: StoreLogger } = {},
 ): Promise<RedisClient> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
   const safeUrl = redactRedisUrl(redisUrl);
   const unavailable = (reason: string, cause?: unknown) =>
     new StoreUnavailableError(
@@ -106,7 +105,7 @@ export async function connectRedisClient(
     client = createClient({
       url: redisUrl,
       disableOfflineQueue: true,
-      commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
+      commandOptions: { timeout: commandTimeoutMs },
       socket: {
         connectTimeout: connectTimeoutMs,
         // A doubling, capped backoff with jitter, so that instances spread their reconnects out.
@@ -147,5 +146,5 @@ export async function connectRedisClient(
     throw own instanceof StoreUnavailableError ? own : unavailable(reasonOf(err, redisUrl), err);
   }
   started = true;
-  return client;
+  return redisWithDeadline(client, commandTimeoutMs);
 }

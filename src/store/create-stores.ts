@@ -6,12 +6,7 @@ import {
   type StoreHealth,
 } from '../approval/approval-store.js';
 import { sessionRowTtlMs } from '../approval/session-lifetime.js';
-import {
-  closeRedisClient,
-  connectRedisClient,
-  redisWithDeadline,
-  type StoreLogger,
-} from './connect-redis-client.js';
+import { closeRedisClient, connectRedisClient, type StoreLogger } from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore, redisClock } from './redis-approval-store.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
@@ -62,14 +57,13 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
 
   if (options.redisUrl) {
     const deadlineMs = options.redisCommandTimeoutMs ?? 5_000;
-    const connection = await connectRedisClient(options.redisUrl, {
+    const client = await connectRedisClient(options.redisUrl, {
       connectTimeoutMs: options.redisConnectTimeoutMs,
       commandTimeoutMs: deadlineMs,
       logger: options.logger,
     });
-    const client = redisWithDeadline(connection, deadlineMs);
     const serverNow = await redisClock(client, options.logger).catch((err: unknown) => {
-      connection.destroy();
+      client.destroy();
       throw err;
     });
     const prefix = options.redisKeyPrefix ?? 'txa:';
@@ -85,7 +79,7 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
         },
       }),
       approvals: new RedisApprovalStore(client, { keyPrefix: prefix, serverNow, deadlineMs }),
-      close: () => closeRedisClient(connection),
+      close: () => closeRedisClient(client),
     };
   }
 

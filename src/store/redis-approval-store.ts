@@ -19,7 +19,7 @@ async function measureOffset(client: RedisClient): Promise<number> {
 /**
  * The server's clock checks an approval's deadline: an app host minutes off would refuse or
  * accept late. The offset is measured again after each reconnect (a failover changes hosts).
- * `client` is the deadlined one (redisWithDeadline), so each reading has the commands' deadline.
+ * `client` comes from connectRedisClient, so each reading has the commands' deadline.
  */
 export async function redisClock(client: RedisClient, logger?: StoreLogger): Promise<() => number> {
   let offset = await measureOffset(client);
