@@ -47,7 +47,6 @@ export interface ApprovalStore {
   /** A page costs the same however many records there are (an index or a sorted set, no scan). */
   listRecent(limit: number, before?: ApprovalCursor): Promise<ApprovalRecord[]>;
   health(): Promise<StoreHealth>;
-  close(): Promise<void>;
 }
 
 export class MemoryApprovalStore implements ApprovalStore {
@@ -75,6 +74,4 @@ export class MemoryApprovalStore implements ApprovalStore {
   async health(): Promise<StoreHealth> {
     return { ok: true, kind: 'memory' };
   }
-
-  async close(): Promise<void> {}
 }

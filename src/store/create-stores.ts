@@ -106,11 +106,10 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
     };
   }
 
-  const approvals = new MemoryApprovalStore();
   return {
     kind: 'memory',
     sessionStore: new session.MemoryStore(),
-    approvals,
-    close: () => approvals.close(),
+    approvals: new MemoryApprovalStore(),
+    close: async () => {},
   };
 }

@@ -125,6 +125,4 @@ export class RedisApprovalStore implements ApprovalStore {
       return { ok: false, kind: 'redis', detail: err instanceof Error ? err.message : String(err) };
     }
   }
-
-  async close(): Promise<void> {}
 }

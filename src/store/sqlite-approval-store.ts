@@ -88,6 +88,4 @@ export class SqliteApprovalStore implements ApprovalStore {
       };
     }
   }
-
-  async close(): Promise<void> {}
 }
