@@ -3,8 +3,8 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import {
   closeRedisClient,
   connectRedisClient,
+  REDIS_KEY_PREFIX,
   type StoreLogger,
-  withinDeadline,
 } from '../store/connect-redis-client.js';
 import type { RateLimitStoreFactory } from './rate-limit.js';
 
@@ -31,7 +31,8 @@ const COMMAND_TIMEOUT_MS = 2_000;
 
 /**
  * Counters in Redis, shared by every instance, on a connection of their own (not queued behind
- * session writes); each command races our deadline, which fires even against a frozen server.
+ * session writes); connectRedisClient gives each command a deadline that fires even against a
+ * frozen server.
  */
 export async function sharedRateLimitStores(
   redisUrl: string,
@@ -45,9 +46,8 @@ export async function sharedRateLimitStores(
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     logger: options.logger,
   });
-  const prefix = `${options.keyPrefix ?? 'txa:'}rl:`;
-  const sendCommand = (...args: string[]) =>
-    withinDeadline(client.sendCommand(args) as Promise<RedisReply>, COMMAND_TIMEOUT_MS);
+  const prefix = `${options.keyPrefix ?? REDIS_KEY_PREFIX}rl:`;
+  const sendCommand = (...args: string[]) => client.sendCommand(args) as Promise<RedisReply>;
   return {
     store: (name) => new ReloadingRedisStore({ sendCommand, prefix: `${prefix}${name}:` }),
     close: () => closeRedisClient(client),

@@ -1,3 +1,4 @@
+import { REDIS_KEY_PREFIX } from '../store/connect-redis-client.js';
 import type { Trace } from './trace.js';
 
 // Reading a trace is always gated by the session that owns it (inspector-http.ts).
@@ -51,7 +52,7 @@ interface TraceRedis {
 export class RedisTraceStore implements TraceStore {
   constructor(
     private readonly client: TraceRedis,
-    private readonly keyPrefix = 'txa:',
+    private readonly keyPrefix = REDIS_KEY_PREFIX,
     private readonly ttlMs = DAY_MS,
   ) {}
 

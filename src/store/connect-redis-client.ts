@@ -29,6 +29,9 @@ function scrubRedisSecrets(text: string, redisUrl: string): string {
   return out;
 }
 
+/** The start of every key the app writes: sessions, approvals, rate limits and traces. */
+export const REDIS_KEY_PREFIX = 'txa:';
+
 /**
  * node-redis's own command `timeout` stops counting once the command is written, so against a
  * server that accepted the bytes and then froze (`kill -STOP`, a stalled VM) it never fires.

@@ -6,7 +6,12 @@ import {
   type StoreHealth,
 } from '../approval/approval-store.js';
 import { sessionRowTtlMs } from '../approval/session-lifetime.js';
-import { closeRedisClient, connectRedisClient, type StoreLogger } from './connect-redis-client.js';
+import {
+  closeRedisClient,
+  connectRedisClient,
+  REDIS_KEY_PREFIX,
+  type StoreLogger,
+} from './connect-redis-client.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { RedisApprovalStore, redisClock } from './redis-approval-store.js';
 import { SqliteApprovalStore } from './sqlite-approval-store.js';
@@ -66,7 +71,7 @@ async function openStores(options: CreateStoresOptions): Promise<Stores> {
       client.destroy();
       throw err;
     });
-    const prefix = options.redisKeyPrefix ?? 'txa:';
+    const prefix = options.redisKeyPrefix ?? REDIS_KEY_PREFIX;
     return {
       kind: 'redis',
       sessionStore: new RedisStore({
