@@ -152,7 +152,7 @@ export function createApp(deps: AppDeps): Express {
   const formActionOrigins = ui === 'hosted' ? [new URL(urls.issuer).origin] : undefined;
   app.use(securityHeaders({ https, formActionOrigins }));
   app.use('/assets', express.static(projectDir('public'), { index: false, maxAge: '1h' }));
-  app.use(requestLog(logger));
+  app.use(requestLog);
   app.get('/healthz', healthCheck({ approvals, logger, mode: config.mode, ui, now }));
   // Before the session: measuring the SMS of a form being typed reads and stores nothing.
   app.get('/approvals/sms-preview', smsPreviewRoute(smsLimits));

@@ -28,20 +28,17 @@ export function requestId(logger: Logger) {
  * One line per request, aborted ones too: never the query (a callback's carries the code),
  * headers or bodies.
  */
-export function requestLog(logger: Logger) {
-  return function logRequest(req: Request, res: Response, next: NextFunction): void {
-    const started = performance.now();
-    const log = (req.log as Logger | undefined) ?? logger;
-    const line = () => ({
-      method: req.method,
-      path: req.path,
-      status: res.statusCode,
-      durationMs: Math.round(performance.now() - started),
-    });
-    res.on('finish', () => log.info(line(), 'request'));
-    res.on('close', () => {
-      if (!res.writableFinished) log.info({ ...line(), aborted: true }, 'request');
-    });
-    next();
-  };
+export function requestLog(req: Request, res: Response, next: NextFunction): void {
+  const started = performance.now();
+  const line = () => ({
+    method: req.method,
+    path: req.path,
+    status: res.statusCode,
+    durationMs: Math.round(performance.now() - started),
+  });
+  res.on('finish', () => req.log.info(line(), 'request'));
+  res.on('close', () => {
+    if (!res.writableFinished) req.log.info({ ...line(), aborted: true }, 'request');
+  });
+  next();
 }
