@@ -36,7 +36,6 @@ export type Outcome =
 
 /** What the result page shows; the approval itself is read back from the ApprovalStore. */
 interface ResultState {
-  transferId: string;
   outcome: Outcome;
   reason?: string;
   pingoneErrorId?: string;
