@@ -77,7 +77,7 @@ export async function afterOtherRequest(
   for (;;) {
     if (await ctx.approvals.get(transfer.id)) return '/approvals/result';
     const stored = await storedSession(req);
-    if (stored?.result?.transfer.id === transfer.id) return '/approvals/result';
+    if (stored?.result?.transferId === transfer.id) return '/approvals/result';
     const flow = stored?.flow;
     // It put the flow back or started a new one: a code form is due.
     if (flow && flow.transferId === transfer.id && flow.claimId !== lostClaim)

@@ -228,7 +228,7 @@ export function approvalRoutes(ctx: ApprovalContext, options: ApprovalRoutesOpti
 
   router.get('/approvals/result', noStore, async (req, res) => {
     const result = req.session.result;
-    const transferId = result?.transfer.id ?? req.session.transfer?.id;
+    const transferId = result?.transferId ?? req.session.transfer?.id;
     // The store is the truth: a lost session write cannot hide an approval that happened.
     const record = transferId ? await ctx.approvals.get(transferId) : undefined;
     if (!record && !result) {

@@ -36,6 +36,7 @@ export type Outcome =
 
 /** What the result page shows; the approval itself is read back from the ApprovalStore. */
 interface ResultState {
+  transferId: string;
   outcome: Outcome;
   reason?: string;
   pingoneErrorId?: string;

@@ -49,6 +49,7 @@ export async function settle(
   if (!keep) await rotateSession(req);
   const reason = resultReason(ending);
   req.session.result = {
+    transferId: transfer.id,
     outcome,
     transfer,
     ...(reason && { reason }),

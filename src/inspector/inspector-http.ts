@@ -45,7 +45,7 @@ export function inspectorHttp(
     if (own && (own.transferId === id || own.approvalId === id)) return own;
     // The session's copy may be gone (a lost write): the approval store says whether this
     // session's transfer was approved, and the trace store has its trace.
-    const transferId = req.session.result?.transfer.id ?? req.session.transfer?.id;
+    const transferId = req.session.result?.transferId ?? req.session.transfer?.id;
     if (!transferId) return undefined;
     const record = await options.approvals.get(transferId);
     if (!record || (record.approvalId !== id && record.transferId !== id)) return undefined;
@@ -56,7 +56,7 @@ export function inspectorHttp(
   // no copy: another instance finished it, or the session's copy was lost.
   const storedResultTrace = async (req: Request): Promise<Trace | undefined> => {
     if (req.method !== 'GET' || req.path !== '/approvals/result') return undefined;
-    const transferId = req.session?.result?.transfer.id;
+    const transferId = req.session?.result?.transferId;
     if (!transferId || req.session.trace?.transferId === transferId) return undefined;
     return ownedTrace(req, transferId).catch(() => undefined);
   };
@@ -71,7 +71,7 @@ export function inspectorHttp(
         const current = record
           ? record.transferId
           : (req.session.flow?.transferId ??
-            req.session.result?.transfer.id ??
+            req.session.result?.transferId ??
             req.session.transfer?.id);
         const trace = [own, stored].find((t) => t && t.transferId === current);
         return trace && trace.steps.length ? timelineView(withSms(trace, sms), setup) : undefined;
