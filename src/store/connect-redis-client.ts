@@ -65,7 +65,10 @@ function redisWithDeadline<C extends object>(client: C, ms: number): C {
   });
 }
 
-/** QUIT waits for pending replies, so it gets a second; a gone or frozen server gets destroy. */
+/**
+ * QUIT waits for pending replies, so it gets a second (or the command deadline, when shorter); a
+ * gone or frozen server gets destroy.
+ */
 export async function closeRedisClient(client: RedisClient): Promise<void> {
   if (client.isReady) await withinDeadline(client.close(), 1_000).catch(() => client.destroy());
   else if (client.isOpen) client.destroy();
