@@ -38,21 +38,20 @@ export const publishCall = (event: CallEvent): void => channel.publish(event);
 export const callsObserved = (): boolean => channel.hasSubscribers;
 
 /**
- * Every message of channel `name` from `client` (every client's when undefined) until `signal`
+ * Every message of channel `name` from `client` (every message when undefined) until `signal`
  * aborts; returns the unsubscribe function. A listener's throw is swallowed: Node would rethrow
  * it as uncaught, and watching a call or an approval never fails it.
  */
-export function onChannel<T extends { client: number }>(
-  name: string,
+export function onChannel<T>(
+  name: string | symbol,
   client: number | undefined,
   listener: (event: T) => void,
   signal?: AbortSignal,
 ): () => void {
   const handler = (message: unknown) => {
-    const event = message as T;
-    if (client !== undefined && event.client !== client) return;
+    if (client !== undefined && (message as { client?: number }).client !== client) return;
     try {
-      listener(event);
+      listener(message as T);
     } catch {
       // A subscriber's problem, not the publisher's.
     }

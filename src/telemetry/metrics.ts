@@ -1,4 +1,3 @@
-import type { Channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { onApprovalEvent } from '../approval/approval-events.js';
 import type { MetricsConfig } from '../config.js';
 import { rateLimitedChannel, type RateLimitedEvent } from '../http/rate-limit.js';
-import { onCall, type CallEvent } from '../pingone/call-events.js';
+import { onCall, onChannel, type CallEvent } from '../pingone/call-events.js';
 import { storeOpChannel, type StoreOpEvent } from '../store/store-ops.js';
 import { callStep } from './call-step.js';
 
@@ -176,20 +175,6 @@ export function countApprovals(
   );
 }
 
-// A listener's error is swallowed: Node would rethrow it as uncaught.
-function subscribe<T>(channel: Channel, listener: (message: T) => void, signal: AbortSignal) {
-  if (signal.aborted) return;
-  const handler = (message: unknown) => {
-    try {
-      listener(message as T);
-    } catch {
-      // See above.
-    }
-  };
-  channel.subscribe(handler);
-  signal.addEventListener('abort', () => channel.unsubscribe(handler), { once: true });
-}
-
 // A scrape that takes longer than this is answered 503: collecting never holds a socket open.
 const COLLECT_DEADLINE_MS = 5_000;
 
@@ -237,13 +222,15 @@ export async function observedMetrics(config: MetricsConfig, signal: AbortSignal
   const server = await startMetricsServer(metrics.registry, config);
   countCalls(metrics, signal);
   countApprovals(metrics, {}, signal);
-  subscribe<RateLimitedEvent>(
-    rateLimitedChannel,
+  onChannel<RateLimitedEvent>(
+    rateLimitedChannel.name,
+    undefined,
     (event) => metrics.rateLimited.inc({ action: event.action, scope: event.scope }),
     signal,
   );
-  subscribe<StoreOpEvent>(
-    storeOpChannel,
+  onChannel<StoreOpEvent>(
+    storeOpChannel.name,
+    undefined,
     (event) => {
       const labels = { backend: event.backend, op: event.op, outcome: event.ok ? 'ok' : 'error' };
       metrics.storeSeconds.observe(labels, event.durationMs / 1000);
